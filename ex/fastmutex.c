@@ -1,0 +1,98 @@
+/*
+ * ex/fastmutex.c - fast mutexes. Acquiring one raises to APC_LEVEL (all
+ * APCs off) and remembers the previous IRQL in the mutex; contention waits
+ * on the mutex's synchronization event. Count: 1 = free, 0 = owned,
+ * below 0 = owned with waiters.
+ */
+#include "ex/ex.h"
+
+static VOID ExpFastMutexViolation(ULONG Code, PFAST_MUTEX FastMutex)
+{
+    KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, Code, KeGetCurrentIrql(), (ULONG_PTR)FastMutex, 0);
+}
+
+VOID ExInitializeFastMutex(PFAST_MUTEX FastMutex)
+{
+    FastMutex->Count = 1;
+    FastMutex->Owner = NULL;
+    FastMutex->Contention = 0;
+    KeInitializeEvent(&FastMutex->Event, SynchronizationEvent, FALSE);
+    FastMutex->OldIrql = PASSIVE_LEVEL;
+}
+
+static VOID ExpAcquireFastMutexContended(PFAST_MUTEX FastMutex, PKTHREAD Thread)
+{
+    if (FastMutex->Owner == Thread)     /* recursion: a certain self-deadlock */
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x1000, (ULONG_PTR)FastMutex, 0, 0);
+    if (__atomic_sub_fetch(&FastMutex->Count, 1, __ATOMIC_ACQUIRE) != 0) {
+        __atomic_add_fetch(&FastMutex->Contention, 1, __ATOMIC_RELAXED);
+        KeWaitForSingleObject(&FastMutex->Event, WrFastMutex, KernelMode, FALSE, NULL);
+    }
+    FastMutex->Owner = Thread;
+}
+
+VOID ExAcquireFastMutex(PFAST_MUTEX FastMutex)
+{
+    if (KeGetCurrentIrql() > APC_LEVEL)
+        ExpFastMutexViolation(0x33, FastMutex);
+    KiKernelEntry();
+    KIRQL OldIrql = KfRaiseIrql(APC_LEVEL);
+    ExpAcquireFastMutexContended(FastMutex, KiCurrentThread());
+    FastMutex->OldIrql = OldIrql;
+}
+
+BOOLEAN ExTryToAcquireFastMutex(PFAST_MUTEX FastMutex)
+{
+    if (KeGetCurrentIrql() > APC_LEVEL)
+        ExpFastMutexViolation(0x33, FastMutex);
+    KIRQL OldIrql = KfRaiseIrql(APC_LEVEL);
+    LONG Free = 1;
+    if (!__atomic_compare_exchange_n(&FastMutex->Count, &Free, 0, FALSE, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+        KeLowerIrql(OldIrql);
+        return FALSE;
+    }
+    FastMutex->Owner = KiCurrentThread();
+    FastMutex->OldIrql = OldIrql;
+    return TRUE;
+}
+
+static VOID ExpReleaseFastMutexOwnership(PFAST_MUTEX FastMutex)
+{
+    if (FastMutex->Owner != KiCurrentThread())
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x1004, (ULONG_PTR)FastMutex,
+                     (ULONG_PTR)FastMutex->Owner, (ULONG_PTR)KiCurrentThread());
+    FastMutex->Owner = NULL;
+    if (__atomic_add_fetch(&FastMutex->Count, 1, __ATOMIC_RELEASE) <= 0)
+        KeSetEvent(&FastMutex->Event, 0, FALSE);
+}
+
+VOID ExReleaseFastMutex(PFAST_MUTEX FastMutex)
+{
+    if (KeGetCurrentIrql() != APC_LEVEL)
+        ExpFastMutexViolation(0x34, FastMutex);
+    KIRQL OldIrql = (KIRQL)FastMutex->OldIrql;
+    ExpReleaseFastMutexOwnership(FastMutex);
+    KeLowerIrql(OldIrql);
+}
+
+/* The unsafe forms leave IRQL alone: the caller must already have all
+ * APCs off (APC_LEVEL or a guarded region). */
+static BOOLEAN ExpApcsOff(VOID)
+{
+    return KeGetCurrentIrql() == APC_LEVEL || KeAreAllApcsDisabled();
+}
+
+VOID ExAcquireFastMutexUnsafe(PFAST_MUTEX FastMutex)
+{
+    if (!ExpApcsOff())
+        ExpFastMutexViolation(0x39, FastMutex);
+    KiKernelEntry();
+    ExpAcquireFastMutexContended(FastMutex, KiCurrentThread());
+}
+
+VOID ExReleaseFastMutexUnsafe(PFAST_MUTEX FastMutex)
+{
+    if (!ExpApcsOff())
+        ExpFastMutexViolation(0x3A, FastMutex);
+    ExpReleaseFastMutexOwnership(FastMutex);
+}

@@ -1,0 +1,288 @@
+/*
+ * ex/pool.c - pool: the allocation DDIs over the C heap, with per-tag
+ * accounting and, for each allocation, the driver that made it, so that a
+ * driver that unloads with live allocations gets a leak report naming them.
+ *
+ * Every block carries a header just below it. Blocks smaller than a page
+ * are 16-byte aligned (64 here) and never cross a page; blocks of a page or
+ * more are page aligned, as documented for ExAllocatePool2.
+ */
+#include "ex/ex.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define EXP_POOL_MAGIC 0x4C4F4F50u          /* 'POOL' */
+#define EXP_POOL_FREED 0x45455246u          /* 'FREE' */
+#define EXP_HEADER_SIZE 64
+#define EXP_TAG_SLOTS 1024
+
+typedef struct _EXP_POOL_HEADER {
+    LIST_ENTRY Link;            /* all live blocks */
+    SIZE_T Size;
+    PVOID Allocation;           /* what malloc returned */
+    PRTL_MODULE Owner;          /* driver image that allocated, or NULL */
+    ULONG Tag;
+    UCHAR Paged;
+    UCHAR Pad[3];
+    ULONG Magic;
+    ULONG Pad2;
+} EXP_POOL_HEADER;
+_Static_assert(sizeof(EXP_POOL_HEADER) <= EXP_HEADER_SIZE, "pool header too large");
+
+typedef struct _EXP_TAG_STATS {
+    ULONG Tag;
+    volatile LONG64 Allocs, Frees, Bytes;
+} EXP_TAG_STATS;
+
+static EX_SPIN_LOCK ExpPoolLock;
+static LIST_ENTRY ExpLiveBlocks = { &ExpLiveBlocks, &ExpLiveBlocks };
+static EXP_TAG_STATS ExpTagStats[EXP_TAG_SLOTS];
+
+static EXP_POOL_HEADER *ExpHeader(PVOID P)
+{
+    return (EXP_POOL_HEADER *)((PCHAR)P - EXP_HEADER_SIZE);
+}
+
+static EXP_TAG_STATS *ExpTagSlot(ULONG Tag)
+{
+    ULONG Hash = (Tag * 2654435761u) % EXP_TAG_SLOTS;
+    for (ULONG i = 0; i < EXP_TAG_SLOTS; i++) {
+        EXP_TAG_STATS *Slot = &ExpTagStats[(Hash + i) % EXP_TAG_SLOTS];
+        ULONG Seen = __atomic_load_n(&Slot->Tag, __ATOMIC_ACQUIRE);
+        if (Seen == Tag)
+            return Slot;
+        if (Seen == 0) {
+            ULONG Zero = 0;
+            if (__atomic_compare_exchange_n(&Slot->Tag, &Zero, Tag, FALSE, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE) ||
+                Zero == Tag)
+                return Slot;
+        }
+    }
+    return NULL;    /* table full: the allocation still works, only untracked */
+}
+
+static VOID ExpCheckIrql(BOOLEAN Paged, BOOLEAN Free, SIZE_T SizeOrAddress)
+{
+    KIRQL Irql = KeGetCurrentIrql();
+    KIRQL Max = Paged ? APC_LEVEL : DISPATCH_LEVEL;
+    if (Irql > Max)
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, (Free ? 0x11 : 0x01) + (Paged ? 0 : 1), Irql,
+                     Paged ? PagedPool : NonPagedPool, SizeOrAddress);
+}
+
+static PVOID ExpAllocate(BOOLEAN Paged, SIZE_T Size, ULONG Tag, BOOLEAN Zero, PVOID Caller)
+{
+    if (Size > ((SIZE_T)1 << 40))
+        return NULL;
+    SIZE_T Align = Size >= PAGE_SIZE ? PAGE_SIZE : EXP_HEADER_SIZE;
+    SIZE_T Prefix = Size >= PAGE_SIZE ? PAGE_SIZE : EXP_HEADER_SIZE;
+    SIZE_T Body = Size == 0 ? 1 : Size;
+    /* a small block must not cross a page: round it to a power-of-two span */
+    SIZE_T Span = Prefix + Body;
+    if (Size < PAGE_SIZE) {
+        SIZE_T Pow = EXP_HEADER_SIZE * 2;
+        while (Pow < Span)
+            Pow <<= 1;
+        Span = Pow;
+        Align = Pow > PAGE_SIZE ? PAGE_SIZE : Pow;
+    }
+    PVOID Allocation = NULL;
+    if (posix_memalign(&Allocation, Align, Span) != 0)
+        return NULL;
+    PCHAR P = (PCHAR)Allocation + Prefix;
+    EXP_POOL_HEADER *H = ExpHeader(P);
+    H->Size = Size;
+    H->Allocation = Allocation;
+    H->Owner = Caller != NULL ? RtlpLookupModuleByAddress(Caller) : NULL;
+    H->Tag = Tag;
+    H->Paged = Paged;
+    H->Magic = EXP_POOL_MAGIC;
+    if (Zero)
+        memset(P, 0, Size);
+    ExpAcquireSpinLock(&ExpPoolLock);
+    InsertTailList(&ExpLiveBlocks, &H->Link);
+    ExpReleaseSpinLock(&ExpPoolLock);
+    EXP_TAG_STATS *Stats = ExpTagSlot(Tag);
+    if (Stats != NULL) {
+        __atomic_add_fetch(&Stats->Allocs, 1, __ATOMIC_RELAXED);
+        __atomic_add_fetch(&Stats->Bytes, (LONG64)Size, __ATOMIC_RELAXED);
+    }
+    return P;
+}
+
+/* Returns the block's owner so the caller can check the tag first. */
+static VOID ExpFree(PVOID P, BOOLEAN CheckTag, ULONG Tag)
+{
+    if (P == NULL || ((ULONG_PTR)P & 15) != 0)
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x10, (ULONG_PTR)P, 0, 0);
+    EXP_POOL_HEADER *H = ExpHeader(P);
+    ExpAcquireSpinLock(&ExpPoolLock);
+    if (H->Magic != EXP_POOL_MAGIC) {
+        ULONG Magic = H->Magic;
+        ExpReleaseSpinLock(&ExpPoolLock);
+        if (Magic == EXP_POOL_FREED)
+            KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x13, 0, (ULONG_PTR)H, Magic);
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x10, (ULONG_PTR)P, 0, 0);
+    }
+    ExpReleaseSpinLock(&ExpPoolLock);
+    ExpCheckIrql(H->Paged, TRUE, (ULONG_PTR)P);
+    if (CheckTag && Tag != H->Tag)
+        KeBugCheckEx(0xC2 /* BAD_POOL_CALLER */, 0x0A, (ULONG_PTR)P, Tag, H->Tag);
+    ExpAcquireSpinLock(&ExpPoolLock);
+    RemoveEntryList(&H->Link);
+    H->Magic = EXP_POOL_FREED;
+    ExpReleaseSpinLock(&ExpPoolLock);
+    EXP_TAG_STATS *Stats = ExpTagSlot(H->Tag);
+    if (Stats != NULL) {
+        __atomic_add_fetch(&Stats->Frees, 1, __ATOMIC_RELAXED);
+        __atomic_sub_fetch(&Stats->Bytes, (LONG64)H->Size, __ATOMIC_RELAXED);
+    }
+    free(H->Allocation);
+}
+
+/* ---- DDIs ------------------------------------------------------------------------- */
+
+#define EXP_POOL_FLAGS_KNOWN (POOL_FLAG_USE_QUOTA | POOL_FLAG_UNINITIALIZED | POOL_FLAG_SESSION | \
+                              POOL_FLAG_CACHE_ALIGNED | POOL_FLAG_RAISE_ON_FAILURE | POOL_FLAG_NON_PAGED | \
+                              POOL_FLAG_NON_PAGED_EXECUTE | POOL_FLAG_PAGED | POOL_FLAG_SPECIAL_POOL)
+
+PVOID ExAllocatePool2(POOL_FLAGS Flags, SIZE_T NumberOfBytes, ULONG Tag)
+{
+    POOL_FLAGS Kind = Flags & (POOL_FLAG_NON_PAGED | POOL_FLAG_NON_PAGED_EXECUTE | POOL_FLAG_PAGED);
+    BOOLEAN Valid = Tag != 0 && (Flags & ~EXP_POOL_FLAGS_KNOWN & (POOL_FLAG_REQUIRED_END * 2 - 1)) == 0 &&
+                    __builtin_popcountll(Kind) == 1;
+    BOOLEAN Paged = (Flags & POOL_FLAG_PAGED) != 0;
+    if (Valid)
+        ExpCheckIrql(Paged, FALSE, NumberOfBytes);
+    if (Valid && NumberOfBytes == 0)
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x00, KeGetCurrentIrql(), Paged ? PagedPool : NonPagedPool, 0);
+    PVOID P = Valid ? ExpAllocate(Paged, NumberOfBytes, Tag, !(Flags & POOL_FLAG_UNINITIALIZED),
+                                  __builtin_return_address(0))
+                    : NULL;
+    if (P == NULL && (Flags & POOL_FLAG_RAISE_ON_FAILURE))
+        RtlRaiseStatus(STATUS_INSUFFICIENT_RESOURCES);
+    return P;
+}
+
+static BOOLEAN ExpIsPagedType(POOL_TYPE PoolType)
+{
+    return (PoolType & 1) != 0;     /* PagedPool, PagedPoolCacheAligned and session twins */
+}
+
+static PVOID ExpAllocateWithType(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag, BOOLEAN Zero, PVOID Caller)
+{
+    BOOLEAN Paged = ExpIsPagedType(PoolType);
+    ExpCheckIrql(Paged, FALSE, NumberOfBytes);
+    if (NumberOfBytes == 0)
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x00, KeGetCurrentIrql(), PoolType, 0);
+    PVOID P = ExpAllocate(Paged, NumberOfBytes, Tag, Zero, Caller);
+    if (P == NULL && (PoolType & POOL_RAISE_IF_ALLOCATION_FAILURE))
+        RtlRaiseStatus(STATUS_INSUFFICIENT_RESOURCES);
+    return P;
+}
+
+PVOID ExAllocatePoolWithTag(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag)
+{
+    return ExpAllocateWithType(PoolType, NumberOfBytes, Tag, FALSE, __builtin_return_address(0));
+}
+
+PVOID ExAllocatePool(POOL_TYPE PoolType, SIZE_T NumberOfBytes)
+{
+    return ExpAllocateWithType(PoolType, NumberOfBytes, 'enoN', FALSE, __builtin_return_address(0));
+}
+
+/* Quota charging has no meaning here; the allocation is otherwise the same
+ * and, as documented, raises on failure. */
+PVOID ExAllocatePoolWithQuotaTag(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag)
+{
+    PVOID P = ExpAllocateWithType(PoolType, NumberOfBytes, Tag, FALSE, __builtin_return_address(0));
+    if (P == NULL && !(PoolType & POOL_QUOTA_FAIL_INSTEAD_OF_RAISE))
+        RtlRaiseStatus(STATUS_INSUFFICIENT_RESOURCES);
+    return P;
+}
+
+PVOID ExAllocatePoolZero(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag)
+{
+    return ExpAllocateWithType(PoolType, NumberOfBytes, Tag, TRUE, __builtin_return_address(0));
+}
+
+PVOID ExAllocatePoolUninitialized(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag)
+{
+    return ExpAllocateWithType(PoolType, NumberOfBytes, Tag, FALSE, __builtin_return_address(0));
+}
+
+VOID ExFreePoolWithTag(PVOID P, ULONG Tag)
+{
+    ExpFree(P, Tag != 0, Tag);
+}
+
+VOID ExFreePool(PVOID P)
+{
+    ExpFree(P, FALSE, 0);
+}
+
+VOID ExFreePool2(PVOID P, ULONG Tag, PVOID ExtendedParameters, ULONG ExtendedParametersCount)
+{
+    (void)ExtendedParameters;
+    (void)ExtendedParametersCount;
+    ExpFree(P, Tag != 0, Tag);
+}
+
+PVOID ExpAllocateKernel(SIZE_T Size, ULONG Tag)
+{
+    return ExpAllocate(FALSE, Size, Tag, TRUE, NULL);
+}
+
+VOID ExpFreeKernel(PVOID P)
+{
+    ExpFree(P, FALSE, 0);
+}
+
+/* ---- reports ------------------------------------------------------------------------ */
+
+static VOID ExpFormatTag(ULONG Tag, char Out[5])
+{
+    for (int i = 0; i < 4; i++) {
+        char C = (char)((Tag >> (8 * i)) & 0xFF);
+        Out[i] = C >= 0x20 && C <= 0x7E ? C : '.';
+    }
+    Out[4] = 0;
+}
+
+/* List what Module still holds. With BugCheck, a leak ends the run as the
+ * Driver Verifier does (0xC4, 0x62). Returns the number of leaked blocks. */
+ULONG ExReportPoolLeaks(PRTL_MODULE Module, BOOLEAN BugCheck)
+{
+    ULONG Count = 0;
+    SIZE_T Bytes = 0;
+    char Line[160], Tag[5];
+    ExpAcquireSpinLock(&ExpPoolLock);
+    for (PLIST_ENTRY E = ExpLiveBlocks.Flink; E != &ExpLiveBlocks; E = E->Flink) {
+        EXP_POOL_HEADER *H = CONTAINING_RECORD(E, EXP_POOL_HEADER, Link);
+        if (H->Owner != Module)
+            continue;
+        if (Count++ < 32) {
+            ExpFormatTag(H->Tag, Tag);
+            int n = snprintf(Line, sizeof(Line), "  leaked pool: %p  %zu bytes  tag '%s'  %s\n",
+                             (void *)((PCHAR)H + EXP_HEADER_SIZE), (size_t)H->Size, Tag, H->Paged ? "paged" : "nonpaged");
+            RtlpDebugWrite(Line, (SIZE_T)n);
+        }
+        Bytes += H->Size;
+    }
+    ExpReleaseSpinLock(&ExpPoolLock);
+    if (Count != 0) {
+        int n = snprintf(Line, sizeof(Line), "ntps: %s unloaded with %u pool allocation%s (%zu bytes) not freed\n",
+                         Module->Name, Count, Count == 1 ? "" : "s", (size_t)Bytes);
+        RtlpDebugWrite(Line, (SIZE_T)n);
+        if (BugCheck)
+            KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x62, (ULONG_PTR)Module->Name, 0, Count);
+    }
+    return Count;
+}
+
+VOID ExInitializePool(VOID)
+{
+    /* nothing to set up; kept as the Ex boot hook for the string routines */
+}

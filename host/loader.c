@@ -1,0 +1,83 @@
+/*
+ * host/loader.c - loading driver images (shared objects built by `ntps cc`)
+ * into the process: dlopen, DriverEntry, the image's address range and its
+ * /INTEGRITYCHECK mark. Runs on the host thread before the kernel boots, so
+ * the dynamic loader never runs on a small NT stack.
+ */
+#include "host/host.h"
+
+#include <dlfcn.h>
+#include <link.h>
+#include <stdio.h>
+#include <string.h>
+
+typedef struct _HOST_RANGE {
+    ULONG_PTR LoadBias;
+    const char *Name;
+    ULONG_PTR Low, High;
+} HOST_RANGE;
+
+static int HostFindRange(struct dl_phdr_info *Info, size_t Size, void *Data)
+{
+    (void)Size;
+    HOST_RANGE *Range = Data;
+    if (Info->dlpi_addr != Range->LoadBias || strcmp(Info->dlpi_name, Range->Name) != 0)
+        return 0;
+    Range->Low = ~(ULONG_PTR)0;
+    for (int i = 0; i < Info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *P = &Info->dlpi_phdr[i];
+        if (P->p_type != PT_LOAD)
+            continue;
+        ULONG_PTR Lo = Info->dlpi_addr + P->p_vaddr, Hi = Lo + P->p_memsz;
+        if (Lo < Range->Low) Range->Low = Lo;
+        if (Hi > Range->High) Range->High = Hi;
+    }
+    return 1;
+}
+
+BOOLEAN HostLoadImage(const char *Path, PIO_DRIVER_IMAGE Image, char *Error, size_t ErrorSize)
+{
+    memset(Image, 0, sizeof(*Image));
+    void *Handle = dlopen(Path, RTLD_NOW | RTLD_LOCAL);
+    if (Handle == NULL) {
+        snprintf(Error, ErrorSize, "%s", dlerror());
+        return FALSE;
+    }
+    PDRIVER_INITIALIZE Entry = (PDRIVER_INITIALIZE)dlsym(Handle, "DriverEntry");
+    if (Entry == NULL) {
+        snprintf(Error, ErrorSize, "the image exports no DriverEntry");
+        dlclose(Handle);
+        return FALSE;
+    }
+    struct link_map *Map = NULL;
+    if (dlinfo(Handle, RTLD_DI_LINKMAP, &Map) != 0 || Map == NULL) {
+        snprintf(Error, ErrorSize, "cannot find the image's mapping");
+        dlclose(Handle);
+        return FALSE;
+    }
+    HOST_RANGE Range = { Map->l_addr, Map->l_name, 0, 0 };
+    dl_iterate_phdr(HostFindRange, &Range);
+    const USHORT *Characteristics = dlsym(Handle, "__ntps_image_characteristics");
+    const char *Base = strrchr(Path, '/');
+    PRTL_MODULE Module = RtlpRegisterModule((PVOID)Range.Low, Range.High - Range.Low, Base ? Base + 1 : Path, NULL,
+                                            Handle);
+    if (Module == NULL) {
+        snprintf(Error, ErrorSize, "too many driver images");
+        dlclose(Handle);
+        return FALSE;
+    }
+    Image->Module = Module;
+    Image->DriverEntry = Entry;
+    Image->IntegrityCheck = Characteristics != NULL && (*Characteristics & 0x0080) != 0;
+    return TRUE;
+}
+
+VOID HostUnloadImage(PIO_DRIVER_IMAGE Image)
+{
+    if (Image->Module == NULL)
+        return;
+    void *Handle = Image->Module->Handle;
+    RtlpUnregisterModule(Image->Module);
+    Image->Module = NULL;
+    dlclose(Handle);
+}

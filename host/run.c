@@ -1,0 +1,191 @@
+/*
+ * host/run.c - one run of the kernel: load the driver images, boot, start
+ * each driver on a system thread, wait until every thread the drivers
+ * started has ended, unload them, shut down, and say how it went.
+ */
+#include "host/host.h"
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+BOOLEAN HostLoadImage(const char *Path, PIO_DRIVER_IMAGE Image, char *Error, size_t ErrorSize);
+VOID HostUnloadImage(PIO_DRIVER_IMAGE Image);
+VOID PsShutdownSystem(VOID);
+VOID KiDescribeAddress(PVOID Address, PCHAR Buffer, SIZE_T Size);
+extern VOID (*KiStallHook)(VOID);
+
+typedef struct _HOST_RUN {
+    const NTPS_HOST_CONFIG *Config;
+    IO_DRIVER_IMAGE Images[NTPS_MAX_DRIVERS];
+    ULONG ImageCount;
+    int ExitStatus;
+} HOST_RUN;
+
+static HOST_RUN *HostCurrentRun;
+
+static VOID HostSay(const char *Format, ...) __attribute__((format(printf, 1, 2)));
+static VOID HostSay(const char *Format, ...)
+{
+    char Line[1024];
+    va_list Args;
+    va_start(Args, Format);
+    int n = vsnprintf(Line, sizeof(Line), Format, Args);
+    va_end(Args);
+    if (n > 0)
+        RtlpDebugWrite(Line, (SIZE_T)(n < (int)sizeof(Line) ? n : (int)sizeof(Line) - 1));
+}
+
+/* ---- diagnostics for a run that does not finish ------------------------------ */
+
+static const char *HostStateName(UCHAR State)
+{
+    static const char *Names[] = { "initialized", "ready", "running", "standby", "terminated", "waiting",
+                                   "transition", "deferred-ready" };
+    return State < RTL_NUMBER_OF(Names) ? Names[State] : "?";
+}
+
+static VOID HostDescribeThread(ETHREAD *Thread, PVOID Context)
+{
+    (void)Context;
+    char Start[160] = "?";
+    if (Thread->StartAddress != NULL)
+        KiDescribeAddress(Thread->StartAddress, Start, sizeof(Start));
+    HostSay("  TID %-5lu %-10s priority %2d  wait reason %2u  start %s%s%s\n",
+            (unsigned long)(ULONG_PTR)Thread->Cid.UniqueThread, HostStateName(Thread->Tcb.State),
+            Thread->Tcb.Priority, Thread->Tcb.WaitReason, Start,
+            Thread->CreatorModule ? "  driver " : "", Thread->CreatorModule ? Thread->CreatorModule->Name : "");
+}
+
+/* Best effort, without locks: the run is about to end. */
+static VOID HostListThreads(VOID)
+{
+    extern PEPROCESS PsInitialSystemProcess;
+    EPROCESS *System = (EPROCESS *)PsInitialSystemProcess;
+    if (System == NULL)
+        return;
+    for (PLIST_ENTRY E = System->ThreadListHead.Flink; E != &System->ThreadListHead; E = E->Flink) {
+        ETHREAD *Thread = CONTAINING_RECORD(E, ETHREAD, ThreadListEntry);
+        if (!Thread->Terminated)
+            HostDescribeThread(Thread, NULL);
+    }
+}
+
+static VOID HostStall(VOID)
+{
+    HostSay("\nntps: deadlock: every thread is waiting and no timer is set (virtual time %llu ms)\n",
+            (unsigned long long)KiSimNow() / 10000);
+    HostListThreads();
+    HostSay("ntps: simulation seed %llu, trace 0x%016llx after %llu events\n", (unsigned long long)KiConfig.Seed,
+            (unsigned long long)KiSimTraceHash(), (unsigned long long)KiSimTraceEvents());
+    _exit(NTPS_EXIT_STALL);
+}
+
+static void *HostWatchdog(void *Argument)
+{
+    const NTPS_HOST_CONFIG *Config = Argument;
+    struct timespec Deadline;
+    clock_gettime(CLOCK_MONOTONIC, &Deadline);
+    Deadline.tv_sec += Config->TimeoutSeconds;
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &Deadline, NULL) != 0)
+        ;
+    HostSay("\nntps: timeout: the run did not finish within %u s; threads still alive:\n", Config->TimeoutSeconds);
+    HostListThreads();
+    if (Config->Simulation)
+        HostSay("ntps: simulation seed %llu at virtual time %llu ms\n", (unsigned long long)Config->Seed,
+                (unsigned long long)KiSimNow() / 10000);
+    _exit(NTPS_EXIT_TIMEOUT);
+}
+
+/* ---- the initial system thread ------------------------------------------------- */
+
+static VOID HostWaitForDriverThreads(VOID)
+{
+    while (__atomic_load_n(&PsActiveDriverThreads, __ATOMIC_ACQUIRE) != 0)
+        KeWaitForSingleObject(&PsDriverThreadsDone, Executive, KernelMode, FALSE, NULL);
+}
+
+static VOID HostPhase1(PVOID Context)
+{
+    HOST_RUN *Run = Context;
+    IoInitializeSystem();
+    for (ULONG i = 0; i < Run->ImageCount; i++)
+        if (!NT_SUCCESS(IoStartDriver(&Run->Images[i])))
+            Run->ExitStatus = NTPS_EXIT_LOAD;
+    if (Run->Config->Routine != NULL)
+        Run->Config->Routine(Run->Config->RoutineContext);
+    HostWaitForDriverThreads();
+    for (ULONG i = Run->ImageCount; i-- > 0;)
+        IoUnloadDriver(&Run->Images[i]);
+    HostWaitForDriverThreads();     /* threads DriverUnload started and waited for */
+    KeRequestShutdown();
+}
+
+/* ---- the run ------------------------------------------------------------------------- */
+
+static VOID HostConfigureKernel(const NTPS_HOST_CONFIG *Config)
+{
+    memset(&KiConfig, 0, sizeof(KiConfig));
+    KiConfig.ProcessorCount = Config->Cpus ? Config->Cpus : HalQueryHostProcessorCount();
+    if (KiConfig.ProcessorCount > MAXIMUM_PROCESSORS)
+        KiConfig.ProcessorCount = MAXIMUM_PROCESSORS;
+    KiConfig.Simulation = Config->Simulation;
+    KiConfig.Seed = Config->Seed;
+    KiConfig.ClockInterval = 156250;
+    KiConfig.Quantum = Config->QuantumMs ? (ULONGLONG)Config->QuantumMs * 10000 : 2 * KiConfig.ClockInterval;
+    KiConfig.SimPointCost = 1;
+    KiConfig.SimKernelEntryCost = 10;
+    KiConfig.SimPreemptMean = Config->NoSimPreempt ? 0 : Config->SimPreemptMean ? Config->SimPreemptMean : 2000;
+    KiConfig.SimStepMean = Config->SimStepMean ? Config->SimStepMean : 100;
+    KiShutdownRequested = FALSE;
+}
+
+int NtpsHostRun(const NTPS_HOST_CONFIG *Config)
+{
+    HOST_RUN *Run = calloc(1, sizeof(*Run));
+    if (Run == NULL)
+        return NTPS_EXIT_INTERNAL;
+    Run->Config = Config;
+    HostCurrentRun = Run;
+    for (ULONG i = 0; i < Config->DriverCount; i++) {
+        char Error[512];
+        if (!HostLoadImage(Config->Drivers[i], &Run->Images[Run->ImageCount], Error, sizeof(Error))) {
+            fprintf(stderr, "ntps: cannot load driver %s: %s\n", Config->Drivers[i], Error);
+            for (ULONG j = 0; j < Run->ImageCount; j++)
+                HostUnloadImage(&Run->Images[j]);
+            free(Run);
+            return NTPS_EXIT_LOAD;
+        }
+        Run->ImageCount++;
+    }
+    HostConfigureKernel(Config);
+    KiStallHook = HostStall;
+    pthread_t Watchdog;
+    if (Config->TimeoutSeconds != 0)
+        pthread_create(&Watchdog, NULL, HostWatchdog, (void *)Config);
+
+    PS_BOOT_PARAMETERS Boot = { HostPhase1, Run };
+    PsBootSystem(&Boot);
+
+    if (Config->Simulation && !Config->Quiet)
+        HostSay("ntps: simulation seed %llu: trace 0x%016llx, %llu events, virtual time %llu.%03llu ms\n",
+                (unsigned long long)Config->Seed, (unsigned long long)KiSimTraceHash(),
+                (unsigned long long)KiSimTraceEvents(), (unsigned long long)KiSimNow() / 10000,
+                (unsigned long long)(KiSimNow() % 10000) / 10);
+    IoShutdownSystem();
+    PsShutdownSystem();
+    for (ULONG i = 0; i < Run->ImageCount; i++)
+        HostUnloadImage(&Run->Images[i]);
+    if (Config->TimeoutSeconds != 0) {
+        pthread_cancel(Watchdog);
+        pthread_join(Watchdog, NULL);
+    }
+    int Status = Run->ExitStatus;
+    HostCurrentRun = NULL;
+    free(Run);
+    return Status;
+}

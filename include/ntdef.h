@@ -1,0 +1,280 @@
+/*
+ * ntdef.h - base NT types for ntps (written for ntps from the documented
+ * WDK type definitions; LP64-correct: ULONG and LONG are 32 bits).
+ *
+ * Driver sources must be built with -fshort-wchar (ntps cc does this) so
+ * that WCHAR and L"" literals are 16 bits, as on Windows.
+ */
+#ifndef _NTDEF_
+#define _NTDEF_
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdarg.h>
+
+#if defined(__SIZEOF_WCHAR_T__) && __SIZEOF_WCHAR_T__ != 2
+#error "ntps: build driver sources with -fshort-wchar (use 'ntps cc'), WCHAR must be 16 bits"
+#endif
+
+#ifdef __cplusplus
+#define NTPS_EXTERN_C extern "C"
+#define NTPS_BEGIN_DECLS extern "C" {
+#define NTPS_END_DECLS }
+#else
+#define NTPS_EXTERN_C extern
+#define NTPS_BEGIN_DECLS
+#define NTPS_END_DECLS
+#endif
+
+#define NTPS_EXPORT __attribute__((visibility("default")))
+
+/* Calling-convention and linkage decorations are no-ops on x86-64 Linux. */
+#define NTAPI
+#define NTSYSAPI NTPS_EXPORT
+#define NTSYSCALLAPI NTPS_EXPORT
+#define WINAPI
+#define CALLBACK
+#define FASTCALL
+#define __stdcall
+#define __cdecl
+#define __fastcall
+#define DECLSPEC_IMPORT
+#define DECLSPEC_NORETURN __attribute__((noreturn))
+#define DECLSPEC_NOINLINE __attribute__((noinline))
+#define DECLSPEC_ALIGN(x) __attribute__((aligned(x)))
+#define DECLSPEC_CACHEALIGN DECLSPEC_ALIGN(64)
+#define FORCEINLINE static inline __attribute__((always_inline))
+/* Every DDI the kernel implements carries NTKERNELAPI: it is what the ntps
+ * executable exports to driver modules. */
+#define NTKERNELAPI NTPS_EXPORT
+#define NTHALAPI NTPS_EXPORT
+
+#ifndef __forceinline
+#define __forceinline inline __attribute__((always_inline))
+#endif
+#define __inline inline
+
+#define IN
+#define OUT
+#define OPTIONAL
+#define CONST const
+#define VOID void
+
+/* Integer types with Windows widths. */
+typedef void *PVOID, **PPVOID;
+typedef const void *PCVOID;
+typedef char CHAR, CCHAR, *PCHAR, *PSTR, *LPSTR;
+typedef signed char SCHAR, *PSCHAR;
+typedef const char *PCSTR, *LPCSTR, *PCCH;
+typedef unsigned char UCHAR, *PUCHAR, BYTE, *PBYTE, BOOLEAN, *PBOOLEAN;
+typedef short SHORT, CSHORT, *PSHORT;
+typedef unsigned short USHORT, *PUSHORT, WORD, *PWORD;
+typedef int LONG, *PLONG, INT, *PINT, BOOL, *PBOOL;
+typedef unsigned int ULONG, *PULONG, UINT, *PUINT, DWORD, *PDWORD, *LPDWORD;
+typedef long long LONGLONG, *PLONGLONG, LONG64, *PLONG64, INT64, *PINT64;
+typedef unsigned long long ULONGLONG, *PULONGLONG, ULONG64, *PULONG64, DWORD64, *PDWORD64, UINT64, *PUINT64;
+typedef signed char INT8, *PINT8;
+typedef unsigned char UINT8, *PUINT8;
+typedef short INT16, *PINT16;
+typedef unsigned short UINT16, *PUINT16;
+typedef int INT32, *PINT32, LONG32, *PLONG32;
+typedef unsigned int UINT32, *PUINT32, ULONG32, *PULONG32, DWORD32, *PDWORD32;
+typedef long LONG_PTR, *PLONG_PTR, INT_PTR, *PINT_PTR, SSIZE_T, *PSSIZE_T;
+typedef unsigned long ULONG_PTR, *PULONG_PTR, UINT_PTR, *PUINT_PTR, SIZE_T, *PSIZE_T, DWORD_PTR, *PDWORD_PTR;
+typedef ULONG_PTR KAFFINITY, *PKAFFINITY;
+typedef float FLOAT;
+typedef double DOUBLE;
+
+typedef wchar_t WCHAR, *PWCHAR, *PWSTR, *LPWSTR, *PWCH, *LPWCH;
+typedef const WCHAR *PCWSTR, *LPCWSTR, *PCWCH;
+
+typedef LONG NTSTATUS, *PNTSTATUS;
+typedef void *HANDLE, **PHANDLE;
+typedef ULONG ACCESS_MASK, *PACCESS_MASK;
+typedef UCHAR KIRQL, *PKIRQL;
+typedef CCHAR KPROCESSOR_MODE;
+typedef LONG KPRIORITY, *PKPRIORITY;
+typedef ULONG LOGICAL, *PLOGICAL;
+typedef ULONG CLONG;
+typedef USHORT RTL_ATOM;
+typedef LONGLONG USN;
+
+#define TRUE 1
+#define FALSE 0
+#ifndef NULL
+#define NULL ((void *)0)
+#endif
+
+#define MINCHAR 0x80
+#define MAXCHAR 0x7f
+#define MINSHORT 0x8000
+#define MAXSHORT 0x7fff
+#define MINLONG 0x80000000
+#define MAXLONG 0x7fffffff
+#define MAXUCHAR 0xff
+#define MAXUSHORT 0xffff
+#define MAXULONG 0xffffffff
+#define MAXLONGLONG 0x7fffffffffffffffLL
+#define MAXULONG_PTR (~((ULONG_PTR)0))
+#define MAXLONG_PTR ((LONG_PTR)(MAXULONG_PTR >> 1))
+#define MINLONG_PTR (~MAXLONG_PTR)
+
+typedef union _LARGE_INTEGER {
+    struct { ULONG LowPart; LONG HighPart; };
+    struct { ULONG LowPart; LONG HighPart; } u;
+    LONGLONG QuadPart;
+} LARGE_INTEGER, *PLARGE_INTEGER;
+
+typedef union _ULARGE_INTEGER {
+    struct { ULONG LowPart; ULONG HighPart; };
+    struct { ULONG LowPart; ULONG HighPart; } u;
+    ULONGLONG QuadPart;
+} ULARGE_INTEGER, *PULARGE_INTEGER;
+
+typedef LARGE_INTEGER PHYSICAL_ADDRESS, *PPHYSICAL_ADDRESS;
+
+typedef struct _LIST_ENTRY {
+    struct _LIST_ENTRY *Flink;
+    struct _LIST_ENTRY *Blink;
+} LIST_ENTRY, *PLIST_ENTRY, *PRLIST_ENTRY;
+
+typedef struct _SINGLE_LIST_ENTRY {
+    struct _SINGLE_LIST_ENTRY *Next;
+} SINGLE_LIST_ENTRY, *PSINGLE_LIST_ENTRY;
+
+typedef struct _UNICODE_STRING {
+    USHORT Length;          /* bytes, not counting a terminator */
+    USHORT MaximumLength;   /* bytes */
+    PWSTR Buffer;
+} UNICODE_STRING, *PUNICODE_STRING;
+typedef const UNICODE_STRING *PCUNICODE_STRING;
+
+typedef struct _STRING {
+    USHORT Length;
+    USHORT MaximumLength;
+    PCHAR Buffer;
+} STRING, *PSTRING, ANSI_STRING, *PANSI_STRING, OEM_STRING, *POEM_STRING;
+typedef const STRING *PCSTRING, *PCANSI_STRING, *PCOEM_STRING;
+
+typedef struct _CLIENT_ID {
+    HANDLE UniqueProcess;
+    HANDLE UniqueThread;
+} CLIENT_ID, *PCLIENT_ID;
+
+typedef struct _GUID {
+    ULONG Data1;
+    USHORT Data2;
+    USHORT Data3;
+    UCHAR Data4[8];
+} GUID, *PGUID, *LPGUID;
+typedef const GUID *LPCGUID, *PCGUID;
+
+typedef struct _OBJECT_ATTRIBUTES {
+    ULONG Length;
+    HANDLE RootDirectory;
+    PUNICODE_STRING ObjectName;
+    ULONG Attributes;
+    PVOID SecurityDescriptor;
+    PVOID SecurityQualityOfService;
+} OBJECT_ATTRIBUTES, *POBJECT_ATTRIBUTES;
+typedef const OBJECT_ATTRIBUTES *PCOBJECT_ATTRIBUTES;
+
+#define OBJ_INHERIT 0x00000002L
+#define OBJ_PERMANENT 0x00000010L
+#define OBJ_EXCLUSIVE 0x00000020L
+#define OBJ_CASE_INSENSITIVE 0x00000040L
+#define OBJ_OPENIF 0x00000080L
+#define OBJ_OPENLINK 0x00000100L
+#define OBJ_KERNEL_HANDLE 0x00000200L
+#define OBJ_FORCE_ACCESS_CHECK 0x00000400L
+#define OBJ_VALID_ATTRIBUTES 0x00001FF2L
+
+#define InitializeObjectAttributes(p, n, a, r, s) do { \
+        (p)->Length = sizeof(OBJECT_ATTRIBUTES);       \
+        (p)->RootDirectory = (r);                      \
+        (p)->Attributes = (a);                         \
+        (p)->ObjectName = (n);                         \
+        (p)->SecurityDescriptor = (s);                 \
+        (p)->SecurityQualityOfService = NULL;          \
+    } while (0)
+
+typedef enum _EVENT_TYPE { NotificationEvent = 0, SynchronizationEvent = 1 } EVENT_TYPE;
+typedef enum _TIMER_TYPE { NotificationTimer = 0, SynchronizationTimer = 1 } TIMER_TYPE;
+typedef enum _WAIT_TYPE { WaitAll = 0, WaitAny = 1, WaitNotification = 2, WaitDequeue = 3, WaitDpc = 4 } WAIT_TYPE;
+
+typedef struct _PROCESSOR_NUMBER {
+    USHORT Group;
+    UCHAR Number;
+    UCHAR Reserved;
+} PROCESSOR_NUMBER, *PPROCESSOR_NUMBER;
+
+typedef struct _GROUP_AFFINITY {
+    KAFFINITY Mask;
+    USHORT Group;
+    USHORT Reserved[3];
+} GROUP_AFFINITY, *PGROUP_AFFINITY;
+
+/* Status helpers. */
+#define NT_SUCCESS(Status) (((NTSTATUS)(Status)) >= 0)
+#define NT_INFORMATION(Status) ((((ULONG)(Status)) >> 30) == 1)
+#define NT_WARNING(Status) ((((ULONG)(Status)) >> 30) == 2)
+#define NT_ERROR(Status) ((((ULONG)(Status)) >> 30) == 3)
+
+/* Structure helpers. */
+#define FIELD_OFFSET(type, field) ((LONG)offsetof(type, field))
+#define RTL_FIELD_SIZE(type, field) (sizeof(((type *)0)->field))
+#define RTL_SIZEOF_THROUGH_FIELD(type, field) (FIELD_OFFSET(type, field) + RTL_FIELD_SIZE(type, field))
+#define RTL_NUMBER_OF(a) (sizeof(a) / sizeof((a)[0]))
+#define ARRAYSIZE(a) RTL_NUMBER_OF(a)
+#define _ARRAYSIZE(a) RTL_NUMBER_OF(a)
+#define CONTAINING_RECORD(address, type, field) \
+    ((type *)((PCHAR)(address) - (ULONG_PTR)(&((type *)0)->field)))
+#define ALIGN_DOWN_BY(length, alignment) ((ULONG_PTR)(length) & ~((ULONG_PTR)(alignment) - 1))
+#define ALIGN_UP_BY(length, alignment) (ALIGN_DOWN_BY(((ULONG_PTR)(length) + (alignment) - 1), alignment))
+#define ALIGN_DOWN_POINTER_BY(address, alignment) ((PVOID)ALIGN_DOWN_BY(address, alignment))
+#define ALIGN_UP_POINTER_BY(address, alignment) ((PVOID)ALIGN_UP_BY(address, alignment))
+#define ALIGN_DOWN(length, type) ALIGN_DOWN_BY(length, sizeof(type))
+#define ALIGN_UP(length, type) ALIGN_UP_BY(length, sizeof(type))
+
+#define UNREFERENCED_PARAMETER(P) ((void)(P))
+#define DBG_UNREFERENCED_PARAMETER(P) ((void)(P))
+#define DBG_UNREFERENCED_LOCAL_VARIABLE(V) ((void)(V))
+#define UNREFERENCED_LOCAL_VARIABLE(V) ((void)(V))
+
+#define HandleToULong(h) ((ULONG)(ULONG_PTR)(h))
+#define HandleToUlong(h) HandleToULong(h)
+#define HandleToLong(h) ((LONG)(LONG_PTR)(h))
+#define ULongToHandle(ul) ((HANDLE)(ULONG_PTR)(ul))
+#define UlongToHandle(ul) ULongToHandle(ul)
+#define LongToHandle(l) ((HANDLE)(LONG_PTR)(l))
+#define PtrToUlong(p) ((ULONG)(ULONG_PTR)(p))
+#define PtrToLong(p) ((LONG)(LONG_PTR)(p))
+#define PtrToUshort(p) ((USHORT)(ULONG_PTR)(p))
+#define UlongToPtr(ul) ((PVOID)(ULONG_PTR)(ul))
+#define ULongToPtr(ul) UlongToPtr(ul)
+#define LongToPtr(l) ((PVOID)(LONG_PTR)(l))
+#define IntToPtr(i) ((PVOID)(INT_PTR)(i))
+#define PtrToInt(p) ((INT)(INT_PTR)(p))
+
+#ifndef __cplusplus
+#ifndef min
+#define min(a, b) (((a) < (b)) ? (a) : (b))
+#endif
+#ifndef max
+#define max(a, b) (((a) > (b)) ? (a) : (b))
+#endif
+#endif
+
+#ifdef __cplusplus
+template <typename T, size_t N> static inline T *NtpsUnconstString(const T (&s)[N]) { return const_cast<T *>(s); }
+#define RTL_CONSTANT_STRING(s) \
+    { (USHORT)(sizeof(s) - sizeof((s)[0])), (USHORT)sizeof(s), NtpsUnconstString(s) }
+#else
+#define RTL_CONSTANT_STRING(s) \
+    { (USHORT)(sizeof(s) - sizeof((s)[0])), (USHORT)sizeof(s), (s) }
+#endif
+
+#define DUMMYUNIONNAME
+#define DUMMYSTRUCTNAME
+
+#endif /* _NTDEF_ */

@@ -1,0 +1,144 @@
+/*
+ * io/driver.c - driver objects: DriverEntry and DriverUnload, and the
+ * checks that a driver left nothing running behind at unload.
+ */
+#include "io/io.h"
+
+#include <stdio.h>
+#include <string.h>
+
+POBJECT_TYPE IoDriverObjectType;
+
+static VOID IopDeleteDriver(PVOID Object)
+{
+    (void)Object;   /* names and extension live in the same allocation */
+}
+
+VOID IoInitializeSystem(VOID)
+{
+    OBJECT_TYPE_INITIALIZER Init = {
+        .Name = L"Driver", .AsciiName = "Driver", .PoolTag = 'virD',
+        .GenericMapping = { STANDARD_RIGHTS_READ, STANDARD_RIGHTS_WRITE, STANDARD_RIGHTS_EXECUTE,
+                            STANDARD_RIGHTS_ALL | 0x1 },
+        .ValidAccessMask = STANDARD_RIGHTS_ALL | 0x1, .DeleteProcedure = IopDeleteDriver,
+    };
+    IoDriverObjectType = ObCreateObjectType(&Init);
+    ObpDriverType = IoDriverObjectType;
+}
+
+VOID IoShutdownSystem(VOID)
+{
+    ObDeleteObjectType(IoDriverObjectType);
+    IoDriverObjectType = ObpDriverType = NULL;
+}
+
+static NTSTATUS IopInvalidDeviceRequest(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    (void)DeviceObject;
+    (void)Irp;
+    return STATUS_INVALID_DEVICE_REQUEST;
+}
+
+typedef struct _IOP_DRIVER_STORAGE {
+    DRIVER_OBJECT Driver;
+    DRIVER_EXTENSION Extension;
+    UNICODE_STRING RegistryPath;
+    WCHAR Names[3][160];
+} IOP_DRIVER_STORAGE;
+
+/* Base name without extension, as Windows names a service from its image. */
+static VOID IopServiceName(PCSTR ModuleName, PWCHAR Out, SIZE_T Capacity)
+{
+    SIZE_T n = 0;
+    for (; ModuleName[n] != 0 && ModuleName[n] != '.' && n + 1 < Capacity; n++)
+        Out[n] = (WCHAR)(UCHAR)ModuleName[n];
+    Out[n] = 0;
+}
+
+static VOID IopMakeName(PUNICODE_STRING String, PWCHAR Buffer, SIZE_T Capacity, PCWSTR Prefix, PCWSTR Name)
+{
+    SIZE_T n = 0;
+    for (PCWSTR p = Prefix; *p && n + 1 < Capacity; p++)
+        Buffer[n++] = *p;
+    for (PCWSTR p = Name; *p && n + 1 < Capacity; p++)
+        Buffer[n++] = *p;
+    Buffer[n] = 0;
+    String->Buffer = Buffer;
+    String->Length = (USHORT)(n * sizeof(WCHAR));
+    String->MaximumLength = (USHORT)((n + 1) * sizeof(WCHAR));
+}
+
+static VOID IopReport(PCSTR Format, PCSTR Name, ULONG Value) __attribute__((format(printf, 1, 0)));
+static VOID IopReport(PCSTR Format, PCSTR Name, ULONG Value)
+{
+    char Line[256];
+    int n = snprintf(Line, sizeof(Line), Format, Name, Value);
+    if (n > 0)
+        RtlpDebugWrite(Line, (SIZE_T)(n < (int)sizeof(Line) ? n : (int)sizeof(Line) - 1));
+}
+
+NTSTATUS IoStartDriver(PIO_DRIVER_IMAGE Image)
+{
+    IOP_DRIVER_STORAGE *Storage;
+    NTSTATUS Status = ObCreateObject(IoDriverObjectType, sizeof(*Storage), (PVOID *)&Storage);
+    if (!NT_SUCCESS(Status))
+        return Status;
+    PDRIVER_OBJECT Driver = &Storage->Driver;
+    Driver->Type = 4;   /* IO_TYPE_DRIVER */
+    Driver->Size = sizeof(DRIVER_OBJECT);
+    Driver->DriverStart = Image->Module->Base;
+    Driver->DriverSize = (ULONG)Image->Module->Size;
+    Driver->DriverSection = Image->Module;
+    Driver->DriverExtension = &Storage->Extension;
+    Driver->DriverInit = Image->DriverEntry;
+    Storage->Extension.DriverObject = Driver;
+    WCHAR Service[64];
+    IopServiceName(Image->Module->Name, Service, RTL_NUMBER_OF(Service));
+    IopMakeName(&Driver->DriverName, Storage->Names[0], RTL_NUMBER_OF(Storage->Names[0]), L"\\Driver\\", Service);
+    IopMakeName(&Storage->RegistryPath, Storage->Names[1], RTL_NUMBER_OF(Storage->Names[1]),
+                L"\\Registry\\Machine\\System\\CurrentControlSet\\Services\\", Service);
+    IopMakeName(&Storage->Extension.ServiceKeyName, Storage->Names[2], RTL_NUMBER_OF(Storage->Names[2]), L"", Service);
+    for (int i = 0; i <= IRP_MJ_MAXIMUM_FUNCTION; i++)
+        Driver->MajorFunction[i] = IopInvalidDeviceRequest;
+    Image->DriverObject = Driver;
+    Image->Module->Context = Driver;
+
+    Status = Image->DriverEntry(Driver, &Storage->RegistryPath);
+    KIRQL Irql = KeGetCurrentIrql();
+    if (Irql != PASSIVE_LEVEL)      /* DDI rule IrqlReturn */
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x2001D, Irql, PASSIVE_LEVEL, (ULONG_PTR)Image->DriverEntry);
+    Image->EntryStatus = Status;
+    if (!NT_SUCCESS(Status)) {
+        IopReport("ntps: %s: DriverEntry failed with status 0x%08X\n", Image->Module->Name, (ULONG)Status);
+        Image->DriverObject = NULL;
+        ObfDereferenceObject(Driver);
+        return Status;
+    }
+    Image->Started = TRUE;
+    return STATUS_SUCCESS;
+}
+
+/* A timer or DPC queued from the driver's image, or pointing at its code,
+ * would run after the code is gone: Windows stops with 0xCE. */
+VOID KiCheckUnloadedModule(PVOID Base, SIZE_T Size);
+
+VOID IoUnloadDriver(PIO_DRIVER_IMAGE Image)
+{
+    PDRIVER_OBJECT Driver = Image->DriverObject;
+    if (Driver == NULL)
+        return;
+    if (Driver->DriverUnload == NULL) {
+        IopReport("ntps: %s has no DriverUnload routine; it stays loaded until shutdown (%u)\n", Image->Module->Name, 0);
+    } else {
+        Driver->DriverUnload(Driver);
+        KIRQL Irql = KeGetCurrentIrql();
+        if (Irql != PASSIVE_LEVEL)
+            KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x2001D, Irql, PASSIVE_LEVEL,
+                         (ULONG_PTR)Driver->DriverUnload);
+        KiCheckUnloadedModule(Image->Module->Base, Image->Module->Size);
+        ExReportPoolLeaks(Image->Module, TRUE);
+    }
+    Image->DriverObject = NULL;
+    Image->Module->Context = NULL;
+    ObfDereferenceObject(Driver);
+}

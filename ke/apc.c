@@ -1,0 +1,280 @@
+/*
+ * ke/apc.c - asynchronous procedure calls, critical and guarded regions,
+ * and alerts.
+ *
+ * Kernel APCs: a special APC (no normal routine) runs at APC_LEVEL unless
+ * the thread is in a guarded region; a normal kernel APC runs its kernel
+ * routine at APC_LEVEL and then its normal routine at PASSIVE_LEVEL, unless
+ * the thread is in a critical or guarded region or already runs one.
+ * User APCs end an alertable user-mode wait with STATUS_USER_APC and run
+ * when the thread returns to user mode.
+ */
+#include "ke/ke.h"
+
+#define KI_APC_ROUTINE_KERNEL 0
+#define KI_APC_ROUTINE_RUNDOWN 1
+#define KI_APC_ROUTINE_NORMAL 2
+
+static inline PKKERNEL_ROUTINE KiApcKernelRoutine(PKAPC Apc) { return (PKKERNEL_ROUTINE)Apc->Reserved[KI_APC_ROUTINE_KERNEL]; }
+static inline PKRUNDOWN_ROUTINE KiApcRundownRoutine(PKAPC Apc) { return (PKRUNDOWN_ROUTINE)Apc->Reserved[KI_APC_ROUTINE_RUNDOWN]; }
+static inline PKNORMAL_ROUTINE KiApcNormalRoutine(PKAPC Apc) { return (PKNORMAL_ROUTINE)Apc->Reserved[KI_APC_ROUTINE_NORMAL]; }
+
+VOID KiInitializeApcState(PKTHREAD Thread, PKPROCESS Process)
+{
+    InitializeListHead(&Thread->ApcState.ApcListHead[KernelMode]);
+    InitializeListHead(&Thread->ApcState.ApcListHead[UserMode]);
+    Thread->ApcState.Process = Process;
+    Thread->ApcState.InProgressFlags = FALSE;
+    Thread->ApcState.KernelApcPending = FALSE;
+    Thread->ApcState.UserApcPending = FALSE;
+    Thread->ApcStatePointer[0] = &Thread->ApcState;
+    Thread->ApcStatePointer[1] = &Thread->SavedApcState;
+    Thread->ApcStateIndex = OriginalApcEnvironment;
+    Thread->ApcQueueable = TRUE;
+}
+
+NTPS_EXPORT VOID KeInitializeApc(PKAPC Apc, PKTHREAD Thread, KAPC_ENVIRONMENT Environment,
+                                 PKKERNEL_ROUTINE KernelRoutine, PKRUNDOWN_ROUTINE RundownRoutine,
+                                 PKNORMAL_ROUTINE NormalRoutine, KPROCESSOR_MODE ApcMode, PVOID NormalContext)
+{
+    Apc->Type = ApcObject;
+    Apc->Size = sizeof(KAPC);
+    Apc->Thread = Thread;
+    Apc->ApcStateIndex = (CCHAR)(Environment == CurrentApcEnvironment ? Thread->ApcStateIndex : Environment);
+    Apc->Reserved[KI_APC_ROUTINE_KERNEL] = (PVOID)KernelRoutine;
+    Apc->Reserved[KI_APC_ROUTINE_RUNDOWN] = (PVOID)RundownRoutine;
+    Apc->Reserved[KI_APC_ROUTINE_NORMAL] = (PVOID)NormalRoutine;
+    if (NormalRoutine != NULL) {
+        Apc->ApcMode = ApcMode;
+        Apc->NormalContext = NormalContext;
+    } else {
+        Apc->ApcMode = KernelMode;      /* a special kernel APC */
+        Apc->NormalContext = NULL;
+    }
+    Apc->Inserted = FALSE;
+}
+
+static BOOLEAN KiIsSpecialApc(PKAPC Apc)
+{
+    return KiApcNormalRoutine(Apc) == NULL;
+}
+
+/* Could the first pending kernel APC of Thread run now (at PASSIVE_LEVEL)? */
+BOOLEAN KiApcDeliverable(PKTHREAD Thread)
+{
+    PLIST_ENTRY Head = &Thread->ApcState.ApcListHead[KernelMode];
+    if (IsListEmpty(Head) || Thread->SpecialApcDisable != 0)
+        return FALSE;
+    PKAPC First = CONTAINING_RECORD(Head->Flink, KAPC, ApcListEntry);
+    if (KiIsSpecialApc(First))
+        return TRUE;
+    return Thread->KernelApcDisable == 0 && !Thread->KernelApcInProgress;
+}
+
+static VOID KiQueueApcToList(PKTHREAD Thread, PKAPC Apc)
+{
+    PLIST_ENTRY Head = &Thread->ApcState.ApcListHead[(int)Apc->ApcMode];
+    if (Apc->ApcMode == KernelMode && KiIsSpecialApc(Apc)) {
+        /* special APCs run before normal ones, in the order they came */
+        PLIST_ENTRY E = Head->Flink;
+        while (E != Head && KiIsSpecialApc(CONTAINING_RECORD(E, KAPC, ApcListEntry)))
+            E = E->Flink;
+        InsertTailList(E, &Apc->ApcListEntry);
+    } else {
+        InsertTailList(Head, &Apc->ApcListEntry);
+    }
+}
+
+NTPS_EXPORT BOOLEAN KeInsertQueueApc(PKAPC Apc, PVOID SystemArgument1, PVOID SystemArgument2, KPRIORITY Increment)
+{
+    KiKernelEntry();
+    KIRQL OldIrql = KiAcquireDispatcherLock();
+    PKTHREAD Thread = Apc->Thread;
+    if (Apc->Inserted || !Thread->ApcQueueable || Thread->State == Terminated) {
+        KiReleaseDispatcherLock(OldIrql);
+        return FALSE;
+    }
+    Apc->SystemArgument1 = SystemArgument1;
+    Apc->SystemArgument2 = SystemArgument2;
+    Apc->Inserted = TRUE;
+    KiQueueApcToList(Thread, Apc);
+
+    if (Apc->ApcMode == KernelMode) {
+        Thread->ApcState.KernelApcPending = TRUE;
+        if (Thread->State == Running) {
+            KiRequestSoftwareInterrupt(KiProcessorBlock[Thread->NextProcessor], KI_REQUEST_APC);
+        } else if (Thread->State == Waiting && Thread->WaitIrql == PASSIVE_LEVEL && KiApcDeliverable(Thread)) {
+            KiUnwaitThread(Thread, STATUS_KERNEL_APC, Increment);
+        }
+    } else if (Thread->State == Waiting && Thread->Alertable && Thread->WaitMode == UserMode) {
+        Thread->ApcState.UserApcPending = TRUE;
+        KiUnwaitThread(Thread, STATUS_USER_APC, Increment);
+    }
+    KiReleaseDispatcherLock(OldIrql);
+    return TRUE;
+}
+
+NTPS_EXPORT BOOLEAN KeRemoveQueueApc(PKAPC Apc)
+{
+    KIRQL OldIrql = KiAcquireDispatcherLock();
+    BOOLEAN Removed = Apc->Inserted;
+    if (Removed) {
+        PKTHREAD Thread = Apc->Thread;
+        RemoveEntryList(&Apc->ApcListEntry);
+        Apc->Inserted = FALSE;
+        if (IsListEmpty(&Thread->ApcState.ApcListHead[KernelMode]))
+            Thread->ApcState.KernelApcPending = FALSE;
+    }
+    KiReleaseDispatcherLock(OldIrql);
+    return Removed;
+}
+
+/* Run the current thread's deliverable kernel APCs (called at PASSIVE_LEVEL). */
+VOID KiDeliverApc(KPROCESSOR_MODE Mode)
+{
+    (void)Mode;
+    KIRQL OldIrql = KfRaiseIrql(APC_LEVEL);
+    PKTHREAD Thread = KiCurrentThread();
+    PLIST_ENTRY Head = &Thread->ApcState.ApcListHead[KernelMode];
+    for (;;) {
+        KiAcquireDispatcherLockAtDpcLevel();
+        if (!KiApcDeliverable(Thread)) {
+            Thread->ApcState.KernelApcPending = !IsListEmpty(Head);
+            KiReleaseDispatcherLockFromDpcLevel();
+            break;
+        }
+        PKAPC Apc = CONTAINING_RECORD(RemoveHeadList(Head), KAPC, ApcListEntry);
+        Apc->Inserted = FALSE;
+        PKKERNEL_ROUTINE KernelRoutine = KiApcKernelRoutine(Apc);
+        PKNORMAL_ROUTINE NormalRoutine = KiApcNormalRoutine(Apc);
+        PVOID NormalContext = Apc->NormalContext;
+        PVOID Arg1 = Apc->SystemArgument1, Arg2 = Apc->SystemArgument2;
+        BOOLEAN Special = NormalRoutine == NULL;
+        if (!Special)
+            Thread->KernelApcInProgress = TRUE;
+        KiReleaseDispatcherLockFromDpcLevel();
+
+        /* The kernel routine may change or cancel the normal routine. */
+        KernelRoutine(Apc, &NormalRoutine, &NormalContext, &Arg1, &Arg2);
+        if (!Special) {
+            if (NormalRoutine != NULL) {
+                KeLowerIrql(PASSIVE_LEVEL);
+                NormalRoutine(NormalContext, Arg1, Arg2);
+                KfRaiseIrql(APC_LEVEL);
+            }
+            Thread->KernelApcInProgress = FALSE;
+        }
+    }
+    KeLowerIrql(OldIrql);
+}
+
+/* A thread ends with APCs still queued: their rundown routines run, or
+ * the APC is simply dropped. */
+VOID KiRundownApcs(PKTHREAD Thread)
+{
+    for (int Mode = KernelMode; Mode <= UserMode; Mode++) {
+        PLIST_ENTRY Head = &Thread->ApcState.ApcListHead[Mode];
+        for (;;) {
+            KIRQL OldIrql = KiAcquireDispatcherLock();
+            if (IsListEmpty(Head)) {
+                KiReleaseDispatcherLock(OldIrql);
+                break;
+            }
+            PKAPC Apc = CONTAINING_RECORD(RemoveHeadList(Head), KAPC, ApcListEntry);
+            Apc->Inserted = FALSE;
+            KiReleaseDispatcherLock(OldIrql);
+            if (KiApcRundownRoutine(Apc) != NULL)
+                KiApcRundownRoutine(Apc)(Apc);
+        }
+    }
+    Thread->ApcState.KernelApcPending = FALSE;
+    Thread->ApcState.UserApcPending = FALSE;
+}
+
+/* ---- critical and guarded regions ------------------------------------------------ */
+
+static VOID KiCheckRegionIrql(VOID)
+{
+    KIRQL Irql = KeGetCurrentIrql();
+    if (Irql > APC_LEVEL)
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x20010, Irql, APC_LEVEL,
+                     (ULONG_PTR)__builtin_return_address(0));
+}
+
+static VOID KiMaybeDeliverApcs(PKTHREAD Thread)
+{
+    if (Thread->ApcState.KernelApcPending && KeGetCurrentIrql() == PASSIVE_LEVEL && KiApcDeliverable(Thread))
+        KiDeliverApc(KernelMode);
+}
+
+VOID KeEnterCriticalRegion(VOID)
+{
+    KiCheckRegionIrql();
+    KiCurrentThread()->KernelApcDisable--;
+}
+
+VOID KeLeaveCriticalRegion(VOID)
+{
+    KiCheckRegionIrql();
+    PKTHREAD Thread = KiCurrentThread();
+    if (Thread->KernelApcDisable >= 0)      /* verifier: leave without enter */
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x3E, (ULONG_PTR)Thread, Thread->KernelApcDisable, 0);
+    if (++Thread->KernelApcDisable == 0)
+        KiMaybeDeliverApcs(Thread);
+}
+
+VOID KeEnterGuardedRegion(VOID)
+{
+    KiCheckRegionIrql();
+    KiCurrentThread()->SpecialApcDisable--;
+}
+
+VOID KeLeaveGuardedRegion(VOID)
+{
+    KiCheckRegionIrql();
+    PKTHREAD Thread = KiCurrentThread();
+    if (Thread->SpecialApcDisable >= 0)
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x4000E, (ULONG_PTR)Thread, Thread->SpecialApcDisable, 0);
+    if (++Thread->SpecialApcDisable == 0)
+        KiMaybeDeliverApcs(Thread);
+}
+
+BOOLEAN KeAreApcsDisabled(VOID)
+{
+    PKTHREAD Thread = KiCurrentThread();
+    return Thread->KernelApcDisable != 0 || Thread->SpecialApcDisable != 0;
+}
+
+BOOLEAN KeAreAllApcsDisabled(VOID)
+{
+    return KiCurrentThread()->SpecialApcDisable != 0 || KeGetCurrentIrql() >= APC_LEVEL;
+}
+
+/* ---- alerts --------------------------------------------------------------------------- */
+
+NTPS_EXPORT BOOLEAN KeAlertThread(PKTHREAD Thread, KPROCESSOR_MODE AlertMode)
+{
+    KIRQL OldIrql = KiAcquireDispatcherLock();
+    BOOLEAN Previous = Thread->Alerted[(int)AlertMode];
+    if (!Previous) {
+        if (Thread->State == Waiting && Thread->Alertable && AlertMode <= Thread->WaitMode)
+            KiUnwaitThread(Thread, STATUS_ALERTED, 0);
+        else
+            Thread->Alerted[(int)AlertMode] = TRUE;
+    }
+    KiReleaseDispatcherLock(OldIrql);
+    return Previous;
+}
+
+NTPS_EXPORT BOOLEAN KeTestAlertThread(KPROCESSOR_MODE AlertMode)
+{
+    KIRQL OldIrql = KiAcquireDispatcherLock();
+    PKTHREAD Thread = KiCurrentThread();
+    BOOLEAN Alerted = Thread->Alerted[(int)AlertMode];
+    if (Alerted)
+        Thread->Alerted[(int)AlertMode] = FALSE;
+    else if (AlertMode == UserMode && !IsListEmpty(&Thread->ApcState.ApcListHead[UserMode]))
+        Thread->ApcState.UserApcPending = TRUE;
+    KiReleaseDispatcherLock(OldIrql);
+    return Alerted;
+}

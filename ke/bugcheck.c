@@ -1,0 +1,232 @@
+/*
+ * ke/bugcheck.c - bug checks: the kernel stops and reports code, the four
+ * parameters, processor, thread, process, the driver code involved and a
+ * backtrace. A bug check is a result, not a crash: the report goes to
+ * standard output and the process exits with status 3.
+ */
+#include "ke/ke.h"
+
+#include <dlfcn.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <ucontext.h>
+
+#define KI_BUGCHECK_EXIT 3
+
+KI_BUGCHECK_HOOKS KiBugCheckHooks;
+static volatile LONG KiBugCheckActive;
+static char KiBugCheckMessage[256];
+
+static const struct { ULONG Code; const char *Name; } KiBugCheckNames[] = {
+    { APC_INDEX_MISMATCH, "APC_INDEX_MISMATCH" },
+    { INVALID_PROCESS_ATTACH_ATTEMPT, "INVALID_PROCESS_ATTACH_ATTEMPT" },
+    { IRQL_NOT_DISPATCH_LEVEL, "IRQL_NOT_DISPATCH_LEVEL" },
+    { IRQL_NOT_GREATER_OR_EQUAL, "IRQL_NOT_GREATER_OR_EQUAL" },
+    { IRQL_NOT_LESS_OR_EQUAL, "IRQL_NOT_LESS_OR_EQUAL" },
+    { MAXIMUM_WAIT_OBJECTS_EXCEEDED, "MAXIMUM_WAIT_OBJECTS_EXCEEDED" },
+    { SPIN_LOCK_ALREADY_OWNED, "SPIN_LOCK_ALREADY_OWNED" },
+    { SPIN_LOCK_NOT_OWNED, "SPIN_LOCK_NOT_OWNED" },
+    { THREAD_NOT_MUTEX_OWNER, "THREAD_NOT_MUTEX_OWNER" },
+    { KMODE_EXCEPTION_NOT_HANDLED, "KMODE_EXCEPTION_NOT_HANDLED" },
+    { KERNEL_APC_PENDING_DURING_EXIT, "KERNEL_APC_PENDING_DURING_EXIT" },
+    { SYSTEM_THREAD_EXCEPTION_NOT_HANDLED, "SYSTEM_THREAD_EXCEPTION_NOT_HANDLED" },
+    { UNEXPECTED_KERNEL_MODE_TRAP, "UNEXPECTED_KERNEL_MODE_TRAP" },
+    { ATTEMPTED_SWITCH_FROM_DPC, "ATTEMPTED_SWITCH_FROM_DPC" },
+    { MUTEX_ALREADY_OWNED, "MUTEX_ALREADY_OWNED" },
+    { 0xC2, "BAD_POOL_CALLER" },
+    { DRIVER_VERIFIER_DETECTED_VIOLATION, "DRIVER_VERIFIER_DETECTED_VIOLATION" },
+    { IRQL_UNEXPECTED_VALUE, "IRQL_UNEXPECTED_VALUE" },
+    { 0xCE, "DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS" },
+    { DRIVER_IRQL_NOT_LESS_OR_EQUAL, "DRIVER_IRQL_NOT_LESS_OR_EQUAL" },
+    { 0x133, "DPC_WATCHDOG_VIOLATION" },
+    { KERNEL_SECURITY_CHECK_FAILURE, "KERNEL_SECURITY_CHECK_FAILURE" },
+    { 0xE2, "MANUALLY_INITIATED_CRASH" },
+    { THREAD_TERMINATE_HELD_MUTEX, "THREAD_TERMINATE_HELD_MUTEX" },
+};
+
+static const char *KiBugCheckName(ULONG Code)
+{
+    for (SIZE_T i = 0; i < RTL_NUMBER_OF(KiBugCheckNames); i++)
+        if (KiBugCheckNames[i].Code == Code)
+            return KiBugCheckNames[i].Name;
+    return "(unnamed bug check)";
+}
+
+/* ---- report output: straight to the file descriptor, no locks ------------------- */
+
+static VOID KiOut(const char *Format, ...) __attribute__((format(printf, 1, 2)));
+static VOID KiOut(const char *Format, ...)
+{
+    char Line[1024];
+    va_list Args;
+    va_start(Args, Format);
+    int Length = vsnprintf(Line, sizeof(Line), Format, Args);
+    va_end(Args);
+    if (Length < 0)
+        return;
+    if ((SIZE_T)Length >= sizeof(Line))
+        Length = sizeof(Line) - 1;
+    for (int Done = 0; Done < Length;) {
+        ssize_t n = write(STDOUT_FILENO, Line + Done, Length - Done);
+        if (n <= 0)
+            break;
+        Done += (int)n;
+    }
+}
+
+VOID KiDescribeAddress(PVOID Address, PCHAR Buffer, SIZE_T Size)
+{
+    if (KiBugCheckHooks.DescribeAddress != NULL) {
+        KiBugCheckHooks.DescribeAddress(Address, Buffer, Size);
+        return;
+    }
+    Dl_info Info;
+    if (dladdr(Address, &Info) && Info.dli_fname != NULL) {
+        const char *Module = strrchr(Info.dli_fname, '/');
+        Module = Module ? Module + 1 : Info.dli_fname;
+        if (Info.dli_sname != NULL)
+            snprintf(Buffer, Size, "%s!%s+0x%lx", Module, Info.dli_sname,
+                     (unsigned long)((PCHAR)Address - (PCHAR)Info.dli_saddr));
+        else
+            snprintf(Buffer, Size, "%s+0x%lx", Module, (unsigned long)((PCHAR)Address - (PCHAR)Info.dli_fbase));
+    } else {
+        snprintf(Buffer, Size, "?");
+    }
+}
+
+/* Is [Address, Address+Size) on a stack this processor may be using? */
+static BOOLEAN KiOnKnownStack(PKPRCB Prcb, ULONG_PTR Address)
+{
+    if (Prcb == NULL)
+        return FALSE;
+    const HAL_STACK *Stacks[2] = { &Prcb->CurrentThread->Stack, &Prcb->DpcStack };
+    for (int i = 0; i < 2; i++)
+        if (Address >= (ULONG_PTR)Stacks[i]->Limit && Address + 16 <= (ULONG_PTR)Stacks[i]->Base)
+            return TRUE;
+    const HAL_CONTEXT *Host = &Prcb->HostContext;
+    return Address >= (ULONG_PTR)Host->StackBottom && Address + 16 <= (ULONG_PTR)Host->StackBottom + Host->StackSize;
+}
+
+/* Walk the frame-pointer chain (ntps builds itself and drivers with frame
+ * pointers), checking every frame lies on a known stack. */
+VOID KiPrintBacktrace(PKPRCB Prcb, PVOID Pc, PVOID FramePointer)
+{
+    char Where[256];
+    KiOut("backtrace:\n");
+    int Depth = 0;
+    if (Pc != NULL) {
+        KiDescribeAddress(Pc, Where, sizeof(Where));
+        KiOut("  #%-2d %p  %s\n", Depth++, Pc, Where);
+    }
+    ULONG_PTR *Frame = FramePointer;
+    while (Depth < 48 && Frame != NULL && ((ULONG_PTR)Frame & 7) == 0 && KiOnKnownStack(Prcb, (ULONG_PTR)Frame)) {
+        PVOID Return = (PVOID)Frame[1];
+        if (Return == NULL)
+            break;
+        /* the return address points after the call; describe the call */
+        KiDescribeAddress((PCHAR)Return - 1, Where, sizeof(Where));
+        KiOut("  #%-2d %p  %s\n", Depth++, Return, Where);
+        ULONG_PTR *Next = (ULONG_PTR *)Frame[0];
+        if (Next <= Frame)
+            break;
+        Frame = Next;
+    }
+}
+
+static VOID KiFreezeOtherProcessors(PKPRCB Self)
+{
+    for (ULONG i = 0; i < KeNumberProcessors; i++)
+        if (KiProcessorBlock[i] != NULL && KiProcessorBlock[i] != Self)
+            __atomic_or_fetch(&KiProcessorBlock[i]->InterruptRequest, KI_REQUEST_FREEZE, __ATOMIC_SEQ_CST);
+}
+
+static VOID KiReportContext(PKPRCB Prcb)
+{
+    char Text[512];
+    if (Prcb == NULL) {
+        KiOut("processor: none (host code)\n");
+        return;
+    }
+    KiOut("processor: %u  irql: %u%s\n", Prcb->Number, Prcb->Irql, Prcb->DpcRoutineActive ? "  (in a DPC)" : "");
+    PKTHREAD Thread = Prcb->CurrentThread;
+    if (Thread != NULL && KiBugCheckHooks.DescribeThread != NULL) {
+        KiBugCheckHooks.DescribeThread(Thread, Text, sizeof(Text));
+        KiOut("%s", Text);
+    } else if (Thread != NULL) {
+        KiOut("thread: %p\n", (void *)Thread);
+    }
+    if (Prcb->DpcRoutineActive && Prcb->CurrentDpc != NULL) {
+        KiDescribeAddress((PVOID)Prcb->CurrentDpc->DeferredRoutine, Text, sizeof(Text));
+        KiOut("dpc: %p routine %s\n", (void *)Prcb->CurrentDpc, Text);
+    }
+    if (KiConfig.Simulation)
+        KiOut("simulation: seed %llu  virtual time %llu (100ns)  trace 0x%016llx after %llu events\n",
+              (unsigned long long)KiConfig.Seed, (unsigned long long)KiSimNow(),
+              (unsigned long long)KiSimTraceHash(), (unsigned long long)KiSimTraceEvents());
+}
+
+VOID KiBugCheckWithContext(ULONG Code, ULONG_PTR P1, ULONG_PTR P2, ULONG_PTR P3, ULONG_PTR P4, PVOID TrapContext)
+{
+    if (__atomic_exchange_n(&KiBugCheckActive, 1, __ATOMIC_SEQ_CST))
+        for (;;) pause();   /* another processor is reporting; it exits the process */
+    PKPRCB Prcb = KeGetCurrentPrcb();
+    KiFreezeOtherProcessors(Prcb);
+    KiOut("\nBUGCHECK 0x%08X (0x%016lx, 0x%016lx, 0x%016lx, 0x%016lx)\n%s\n", Code,
+          (unsigned long)P1, (unsigned long)P2, (unsigned long)P3, (unsigned long)P4, KiBugCheckName(Code));
+    if (KiBugCheckMessage[0] != 0)
+        KiOut("%s\n", KiBugCheckMessage);
+    KiReportContext(Prcb);
+    if (TrapContext != NULL) {
+        ucontext_t *Uc = TrapContext;
+        KiPrintBacktrace(Prcb, (PVOID)Uc->uc_mcontext.gregs[REG_RIP], (PVOID)Uc->uc_mcontext.gregs[REG_RBP]);
+    } else {
+        KiPrintBacktrace(Prcb, NULL, __builtin_frame_address(0));
+    }
+    _exit(KI_BUGCHECK_EXIT);
+}
+
+/* A bug check with a human-readable explanation line in the report. */
+DECLSPEC_NORETURN VOID KiBugCheckExplain(ULONG Code, ULONG_PTR P1, ULONG_PTR P2, ULONG_PTR P3, ULONG_PTR P4, PCSTR Format, ...)
+{
+    va_list Args;
+    va_start(Args, Format);
+    vsnprintf(KiBugCheckMessage, sizeof(KiBugCheckMessage), Format, Args);
+    va_end(Args);
+    KiBugCheckWithContext(Code, P1, P2, P3, P4, NULL);
+}
+
+VOID KeBugCheckEx(ULONG BugCheckCode, ULONG_PTR P1, ULONG_PTR P2, ULONG_PTR P3, ULONG_PTR P4)
+{
+    KiBugCheckWithContext(BugCheckCode, P1, P2, P3, P4, NULL);
+}
+
+VOID KeBugCheck(ULONG BugCheckCode)
+{
+    KiBugCheckWithContext(BugCheckCode, 0, 0, 0, 0, NULL);
+}
+
+VOID RtlFailFast(ULONG Code)
+{
+    KiBugCheckWithContext(KERNEL_SECURITY_CHECK_FAILURE, Code, 0, 0, 0, NULL);
+}
+
+/* A fault or inconsistency inside ntps itself: not a Windows bug check,
+ * but still a report and a non-zero exit, never a silent crash. */
+VOID KiInternalError(PCSTR Format, ...)
+{
+    if (__atomic_exchange_n(&KiBugCheckActive, 1, __ATOMIC_SEQ_CST))
+        for (;;) pause();
+    char Message[512];
+    va_list Args;
+    va_start(Args, Format);
+    vsnprintf(Message, sizeof(Message), Format, Args);
+    va_end(Args);
+    PKPRCB Prcb = KeGetCurrentPrcb();
+    KiFreezeOtherProcessors(Prcb);
+    KiOut("\nntps: internal error: %s\n", Message);
+    KiReportContext(Prcb);
+    KiPrintBacktrace(Prcb, NULL, __builtin_frame_address(0));
+    _exit(KI_INTERNAL_ERROR_EXIT);
+}

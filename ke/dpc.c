@@ -1,0 +1,192 @@
+/*
+ * ke/dpc.c - deferred procedure calls. Each processor has a DPC queue with
+ * its own lock; a queued DPC requests a DISPATCH_LEVEL software interrupt
+ * on its processor, and the queue drains at DISPATCH_LEVEL on that
+ * processor's DPC stack when its IRQL drops below DISPATCH_LEVEL.
+ */
+#include "ke/ke.h"
+
+#include <sched.h>
+
+static VOID KiLockDpcQueue(PKPRCB Prcb)
+{
+    while (__atomic_exchange_n(&Prcb->DpcLock, 1, __ATOMIC_ACQUIRE)) {
+        if (KiConfig.Simulation)
+            KiInternalError("DPC queue lock contended in simulation");
+        while (__atomic_load_n(&Prcb->DpcLock, __ATOMIC_RELAXED))
+            __builtin_ia32_pause();
+    }
+}
+
+static VOID KiUnlockDpcQueue(PKPRCB Prcb)
+{
+    __atomic_store_n(&Prcb->DpcLock, 0, __ATOMIC_RELEASE);
+}
+
+static VOID KiInitializeDpcObject(PRKDPC Dpc, PKDEFERRED_ROUTINE DeferredRoutine, PVOID DeferredContext,
+                                  UCHAR Type)
+{
+    Dpc->Type = Type;
+    Dpc->Importance = MediumImportance;
+    Dpc->Number = 0;
+    Dpc->DpcListEntry.Flink = Dpc->DpcListEntry.Blink = NULL;
+    Dpc->ProcessorHistory = 0;
+    Dpc->DeferredRoutine = DeferredRoutine;
+    Dpc->DeferredContext = DeferredContext;
+    Dpc->SystemArgument1 = Dpc->SystemArgument2 = NULL;
+    Dpc->DpcData = NULL;
+}
+
+VOID KeInitializeDpc(PRKDPC Dpc, PKDEFERRED_ROUTINE DeferredRoutine, PVOID DeferredContext)
+{
+    KiInitializeDpcObject(Dpc, DeferredRoutine, DeferredContext, DpcObject);
+}
+
+/* Threaded DPCs run as ordinary DPCs here (documented as permitted when
+ * threaded DPCs are disabled on Windows). */
+VOID KeInitializeThreadedDpc(PRKDPC Dpc, PKDEFERRED_ROUTINE DeferredRoutine, PVOID DeferredContext)
+{
+    KiInitializeDpcObject(Dpc, DeferredRoutine, DeferredContext, ThreadedDpcObject);
+}
+
+VOID KeSetImportanceDpc(PRKDPC Dpc, KDPC_IMPORTANCE Importance)
+{
+    Dpc->Importance = (UCHAR)Importance;
+}
+
+VOID KeSetTargetProcessorDpc(PRKDPC Dpc, CCHAR Number)
+{
+    Dpc->Number = (USHORT)((UCHAR)Number + 1);
+}
+
+NTSTATUS KeSetTargetProcessorDpcEx(PKDPC Dpc, PPROCESSOR_NUMBER ProcNumber)
+{
+    if (ProcNumber == NULL || ProcNumber->Group != 0 || ProcNumber->Number >= KeNumberProcessors)
+        return STATUS_INVALID_PARAMETER;
+    Dpc->Number = (USHORT)(ProcNumber->Number + 1);
+    return STATUS_SUCCESS;
+}
+
+BOOLEAN KeInsertQueueDpc(PRKDPC Dpc, PVOID SystemArgument1, PVOID SystemArgument2)
+{
+    KIRQL OldIrql = KeGetCurrentIrql();
+    if (OldIrql < DISPATCH_LEVEL)
+        KfRaiseIrql(DISPATCH_LEVEL);
+    PKPRCB Prcb = Dpc->Number != 0 && Dpc->Number <= KeNumberProcessors
+                      ? KiProcessorBlock[Dpc->Number - 1] : KeGetCurrentPrcb();
+    KiLockDpcQueue(Prcb);
+    BOOLEAN Inserted = FALSE;
+    if (__atomic_load_n(&Dpc->DpcData, __ATOMIC_RELAXED) == NULL) {
+        Dpc->SystemArgument1 = SystemArgument1;
+        Dpc->SystemArgument2 = SystemArgument2;
+        Dpc->DpcData = Prcb;
+        if (Dpc->Importance == HighImportance)
+            InsertHeadList(&Prcb->DpcListHead, &Dpc->DpcListEntry);
+        else
+            InsertTailList(&Prcb->DpcListHead, &Dpc->DpcListEntry);
+        Prcb->DpcQueueDepth++;
+        Inserted = TRUE;
+    }
+    KiUnlockDpcQueue(Prcb);
+    if (Inserted)
+        KiRequestSoftwareInterrupt(Prcb, KI_REQUEST_DPC);
+    if (OldIrql < DISPATCH_LEVEL)
+        KeLowerIrql(OldIrql);
+    return Inserted;
+}
+
+BOOLEAN KeRemoveQueueDpc(PRKDPC Dpc)
+{
+    PKPRCB Prcb = (PKPRCB)__atomic_load_n(&Dpc->DpcData, __ATOMIC_ACQUIRE);
+    if (Prcb == NULL)
+        return FALSE;
+    KiLockDpcQueue(Prcb);
+    BOOLEAN Removed = FALSE;
+    if (Dpc->DpcData == Prcb) {
+        RemoveEntryList(&Dpc->DpcListEntry);
+        Prcb->DpcQueueDepth--;
+        Dpc->DpcData = NULL;
+        Removed = TRUE;
+    }
+    KiUnlockDpcQueue(Prcb);
+    return Removed;
+}
+
+/* ---- draining ----------------------------------------------------------------------- */
+
+BOOLEAN KiTimerExpiryPending(PKPRCB Prcb, ULONGLONG *Now);
+
+static VOID KiRunDpcQueue(PVOID Context)
+{
+    PKPRCB Prcb = Context;
+    ULONGLONG Now;
+    if (KiTimerExpiryPending(Prcb, &Now))
+        KiExpireTimers(Prcb, Now);
+    for (;;) {
+        KiLockDpcQueue(Prcb);
+        if (IsListEmpty(&Prcb->DpcListHead)) {
+            KiUnlockDpcQueue(Prcb);
+            return;
+        }
+        PKDPC Dpc = CONTAINING_RECORD(RemoveHeadList(&Prcb->DpcListHead), KDPC, DpcListEntry);
+        Prcb->DpcQueueDepth--;
+        PKDEFERRED_ROUTINE Routine = Dpc->DeferredRoutine;
+        PVOID DeferredContext = Dpc->DeferredContext;
+        PVOID Arg1 = Dpc->SystemArgument1, Arg2 = Dpc->SystemArgument2;
+        Dpc->ProcessorHistory |= Prcb->SetMember;
+        /* Dequeued before it runs: the routine may queue it again. */
+        __atomic_store_n(&Dpc->DpcData, NULL, __ATOMIC_RELEASE);
+        KiUnlockDpcQueue(Prcb);
+
+        Prcb->DpcRoutineActive = TRUE;
+        Prcb->CurrentDpc = Dpc;
+        Prcb->DpcCount++;
+        Routine(Dpc, DeferredContext, Arg1, Arg2);
+        if (Prcb->Irql != DISPATCH_LEVEL)
+            KeBugCheckEx(IRQL_UNEXPECTED_VALUE, ((ULONG_PTR)Prcb->Irql << 16) | (DISPATCH_LEVEL << 8),
+                         (ULONG_PTR)Routine, (ULONG_PTR)Dpc, 0);
+        Prcb->CurrentDpc = NULL;
+        Prcb->DpcRoutineActive = FALSE;
+    }
+}
+
+/* Drain the queue at DISPATCH_LEVEL on the processor's DPC stack, so that
+ * a DPC never runs on top of a deep thread stack. */
+VOID KiRetireDpcList(PKPRCB Prcb)
+{
+    if (Prcb->DpcRoutineActive)
+        return;     /* the drain already running will pick these up */
+    PKTHREAD Thread = Prcb->CurrentThread;
+    PVOID SavedExceptionState = Thread->ExceptionState;
+    Thread->ExceptionState = NULL;  /* a DPC does not see the thread's handlers */
+    HalCallOnStack(&Prcb->DpcStack, &Thread->Context, KiRunDpcQueue, Prcb);
+    Thread->ExceptionState = SavedExceptionState;
+}
+
+/* ---- flushing ----------------------------------------------------------------------- */
+
+static VOID KiFlushDpcRoutine(PKDPC Dpc, PVOID Context, PVOID Arg1, PVOID Arg2)
+{
+    (void)Dpc; (void)Arg1; (void)Arg2;
+    KeSetEvent((PKEVENT)Context, 0, FALSE);
+}
+
+/* Wait until every DPC queued on any processor before the call has run:
+ * a low-importance marker DPC behind them on each processor. */
+VOID KeFlushQueuedDpcs(VOID)
+{
+    KIRQL Irql = KeGetCurrentIrql();
+    if (Irql != PASSIVE_LEVEL)
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x20011, Irql, PASSIVE_LEVEL,
+                     (ULONG_PTR)__builtin_return_address(0));
+    for (ULONG i = 0; i < KeNumberProcessors; i++) {
+        KDPC Marker;
+        KEVENT Done;
+        KeInitializeEvent(&Done, NotificationEvent, FALSE);
+        KeInitializeDpc(&Marker, KiFlushDpcRoutine, &Done);
+        KeSetImportanceDpc(&Marker, LowImportance);
+        KeSetTargetProcessorDpc(&Marker, (CCHAR)i);
+        KeInsertQueueDpc(&Marker, NULL, NULL);
+        KeWaitForSingleObject(&Done, Executive, KernelMode, FALSE, NULL);
+    }
+}

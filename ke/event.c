@@ -1,0 +1,135 @@
+/*
+ * ke/event.c - events and semaphores.
+ *
+ * The Wait=TRUE form of a signal leaves the caller at DISPATCH_LEVEL with
+ * WaitNext set; the KeWaitXxx that must follow restores the saved IRQL.
+ */
+#include "ke/ke.h"
+#include "rtl/rtl.h"
+
+static VOID KiCheckSignalIrql(BOOLEAN Wait, ULONG Rule)
+{
+    KIRQL Irql = KeGetCurrentIrql();
+    KIRQL Max = Wait ? APC_LEVEL : DISPATCH_LEVEL;
+    if (Irql > Max)
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, Rule, Irql, Max, (ULONG_PTR)__builtin_return_address(0));
+}
+
+/* Finish a signal: release the lock, either lowering IRQL or, for Wait=TRUE,
+ * staying at DISPATCH_LEVEL for the wait that follows. */
+static VOID KiFinishSignal(KIRQL OldIrql, BOOLEAN Wait)
+{
+    if (Wait) {
+        KiReleaseDispatcherLockFromDpcLevel();
+        KeSetWaitNext(OldIrql);
+    } else {
+        KiReleaseDispatcherLock(OldIrql);
+    }
+}
+
+VOID KeSetWaitNext(KIRQL OldIrql)
+{
+    PKTHREAD Thread = KiCurrentThread();
+    Thread->WaitNext = TRUE;
+    Thread->WaitIrql = OldIrql;
+}
+
+/* ---- events --------------------------------------------------------------------- */
+
+VOID KeInitializeEvent(PRKEVENT Event, EVENT_TYPE Type, BOOLEAN State)
+{
+    Event->Header.Type = Type == SynchronizationEvent ? EventSynchronizationObject : EventNotificationObject;
+    Event->Header.Signalling = 0;
+    Event->Header.Size = sizeof(KEVENT) / sizeof(LONG);
+    Event->Header.Reserved1 = 0;
+    Event->Header.SignalState = State ? 1 : 0;
+    InitializeListHead(&Event->Header.WaitListHead);
+}
+
+LONG KeSetEvent(PRKEVENT Event, KPRIORITY Increment, BOOLEAN Wait)
+{
+    KiKernelEntry();
+    KiCheckSignalIrql(Wait, 0x20016);
+    KIRQL OldIrql = KiAcquireDispatcherLock();
+    LONG Previous = Event->Header.SignalState;
+    if (Previous == 0) {
+        Event->Header.SignalState = 1;
+        KiWaitTest(Event, Increment);
+    }
+    KiFinishSignal(OldIrql, Wait);
+    return Previous;
+}
+
+LONG KePulseEvent(PRKEVENT Event, KPRIORITY Increment, BOOLEAN Wait)
+{
+    KiKernelEntry();
+    KiCheckSignalIrql(Wait, 0x20016);
+    KIRQL OldIrql = KiAcquireDispatcherLock();
+    LONG Previous = Event->Header.SignalState;
+    if (Previous == 0) {
+        Event->Header.SignalState = 1;
+        KiWaitTest(Event, Increment);
+    }
+    Event->Header.SignalState = 0;
+    KiFinishSignal(OldIrql, Wait);
+    return Previous;
+}
+
+LONG KeResetEvent(PRKEVENT Event)
+{
+    KiKernelEntry();
+    KiCheckSignalIrql(FALSE, 0x20011);
+    KIRQL OldIrql = KiAcquireDispatcherLock();
+    LONG Previous = Event->Header.SignalState;
+    Event->Header.SignalState = 0;
+    KiReleaseDispatcherLock(OldIrql);
+    return Previous;
+}
+
+VOID KeClearEvent(PRKEVENT Event)
+{
+    KiCheckSignalIrql(FALSE, 0x20011);
+    __atomic_store_n(&Event->Header.SignalState, 0, __ATOMIC_RELEASE);
+}
+
+LONG KeReadStateEvent(PRKEVENT Event)
+{
+    return __atomic_load_n(&Event->Header.SignalState, __ATOMIC_ACQUIRE);
+}
+
+/* ---- semaphores ------------------------------------------------------------------ */
+
+VOID KeInitializeSemaphore(PRKSEMAPHORE Semaphore, LONG Count, LONG Limit)
+{
+    Semaphore->Header.Type = SemaphoreObject;
+    Semaphore->Header.Signalling = 0;
+    Semaphore->Header.Size = sizeof(KSEMAPHORE) / sizeof(LONG);
+    Semaphore->Header.Reserved1 = 0;
+    Semaphore->Header.SignalState = Count;
+    InitializeListHead(&Semaphore->Header.WaitListHead);
+    Semaphore->Limit = Limit;
+}
+
+LONG KeReleaseSemaphore(PRKSEMAPHORE Semaphore, KPRIORITY Increment, LONG Adjustment, BOOLEAN Wait)
+{
+    KiKernelEntry();
+    KiCheckSignalIrql(Wait, 0x20011);
+    KIRQL OldIrql = KiAcquireDispatcherLock();
+    LONG Previous = Semaphore->Header.SignalState;
+    LONG New = (LONG)((ULONG)Previous + (ULONG)Adjustment);
+    if (Adjustment <= 0 || New > Semaphore->Limit || New < Previous) {
+        /* The count is left as it was and the caller gets the exception. */
+        KiReleaseDispatcherLock(OldIrql);
+        RtlRaiseStatus(STATUS_SEMAPHORE_LIMIT_EXCEEDED);
+    }
+    Semaphore->Header.SignalState = New;
+    if (Previous == 0)
+        KiWaitTest(Semaphore, Increment);
+    KiFinishSignal(OldIrql, Wait);
+    return Previous;
+}
+
+LONG KeReadStateSemaphore(PRKSEMAPHORE Semaphore)
+{
+    return __atomic_load_n(&Semaphore->Header.SignalState, __ATOMIC_ACQUIRE);
+}

@@ -1,0 +1,245 @@
+/*
+ * ke/irql.c - the processor the code runs on, IRQL, the dispatcher lock,
+ * and the delivery of pending software interrupts when IRQL allows it.
+ *
+ * IRQL is per processor. A thread switch only happens at DISPATCH_LEVEL, so
+ * a thread's own IRQL is whatever it lowered to after it resumed.
+ */
+#include "ke/ke.h"
+
+#include <sched.h>
+
+KI_CONFIGURATION KiConfig;
+ULONG KeNumberProcessors;
+KPRCB *KiProcessorBlock[MAXIMUM_PROCESSORS];
+KAFFINITY KeActiveProcessors;
+volatile BOOLEAN KiShutdownRequested;
+
+/* The processor block of the host thread. A fiber can move between host
+ * threads, so the address of this variable must never be computed once and
+ * reused across a switch: only KeGetCurrentPrcb reads it. */
+static __thread PKPRCB KiTlsPrcb;
+
+__attribute__((noinline, noipa)) PKPRCB KeGetCurrentPrcb(VOID)
+{
+    PKPRCB Prcb;
+    __asm__ volatile("" ::: "memory");
+    Prcb = KiTlsPrcb;
+    return Prcb;
+}
+
+__attribute__((noinline, noipa)) VOID KiSetCurrentPrcb(PKPRCB Prcb)
+{
+    KiTlsPrcb = Prcb;
+}
+
+/* ---- IRQL ---------------------------------------------------------------- */
+
+KIRQL KeGetCurrentIrql(VOID)
+{
+    PKPRCB Prcb = KeGetCurrentPrcb();
+    return Prcb != NULL ? Prcb->Irql : PASSIVE_LEVEL;     /* host code runs "at PASSIVE" */
+}
+
+KIRQL KfRaiseIrql(KIRQL NewIrql)
+{
+    PKPRCB Prcb = KeGetCurrentPrcb();
+    KIRQL Old = Prcb->Irql;
+    if (NewIrql < Old)      /* verifier: KeRaiseIrql to a lower level */
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x30, Old, NewIrql, 0);
+    Prcb->Irql = NewIrql;
+    return Old;
+}
+
+KIRQL KeRaiseIrqlToDpcLevel(VOID)
+{
+    return KfRaiseIrql(DISPATCH_LEVEL);
+}
+
+KIRQL KeRaiseIrqlToSynchLevel(VOID)
+{
+    return KfRaiseIrql(SYNCH_LEVEL);
+}
+
+static inline BOOLEAN KiWorkPendingBelow(PKPRCB Prcb, KIRQL NewIrql)
+{
+    if (NewIrql >= DISPATCH_LEVEL)
+        return FALSE;
+    if (Prcb->InterruptRequest != 0)
+        return TRUE;
+    return NewIrql == PASSIVE_LEVEL && Prcb->CurrentThread != NULL && Prcb->CurrentThread->ApcState.KernelApcPending;
+}
+
+VOID KeLowerIrql(KIRQL NewIrql)
+{
+    PKPRCB Prcb = KeGetCurrentPrcb();
+    if (NewIrql > Prcb->Irql)   /* verifier: KeLowerIrql to a higher level */
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x31, Prcb->Irql, NewIrql, 0);
+    Prcb->Irql = NewIrql;
+    if (KiWorkPendingBelow(Prcb, NewIrql))
+        KiDeliverInterrupts(Prcb);
+}
+
+/* ---- the dispatcher lock ---------------------------------------------------- */
+
+static volatile LONG KiDispatcherLock;
+
+VOID KiAcquireDispatcherLockAtDpcLevel(VOID)
+{
+    if (KiConfig.Simulation) {
+        /* One host thread: the lock is never held when another processor
+         * steps, so contention here is a kernel bug. */
+        if (KiDispatcherLock)
+            KiInternalError("dispatcher lock contended in simulation");
+        KiDispatcherLock = 1;
+        return;
+    }
+    for (ULONG Spins = 0;; Spins++) {
+        if (!__atomic_exchange_n(&KiDispatcherLock, 1, __ATOMIC_ACQUIRE))
+            return;
+        while (__atomic_load_n(&KiDispatcherLock, __ATOMIC_RELAXED)) {
+            __builtin_ia32_pause();
+            if (++Spins > 4096) {
+                sched_yield();  /* the holder's host thread is descheduled */
+                Spins = 0;
+            }
+        }
+    }
+}
+
+VOID KiReleaseDispatcherLockFromDpcLevel(VOID)
+{
+    __atomic_store_n(&KiDispatcherLock, 0, __ATOMIC_RELEASE);
+}
+
+BOOLEAN KiDispatcherLockHeld(VOID)
+{
+    return __atomic_load_n(&KiDispatcherLock, __ATOMIC_RELAXED) != 0;
+}
+
+KIRQL KiAcquireDispatcherLock(VOID)
+{
+    KIRQL Old = KfRaiseIrql(DISPATCH_LEVEL);
+    KiAcquireDispatcherLockAtDpcLevel();
+    return Old;
+}
+
+VOID KiReleaseDispatcherLock(KIRQL OldIrql)
+{
+    KiReleaseDispatcherLockFromDpcLevel();
+    KeLowerIrql(OldIrql);
+}
+
+/* ---- software interrupts ------------------------------------------------------ */
+
+/* Nonzero while some processor has work for its next preemption point.
+ * Driver code compiled by `ntps cc` tests this word at every point; in
+ * simulation the top bit stays set so that every point reaches the kernel. */
+NTPS_EXPORT volatile ULONG_PTR __ntps_poll;
+#define KI_POLL_SIMULATION ((ULONG_PTR)1 << 63)
+
+VOID KiRequestSoftwareInterrupt(PKPRCB Prcb, LONG Request)
+{
+    __atomic_or_fetch(&Prcb->InterruptRequest, Request, __ATOMIC_SEQ_CST);
+    __atomic_or_fetch(&__ntps_poll, Prcb->SetMember, __ATOMIC_SEQ_CST);
+    if (Prcb->Sleeping) {
+        if (KiConfig.Simulation) {
+            KiSimWakeProcessor(Prcb);
+        } else {
+            __atomic_add_fetch(&Prcb->IdleWord, 1, __ATOMIC_SEQ_CST);
+            HalIdleWake(&Prcb->IdleWord);
+        }
+    }
+}
+
+static inline LONG KiTakeRequest(PKPRCB Prcb, LONG Request)
+{
+    return __atomic_fetch_and(&Prcb->InterruptRequest, ~Request, __ATOMIC_ACQ_REL) & Request;
+}
+
+VOID KiDispatchInterrupt(PKPRCB Prcb, LONG Requests);
+
+/* Deliver what the current IRQL allows: the clock below CLOCK_LEVEL, DPCs
+ * and rescheduling below DISPATCH_LEVEL, kernel APCs at PASSIVE_LEVEL.
+ * May switch threads; the caller's IRQL is restored on whichever processor
+ * the thread resumes on. */
+VOID KiDeliverInterrupts(PKPRCB Prcb)
+{
+    for (;;) {
+        KIRQL Irql = Prcb->Irql;
+        LONG Pending = Prcb->InterruptRequest;
+        if (Pending & KI_REQUEST_FREEZE)
+            for (;;) sched_yield();     /* a bug check owns the machine */
+        if ((Pending & KI_REQUEST_CLOCK) && Irql < CLOCK_LEVEL && KiTakeRequest(Prcb, KI_REQUEST_CLOCK)) {
+            KiClockInterrupt(Prcb, KiQueryInterruptTime());
+            continue;
+        }
+        if (Irql >= DISPATCH_LEVEL)
+            return;
+        LONG Work = Pending & (KI_REQUEST_DPC | KI_REQUEST_DISPATCH | KI_REQUEST_QUANTUM);
+        if (Work) {
+            Prcb->Irql = DISPATCH_LEVEL;
+            Work = KiTakeRequest(Prcb, Work);
+            if (Work & KI_REQUEST_DPC)
+                KiRetireDpcList(Prcb);
+            if (Work & (KI_REQUEST_DISPATCH | KI_REQUEST_QUANTUM))
+                KiDispatchInterrupt(Prcb, Work);
+            Prcb = KeGetCurrentPrcb();
+            Prcb->Irql = Irql;
+            continue;
+        }
+        KiTakeRequest(Prcb, KI_REQUEST_APC);
+        if (Irql == PASSIVE_LEVEL && Prcb->CurrentThread->ApcState.KernelApcPending &&
+            KiApcDeliverable(Prcb->CurrentThread)) {
+            KiDeliverApc(KernelMode);
+            Prcb = KeGetCurrentPrcb();
+            continue;
+        }
+        return;
+    }
+}
+
+/* ---- preemption points ---------------------------------------------------------- */
+
+/* Called by driver code at its preemption points when __ntps_poll != 0. */
+NTPS_EXPORT void __ntps_preempt(void)
+{
+    PKPRCB Prcb = KeGetCurrentPrcb();
+    if (Prcb == NULL)
+        return;         /* not on a processor (host code calling a driver helper) */
+    Prcb->CurrentThread->SpinCount++;
+    if (KiConfig.Simulation) {
+        KiSimPoint(Prcb, KiConfig.SimPointCost);
+        return;
+    }
+    if (!(__ntps_poll & Prcb->SetMember))
+        return;
+    __atomic_and_fetch(&__ntps_poll, ~Prcb->SetMember, __ATOMIC_SEQ_CST);
+    KiDeliverInterrupts(Prcb);
+}
+
+/* The fallback instrumentation (-fsanitize-coverage=trace-pc) calls this at
+ * every basic block. */
+NTPS_EXPORT void __sanitizer_cov_trace_pc(void)
+{
+    if (__ntps_poll)
+        __ntps_preempt();
+}
+
+VOID KiKernelEntry(VOID)
+{
+    PKPRCB Prcb = KeGetCurrentPrcb();
+    if (KiConfig.Simulation) {
+        KiSimPoint(Prcb, KiConfig.SimKernelEntryCost);
+        return;
+    }
+    if (__ntps_poll & Prcb->SetMember) {
+        __atomic_and_fetch(&__ntps_poll, ~Prcb->SetMember, __ATOMIC_SEQ_CST);
+        KiDeliverInterrupts(Prcb);
+    }
+}
+
+VOID KiEnableSimulationPolling(VOID)
+{
+    __atomic_or_fetch(&__ntps_poll, KI_POLL_SIMULATION, __ATOMIC_SEQ_CST);
+}

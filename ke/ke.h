@@ -1,0 +1,332 @@
+/*
+ * ke/ke.h - the kernel's internal interface: threads, processes, processor
+ * blocks, the dispatcher lock, scheduling and waiting. Other layers (ob,
+ * ex, ps, io, vf, host) include this; Ke includes nothing above itself.
+ *
+ * Locking model (see ke/README.md):
+ *  - One dispatcher lock guards every dispatcher object, the ready queues,
+ *    the timer list and thread state. It is taken at DISPATCH_LEVEL and may
+ *    be held across a context switch: the thread switched to releases it.
+ *  - Each processor's DPC queue has its own small lock.
+ *  - No kernel lock is ever held while driver code runs.
+ */
+#ifndef NTPS_KE_H
+#define NTPS_KE_H
+
+#include <ntddk.h>
+#include "hal/hal.h"
+
+/* ---- object kinds (DISPATCHER_HEADER.Type) ------------------------------- */
+typedef enum _KOBJECTS {
+    EventNotificationObject = 0,
+    EventSynchronizationObject = 1,
+    MutantObject = 2,
+    ProcessObject = 3,
+    QueueObject = 4,
+    SemaphoreObject = 5,
+    ThreadObject = 6,
+    GateObject = 7,
+    TimerNotificationObject = 8,
+    TimerSynchronizationObject = 9,
+    ApcObject = 0x12,
+    DpcObject = 0x13,
+    ThreadedDpcObject = 0x18,
+} KOBJECTS;
+
+typedef enum _KTHREAD_STATE {
+    Initialized, Ready, Running, Standby, Terminated, Waiting, Transition, DeferredReady
+} KTHREAD_STATE;
+
+typedef VOID (*PKKERNEL_ROUTINE)(PKAPC Apc, PKNORMAL_ROUTINE *NormalRoutine, PVOID *NormalContext,
+                                 PVOID *SystemArgument1, PVOID *SystemArgument2);
+typedef VOID (*PKRUNDOWN_ROUTINE)(PKAPC Apc);
+typedef enum _KAPC_ENVIRONMENT {
+    OriginalApcEnvironment, AttachedApcEnvironment, CurrentApcEnvironment, InsertApcEnvironment
+} KAPC_ENVIRONMENT;
+
+/* Where a thread starts: Ke calls SystemRoutine(StartRoutine, StartContext)
+ * at PASSIVE_LEVEL (Ps supplies the system routine). */
+typedef VOID (*PKSYSTEM_ROUTINE)(PKSTART_ROUTINE StartRoutine, PVOID StartContext);
+
+typedef struct _KPROCESS {
+    DISPATCHER_HEADER Header;       /* signaled when the process ends */
+    LIST_ENTRY ThreadListHead;
+    KAFFINITY Affinity;
+    SCHAR BasePriority;
+    volatile LONG StackCount;       /* threads that have not terminated */
+} KPROCESS;
+
+typedef struct _KTHREAD {
+    DISPATCHER_HEADER Header;       /* signaled when the thread terminates */
+
+    /* scheduling */
+    volatile UCHAR State;           /* KTHREAD_STATE */
+    SCHAR Priority;                 /* current, with boosts */
+    SCHAR BasePriority;
+    BOOLEAN Preempted;              /* requeue at the head, keep the quantum */
+    BOOLEAN SystemThread;
+    KPROCESSOR_MODE PreviousMode;
+    BOOLEAN SystemAffinityActive;
+    UCHAR NextProcessor;            /* where it runs or last ran */
+    UCHAR IdealProcessor;
+    KAFFINITY Affinity;
+    KAFFINITY UserAffinity;
+    LONGLONG QuantumRemaining;      /* 100 ns units of run time */
+    ULONGLONG RunStart;             /* interrupt time when it last started running */
+    LIST_ENTRY ReadyListEntry;
+
+    /* waiting */
+    NTSTATUS WaitStatus;
+    KIRQL WaitIrql;
+    KPROCESSOR_MODE WaitMode;
+    BOOLEAN Alertable;
+    BOOLEAN WaitNext;               /* a Ke*(Wait=TRUE) call left us at DISPATCH_LEVEL */
+    UCHAR WaitReason;
+    UCHAR WaitType;
+    ULONG WaitCount;
+    PKWAIT_BLOCK WaitBlockList;
+    KWAIT_BLOCK WaitBlock[THREAD_WAIT_OBJECTS + 1];   /* the last one is the timer's */
+    KTIMER Timer;
+    BOOLEAN TimeoutQueued;
+    BOOLEAN Alerted[MaximumMode];
+
+    /* APCs */
+    KAPC_STATE ApcState;
+    KAPC_STATE SavedApcState;
+    PKAPC_STATE ApcStatePointer[2];
+    UCHAR ApcStateIndex;
+    BOOLEAN ApcQueueable;
+    BOOLEAN KernelApcInProgress;
+    SHORT KernelApcDisable;         /* < 0 inside a critical region */
+    SHORT SpecialApcDisable;        /* < 0 inside a guarded region */
+    LIST_ENTRY MutantListHead;
+
+    /* process */
+    PKPROCESS Process;
+    LIST_ENTRY ThreadListEntry;
+
+    /* execution */
+    HAL_CONTEXT Context;
+    HAL_STACK Stack;
+    PKSYSTEM_ROUTINE SystemRoutine;
+    PKSTART_ROUTINE StartRoutine;
+    PVOID StartContext;
+    PVOID ExceptionState;           /* SEH chain and dispatch state (ke/except.c) */
+
+    /* accounting */
+    ULONGLONG KernelTime;           /* 100 ns units */
+    ULONG ContextSwitches;
+    ULONGLONG SpinCount;            /* preemption points reached */
+    ULONG Serial;                   /* creation order: deterministic in simulation */
+} KTHREAD;
+
+/* Software interrupt requests a processor has pending (KPRCB.InterruptRequest). */
+#define KI_REQUEST_CLOCK    0x01    /* a clock tick to account */
+#define KI_REQUEST_DPC      0x02    /* its DPC queue is not empty */
+#define KI_REQUEST_DISPATCH 0x04    /* reschedule: a better thread may be ready */
+#define KI_REQUEST_APC      0x08    /* a kernel APC was queued to its current thread */
+#define KI_REQUEST_QUANTUM  0x10    /* the current thread's quantum ran out */
+#define KI_REQUEST_FREEZE   0x20    /* a bug check is stopping the machine */
+
+typedef struct DECLSPEC_CACHEALIGN _KPRCB {
+    ULONG Number;
+    KAFFINITY SetMember;
+    PKTHREAD CurrentThread;
+    PKTHREAD IdleThread;
+    volatile KIRQL Irql;
+    volatile LONG InterruptRequest;
+
+    /* DPCs */
+    LIST_ENTRY DpcListHead;
+    volatile LONG DpcLock;
+    volatile LONG DpcQueueDepth;
+    BOOLEAN DpcRoutineActive;
+    PKDPC CurrentDpc;
+    HAL_STACK DpcStack;
+    ULONG DpcCount;
+
+    /* idle */
+    volatile LONG IdleWord;         /* futex word an idle processor sleeps on */
+    volatile BOOLEAN Sleeping;
+
+    /* a thread that terminated here and whose stack the next thread frees */
+    PKTHREAD DeferredReap;
+
+    /* host */
+    HAL_CONTEXT HostContext;        /* the host thread's own stack (realtime) */
+    ULONGLONG LastClockTime;
+
+    /* statistics */
+    ULONG ContextSwitches;
+    ULONGLONG InterruptCount;
+} KPRCB, *PKPRCB;
+
+/* ---- configuration (set by the host before KeBootKernel) --------------- */
+typedef struct _KI_CONFIGURATION {
+    ULONG ProcessorCount;
+    BOOLEAN Simulation;
+    ULONGLONG Seed;
+    ULONGLONG ClockInterval;        /* 100 ns units; default 156250 */
+    ULONGLONG Quantum;              /* 100 ns units; default 2 clock intervals */
+    ULONG SimPointCost;             /* virtual 100 ns units per preemption point */
+    ULONG SimKernelEntryCost;       /* ... per kernel entry */
+    ULONG SimPreemptMean;           /* mean points between seeded early switches; 0 = off */
+    ULONG SimStepMean;              /* mean points a processor runs before another steps */
+} KI_CONFIGURATION;
+
+extern KI_CONFIGURATION KiConfig;
+extern ULONG KeNumberProcessors;
+extern KPRCB *KiProcessorBlock[MAXIMUM_PROCESSORS];
+extern KAFFINITY KeActiveProcessors;
+extern volatile BOOLEAN KiShutdownRequested;
+
+/* ---- processor and thread of the running code ---------------------------- */
+PKPRCB KeGetCurrentPrcb(VOID);      /* never cached across a possible switch */
+VOID KiSetCurrentPrcb(PKPRCB Prcb);
+static inline PKTHREAD KiCurrentThread(VOID) { return KeGetCurrentPrcb()->CurrentThread; }
+
+/* ---- the dispatcher lock ---------------------------------------------------- */
+KIRQL KiAcquireDispatcherLock(VOID);            /* raises to DISPATCH_LEVEL */
+VOID KiReleaseDispatcherLock(KIRQL OldIrql);    /* lowers, delivering what is pending */
+VOID KiAcquireDispatcherLockAtDpcLevel(VOID);
+VOID KiReleaseDispatcherLockFromDpcLevel(VOID);
+BOOLEAN KiDispatcherLockHeld(VOID);
+
+/* ---- scheduling (dispatcher lock held) ------------------------------------ */
+VOID KiReadyThread(PKTHREAD Thread);
+NTSTATUS KiSwapThread(PKTHREAD Current, PKPRCB Prcb);  /* returns with the lock released at DISPATCH_LEVEL */
+VOID KiRequestSoftwareInterrupt(PKPRCB Prcb, LONG Request);
+VOID KiDeliverInterrupts(PKPRCB Prcb);          /* the processor's pending requests, as IRQL allows */
+VOID KiBoostPriority(PKTHREAD Thread, KPRIORITY Increment);
+BOOLEAN KiYieldIfReady(PKTHREAD Current, PKPRCB Prcb);
+BOOLEAN KiIdleSchedule(PKPRCB Prcb);
+BOOLEAN KiReadyThreadExists(PKPRCB Prcb, LONG MinPriority);
+VOID KiCheckAffinity(PKTHREAD Thread);
+VOID KiInitializeScheduler(VOID);
+VOID KiAfterSwitch(VOID);
+VOID KiSetPriorityThread(PKTHREAD Thread, KPRIORITY Priority);
+
+/* ---- waiting (dispatcher lock held) ------------------------------------------ */
+VOID KiWaitTest(PVOID Object, KPRIORITY Increment);
+VOID KiUnwaitThread(PKTHREAD Thread, NTSTATUS WaitStatus, KPRIORITY Increment);
+VOID KiSignalObject(PDISPATCHER_HEADER Header, KPRIORITY Increment);   /* set to 1 and wait-test */
+
+/* ---- timers ------------------------------------------------------------------ */
+VOID KiInsertTimerAt(PKTIMER Timer, ULONGLONG DueInterruptTime);
+BOOLEAN KiRemoveTimer(PKTIMER Timer);      /* FALSE if it was not queued */
+VOID KiExpireTimers(PKPRCB Prcb, ULONGLONG Now);
+ULONGLONG KiNextTimerDueTime(VOID);
+ULONGLONG KiDueTimeFromTimeout(LARGE_INTEGER Timeout);  /* interrupt time */
+
+/* ---- DPCs, APCs ---------------------------------------------------------------- */
+VOID KiRetireDpcList(PKPRCB Prcb);
+VOID KiDeliverApc(KPROCESSOR_MODE Mode);
+BOOLEAN KiApcDeliverable(PKTHREAD Thread);
+VOID KiInitializeApcState(PKTHREAD Thread, PKPROCESS Process);
+VOID KiRundownApcs(PKTHREAD Thread);
+
+/* ---- time ------------------------------------------------------------------------- */
+ULONGLONG KiQueryInterruptTime(VOID);   /* 100 ns since boot: host or virtual */
+VOID KiClockInterrupt(PKPRCB Prcb, ULONGLONG Now);
+
+/* ---- threads and processes (for Ps) ------------------------------------------------ */
+VOID KeInitializeProcess(PKPROCESS Process, KPRIORITY BasePriority, KAFFINITY Affinity);
+NTSTATUS KeInitializeThread(PKTHREAD Thread, PKPROCESS Process, PKSYSTEM_ROUTINE SystemRoutine,
+                            PKSTART_ROUTINE StartRoutine, PVOID StartContext);
+VOID KeStartThread(PKTHREAD Thread);
+/* Ends the current thread; Ps registers what runs first (notify, object rundown). */
+DECLSPEC_NORETURN VOID KeTerminateThread(VOID);
+/* Registered by Ps: drop the reference Ke holds on a terminated thread. */
+extern VOID (*KiThreadReaper)(PKTHREAD Thread);
+VOID KeReleaseThreadStack(PKTHREAD Thread);
+VOID KeSetWaitNext(KIRQL OldIrql);  /* leave the caller at DISPATCH_LEVEL for the wait to follow */
+
+/* ---- simulation mode (ke/sim.c) ----------------------------------------------------- */
+VOID KiSimPoint(PKPRCB Prcb, ULONG Cost);
+VOID KiSimIdle(PKPRCB Prcb);
+VOID KiSimSpin(PKPRCB Prcb);            /* a processor spins on a lock: let others run */
+ULONGLONG KiSimChoose(ULONGLONG Bound); /* the one seeded choice source: [0, Bound) */
+#define KI_TRACE_SWITCH 1
+#define KI_TRACE_STEP 2
+#define KI_TRACE_CHOICE 3
+#define KI_TRACE_TIMER 4
+#define KI_TRACE_OUTPUT 5
+VOID KiSimTrace(ULONG Kind, ULONG_PTR A, ULONG_PTR B);
+ULONGLONG KiSimTraceHash(VOID);
+ULONGLONG KiSimTraceEvents(VOID);
+ULONGLONG KiSimNow(VOID);
+VOID KiSimInitialize(VOID);
+VOID KiSimWakeProcessor(PKPRCB Prcb);
+
+/* Kernel entry: a scheduling point in simulation, a poll for interrupts in
+ * realtime. Called at the top of the dispatcher DDIs. */
+VOID KiKernelEntry(VOID);
+
+/* ---- boot and shutdown (for Ps and the host) --------------------------------------- */
+VOID KeInitializeKernel(VOID);
+VOID KeCreateIdleThreads(PKPROCESS IdleProcess, PKTHREAD *IdleThreads);
+/* Ready InitialThread, run every processor until KeRequestShutdown and
+ * idleness, and return on the booting host thread. */
+VOID KeBootKernel(PKTHREAD InitialThread);
+VOID KeRequestShutdown(VOID);
+VOID KeShutdownKernel(VOID);
+
+/* ---- dispatcher objects used by other layers ------------------------------------------ */
+VOID KeInitializeMutant(PKMUTANT Mutant, BOOLEAN InitialOwner);
+LONG KeReleaseMutant(PKMUTANT Mutant, KPRIORITY Increment, BOOLEAN Abandon, BOOLEAN Wait);
+NTPS_EXPORT VOID KeInitializeApc(PKAPC Apc, PKTHREAD Thread, KAPC_ENVIRONMENT Environment,
+                                 PKKERNEL_ROUTINE KernelRoutine, PKRUNDOWN_ROUTINE RundownRoutine,
+                                 PKNORMAL_ROUTINE NormalRoutine, KPROCESSOR_MODE ApcMode, PVOID NormalContext);
+NTPS_EXPORT BOOLEAN KeInsertQueueApc(PKAPC Apc, PVOID SystemArgument1, PVOID SystemArgument2, KPRIORITY Increment);
+NTPS_EXPORT BOOLEAN KeRemoveQueueApc(PKAPC Apc);
+NTPS_EXPORT BOOLEAN KeAlertThread(PKTHREAD Thread, KPROCESSOR_MODE AlertMode);
+NTPS_EXPORT BOOLEAN KeTestAlertThread(KPROCESSOR_MODE AlertMode);
+ULONG KiNextTimerProcessorNumber(VOID);
+extern VOID (*KiStallHook)(VOID);
+
+/* The word driver code polls at its preemption points (ke/irql.c). */
+extern NTPS_EXPORT volatile ULONG_PTR __ntps_poll;
+NTPS_EXPORT void __ntps_preempt(void);
+
+/* ---- bug checks -------------------------------------------------------------------- */
+typedef struct _KI_BUGCHECK_HOOKS {
+    /* describe the current thread/process/driver for the report */
+    VOID (*DescribeThread)(PKTHREAD Thread, PCHAR Buffer, SIZE_T Size);
+    VOID (*DescribeAddress)(PVOID Address, PCHAR Buffer, SIZE_T Size);
+} KI_BUGCHECK_HOOKS;
+extern KI_BUGCHECK_HOOKS KiBugCheckHooks;
+DECLSPEC_NORETURN VOID KiBugCheckWithContext(ULONG Code, ULONG_PTR P1, ULONG_PTR P2, ULONG_PTR P3, ULONG_PTR P4,
+                                             PVOID TrapContext);
+DECLSPEC_NORETURN VOID KiBugCheckExplain(ULONG Code, ULONG_PTR P1, ULONG_PTR P2, ULONG_PTR P3, ULONG_PTR P4,
+                                         PCSTR Format, ...) __attribute__((format(printf, 6, 7)));
+VOID KiDescribeAddress(PVOID Address, PCHAR Buffer, SIZE_T Size);
+VOID KiInternalError(PCSTR Format, ...) __attribute__((noreturn, format(printf, 1, 2)));
+
+/* Bug check codes used by Ke. */
+#define APC_INDEX_MISMATCH 0x00000001
+#define INVALID_PROCESS_ATTACH_ATTEMPT 0x00000005
+#define IRQL_NOT_DISPATCH_LEVEL 0x00000008
+#define IRQL_NOT_GREATER_OR_EQUAL 0x00000009
+#define IRQL_NOT_LESS_OR_EQUAL 0x0000000A
+#define MAXIMUM_WAIT_OBJECTS_EXCEEDED 0x0000000C
+#define SPIN_LOCK_ALREADY_OWNED 0x0000000F
+#define SPIN_LOCK_NOT_OWNED 0x00000010
+#define THREAD_NOT_MUTEX_OWNER 0x00000011
+#define KMODE_EXCEPTION_NOT_HANDLED 0x0000001E
+#define KERNEL_APC_PENDING_DURING_EXIT 0x00000020
+#define SYSTEM_THREAD_EXCEPTION_NOT_HANDLED 0x0000007E
+#define UNEXPECTED_KERNEL_MODE_TRAP 0x0000007F
+#define ATTEMPTED_SWITCH_FROM_DPC 0x000000B8
+#define MUTEX_ALREADY_OWNED 0x000000BF
+#define DRIVER_VERIFIER_DETECTED_VIOLATION 0x000000C4
+#define IRQL_UNEXPECTED_VALUE 0x000000C8
+#define DRIVER_IRQL_NOT_LESS_OR_EQUAL 0x000000D1
+#define KERNEL_SECURITY_CHECK_FAILURE 0x00000139
+#define THREAD_TERMINATE_HELD_MUTEX 0x4000008A
+
+#define KI_INTERNAL_ERROR_EXIT 70
+
+/* Priority classes. */
+#define KI_SYSTEM_PROCESS_PRIORITY 8
+
+#endif /* NTPS_KE_H */

@@ -1,0 +1,231 @@
+/*
+ * ke/thread.c - kernel threads: initialization, the first instructions a
+ * new thread runs, termination, priorities, affinity and yielding.
+ */
+#include "ke/ke.h"
+
+VOID KiRundownMutants(PKTHREAD Thread);
+VOID KiInitializeTimerObject(PKTIMER Timer, TIMER_TYPE Type);
+NTSTATUS KiYieldExecution(BOOLEAN AnyPriority);
+
+VOID (*KiThreadReaper)(PKTHREAD Thread);
+static volatile ULONG KiThreadSerial;
+static volatile ULONG KiNextIdealProcessor;
+
+VOID KeInitializeProcess(PKPROCESS Process, KPRIORITY BasePriority, KAFFINITY Affinity)
+{
+    Process->Header.Type = ProcessObject;
+    Process->Header.Size = sizeof(KPROCESS) / sizeof(LONG);
+    Process->Header.SignalState = 0;
+    InitializeListHead(&Process->Header.WaitListHead);
+    InitializeListHead(&Process->ThreadListHead);
+    Process->Affinity = Affinity;
+    Process->BasePriority = (SCHAR)BasePriority;
+    Process->StackCount = 0;
+}
+
+/* Everything but the stack: shared by ordinary and idle threads. */
+static VOID KiInitializeThreadObject(PKTHREAD Thread, PKPROCESS Process)
+{
+    Thread->Header.Type = ThreadObject;
+    Thread->Header.Size = sizeof(KTHREAD) / sizeof(LONG);
+    Thread->Header.SignalState = 0;
+    InitializeListHead(&Thread->Header.WaitListHead);
+    Thread->State = Initialized;
+    Thread->Priority = Thread->BasePriority = Process->BasePriority;
+    Thread->Affinity = Thread->UserAffinity = Process->Affinity & KeActiveProcessors;
+    Thread->IdealProcessor = Thread->NextProcessor =
+        (UCHAR)(__atomic_fetch_add(&KiNextIdealProcessor, 1, __ATOMIC_RELAXED) % KeNumberProcessors);
+    Thread->QuantumRemaining = (LONGLONG)KiConfig.Quantum;
+    Thread->WaitStatus = STATUS_SUCCESS;
+    KiInitializeTimerObject(&Thread->Timer, NotificationTimer);
+    KiInitializeApcState(Thread, Process);
+    InitializeListHead(&Thread->MutantListHead);
+    Thread->Process = Process;
+    Thread->Serial = __atomic_add_fetch(&KiThreadSerial, 1, __ATOMIC_RELAXED);
+}
+
+static VOID KiThreadStartup(PVOID Argument)
+{
+    PKTHREAD Thread = Argument;
+    KiAfterSwitch();
+    KeLowerIrql(PASSIVE_LEVEL);
+    Thread->SystemRoutine(Thread->StartRoutine, Thread->StartContext);
+    KiInternalError("the system routine of thread %p returned", (void *)Thread);
+}
+
+NTSTATUS KeInitializeThread(PKTHREAD Thread, PKPROCESS Process, PKSYSTEM_ROUTINE SystemRoutine,
+                            PKSTART_ROUTINE StartRoutine, PVOID StartContext)
+{
+    if (!HalAllocateStack(&Thread->Stack, HAL_KERNEL_STACK_SIZE))
+        return STATUS_INSUFFICIENT_RESOURCES;
+    KiInitializeThreadObject(Thread, Process);
+    Thread->SystemRoutine = SystemRoutine;
+    Thread->StartRoutine = StartRoutine;
+    Thread->StartContext = StartContext;
+    HalInitializeContext(&Thread->Context, &Thread->Stack, KiThreadStartup, Thread);
+    KIRQL OldIrql = KiAcquireDispatcherLock();
+    InsertTailList(&Process->ThreadListHead, &Thread->ThreadListEntry);
+    Process->StackCount++;
+    KiReleaseDispatcherLock(OldIrql);
+    return STATUS_SUCCESS;
+}
+
+VOID KiIdleLoop(PVOID Argument);
+
+/* An idle thread runs only on its own processor and never waits. */
+VOID KiInitializeIdleThread(PKTHREAD Thread, PKPROCESS Process, PKPRCB Prcb)
+{
+    if (!HalAllocateStack(&Thread->Stack, HAL_KERNEL_STACK_SIZE))
+        KiInternalError("cannot allocate the idle stack of processor %u", Prcb->Number);
+    KiInitializeThreadObject(Thread, Process);
+    Thread->Priority = Thread->BasePriority = 0;
+    Thread->Affinity = Thread->UserAffinity = Prcb->SetMember;
+    Thread->NextProcessor = Thread->IdealProcessor = (UCHAR)Prcb->Number;
+    Thread->State = Running;
+    Thread->SystemThread = TRUE;
+    HalInitializeContext(&Thread->Context, &Thread->Stack, KiIdleLoop, Prcb);
+    InsertTailList(&Process->ThreadListHead, &Thread->ThreadListEntry);
+}
+
+VOID KeStartThread(PKTHREAD Thread)
+{
+    KIRQL OldIrql = KiAcquireDispatcherLock();
+    KiReadyThread(Thread);
+    KiReleaseDispatcherLock(OldIrql);
+}
+
+VOID KeReleaseThreadStack(PKTHREAD Thread)
+{
+    HalDeleteContext(&Thread->Context);
+    HalFreeStack(&Thread->Stack);
+}
+
+/* The current thread ends: what it owns is run down, waiters on it are
+ * released, and it switches away for good. The next thread on this
+ * processor hands it to KiThreadReaper once it is off its stack. */
+VOID KeTerminateThread(VOID)
+{
+    PKTHREAD Thread = KiCurrentThread();
+    KiRundownApcs(Thread);
+    Thread->ApcQueueable = FALSE;
+    KIRQL OldIrql = KiAcquireDispatcherLock();
+    (void)OldIrql;
+    KiRundownMutants(Thread);
+    KiSignalObject(&Thread->Header, 0);
+    RemoveEntryList(&Thread->ThreadListEntry);
+    PKPROCESS Process = Thread->Process;
+    if (--Process->StackCount == 0)
+        KiSignalObject(&Process->Header, 0);
+    Thread->State = Terminated;
+    KiSwapThread(Thread, KeGetCurrentPrcb());
+    KiInternalError("terminated thread %p resumed", (void *)Thread);
+}
+
+/* ---- priorities ----------------------------------------------------------------- */
+
+static VOID KiCheckPassive(ULONG Rule)
+{
+    KIRQL Irql = KeGetCurrentIrql();
+    if (Irql > PASSIVE_LEVEL)
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, Rule, Irql, PASSIVE_LEVEL,
+                     (ULONG_PTR)__builtin_return_address(0));
+}
+
+KPRIORITY KeQueryPriorityThread(PKTHREAD Thread)
+{
+    return Thread->Priority;
+}
+
+KPRIORITY KeSetPriorityThread(PKTHREAD Thread, KPRIORITY Priority)
+{
+    KiKernelEntry();
+    if (Priority < LOW_PRIORITY || Priority > HIGH_PRIORITY)
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0xF001, (ULONG_PTR)Thread, (ULONG_PTR)Priority,
+                     (ULONG_PTR)__builtin_return_address(0));
+    KIRQL OldIrql = KiAcquireDispatcherLock();
+    KPRIORITY Old = Thread->Priority;
+    Thread->BasePriority = (SCHAR)Priority;
+    KiSetPriorityThread(Thread, Priority);
+    KiReleaseDispatcherLock(OldIrql);
+    return Old;
+}
+
+/* New base = process base + Increment, kept inside the process's class:
+ * 1..15 for variable priority, 16..31 for real time. */
+LONG KeSetBasePriorityThread(PKTHREAD Thread, LONG Increment)
+{
+    KiKernelEntry();
+    KiCheckPassive(0x20011);
+    KIRQL OldIrql = KiAcquireDispatcherLock();
+    LONG ProcessBase = Thread->Process->BasePriority;
+    LONG OldIncrement = Thread->BasePriority - ProcessBase;
+    LONG New = ProcessBase + Increment;
+    LONG Low = ProcessBase >= LOW_REALTIME_PRIORITY ? LOW_REALTIME_PRIORITY : 1;
+    LONG High = ProcessBase >= LOW_REALTIME_PRIORITY ? HIGH_PRIORITY : LOW_REALTIME_PRIORITY - 1;
+    New = New < Low ? Low : New > High ? High : New;
+    Thread->BasePriority = (SCHAR)New;
+    KiSetPriorityThread(Thread, New);
+    KiReleaseDispatcherLock(OldIrql);
+    return OldIncrement;
+}
+
+/* ---- affinity --------------------------------------------------------------------- */
+
+static KAFFINITY KiSetAffinity(PKTHREAD Thread, KAFFINITY Affinity, BOOLEAN System)
+{
+    Affinity &= KeActiveProcessors;
+    if (Affinity == 0)
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0xF002, (ULONG_PTR)Thread, Affinity,
+                     (ULONG_PTR)__builtin_return_address(0));
+    KIRQL OldIrql = KiAcquireDispatcherLock();
+    KAFFINITY Previous = Thread->SystemAffinityActive ? Thread->Affinity : 0;
+    Thread->SystemAffinityActive = System;
+    Thread->Affinity = Affinity;
+    KiCheckAffinity(Thread);
+    KiReleaseDispatcherLock(OldIrql);   /* moves the thread now if it must */
+    return Previous;
+}
+
+KAFFINITY KeSetSystemAffinityThreadEx(KAFFINITY Affinity)
+{
+    return KiSetAffinity(KiCurrentThread(), Affinity, TRUE);
+}
+
+VOID KeSetSystemAffinityThread(KAFFINITY Affinity)
+{
+    KiSetAffinity(KiCurrentThread(), Affinity, TRUE);
+}
+
+VOID KeRevertToUserAffinityThreadEx(KAFFINITY Affinity)
+{
+    PKTHREAD Thread = KiCurrentThread();
+    if (Affinity == 0)
+        KiSetAffinity(Thread, Thread->UserAffinity, FALSE);
+    else
+        KiSetAffinity(Thread, Affinity, TRUE);
+}
+
+VOID KeRevertToUserAffinityThread(VOID)
+{
+    PKTHREAD Thread = KiCurrentThread();
+    KiSetAffinity(Thread, Thread->UserAffinity, FALSE);
+}
+
+/* ---- yielding ------------------------------------------------------------------------ */
+
+NTSTATUS ZwYieldExecution(VOID)
+{
+    KiKernelEntry();
+    return KiYieldExecution(TRUE);
+}
+
+NTSTATUS NtYieldExecution(VOID)
+{
+    return ZwYieldExecution();
+}
+
+PKTHREAD KeGetCurrentThread(VOID)
+{
+    return KiCurrentThread();
+}

@@ -1,0 +1,225 @@
+/*
+ * ke/timer.c - timers: the DDIs, one list ordered by due (interrupt) time,
+ * and expiry, which runs at DISPATCH_LEVEL from the processor's DPC
+ * processing after a clock interrupt found a timer due.
+ */
+#include "ke/ke.h"
+
+static LIST_ENTRY KiTimerList;              /* ordered by DueTime */
+static volatile ULONGLONG KiNextTimerDue = ~0ULL;
+static volatile ULONG KiNextTimerProcessor;
+LONGLONG KiBootSystemTime;                  /* system time at interrupt time 0 */
+
+VOID KiInitializeTimers(VOID)
+{
+    InitializeListHead(&KiTimerList);
+    KiNextTimerDue = ~0ULL;
+}
+
+ULONGLONG KiNextTimerDueTime(VOID)
+{
+    return KiNextTimerDue;
+}
+
+ULONG KiNextTimerProcessorNumber(VOID)
+{
+    return KiNextTimerProcessor;
+}
+
+/* Timeouts and due times: negative = relative (100 ns), positive or zero =
+ * absolute system time. Returns an interrupt time. */
+ULONGLONG KiDueTimeFromTimeout(LARGE_INTEGER Timeout)
+{
+    ULONGLONG Now = KiQueryInterruptTime();
+    if (Timeout.QuadPart < 0) {
+        ULONGLONG Relative = (ULONGLONG)-Timeout.QuadPart;
+        return Relative > ~0ULL - Now ? ~0ULL - 1 : Now + Relative;
+    }
+    if (Timeout.QuadPart <= KiBootSystemTime)
+        return 0;   /* already in the past */
+    return (ULONGLONG)(Timeout.QuadPart - KiBootSystemTime);
+}
+
+static VOID KiUpdateNextTimer(VOID)
+{
+    if (IsListEmpty(&KiTimerList)) {
+        KiNextTimerDue = ~0ULL;
+        return;
+    }
+    PKTIMER First = CONTAINING_RECORD(KiTimerList.Flink, KTIMER, TimerListEntry);
+    KiNextTimerProcessor = First->Processor;
+    KiNextTimerDue = First->DueTime.QuadPart;
+}
+
+VOID KiProgramClock(ULONGLONG Due);
+
+VOID KiInsertTimerAt(PKTIMER Timer, ULONGLONG DueTime)
+{
+    Timer->DueTime.QuadPart = DueTime;
+    Timer->Processor = KeGetCurrentPrcb()->Number;
+    PLIST_ENTRY E = KiTimerList.Blink;
+    while (E != &KiTimerList && CONTAINING_RECORD(E, KTIMER, TimerListEntry)->DueTime.QuadPart > DueTime)
+        E = E->Blink;
+    /* insert after E: FIFO among equal due times */
+    Timer->TimerListEntry.Flink = E->Flink;
+    Timer->TimerListEntry.Blink = E;
+    E->Flink->Blink = &Timer->TimerListEntry;
+    E->Flink = &Timer->TimerListEntry;
+    if (KiTimerList.Flink == &Timer->TimerListEntry) {
+        KiUpdateNextTimer();
+        KiProgramClock(DueTime);
+    }
+}
+
+BOOLEAN KiRemoveTimer(PKTIMER Timer)
+{
+    if (Timer->TimerListEntry.Flink == NULL)
+        return FALSE;
+    BOOLEAN WasFirst = KiTimerList.Flink == &Timer->TimerListEntry;
+    RemoveEntryList(&Timer->TimerListEntry);
+    Timer->TimerListEntry.Flink = Timer->TimerListEntry.Blink = NULL;
+    if (WasFirst)
+        KiUpdateNextTimer();
+    return TRUE;
+}
+
+/* Expire every timer due by Now: signal it, re-arm a periodic one, queue
+ * its DPC with the due time as the system arguments. */
+VOID KiExpireTimers(PKPRCB Prcb, ULONGLONG Now)
+{
+    (void)Prcb;
+    KiAcquireDispatcherLockAtDpcLevel();
+    while (!IsListEmpty(&KiTimerList)) {
+        PKTIMER Timer = CONTAINING_RECORD(KiTimerList.Flink, KTIMER, TimerListEntry);
+        if (Timer->DueTime.QuadPart > Now)
+            break;
+        ULONGLONG Due = Timer->DueTime.QuadPart;
+        KiRemoveTimer(Timer);
+        if (Timer->Period > 0) {
+            ULONGLONG Next = Due + (ULONGLONG)Timer->Period * 10000;
+            KiInsertTimerAt(Timer, Next > Now ? Next : Now + (ULONGLONG)Timer->Period * 10000);
+        }
+        if (KiConfig.Simulation)
+            KiSimTrace(KI_TRACE_TIMER, (ULONG_PTR)Due, Timer->Period);
+        KiSignalObject(&Timer->Header, TIMER_EXPIRE_INCREMENT);
+        if (Timer->Dpc != NULL)
+            KeInsertQueueDpc(Timer->Dpc, (PVOID)(ULONG_PTR)(ULONG)Due, (PVOID)(ULONG_PTR)(Due >> 32));
+    }
+    KiReleaseDispatcherLockFromDpcLevel();
+}
+
+/* ---- DDIs ---------------------------------------------------------------------- */
+
+static VOID KiCheckTimerIrql(VOID)
+{
+    KIRQL Irql = KeGetCurrentIrql();
+    if (Irql > DISPATCH_LEVEL)
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x20011, Irql, DISPATCH_LEVEL,
+                     (ULONG_PTR)__builtin_return_address(0));
+}
+
+VOID KiInitializeTimerObject(PKTIMER Timer, TIMER_TYPE Type)
+{
+    Timer->Header.Type = Type == SynchronizationTimer ? TimerSynchronizationObject : TimerNotificationObject;
+    Timer->Header.Size = sizeof(KTIMER) / sizeof(LONG);
+    Timer->Header.SignalState = 0;
+    InitializeListHead(&Timer->Header.WaitListHead);
+    Timer->DueTime.QuadPart = 0;
+    Timer->TimerListEntry.Flink = Timer->TimerListEntry.Blink = NULL;
+    Timer->Dpc = NULL;
+    Timer->Period = 0;
+    Timer->Processor = 0;
+}
+
+VOID KeInitializeTimerEx(PKTIMER Timer, TIMER_TYPE Type)
+{
+    KiCheckTimerIrql();
+    KiInitializeTimerObject(Timer, Type);
+}
+
+VOID KeInitializeTimer(PKTIMER Timer)
+{
+    KeInitializeTimerEx(Timer, NotificationTimer);
+}
+
+BOOLEAN KeSetTimerEx(PKTIMER Timer, LARGE_INTEGER DueTime, LONG Period, PKDPC Dpc)
+{
+    KiKernelEntry();
+    KiCheckTimerIrql();
+    if (Period < 0)
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x20011, (ULONG_PTR)Timer, (ULONG_PTR)Period, 0);
+    KIRQL OldIrql = KiAcquireDispatcherLock();
+    /* A queued timer is cancelled first, with a DPC it had queued. */
+    BOOLEAN WasQueued = KiRemoveTimer(Timer);
+    if (WasQueued && Timer->Dpc != NULL)
+        KeRemoveQueueDpc(Timer->Dpc);
+    Timer->Header.SignalState = 0;
+    Timer->Dpc = Dpc;
+    Timer->Period = Period;
+    KiInsertTimerAt(Timer, KiDueTimeFromTimeout(DueTime));
+    KiReleaseDispatcherLock(OldIrql);
+    return WasQueued;
+}
+
+BOOLEAN KeSetTimer(PKTIMER Timer, LARGE_INTEGER DueTime, PKDPC Dpc)
+{
+    return KeSetTimerEx(Timer, DueTime, 0, Dpc);
+}
+
+BOOLEAN KeCancelTimer(PKTIMER Timer)
+{
+    KiKernelEntry();
+    KiCheckTimerIrql();
+    KIRQL OldIrql = KiAcquireDispatcherLock();
+    BOOLEAN WasQueued = KiRemoveTimer(Timer);
+    if (WasQueued && Timer->Dpc != NULL)
+        KeRemoveQueueDpc(Timer->Dpc);
+    KiReleaseDispatcherLock(OldIrql);
+    return WasQueued;
+}
+
+BOOLEAN KeReadStateTimer(PKTIMER Timer)
+{
+    KiCheckTimerIrql();
+    return Timer->Header.SignalState > 0;
+}
+
+/* The caller (expiry) decides where the timer lists stand at shutdown. */
+ULONG KiQueuedTimerCount(VOID)
+{
+    ULONG Count = 0;
+    for (PLIST_ENTRY E = KiTimerList.Flink; E != &KiTimerList; E = E->Flink)
+        Count++;
+    return Count;
+}
+
+
+static BOOLEAN KiInRange(PVOID Address, PVOID Base, SIZE_T Size)
+{
+    return (PCHAR)Address >= (PCHAR)Base && (PCHAR)Address < (PCHAR)Base + Size;
+}
+
+/* A driver image is about to go away: nothing queued may still point into
+ * it (a timer, a DPC, or their routines). */
+VOID KiCheckUnloadedModule(PVOID Base, SIZE_T Size)
+{
+    KIRQL OldIrql = KiAcquireDispatcherLock();
+    for (PLIST_ENTRY E = KiTimerList.Flink; E != &KiTimerList; E = E->Flink) {
+        PKTIMER Timer = CONTAINING_RECORD(E, KTIMER, TimerListEntry);
+        PVOID Routine = Timer->Dpc != NULL ? (PVOID)Timer->Dpc->DeferredRoutine : NULL;
+        if (KiInRange(Timer, Base, Size) || (Routine != NULL && KiInRange(Routine, Base, Size)))
+            KiBugCheckExplain(0xCE, (ULONG_PTR)Timer, 0, (ULONG_PTR)Routine, 0,
+                              "a timer %p of the unloading driver is still set (DPC routine %p)",
+                              (void *)Timer, Routine);
+    }
+    for (ULONG i = 0; i < KeNumberProcessors; i++) {
+        PKPRCB Prcb = KiProcessorBlock[i];
+        for (PLIST_ENTRY E = Prcb->DpcListHead.Flink; E != &Prcb->DpcListHead; E = E->Flink) {
+            PKDPC Dpc = CONTAINING_RECORD(E, KDPC, DpcListEntry);
+            if (KiInRange(Dpc, Base, Size) || KiInRange((PVOID)Dpc->DeferredRoutine, Base, Size))
+                KiBugCheckExplain(0xCE, (ULONG_PTR)Dpc, 0, (ULONG_PTR)Dpc->DeferredRoutine, 0,
+                                  "a DPC %p of the unloading driver is still queued", (void *)Dpc);
+        }
+    }
+    KiReleaseDispatcherLock(OldIrql);
+}

@@ -1,0 +1,331 @@
+/*
+ * ke/wait.c - waiting on dispatcher objects: KeWaitForSingleObject,
+ * KeWaitForMultipleObjects, KeDelayExecutionThread, and the two halves
+ * every signal uses, KiWaitTest and KiUnwaitThread.
+ *
+ * A WaitAll is satisfied only when every object is, and then all side
+ * effects are applied together under the dispatcher lock: no object is
+ * consumed by a wait that does not complete.
+ */
+#include "ke/ke.h"
+
+VOID KiAbandonMutantCheck(PKMUTANT Mutant, PKTHREAD Thread);
+BOOLEAN KiAcquireMutant(PKMUTANT Mutant, PKTHREAD Thread);
+
+static BOOLEAN KiIsDispatcherObject(PDISPATCHER_HEADER Header)
+{
+    switch (Header->Type) {
+    case EventNotificationObject: case EventSynchronizationObject: case MutantObject:
+    case ProcessObject: case SemaphoreObject: case ThreadObject:
+    case TimerNotificationObject: case TimerSynchronizationObject:
+        return TRUE;
+    default:
+        return FALSE;
+    }
+}
+
+/* Can Thread's wait on Header be satisfied now? */
+static BOOLEAN KiObjectSignaledFor(PDISPATCHER_HEADER Header, PKTHREAD Thread)
+{
+    if (Header->Type == MutantObject) {
+        PKMUTANT Mutant = (PKMUTANT)Header;
+        return Header->SignalState > 0 || Mutant->OwnerThread == Thread;
+    }
+    return Header->SignalState > 0;
+}
+
+/* Apply a satisfied wait's side effect. Returns TRUE for an abandoned mutant. */
+static BOOLEAN KiConsumeObject(PDISPATCHER_HEADER Header, PKTHREAD Thread)
+{
+    switch (Header->Type) {
+    case EventSynchronizationObject:
+    case TimerSynchronizationObject:
+        Header->SignalState = 0;
+        return FALSE;
+    case SemaphoreObject:
+        Header->SignalState--;
+        return FALSE;
+    case MutantObject:
+        return KiAcquireMutant((PKMUTANT)Header, Thread);
+    default:
+        return FALSE;   /* notification objects, threads, processes */
+    }
+}
+
+/* ---- the waker's side ---------------------------------------------------------- */
+
+VOID KiUnwaitThread(PKTHREAD Thread, NTSTATUS WaitStatus, KPRIORITY Increment)
+{
+    PKWAIT_BLOCK Block = Thread->WaitBlockList;
+    for (ULONG i = 0; i < Thread->WaitCount; i++)
+        RemoveEntryList(&Block[i].WaitListEntry);
+    Thread->WaitCount = 0;
+    if (Thread->TimeoutQueued) {
+        RemoveEntryList(&Thread->WaitBlock[THREAD_WAIT_OBJECTS].WaitListEntry);
+        KiRemoveTimer(&Thread->Timer);
+        Thread->TimeoutQueued = FALSE;
+    }
+    Thread->WaitStatus = WaitStatus;
+    KiBoostPriority(Thread, Increment);
+    KiReadyThread(Thread);
+}
+
+/* Is every object of Thread's WaitAll satisfiable now? */
+static BOOLEAN KiWaitAllSatisfiable(PKTHREAD Thread)
+{
+    PKWAIT_BLOCK Block = Thread->WaitBlockList;
+    for (ULONG i = 0; i < Thread->WaitCount; i++)
+        if (!KiObjectSignaledFor(Block[i].Object, Thread))
+            return FALSE;
+    return TRUE;
+}
+
+static NTSTATUS KiConsumeAll(PKTHREAD Thread)
+{
+    NTSTATUS Status = STATUS_SUCCESS;
+    PKWAIT_BLOCK Block = Thread->WaitBlockList;
+    for (ULONG i = 0; i < Thread->WaitCount; i++)
+        if (KiConsumeObject(Block[i].Object, Thread))
+            Status = STATUS_ABANDONED_WAIT_0 + i;
+    return Status;
+}
+
+/* Object may have become signaled: satisfy the waits it can, in the
+ * order the waiters queued. */
+VOID KiWaitTest(PVOID Object, KPRIORITY Increment)
+{
+    PDISPATCHER_HEADER Header = Object;
+restart:
+    for (PLIST_ENTRY E = Header->WaitListHead.Flink; E != &Header->WaitListHead; E = E->Flink) {
+        if (Header->SignalState <= 0)
+            return;
+        PKWAIT_BLOCK Block = CONTAINING_RECORD(E, KWAIT_BLOCK, WaitListEntry);
+        PKTHREAD Thread = Block->Thread;
+        NTSTATUS Status;
+        if (Block->WaitType == WaitAny) {
+            if (Block->WaitKey == (USHORT)STATUS_TIMEOUT) {
+                Status = STATUS_TIMEOUT;
+            } else {
+                Status = STATUS_WAIT_0 + Block->WaitKey;
+                if (KiConsumeObject(Header, Thread))
+                    Status = STATUS_ABANDONED_WAIT_0 + Block->WaitKey;
+            }
+        } else {
+            if (!KiWaitAllSatisfiable(Thread))
+                continue;
+            Status = KiConsumeAll(Thread);
+        }
+        KiUnwaitThread(Thread, Status, Increment);
+        goto restart;   /* the unwait removed entries from this list */
+    }
+}
+
+VOID KiSignalObject(PDISPATCHER_HEADER Header, KPRIORITY Increment)
+{
+    Header->SignalState = 1;
+    if (!IsListEmpty(&Header->WaitListHead))
+        KiWaitTest(Header, Increment);
+}
+
+/* ---- the waiter's side ----------------------------------------------------------- */
+
+static VOID KiCheckWaitIrql(PKTHREAD Thread, PKPRCB Prcb, PLARGE_INTEGER Timeout)
+{
+    if (Thread->WaitNext)
+        return;     /* a Ke*(Wait=TRUE) left us at DISPATCH_LEVEL on purpose */
+    KIRQL Irql = Prcb->Irql;
+    BOOLEAN Poll = Timeout != NULL && Timeout->QuadPart == 0;
+    if (Irql < DISPATCH_LEVEL || (Irql == DISPATCH_LEVEL && Poll))
+        return;
+    if (Prcb->DpcRoutineActive && !Poll)
+        KeBugCheckEx(ATTEMPTED_SWITCH_FROM_DPC, (ULONG_PTR)Thread, 0, (ULONG_PTR)Prcb->CurrentDpc, 0);
+    if (Irql > DISPATCH_LEVEL)
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x120, Irql, (ULONG_PTR)Timeout, 0);
+    KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, Timeout == NULL ? 0x121 : 0x122, Irql,
+                 (ULONG_PTR)Timeout, 0);
+}
+
+/* Try to satisfy the wait at once. Returns STATUS_PENDING if it must block. */
+static NTSTATUS KiTrySatisfy(PKTHREAD Thread, ULONG Count, PVOID Object[], WAIT_TYPE WaitType)
+{
+    if (WaitType == WaitAny) {
+        for (ULONG i = 0; i < Count; i++) {
+            if (KiObjectSignaledFor(Object[i], Thread))
+                return KiConsumeObject(Object[i], Thread) ? STATUS_ABANDONED_WAIT_0 + i : STATUS_WAIT_0 + i;
+        }
+        return STATUS_PENDING;
+    }
+    for (ULONG i = 0; i < Count; i++)
+        if (!KiObjectSignaledFor(Object[i], Thread))
+            return STATUS_PENDING;
+    NTSTATUS Status = STATUS_SUCCESS;
+    for (ULONG i = 0; i < Count; i++)
+        if (KiConsumeObject(Object[i], Thread))
+            Status = STATUS_ABANDONED_WAIT_0 + i;
+    return Status;
+}
+
+/* Alerts and user APCs that end an alertable wait before it blocks. */
+static NTSTATUS KiTestAlert(PKTHREAD Thread, KPROCESSOR_MODE WaitMode, BOOLEAN Alertable)
+{
+    if (!Alertable)
+        return STATUS_PENDING;
+    if (Thread->Alerted[(int)WaitMode]) {
+        Thread->Alerted[(int)WaitMode] = FALSE;
+        return STATUS_ALERTED;
+    }
+    if (WaitMode != KernelMode && !IsListEmpty(&Thread->ApcState.ApcListHead[UserMode])) {
+        Thread->ApcState.UserApcPending = TRUE;
+        return STATUS_USER_APC;
+    }
+    if (Thread->Alerted[KernelMode]) {
+        Thread->Alerted[KernelMode] = FALSE;
+        return STATUS_ALERTED;
+    }
+    return STATUS_PENDING;
+}
+
+static VOID KiQueueWaitBlocks(PKTHREAD Thread, ULONG Count, PVOID Object[], WAIT_TYPE WaitType,
+                              PKWAIT_BLOCK Blocks)
+{
+    for (ULONG i = 0; i < Count; i++) {
+        PKWAIT_BLOCK Block = &Blocks[i];
+        Block->Thread = Thread;
+        Block->Object = Object[i];
+        Block->WaitKey = (USHORT)i;
+        Block->WaitType = (UCHAR)WaitType;
+        Block->BlockState = 1;
+        InsertTailList(&((PDISPATCHER_HEADER)Object[i])->WaitListHead, &Block->WaitListEntry);
+    }
+    Thread->WaitBlockList = Blocks;
+    Thread->WaitCount = Count;
+}
+
+static VOID KiQueueTimeout(PKTHREAD Thread, ULONGLONG DueTime)
+{
+    PKWAIT_BLOCK Block = &Thread->WaitBlock[THREAD_WAIT_OBJECTS];
+    Block->Thread = Thread;
+    Block->Object = &Thread->Timer;
+    Block->WaitKey = (USHORT)STATUS_TIMEOUT;
+    Block->WaitType = WaitAny;
+    Thread->Timer.Header.SignalState = 0;
+    InsertTailList(&Thread->Timer.Header.WaitListHead, &Block->WaitListEntry);
+    KiInsertTimerAt(&Thread->Timer, DueTime);
+    Thread->TimeoutQueued = TRUE;
+}
+
+/*
+ * The common wait. Count == 0 is a pure delay. Returns the documented
+ * status; kernel APCs that arrive while blocked run and the wait resumes.
+ */
+static NTSTATUS KiWait(ULONG Count, PVOID Object[], WAIT_TYPE WaitType, KWAIT_REASON WaitReason,
+                       KPROCESSOR_MODE WaitMode, BOOLEAN Alertable, PLARGE_INTEGER Timeout,
+                       PKWAIT_BLOCK Blocks)
+{
+    KiKernelEntry();
+    PKPRCB Prcb = KeGetCurrentPrcb();
+    PKTHREAD Thread = Prcb->CurrentThread;
+    KiCheckWaitIrql(Thread, Prcb, Timeout);
+
+    BOOLEAN Poll = Timeout != NULL && Timeout->QuadPart == 0;
+    ULONGLONG DueTime = (Timeout != NULL && !Poll) ? KiDueTimeFromTimeout(*Timeout) : 0;
+
+    for (;;) {
+        KIRQL OldIrql;
+        if (Thread->WaitNext) {
+            Thread->WaitNext = FALSE;
+            OldIrql = Thread->WaitIrql;
+            KiAcquireDispatcherLockAtDpcLevel();
+        } else {
+            OldIrql = KiAcquireDispatcherLock();
+        }
+        Prcb = KeGetCurrentPrcb();
+
+        /* A kernel APC that may run now does so before we block. */
+        if (OldIrql == PASSIVE_LEVEL && Thread->ApcState.KernelApcPending && KiApcDeliverable(Thread)) {
+            KiReleaseDispatcherLock(OldIrql);
+            continue;
+        }
+        NTSTATUS Status = KiTestAlert(Thread, WaitMode, Alertable);
+        if (Status == STATUS_PENDING && Count != 0)
+            Status = KiTrySatisfy(Thread, Count, Object, WaitType);
+        if (Status == STATUS_PENDING && (Poll || (Timeout != NULL && KiQueryInterruptTime() >= DueTime)))
+            Status = Count == 0 ? STATUS_SUCCESS : STATUS_TIMEOUT;
+        if (Status != STATUS_PENDING) {
+            KiReleaseDispatcherLock(OldIrql);
+            return Status;
+        }
+
+        KiQueueWaitBlocks(Thread, Count, Object, WaitType, Blocks);
+        if (Timeout != NULL)
+            KiQueueTimeout(Thread, DueTime);
+        Thread->WaitIrql = OldIrql;
+        Thread->WaitMode = WaitMode;
+        Thread->WaitReason = (UCHAR)WaitReason;
+        Thread->Alertable = Alertable;
+        Thread->WaitType = (UCHAR)WaitType;
+        Thread->WaitStatus = STATUS_PENDING;
+        Thread->State = Waiting;
+        Status = KiSwapThread(Thread, Prcb);
+        /* Back at DISPATCH_LEVEL, lock released, maybe on another processor. */
+        KeLowerIrql(OldIrql);
+        if (Status == STATUS_KERNEL_APC)
+            continue;   /* the APC ran as IRQL dropped; wait again */
+        if (Status == STATUS_TIMEOUT && Count == 0)
+            Status = STATUS_SUCCESS;    /* a delay that elapsed */
+        return Status;
+    }
+}
+
+NTSTATUS KeWaitForMultipleObjects(ULONG Count, PVOID Object[], WAIT_TYPE WaitType, KWAIT_REASON WaitReason,
+                                  KPROCESSOR_MODE WaitMode, BOOLEAN Alertable, PLARGE_INTEGER Timeout,
+                                  PKWAIT_BLOCK WaitBlockArray)
+{
+    if (Count > MAXIMUM_WAIT_OBJECTS || (Count > THREAD_WAIT_OBJECTS && WaitBlockArray == NULL))
+        KeBugCheckEx(MAXIMUM_WAIT_OBJECTS_EXCEEDED, Count, (ULONG_PTR)WaitBlockArray, 0, 0);
+    if (Count == 0 || Object == NULL)
+        return STATUS_INVALID_PARAMETER;
+    if (WaitType != WaitAll && WaitType != WaitAny)
+        return STATUS_INVALID_PARAMETER_3;
+    for (ULONG i = 0; i < Count; i++) {
+        if (Object[i] == NULL || !KiIsDispatcherObject(Object[i]))
+            KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0xE1, (ULONG_PTR)Object[i], i, 0);
+        if (WaitType == WaitAll)
+            for (ULONG j = 0; j < i; j++)
+                if (Object[j] == Object[i])
+                    return STATUS_INVALID_PARAMETER_MIX;
+    }
+    PKWAIT_BLOCK Blocks = WaitBlockArray;
+    if (Blocks == NULL)
+        Blocks = KiCurrentThread()->WaitBlock;
+    return KiWait(Count, Object, WaitType, WaitReason, WaitMode, Alertable, Timeout, Blocks);
+}
+
+NTSTATUS KeWaitForSingleObject(PVOID Object, KWAIT_REASON WaitReason, KPROCESSOR_MODE WaitMode,
+                               BOOLEAN Alertable, PLARGE_INTEGER Timeout)
+{
+    if (Object == NULL || !KiIsDispatcherObject(Object))
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0xE1, (ULONG_PTR)Object, 0, 0);
+    return KiWait(1, &Object, WaitAny, WaitReason, WaitMode, Alertable, Timeout,
+                  KiCurrentThread()->WaitBlock);
+}
+
+NTSTATUS KeDelayExecutionThread(KPROCESSOR_MODE WaitMode, BOOLEAN Alertable, PLARGE_INTEGER Interval)
+{
+    if (Interval == NULL)
+        return STATUS_INVALID_PARAMETER;
+    PKPRCB Prcb = KeGetCurrentPrcb();
+    if (Prcb->Irql > APC_LEVEL && !Prcb->CurrentThread->WaitNext) {
+        if (Prcb->DpcRoutineActive)
+            KeBugCheckEx(ATTEMPTED_SWITCH_FROM_DPC, (ULONG_PTR)Prcb->CurrentThread, 0,
+                         (ULONG_PTR)Prcb->CurrentDpc, 0);
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x3B, Prcb->Irql, (ULONG_PTR)Interval, 0);
+    }
+    if (Interval->QuadPart == 0) {
+        /* A zero delay gives the processor to a ready thread of the same
+         * priority, if there is one. */
+        ZwYieldExecution();
+        return STATUS_SUCCESS;
+    }
+    return KiWait(0, NULL, WaitAny, DelayExecution, WaitMode, Alertable, Interval, NULL);
+}

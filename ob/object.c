@@ -1,0 +1,186 @@
+/*
+ * ob/object.c - object headers, types and reference counts.
+ *
+ * Every object is preceded by an OBJECT_HEADER. Pointer references keep it
+ * alive; each handle also holds one. At zero the type's delete procedure
+ * runs and the memory is freed.
+ */
+#include "ob/ob.h"
+
+#include <string.h>
+
+POBJECT_TYPE ObpProcessType, ObpThreadType, ObpEventType, ObpSemaphoreType, ObpFileType, ObpDriverType;
+POBJECT_TYPE *PsProcessType = &ObpProcessType;
+POBJECT_TYPE *PsThreadType = &ObpThreadType;
+POBJECT_TYPE *ExEventObjectType = &ObpEventType;
+POBJECT_TYPE *ExSemaphoreObjectType = &ObpSemaphoreType;
+POBJECT_TYPE *IoFileObjectType = &ObpFileType;
+
+POBJECT_TYPE ObCreateObjectType(const OBJECT_TYPE_INITIALIZER *Initializer)
+{
+    POBJECT_TYPE Type = ExpAllocateKernel(sizeof(OBJECT_TYPE), 'TjbO');
+    if (Type == NULL)
+        KiInternalError("cannot allocate object type %s", Initializer->AsciiName);
+    SIZE_T Length = 0;
+    while (Initializer->Name[Length] != 0 && Length < RTL_NUMBER_OF(Type->NameBuffer) - 1) {
+        Type->NameBuffer[Length] = Initializer->Name[Length];
+        Length++;
+    }
+    Type->Name.Buffer = Type->NameBuffer;
+    Type->Name.Length = (USHORT)(Length * sizeof(WCHAR));
+    Type->Name.MaximumLength = (USHORT)sizeof(Type->NameBuffer);
+    strncpy(Type->AsciiName, Initializer->AsciiName, sizeof(Type->AsciiName) - 1);
+    Type->GenericMapping = Initializer->GenericMapping;
+    Type->ValidAccessMask = Initializer->ValidAccessMask;
+    Type->PoolTag = Initializer->PoolTag;
+    Type->DeleteProcedure = Initializer->DeleteProcedure;
+    return Type;
+}
+
+VOID ObDeleteObjectType(POBJECT_TYPE Type)
+{
+    if (Type != NULL)
+        ExpFreeKernel(Type);
+}
+
+NTSTATUS ObCreateObject(POBJECT_TYPE Type, SIZE_T BodySize, PVOID *Object)
+{
+    POBJECT_HEADER Header = ExpAllocateKernel(sizeof(OBJECT_HEADER) + BodySize, Type->PoolTag);
+    if (Header == NULL)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    Header->PointerCount = 1;
+    Header->HandleCount = 0;
+    Header->Type = Type;
+    __atomic_add_fetch(&Type->TotalNumberOfObjects, 1, __ATOMIC_RELAXED);
+    *Object = OBJECT_HEADER_TO_BODY(Header);
+    return STATUS_SUCCESS;
+}
+
+POBJECT_TYPE ObGetObjectType(PVOID Object)
+{
+    return OBJECT_TO_OBJECT_HEADER(Object)->Type;
+}
+
+static VOID ObpDeleteObject(PVOID Object)
+{
+    POBJECT_HEADER Header = OBJECT_TO_OBJECT_HEADER(Object);
+    POBJECT_TYPE Type = Header->Type;
+    if (Type->DeleteProcedure != NULL)
+        Type->DeleteProcedure(Object);
+    __atomic_sub_fetch(&Type->TotalNumberOfObjects, 1, __ATOMIC_RELAXED);
+    ExpFreeKernel(Header);
+}
+
+LONG_PTR ObfReferenceObject(PVOID Object)
+{
+    POBJECT_HEADER Header = OBJECT_TO_OBJECT_HEADER(Object);
+    LONG_PTR New = __atomic_add_fetch(&Header->PointerCount, 1, __ATOMIC_RELAXED);
+    if (New <= 1)   /* it was already at zero: the object is being deleted */
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x3F, (ULONG_PTR)Object, 1, 0);
+    return New;
+}
+
+LONG_PTR ObfReferenceObjectWithTag(PVOID Object, ULONG Tag)
+{
+    (void)Tag;      /* tags are accepted; per-tag reference tracing is not kept */
+    return ObfReferenceObject(Object);
+}
+
+BOOLEAN ObReferenceObjectSafe(PVOID Object)
+{
+    POBJECT_HEADER Header = OBJECT_TO_OBJECT_HEADER(Object);
+    LONG_PTR Count = __atomic_load_n(&Header->PointerCount, __ATOMIC_RELAXED);
+    while (Count > 0) {
+        if (__atomic_compare_exchange_n(&Header->PointerCount, &Count, Count + 1, TRUE, __ATOMIC_ACQUIRE,
+                                        __ATOMIC_RELAXED))
+            return TRUE;
+    }
+    return FALSE;
+}
+
+LONG_PTR ObfDereferenceObject(PVOID Object)
+{
+    POBJECT_HEADER Header = OBJECT_TO_OBJECT_HEADER(Object);
+    KIRQL Irql = KeGetCurrentIrql();
+    if (Irql > DISPATCH_LEVEL)
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x20011, Irql, DISPATCH_LEVEL, (ULONG_PTR)Object);
+    LONG_PTR New = __atomic_sub_fetch(&Header->PointerCount, 1, __ATOMIC_ACQ_REL);
+    if (New < 0)
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x3F, (ULONG_PTR)Object, (ULONG_PTR)-1, 0);
+    if (New == 0)
+        ObpDeleteObject(Object);
+    return New;
+}
+
+LONG_PTR ObfDereferenceObjectWithTag(PVOID Object, ULONG Tag)
+{
+    (void)Tag;
+    return ObfDereferenceObject(Object);
+}
+
+VOID ObDereferenceObjectDeferDelete(PVOID Object)
+{
+    ObfDereferenceObject(Object);
+}
+
+VOID ObDereferenceObjectDeferDeleteWithTag(PVOID Object, ULONG Tag)
+{
+    (void)Tag;
+    ObfDereferenceObject(Object);
+}
+
+NTSTATUS ObReferenceObjectByPointer(PVOID Object, ACCESS_MASK DesiredAccess, POBJECT_TYPE ObjectType,
+                                    KPROCESSOR_MODE AccessMode)
+{
+    (void)DesiredAccess;
+    (void)AccessMode;
+    if (ObjectType != NULL && OBJECT_TO_OBJECT_HEADER(Object)->Type != ObjectType)
+        return STATUS_OBJECT_TYPE_MISMATCH;
+    ObfReferenceObject(Object);
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS ObReferenceObjectByPointerWithTag(PVOID Object, ACCESS_MASK DesiredAccess, POBJECT_TYPE ObjectType,
+                                           KPROCESSOR_MODE AccessMode, ULONG Tag)
+{
+    (void)Tag;
+    return ObReferenceObjectByPointer(Object, DesiredAccess, ObjectType, AccessMode);
+}
+
+ACCESS_MASK ObMapGenericMask(POBJECT_TYPE Type, ACCESS_MASK Access)
+{
+    if (Access & GENERIC_READ) Access |= Type->GenericMapping.GenericRead;
+    if (Access & GENERIC_WRITE) Access |= Type->GenericMapping.GenericWrite;
+    if (Access & GENERIC_EXECUTE) Access |= Type->GenericMapping.GenericExecute;
+    if (Access & GENERIC_ALL) Access |= Type->GenericMapping.GenericAll;
+    if (Access & MAXIMUM_ALLOWED) Access |= Type->ValidAccessMask;
+    return Access & ~(GENERIC_READ | GENERIC_WRITE | GENERIC_EXECUTE | GENERIC_ALL | MAXIMUM_ALLOWED);
+}
+
+/* ---- the types that exist before any driver loads --------------------------------- */
+
+static POBJECT_TYPE ObpSimpleType(PCWSTR Name, PCSTR Ascii, ULONG Tag, ACCESS_MASK All)
+{
+    OBJECT_TYPE_INITIALIZER Init = {
+        .Name = Name, .AsciiName = Ascii, .PoolTag = Tag,
+        .GenericMapping = { STANDARD_RIGHTS_READ | SYNCHRONIZE, STANDARD_RIGHTS_WRITE,
+                            STANDARD_RIGHTS_EXECUTE | SYNCHRONIZE, All },
+        .ValidAccessMask = All,
+    };
+    return ObCreateObjectType(&Init);
+}
+
+VOID ObInitializeSystem(VOID)
+{
+    ObpEventType = ObpSimpleType(L"Event", "Event", 'tnvE', EVENT_ALL_ACCESS);
+    ObpSemaphoreType = ObpSimpleType(L"Semaphore", "Semaphore", 'meSE', SEMAPHORE_ALL_ACCESS);
+    ObpFileType = ObpSimpleType(L"File", "File", 'eliF', STANDARD_RIGHTS_ALL | 0x1FF);
+}
+
+VOID ObShutdownSystem(VOID)
+{
+    ObDeleteObjectType(ObpEventType);
+    ObDeleteObjectType(ObpSemaphoreType);
+    ObDeleteObjectType(ObpFileType);
+    ObpEventType = ObpSemaphoreType = ObpFileType = NULL;
+}

@@ -1,0 +1,140 @@
+/*
+ * ps/query.c - questions drivers ask about processes and threads: IDs,
+ * the current thread and process, look-ups by ID, exit statuses.
+ */
+#include "ps/ps.h"
+
+#include <stdio.h>
+
+HANDLE PsGetCurrentProcessId(VOID)
+{
+    return PspCurrentProcess()->UniqueProcessId;
+}
+
+HANDLE PsGetCurrentThreadId(VOID)
+{
+    return PspCurrentThread()->Cid.UniqueThread;
+}
+
+HANDLE PsGetProcessId(PEPROCESS Process)
+{
+    return PspProcess(Process)->UniqueProcessId;
+}
+
+HANDLE PsGetThreadId(PETHREAD Thread)
+{
+    return PspThread(Thread)->Cid.UniqueThread;
+}
+
+HANDLE PsGetThreadProcessId(PETHREAD Thread)
+{
+    return PspThread(Thread)->Cid.UniqueProcess;
+}
+
+PEPROCESS PsGetThreadProcess(PETHREAD Thread)
+{
+    return (PEPROCESS)PspThread(Thread)->Tcb.Process;
+}
+
+PEPROCESS IoThreadToProcess(PETHREAD Thread)
+{
+    return (PEPROCESS)PspThread(Thread)->Tcb.Process;
+}
+
+PETHREAD PsGetCurrentThread(VOID)
+{
+    return (PETHREAD)KiCurrentThread();
+}
+
+PEPROCESS IoGetCurrentProcess(VOID)
+{
+    return (PEPROCESS)KiCurrentThread()->ApcState.Process;
+}
+
+BOOLEAN PsIsSystemThread(PETHREAD Thread)
+{
+    return PspThread(Thread)->SystemThread;
+}
+
+BOOLEAN PsIsThreadTerminating(PETHREAD Thread)
+{
+    return PspThread(Thread)->Terminated;
+}
+
+NTSTATUS PsGetThreadExitStatus(PETHREAD Thread)
+{
+    return PspThread(Thread)->Terminated ? PspThread(Thread)->ExitStatus : STATUS_PENDING;
+}
+
+NTSTATUS PsGetProcessExitStatus(PEPROCESS Process)
+{
+    return PspProcess(Process)->ExitStatus;
+}
+
+/* Windows 11 23H2 */
+BOOLEAN PsGetVersion(PULONG MajorVersion, PULONG MinorVersion, PULONG BuildNumber, PUNICODE_STRING CSDVersion)
+{
+    if (MajorVersion) *MajorVersion = 10;
+    if (MinorVersion) *MinorVersion = 0;
+    if (BuildNumber) *BuildNumber = 22631;
+    if (CSDVersion) {
+        CSDVersion->Length = 0;
+        if (CSDVersion->MaximumLength >= sizeof(WCHAR) && CSDVersion->Buffer != NULL)
+            CSDVersion->Buffer[0] = 0;
+    }
+    return FALSE;   /* a free build */
+}
+
+/* ---- look-ups ----------------------------------------------------------------------- */
+
+static BOOLEAN PspLookupReference(PVOID Object)
+{
+    return ObReferenceObjectSafe(Object);
+}
+
+static NTSTATUS PspLookupCid(HANDLE Id, POBJECT_TYPE Type, PVOID *Object)
+{
+    KIRQL Irql = KeGetCurrentIrql();
+    if (Irql > APC_LEVEL)
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x2001C, Irql, APC_LEVEL, (ULONG_PTR)Id);
+    ULONG_PTR Value = (ULONG_PTR)Id;
+    HANDLE_TABLE_ENTRY Entry;
+    if (Value == 0 || (Value & 3) != 0 || Value > 0xFFFFFFFFULL ||
+        !ExLookupHandle(PspCidTable, (ULONG)(Value >> 2), &Entry, PspLookupReference))
+        return STATUS_INVALID_CID;
+    if (ObGetObjectType(Entry.Object) != Type) {
+        ObfDereferenceObject(Entry.Object);
+        return STATUS_INVALID_CID;
+    }
+    *Object = Entry.Object;
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS PsLookupProcessByProcessId(HANDLE ProcessId, PEPROCESS *Process)
+{
+    return PspLookupCid(ProcessId, ObpProcessType, (PVOID *)Process);
+}
+
+NTSTATUS PsLookupThreadByThreadId(HANDLE ThreadId, PETHREAD *Thread)
+{
+    return PspLookupCid(ThreadId, ObpThreadType, (PVOID *)Thread);
+}
+
+/* ---- reports ------------------------------------------------------------------------- */
+
+VOID PspDescribeThread(PKTHREAD KThread, PCHAR Buffer, SIZE_T Size)
+{
+    ETHREAD *Thread = (ETHREAD *)KThread;
+    EPROCESS *Process = (EPROCESS *)KThread->ApcState.Process;
+    char Start[160] = "";
+    if (Thread->StartAddress != NULL) {
+        KiDescribeAddress(Thread->StartAddress, Start, sizeof(Start));
+    }
+    snprintf(Buffer, Size, "thread: %p  TID %lu  priority %d%s%s\nprocess: %p  PID %lu  %s\n%s%s%s",
+             (void *)Thread, (unsigned long)(ULONG_PTR)Thread->Cid.UniqueThread, KThread->Priority,
+             Start[0] ? "  start " : "", Start, (void *)Process,
+             Process ? (unsigned long)(ULONG_PTR)Process->UniqueProcessId : 0UL,
+             Process ? Process->ImageFileName : "?",
+             Thread->CreatorModule ? "driver: " : "", Thread->CreatorModule ? Thread->CreatorModule->Name : "",
+             Thread->CreatorModule ? "\n" : "");
+}

@@ -1,0 +1,61 @@
+/*
+ * rtl/module.c - the address ranges of loaded driver images, so that any
+ * layer can tell which driver an address (a caller, a callback, a fault)
+ * belongs to. A short array under a lock: drivers are few.
+ */
+#include "rtl/rtl.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define RTLP_MAX_MODULES 64
+
+static pthread_rwlock_t RtlpModuleLock = PTHREAD_RWLOCK_INITIALIZER;
+static PRTL_MODULE RtlpModules[RTLP_MAX_MODULES];
+
+PRTL_MODULE RtlpRegisterModule(PVOID Base, SIZE_T Size, PCSTR Name, PVOID Context, PVOID Handle)
+{
+    PRTL_MODULE Module = calloc(1, sizeof(*Module));
+    if (Module == NULL)
+        return NULL;
+    Module->Base = Base;
+    Module->Size = Size;
+    Module->Context = Context;
+    Module->Handle = Handle;
+    strncpy(Module->Name, Name, sizeof(Module->Name) - 1);
+    pthread_rwlock_wrlock(&RtlpModuleLock);
+    for (int i = 0; i < RTLP_MAX_MODULES; i++) {
+        if (RtlpModules[i] == NULL) {
+            RtlpModules[i] = Module;
+            pthread_rwlock_unlock(&RtlpModuleLock);
+            return Module;
+        }
+    }
+    pthread_rwlock_unlock(&RtlpModuleLock);
+    free(Module);
+    return NULL;
+}
+
+VOID RtlpUnregisterModule(PRTL_MODULE Module)
+{
+    pthread_rwlock_wrlock(&RtlpModuleLock);
+    for (int i = 0; i < RTLP_MAX_MODULES; i++)
+        if (RtlpModules[i] == Module)
+            RtlpModules[i] = NULL;
+    pthread_rwlock_unlock(&RtlpModuleLock);
+    free(Module);
+}
+
+PRTL_MODULE RtlpLookupModuleByAddress(PVOID Address)
+{
+    PRTL_MODULE Found = NULL;
+    pthread_rwlock_rdlock(&RtlpModuleLock);
+    for (int i = 0; i < RTLP_MAX_MODULES && Found == NULL; i++) {
+        PRTL_MODULE M = RtlpModules[i];
+        if (M != NULL && (PCHAR)Address >= (PCHAR)M->Base && (PCHAR)Address < (PCHAR)M->Base + M->Size)
+            Found = M;
+    }
+    pthread_rwlock_unlock(&RtlpModuleLock);
+    return Found;
+}

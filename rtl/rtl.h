@@ -1,0 +1,35 @@
+/*
+ * rtl/rtl.h - the run-time library's kernel-internal interface. Rtl is the
+ * bottom layer: every other layer may call it, it calls none of them
+ * (allocation goes through routines Ex registers at boot).
+ */
+#ifndef NTPS_RTL_H
+#define NTPS_RTL_H
+
+#include <ntddk.h>
+
+/* ---- exceptions (rtl/raise.c, ke/except.c) ---------------------------------- */
+NTKERNELAPI DECLSPEC_NORETURN VOID RtlRaiseStatus(NTSTATUS Status);
+
+/* ---- allocation used by Rtl routines that allocate strings ----------------- */
+extern PVOID (*RtlpAllocateStringRoutine)(SIZE_T NumberOfBytes);
+extern VOID (*RtlpFreeStringRoutine)(PVOID Buffer);
+
+/* ---- loaded modules: address ranges of the kernel and of driver images ---- */
+typedef struct _RTL_MODULE {
+    PVOID Base;
+    SIZE_T Size;
+    CHAR Name[64];          /* e.g. "mydriver.so" */
+    PVOID Context;          /* the owner's (Io: the DRIVER_OBJECT) */
+    PVOID Handle;           /* host loader handle */
+} RTL_MODULE, *PRTL_MODULE;
+
+PRTL_MODULE RtlpRegisterModule(PVOID Base, SIZE_T Size, PCSTR Name, PVOID Context, PVOID Handle);
+VOID RtlpUnregisterModule(PRTL_MODULE Module);
+PRTL_MODULE RtlpLookupModuleByAddress(PVOID Address);   /* NULL: not a driver image */
+
+/* ---- debug output (rtl/debug.c, rtl/format.c) -------------------------------- */
+/* Write raw bytes to the debug output (standard output), atomically per call. */
+VOID RtlpDebugWrite(PCSTR Text, SIZE_T Length);
+
+#endif /* NTPS_RTL_H */

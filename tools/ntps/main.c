@@ -1,0 +1,152 @@
+/*
+ * tools/ntps/main.c - the `ntps` command: run drivers on the kernel, and
+ * build them (`ntps cc`, tools/ntps/cc.c).
+ */
+#include "host/host.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int NtpsCcMain(int argc, char **argv);
+
+static const char NtpsUsage[] =
+    "usage: ntps <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  run   boot the kernel, load drivers, run until their threads end\n"
+    "  cc    build WDK-style driver sources into a loadable module\n"
+    "  help  show this text, or `ntps help <command>`\n"
+    "\n"
+    "Exit status of `ntps run`: 0 done, 1 usage, 2 a driver did not load or start,\n"
+    "3 bug check, 4 timeout, 5 deadlock (simulation), 70 internal error.\n";
+
+static const char NtpsRunUsage[] =
+    "usage: ntps run [--driver X.so]... [options]\n"
+    "\n"
+    "  --driver X.so        load this driver module (repeatable); DriverEntry runs on a\n"
+    "                       system thread at PASSIVE_LEVEL, DriverUnload at the end\n"
+    "  --cpus N             virtual processors (default: the host's count; at most 64)\n"
+    "  --sim                simulation: all processors on one host thread, virtual time,\n"
+    "                       every scheduling choice drawn from the seed\n"
+    "  --seed S             the simulation seed (default 1)\n"
+    "  --quantum MS         thread quantum in milliseconds (default 31.25: two 15.625 ms\n"
+    "                       clock intervals, as on Windows client systems)\n"
+    "  --sim-preempt-mean N mean preemption points between seeded early quantum ends\n"
+    "                       (default 2000; 0 keeps the default)\n"
+    "  --no-sim-preempt     no seeded early quantum ends (real quantum ends only)\n"
+    "  --sim-step-mean N    mean points a simulated processor runs before the seed picks\n"
+    "                       which one steps next (default 100)\n"
+    "  --scenario none|FILE the workload (only `none` exists yet)\n"
+    "  --timeout SECONDS    end the run with a thread list after this long (host time)\n"
+    "  --quiet              no closing summary line\n";
+
+static int NtpsParseNumber(const char *Text, unsigned long long *Value, const char *Option)
+{
+    char *End;
+    errno = 0;
+    *Value = strtoull(Text, &End, 0);
+    if (errno != 0 || End == Text || *End != 0 || Text[0] == '-') {
+        fprintf(stderr, "ntps run: %s needs a non-negative number, not '%s'\n", Option, Text);
+        return 0;
+    }
+    return 1;
+}
+
+static int NtpsRunMain(int argc, char **argv)
+{
+    NTPS_HOST_CONFIG Config;
+    memset(&Config, 0, sizeof(Config));
+    Config.Seed = 1;
+    for (int i = 1; i < argc; i++) {
+        const char *Arg = argv[i];
+        const char *Value = i + 1 < argc ? argv[i + 1] : NULL;
+        unsigned long long N;
+#define NEED_VALUE() do { if (Value == NULL) { fprintf(stderr, "ntps run: %s needs a value\n", Arg); return NTPS_EXIT_USAGE; } i++; } while (0)
+        if (!strcmp(Arg, "--help") || !strcmp(Arg, "-h")) {
+            fputs(NtpsRunUsage, stdout);
+            return NTPS_EXIT_OK;
+        } else if (!strcmp(Arg, "--driver")) {
+            NEED_VALUE();
+            if (Config.DriverCount == NTPS_MAX_DRIVERS) {
+                fprintf(stderr, "ntps run: at most %d drivers\n", NTPS_MAX_DRIVERS);
+                return NTPS_EXIT_USAGE;
+            }
+            Config.Drivers[Config.DriverCount++] = Value;
+        } else if (!strcmp(Arg, "--cpus")) {
+            NEED_VALUE();
+            if (!NtpsParseNumber(Value, &N, Arg) || N < 1 || N > MAXIMUM_PROCESSORS) {
+                fprintf(stderr, "ntps run: --cpus must be 1..%d\n", MAXIMUM_PROCESSORS);
+                return NTPS_EXIT_USAGE;
+            }
+            Config.Cpus = (ULONG)N;
+        } else if (!strcmp(Arg, "--sim")) {
+            Config.Simulation = TRUE;
+        } else if (!strcmp(Arg, "--seed")) {
+            NEED_VALUE();
+            if (!NtpsParseNumber(Value, &N, Arg))
+                return NTPS_EXIT_USAGE;
+            Config.Seed = N;
+        } else if (!strcmp(Arg, "--quantum")) {
+            NEED_VALUE();
+            if (!NtpsParseNumber(Value, &N, Arg) || N < 1 || N > 100000) {
+                fprintf(stderr, "ntps run: --quantum must be 1..100000 ms\n");
+                return NTPS_EXIT_USAGE;
+            }
+            Config.QuantumMs = (ULONG)N;
+        } else if (!strcmp(Arg, "--sim-preempt-mean") || !strcmp(Arg, "--sim-step-mean")) {
+            NEED_VALUE();
+            if (!NtpsParseNumber(Value, &N, Arg) || N > 100000000)
+                return NTPS_EXIT_USAGE;
+            if (Arg[6] == 'p')
+                Config.SimPreemptMean = (ULONG)N;
+            else
+                Config.SimStepMean = (ULONG)N;
+        } else if (!strcmp(Arg, "--no-sim-preempt")) {
+            Config.NoSimPreempt = TRUE;
+        } else if (!strcmp(Arg, "--scenario")) {
+            NEED_VALUE();
+            if (strcmp(Value, "none") != 0) {
+                fprintf(stderr, "ntps run: scenario files are not implemented yet; use --scenario none\n");
+                return NTPS_EXIT_USAGE;
+            }
+        } else if (!strcmp(Arg, "--timeout")) {
+            NEED_VALUE();
+            if (!NtpsParseNumber(Value, &N, Arg) || N > 86400)
+                return NTPS_EXIT_USAGE;
+            Config.TimeoutSeconds = (ULONG)N;
+        } else if (!strcmp(Arg, "--quiet")) {
+            Config.Quiet = TRUE;
+        } else {
+            fprintf(stderr, "ntps run: unknown option '%s' (see `ntps run --help`)\n", Arg);
+            return NTPS_EXIT_USAGE;
+        }
+#undef NEED_VALUE
+    }
+    return NtpsHostRun(&Config);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(NtpsUsage, stderr);
+        return NTPS_EXIT_USAGE;
+    }
+    const char *Command = argv[1];
+    if (!strcmp(Command, "run"))
+        return NtpsRunMain(argc - 1, argv + 1);
+    if (!strcmp(Command, "cc"))
+        return NtpsCcMain(argc - 1, argv + 1);
+    if (!strcmp(Command, "help") || !strcmp(Command, "--help") || !strcmp(Command, "-h")) {
+        if (argc > 2 && !strcmp(argv[2], "run"))
+            fputs(NtpsRunUsage, stdout);
+        else if (argc > 2 && !strcmp(argv[2], "cc"))
+            return NtpsCcMain(2, (char *[]){ "cc", "--help", NULL });
+        else
+            fputs(NtpsUsage, stdout);
+        return NTPS_EXIT_OK;
+    }
+    fprintf(stderr, "ntps: unknown command '%s'\n%s", Command, NtpsUsage);
+    return NTPS_EXIT_USAGE;
+}
