@@ -13,7 +13,7 @@
 #ifndef NTPS_KE_H
 #define NTPS_KE_H
 
-#include <ntddk.h>
+#include <ntifs.h>
 #include "hal/hal.h"
 
 /* ---- object kinds (DISPATCHER_HEADER.Type) ------------------------------- */

@@ -6,7 +6,7 @@
 #ifndef NTPS_RTL_H
 #define NTPS_RTL_H
 
-#include <ntddk.h>
+#include <ntifs.h>
 
 /* ---- exceptions (rtl/raise.c, ke/except.c) ---------------------------------- */
 NTKERNELAPI DECLSPEC_NORETURN VOID RtlRaiseStatus(NTSTATUS Status);
