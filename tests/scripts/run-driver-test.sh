@@ -5,6 +5,8 @@
 # Lines in SOURCE that configure the test (all optional):
 #   // NTPS-TEST: modes rt1 rt2 sim1 sim2    (read by CMake: which modes to run)
 #   // NTPS-TEST: cc ARGS                     (read by CMake: extra `ntps cc` arguments)
+#   // NTPS-TEST: labels racy nosan           (read by CMake: ctest labels; racy = excluded
+#                                              from TSan runs, nosan = from all sanitizer runs)
 #   // NTPS-TEST: args ARGS                   extra `ntps run` arguments
 #   // NTPS-TEST: exit N                      expected exit status (default 0)
 #   // NTPS-TEST: expect REGEX                a line must match (grep -E); default ^PASS$
