@@ -117,7 +117,7 @@ static void TestCopy(void)
     WCHAR Buffer[16];
 
     /* Room for the text and a terminator. */
-    wmemset((wchar_t *)Buffer, L'#', 16);
+    for (int i = 0; i < 16; i++) Buffer[i] = L'#';
     Dest.Buffer = Buffer; Dest.Length = 0; Dest.MaximumLength = sizeof(Buffer);
     RtlCopyUnicodeString(&Dest, &Source);
     CHECK(Dest.Length == 12 && Dest.MaximumLength == sizeof(Buffer) && Dest.Buffer == Buffer);
@@ -234,6 +234,14 @@ static void TestAppend(void)
     CHECK(Dest.Length == 16);
     CHECK_EQ(RtlAppendUnicodeToString(&Dest, L""), STATUS_SUCCESS);
 
+    /* Empty strings without buffers. */
+    {
+        UNICODE_STRING None = { 0, 0, NULL };
+        CHECK_EQ(RtlAppendUnicodeStringToString(&None, &Empty), STATUS_SUCCESS);
+        CHECK_EQ(RtlAppendUnicodeToString(&None, L""), STATUS_SUCCESS);
+        CHECK_EQ(RtlAppendUnicodeToString(&None, L"a"), STATUS_BUFFER_TOO_SMALL);
+        CHECK(None.Length == 0 && None.Buffer == NULL);
+    }
     /* Appending a string to itself. */
     {
         WCHAR Self[8] = L"xy";
@@ -460,11 +468,11 @@ static void TestAnsi(void)
 
     RtlInitAnsiString(&Source, "a\xff\x80z");
     CHECK_EQ(RtlAnsiStringToUnicodeString(&W, &Source, TRUE), STATUS_SUCCESS);
-    CHECK(W.Length == 8 && W.MaximumLength == 10 && WideEqual(W.Buffer, L"a\u00ff\u0080z", 5));
+    CHECK(W.Length == 8 && W.MaximumLength == 10 && WideEqual(W.Buffer, L"a\u00ff\x0080z", 5));
     RtlFreeUnicodeString(&W);
     W.Buffer = Wide; W.Length = 0; W.MaximumLength = 10;
     CHECK_EQ(RtlAnsiStringToUnicodeString(&W, &Source, FALSE), STATUS_SUCCESS);
-    CHECK(W.Length == 8 && W.MaximumLength == 10 && WideEqual(Wide, L"a\u00ff\u0080z", 5));
+    CHECK(W.Length == 8 && W.MaximumLength == 10 && WideEqual(Wide, L"a\u00ff\x0080z", 5));
     W.Length = 2; W.MaximumLength = 9;
     CHECK_EQ(RtlAnsiStringToUnicodeString(&W, &Source, FALSE), STATUS_BUFFER_OVERFLOW);
     CHECK(W.Length == 2);

@@ -1,0 +1,148 @@
+/*
+ * rtl/debug.c - DbgPrint and friends, and RtlAssert. The "kernel debugger"
+ * is standard output: each message is formatted into a local buffer and
+ * handed to write(2) in one call, so lines printed by two processors at once
+ * do not interleave (writes to a pipe of up to PIPE_BUF bytes are atomic).
+ * No stdio and no locks: these run at any IRQL, from any context.
+ *
+ * Output is verbatim: no prefix or newline is added. As documented, one call
+ * transmits at most RTLP_DEBUG_PRINT_LIMIT (512) bytes; longer text is cut
+ * there, backing off so that a UTF-8 sequence is never split. The prefix of
+ * vDbgPrintExWithPrefix counts toward the 512 bytes.
+ */
+#include "rtl/format.h"
+
+#include <errno.h>
+#include <unistd.h>
+
+static ULONG RtlpDebugMaxLevel = MAXULONG;
+
+VOID RtlpSetDebugFilter(ULONG MaxLevel)
+{
+    __atomic_store_n(&RtlpDebugMaxLevel, MaxLevel, __ATOMIC_RELAXED);
+}
+
+/* See rtl/format.h for the rule. */
+static BOOLEAN RtlpDebugLevelEnabled(ULONG ComponentId, ULONG Level)
+{
+    ULONG MaxLevel = __atomic_load_n(&RtlpDebugMaxLevel, __ATOMIC_RELAXED);
+
+    if (ComponentId == DPFLTR_DEFAULT_ID || MaxLevel >= 31)
+        return TRUE;
+    if (Level <= 31)
+        return Level <= MaxLevel;
+    return ((Level & ~(ULONG)DPFLTR_MASK) & ((2u << MaxLevel) - 1)) != 0;
+}
+
+VOID RtlpDebugWrite(PCSTR Text, SIZE_T Length)
+{
+    int SavedErrno = errno;     /* callers may be between a syscall and its errno check */
+
+    while (Length != 0) {
+        ssize_t Written = write(STDOUT_FILENO, Text, Length);
+        if (Written < 0 && errno == EINTR)
+            continue;
+        if (Written <= 0)
+            break;              /* nowhere to report a failure to */
+        Text += Written;
+        Length -= (SIZE_T)Written;
+    }
+    errno = SavedErrno;
+}
+
+/* Length of Text[0..Length) without a trailing incomplete UTF-8 sequence. */
+static SIZE_T RtlpUtf8Boundary(PCSTR Text, SIZE_T Length)
+{
+    SIZE_T Start = Length, Needed;
+    UCHAR Lead;
+
+    while (Start > 0 && Length - Start < 3 && ((UCHAR)Text[Start - 1] & 0xC0) == 0x80)
+        Start--;
+    if (Start == 0)
+        return Length;
+    Lead = (UCHAR)Text[Start - 1];
+    if (Lead < 0xC0)
+        return Length;          /* ASCII, or not UTF-8 at all: leave it */
+    Needed = Lead >= 0xF0 ? 4 : Lead >= 0xE0 ? 3 : 2;
+    return (Length - (Start - 1) < Needed) ? Start - 1 : Length;
+}
+
+static ULONG RtlpDebugPrint(PCSTR Prefix, ULONG ComponentId, ULONG Level, PCSTR Format, va_list Args)
+{
+    CHAR Buffer[RTLP_DEBUG_PRINT_LIMIT + 1];
+    SIZE_T Used = 0, Needed;
+    BOOLEAN Truncated;
+
+    if (!RtlpDebugLevelEnabled(ComponentId, Level))
+        return STATUS_SUCCESS;
+    if (Prefix != NULL) {
+        while (Used < RTLP_DEBUG_PRINT_LIMIT && Prefix[Used] != 0) {
+            Buffer[Used] = Prefix[Used];
+            Used++;
+        }
+    }
+    Truncated = Prefix != NULL && Prefix[Used] != 0;
+    Needed = RtlpFormatV(Buffer + Used, sizeof(Buffer) - Used, Format, Args);
+    if (Needed > RTLP_DEBUG_PRINT_LIMIT - Used) {
+        Needed = RTLP_DEBUG_PRINT_LIMIT - Used;
+        Truncated = TRUE;
+    }
+    Used += Needed;
+    if (Truncated)
+        Used = RtlpUtf8Boundary(Buffer, Used);
+    RtlpDebugWrite(Buffer, Used);
+    return STATUS_SUCCESS;
+}
+
+NTKERNELAPI ULONG DbgPrint(PCSTR Format, ...)
+{
+    va_list Args;
+    ULONG Status;
+
+    va_start(Args, Format);
+    /* Documented as DbgPrintEx(DPFLTR_DEFAULT_ID, DPFLTR_INFO_LEVEL, ...). */
+    Status = RtlpDebugPrint(NULL, DPFLTR_DEFAULT_ID, DPFLTR_INFO_LEVEL, Format, Args);
+    va_end(Args);
+    return Status;
+}
+
+NTKERNELAPI ULONG DbgPrintEx(ULONG ComponentId, ULONG Level, PCSTR Format, ...)
+{
+    va_list Args;
+    ULONG Status;
+
+    va_start(Args, Format);
+    Status = RtlpDebugPrint(NULL, ComponentId, Level, Format, Args);
+    va_end(Args);
+    return Status;
+}
+
+NTKERNELAPI ULONG vDbgPrintEx(ULONG ComponentId, ULONG Level, PCSTR Format, va_list arglist)
+{
+    return RtlpDebugPrint(NULL, ComponentId, Level, Format, arglist);
+}
+
+NTKERNELAPI ULONG vDbgPrintExWithPrefix(PCSTR Prefix, ULONG ComponentId, ULONG Level, PCSTR Format,
+                                        va_list arglist)
+{
+    return RtlpDebugPrint(Prefix, ComponentId, Level, Format, arglist);
+}
+
+/* The Windows layout: the message, if any, runs straight into the expression. */
+SIZE_T RtlpFormatAssertion(PCHAR Buffer, SIZE_T Size, PCSTR FailedAssertion, PCSTR FileName, ULONG LineNumber,
+                           PCSTR Message)
+{
+    return RtlpFormat(Buffer, Size, "*** Assertion failed: %s%s\n***   Source File: %s, line %lu\n\n",
+                      Message != NULL ? Message : "", FailedAssertion, FileName, LineNumber);
+}
+
+NTKERNELAPI VOID RtlAssert(PVOID VoidFailedAssertion, PVOID VoidFileName, ULONG LineNumber, PSTR MutableMessage)
+{
+    /* Larger than a DbgPrint and never filtered: long paths must not cut the report. */
+    CHAR Buffer[1024];
+    SIZE_T Length = RtlpFormatAssertion(Buffer, sizeof(Buffer), VoidFailedAssertion, VoidFileName, LineNumber,
+                                        MutableMessage);
+
+    RtlpDebugWrite(Buffer, Length < sizeof(Buffer) ? Length : sizeof(Buffer) - 1);
+    RtlRaiseStatus(STATUS_ASSERTION_FAILURE);
+}
