@@ -9,12 +9,14 @@
  */
 #include "ke/ke.h"
 
+#include <string.h>
+
 VOID KiInitializeScheduler(VOID);
 VOID KiInitializeTimers(VOID);
 VOID KiInitializeClock(VOID);
 VOID KiStartClock(VOID);
 VOID KiStopClock(VOID);
-VOID KiEnableSimulationPolling(VOID);
+VOID KiEnableSimulationPolling(BOOLEAN Enable);
 VOID KiInitializeIdleThread(PKTHREAD Thread, PKPROCESS Process, PKPRCB Prcb);
 VOID KiSimProcessorExit(PKPRCB Prcb);
 VOID KiInstallTrapHandlers(VOID);
@@ -36,6 +38,7 @@ VOID KeInitializeKernel(VOID)
     KeActiveProcessors = 0;
     for (ULONG i = 0; i < KeNumberProcessors; i++) {
         PKPRCB Prcb = &KiPrcbStorage[i];
+        memset(Prcb, 0, sizeof(*Prcb));     /* the kernel may boot again in one process */
         Prcb->Number = i;
         Prcb->SetMember = (KAFFINITY)1 << i;
         Prcb->Irql = DISPATCH_LEVEL;
@@ -48,10 +51,9 @@ VOID KeInitializeKernel(VOID)
     KiInitializeScheduler();
     KiInitializeTimers();
     KiInitializeClock();
-    if (KiConfig.Simulation) {
+    KiEnableSimulationPolling(KiConfig.Simulation);
+    if (KiConfig.Simulation)
         KiSimInitialize();
-        KiEnableSimulationPolling();
-    }
     KiInstallTrapHandlers();
     /* The booting host thread acts on processor 0 until the processors run. */
     KiSetCurrentPrcb(KiProcessorBlock[0]);
@@ -69,8 +71,21 @@ VOID KeCreateIdleThreads(PKPROCESS IdleProcess, PKTHREAD *IdleThreads)
 
 /* ---- the idle loop -------------------------------------------------------------- */
 
+/* An idle processor polls for a while before it sleeps: waking a sleeping
+ * host thread costs a system call on each side, which would dominate
+ * cross-processor hand-offs. */
+#define KI_IDLE_SPIN_100NS 500      /* 50 us */
+
 static VOID KiIdleSleep(PKPRCB Prcb)
 {
+    ULONGLONG Until = HalQueryMonotonicTime100ns() + KI_IDLE_SPIN_100NS;
+    for (ULONG i = 0;; i++) {
+        if (__atomic_load_n(&Prcb->InterruptRequest, __ATOMIC_ACQUIRE) != 0 || KiShutdownRequested)
+            return;
+        __builtin_ia32_pause();
+        if ((i & 63) == 63 && HalQueryMonotonicTime100ns() >= Until)
+            break;
+    }
     __atomic_store_n(&Prcb->Sleeping, TRUE, __ATOMIC_SEQ_CST);
     LONG Word = __atomic_load_n(&Prcb->IdleWord, __ATOMIC_SEQ_CST);
     if (__atomic_load_n(&Prcb->InterruptRequest, __ATOMIC_SEQ_CST) == 0 && !KiShutdownRequested)

@@ -239,7 +239,10 @@ VOID KiKernelEntry(VOID)
     }
 }
 
-VOID KiEnableSimulationPolling(VOID)
+VOID KiEnableSimulationPolling(BOOLEAN Enable)
 {
-    __atomic_or_fetch(&__ntps_poll, KI_POLL_SIMULATION, __ATOMIC_SEQ_CST);
+    if (Enable)
+        __atomic_or_fetch(&__ntps_poll, KI_POLL_SIMULATION, __ATOMIC_SEQ_CST);
+    else
+        __atomic_store_n(&__ntps_poll, 0, __ATOMIC_SEQ_CST);
 }

@@ -96,6 +96,10 @@ VOID KiSimInitialize(VOID)
     for (int i = 0; i < 4; i++)
         KiSimState[i] = KiSplitMix(&X);
     KiSimClock = 0;
+    KiSimHash = 0xcbf29ce484222325ULL;
+    KiSimEventCount = 0;
+    for (ULONG i = 0; i < MAXIMUM_PROCESSORS; i++)
+        KiSimStopped[i] = FALSE;
     KiSimStepCountdown = KiSimDraw(KiConfig.SimStepMean);
     for (ULONG i = 0; i < MAXIMUM_PROCESSORS; i++)
         KiSimPreemptCountdown[i] = KiSimDraw(KiConfig.SimPreemptMean);

@@ -1,0 +1,22 @@
+/*
+ * bench/bench.h - shared helpers of the ntps_bench benchmarks.
+ */
+#ifndef NTPS_BENCH_H
+#define NTPS_BENCH_H
+
+#include "host/host.h"
+
+double BenchNow(void);   /* host monotonic time, ns */
+VOID BenchReport(const char *Name, double Ns, const char *Unit, const char *BaselineName, double BaselineNs);
+/* Boot the kernel with Cpus processors, run Routine on a system thread, shut down. */
+VOID BenchRunKernel(ULONG Cpus, BOOLEAN Simulation, VOID (*Routine)(PVOID), PVOID Context);
+VOID BenchPinHostThread(int Cpu);
+
+VOID BenchPingPong(VOID);
+VOID BenchThreads(VOID);
+VOID BenchLookup(VOID);
+VOID BenchPoints(VOID);
+VOID BenchSeh(VOID);
+VOID BenchSimulation(VOID);
+
+#endif

@@ -1,0 +1,76 @@
+/*
+ * bench/main.c - ntps_bench: each benchmark times ntps doing real work and
+ * a host baseline doing the same job (futexes, pthreads, setjmp/longjmp,
+ * uninstrumented code), in one run, and prints the ratio.
+ *
+ * The ntps side runs on NT threads: each benchmark boots the kernel with
+ * the configuration it needs (NtpsHostRun with a routine) and measures
+ * inside the routine with the host's monotonic clock.
+ */
+#include "host/host.h"
+#include "bench/bench.h"
+
+#include <dlfcn.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+double BenchNow(void)
+{
+    struct timespec Ts;
+    clock_gettime(CLOCK_MONOTONIC, &Ts);
+    return Ts.tv_sec * 1e9 + Ts.tv_nsec;
+}
+
+VOID BenchReport(const char *Name, double Ns, const char *Unit, const char *BaselineName, double BaselineNs)
+{
+    if (BaselineNs > 0)
+        printf("%-44s %10.1f %-8s %-30s %10.1f %-8s  %6.2fx\n", Name, Ns, Unit, BaselineName, BaselineNs, Unit,
+               BaselineNs / Ns);
+    else
+        printf("%-44s %10.1f %s\n", Name, Ns, Unit);
+    fflush(stdout);
+}
+
+VOID BenchRunKernel(ULONG Cpus, BOOLEAN Simulation, VOID (*Routine)(PVOID), PVOID Context)
+{
+    NTPS_HOST_CONFIG Config;
+    memset(&Config, 0, sizeof(Config));
+    Config.Cpus = Cpus;
+    Config.Simulation = Simulation;
+    Config.Seed = 1;
+    Config.Quiet = TRUE;
+    Config.Routine = Routine;
+    Config.RoutineContext = Context;
+    if (NtpsHostRun(&Config) != 0) {
+        fprintf(stderr, "ntps_bench: the kernel run failed\n");
+        exit(1);
+    }
+}
+
+VOID BenchPinHostThread(int Cpu)
+{
+    cpu_set_t Set;
+    CPU_ZERO(&Set);
+    CPU_SET(Cpu % (int)HalQueryHostProcessorCount(), &Set);
+    pthread_setaffinity_np(pthread_self(), sizeof(Set), &Set);
+}
+
+int main(int argc, char **argv)
+{
+    const char *Only = argc > 1 ? argv[1] : NULL;
+    printf("%-44s %10s %-8s %-30s %10s %-8s  %7s\n", "benchmark (ntps)", "ntps", "", "baseline", "", "",
+           "ratio");
+    printf("%-44s %10s %-8s %-30s %10s %-8s  %7s\n", "", "", "", "", "", "", "(b/n)");
+    if (Only == NULL || strstr("pingpong", Only)) BenchPingPong();
+    if (Only == NULL || strstr("threads", Only)) BenchThreads();
+    if (Only == NULL || strstr("lookup", Only)) BenchLookup();
+    if (Only == NULL || strstr("points", Only)) BenchPoints();
+    if (Only == NULL || strstr("seh", Only)) BenchSeh();
+    if (Only == NULL || strstr("sim", Only)) BenchSimulation();
+    printf("\nratio > 1: ntps is faster than the baseline; < 1: slower. One run, one machine.\n");
+    return 0;
+}
