@@ -129,7 +129,7 @@ static VOID ExpFree(PVOID P, BOOLEAN CheckTag, ULONG Tag)
     ExpReleaseSpinLock(&ExpPoolLock);
     ExpCheckIrql(H->Paged, TRUE, (ULONG_PTR)P);
     if (CheckTag && Tag != H->Tag)
-        KeBugCheckEx(0xC2 /* BAD_POOL_CALLER */, 0x0A, (ULONG_PTR)P, Tag, H->Tag);
+        KeBugCheckEx(0xC2 /* BAD_POOL_CALLER: wrong tag */, 0x0A, (ULONG_PTR)P, H->Tag, Tag);
     ExpAcquireSpinLock(&ExpPoolLock);
     RemoveEntryList(&H->Link);
     H->Magic = EXP_POOL_FREED;
@@ -174,6 +174,8 @@ static BOOLEAN ExpIsPagedType(POOL_TYPE PoolType)
 static PVOID ExpAllocateWithType(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag, BOOLEAN Zero, PVOID Caller)
 {
     BOOLEAN Paged = ExpIsPagedType(PoolType);
+    if (Tag == 0)   /* untrackable: BAD_POOL_CALLER 0x9B */
+        KeBugCheckEx(0xC2, 0x9B, PoolType, NumberOfBytes, (ULONG_PTR)Caller);
     ExpCheckIrql(Paged, FALSE, NumberOfBytes);
     if (NumberOfBytes == 0)
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x00, KeGetCurrentIrql(), PoolType, 0);

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# The ntps command's contract: exit statuses and one-line errors for bad
+# options and bad driver images, --scenario none, --timeout, DriverEntry
+# failure, and a simulated deadlock reported instead of a hang.
+set -u
+build=$1
+ntps="$build/ntps"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failures=0
+check() {   # check NAME EXPECTED_STATUS REGEX -- command...
+  local name=$1 want=$2 re=$3; shift 4
+  local out rc
+  out=$("$@" 2>&1); rc=$?
+  if [ "$rc" != "$want" ] || ! grep -Eq -- "$re" <<<"$out"; then
+    echo "FAILED: $name (status $rc, wanted $want; output must match: $re)"; echo "$out" | head -20
+    failures=$((failures + 1))
+  else
+    echo "ok: $name"
+  fi
+}
+
+cat > "$tmp/ok.c" <<'C'
+#include <ntddk.h>
+NTSTATUS DriverEntry(PDRIVER_OBJECT D, PUNICODE_STRING R) { (void)D; (void)R; DbgPrint("hello %wZ\n", &D->DriverName); return STATUS_SUCCESS; }
+C
+cat > "$tmp/fails.c" <<'C'
+#include <ntddk.h>
+NTSTATUS DriverEntry(PDRIVER_OBJECT D, PUNICODE_STRING R) { (void)D; (void)R; return STATUS_INSUFFICIENT_RESOURCES; }
+C
+cat > "$tmp/noentry.c" <<'C'
+int NotDriverEntry(void) { return 0; }
+C
+cat > "$tmp/hang.c" <<'C'
+#include <ntddk.h>
+static KEVENT Never;
+static VOID Waiter(PVOID C) { (void)C; KeWaitForSingleObject(&Never, Executive, KernelMode, FALSE, NULL); }
+NTSTATUS DriverEntry(PDRIVER_OBJECT D, PUNICODE_STRING R) { HANDLE h; (void)D; (void)R;
+  KeInitializeEvent(&Never, NotificationEvent, FALSE);
+  PsCreateSystemThread(&h, THREAD_ALL_ACCESS, NULL, NULL, NULL, Waiter, NULL); ZwClose(h); return STATUS_SUCCESS; }
+C
+for d in ok fails noentry hang; do "$ntps" cc -o "$tmp/$d.so" "$tmp/$d.c" || exit 1; done
+echo "not an ELF file" > "$tmp/garbage.so"
+
+check "runs a driver" 0 '^hello \\Driver\\ok$' -- "$ntps" run --driver "$tmp/ok.so" --cpus 1
+check "--scenario none" 0 '^hello' -- "$ntps" run --driver "$tmp/ok.so" --scenario none
+check "--scenario FILE not yet" 1 'scenario files are not implemented' -- "$ntps" run --scenario x.yaml
+check "unknown option" 1 "unknown option '--bogus'" -- "$ntps" run --bogus
+check "bad --cpus" 1 'cpus must be 1..64' -- "$ntps" run --cpus 0
+check "missing file" 2 '^ntps: cannot load driver .*nothere.so' -- "$ntps" run --driver "$tmp/nothere.so"
+check "not an image" 2 '^ntps: cannot load driver .*garbage.so' -- "$ntps" run --driver "$tmp/garbage.so"
+check "no DriverEntry" 2 'exports no DriverEntry' -- "$ntps" run --driver "$tmp/noentry.so"
+check "DriverEntry fails" 2 'fails.so: DriverEntry failed with status 0xC000009A' -- "$ntps" run --driver "$tmp/fails.so"
+check "timeout" 4 'ntps: timeout: the run did not finish within 1 s' -- "$ntps" run --driver "$tmp/hang.so" --timeout 1
+check "simulated deadlock" 5 'ntps: deadlock: every thread is waiting' -- "$ntps" run --driver "$tmp/hang.so" --sim
+check "unknown command" 1 "unknown command 'frobnicate'" -- "$ntps" frobnicate
+check "help" 0 'usage: ntps run' -- "$ntps" help run
+check "cc needs output" 1 'need -o OUT.so' -- "$ntps" cc "$tmp/ok.c"
+
+[ "$failures" = 0 ] && echo "all passed" || { echo "$failures failed"; exit 1; }
