@@ -80,7 +80,7 @@ static VOID KiIdleSleep(PKPRCB Prcb)
 {
     ULONGLONG Until = HalQueryMonotonicTime100ns() + KI_IDLE_SPIN_100NS;
     for (ULONG i = 0;; i++) {
-        if (__atomic_load_n(&Prcb->InterruptRequest, __ATOMIC_ACQUIRE) != 0 || KiShutdownRequested)
+        if (__atomic_load_n(&Prcb->InterruptRequest, __ATOMIC_ACQUIRE) != 0 || __atomic_load_n(&KiShutdownRequested, __ATOMIC_ACQUIRE))
             return;
         __builtin_ia32_pause();
         if ((i & 63) == 63 && HalQueryMonotonicTime100ns() >= Until)
@@ -88,7 +88,7 @@ static VOID KiIdleSleep(PKPRCB Prcb)
     }
     __atomic_store_n(&Prcb->Sleeping, TRUE, __ATOMIC_SEQ_CST);
     LONG Word = __atomic_load_n(&Prcb->IdleWord, __ATOMIC_SEQ_CST);
-    if (__atomic_load_n(&Prcb->InterruptRequest, __ATOMIC_SEQ_CST) == 0 && !KiShutdownRequested)
+    if (__atomic_load_n(&Prcb->InterruptRequest, __ATOMIC_SEQ_CST) == 0 && !__atomic_load_n(&KiShutdownRequested, __ATOMIC_ACQUIRE))
         HalIdleWait(&Prcb->IdleWord, Word, 0);
     __atomic_store_n(&Prcb->Sleeping, FALSE, __ATOMIC_SEQ_CST);
 }
@@ -114,9 +114,9 @@ VOID KiIdleLoop(PVOID Argument)
             KiRetireDpcList(Prcb);
         if (KiIdleSchedule(Prcb))
             continue;
-        if (Prcb->InterruptRequest != 0)
+        if (__atomic_load_n(&Prcb->InterruptRequest, __ATOMIC_ACQUIRE) != 0)
             continue;
-        if (KiShutdownRequested)
+        if (__atomic_load_n(&KiShutdownRequested, __ATOMIC_ACQUIRE))
             break;
         if (KiConfig.Simulation)
             KiSimIdle(Prcb);
@@ -169,7 +169,7 @@ VOID KeBootKernel(PKTHREAD InitialThread)
 /* Ask every processor to stop once it has nothing left to run. */
 VOID KeRequestShutdown(VOID)
 {
-    KiShutdownRequested = TRUE;
+    __atomic_store_n(&KiShutdownRequested, TRUE, __ATOMIC_RELEASE);
     for (ULONG i = 0; i < KeNumberProcessors; i++)
         KiRequestSoftwareInterrupt(KiProcessorBlock[i], KI_REQUEST_DISPATCH);
 }

@@ -65,7 +65,7 @@ static inline BOOLEAN KiWorkPendingBelow(PKPRCB Prcb, KIRQL NewIrql)
 {
     if (NewIrql >= DISPATCH_LEVEL)
         return FALSE;
-    if (Prcb->InterruptRequest != 0)
+    if (__atomic_load_n(&Prcb->InterruptRequest, __ATOMIC_RELAXED) != 0)
         return TRUE;
     return NewIrql == PASSIVE_LEVEL && Prcb->CurrentThread != NULL && Prcb->CurrentThread->ApcState.KernelApcPending;
 }
@@ -142,7 +142,7 @@ VOID KiRequestSoftwareInterrupt(PKPRCB Prcb, LONG Request)
 {
     __atomic_or_fetch(&Prcb->InterruptRequest, Request, __ATOMIC_SEQ_CST);
     __atomic_or_fetch(&__ntps_poll, Prcb->SetMember, __ATOMIC_SEQ_CST);
-    if (Prcb->Sleeping) {
+    if (__atomic_load_n(&Prcb->Sleeping, __ATOMIC_SEQ_CST)) {
         if (KiConfig.Simulation) {
             KiSimWakeProcessor(Prcb);
         } else {
@@ -167,7 +167,7 @@ VOID KiDeliverInterrupts(PKPRCB Prcb)
 {
     for (;;) {
         KIRQL Irql = Prcb->Irql;
-        LONG Pending = Prcb->InterruptRequest;
+        LONG Pending = __atomic_load_n(&Prcb->InterruptRequest, __ATOMIC_ACQUIRE);
         if (Pending & KI_REQUEST_FREEZE)
             for (;;) sched_yield();     /* a bug check owns the machine */
         if ((Pending & KI_REQUEST_CLOCK) && Irql < CLOCK_LEVEL && KiTakeRequest(Prcb, KI_REQUEST_CLOCK)) {
@@ -212,7 +212,7 @@ NTPS_EXPORT void __ntps_preempt(void)
         KiSimPoint(Prcb, KiConfig.SimPointCost);
         return;
     }
-    if (!(__ntps_poll & Prcb->SetMember))
+    if (!(__atomic_load_n(&__ntps_poll, __ATOMIC_RELAXED) & Prcb->SetMember))
         return;
     __atomic_and_fetch(&__ntps_poll, ~Prcb->SetMember, __ATOMIC_SEQ_CST);
     KiDeliverInterrupts(Prcb);
@@ -222,7 +222,7 @@ NTPS_EXPORT void __ntps_preempt(void)
  * every basic block. */
 NTPS_EXPORT void __sanitizer_cov_trace_pc(void)
 {
-    if (__ntps_poll)
+    if (__atomic_load_n(&__ntps_poll, __ATOMIC_RELAXED))
         __ntps_preempt();
 }
 
@@ -233,7 +233,7 @@ VOID KiKernelEntry(VOID)
         KiSimPoint(Prcb, KiConfig.SimKernelEntryCost);
         return;
     }
-    if (__ntps_poll & Prcb->SetMember) {
+    if (__atomic_load_n(&__ntps_poll, __ATOMIC_RELAXED) & Prcb->SetMember) {
         __atomic_and_fetch(&__ntps_poll, ~Prcb->SetMember, __ATOMIC_SEQ_CST);
         KiDeliverInterrupts(Prcb);
     }

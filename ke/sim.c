@@ -224,7 +224,7 @@ VOID KiSimIdle(PKPRCB Prcb)
             KiSimSwitchProcessor(Prcb, KiSimPick(Set));
             return;     /* resumed: something woke this processor */
         }
-        if (KiShutdownRequested) {
+        if (__atomic_load_n(&KiShutdownRequested, __ATOMIC_ACQUIRE)) {
             Prcb->Sleeping = FALSE;
             return;
         }

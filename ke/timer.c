@@ -13,17 +13,18 @@ LONGLONG KiBootSystemTime;                  /* system time at interrupt time 0 *
 VOID KiInitializeTimers(VOID)
 {
     InitializeListHead(&KiTimerList);
-    KiNextTimerDue = ~0ULL;
+    __atomic_store_n(&KiNextTimerDue, ~0ULL, __ATOMIC_RELEASE);
 }
 
+/* Read without the dispatcher lock by the clock and idle loops. */
 ULONGLONG KiNextTimerDueTime(VOID)
 {
-    return KiNextTimerDue;
+    return __atomic_load_n(&KiNextTimerDue, __ATOMIC_ACQUIRE);
 }
 
 ULONG KiNextTimerProcessorNumber(VOID)
 {
-    return KiNextTimerProcessor;
+    return __atomic_load_n(&KiNextTimerProcessor, __ATOMIC_RELAXED);
 }
 
 /* Timeouts and due times: negative = relative (100 ns), positive or zero =
@@ -43,12 +44,12 @@ ULONGLONG KiDueTimeFromTimeout(LARGE_INTEGER Timeout)
 static VOID KiUpdateNextTimer(VOID)
 {
     if (IsListEmpty(&KiTimerList)) {
-        KiNextTimerDue = ~0ULL;
+        __atomic_store_n(&KiNextTimerDue, ~0ULL, __ATOMIC_RELEASE);
         return;
     }
     PKTIMER First = CONTAINING_RECORD(KiTimerList.Flink, KTIMER, TimerListEntry);
-    KiNextTimerProcessor = First->Processor;
-    KiNextTimerDue = First->DueTime.QuadPart;
+    __atomic_store_n(&KiNextTimerProcessor, First->Processor, __ATOMIC_RELAXED);
+    __atomic_store_n(&KiNextTimerDue, First->DueTime.QuadPart, __ATOMIC_RELEASE);
 }
 
 VOID KiProgramClock(ULONGLONG Due);
