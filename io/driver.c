@@ -4,6 +4,7 @@
  */
 #include "io/io.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -68,11 +69,14 @@ static VOID IopMakeName(PUNICODE_STRING String, PWCHAR Buffer, SIZE_T Capacity, 
     String->MaximumLength = (USHORT)((n + 1) * sizeof(WCHAR));
 }
 
-static VOID IopReport(PCSTR Format, PCSTR Name, ULONG Value) __attribute__((format(printf, 1, 0)));
-static VOID IopReport(PCSTR Format, PCSTR Name, ULONG Value)
+static VOID IopReport(PCSTR Format, ...) __attribute__((format(printf, 1, 2)));
+static VOID IopReport(PCSTR Format, ...)
 {
     char Line[256];
-    int n = snprintf(Line, sizeof(Line), Format, Name, Value);
+    va_list Args;
+    va_start(Args, Format);
+    int n = vsnprintf(Line, sizeof(Line), Format, Args);
+    va_end(Args);
     if (n > 0)
         RtlpDebugWrite(Line, (SIZE_T)(n < (int)sizeof(Line) ? n : (int)sizeof(Line) - 1));
 }
@@ -128,7 +132,7 @@ VOID IoUnloadDriver(PIO_DRIVER_IMAGE Image)
     if (Driver == NULL)
         return;
     if (Driver->DriverUnload == NULL) {
-        IopReport("ntps: %s has no DriverUnload routine; it stays loaded until shutdown (%u)\n", Image->Module->Name, 0);
+        IopReport("ntps: %s has no DriverUnload routine; it stays loaded until shutdown\n", Image->Module->Name);
     } else {
         Driver->DriverUnload(Driver);
         KIRQL Irql = KeGetCurrentIrql();
