@@ -48,14 +48,14 @@ VOID KiClockInterrupt(PKPRCB Prcb, ULONGLONG Now)
 {
     PKTHREAD Thread = Prcb->CurrentThread;
     Prcb->InterruptCount++;
+    ULONGLONG Elapsed = Now > Prcb->LastClockTime ? Now - Prcb->LastClockTime : 0;
+    Prcb->LastClockTime = Now;
+    Thread->KernelTime += Elapsed;
     if (Thread != Prcb->IdleThread) {
-        ULONGLONG Since = Prcb->LastClockTime > Thread->RunStart ? Prcb->LastClockTime : Thread->RunStart;
-        if (Now > Since)
-            Thread->QuantumRemaining -= (LONGLONG)(Now - Since);
+        Thread->QuantumRemaining -= (LONGLONG)Elapsed;
         if (Thread->QuantumRemaining <= 0)
             KiRequestSoftwareInterrupt(Prcb, KI_REQUEST_QUANTUM);
     }
-    Prcb->LastClockTime = Now;
     if (Now >= KiNextTimerDueTime())
         KiRequestSoftwareInterrupt(Prcb, KI_REQUEST_DPC);
 }

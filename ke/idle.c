@@ -135,6 +135,7 @@ static VOID KiProcessorMain(ULONG Index)
 {
     PKPRCB Prcb = KiProcessorBlock[Index];
     KiSetCurrentPrcb(Prcb);
+    Prcb->LastClockTime = KiQueryInterruptTime();
     HalInitializeHostContext(&Prcb->HostContext);
     HalSwitchContext(&Prcb->HostContext, &Prcb->IdleThread->Context);
     HalDeleteContext(&Prcb->HostContext);

@@ -72,7 +72,6 @@ typedef struct _KTHREAD {
     KAFFINITY Affinity;
     KAFFINITY UserAffinity;
     LONGLONG QuantumRemaining;      /* 100 ns units of run time */
-    ULONGLONG RunStart;             /* interrupt time when it last started running */
     LIST_ENTRY ReadyListEntry;
 
     /* waiting */

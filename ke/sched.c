@@ -116,15 +116,13 @@ VOID KiAfterSwitch(VOID)
 
 static VOID KiSwitchTo(PKPRCB Prcb, PKTHREAD Old, PKTHREAD New)
 {
-    ULONGLONG Now = KiQueryInterruptTime();
-    Old->KernelTime += Now - Old->RunStart;
-    New->RunStart = Now;
+    /* Run time is charged by the clock interrupt to whichever thread it
+     * finds running, as NT's tick accounting does: no clock read here. */
     New->State = Running;
     New->NextProcessor = (UCHAR)Prcb->Number;
     if (New->QuantumRemaining <= 0)
         New->QuantumRemaining = (LONGLONG)KiConfig.Quantum;
     Prcb->CurrentThread = New;
-    Prcb->LastClockTime = Now;
     if (New == Prcb->IdleThread)
         KiIdleSummary |= Prcb->SetMember;
     else

@@ -154,6 +154,7 @@ static VOID KiSimAdvance(PKPRCB Prcb, ULONG Cost)
 {
     KiSimClock += Cost;
     PKTHREAD Thread = Prcb->CurrentThread;
+    Thread->KernelTime += Cost;
     if (Thread != Prcb->IdleThread && Prcb->Irql < CLOCK_LEVEL) {
         Thread->QuantumRemaining -= Cost;
         if (Thread->QuantumRemaining <= 0)
