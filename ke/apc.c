@@ -68,7 +68,7 @@ BOOLEAN KiApcDeliverable(PKTHREAD Thread)
     PKAPC First = CONTAINING_RECORD(Head->Flink, KAPC, ApcListEntry);
     if (KiIsSpecialApc(First))
         return TRUE;
-    return Thread->KernelApcDisable == 0 && !Thread->KernelApcInProgress;
+    return Thread->KernelApcDisable == 0 && Thread->MutexApcDisable == 0 && !Thread->KernelApcInProgress;
 }
 
 static VOID KiQueueApcToList(PKTHREAD Thread, PKAPC Apc)
@@ -242,7 +242,7 @@ VOID KeLeaveGuardedRegion(VOID)
 BOOLEAN KeAreApcsDisabled(VOID)
 {
     PKTHREAD Thread = KiCurrentThread();
-    return Thread->KernelApcDisable != 0 || Thread->SpecialApcDisable != 0;
+    return Thread->KernelApcDisable != 0 || Thread->MutexApcDisable != 0 || Thread->SpecialApcDisable != 0;
 }
 
 BOOLEAN KeAreAllApcsDisabled(VOID)

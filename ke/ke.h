@@ -98,6 +98,7 @@ typedef struct _KTHREAD {
     BOOLEAN KernelApcInProgress;
     SHORT KernelApcDisable;         /* < 0 inside a critical region */
     SHORT SpecialApcDisable;        /* < 0 inside a guarded region */
+    SHORT MutexApcDisable;          /* < 0 while it owns kernel mutexes (KMUTEX) */
     LIST_ENTRY MutantListHead;
 
     /* process */
@@ -271,8 +272,8 @@ VOID KeRequestShutdown(VOID);
 VOID KeShutdownKernel(VOID);
 
 /* ---- dispatcher objects used by other layers ------------------------------------------ */
-VOID KeInitializeMutant(PKMUTANT Mutant, BOOLEAN InitialOwner);
-LONG KeReleaseMutant(PKMUTANT Mutant, KPRIORITY Increment, BOOLEAN Abandon, BOOLEAN Wait);
+NTPS_EXPORT VOID KeInitializeMutant(PKMUTANT Mutant, BOOLEAN InitialOwner);
+NTPS_EXPORT LONG KeReleaseMutant(PKMUTANT Mutant, KPRIORITY Increment, BOOLEAN Abandon, BOOLEAN Wait);
 NTPS_EXPORT VOID KeInitializeApc(PKAPC Apc, PKTHREAD Thread, KAPC_ENVIRONMENT Environment,
                                  PKKERNEL_ROUTINE KernelRoutine, PKRUNDOWN_ROUTINE RundownRoutine,
                                  PKNORMAL_ROUTINE NormalRoutine, KPROCESSOR_MODE ApcMode, PVOID NormalContext);

@@ -4,6 +4,12 @@
  * and may not be held at thread exit; a mutant is abandoned instead.
  *
  * SignalState: 1 = free, 0 = owned once, 1 - n = owned n times.
+ *
+ * The APCs a kernel mutex holds off are counted in the owner's
+ * MutexApcDisable, not in KernelApcDisable as Windows does: the two act the
+ * same for APC delivery and KeAreApcsDisabled, and a thread that ends
+ * owning a KMUTEX then reaches the documented bug check 0x4000008A instead
+ * of stopping at Ps's check of the critical-region count (0x20).
  */
 #include "ke/ke.h"
 #include "rtl/rtl.h"
@@ -53,7 +59,7 @@ BOOLEAN KiAcquireMutant(PKMUTANT Mutant, PKTHREAD Thread)
         Mutant->Abandoned = FALSE;
         Mutant->OwnerThread = Thread;
         InsertHeadList(&Thread->MutantListHead, &Mutant->MutantListEntry);
-        Thread->KernelApcDisable -= Mutant->ApcDisable;
+        Thread->MutexApcDisable -= Mutant->ApcDisable;
     }
     Mutant->Header.SignalState--;
     return Abandoned;
@@ -70,8 +76,8 @@ static VOID KiDropOwnership(PKMUTANT Mutant)
     PKTHREAD Owner = Mutant->OwnerThread;
     RemoveEntryList(&Mutant->MutantListEntry);
     Mutant->MutantListEntry.Flink = Mutant->MutantListEntry.Blink = NULL;
-    Owner->KernelApcDisable += Mutant->ApcDisable;
-    if (Owner->KernelApcDisable == 0 && Owner->ApcState.KernelApcPending && Owner->State == Running)
+    Owner->MutexApcDisable += Mutant->ApcDisable;
+    if (Owner->ApcState.KernelApcPending && Owner->State == Running && KiApcDeliverable(Owner))
         KiRequestSoftwareInterrupt(KiProcessorBlock[Owner->NextProcessor], KI_REQUEST_APC);
     Mutant->OwnerThread = NULL;
 }
@@ -120,9 +126,23 @@ LONG KeReadStateMutex(PRKMUTEX Mutex)
     return __atomic_load_n(&Mutex->Header.SignalState, __ATOMIC_ACQUIRE);
 }
 
-/* Thread is ending (dispatcher lock held): a kernel mutex it still owns is
- * a bug check; a mutant is abandoned and its next waiter gets
- * STATUS_ABANDONED. */
+/* Thread is ending: a kernel mutex it still owns is bug check 0x4000008A
+ * (checked first, before anything of the thread is run down). */
+VOID KiCheckHeldMutexes(PKTHREAD Thread)
+{
+    KIRQL OldIrql = KiAcquireDispatcherLock();
+    for (PLIST_ENTRY E = Thread->MutantListHead.Flink; E != &Thread->MutantListHead; E = E->Flink) {
+        PKMUTANT Mutant = CONTAINING_RECORD(E, KMUTANT, MutantListEntry);
+        if (Mutant->ApcDisable != 0) {
+            KiReleaseDispatcherLockFromDpcLevel();
+            KeBugCheckEx(THREAD_TERMINATE_HELD_MUTEX, (ULONG_PTR)Thread, (ULONG_PTR)Mutant, 0, 0);
+        }
+    }
+    KiReleaseDispatcherLock(OldIrql);
+}
+
+/* Thread is ending (dispatcher lock held): the mutants it still owns are
+ * abandoned, and their next waiters get STATUS_ABANDONED. */
 VOID KiRundownMutants(PKTHREAD Thread)
 {
     while (!IsListEmpty(&Thread->MutantListHead)) {

@@ -5,6 +5,7 @@
 #include "ke/ke.h"
 
 VOID KiRundownMutants(PKTHREAD Thread);
+VOID KiCheckHeldMutexes(PKTHREAD Thread);
 VOID KiInitializeTimerObject(PKTIMER Timer, TIMER_TYPE Type);
 NTSTATUS KiYieldExecution(BOOLEAN AnyPriority);
 
@@ -41,6 +42,7 @@ static VOID KiInitializeThreadObject(PKTHREAD Thread, PKPROCESS Process)
     KiInitializeTimerObject(&Thread->Timer, NotificationTimer);
     KiInitializeApcState(Thread, Process);
     InitializeListHead(&Thread->MutantListHead);
+    Thread->KernelApcDisable = Thread->SpecialApcDisable = Thread->MutexApcDisable = 0;
     Thread->Process = Process;
     Thread->Serial = __atomic_add_fetch(&KiThreadSerial, 1, __ATOMIC_RELAXED);
 }
@@ -107,6 +109,7 @@ VOID KeReleaseThreadStack(PKTHREAD Thread)
 VOID KeTerminateThread(VOID)
 {
     PKTHREAD Thread = KiCurrentThread();
+    KiCheckHeldMutexes(Thread);
     KiRundownApcs(Thread);
     Thread->ApcQueueable = FALSE;
     KIRQL OldIrql = KiAcquireDispatcherLock();

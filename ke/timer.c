@@ -85,7 +85,7 @@ BOOLEAN KiRemoveTimer(PKTIMER Timer)
 }
 
 /* Expire every timer due by Now: signal it, re-arm a periodic one, queue
- * its DPC with the due time as the system arguments. */
+ * its DPC with the due (system) time as the system arguments. */
 VOID KiExpireTimers(PKPRCB Prcb, ULONGLONG Now)
 {
     (void)Prcb;
@@ -103,8 +103,12 @@ VOID KiExpireTimers(PKPRCB Prcb, ULONGLONG Now)
         if (KiConfig.Simulation)
             KiSimTrace(KI_TRACE_TIMER, (ULONG_PTR)Due, Timer->Period);
         KiSignalObject(&Timer->Header, TIMER_EXPIRE_INCREMENT);
-        if (Timer->Dpc != NULL)
-            KeInsertQueueDpc(Timer->Dpc, (PVOID)(ULONG_PTR)(ULONG)Due, (PVOID)(ULONG_PTR)(Due >> 32));
+        if (Timer->Dpc != NULL) {
+            /* The DPC gets the due time as a system time, low and high parts:
+             * for an absolute due time exactly what the driver passed. */
+            ULONGLONG SystemDue = (ULONGLONG)KiBootSystemTime + Due;
+            KeInsertQueueDpc(Timer->Dpc, (PVOID)(ULONG_PTR)(ULONG)SystemDue, (PVOID)(ULONG_PTR)(ULONG)(SystemDue >> 32));
+        }
     }
     KiReleaseDispatcherLockFromDpcLevel();
 }

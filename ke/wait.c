@@ -129,7 +129,9 @@ VOID KiSignalObject(PDISPATCHER_HEADER Header, KPRIORITY Increment)
 
 /* ---- the waiter's side ----------------------------------------------------------- */
 
-static VOID KiCheckWaitIrql(PKTHREAD Thread, PKPRCB Prcb, PLARGE_INTEGER Timeout)
+/* Driver Verifier's 0xC4 0x120/0x121/0x122: P2 the IRQL, P3 the object
+ * (the array for a multiple wait), P4 the timeout. */
+static VOID KiCheckWaitIrql(PKTHREAD Thread, PKPRCB Prcb, PLARGE_INTEGER Timeout, PVOID Object)
 {
     if (Thread->WaitNext)
         return;     /* a Ke*(Wait=TRUE) left us at DISPATCH_LEVEL on purpose */
@@ -140,9 +142,9 @@ static VOID KiCheckWaitIrql(PKTHREAD Thread, PKPRCB Prcb, PLARGE_INTEGER Timeout
     if (Prcb->DpcRoutineActive && !Poll)
         KeBugCheckEx(ATTEMPTED_SWITCH_FROM_DPC, (ULONG_PTR)Thread, 0, (ULONG_PTR)Prcb->CurrentDpc, 0);
     if (Irql > DISPATCH_LEVEL)
-        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x120, Irql, (ULONG_PTR)Timeout, 0);
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x120, Irql, (ULONG_PTR)Object, (ULONG_PTR)Timeout);
     KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, Timeout == NULL ? 0x121 : 0x122, Irql,
-                 (ULONG_PTR)Timeout, 0);
+                 (ULONG_PTR)Object, (ULONG_PTR)Timeout);
 }
 
 /* Try to satisfy the wait at once. Returns STATUS_PENDING if it must block. */
@@ -225,7 +227,7 @@ static NTSTATUS KiWait(ULONG Count, PVOID Object[], WAIT_TYPE WaitType, KWAIT_RE
     KiKernelEntry();
     PKPRCB Prcb = KeGetCurrentPrcb();
     PKTHREAD Thread = Prcb->CurrentThread;
-    KiCheckWaitIrql(Thread, Prcb, Timeout);
+    KiCheckWaitIrql(Thread, Prcb, Timeout, Count == 1 ? Object[0] : (PVOID)Object);
 
     BOOLEAN Poll = Timeout != NULL && Timeout->QuadPart == 0;
     ULONGLONG DueTime = (Timeout != NULL && !Poll) ? KiDueTimeFromTimeout(*Timeout) : 0;

@@ -1,0 +1,87 @@
+/*
+ * With a long quantum (2 s), so that nothing here can be a quantum end:
+ *  - a higher-priority thread readied by its timer preempts a spinning
+ *    thread at once (well within the quantum);
+ *  - at DISPATCH_LEVEL (KeRaiseIrql) nothing preempts, even after the
+ *    higher-priority thread's timer is due; the switch happens as soon as
+ *    IRQL drops, before KeLowerIrql returns.
+ * All threads on processor 0.
+ */
+// NTPS-TEST: modes rt1 rt2 sim1 sim2
+// NTPS-TEST: args --quantum 2000
+// NTPS-TEST: timeout 30
+#include <ntddk.h>
+#include "ktest.h"
+
+#define MS 10000LL
+static KEVENT Ready;
+static volatile LONG Stop, Spinning, HighRan, StopSeenBySpinner;
+static volatile ULONGLONG Latency;
+
+static VOID Spinner(PVOID Context)
+{
+    UNREFERENCED_PARAMETER(Context);
+    KeSetSystemAffinityThreadEx(1);
+    KeSetEvent(&Ready, 0, FALSE);
+    Spinning = 1;
+    while (!Stop)
+        ;
+}
+
+static VOID Sleeper(PVOID Context)
+{
+    UNREFERENCED_PARAMETER(Context);
+    KeSetSystemAffinityThreadEx(1);
+    KeSetPriorityThread(KeGetCurrentThread(), 12);
+    KeSetEvent(&Ready, 0, FALSE);
+    LARGE_INTEGER Delay = { .QuadPart = -20 * MS };
+    ULONGLONG Start = KeQueryInterruptTime();
+    KeDelayExecutionThread(KernelMode, FALSE, &Delay);
+    Latency = KeQueryInterruptTime() - (Start + 20 * MS);
+    KT_EQ(Spinning, 1);
+    Stop = 1;
+}
+
+static VOID Marker(PVOID Context)
+{
+    UNREFERENCED_PARAMETER(Context);
+    KeSetSystemAffinityThreadEx(1);
+    KeSetPriorityThread(KeGetCurrentThread(), 12);
+    KeSetEvent(&Ready, 0, FALSE);
+    KtSleep(10);
+    HighRan = 1;
+}
+
+NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
+{
+    UNREFERENCED_PARAMETER(DriverObject);
+    UNREFERENCED_PARAMETER(RegistryPath);
+    KeSetSystemAffinityThreadEx(1);
+    KeInitializeEvent(&Ready, SynchronizationEvent, FALSE);
+
+    /* timer-readied preemption of a spinner */
+    PETHREAD H = KtStartThread(Sleeper, NULL);
+    KeWaitForSingleObject(&Ready, Executive, KernelMode, FALSE, NULL);
+    PETHREAD S = KtStartThread(Spinner, NULL);
+    KeWaitForSingleObject(&Ready, Executive, KernelMode, FALSE, NULL);
+    KtJoin(H);
+    KtJoin(S);
+    DbgPrint("wake latency %llu us\n", (unsigned long long)Latency / 10);
+    KT_CHECK(Latency < 1000 * MS);      /* "at once": not at the 2 s quantum end */
+
+    /* nothing preempts at DISPATCH_LEVEL */
+    HighRan = 0;
+    PETHREAD M = KtStartThread(Marker, NULL);
+    KeWaitForSingleObject(&Ready, Executive, KernelMode, FALSE, NULL);
+    KIRQL Old;
+    KeRaiseIrql(DISPATCH_LEVEL, &Old);
+    ULONGLONG Until = KeQueryInterruptTime() + 40 * MS;
+    while (KeQueryInterruptTime() < Until)
+        ;                                   /* the marker's timer falls due meanwhile */
+    KT_EQ(HighRan, 0);
+    KeLowerIrql(Old);
+    KT_EQ(HighRan, 1);                      /* it ran as IRQL dropped */
+    KtJoin(M);
+    KT_DONE();
+    return STATUS_SUCCESS;
+}
