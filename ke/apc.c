@@ -137,10 +137,10 @@ VOID KiDeliverApc(KPROCESSOR_MODE Mode)
     PKTHREAD Thread = KiCurrentThread();
     PLIST_ENTRY Head = &Thread->ApcState.ApcListHead[KernelMode];
     for (;;) {
-        KiAcquireDispatcherLockAtDpcLevel();
+        KIRQL ApcIrql = KiAcquireDispatcherLock();      /* from APC_LEVEL */
         if (!KiApcDeliverable(Thread)) {
             Thread->ApcState.KernelApcPending = !IsListEmpty(Head);
-            KiReleaseDispatcherLockFromDpcLevel();
+            KiReleaseDispatcherLock(ApcIrql);
             break;
         }
         PKAPC Apc = CONTAINING_RECORD(RemoveHeadList(Head), KAPC, ApcListEntry);
@@ -152,7 +152,7 @@ VOID KiDeliverApc(KPROCESSOR_MODE Mode)
         BOOLEAN Special = NormalRoutine == NULL;
         if (!Special)
             Thread->KernelApcInProgress = TRUE;
-        KiReleaseDispatcherLockFromDpcLevel();
+        KiReleaseDispatcherLock(ApcIrql);
 
         /* The kernel routine may change or cancel the normal routine. */
         KernelRoutine(Apc, &NormalRoutine, &NormalContext, &Arg1, &Arg2);

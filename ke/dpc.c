@@ -76,10 +76,12 @@ BOOLEAN KeInsertQueueDpc(PRKDPC Dpc, PVOID SystemArgument1, PVOID SystemArgument
                       ? KiProcessorBlock[Dpc->Number - 1] : KeGetCurrentPrcb();
     KiLockDpcQueue(Prcb);
     BOOLEAN Inserted = FALSE;
-    if (__atomic_load_n(&Dpc->DpcData, __ATOMIC_RELAXED) == NULL) {
+    PVOID Free = NULL;
+    /* Claim the DPC atomically: two processors may insert it at once into
+     * two different queues, each under its own queue's lock. */
+    if (__atomic_compare_exchange_n(&Dpc->DpcData, &Free, (PVOID)Prcb, FALSE, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
         Dpc->SystemArgument1 = SystemArgument1;
         Dpc->SystemArgument2 = SystemArgument2;
-        Dpc->DpcData = Prcb;
         if (Dpc->Importance == HighImportance)
             InsertHeadList(&Prcb->DpcListHead, &Dpc->DpcListEntry);
         else

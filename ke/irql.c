@@ -45,7 +45,7 @@ KIRQL KfRaiseIrql(KIRQL NewIrql)
 {
     PKPRCB Prcb = KeGetCurrentPrcb();
     KIRQL Old = Prcb->Irql;
-    if (NewIrql < Old)      /* verifier: KeRaiseIrql to a lower level */
+    if (NewIrql < Old || NewIrql > HIGH_LEVEL)     /* verifier: KeRaiseIrql to a lower (or no) level */
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x30, Old, NewIrql, 0);
     Prcb->Irql = NewIrql;
     return Old;
@@ -75,6 +75,8 @@ VOID KeLowerIrql(KIRQL NewIrql)
     PKPRCB Prcb = KeGetCurrentPrcb();
     if (NewIrql > Prcb->Irql)   /* verifier: KeLowerIrql to a higher level */
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x31, Prcb->Irql, NewIrql, 0);
+    if (NewIrql < DISPATCH_LEVEL && Prcb->DpcRoutineActive)    /* ... or below DISPATCH_LEVEL in a DPC */
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x31, Prcb->Irql, NewIrql, 1);
     Prcb->Irql = NewIrql;
     if (KiWorkPendingBelow(Prcb, NewIrql))
         KiDeliverInterrupts(Prcb);

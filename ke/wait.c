@@ -8,9 +8,16 @@
  * consumed by a wait that does not complete.
  */
 #include "ke/ke.h"
+#include "rtl/rtl.h"
 
-VOID KiAbandonMutantCheck(PKMUTANT Mutant, PKTHREAD Thread);
 BOOLEAN KiAcquireMutant(PKMUTANT Mutant, PKTHREAD Thread);
+BOOLEAN KiMutantAtLimit(PKMUTANT Mutant, PKTHREAD Thread);
+NTSTATUS KiYieldExecution(BOOLEAN AnyPriority);
+
+static VOID KiEndWaitNext(VOID);
+
+/* KiTrySatisfy: a mutant the thread owns cannot be acquired once more. */
+#define KI_WAIT_MUTANT_LIMIT ((NTSTATUS)0x7FFFFFFF)
 
 static BOOLEAN KiIsDispatcherObject(PDISPATCHER_HEADER Header)
 {
@@ -152,14 +159,20 @@ static NTSTATUS KiTrySatisfy(PKTHREAD Thread, ULONG Count, PVOID Object[], WAIT_
 {
     if (WaitType == WaitAny) {
         for (ULONG i = 0; i < Count; i++) {
-            if (KiObjectSignaledFor(Object[i], Thread))
+            if (KiObjectSignaledFor(Object[i], Thread)) {
+                if (((PDISPATCHER_HEADER)Object[i])->Type == MutantObject && KiMutantAtLimit(Object[i], Thread))
+                    return KI_WAIT_MUTANT_LIMIT;
                 return KiConsumeObject(Object[i], Thread) ? STATUS_ABANDONED_WAIT_0 + i : STATUS_WAIT_0 + i;
+            }
         }
         return STATUS_PENDING;
     }
     for (ULONG i = 0; i < Count; i++)
         if (!KiObjectSignaledFor(Object[i], Thread))
             return STATUS_PENDING;
+    for (ULONG i = 0; i < Count; i++)
+        if (((PDISPATCHER_HEADER)Object[i])->Type == MutantObject && KiMutantAtLimit(Object[i], Thread))
+            return KI_WAIT_MUTANT_LIMIT;
     NTSTATUS Status = STATUS_SUCCESS;
     for (ULONG i = 0; i < Count; i++)
         if (KiConsumeObject(Object[i], Thread))
@@ -253,6 +266,11 @@ static NTSTATUS KiWait(ULONG Count, PVOID Object[], WAIT_TYPE WaitType, KWAIT_RE
             Status = KiTrySatisfy(Thread, Count, Object, WaitType);
         if (Status == STATUS_PENDING && (Poll || (Timeout != NULL && KiQueryInterruptTime() >= DueTime)))
             Status = Count == 0 ? STATUS_SUCCESS : STATUS_TIMEOUT;
+        if (Status == KI_WAIT_MUTANT_LIMIT) {
+            /* documented: recursion past MINLONG raises this exception */
+            KiReleaseDispatcherLock(OldIrql);
+            RtlRaiseStatus(STATUS_MUTANT_LIMIT_EXCEEDED);
+        }
         if (Status != STATUS_PENDING) {
             KiReleaseDispatcherLock(OldIrql);
             return Status;
@@ -285,17 +303,22 @@ NTSTATUS KeWaitForMultipleObjects(ULONG Count, PVOID Object[], WAIT_TYPE WaitTyp
 {
     if (Count > MAXIMUM_WAIT_OBJECTS || (Count > THREAD_WAIT_OBJECTS && WaitBlockArray == NULL))
         KeBugCheckEx(MAXIMUM_WAIT_OBJECTS_EXCEEDED, Count, (ULONG_PTR)WaitBlockArray, 0, 0);
+    NTSTATUS Invalid = STATUS_SUCCESS;
     if (Count == 0 || Object == NULL)
-        return STATUS_INVALID_PARAMETER;
-    if (WaitType != WaitAll && WaitType != WaitAny)
-        return STATUS_INVALID_PARAMETER_3;
-    for (ULONG i = 0; i < Count; i++) {
+        Invalid = STATUS_INVALID_PARAMETER;
+    else if (WaitType != WaitAll && WaitType != WaitAny)
+        Invalid = STATUS_INVALID_PARAMETER_3;
+    for (ULONG i = 0; Invalid == STATUS_SUCCESS && i < Count; i++) {
         if (Object[i] == NULL || !KiIsDispatcherObject(Object[i]))
             KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0xE1, (ULONG_PTR)Object[i], i, 0);
         if (WaitType == WaitAll)
             for (ULONG j = 0; j < i; j++)
                 if (Object[j] == Object[i])
-                    return STATUS_INVALID_PARAMETER_MIX;
+                    Invalid = STATUS_INVALID_PARAMETER_MIX;
+    }
+    if (Invalid != STATUS_SUCCESS) {
+        KiEndWaitNext();
+        return Invalid;
     }
     PKWAIT_BLOCK Blocks = WaitBlockArray;
     if (Blocks == NULL)
@@ -312,10 +335,23 @@ NTSTATUS KeWaitForSingleObject(PVOID Object, KWAIT_REASON WaitReason, KPROCESSOR
                   KiCurrentThread()->WaitBlock);
 }
 
+/* A wait that ends before it starts after a Ke*(Wait=TRUE): restore the
+ * IRQL that call left raised. */
+static VOID KiEndWaitNext(VOID)
+{
+    PKTHREAD Thread = KiCurrentThread();
+    if (Thread->WaitNext) {
+        Thread->WaitNext = FALSE;
+        KeLowerIrql(Thread->WaitIrql);
+    }
+}
+
 NTSTATUS KeDelayExecutionThread(KPROCESSOR_MODE WaitMode, BOOLEAN Alertable, PLARGE_INTEGER Interval)
 {
-    if (Interval == NULL)
+    if (Interval == NULL) {
+        KiEndWaitNext();
         return STATUS_INVALID_PARAMETER;
+    }
     PKPRCB Prcb = KeGetCurrentPrcb();
     if (Prcb->Irql > APC_LEVEL && !Prcb->CurrentThread->WaitNext) {
         if (Prcb->DpcRoutineActive)
@@ -324,9 +360,23 @@ NTSTATUS KeDelayExecutionThread(KPROCESSOR_MODE WaitMode, BOOLEAN Alertable, PLA
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x3B, Prcb->Irql, (ULONG_PTR)Interval, 0);
     }
     if (Interval->QuadPart == 0) {
-        /* A zero delay gives the processor to a ready thread of the same
-         * priority, if there is one. */
-        ZwYieldExecution();
+        /* A zero delay: an alertable one ends at once for a pending alert
+         * or user APC; otherwise the thread gives up the rest of its time
+         * slice to any other thread ready to run on this processor (Sleep(0)
+         * as documented since Windows Server 2003), if there is one. */
+        KiKernelEntry();
+        PKTHREAD Thread = KiCurrentThread();
+        NTSTATUS Status = STATUS_PENDING;
+        if (Alertable) {
+            KIRQL OldIrql = KiAcquireDispatcherLock();
+            Status = KiTestAlert(Thread, WaitMode, Alertable);
+            KiReleaseDispatcherLockFromDpcLevel();
+            KeLowerIrql(OldIrql);
+        }
+        KiEndWaitNext();
+        if (Status != STATUS_PENDING)
+            return Status;
+        KiYieldExecution(TRUE);
         return STATUS_SUCCESS;
     }
     return KiWait(0, NULL, WaitAny, DelayExecution, WaitMode, Alertable, Interval, NULL);

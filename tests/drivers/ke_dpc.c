@@ -54,6 +54,25 @@ static VOID RemoteRoutine(PKDPC Dpc, PVOID Context, PVOID Arg1, PVOID Arg2)
     RemoteDone = 1;
 }
 
+static KDPC Shared;
+static volatile LONG SharedInserts, SharedRuns;
+
+static VOID CountRun(PKDPC Dpc, PVOID Context, PVOID Arg1, PVOID Arg2)
+{
+    UNREFERENCED_PARAMETER(Dpc); UNREFERENCED_PARAMETER(Context);
+    UNREFERENCED_PARAMETER(Arg1); UNREFERENCED_PARAMETER(Arg2);
+    InterlockedIncrement(&SharedRuns);
+}
+
+static VOID Inserter(PVOID Context)
+{
+    ULONG Processor = (ULONG)(ULONG_PTR)Context % KeQueryActiveProcessorCount(NULL);
+    KeSetSystemAffinityThreadEx((KAFFINITY)1 << Processor);
+    for (int i = 0; i < 50000; i++)
+        if (KeInsertQueueDpc(&Shared, NULL, NULL))  /* runs here as the insert returns */
+            InterlockedIncrement(&SharedInserts);
+}
+
 NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 {
     UNREFERENCED_PARAMETER(DriverObject);
@@ -130,6 +149,20 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     KT_EQ(RemoteDone, 1);               /* on this processor: ran as the insert returned */
     KT_EQ(RemoteProcessor, 0);
     KT_EQ(BadIrql, 0);
+
+    /* threads on every processor race to insert one DPC: each successful
+     * insert runs it exactly once */
+    KeRevertToUserAffinityThreadEx(0);
+    KeInitializeDpc(&Shared, CountRun, NULL);
+    PETHREAD R[4];
+    for (int i = 0; i < 4; i++)
+        R[i] = KtStartThread(Inserter, (PVOID)(ULONG_PTR)i);
+    for (int i = 0; i < 4; i++)
+        KtJoin(R[i]);
+    KeFlushQueuedDpcs();
+    DbgPrint("shared DPC: %d inserts, %d runs\n", (int)SharedInserts, (int)SharedRuns);
+    KT_EQ(SharedRuns, SharedInserts);
+    KT_CHECK(SharedInserts > 0);
     KT_DONE();
     return STATUS_SUCCESS;
 }

@@ -27,7 +27,7 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     KAFFINITY Active;
     ULONG Count = KeQueryActiveProcessorCount(&Active);
     DbgPrint("%u processors\n", Count);
-    KT_CHECK(Count == 1 || Count == 2);
+    KT_CHECK(Count >= 1 && Count <= 32);
     KT_EQ(Active, ((KAFFINITY)1 << Count) - 1);
     KT_EQ(KeQueryActiveProcessors(), Active);
     KT_EQ(KeQueryActiveProcessorCountEx(0), Count);
@@ -40,7 +40,7 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     KT_EQ(P.Group, 0);
     KT_EQ(P.Number, Me);
     KT_EQ(KeGetCurrentProcessorNumber(), KeGetCurrentProcessorNumberEx(NULL));
-    PETHREAD T[2];
+    PETHREAD T[32];
     for (ULONG i = 0; i < Count; i++)
         T[i] = KtStartThread(OnProcessor, (PVOID)(ULONG_PTR)i);
     for (ULONG i = 0; i < Count; i++)

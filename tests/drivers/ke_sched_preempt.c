@@ -71,6 +71,39 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     KT_EQ(Log[2], 10);
     KT_EQ(Log[3], 2);
 
+    /* higher, readied by a Wait = TRUE signal: not before the wait that
+     * follows (the pair keeps this processor at DISPATCH_LEVEL) */
+    KEVENT Other;
+    KeInitializeEvent(&Other, NotificationEvent, FALSE);
+    LARGE_INTEGER Zero = { .QuadPart = 0 };
+    KeInitializeEvent(&Wake, NotificationEvent, FALSE);
+    LogCount = 0;
+    T = StartAt(9);
+    KeSetEvent(&Wake, IO_NO_INCREMENT, TRUE);
+    Note(1);
+    KT_EQ(KeWaitForSingleObject(&Other, Executive, KernelMode, FALSE, &Zero), STATUS_TIMEOUT);
+    Note(2);
+    KtJoin(T);
+    KT_EQ(LogCount, 3);
+    KT_EQ(Log[0], 1);
+    KT_EQ(Log[1], 9);
+    KT_EQ(Log[2], 2);
+
+    /* higher, readied at DISPATCH_LEVEL: when IRQL drops */
+    KeInitializeEvent(&Wake, NotificationEvent, FALSE);
+    LogCount = 0;
+    T = StartAt(9);
+    KIRQL Old;
+    KeRaiseIrql(DISPATCH_LEVEL, &Old);
+    KeSetEvent(&Wake, IO_NO_INCREMENT, FALSE);
+    Note(1);
+    KeLowerIrql(Old);
+    Note(2);
+    KtJoin(T);
+    KT_EQ(Log[0], 1);
+    KT_EQ(Log[1], 9);
+    KT_EQ(Log[2], 2);
+
     /* lower: not until this thread blocks, even if it keeps running */
     KeInitializeEvent(&Wake, NotificationEvent, FALSE);
     LogCount = 0;

@@ -125,6 +125,11 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     KT_EQ(KeWaitForSingleObject(&Never, Executive, KernelMode, FALSE, &Zero), STATUS_TIMEOUT);
     KT_EQ(KeWaitForSingleObject(&Never, Executive, KernelMode, TRUE, &Zero), STATUS_ALERTED);
     KT_EQ(KeWaitForSingleObject(&Never, Executive, KernelMode, TRUE, &Zero), STATUS_TIMEOUT);
+    /* a zero-interval alertable delay sees a pending alert too */
+    KeAlertThread(KeGetCurrentThread(), KernelMode);
+    KT_EQ(KeDelayExecutionThread(KernelMode, FALSE, &Zero), STATUS_SUCCESS);   /* not alertable */
+    KT_EQ(KeDelayExecutionThread(KernelMode, TRUE, &Zero), STATUS_ALERTED);
+    KT_EQ(KeDelayExecutionThread(KernelMode, TRUE, &Zero), STATUS_SUCCESS);
 
     PETHREAD T = KtStartThread(AlertTarget, NULL);
     KeWaitForSingleObject(&Ready, Executive, KernelMode, FALSE, NULL);

@@ -74,6 +74,18 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     KT_EQ(KeGetCurrentIrql(), PASSIVE_LEVEL);
     KT_EQ(KeReleaseMutex(&M, FALSE), 0);
 
+    /* a zero-interval delay also ends the pair */
+    KeSetEvent(&E, 0, TRUE);
+    KT_EQ(KeGetCurrentIrql(), DISPATCH_LEVEL);
+    KT_EQ(KeDelayExecutionThread(KernelMode, FALSE, &Zero), STATUS_SUCCESS);
+    KT_EQ(KeGetCurrentIrql(), PASSIVE_LEVEL);
+    /* and so does a wait that fails its parameter checks */
+    KeSetEvent(&E, 0, TRUE);
+    PVOID Dup[2] = { &E, &E };
+    KT_EQ(KeWaitForMultipleObjects(2, Dup, WaitAll, Executive, KernelMode, FALSE, NULL, NULL),
+          STATUS_INVALID_PARAMETER_MIX);
+    KT_EQ(KeGetCurrentIrql(), PASSIVE_LEVEL);
+
     /* from APC_LEVEL: the wait goes back to APC_LEVEL */
     KeRaiseIrql(APC_LEVEL, &Old);
     KeSetEvent(&E, 0, TRUE);
