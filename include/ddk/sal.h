@@ -176,7 +176,8 @@
 #define __annotation(...) ((void)0)
 #define __assume(e) ((void)0)
 #define __noop(...) ((void)0)
-#define __debugbreak() __builtin_trap()
+/* int3: the breakpoint exception, STATUS_BREAKPOINT */
+#define __debugbreak() __asm__ volatile("int3")
 #define _ReturnAddress() __builtin_return_address(0)
 #define _AddressOfReturnAddress() ((PVOID)((PCHAR)__builtin_frame_address(0) + sizeof(PVOID)))
 
