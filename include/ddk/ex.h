@@ -83,6 +83,15 @@ NTKERNELAPI BOOLEAN ExTryToAcquireFastMutex(PFAST_MUTEX FastMutex);
 NTKERNELAPI VOID ExAcquireFastMutexUnsafe(PFAST_MUTEX FastMutex);
 NTKERNELAPI VOID ExReleaseFastMutexUnsafe(PFAST_MUTEX FastMutex);
 
+/* Guarded mutexes: a fast mutex that disables all APCs with a guarded
+ * region instead of raising IRQL to APC_LEVEL. */
+NTKERNELAPI VOID KeInitializeGuardedMutex(PKGUARDED_MUTEX Mutex);
+NTKERNELAPI VOID KeAcquireGuardedMutex(PKGUARDED_MUTEX Mutex);
+NTKERNELAPI VOID KeReleaseGuardedMutex(PKGUARDED_MUTEX Mutex);
+NTKERNELAPI BOOLEAN KeTryToAcquireGuardedMutex(PKGUARDED_MUTEX Mutex);
+NTKERNELAPI VOID KeAcquireGuardedMutexUnsafe(PKGUARDED_MUTEX FastMutex);
+NTKERNELAPI VOID KeReleaseGuardedMutexUnsafe(PKGUARDED_MUTEX FastMutex);
+
 /* ---- rundown protection -------------------------------------------------- */
 typedef struct _EX_RUNDOWN_REF {
     union {

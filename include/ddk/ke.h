@@ -270,6 +270,12 @@ NTKERNELAPI ULONG KeQueryMaximumProcessorCountEx(USHORT GroupNumber);
 NTKERNELAPI KAFFINITY KeQueryActiveProcessors(VOID);
 NTKERNELAPI USHORT KeQueryActiveGroupCount(VOID);
 NTHALAPI VOID KeStallExecutionProcessor(ULONG MicroSeconds);
+NTKERNELAPI NTSTATUS KeGetProcessorNumberFromIndex(ULONG ProcIndex, PPROCESSOR_NUMBER ProcNumber);
+NTKERNELAPI ULONG KeGetProcessorIndexFromNumber(PPROCESSOR_NUMBER ProcNumber);
+NTKERNELAPI KAFFINITY KeQueryGroupAffinity(USHORT GroupNumber);
+NTKERNELAPI VOID KeSetSystemGroupAffinityThread(PGROUP_AFFINITY Affinity, PGROUP_AFFINITY PreviousAffinity);
+NTKERNELAPI VOID KeRevertToUserGroupAffinityThread(PGROUP_AFFINITY PreviousAffinity);
+#define INVALID_PROCESSOR_INDEX 0xffffffff
 #define ALL_PROCESSOR_GROUPS 0xffff
 
 /* ---- time -------------------------------------------------------------- */
