@@ -76,6 +76,8 @@ static VOID KiOut(const char *Format, ...)
     }
 }
 
+BOOLEAN KiLookupElfSymbol(PCSTR Path, ULONG_PTR Offset, PCHAR Name, SIZE_T NameSize, ULONG_PTR *Displacement);
+
 VOID KiDescribeAddress(PVOID Address, PCHAR Buffer, SIZE_T Size)
 {
     if (KiBugCheckHooks.DescribeAddress != NULL) {
@@ -86,7 +88,13 @@ VOID KiDescribeAddress(PVOID Address, PCHAR Buffer, SIZE_T Size)
     if (dladdr(Address, &Info) && Info.dli_fname != NULL) {
         const char *Module = strrchr(Info.dli_fname, '/');
         Module = Module ? Module + 1 : Info.dli_fname;
-        if (Info.dli_sname != NULL)
+        char Name[128];
+        ULONG_PTR Displacement;
+        /* static and hidden functions too: the module file's symbol table */
+        if (KiLookupElfSymbol(Info.dli_fname, (ULONG_PTR)Address - (ULONG_PTR)Info.dli_fbase, Name, sizeof(Name),
+                              &Displacement))
+            snprintf(Buffer, Size, "%s!%s+0x%lx", Module, Name, (unsigned long)Displacement);
+        else if (Info.dli_sname != NULL)
             snprintf(Buffer, Size, "%s!%s+0x%lx", Module, Info.dli_sname,
                      (unsigned long)((PCHAR)Address - (PCHAR)Info.dli_saddr));
         else
