@@ -5,8 +5,8 @@
  * alternate signal stack. A fault anywhere else is an internal error with
  * a report, never a silent crash.
  *
- * (Exception dispatch to driver handlers is ke/except.c; until a handler
- * exists, an exception here is the documented unhandled-exception bug check.)
+ * Exception dispatch to driver handlers is ke/except.c (KiDispatchTrap);
+ * without it, an exception here is the unhandled-exception bug check.
  */
 #include "ke/ke.h"
 
@@ -62,11 +62,30 @@ NTSTATUS KiTranslateSignal(int Signal, const siginfo_t *Info, const ucontext_t *
     }
 }
 
+/* The stack the thread runs on now: its own, the DPC stack, or a segment
+ * KeExpandKernelStackAndCallout switched to (HalCallOnStack keeps the
+ * context describing it). With its guard page. */
+static BOOLEAN KiOnCurrentStack(PKPRCB Prcb, ULONG_PTR Address)
+{
+    const HAL_CONTEXT *Context = &Prcb->CurrentThread->Context;
+    ULONG_PTR Low = (ULONG_PTR)Context->StackBottom;
+    return Low != 0 && Address + HAL_GUARD_SIZE >= Low && Address < Low + Context->StackSize;
+}
+
 static BOOLEAN KiOnNtStack(PKPRCB Prcb, ULONG_PTR Sp)
 {
     const HAL_STACK *Thread = &Prcb->CurrentThread->Stack, *Dpc = &Prcb->DpcStack;
     return (Sp >= (ULONG_PTR)Thread->Allocation && Sp < (ULONG_PTR)Thread->Base) ||
-           (Sp >= (ULONG_PTR)Dpc->Allocation && Sp < (ULONG_PTR)Dpc->Base);
+           (Sp >= (ULONG_PTR)Dpc->Allocation && Sp < (ULONG_PTR)Dpc->Base) || KiOnCurrentStack(Prcb, Sp);
+}
+
+static BOOLEAN KiIsStackOverflow(PKPRCB Prcb, PVOID Address)
+{
+    const HAL_CONTEXT *Context = &Prcb->CurrentThread->Context;
+    ULONG_PTR A = (ULONG_PTR)Address, Low = (ULONG_PTR)Context->StackBottom;
+    return HalIsGuardPageAddress(&Prcb->CurrentThread->Stack, Address) ||
+           HalIsGuardPageAddress(&Prcb->DpcStack, Address) ||
+           (Low != 0 && A + 2 * HAL_GUARD_SIZE >= Low && A < Low);
 }
 
 static VOID KiTrapHandler(int Signal, siginfo_t *Info, void *RawContext)
@@ -80,9 +99,7 @@ static VOID KiTrapHandler(int Signal, siginfo_t *Info, void *RawContext)
     if (Prcb == NULL || Prcb->CurrentThread == NULL || !KiOnNtStack(Prcb, Sp))
         KiInternalError("%s at %p (address %p) outside any NT thread", strsignal(Signal),
                         (void *)Context->uc_mcontext.gregs[REG_RIP], Info->si_addr);
-    if ((Signal == SIGSEGV || Signal == SIGBUS) &&
-        (HalIsGuardPageAddress(&Prcb->CurrentThread->Stack, Info->si_addr) ||
-         HalIsGuardPageAddress(&Prcb->DpcStack, Info->si_addr)))
+    if ((Signal == SIGSEGV || Signal == SIGBUS) && KiIsStackOverflow(Prcb, Info->si_addr))
         KiBugCheckWithContext(UNEXPECTED_KERNEL_MODE_TRAP, 8, (ULONG_PTR)Info->si_addr,
                               (ULONG_PTR)Context->uc_mcontext.gregs[REG_RIP], 0, Context);
     if (KiDispatchTrap != NULL) {
