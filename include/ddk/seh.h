@@ -224,7 +224,7 @@ NTPS_END_DECLS
         *_seh_end __attribute__((unused)) = __extension__({ \
             __label__ _seh_top, _seh_leave; \
             _seh_frame.Phase = RTLP_SEH_INIT; \
-        _seh_top: __attribute__((unused)) \
+        _seh_top: \
             if (_seh_frame.Phase == RTLP_SEH_BODY)
 
 #define RTLP_SEH_REGISTER(Kind, ...) \
@@ -234,11 +234,13 @@ NTPS_END_DECLS
                 RTLP_SEH_TSAN_SETJMP \
                 if (__builtin_setjmp(_seh_frame.Resume) == 0) \
                     _seh_frame.Phase = RTLP_SEH_BODY; \
+                if (0) \
+                    goto _seh_leave;    /* used, for the bodies without __leave */ \
                 goto _seh_top; \
             }
 
 #define RTLP_SEH_CLOSE \
-        _seh_leave: __attribute__((unused)) \
+        _seh_leave: \
             RtlpSehEndBody(&_seh_frame); \
         })
 
