@@ -2,9 +2,21 @@
  * ex/fastmutex.c - fast mutexes. Acquiring one raises to APC_LEVEL (all
  * APCs off) and remembers the previous IRQL in the mutex; contention waits
  * on the mutex's synchronization event. Count: 1 = free, 0 = owned,
- * below 0 = owned with waiters.
+ * below 0 = owned with waiters. Owner is only for the checks (recursion,
+ * release by another thread); other threads read it while it changes, so
+ * it is accessed atomically.
  */
 #include "ex/ex.h"
+
+static inline PKTHREAD ExpOwner(PFAST_MUTEX FastMutex)
+{
+    return (PKTHREAD)__atomic_load_n(&FastMutex->Owner, __ATOMIC_RELAXED);
+}
+
+static inline VOID ExpSetOwner(PFAST_MUTEX FastMutex, PKTHREAD Owner)
+{
+    __atomic_store_n(&FastMutex->Owner, (PVOID)Owner, __ATOMIC_RELAXED);
+}
 
 static VOID ExpFastMutexViolation(ULONG Code, PFAST_MUTEX FastMutex)
 {
@@ -22,13 +34,13 @@ VOID ExInitializeFastMutex(PFAST_MUTEX FastMutex)
 
 static VOID ExpAcquireFastMutexContended(PFAST_MUTEX FastMutex, PKTHREAD Thread)
 {
-    if (FastMutex->Owner == Thread)     /* recursion: a certain self-deadlock */
+    if (ExpOwner(FastMutex) == Thread)  /* recursion: a certain self-deadlock */
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x1000, (ULONG_PTR)FastMutex, 0, 0);
     if (__atomic_sub_fetch(&FastMutex->Count, 1, __ATOMIC_ACQUIRE) != 0) {
         __atomic_add_fetch(&FastMutex->Contention, 1, __ATOMIC_RELAXED);
         KeWaitForSingleObject(&FastMutex->Event, WrFastMutex, KernelMode, FALSE, NULL);
     }
-    FastMutex->Owner = Thread;
+    ExpSetOwner(FastMutex, Thread);
 }
 
 VOID ExAcquireFastMutex(PFAST_MUTEX FastMutex)
@@ -51,17 +63,17 @@ BOOLEAN ExTryToAcquireFastMutex(PFAST_MUTEX FastMutex)
         KeLowerIrql(OldIrql);
         return FALSE;
     }
-    FastMutex->Owner = KiCurrentThread();
+    ExpSetOwner(FastMutex, KiCurrentThread());
     FastMutex->OldIrql = OldIrql;
     return TRUE;
 }
 
 static VOID ExpReleaseFastMutexOwnership(PFAST_MUTEX FastMutex)
 {
-    if (FastMutex->Owner != KiCurrentThread())
+    if (ExpOwner(FastMutex) != KiCurrentThread())
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x1004, (ULONG_PTR)FastMutex,
-                     (ULONG_PTR)FastMutex->Owner, (ULONG_PTR)KiCurrentThread());
-    FastMutex->Owner = NULL;
+                     (ULONG_PTR)ExpOwner(FastMutex), (ULONG_PTR)KiCurrentThread());
+    ExpSetOwner(FastMutex, NULL);
     if (__atomic_add_fetch(&FastMutex->Count, 1, __ATOMIC_RELEASE) <= 0)
         KeSetEvent(&FastMutex->Event, 0, FALSE);
 }

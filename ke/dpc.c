@@ -86,7 +86,7 @@ BOOLEAN KeInsertQueueDpc(PRKDPC Dpc, PVOID SystemArgument1, PVOID SystemArgument
             InsertHeadList(&Prcb->DpcListHead, &Dpc->DpcListEntry);
         else
             InsertTailList(&Prcb->DpcListHead, &Dpc->DpcListEntry);
-        Prcb->DpcQueueDepth++;
+        __atomic_add_fetch(&Prcb->DpcQueueDepth, 1, __ATOMIC_RELAXED);   /* the idle loop reads it unlocked */
         Inserted = TRUE;
     }
     KiUnlockDpcQueue(Prcb);
@@ -106,7 +106,7 @@ BOOLEAN KeRemoveQueueDpc(PRKDPC Dpc)
     BOOLEAN Removed = FALSE;
     if (Dpc->DpcData == Prcb) {
         RemoveEntryList(&Dpc->DpcListEntry);
-        Prcb->DpcQueueDepth--;
+        __atomic_sub_fetch(&Prcb->DpcQueueDepth, 1, __ATOMIC_RELAXED);
         Dpc->DpcData = NULL;
         Removed = TRUE;
     }
@@ -131,7 +131,7 @@ static VOID KiRunDpcQueue(PVOID Context)
             return;
         }
         PKDPC Dpc = CONTAINING_RECORD(RemoveHeadList(&Prcb->DpcListHead), KDPC, DpcListEntry);
-        Prcb->DpcQueueDepth--;
+        __atomic_sub_fetch(&Prcb->DpcQueueDepth, 1, __ATOMIC_RELAXED);
         PKDEFERRED_ROUTINE Routine = Dpc->DeferredRoutine;
         PVOID DeferredContext = Dpc->DeferredContext;
         PVOID Arg1 = Dpc->SystemArgument1, Arg2 = Dpc->SystemArgument2;

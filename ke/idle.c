@@ -109,7 +109,7 @@ VOID KiIdleLoop(PVOID Argument)
         LONG Pending = KiTakeAll(Prcb);
         if (Pending & KI_REQUEST_CLOCK)
             KiClockInterrupt(Prcb, KiQueryInterruptTime());
-        if ((Pending & KI_REQUEST_DPC) || Prcb->DpcQueueDepth != 0 ||
+        if ((Pending & KI_REQUEST_DPC) || __atomic_load_n(&Prcb->DpcQueueDepth, __ATOMIC_RELAXED) != 0 ||
             KiQueryInterruptTime() >= KiNextTimerDueTime())
             KiRetireDpcList(Prcb);
         if (KiIdleSchedule(Prcb))

@@ -17,9 +17,12 @@ static VOID Holder(PVOID Context)
     ULONG Count = (ULONG)(ULONG_PTR)Context;
     KT_CHECK(ExAcquireRundownProtectionEx(&Ref, Count));
     KeSetEvent(&Acquired, 0, FALSE);
-    KtSleep(30);
-    /* run-down has started by now: no new references */
-    AcquireDuringRundown = ExAcquireRundownProtection(&Ref);
+    /* hold it until run-down has started: from then on no new reference */
+    while (ExAcquireRundownProtection(&Ref)) {
+        ExReleaseRundownProtection(&Ref);
+        KtSleep(1);
+    }
+    AcquireDuringRundown = FALSE;
     InterlockedIncrement(&Released);
     ExReleaseRundownProtectionEx(&Ref, Count);
 }

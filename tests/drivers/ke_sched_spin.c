@@ -69,7 +69,13 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     PETHREAD B = KtStartThread(Spinner, (PVOID)1);
     KeWaitForSingleObject(&Ready, Executive, KernelMode, FALSE, NULL);
     KeWaitForSingleObject(&Ready, Executive, KernelMode, FALSE, NULL);
-    KtSleep(200);           /* the timer wakes us while they spin: we preempt them */
+    /* our timer wakes us while they spin, and we preempt them; both make
+     * progress (a generous cap: the host may be loaded) */
+    ULONGLONG Start = KeQueryInterruptTime();
+    do {
+        KtSleep(20);
+    } while ((Count[0] == 0 || Count[1] == 0 || KeQueryInterruptTime() - Start < 200 * 10000ULL) &&
+             KeQueryInterruptTime() - Start < 10000 * 10000ULL);
     KT_EQ(Spinning, 2);
     Stop = 1;
     LONGLONG CountA = Count[0], CountB = Count[1];

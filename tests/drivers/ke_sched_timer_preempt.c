@@ -18,12 +18,14 @@ static KEVENT Ready;
 static volatile LONG Stop, Spinning, HighRan, StopSeenBySpinner;
 static volatile ULONGLONG Latency;
 
+static KEVENT SpinnerStarted;
+
 static VOID Spinner(PVOID Context)
 {
     UNREFERENCED_PARAMETER(Context);
     KeSetSystemAffinityThreadEx(1);
-    KeSetEvent(&Ready, 0, FALSE);
     Spinning = 1;
+    KeSetEvent(&SpinnerStarted, 0, FALSE);  /* the sleeper preempts us here and starts its delay */
     while (!Stop)
         ;
 }
@@ -34,6 +36,7 @@ static VOID Sleeper(PVOID Context)
     KeSetSystemAffinityThreadEx(1);
     KeSetPriorityThread(KeGetCurrentThread(), 12);
     KeSetEvent(&Ready, 0, FALSE);
+    KeWaitForSingleObject(&SpinnerStarted, Executive, KernelMode, FALSE, NULL);
     LARGE_INTEGER Delay = { .QuadPart = -20 * MS };
     ULONGLONG Start = KeQueryInterruptTime();
     KeDelayExecutionThread(KernelMode, FALSE, &Delay);
@@ -42,13 +45,15 @@ static VOID Sleeper(PVOID Context)
     Stop = 1;
 }
 
+static KTIMER MarkerTimer;
+
 static VOID Marker(PVOID Context)
 {
     UNREFERENCED_PARAMETER(Context);
     KeSetSystemAffinityThreadEx(1);
     KeSetPriorityThread(KeGetCurrentThread(), 12);
     KeSetEvent(&Ready, 0, FALSE);
-    KtSleep(10);
+    KeWaitForSingleObject(&MarkerTimer, Executive, KernelMode, FALSE, NULL);
     HighRan = 1;
 }
 
@@ -60,10 +65,10 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     KeInitializeEvent(&Ready, SynchronizationEvent, FALSE);
 
     /* timer-readied preemption of a spinner */
+    KeInitializeEvent(&SpinnerStarted, NotificationEvent, FALSE);
     PETHREAD H = KtStartThread(Sleeper, NULL);
     KeWaitForSingleObject(&Ready, Executive, KernelMode, FALSE, NULL);
     PETHREAD S = KtStartThread(Spinner, NULL);
-    KeWaitForSingleObject(&Ready, Executive, KernelMode, FALSE, NULL);
     KtJoin(H);
     KtJoin(S);
     DbgPrint("wake latency %llu us\n", (unsigned long long)Latency / 10);
@@ -71,10 +76,13 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 
     /* nothing preempts at DISPATCH_LEVEL */
     HighRan = 0;
+    KeInitializeTimer(&MarkerTimer);
     PETHREAD M = KtStartThread(Marker, NULL);
     KeWaitForSingleObject(&Ready, Executive, KernelMode, FALSE, NULL);
     KIRQL Old;
     KeRaiseIrql(DISPATCH_LEVEL, &Old);
+    LARGE_INTEGER Due = { .QuadPart = -10 * MS };
+    KeSetTimer(&MarkerTimer, Due, NULL);
     ULONGLONG Until = KeQueryInterruptTime() + 40 * MS;
     while (KeQueryInterruptTime() < Until)
         ;                                   /* the marker's timer falls due meanwhile */

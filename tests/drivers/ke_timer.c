@@ -37,8 +37,9 @@ static VOID TestNotification(VOID)
     KeInitializeTimer(&Timer);
     KT_CHECK(!KeReadStateTimer(&Timer));
     KT_EQ(KeCancelTimer(&Timer), FALSE);                /* not queued */
-    Due.QuadPart = -10 * MS;
+    Due.QuadPart = -10000 * MS;
     KT_EQ(KeSetTimer(&Timer, Due, NULL), FALSE);
+    Due.QuadPart = -10 * MS;
     KT_EQ(KeSetTimer(&Timer, Due, NULL), TRUE);         /* still queued: re-armed */
     ULONGLONG Start = KeQueryInterruptTime();
     KT_EQ(KeWaitForSingleObject(&Timer, Executive, KernelMode, FALSE, NULL), STATUS_SUCCESS);
@@ -133,7 +134,7 @@ static VOID TestSetCancelsDpc(VOID)
     KeInitializeTimer(&Timer);
     KeInitializeDpc(&Dpc, TimerDpc, &Timer);
     DpcCount = 0;
-    Due.QuadPart = -5 * MS;
+    Due.QuadPart = -10000 * MS;
     KeSetTimer(&Timer, Due, &Dpc);
     Due.QuadPart = -15 * MS;
     KT_EQ(KeSetTimer(&Timer, Due, &Dpc), TRUE);
