@@ -46,10 +46,23 @@ VOID KeInitializeEvent(PRKEVENT Event, EVENT_TYPE Type, BOOLEAN State)
     InitializeListHead(&Event->Header.WaitListHead);
 }
 
+/* Driver Verifier: KeSetEvent above DISPATCH_LEVEL is 0xC4/0x80 (P2 IRQL,
+ * P3 the event); with Wait = TRUE above APC_LEVEL it breaks the
+ * IrqlKeSetEvent rule (0x20016). */
+static VOID KiCheckSetEventIrql(PRKEVENT Event, BOOLEAN Wait)
+{
+    KIRQL Irql = KeGetCurrentIrql();
+    if (Irql > DISPATCH_LEVEL)
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x80, Irql, (ULONG_PTR)Event, 0);
+    if (Wait && Irql > APC_LEVEL)
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x20016, Irql, APC_LEVEL,
+                     (ULONG_PTR)__builtin_return_address(0));
+}
+
 LONG KeSetEvent(PRKEVENT Event, KPRIORITY Increment, BOOLEAN Wait)
 {
     KiKernelEntry();
-    KiCheckSignalIrql(Wait, 0x20016);
+    KiCheckSetEventIrql(Event, Wait);
     KIRQL OldIrql = KiAcquireDispatcherLock();
     LONG Previous = Event->Header.SignalState;
     if (Previous == 0) {
@@ -63,7 +76,7 @@ LONG KeSetEvent(PRKEVENT Event, KPRIORITY Increment, BOOLEAN Wait)
 LONG KePulseEvent(PRKEVENT Event, KPRIORITY Increment, BOOLEAN Wait)
 {
     KiKernelEntry();
-    KiCheckSignalIrql(Wait, 0x20016);
+    KiCheckSetEventIrql(Event, Wait);
     KIRQL OldIrql = KiAcquireDispatcherLock();
     LONG Previous = Event->Header.SignalState;
     if (Previous == 0) {

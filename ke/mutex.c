@@ -14,6 +14,10 @@
 #include "ke/ke.h"
 #include "rtl/rtl.h"
 
+/* Header.Reserved1 of a mutant: it was acquired at DISPATCH_LEVEL, so it
+ * must be released at DISPATCH_LEVEL (and one acquired below, below). */
+#define KI_MUTANT_DISPATCH_OWNED(Mutant) ((Mutant)->Header.Reserved1)
+
 static VOID KiInitializeMutantObject(PKMUTANT Mutant, UCHAR ApcDisable)
 {
     Mutant->Header.Type = MutantObject;
@@ -58,11 +62,19 @@ BOOLEAN KiAcquireMutant(PKMUTANT Mutant, PKTHREAD Thread)
         Abandoned = Mutant->Abandoned;
         Mutant->Abandoned = FALSE;
         Mutant->OwnerThread = Thread;
+        KI_MUTANT_DISPATCH_OWNED(Mutant) = FALSE;   /* KiWait marks one taken at DISPATCH_LEVEL */
         InsertHeadList(&Thread->MutantListHead, &Mutant->MutantListEntry);
         Thread->MutexApcDisable -= Mutant->ApcDisable;
     }
     Mutant->Header.SignalState--;
     return Abandoned;
+}
+
+/* A wait at DISPATCH_LEVEL (zero timeout) just made Thread the owner. */
+VOID KiMarkMutantDispatchOwned(PKMUTANT Mutant, PKTHREAD Thread)
+{
+    if (Mutant->OwnerThread == Thread && Mutant->Header.SignalState == 0)
+        KI_MUTANT_DISPATCH_OWNED(Mutant) = TRUE;
 }
 
 /* Would another acquisition by Thread pass the documented recursion limit? */
@@ -95,7 +107,10 @@ LONG KeReleaseMutant(PKMUTANT Mutant, KPRIORITY Increment, BOOLEAN Abandon, BOOL
         Mutant->Header.SignalState = 1;
         Mutant->Abandoned = TRUE;
     } else {
-        if (Mutant->OwnerThread != KiCurrentThread()) {
+        /* Only the owner may release it, and at the IRQL class it was
+         * acquired at (DISPATCH_LEVEL, or below it): documented. */
+        if (Mutant->OwnerThread != KiCurrentThread() ||
+            (BOOLEAN)(Irql == DISPATCH_LEVEL) != KI_MUTANT_DISPATCH_OWNED(Mutant)) {
             NTSTATUS Status = Mutant->Abandoned ? STATUS_ABANDONED : STATUS_MUTANT_NOT_OWNED;
             KiReleaseDispatcherLock(OldIrql);
             RtlRaiseStatus(Status);

@@ -175,14 +175,18 @@ LONG KeSetBasePriorityThread(PKTHREAD Thread, LONG Increment)
 
 /* ---- affinity --------------------------------------------------------------------- */
 
+/* Documented: the affinity changes only if the mask names existing
+ * processors only and at least one of them is active; otherwise the call
+ * has no effect (and reports the current system affinity, so that the
+ * caller's revert changes nothing either). */
 static KAFFINITY KiSetAffinity(PKTHREAD Thread, KAFFINITY Affinity, BOOLEAN System)
 {
-    Affinity &= KeActiveProcessors;
-    if (Affinity == 0)
-        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0xF002, (ULONG_PTR)Thread, Affinity,
-                     (ULONG_PTR)__builtin_return_address(0));
     KIRQL OldIrql = KiAcquireDispatcherLock();
     KAFFINITY Previous = Thread->SystemAffinityActive ? Thread->Affinity : 0;
+    if (Affinity == 0 || (Affinity & ~KeActiveProcessors) != 0) {
+        KiReleaseDispatcherLock(OldIrql);
+        return Previous;
+    }
     Thread->SystemAffinityActive = System;
     Thread->Affinity = Affinity;
     KiCheckAffinity(Thread);

@@ -12,6 +12,7 @@
 
 BOOLEAN KiAcquireMutant(PKMUTANT Mutant, PKTHREAD Thread);
 BOOLEAN KiMutantAtLimit(PKMUTANT Mutant, PKTHREAD Thread);
+VOID KiMarkMutantDispatchOwned(PKMUTANT Mutant, PKTHREAD Thread);
 NTSTATUS KiYieldExecution(BOOLEAN AnyPriority);
 
 static VOID KiEndWaitNext(VOID);
@@ -200,6 +201,21 @@ static NTSTATUS KiTestAlert(PKTHREAD Thread, KPROCESSOR_MODE WaitMode, BOOLEAN A
     return STATUS_PENDING;
 }
 
+/* A poll at DISPATCH_LEVEL acquired mutexes: they must be released at
+ * DISPATCH_LEVEL too. */
+static VOID KiNoteDispatchAcquisitions(PKTHREAD Thread, ULONG Count, PVOID Object[], WAIT_TYPE WaitType,
+                                       NTSTATUS Status)
+{
+    if (Status == STATUS_ALERTED || Status == STATUS_USER_APC)
+        return;
+    for (ULONG i = 0; i < Count; i++) {
+        if (WaitType == WaitAny && i != ((ULONG)Status & 0x3F))
+            continue;
+        if (((PDISPATCHER_HEADER)Object[i])->Type == MutantObject)
+            KiMarkMutantDispatchOwned(Object[i], Thread);
+    }
+}
+
 static VOID KiQueueWaitBlocks(PKTHREAD Thread, ULONG Count, PVOID Object[], WAIT_TYPE WaitType,
                               PKWAIT_BLOCK Blocks)
 {
@@ -272,6 +288,8 @@ static NTSTATUS KiWait(ULONG Count, PVOID Object[], WAIT_TYPE WaitType, KWAIT_RE
             RtlRaiseStatus(STATUS_MUTANT_LIMIT_EXCEEDED);
         }
         if (Status != STATUS_PENDING) {
+            if (OldIrql == DISPATCH_LEVEL && Status != STATUS_TIMEOUT && Count != 0)
+                KiNoteDispatchAcquisitions(Thread, Count, Object, WaitType, Status);
             KiReleaseDispatcherLock(OldIrql);
             return Status;
         }

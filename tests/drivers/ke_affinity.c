@@ -34,6 +34,16 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
         KeRevertToUserAffinityThreadEx(0);
     }
 
+    /* a mask naming no processor, or one that does not exist: no effect */
+    KT_EQ(KeSetSystemAffinityThreadEx(2), 0);
+    KT_EQ(KeSetSystemAffinityThreadEx(0), 2);
+    KT_EQ(KeGetCurrentProcessorNumberEx(NULL), 1);
+    KT_EQ(KeSetSystemAffinityThreadEx(4), 2);
+    KT_EQ(KeGetCurrentProcessorNumberEx(NULL), 1);
+    KT_EQ(KeSetSystemAffinityThreadEx(1), 2);           /* still the affinity it had */
+    KT_EQ(KeGetCurrentProcessorNumberEx(NULL), 0);
+    KeRevertToUserAffinityThreadEx(0);
+
     /* at DISPATCH_LEVEL the thread stays until IRQL drops */
     KeSetSystemAffinityThreadEx(1);
     KT_EQ(KeGetCurrentProcessorNumberEx(NULL), 0);

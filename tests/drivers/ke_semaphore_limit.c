@@ -1,7 +1,7 @@
 /*
  * KeReleaseSemaphore past the limit raises STATUS_SEMAPHORE_LIMIT_EXCEEDED
  * (0xC0000047); unhandled in a system thread: bug check 0x7E with the code.
- * (The count is left unchanged; that part needs __try to observe.)
+ * (ke_raise.c catches it and sees the count unchanged.)
  */
 // NTPS-TEST: modes rt1 rt2 sim1 sim2
 // NTPS-TEST: exit 3
