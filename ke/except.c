@@ -144,12 +144,23 @@ static ULONG KiDispatchDepth(PRTLP_SEH_FRAME Head)
 
 /* ---- filters ------------------------------------------------------------------------ */
 
-/* Keep a copy of the stack between the dispatcher and the frame: the filter
- * runs in the frame's function, and its calls overwrite that region. */
-static VOID KiSaveStackRegion(KI_DISPATCH *Dispatch, ULONG_PTR Low, ULONG_PTR High)
+/* The top of the frame of the function that registered Frame: its frame
+ * pointer (what __builtin_setjmp saved), the saved rbp and return address. */
+static ULONG_PTR KiFrameTop(PRTLP_SEH_FRAME Frame)
 {
-    if (High <= Low || High - Low > (64u << 20))
-        KiInternalError("exception frame %p is not above the dispatcher (stack %p)", (void *)High, (void *)Low);
+    ULONG_PTR Sp = (ULONG_PTR)Frame->Resume[2], Fp = (ULONG_PTR)Frame->Resume[0];
+    return Fp >= Sp && Fp - Sp < (1u << 20) ? Fp + 16 : Sp;
+}
+
+/* Keep a copy of the stack from the dispatcher to the top of the frame's
+ * function: the filter runs in that function, its calls overwrite what is
+ * below the function, and the filter itself may reuse the function's own
+ * stack slots that the __try body still needs (if the body goes on). */
+static VOID KiSaveStackRegion(KI_DISPATCH *Dispatch, ULONG_PTR Low, ULONG_PTR FrameLow, ULONG_PTR High)
+{
+    if (FrameLow <= Low || High < FrameLow || High - Low > (64u << 20))
+        KiInternalError("exception frame %p is not above the dispatcher (stack %p)", (void *)FrameLow, (void *)Low);
+    Dispatch->BelowFrame = FrameLow - Low;
     SIZE_T Size = High - Low;
     if (Size > Dispatch->SaveCapacity) {
         free(Dispatch->SaveBuffer);
@@ -183,7 +194,7 @@ static DECLSPEC_NOINLINE LONG KiEvaluateFilter(KI_DISPATCH *volatile Dispatch, P
     Frame->Dispatch = Dispatch;
     Frame->Phase = RTLP_SEH_FILTER;
     if (KiSaveJump(&Dispatch->Resume) == 0) {
-        KiSaveStackRegion(Dispatch, Dispatch->Resume.Rsp, (ULONG_PTR)Frame->Resume[2]);
+        KiSaveStackRegion(Dispatch, Dispatch->Resume.Rsp, (ULONG_PTR)Frame->Resume[2], KiFrameTop(Frame));
         KiSanitizerEnterVisit(Dispatch);
         *Chain = &Dispatch->Marker;
         RtlpSehResume(Frame->Resume);
@@ -197,6 +208,17 @@ static DECLSPEC_NOINLINE LONG KiEvaluateFilter(KI_DISPATCH *volatile Dispatch, P
     return Dispatch->FilterValue;
 }
 
+static VOID KiTrimRestorePlan(KI_DISPATCH *Dispatch)
+{
+    Dispatch->Plan.Length[0] = Dispatch->BelowFrame;
+#if defined(NTPS_ASAN)
+    size_t Scale, Offset;
+    __asan_get_shadow_mapping(&Scale, &Offset);
+    ULONG_PTR Low = (ULONG_PTR)Dispatch->SaveLow;
+    Dispatch->Plan.Length[1] = ((Low + Dispatch->BelowFrame) >> Scale) - (Low >> Scale);
+#endif
+}
+
 VOID RtlpSehFilterDone(PRTLP_SEH_FRAME Frame, LONG Value)
 {
     KI_DISPATCH *Dispatch = Frame->Dispatch;
@@ -204,6 +226,10 @@ VOID RtlpSehFilterDone(PRTLP_SEH_FRAME Frame, LONG Value)
         KiInternalError("exception filter of frame %p finished outside a dispatch", (void *)Frame);
     Dispatch->FilterValue = Value;
     KiSanitizerLeaveVisit(Dispatch);
+    /* Handler chosen: the function goes on from its receiver, with what the
+     * filter wrote. Otherwise the body may go on: its frame as it was. */
+    if (Value > 0)
+        KiTrimRestorePlan(Dispatch);
     KiRestoreAndJump(&Dispatch->Plan);
 }
 

@@ -46,8 +46,9 @@ typedef struct _KI_DISPATCH {
     ULONG Depth;                    /* dispatches nested inside this one's filters */
     KI_JUMP_BUFFER Resume;          /* back into the dispatcher after a filter */
     KI_RESTORE_PLAN Plan;
-    PVOID SaveLow;                  /* the stack region a filter may overwrite */
-    SIZE_T SaveSize;
+    PVOID SaveLow;                  /* the stack region a filter may overwrite, */
+    SIZE_T SaveSize;                /* up to the top of the filter's function's frame */
+    SIZE_T BelowFrame;              /* the part of it below that function's frame */
     PVOID SaveBuffer;
     SIZE_T SaveCapacity;
     PVOID ShadowBuffer;             /* ASan: the region's shadow bytes */

@@ -79,7 +79,10 @@ static VOID TestRaiseException(VOID)
     Record.NumberParameters = 2;
     Record.ExceptionInformation[0] = 40;
     Record.ExceptionInformation[1] = 2;
-    ULONG Seen = 0, After = 0, Handled = 0;
+    /* Seen is not a local of this function: a filter that does not pick its
+     * handler leaves this function's own frame as it found it (docs/seh.md) */
+    static ULONG Seen;
+    ULONG After = 0, Handled = 0;
     __try {
         RtlRaiseException(&Record);
         After = 1;      /* continued: RtlRaiseException returns */
