@@ -2,8 +2,8 @@
  * ZwYieldExecution on one processor: two threads of equal priority that
  * each yield after every step take strict turns. KeDelayExecutionThread
  * with a zero interval also gives the processor to an equal-priority
- * thread. A long quantum and no seeded early quantum ends keep quantum
- * ends out of the way.
+ * thread; ZwYieldExecution also yields to a lower-priority thread. A long
+ * quantum and no seeded early quantum ends keep quantum ends out of the way.
  */
 // NTPS-TEST: modes rt1 rt2 sim1 sim2
 // NTPS-TEST: args --quantum 5000 --no-sim-preempt
@@ -68,6 +68,16 @@ static VOID Run(PKSTART_ROUTINE Routine)
     KT_EQ(Switches, 2 * STEPS - 1);     /* A B A B ... */
 }
 
+static VOID Lower(PVOID Context)
+{
+    UNREFERENCED_PARAMETER(Context);
+    KeSetSystemAffinityThreadEx(1);
+    KeSetPriorityThread(KeGetCurrentThread(), 7);
+    KeSetEvent(&Ready, 0, TRUE);
+    KeWaitForSingleObject(&Start, Executive, KernelMode, FALSE, NULL);
+    Note(7);
+}
+
 NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 {
     UNREFERENCED_PARAMETER(DriverObject);
@@ -76,6 +86,21 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     KeInitializeEvent(&Ready, SynchronizationEvent, FALSE);
     Run(Yielder);
     Run(Delayer);
+
+    /* ZwYieldExecution yields to any ready thread, a lower-priority one too */
+    KeInitializeEvent(&Start, NotificationEvent, FALSE);
+    LogCount = 0;
+    PETHREAD L = KtStartThread(Lower, NULL);
+    KeWaitForSingleObject(&Ready, Executive, KernelMode, FALSE, NULL);
+    KeSetEvent(&Start, IO_NO_INCREMENT, FALSE);     /* ready at 7: no preemption */
+    Note(1);
+    KT_EQ(ZwYieldExecution(), STATUS_SUCCESS);
+    Note(2);
+    KtJoin(L);
+    KT_EQ(LogCount, 3);
+    KT_EQ(Log[0], 1);
+    KT_EQ(Log[1], 7);
+    KT_EQ(Log[2], 2);
     KT_DONE();
     return STATUS_SUCCESS;
 }
