@@ -224,6 +224,13 @@ VOID KeRevertToUserAffinityThread(VOID)
 NTSTATUS ZwYieldExecution(VOID)
 {
     KiKernelEntry();
+    PKPRCB Prcb = KeGetCurrentPrcb();
+    if (Prcb->DpcRoutineActive)     /* a yield from a DPC routine */
+        KeBugCheckEx(ATTEMPTED_SWITCH_FROM_DPC, (ULONG_PTR)Prcb->CurrentThread, 0,
+                     (ULONG_PTR)__builtin_frame_address(0), 0);
+    if (Prcb->Irql >= DISPATCH_LEVEL)   /* Zw routines: PASSIVE_LEVEL (0xC4/0xE6) */
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0xE6, (ULONG_PTR)__builtin_return_address(0), Prcb->Irql,
+                     0);
     return KiYieldExecution(TRUE);
 }
 

@@ -147,8 +147,8 @@ static VOID KiCheckWaitIrql(PKTHREAD Thread, PKPRCB Prcb, PLARGE_INTEGER Timeout
     BOOLEAN Poll = Timeout != NULL && Timeout->QuadPart == 0;
     if (Irql < DISPATCH_LEVEL || (Irql == DISPATCH_LEVEL && Poll))
         return;
-    if (Prcb->DpcRoutineActive && !Poll)
-        KeBugCheckEx(ATTEMPTED_SWITCH_FROM_DPC, (ULONG_PTR)Thread, 0, (ULONG_PTR)Prcb->CurrentDpc, 0);
+    if (Prcb->DpcRoutineActive && !Poll)     /* P3: the stack address of the original thread */
+        KeBugCheckEx(ATTEMPTED_SWITCH_FROM_DPC, (ULONG_PTR)Thread, 0, (ULONG_PTR)__builtin_frame_address(0), 0);
     if (Irql > DISPATCH_LEVEL)
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x120, Irql, (ULONG_PTR)Object, (ULONG_PTR)Timeout);
     KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, Timeout == NULL ? 0x121 : 0x122, Irql,
@@ -374,7 +374,7 @@ NTSTATUS KeDelayExecutionThread(KPROCESSOR_MODE WaitMode, BOOLEAN Alertable, PLA
     if (Prcb->Irql > APC_LEVEL && !Prcb->CurrentThread->WaitNext) {
         if (Prcb->DpcRoutineActive)
             KeBugCheckEx(ATTEMPTED_SWITCH_FROM_DPC, (ULONG_PTR)Prcb->CurrentThread, 0,
-                         (ULONG_PTR)Prcb->CurrentDpc, 0);
+                         (ULONG_PTR)__builtin_frame_address(0), 0);
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x3B, Prcb->Irql, (ULONG_PTR)Interval, 0);
     }
     if (Interval->QuadPart == 0) {

@@ -8,7 +8,8 @@
  *    normal routine at PASSIVE_LEVEL with the (possibly changed) context
  *    and arguments; in a critical region it waits for KeLeaveCriticalRegion;
  *  - an APC interrupts a non-alertable wait, runs in the waiting thread,
- *    and the wait resumes without returning;
+ *    and the wait resumes without returning; it also interrupts a thread
+ *    that spins in driver code without calling the kernel;
  *  - KeRemoveQueueApc; KeAreApcsDisabled / KeAreAllApcsDisabled;
  *  - an APC still queued when its thread ends gets its rundown routine,
  *    and a thread that ended accepts no APC.
@@ -241,6 +242,41 @@ static VOID TestWaitingThread(VOID)
     ObDereferenceObject(T);
 }
 
+/* A thread spinning in driver code (no kernel calls) takes a kernel APC
+ * at its next preemption point. */
+static volatile LONG SpinStop, SpinnerSpinning;
+
+static VOID SetStop(PKAPC Apc, PKNORMAL_ROUTINE *Normal, PVOID *NormalContext, PVOID *Arg1, PVOID *Arg2)
+{
+    UNREFERENCED_PARAMETER(Apc); UNREFERENCED_PARAMETER(Normal); UNREFERENCED_PARAMETER(NormalContext);
+    UNREFERENCED_PARAMETER(Arg1); UNREFERENCED_PARAMETER(Arg2);
+    SpinStop = 1;
+}
+
+static VOID ApcSpinner(PVOID Context)
+{
+    ULONG Processor = (ULONG)(ULONG_PTR)Context;
+    KeSetSystemAffinityThreadEx((KAFFINITY)1 << Processor);
+    SpinnerSpinning = 1;
+    while (!SpinStop)
+        ;
+}
+
+static VOID TestSpinningThread(VOID)
+{
+    /* on the last processor: with two, the APC crosses processors */
+    ULONG Last = KeQueryActiveProcessorCount(NULL) - 1;
+    KeSetPriorityThread(KeGetCurrentThread(), 12);
+    PETHREAD T = KtStartThread(ApcSpinner, (PVOID)(ULONG_PTR)Last);
+    while (!SpinnerSpinning)
+        KtSleep(1);
+    KeInitializeApc(&Apc1, T, OriginalApcEnvironment, SetStop, NULL, NULL, KernelMode, NULL);
+    KT_CHECK(KeInsertQueueApc(&Apc1, NULL, NULL, 0));
+    KeSetPriorityThread(KeGetCurrentThread(), 8);
+    KtJoin(T);                      /* only the APC can stop it */
+    KT_EQ(SpinStop, 1);
+}
+
 NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 {
     UNREFERENCED_PARAMETER(DriverObject);
@@ -249,6 +285,7 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     KeInitializeEvent(&Ready, SynchronizationEvent, FALSE);
     TestCurrentThread();
     TestWaitingThread();
+    TestSpinningThread();
     KT_DONE();
     return STATUS_SUCCESS;
 }
