@@ -144,6 +144,63 @@ static VOID TestSetCancelsDpc(VOID)
     KT_EQ(DpcCount, 1);
 }
 
+/* A periodic synchronization timer releases one wait per period; a DPC
+ * may cancel its own periodic timer, or re-arm its one-shot timer. */
+static KTIMER Timer2;
+static KDPC Dpc2;
+static volatile LONG SelfRuns;
+
+static VOID CancelSelf(PKDPC D, PVOID Context, PVOID Arg1, PVOID Arg2)
+{
+    UNREFERENCED_PARAMETER(D); UNREFERENCED_PARAMETER(Context);
+    UNREFERENCED_PARAMETER(Arg1); UNREFERENCED_PARAMETER(Arg2);
+    if (InterlockedIncrement(&SelfRuns) == 3)
+        KT_EQ(KeCancelTimer(&Timer2), TRUE);
+}
+
+static VOID RearmSelf(PKDPC D, PVOID Context, PVOID Arg1, PVOID Arg2)
+{
+    UNREFERENCED_PARAMETER(Context); UNREFERENCED_PARAMETER(Arg1); UNREFERENCED_PARAMETER(Arg2);
+    if (InterlockedIncrement(&SelfRuns) < 3) {
+        LARGE_INTEGER Due = { .QuadPart = -5 * MS };
+        KT_EQ(KeSetTimer(&Timer2, Due, D), FALSE);      /* expired: not queued */
+    }
+}
+
+static VOID TestPeriodicWaitsAndSelfCancel(VOID)
+{
+    LARGE_INTEGER Due = { .QuadPart = -10 * MS }, Zero = { .QuadPart = 0 };
+    KeInitializeTimerEx(&Timer2, SynchronizationTimer);
+    ULONGLONG Start = KeQueryInterruptTime();
+    KeSetTimerEx(&Timer2, Due, 10, NULL);
+    for (int i = 0; i < 3; i++)
+        KT_EQ(KeWaitForSingleObject(&Timer2, Executive, KernelMode, FALSE, NULL), STATUS_SUCCESS);
+    KT_CHECK(KeQueryInterruptTime() - Start >= 30 * MS);    /* one wait per period */
+    KT_EQ(KeCancelTimer(&Timer2), TRUE);
+    KeWaitForSingleObject(&Timer2, Executive, KernelMode, FALSE, &Zero);   /* (one may have expired since) */
+
+    SelfRuns = 0;
+    KeInitializeTimer(&Timer2);
+    KeInitializeDpc(&Dpc2, CancelSelf, NULL);
+    KeSetTimerEx(&Timer2, Due, 5, &Dpc2);
+    for (int i = 0; i < 1000 && SelfRuns < 3; i++)
+        KtSleep(10);
+    KtSleep(20);
+    KeFlushQueuedDpcs();
+    KT_EQ(SelfRuns, 3);                             /* none after it cancelled itself */
+    KT_EQ(KeCancelTimer(&Timer2), FALSE);
+
+    SelfRuns = 0;
+    KeInitializeTimer(&Timer2);
+    KeInitializeDpc(&Dpc2, RearmSelf, NULL);
+    KeSetTimer(&Timer2, Due, &Dpc2);
+    for (int i = 0; i < 1000 && SelfRuns < 3; i++)
+        KtSleep(10);
+    KtSleep(20);
+    KeFlushQueuedDpcs();
+    KT_EQ(SelfRuns, 3);
+}
+
 NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 {
     UNREFERENCED_PARAMETER(DriverObject);
@@ -153,6 +210,7 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     TestPeriodicDpc();
     TestAbsolute();
     TestSetCancelsDpc();
+    TestPeriodicWaitsAndSelfCancel();
     KT_DONE();
     return STATUS_SUCCESS;
 }
