@@ -5,6 +5,7 @@
  * standard output and the process exits with status 3.
  */
 #include "ke/ke.h"
+#include "rtl/rtl.h"
 
 #include <dlfcn.h>
 #include <stdarg.h>
@@ -117,9 +118,49 @@ static BOOLEAN KiOnKnownStack(PKPRCB Prcb, ULONG_PTR Address)
     return Address >= (ULONG_PTR)Host->StackBottom && Address + 16 <= (ULONG_PTR)Host->StackBottom + Host->StackSize;
 }
 
+/* Does Address look like a return address: inside ntps or a driver (code
+ * built with frame pointers), right after a call instruction? */
+static BOOLEAN KiLooksLikeReturnAddress(ULONG_PTR Address)
+{
+    Dl_info Info;
+    if (Address < 0x10000 || !dladdr((PVOID)Address, &Info) || Info.dli_fbase == NULL)
+        return FALSE;
+    Dl_info Self;
+    BOOLEAN Ours = (dladdr((PVOID)KiLooksLikeReturnAddress, &Self) && Self.dli_fbase == Info.dli_fbase) ||
+                   RtlpLookupModuleByAddress((PVOID)Address) != NULL;
+    if (!Ours)
+        return FALSE;
+    const UCHAR *Code = (const UCHAR *)Address;
+    return Code[-5] == 0xE8 || (Code[-2] == 0xFF && (Code[-1] & 0x38) == 0x10) ||
+           (Code[-3] == 0xFF && (Code[-2] & 0x38) == 0x10) || (Code[-6] == 0xFF && (Code[-5] & 0x38) == 0x10);
+}
+
+/* When the trap is in code without frame pointers (the sanitizer runtimes,
+ * the C library), the chain starts nowhere: list what looks like return
+ * addresses on the stack above the trap instead. */
+static VOID KiScanBacktrace(PKPRCB Prcb, ULONG_PTR Sp, int Depth)
+{
+    char Where[256];
+    for (ULONG_PTR *Slot = (ULONG_PTR *)(Sp & ~(ULONG_PTR)7); Depth < 48 && KiOnKnownStack(Prcb, (ULONG_PTR)Slot);
+         Slot++) {
+        if (!KiLooksLikeReturnAddress(*Slot))
+            continue;
+        KiDescribeAddress((PCHAR)*Slot - 1, Where, sizeof(Where));
+        KiOut("  #%-2d %p  %s  (stack scan)\n", Depth++, (PVOID)*Slot, Where);
+    }
+}
+
 /* Walk the frame-pointer chain (ntps builds itself and drivers with frame
- * pointers), checking every frame lies on a known stack. */
+ * pointers), checking every frame lies on a known stack. Returns how many
+ * frames it printed. */
+static int KiWalkBacktrace(PKPRCB Prcb, PVOID Pc, PVOID FramePointer);
+
 VOID KiPrintBacktrace(PKPRCB Prcb, PVOID Pc, PVOID FramePointer)
+{
+    KiWalkBacktrace(Prcb, Pc, FramePointer);
+}
+
+static int KiWalkBacktrace(PKPRCB Prcb, PVOID Pc, PVOID FramePointer)
 {
     char Where[256];
     KiOut("backtrace:\n");
@@ -141,6 +182,7 @@ VOID KiPrintBacktrace(PKPRCB Prcb, PVOID Pc, PVOID FramePointer)
             break;
         Frame = Next;
     }
+    return Depth;
 }
 
 static VOID KiFreezeOtherProcessors(PKPRCB Self)
@@ -188,7 +230,9 @@ VOID KiBugCheckWithContext(ULONG Code, ULONG_PTR P1, ULONG_PTR P2, ULONG_PTR P3,
     KiReportContext(Prcb);
     if (TrapContext != NULL) {
         ucontext_t *Uc = TrapContext;
-        KiPrintBacktrace(Prcb, (PVOID)Uc->uc_mcontext.gregs[REG_RIP], (PVOID)Uc->uc_mcontext.gregs[REG_RBP]);
+        int Depth = KiWalkBacktrace(Prcb, (PVOID)Uc->uc_mcontext.gregs[REG_RIP], (PVOID)Uc->uc_mcontext.gregs[REG_RBP]);
+        if (Depth < 2 && Uc->uc_mcontext.gregs[REG_RSP] != 0)
+            KiScanBacktrace(Prcb, (ULONG_PTR)Uc->uc_mcontext.gregs[REG_RSP], Depth);
     } else {
         KiPrintBacktrace(Prcb, NULL, __builtin_frame_address(0));
     }

@@ -105,16 +105,46 @@ VOID KiSanitizerAbandonStack(VOID)
 
 /* ---- dispatch records ---------------------------------------------------------- */
 
+/* A few dispatch records kept for reuse, with their save buffers: an
+ * exception is an ordinary event in a driver's life, not worth two mallocs
+ * and a free of 2 KiB each. */
+#define KI_DISPATCH_CACHE 16
+static KI_DISPATCH *KiDispatchCache[KI_DISPATCH_CACHE];
+static ULONG KiDispatchCacheCount;
+static volatile LONG KiDispatchCacheLock;
+
+static VOID KiLockDispatchCache(VOID)
+{
+    while (__atomic_exchange_n(&KiDispatchCacheLock, 1, __ATOMIC_ACQUIRE))
+        while (__atomic_load_n(&KiDispatchCacheLock, __ATOMIC_RELAXED))
+            __builtin_ia32_pause();
+}
+
+static VOID KiUnlockDispatchCache(VOID)
+{
+    __atomic_store_n(&KiDispatchCacheLock, 0, __ATOMIC_RELEASE);
+}
+
 static KI_DISPATCH *KiAllocateDispatch(PKTHREAD Thread, PEXCEPTION_RECORD Record, PCONTEXT Context)
 {
-    KI_DISPATCH *Dispatch = aligned_alloc(64, (sizeof(KI_DISPATCH) + 63) & ~(SIZE_T)63);
-    if (Dispatch == NULL)
-        KiInternalError("out of memory dispatching exception 0x%08X", (unsigned)Record->ExceptionCode);
-    memset(Dispatch, 0, sizeof(*Dispatch));
+    KI_DISPATCH *Dispatch = NULL;
+    KiLockDispatchCache();
+    if (KiDispatchCacheCount > 0)
+        Dispatch = KiDispatchCache[--KiDispatchCacheCount];
+    KiUnlockDispatchCache();
+    if (Dispatch == NULL) {
+        Dispatch = malloc(sizeof(KI_DISPATCH));
+        if (Dispatch == NULL)
+            KiInternalError("out of memory dispatching exception 0x%08X", (unsigned)Record->ExceptionCode);
+        memset(Dispatch, 0, sizeof(*Dispatch));
+    }
+    memset(&Dispatch->Marker, 0, sizeof(Dispatch->Marker));
     Dispatch->Marker.Kind = KI_SEH_DISPATCH;
     Dispatch->Marker.Owner = Thread;
     Dispatch->Marker.Dispatch = Dispatch;
     Dispatch->Thread = Thread;
+    Dispatch->Target = NULL;
+    Dispatch->SanitizerFiber = Dispatch->VisitFiber = NULL;
     Dispatch->Record = *Record;
     if (Dispatch->Record.NumberParameters > EXCEPTION_MAXIMUM_PARAMETERS)
         Dispatch->Record.NumberParameters = EXCEPTION_MAXIMUM_PARAMETERS;
@@ -127,9 +157,17 @@ static KI_DISPATCH *KiAllocateDispatch(PKTHREAD Thread, PEXCEPTION_RECORD Record
 static VOID KiFreeDispatch(KI_DISPATCH *Dispatch)
 {
     KiSanitizerLeaveVisit(Dispatch);
-    free(Dispatch->SaveBuffer);
-    free(Dispatch->ShadowBuffer);
-    free(Dispatch);
+    KiLockDispatchCache();
+    if (KiDispatchCacheCount < KI_DISPATCH_CACHE) {
+        KiDispatchCache[KiDispatchCacheCount++] = Dispatch;
+        Dispatch = NULL;
+    }
+    KiUnlockDispatchCache();
+    if (Dispatch != NULL) {
+        free(Dispatch->SaveBuffer);
+        free(Dispatch->ShadowBuffer);
+        free(Dispatch);
+    }
 }
 
 /* How many dispatches are under way on the current chain (nested in the

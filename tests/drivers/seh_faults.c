@@ -40,8 +40,19 @@ static LONG Record(PEXCEPTION_POINTERS Pointers, SEEN *Seen)
     return EXCEPTION_EXECUTE_HANDLER;
 }
 
-static DECLSPEC_NOINLINE int ReadBad(VOID) { return *(volatile int *)BadAddress; }
-static DECLSPEC_NOINLINE VOID WriteBad(VOID) { *(volatile int *)BadAddress = 1; }
+/* The faulting accesses are assembly: ThreadSanitizer would record a C
+ * access before it faults, and two threads faulting on one address would
+ * look like a race to it (docs/seh.md). */
+static DECLSPEC_NOINLINE int ReadBad(VOID)
+{
+    int Value;
+    __asm__ volatile("movl (%1), %0" : "=r"(Value) : "r"(BadAddress) : "memory");
+    return Value;
+}
+static DECLSPEC_NOINLINE VOID WriteBad(VOID)
+{
+    __asm__ volatile("movl $1, (%0)" : : "r"(BadAddress) : "memory");
+}
 static volatile int Sink;
 /* idiv itself: in C a division by zero is undefined behaviour, which an
  * UBSan build reports before the processor can fault */
