@@ -51,13 +51,14 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     PETHREAD T = KtStartThread(Booster, NULL);
     KeWaitForSingleObject(&Ready, Executive, KernelMode, FALSE, NULL);
     KeSetEvent(&Wake, 4, FALSE);        /* it preempts us at 12 */
-    KtJoin(T);
+    KeWaitForSingleObject(T, Executive, KernelMode, FALSE, NULL);
     for (int i = 0; i < SeenCount; i++)
         DbgPrint("priority %d at %llu us\n", (int)Seen[i], (unsigned long long)SeenAt[i] / 10);
     KT_EQ(SeenCount, 5);
     for (int i = 0; i < 5 && i < SeenCount; i++)
         KT_EQ(Seen[i], 12 - i);         /* 12 11 10 9 8: one level per quantum */
     KT_EQ(KeQueryPriorityThread(T), 8);
+    ObDereferenceObject(T);
     KT_DONE();
     return STATUS_SUCCESS;
 }
