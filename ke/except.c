@@ -447,15 +447,12 @@ static VOID KiContextFromSignal(PCONTEXT Context, const ucontext_t *Uc)
 }
 
 /* Is the trap inside the kernel while this processor holds the dispatcher
- * lock? No driver code runs under it, so a fault in a driver module means
- * another processor holds it; in simulation only the running processor can. */
+ * lock? (The lock records its owner.) */
 static BOOLEAN KiTrapUnderDispatcherLock(PKPRCB Prcb, PVOID Pc)
 {
-    if (!KiDispatcherLockHeld())
-        return FALSE;
-    if (KiConfig.Simulation)
-        return TRUE;
-    return Prcb->Irql >= DISPATCH_LEVEL && RtlpLookupModuleByAddress(Pc) == NULL;
+    (void)Prcb;
+    (void)Pc;
+    return KiDispatcherLockHeld();
 }
 
 /* From the signal handler, on the alternate stack: build the records below

@@ -190,7 +190,7 @@ KIRQL KiAcquireDispatcherLock(VOID);            /* raises to DISPATCH_LEVEL */
 VOID KiReleaseDispatcherLock(KIRQL OldIrql);    /* lowers, delivering what is pending */
 VOID KiAcquireDispatcherLockAtDpcLevel(VOID);
 VOID KiReleaseDispatcherLockFromDpcLevel(VOID);
-BOOLEAN KiDispatcherLockHeld(VOID);
+BOOLEAN KiDispatcherLockHeld(VOID);                 /* by the current processor */
 
 /* ---- scheduling (dispatcher lock held) ------------------------------------ */
 VOID KiReadyThread(PKTHREAD Thread);
