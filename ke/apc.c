@@ -59,16 +59,44 @@ static BOOLEAN KiIsSpecialApc(PKAPC Apc)
     return KiApcNormalRoutine(Apc) == NULL;
 }
 
-/* Could the first pending kernel APC of Thread run now (at PASSIVE_LEVEL)? */
+/* The region counts and the in-progress flag belong to the thread, which
+ * changes them without the dispatcher lock; other processors read them
+ * (under the lock) when they queue an APC to it. Relaxed atomics: the APC
+ * request makes the thread look again anyway. */
+static inline SHORT KiRead(volatile SHORT *Count) { return __atomic_load_n(Count, __ATOMIC_RELAXED); }
+
+static inline VOID KiSetKernelApcPending(PKTHREAD Thread, BOOLEAN Pending)
+{
+    __atomic_store_n(&Thread->ApcState.KernelApcPending, Pending, __ATOMIC_RELAXED);
+}
+
+/* Could the first pending kernel APC of Thread run now (at PASSIVE_LEVEL)?
+ * The dispatcher lock is held (the APC list is shared). */
 BOOLEAN KiApcDeliverable(PKTHREAD Thread)
 {
     PLIST_ENTRY Head = &Thread->ApcState.ApcListHead[KernelMode];
-    if (IsListEmpty(Head) || Thread->SpecialApcDisable != 0)
+    if (IsListEmpty(Head) || KiRead(&Thread->SpecialApcDisable) != 0)
         return FALSE;
     PKAPC First = CONTAINING_RECORD(Head->Flink, KAPC, ApcListEntry);
     if (KiIsSpecialApc(First))
         return TRUE;
-    return Thread->KernelApcDisable == 0 && Thread->MutexApcDisable == 0 && !Thread->KernelApcInProgress;
+    return KiRead(&Thread->KernelApcDisable) == 0 && Thread->MutexApcDisable == 0 &&
+           !__atomic_load_n(&Thread->KernelApcInProgress, __ATOMIC_RELAXED);
+}
+
+/* The same question from the interrupt delivery loop, at PASSIVE_LEVEL and
+ * without the lock: take it for the look, and restore the IRQL without
+ * delivering anything (the loop goes on). */
+BOOLEAN KiApcDeliverableNow(PKTHREAD Thread)
+{
+    PKPRCB Prcb = KeGetCurrentPrcb();
+    KIRQL OldIrql = Prcb->Irql;
+    Prcb->Irql = DISPATCH_LEVEL;
+    KiAcquireDispatcherLockAtDpcLevel();
+    BOOLEAN Deliverable = KiApcDeliverable(Thread);
+    KiReleaseDispatcherLockFromDpcLevel();
+    Prcb->Irql = OldIrql;
+    return Deliverable;
 }
 
 static VOID KiQueueApcToList(PKTHREAD Thread, PKAPC Apc)
@@ -100,7 +128,7 @@ NTPS_EXPORT BOOLEAN KeInsertQueueApc(PKAPC Apc, PVOID SystemArgument1, PVOID Sys
     KiQueueApcToList(Thread, Apc);
 
     if (Apc->ApcMode == KernelMode) {
-        Thread->ApcState.KernelApcPending = TRUE;
+        KiSetKernelApcPending(Thread, TRUE);
         if (Thread->State == Running) {
             KiRequestSoftwareInterrupt(KiProcessorBlock[Thread->NextProcessor], KI_REQUEST_APC);
         } else if (Thread->State == Waiting && Thread->WaitIrql == PASSIVE_LEVEL && KiApcDeliverable(Thread)) {
@@ -123,7 +151,7 @@ NTPS_EXPORT BOOLEAN KeRemoveQueueApc(PKAPC Apc)
         RemoveEntryList(&Apc->ApcListEntry);
         Apc->Inserted = FALSE;
         if (IsListEmpty(&Thread->ApcState.ApcListHead[KernelMode]))
-            Thread->ApcState.KernelApcPending = FALSE;
+            KiSetKernelApcPending(Thread, FALSE);
     }
     KiReleaseDispatcherLock(OldIrql);
     return Removed;
@@ -139,7 +167,7 @@ VOID KiDeliverApc(KPROCESSOR_MODE Mode)
     for (;;) {
         KIRQL ApcIrql = KiAcquireDispatcherLock();      /* from APC_LEVEL */
         if (!KiApcDeliverable(Thread)) {
-            Thread->ApcState.KernelApcPending = !IsListEmpty(Head);
+            KiSetKernelApcPending(Thread, !IsListEmpty(Head));
             KiReleaseDispatcherLock(ApcIrql);
             break;
         }
@@ -151,7 +179,7 @@ VOID KiDeliverApc(KPROCESSOR_MODE Mode)
         PVOID Arg1 = Apc->SystemArgument1, Arg2 = Apc->SystemArgument2;
         BOOLEAN Special = NormalRoutine == NULL;
         if (!Special)
-            Thread->KernelApcInProgress = TRUE;
+            __atomic_store_n(&Thread->KernelApcInProgress, TRUE, __ATOMIC_RELAXED);
         KiReleaseDispatcherLock(ApcIrql);
 
         /* The kernel routine may change or cancel the normal routine. */
@@ -162,7 +190,7 @@ VOID KiDeliverApc(KPROCESSOR_MODE Mode)
                 NormalRoutine(NormalContext, Arg1, Arg2);
                 KfRaiseIrql(APC_LEVEL);
             }
-            Thread->KernelApcInProgress = FALSE;
+            __atomic_store_n(&Thread->KernelApcInProgress, FALSE, __ATOMIC_RELAXED);
         }
     }
     KeLowerIrql(OldIrql);
@@ -187,7 +215,7 @@ VOID KiRundownApcs(PKTHREAD Thread)
                 KiApcRundownRoutine(Apc)(Apc);
         }
     }
-    Thread->ApcState.KernelApcPending = FALSE;
+    KiSetKernelApcPending(Thread, FALSE);
     Thread->ApcState.UserApcPending = FALSE;
 }
 
@@ -201,16 +229,17 @@ static VOID KiCheckRegionIrql(VOID)
                      (ULONG_PTR)__builtin_return_address(0));
 }
 
+/* KiDeliverApc looks at the list under the lock and delivers what it may. */
 static VOID KiMaybeDeliverApcs(PKTHREAD Thread)
 {
-    if (Thread->ApcState.KernelApcPending && KeGetCurrentIrql() == PASSIVE_LEVEL && KiApcDeliverable(Thread))
+    if (__atomic_load_n(&Thread->ApcState.KernelApcPending, __ATOMIC_RELAXED) && KeGetCurrentIrql() == PASSIVE_LEVEL)
         KiDeliverApc(KernelMode);
 }
 
 VOID KeEnterCriticalRegion(VOID)
 {
     KiCheckRegionIrql();
-    KiCurrentThread()->KernelApcDisable--;
+    __atomic_sub_fetch(&KiCurrentThread()->KernelApcDisable, 1, __ATOMIC_RELAXED);
 }
 
 VOID KeLeaveCriticalRegion(VOID)
@@ -219,14 +248,14 @@ VOID KeLeaveCriticalRegion(VOID)
     PKTHREAD Thread = KiCurrentThread();
     if (Thread->KernelApcDisable >= 0)      /* verifier: leave without enter */
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x3E, (ULONG_PTR)Thread, Thread->KernelApcDisable, 0);
-    if (++Thread->KernelApcDisable == 0)
+    if (__atomic_add_fetch(&Thread->KernelApcDisable, 1, __ATOMIC_RELAXED) == 0)
         KiMaybeDeliverApcs(Thread);
 }
 
 VOID KeEnterGuardedRegion(VOID)
 {
     KiCheckRegionIrql();
-    KiCurrentThread()->SpecialApcDisable--;
+    __atomic_sub_fetch(&KiCurrentThread()->SpecialApcDisable, 1, __ATOMIC_RELAXED);
 }
 
 VOID KeLeaveGuardedRegion(VOID)
@@ -235,7 +264,7 @@ VOID KeLeaveGuardedRegion(VOID)
     PKTHREAD Thread = KiCurrentThread();
     if (Thread->SpecialApcDisable >= 0)
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x4000E, (ULONG_PTR)Thread, Thread->SpecialApcDisable, 0);
-    if (++Thread->SpecialApcDisable == 0)
+    if (__atomic_add_fetch(&Thread->SpecialApcDisable, 1, __ATOMIC_RELAXED) == 0)
         KiMaybeDeliverApcs(Thread);
 }
 

@@ -67,7 +67,8 @@ static inline BOOLEAN KiWorkPendingBelow(PKPRCB Prcb, KIRQL NewIrql)
         return FALSE;
     if (__atomic_load_n(&Prcb->InterruptRequest, __ATOMIC_RELAXED) != 0)
         return TRUE;
-    return NewIrql == PASSIVE_LEVEL && Prcb->CurrentThread != NULL && Prcb->CurrentThread->ApcState.KernelApcPending;
+    return NewIrql == PASSIVE_LEVEL && Prcb->CurrentThread != NULL &&
+           __atomic_load_n(&Prcb->CurrentThread->ApcState.KernelApcPending, __ATOMIC_RELAXED);
 }
 
 VOID KeLowerIrql(KIRQL NewIrql)
@@ -84,24 +85,35 @@ VOID KeLowerIrql(KIRQL NewIrql)
 
 /* ---- the dispatcher lock ---------------------------------------------------- */
 
+/* Holds the owning processor's number + 1, so that "does this processor
+ * hold it" has an exact answer (a fault in kernel code under the lock is
+ * an internal error, not an exception). */
 static volatile LONG KiDispatcherLock;
+
+static inline LONG KiLockOwnerValue(VOID)
+{
+    PKPRCB Prcb = KeGetCurrentPrcb();
+    return Prcb != NULL ? (LONG)Prcb->Number + 1 : MAXIMUM_PROCESSORS + 1;
+}
 
 VOID KiAcquireDispatcherLockAtDpcLevel(VOID)
 {
+    LONG Mine = KiLockOwnerValue();
     if (KiConfig.Simulation) {
         /* One host thread: the lock is never held when another processor
          * steps, so contention here is a kernel bug. */
         if (KiDispatcherLock)
             KiInternalError("dispatcher lock contended in simulation");
-        KiDispatcherLock = 1;
+        KiDispatcherLock = Mine;
         return;
     }
     for (ULONG Spins = 0;; Spins++) {
-        if (!__atomic_exchange_n(&KiDispatcherLock, 1, __ATOMIC_ACQUIRE))
+        LONG Free = 0;
+        if (__atomic_compare_exchange_n(&KiDispatcherLock, &Free, Mine, FALSE, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
             return;
         while (__atomic_load_n(&KiDispatcherLock, __ATOMIC_RELAXED)) {
             __builtin_ia32_pause();
-            if (++Spins > 4096) {
+            if (++Spins > 1024) {
                 sched_yield();  /* the holder's host thread is descheduled */
                 Spins = 0;
             }
@@ -114,9 +126,10 @@ VOID KiReleaseDispatcherLockFromDpcLevel(VOID)
     __atomic_store_n(&KiDispatcherLock, 0, __ATOMIC_RELEASE);
 }
 
+/* Does the current processor hold the dispatcher lock? */
 BOOLEAN KiDispatcherLockHeld(VOID)
 {
-    return __atomic_load_n(&KiDispatcherLock, __ATOMIC_RELAXED) != 0;
+    return __atomic_load_n(&KiDispatcherLock, __ATOMIC_RELAXED) == KiLockOwnerValue();
 }
 
 KIRQL KiAcquireDispatcherLock(VOID)
@@ -160,6 +173,7 @@ static inline LONG KiTakeRequest(PKPRCB Prcb, LONG Request)
 }
 
 VOID KiDispatchInterrupt(PKPRCB Prcb, LONG Requests);
+BOOLEAN KiApcDeliverableNow(PKTHREAD Thread);
 
 /* Deliver what the current IRQL allows: the clock below CLOCK_LEVEL, DPCs
  * and rescheduling below DISPATCH_LEVEL, kernel APCs at PASSIVE_LEVEL.
@@ -191,8 +205,8 @@ VOID KiDeliverInterrupts(PKPRCB Prcb)
             continue;
         }
         KiTakeRequest(Prcb, KI_REQUEST_APC);
-        if (Irql == PASSIVE_LEVEL && Prcb->CurrentThread->ApcState.KernelApcPending &&
-            KiApcDeliverable(Prcb->CurrentThread)) {
+        if (Irql == PASSIVE_LEVEL && __atomic_load_n(&Prcb->CurrentThread->ApcState.KernelApcPending, __ATOMIC_RELAXED) &&
+            KiApcDeliverableNow(Prcb->CurrentThread)) {
             KiDeliverApc(KernelMode);
             Prcb = KeGetCurrentPrcb();
             continue;

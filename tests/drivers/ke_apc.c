@@ -250,15 +250,15 @@ static VOID SetStop(PKAPC Apc, PKNORMAL_ROUTINE *Normal, PVOID *NormalContext, P
 {
     UNREFERENCED_PARAMETER(Apc); UNREFERENCED_PARAMETER(Normal); UNREFERENCED_PARAMETER(NormalContext);
     UNREFERENCED_PARAMETER(Arg1); UNREFERENCED_PARAMETER(Arg2);
-    SpinStop = 1;
+    InterlockedExchange(&SpinStop, 1);
 }
 
 static VOID ApcSpinner(PVOID Context)
 {
     ULONG Processor = (ULONG)(ULONG_PTR)Context;
     KeSetSystemAffinityThreadEx((KAFFINITY)1 << Processor);
-    SpinnerSpinning = 1;
-    while (!SpinStop)
+    InterlockedExchange(&SpinnerSpinning, 1);
+    while (!InterlockedCompareExchange(&SpinStop, 0, 0))   /* an atomic read: no kernel call */
         ;
 }
 
@@ -268,7 +268,7 @@ static VOID TestSpinningThread(VOID)
     ULONG Last = KeQueryActiveProcessorCount(NULL) - 1;
     KeSetPriorityThread(KeGetCurrentThread(), 12);
     PETHREAD T = KtStartThread(ApcSpinner, (PVOID)(ULONG_PTR)Last);
-    while (!SpinnerSpinning)
+    while (!InterlockedCompareExchange(&SpinnerSpinning, 0, 0))
         KtSleep(1);
     KeInitializeApc(&Apc1, T, OriginalApcEnvironment, SetStop, NULL, NULL, KernelMode, NULL);
     KT_CHECK(KeInsertQueueApc(&Apc1, NULL, NULL, 0));
