@@ -112,9 +112,8 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     for (int i = 0; i < 20; i++)
         KeStallExecutionProcessor(50);
     Note(2);
-    KtSleep(5);                         /* blocks: now it runs */
+    KtJoin(T);                          /* blocks: now it runs */
     Note(3);
-    KtJoin(T);
     KT_EQ(LogCount, 3);
     KT_EQ(Log[0], 2);
     KT_EQ(Log[1], 7);
