@@ -221,12 +221,17 @@ VOID KiRundownApcs(PKTHREAD Thread)
 
 /* ---- critical and guarded regions ------------------------------------------------ */
 
-static VOID KiCheckRegionIrql(VOID)
+/* Critical regions: Driver Verifier's 0xC4/0x11A (enter) and 0x11B (leave)
+ * above APC_LEVEL, P2 the IRQL; guarded regions: rule IrqlKeApcLte2. */
+static VOID KiCheckRegionIrql(ULONG Code)
 {
     KIRQL Irql = KeGetCurrentIrql();
-    if (Irql > APC_LEVEL)
-        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x20010, Irql, APC_LEVEL,
-                     (ULONG_PTR)__builtin_return_address(0));
+    if (Irql > APC_LEVEL) {
+        if (Code == 0x20010)
+            KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, Code, Irql, APC_LEVEL,
+                         (ULONG_PTR)__builtin_return_address(0));
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, Code, Irql, 0, 0);
+    }
 }
 
 /* KiDeliverApc looks at the list under the lock and delivers what it may. */
@@ -238,13 +243,13 @@ static VOID KiMaybeDeliverApcs(PKTHREAD Thread)
 
 VOID KeEnterCriticalRegion(VOID)
 {
-    KiCheckRegionIrql();
+    KiCheckRegionIrql(0x11A);
     __atomic_sub_fetch(&KiCurrentThread()->KernelApcDisable, 1, __ATOMIC_RELAXED);
 }
 
 VOID KeLeaveCriticalRegion(VOID)
 {
-    KiCheckRegionIrql();
+    KiCheckRegionIrql(0x11B);
     PKTHREAD Thread = KiCurrentThread();
     if (Thread->KernelApcDisable >= 0)      /* verifier: leave without enter */
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x3E, (ULONG_PTR)Thread, Thread->KernelApcDisable, 0);
@@ -254,13 +259,13 @@ VOID KeLeaveCriticalRegion(VOID)
 
 VOID KeEnterGuardedRegion(VOID)
 {
-    KiCheckRegionIrql();
+    KiCheckRegionIrql(0x20010);
     __atomic_sub_fetch(&KiCurrentThread()->SpecialApcDisable, 1, __ATOMIC_RELAXED);
 }
 
 VOID KeLeaveGuardedRegion(VOID)
 {
-    KiCheckRegionIrql();
+    KiCheckRegionIrql(0x20010);
     PKTHREAD Thread = KiCurrentThread();
     if (Thread->SpecialApcDisable >= 0)
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x4000E, (ULONG_PTR)Thread, Thread->SpecialApcDisable, 0);
