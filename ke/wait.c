@@ -315,6 +315,15 @@ static NTSTATUS KiWait(ULONG Count, PVOID Object[], WAIT_TYPE WaitType, KWAIT_RE
     }
 }
 
+/* A UserMode wait lets the kernel stack be paged out, so its objects may
+ * not live on it: Driver Verifier's 0xC4/0x123 (P2 the object). */
+static VOID KiCheckUserModeWaitObject(PVOID Object)
+{
+    PKTHREAD Thread = KiCurrentThread();
+    if ((PCHAR)Object >= (PCHAR)Thread->Stack.Limit && (PCHAR)Object < (PCHAR)Thread->Stack.Base)
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x123, (ULONG_PTR)Object, 0, 0);
+}
+
 NTSTATUS KeWaitForMultipleObjects(ULONG Count, PVOID Object[], WAIT_TYPE WaitType, KWAIT_REASON WaitReason,
                                   KPROCESSOR_MODE WaitMode, BOOLEAN Alertable, PLARGE_INTEGER Timeout,
                                   PKWAIT_BLOCK WaitBlockArray)
@@ -338,6 +347,9 @@ NTSTATUS KeWaitForMultipleObjects(ULONG Count, PVOID Object[], WAIT_TYPE WaitTyp
         KiEndWaitNext();
         return Invalid;
     }
+    if (WaitMode != KernelMode)
+        for (ULONG i = 0; i < Count; i++)
+            KiCheckUserModeWaitObject(Object[i]);
     PKWAIT_BLOCK Blocks = WaitBlockArray;
     if (Blocks == NULL)
         Blocks = KiCurrentThread()->WaitBlock;
@@ -349,6 +361,8 @@ NTSTATUS KeWaitForSingleObject(PVOID Object, KWAIT_REASON WaitReason, KPROCESSOR
 {
     if (Object == NULL || !KiIsDispatcherObject(Object))
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0xE1, (ULONG_PTR)Object, 0, 0);
+    if (WaitMode != KernelMode)
+        KiCheckUserModeWaitObject(Object);
     return KiWait(1, &Object, WaitAny, WaitReason, WaitMode, Alertable, Timeout,
                   KiCurrentThread()->WaitBlock);
 }
