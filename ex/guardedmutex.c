@@ -18,21 +18,23 @@ VOID KeInitializeGuardedMutex(PKGUARDED_MUTEX Mutex)
 static VOID ExpAcquireGuarded(PKGUARDED_MUTEX Mutex)
 {
     PKTHREAD Thread = KiCurrentThread();
-    if (Mutex->Owner == Thread)
+    /* Owner is read by other threads without the mutex: atomic accesses. */
+    if (__atomic_load_n(&Mutex->Owner, __ATOMIC_RELAXED) == Thread)
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x1000, (ULONG_PTR)Mutex, 0, 0);
     if (__atomic_sub_fetch(&Mutex->Count, 1, __ATOMIC_ACQUIRE) != 0) {
         __atomic_add_fetch(&Mutex->Contention, 1, __ATOMIC_RELAXED);
         KeWaitForSingleObject(&Mutex->Event, WrGuardedMutex, KernelMode, FALSE, NULL);
     }
-    Mutex->Owner = Thread;
+    __atomic_store_n(&Mutex->Owner, Thread, __ATOMIC_RELAXED);
 }
 
 static VOID ExpReleaseGuarded(PKGUARDED_MUTEX Mutex)
 {
-    if (Mutex->Owner != KiCurrentThread())
-        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x1004, (ULONG_PTR)Mutex, (ULONG_PTR)Mutex->Owner,
+    PVOID Owner = __atomic_load_n(&Mutex->Owner, __ATOMIC_RELAXED);
+    if (Owner != KiCurrentThread())
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x1004, (ULONG_PTR)Mutex, (ULONG_PTR)Owner,
                      (ULONG_PTR)KiCurrentThread());
-    Mutex->Owner = NULL;
+    __atomic_store_n(&Mutex->Owner, NULL, __ATOMIC_RELAXED);
     if (__atomic_add_fetch(&Mutex->Count, 1, __ATOMIC_RELEASE) <= 0)
         KeSetEvent(&Mutex->Event, 0, FALSE);
 }
@@ -64,7 +66,7 @@ BOOLEAN KeTryToAcquireGuardedMutex(PKGUARDED_MUTEX Mutex)
         KeLeaveGuardedRegion();
         return FALSE;
     }
-    Mutex->Owner = KiCurrentThread();
+    __atomic_store_n(&Mutex->Owner, KiCurrentThread(), __ATOMIC_RELAXED);
     return TRUE;
 }
 

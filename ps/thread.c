@@ -168,11 +168,11 @@ VOID PspDeleteThread(PVOID Object)
     ETHREAD *Thread = Object;
     if (Thread->Cid.UniqueThread != NULL)
         ExDestroyHandle(PspCidTable, (ULONG)((ULONG_PTR)Thread->Cid.UniqueThread >> 2), NULL);
-    if (Thread->ThreadListEntry.Flink != NULL) {
-        ExpAcquireSpinLock(&PspLock);
+    /* Under the lock: a neighbour's removal rewrites our links. */
+    ExpAcquireSpinLock(&PspLock);
+    if (Thread->ThreadListEntry.Flink != NULL)
         RemoveEntryList(&Thread->ThreadListEntry);
-        ExpReleaseSpinLock(&PspLock);
-    }
+    ExpReleaseSpinLock(&PspLock);
     if (Thread->Tcb.Process != NULL && Thread->Cid.UniqueThread != NULL)
         ObfDereferenceObject(Thread->Tcb.Process);
 }
