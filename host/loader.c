@@ -38,7 +38,13 @@ static int HostFindRange(struct dl_phdr_info *Info, size_t Size, void *Data)
 BOOLEAN HostLoadImage(const char *Path, PIO_DRIVER_IMAGE Image, char *Error, size_t ErrorSize)
 {
     memset(Image, 0, sizeof(*Image));
-    void *Handle = dlopen(Path, RTLD_NOW | RTLD_LOCAL);
+    /* `--driver X.so` names a file, as on the command line of every other
+     * tool: without a slash dlopen would search the library path instead. */
+    char Local[4096];
+    const char *Open = Path;
+    if (strchr(Path, '/') == NULL && snprintf(Local, sizeof(Local), "./%s", Path) < (int)sizeof(Local))
+        Open = Local;
+    void *Handle = dlopen(Open, RTLD_NOW | RTLD_LOCAL);
     if (Handle == NULL) {
         snprintf(Error, ErrorSize, "%s", dlerror());
         return FALSE;

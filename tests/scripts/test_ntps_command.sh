@@ -43,6 +43,7 @@ for d in ok fails noentry hang; do "$ntps" cc -o "$tmp/$d.so" "$tmp/$d.c" || exi
 echo "not an ELF file" > "$tmp/garbage.so"
 
 check "runs a driver" 0 '^hello \\Driver\\ok$' -- "$ntps" run --driver "$tmp/ok.so" --cpus 1
+check "a bare file name is a file" 0 '^hello \\Driver\\ok$' -- bash -c "cd '$tmp' && '$(realpath "$ntps")' run --driver ok.so --cpus 1"
 check "--scenario none" 0 '^hello' -- "$ntps" run --driver "$tmp/ok.so" --scenario none
 check "--scenario FILE not yet" 1 'scenario files are not implemented' -- "$ntps" run --scenario x.yaml
 check "unknown option" 1 "unknown option '--bogus'" -- "$ntps" run --bogus
