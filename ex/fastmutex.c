@@ -87,11 +87,14 @@ VOID ExReleaseFastMutex(PFAST_MUTEX FastMutex)
     KeLowerIrql(OldIrql);
 }
 
-/* The unsafe forms leave IRQL alone: the caller must already have all
- * APCs off (APC_LEVEL or a guarded region). */
+/* The unsafe forms leave IRQL alone. Documented: the caller is already at
+ * APC_LEVEL, or acquires the mutex "within a critical region that was
+ * previously entered by a call to KeEnterCriticalRegion" (a guarded region
+ * disables even more). Normal kernel APCs must be off, so that no APC on
+ * this thread can try to take the mutex again. */
 static BOOLEAN ExpApcsOff(VOID)
 {
-    return KeGetCurrentIrql() == APC_LEVEL || KeAreAllApcsDisabled();
+    return KeGetCurrentIrql() == APC_LEVEL || KeAreApcsDisabled() || KeAreAllApcsDisabled();
 }
 
 VOID ExAcquireFastMutexUnsafe(PFAST_MUTEX FastMutex)
