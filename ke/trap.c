@@ -17,6 +17,81 @@
 /* Set by the exception dispatcher when it is linked in. */
 VOID (*KiDispatchTrap)(ucontext_t *Context, NTSTATUS Code, ULONG_PTR Info0, ULONG_PTR Info1);
 
+/* #DE (Linux: SIGFPE/FPE_INTDIV) is both a division by zero and a quotient
+ * that does not fit (INT_MIN / -1). The NT kernel looks at the divisor of
+ * the faulting div/idiv: zero is STATUS_INTEGER_DIVIDE_BY_ZERO, anything
+ * else STATUS_INTEGER_OVERFLOW. Decode F6/F7 /6 /7 (legacy, operand-size
+ * and REX prefixes; register, [base+index*scale+disp] and RIP-relative
+ * operands) and read the divisor; anything else keeps divide-by-zero. */
+static const int KiGpr[16] = { REG_RAX, REG_RCX, REG_RDX, REG_RBX, REG_RSP, REG_RBP, REG_RSI, REG_RDI,
+                               REG_R8, REG_R9, REG_R10, REG_R11, REG_R12, REG_R13, REG_R14, REG_R15 };
+
+static BOOLEAN KiReadDivisor(const ucontext_t *Context, ULONGLONG *Divisor)
+{
+    const greg_t *Gregs = Context->uc_mcontext.gregs;
+    const UCHAR *Op = (const UCHAR *)Gregs[REG_RIP];
+    ULONG Size = 4;     /* operand bytes */
+    UCHAR Rex = 0;
+    BOOLEAN SegmentOverride = FALSE;
+    for (int i = 0; i < 15; i++, Op++) {
+        if (*Op == 0x66) Size = 2;
+        else if (*Op == 0x64 || *Op == 0x65) SegmentOverride = TRUE;
+        else if (*Op == 0x67 || *Op == 0xF0 || *Op == 0xF2 || *Op == 0xF3 || *Op == 0x2E || *Op == 0x36 ||
+                 *Op == 0x3E || *Op == 0x26) ;
+        else break;
+    }
+    if ((*Op & 0xF0) == 0x40)
+        Rex = *Op++;
+    if (*Op != 0xF6 && *Op != 0xF7)
+        return FALSE;
+    if (*Op == 0xF6) Size = 1;
+    else if (Rex & 0x8) Size = 8;
+    Op++;
+    UCHAR ModRm = *Op++, Mod = ModRm >> 6, Reg = (ModRm >> 3) & 7, Rm = ModRm & 7;
+    if (Reg != 6 && Reg != 7)
+        return FALSE;
+    ULONGLONG Value;
+    if (Mod == 3) {
+        ULONG Index = Rm | ((Rex & 1) << 3);
+        if (Size == 1 && Rex == 0 && Rm >= 4)     /* ah, ch, dh, bh */
+            Value = ((ULONGLONG)Gregs[KiGpr[Rm - 4]] >> 8) & 0xFF;
+        else
+            Value = (ULONGLONG)Gregs[KiGpr[Index]];
+    } else {
+        if (SegmentOverride)
+            return FALSE;
+        ULONG_PTR Address;
+        if (Rm == 4) {
+            UCHAR Sib = *Op++, Scale = Sib >> 6, IndexReg = ((Sib >> 3) & 7) | ((Rex & 2) << 2);
+            UCHAR Base = (Sib & 7) | ((Rex & 1) << 3);
+            Address = IndexReg == 4 ? 0 : (ULONG_PTR)Gregs[KiGpr[IndexReg]] << Scale;
+            if ((Sib & 7) == 5 && Mod == 0) {
+                Address += (ULONG_PTR)(LONG_PTR)*(const LONG *)Op;
+                Op += 4;
+            } else {
+                Address += (ULONG_PTR)Gregs[KiGpr[Base]];
+            }
+        } else if (Rm == 5 && Mod == 0) {
+            LONG Displacement = *(const LONG *)Op;
+            Op += 4;
+            Address = (ULONG_PTR)Op + (ULONG_PTR)(LONG_PTR)Displacement;   /* the next instruction */
+        } else {
+            Address = (ULONG_PTR)Gregs[KiGpr[Rm | ((Rex & 1) << 3)]];
+        }
+        if (Mod == 1)
+            Address += (ULONG_PTR)(LONG_PTR)*(const SCHAR *)Op;
+        else if (Mod == 2)
+            Address += (ULONG_PTR)(LONG_PTR)*(const LONG *)Op;
+        /* The instruction has just read it: it is mapped. */
+        Value = Size == 1 ? *(const UCHAR *)Address : Size == 2 ? *(const USHORT *)Address
+              : Size == 4 ? *(const ULONG *)Address : *(const ULONGLONG *)Address;
+    }
+    if (Size < 8)
+        Value &= (1ULL << (Size * 8)) - 1;
+    *Divisor = Value;
+    return TRUE;
+}
+
 /* The NT exception code for a host signal, and ExceptionInformation. */
 NTSTATUS KiTranslateSignal(int Signal, const siginfo_t *Info, const ucontext_t *Context,
                            ULONG_PTR *Info0, ULONG_PTR *Info1)
@@ -44,7 +119,12 @@ NTSTATUS KiTranslateSignal(int Signal, const siginfo_t *Info, const ucontext_t *
         return Signal == SIGBUS ? STATUS_IN_PAGE_ERROR : STATUS_ACCESS_VIOLATION;
     case SIGFPE:
         switch (Info->si_code) {
-        case FPE_INTDIV: return STATUS_INTEGER_DIVIDE_BY_ZERO;
+        case FPE_INTDIV: {
+            ULONGLONG Divisor;
+            if (KiReadDivisor(Context, &Divisor) && Divisor != 0)
+                return STATUS_INTEGER_OVERFLOW;
+            return STATUS_INTEGER_DIVIDE_BY_ZERO;
+        }
         case FPE_INTOVF: return STATUS_INTEGER_OVERFLOW;
         case FPE_FLTDIV: return STATUS_FLOAT_DIVIDE_BY_ZERO;
         case FPE_FLTOVF: return STATUS_FLOAT_OVERFLOW;
