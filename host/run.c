@@ -103,10 +103,49 @@ static void *HostWatchdog(void *Argument)
 
 /* ---- the initial system thread ------------------------------------------------- */
 
-static VOID HostWaitForDriverThreads(VOID)
+/* Drivers stay loaded until every thread they started has ended. A driver
+ * whose threads wait for something only its DriverUnload does (the stop
+ * event of a worker thread) would keep the run going for ever: so when the
+ * system goes quiet before the unload (every thread waits without a
+ * timeout, nothing is pending, no timer is set) and a driver has an unload
+ * routine, nothing can happen any more except that unload, and the run goes
+ * on to it. After the unload, a quiet system is a deadlock (simulation). */
+static KEVENT HostQuietEvent;
+static volatile BOOLEAN HostQuietArmed;
+
+static BOOLEAN HostQuiet(VOID)
 {
-    while (__atomic_load_n(&PsActiveDriverThreads, __ATOMIC_ACQUIRE) != 0)
-        KeWaitForSingleObject(&PsDriverThreadsDone, Executive, KernelMode, FALSE, NULL);
+    if (!__atomic_exchange_n(&HostQuietArmed, FALSE, __ATOMIC_ACQ_REL))
+        return FALSE;
+    KeSetEvent(&HostQuietEvent, 0, FALSE);
+    return TRUE;
+}
+
+static BOOLEAN HostAnyUnloadRoutine(HOST_RUN *Run)
+{
+    for (ULONG i = 0; i < Run->ImageCount; i++)
+        if (Run->Images[i].DriverObject != NULL && Run->Images[i].DriverObject->DriverUnload != NULL)
+            return TRUE;
+    return FALSE;
+}
+
+static VOID HostWaitForDriverThreads(HOST_RUN *Run, BOOLEAN UnloadWhenQuiet)
+{
+    PVOID Objects[2] = { &PsDriverThreadsDone, &HostQuietEvent };
+    BOOLEAN Quiet = UnloadWhenQuiet && HostAnyUnloadRoutine(Run);
+    if (Quiet) {
+        KeClearEvent(&HostQuietEvent);
+        __atomic_store_n(&HostQuietArmed, TRUE, __ATOMIC_RELEASE);
+    }
+    while (__atomic_load_n(&PsActiveDriverThreads, __ATOMIC_ACQUIRE) != 0) {
+        NTSTATUS Status = KeWaitForMultipleObjects(Quiet ? 2 : 1, Objects, WaitAny, Executive, KernelMode, FALSE,
+                                                   NULL, NULL);
+        if (Status == STATUS_WAIT_1) {
+            HostSay("ntps: every thread is waiting and no timer is set: unloading the drivers\n");
+            break;
+        }
+    }
+    __atomic_store_n(&HostQuietArmed, FALSE, __ATOMIC_RELEASE);
 }
 
 static VOID HostPhase1(PVOID Context)
@@ -118,10 +157,10 @@ static VOID HostPhase1(PVOID Context)
             Run->ExitStatus = NTPS_EXIT_LOAD;
     if (Run->Config->Routine != NULL)
         Run->Config->Routine(Run->Config->RoutineContext);
-    HostWaitForDriverThreads();
+    HostWaitForDriverThreads(Run, TRUE);
     for (ULONG i = Run->ImageCount; i-- > 0;)
         IoUnloadDriver(&Run->Images[i]);
-    HostWaitForDriverThreads();     /* threads DriverUnload started and waited for */
+    HostWaitForDriverThreads(Run, FALSE);   /* threads DriverUnload started and waited for */
     KeRequestShutdown();
 }
 
@@ -164,6 +203,9 @@ int NtpsHostRun(const NTPS_HOST_CONFIG *Config)
     }
     HostConfigureKernel(Config);
     KiStallHook = HostStall;
+    KiQuietHook = HostQuiet;
+    HostQuietArmed = FALSE;
+    KeInitializeEvent(&HostQuietEvent, NotificationEvent, FALSE);
     pthread_t Watchdog;
     if (Config->TimeoutSeconds != 0)
         pthread_create(&Watchdog, NULL, HostWatchdog, (void *)Config);

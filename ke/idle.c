@@ -76,6 +76,34 @@ VOID KeCreateIdleThreads(PKPROCESS IdleProcess, PKTHREAD *IdleThreads)
  * cross-processor hand-offs. */
 #define KI_IDLE_SPIN_100NS 500      /* 50 us */
 
+/* ---- a quiet system ---------------------------------------------------------- */
+
+/* Registered by the host: called on an idle processor when nothing can ever
+ * happen again by itself: every processor idle, no request or DPC pending
+ * anywhere, no timer set (every thread, if any, waits without a timeout).
+ * It returns TRUE if it made something happen (readied a thread). */
+BOOLEAN (*KiQuietHook)(VOID);
+static volatile LONG KiSleepingProcessors;
+
+static BOOLEAN KiNothingPending(VOID)
+{
+    if (KiNextTimerDueTime() != ~0ULL)
+        return FALSE;
+    for (ULONG i = 0; i < KeNumberProcessors; i++) {
+        PKPRCB Prcb = KiProcessorBlock[i];
+        if (__atomic_load_n(&Prcb->InterruptRequest, __ATOMIC_SEQ_CST) != 0 ||
+            __atomic_load_n(&Prcb->DpcQueueDepth, __ATOMIC_SEQ_CST) != 0)
+            return FALSE;
+    }
+    return TRUE;
+}
+
+/* Simulation: the caller found every processor idle and no timer set. */
+BOOLEAN KiSimQuiet(VOID)
+{
+    return KiQuietHook != NULL && KiNothingPending() && KiQuietHook();
+}
+
 static VOID KiIdleSleep(PKPRCB Prcb)
 {
     ULONGLONG Until = HalQueryMonotonicTime100ns() + KI_IDLE_SPIN_100NS;
@@ -88,8 +116,16 @@ static VOID KiIdleSleep(PKPRCB Prcb)
     }
     __atomic_store_n(&Prcb->Sleeping, TRUE, __ATOMIC_SEQ_CST);
     LONG Word = __atomic_load_n(&Prcb->IdleWord, __ATOMIC_SEQ_CST);
+    /* The last processor to go to sleep looks for a quiet system. A sleeping
+     * processor wakes only for a request, which only a running processor (or
+     * the clock thread, for a due timer) makes; so when all are counted here,
+     * none has a request and no timer is set, nothing can happen any more. */
+    if (__atomic_add_fetch(&KiSleepingProcessors, 1, __ATOMIC_SEQ_CST) == (LONG)KeNumberProcessors &&
+        KiQuietHook != NULL && KiNothingPending())
+        KiQuietHook();
     if (__atomic_load_n(&Prcb->InterruptRequest, __ATOMIC_SEQ_CST) == 0 && !__atomic_load_n(&KiShutdownRequested, __ATOMIC_ACQUIRE))
         HalIdleWait(&Prcb->IdleWord, Word, 0);
+    __atomic_sub_fetch(&KiSleepingProcessors, 1, __ATOMIC_SEQ_CST);
     __atomic_store_n(&Prcb->Sleeping, FALSE, __ATOMIC_SEQ_CST);
 }
 

@@ -283,6 +283,11 @@ NTPS_EXPORT BOOLEAN KeAlertThread(PKTHREAD Thread, KPROCESSOR_MODE AlertMode);
 NTPS_EXPORT BOOLEAN KeTestAlertThread(KPROCESSOR_MODE AlertMode);
 ULONG KiNextTimerProcessorNumber(VOID);
 extern VOID (*KiStallHook)(VOID);
+/* Called on an idle processor when nothing can happen any more by itself
+ * (every processor idle, nothing pending, no timer set); TRUE if it readied
+ * a thread (ke/idle.c). */
+extern BOOLEAN (*KiQuietHook)(VOID);
+BOOLEAN KiSimQuiet(VOID);
 
 /* The word driver code polls at its preemption points (ke/irql.c). */
 extern NTPS_EXPORT volatile ULONG_PTR __ntps_poll;

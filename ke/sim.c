@@ -230,6 +230,8 @@ VOID KiSimIdle(PKPRCB Prcb)
             return;
         }
         ULONGLONG Due = KiNextTimerDueTime();
+        if (Due == ~0ULL && KiSimQuiet())
+            continue;   /* the host made something happen */
         if (Due == ~0ULL)
             KiSimStall();
         if (Due > KiSimClock)
