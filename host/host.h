@@ -24,6 +24,7 @@ typedef struct _NTPS_HOST_CONFIG {
     ULONGLONG Seed;
     ULONG QuantumMs;                /* 0: default (2 clock intervals) */
     ULONG TimeoutSeconds;           /* 0: none */
+    ULONG UnloadAfterMs;            /* 0: when the drivers' threads end or the system is quiet */
     ULONG SimPreemptMean;           /* 0: default */
     ULONG SimStepMean;              /* 0: default */
     BOOLEAN NoSimPreempt;           /* switch off seeded early quantum ends */

@@ -129,10 +129,22 @@ static BOOLEAN HostAnyUnloadRoutine(HOST_RUN *Run)
     return FALSE;
 }
 
-static VOID HostWaitForDriverThreads(HOST_RUN *Run, BOOLEAN UnloadWhenQuiet)
+/* With --unload-after, the unload comes at that time instead, whatever the
+ * drivers' threads do (a driver whose threads poll with timeouts is never
+ * quiet; a driver with only timers and DPCs has no threads to wait for). */
+static VOID HostWaitForDriverThreads(HOST_RUN *Run, BOOLEAN BeforeUnload)
 {
+    if (BeforeUnload && Run->Config->UnloadAfterMs != 0) {
+        KTIMER UnloadTimer;
+        LARGE_INTEGER Due;
+        KeInitializeTimer(&UnloadTimer);
+        Due.QuadPart = -(LONGLONG)Run->Config->UnloadAfterMs * 10000;
+        KeSetTimer(&UnloadTimer, Due, NULL);
+        KeWaitForSingleObject(&UnloadTimer, Executive, KernelMode, FALSE, NULL);
+        return;
+    }
     PVOID Objects[2] = { &PsDriverThreadsDone, &HostQuietEvent };
-    BOOLEAN Quiet = UnloadWhenQuiet && HostAnyUnloadRoutine(Run);
+    BOOLEAN Quiet = BeforeUnload && HostAnyUnloadRoutine(Run);
     if (Quiet) {
         KeClearEvent(&HostQuietEvent);
         __atomic_store_n(&HostQuietArmed, TRUE, __ATOMIC_RELEASE);

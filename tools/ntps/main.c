@@ -39,6 +39,10 @@ static const char NtpsRunUsage[] =
     "  --sim-step-mean N    mean points a simulated processor runs before the seed picks\n"
     "                       which one steps next (default 100)\n"
     "  --scenario none|FILE the workload (only `none` exists yet)\n"
+    "  --unload-after MS    call DriverUnload this long after DriverEntry (kernel time:\n"
+    "                       virtual in simulation), whatever driver threads and timers\n"
+    "                       do; without it: when the drivers' threads have ended, or all\n"
+    "                       threads wait without a timeout and no timer is set\n"
     "  --timeout SECONDS    end the run with a thread list after this long (host time)\n"
     "  --quiet              no closing summary line\n";
 
@@ -116,6 +120,13 @@ static int NtpsRunMain(int argc, char **argv)
             if (!NtpsParseNumber(Value, &N, Arg) || N > 86400)
                 return NTPS_EXIT_USAGE;
             Config.TimeoutSeconds = (ULONG)N;
+        } else if (!strcmp(Arg, "--unload-after")) {
+            NEED_VALUE();
+            if (!NtpsParseNumber(Value, &N, Arg) || N < 1 || N > 86400000) {
+                fprintf(stderr, "ntps run: --unload-after must be 1..86400000 ms\n");
+                return NTPS_EXIT_USAGE;
+            }
+            Config.UnloadAfterMs = (ULONG)N;
         } else if (!strcmp(Arg, "--quiet")) {
             Config.Quiet = TRUE;
         } else {
