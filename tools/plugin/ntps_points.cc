@@ -1,0 +1,707 @@
+/* ntps_points: a GCC plugin that compiles preemption points into driver code.
+
+   ntps runs driver threads as fibers on virtual processors.  Driver code
+   that never calls into the kernel must still be time-sliced, and the
+   deterministic simulator must be able to switch threads between a load
+   and a store of shared memory.  This plugin inserts, at every "point",
+
+       extern volatile unsigned long __ntps_poll;
+       void __ntps_preempt (void);
+       if (__builtin_expect (__ntps_poll != 0, 0)) __ntps_preempt ();
+
+   as real GIMPLE (a volatile load, a compare, a branch predicted not
+   taken, and an ordinary memory-clobbering call on the cold path).
+
+   Points (see README.md):
+     entry   the start of every function body;
+     edges   every DFS back edge of the CFG (so every cycle has one);
+     memory  (mode=full only) before every load or store of memory that is
+             not based on an automatic variable of the function.
+
+   Arguments:  -fplugin-arg-ntps_points-mode=full|edges|none  (default full)
+               -fplugin-arg-ntps_points-stats  (per-function counts on stderr)
+
+   The pass runs right after the "optimized" pass, i.e. after all GIMPLE
+   optimisations (loop optimisations, vectorizer, sanitizers) and just
+   before RTL expansion.
+
+   Copyright (c) the ntps authors.  MIT licence (see the repository).  */
+
+#include "gcc-plugin.h"
+#include "plugin-version.h"
+
+#include "system.h"
+#include "coretypes.h"
+#include "backend.h"
+#include "tree.h"
+#include "gimple.h"
+#include "tree-pass.h"
+#include "ssa.h"
+#include "cgraph.h"
+#include "context.h"
+#include "diagnostic-core.h"
+#include "fold-const.h"
+#include "stringpool.h"
+#include "attribs.h"
+#include "gimple-iterator.h"
+#include "cfghooks.h"
+#include "cfganal.h"
+#include "cfgloop.h"
+#include "tree-cfg.h"
+#include "tree-into-ssa.h"
+#include "internal-fn.h"
+#include "ggc.h"
+
+int plugin_is_GPL_compatible;
+
+namespace {
+
+enum points_mode { POINTS_NONE, POINTS_EDGES, POINTS_FULL };
+
+points_mode g_mode = POINTS_FULL;
+bool g_stats = false;
+const char *g_plugin_name = "ntps_points";
+
+/* The two ABI symbols.  Roots for the garbage collector (see plugin_init).  */
+tree g_poll_decl;
+tree g_preempt_decl;
+
+const struct ggc_root_tab g_roots[] = {
+  { &g_poll_decl, 1, sizeof (g_poll_decl), &gt_ggc_mx_tree_node,
+    &gt_pch_nx_tree_node },
+  { &g_preempt_decl, 1, sizeof (g_preempt_decl), &gt_ggc_mx_tree_node,
+    &gt_pch_nx_tree_node },
+  LAST_GGC_ROOT_TAB
+};
+
+const char POLL_NAME[] = "__ntps_poll";
+const char PREEMPT_NAME[] = "__ntps_preempt";
+
+/* ---------------------------------------------------------------------
+   The ABI declarations.  If the translation unit itself defines or
+   declares the symbols with a usable type (the test harness does), reuse
+   its declarations; otherwise build external ones.  */
+
+tree
+poll_decl ()
+{
+  if (g_poll_decl)
+    return g_poll_decl;
+  tree id = get_identifier (POLL_NAME);
+  if (varpool_node *n = varpool_node::get_for_asmname (id))
+    {
+      tree d = n->decl;
+      if (TREE_CODE (d) == VAR_DECL && TREE_THIS_VOLATILE (d)
+	  && INTEGRAL_TYPE_P (TREE_TYPE (d))
+	  && !DECL_THREAD_LOCAL_P (d))
+	return g_poll_decl = d;
+    }
+  tree type = build_qualified_type (long_unsigned_type_node,
+				    TYPE_QUAL_VOLATILE);
+  tree d = build_decl (UNKNOWN_LOCATION, VAR_DECL, id, type);
+  TREE_PUBLIC (d) = 1;
+  DECL_EXTERNAL (d) = 1;
+  TREE_STATIC (d) = 0;
+  TREE_THIS_VOLATILE (d) = 1;
+  TREE_SIDE_EFFECTS (d) = 1;
+  TREE_USED (d) = 1;
+  DECL_ARTIFICIAL (d) = 1;
+  DECL_IGNORED_P (d) = 1;
+  return g_poll_decl = d;
+}
+
+tree
+preempt_decl ()
+{
+  if (g_preempt_decl)
+    return g_preempt_decl;
+  tree id = get_identifier (PREEMPT_NAME);
+  if (cgraph_node *n = cgraph_node::get_for_asmname (id))
+    {
+      tree d = n->decl;
+      tree t = TREE_TYPE (d);
+      if (TREE_CODE (d) == FUNCTION_DECL && TREE_CODE (t) == FUNCTION_TYPE
+	  && VOID_TYPE_P (TREE_TYPE (t))
+	  && (TYPE_ARG_TYPES (t) == NULL_TREE
+	      || TYPE_ARG_TYPES (t) == void_list_node))
+	return g_preempt_decl = d;
+    }
+  tree type = build_function_type_list (void_type_node, NULL_TREE);
+  /* build_fn_decl: public, external, artificial, nothrow.  Deliberately
+     not const, pure or leaf: the callee may switch threads, which may run
+     any code of this unit and change any memory.  */
+  tree d = build_fn_decl (PREEMPT_NAME, type);
+  DECL_IGNORED_P (d) = 1;
+  return g_preempt_decl = d;
+}
+
+/* ---------------------------------------------------------------------
+   Classification of memory references.  */
+
+/* True if the reference T (an operand of a load, store, call or asm)
+   denotes memory another thread may access: anything whose base is not a
+   parameter, the result or an automatic variable of this function.  IS_LOAD
+   lets loads of read-only objects (constants, string literals) be skipped.  */
+bool
+shared_memory_ref_p (tree t, bool is_load)
+{
+  if (!t)
+    return false;
+  if (TREE_CODE (t) == WITH_SIZE_EXPR)
+    t = TREE_OPERAND (t, 0);
+  if (TREE_CODE (t) == SSA_NAME || CONSTANT_CLASS_P (t)
+      || TREE_CODE (t) == ADDR_EXPR || TREE_CODE (t) == CONSTRUCTOR
+      || is_gimple_min_invariant (t))
+    return false;
+  if (!(handled_component_p (t) || DECL_P (t) || TREE_CODE (t) == MEM_REF
+	|| TREE_CODE (t) == TARGET_MEM_REF))
+    return false;
+  if (is_gimple_reg (t))
+    return false;
+
+  /* get_base_address looks through MEM_REF[&decl].  */
+  tree base = get_base_address (t);
+  if (!base)
+    return true;
+  switch (TREE_CODE (base))
+    {
+    case VAR_DECL:
+      if (!is_global_var (base))
+	return false;			/* automatic variable */
+      if (DECL_HARD_REGISTER (base))
+	return false;
+      if (DECL_NAME (base) == get_identifier (POLL_NAME)
+	  || base == g_poll_decl)
+	return false;
+      if (is_load && TREE_READONLY (base) && !TREE_THIS_VOLATILE (base))
+	return false;			/* constant data */
+      if (is_load && DECL_IN_CONSTANT_POOL (base))
+	return false;
+      return true;
+    case PARM_DECL:
+    case RESULT_DECL:
+      return false;
+    case MEM_REF:
+    case TARGET_MEM_REF:
+      {
+	/* Through a pointer.  If points-to analysis proved the pointer
+	   can only point to automatic variables or heap memory that do not
+	   escape the function, no other thread can see the access.  */
+	tree ptr = TREE_OPERAND (base, 0);
+	if (TREE_CODE (ptr) == SSA_NAME && SSA_NAME_PTR_INFO (ptr)
+	    && !ptr_deref_may_alias_global_p (ptr, true))
+	  return false;
+	return true;
+      }
+    default:
+      /* FUNCTION_DECL, CONST_DECL, LABEL_DECL, STRING_CST, ...  */
+      return false;
+    }
+}
+
+bool
+memory_builtin_p (gcall *call)
+{
+  if (gimple_call_internal_p (call))
+    {
+      switch (gimple_call_internal_fn (call))
+	{
+	case IFN_MASK_LOAD:
+	case IFN_MASK_LOAD_LANES:
+	case IFN_GATHER_LOAD:
+	case IFN_MASK_GATHER_LOAD:
+	case IFN_LEN_LOAD:
+	case IFN_SCATTER_STORE:
+	case IFN_MASK_SCATTER_STORE:
+	case IFN_MASK_STORE:
+	case IFN_MASK_STORE_LANES:
+	case IFN_LEN_STORE:
+	case IFN_ATOMIC_BIT_TEST_AND_SET:
+	case IFN_ATOMIC_BIT_TEST_AND_COMPLEMENT:
+	case IFN_ATOMIC_BIT_TEST_AND_RESET:
+	case IFN_ATOMIC_COMPARE_EXCHANGE:
+	case IFN_ATOMIC_ADD_FETCH_CMP_0:
+	case IFN_ATOMIC_SUB_FETCH_CMP_0:
+	case IFN_ATOMIC_AND_FETCH_CMP_0:
+	case IFN_ATOMIC_OR_FETCH_CMP_0:
+	case IFN_ATOMIC_XOR_FETCH_CMP_0:
+	  return true;
+	default:
+	  return false;
+	}
+    }
+  if (!gimple_call_builtin_p (call, BUILT_IN_NORMAL))
+    return false;
+  enum built_in_function code
+    = DECL_FUNCTION_CODE (gimple_call_fndecl (call));
+  if (code >= BUILT_IN_SYNC_FETCH_AND_ADD_N
+      && code <= BUILT_IN_ATOMIC_SIGNAL_FENCE)
+    return true;			/* __sync_* and __atomic_* */
+  switch (code)
+    {
+    case BUILT_IN_MEMCPY:
+    case BUILT_IN_MEMPCPY:
+    case BUILT_IN_MEMMOVE:
+    case BUILT_IN_MEMSET:
+    case BUILT_IN_MEMCMP:
+    case BUILT_IN_BCMP:
+    case BUILT_IN_MEMCHR:
+    case BUILT_IN_BZERO:
+    case BUILT_IN_BCOPY:
+    case BUILT_IN_STRCPY:
+    case BUILT_IN_STPCPY:
+    case BUILT_IN_STRNCPY:
+    case BUILT_IN_STRCAT:
+    case BUILT_IN_STRNCAT:
+    case BUILT_IN_STRCMP:
+    case BUILT_IN_STRNCMP:
+    case BUILT_IN_STRLEN:
+    case BUILT_IN_STRNLEN:
+    case BUILT_IN_STRCHR:
+    case BUILT_IN_STRRCHR:
+      return true;
+    default:
+      return false;
+    }
+}
+
+bool
+returns_twice_call_p (gimple *stmt)
+{
+  return is_gimple_call (stmt)
+	 && (gimple_call_flags (stmt) & ECF_RETURNS_TWICE) != 0;
+}
+
+/* True if STMT loads or stores shared memory (mode=full).  */
+bool
+accesses_shared_memory_p (gimple *stmt)
+{
+  switch (gimple_code (stmt))
+    {
+    case GIMPLE_ASSIGN:
+      if (gimple_clobber_p (stmt))
+	return false;
+      if (shared_memory_ref_p (gimple_assign_lhs (stmt), false))
+	return true;
+      return gimple_assign_single_p (stmt)
+	     && shared_memory_ref_p (gimple_assign_rhs1 (stmt), true);
+
+    case GIMPLE_CALL:
+      {
+	gcall *call = as_a <gcall *> (stmt);
+	if (gimple_call_internal_p (call, IFN_DEFERRED_INIT))
+	  return false;
+	if (memory_builtin_p (call))
+	  return true;
+	/* Aggregates passed or returned by value.  */
+	if (shared_memory_ref_p (gimple_call_lhs (call), false))
+	  return true;
+	for (unsigned i = 0; i < gimple_call_num_args (call); i++)
+	  if (shared_memory_ref_p (gimple_call_arg (call, i), true))
+	    return true;
+	return false;
+      }
+
+    case GIMPLE_ASM:
+      {
+	gasm *as = as_a <gasm *> (stmt);
+	for (unsigned i = 0; i < gimple_asm_noutputs (as); i++)
+	  if (shared_memory_ref_p (TREE_VALUE (gimple_asm_output_op (as, i)),
+				   false))
+	    return true;
+	for (unsigned i = 0; i < gimple_asm_ninputs (as); i++)
+	  if (shared_memory_ref_p (TREE_VALUE (gimple_asm_input_op (as, i)),
+				   true))
+	    return true;
+	return false;
+      }
+
+    default:
+      return false;
+    }
+}
+
+/* ---------------------------------------------------------------------
+   Insertion.
+
+   A point is requested either before a statement (which must not be a
+   label, a PHI, or a returns_twice call), or at the end of a block whose
+   last statement does not end the block (AFTER), or in an empty block.
+   Requests are collected first and applied afterwards, so that block
+   splitting never invalidates the scan.  */
+
+struct point_req
+{
+  enum { BEFORE, AFTER, EMPTY_BB } kind;
+  gimple *stmt;
+  basic_block bb;
+  location_t loc;
+};
+
+/* Insert the check so that it executes right after AFTER_STMT in BB
+   (AFTER_STMT == NULL or a label: at the start of BB, after its labels).  */
+void
+insert_point (basic_block bb, gimple *after_stmt, location_t loc)
+{
+  /* Split BB: COND_BB keeps the statements up to AFTER_STMT and all the
+     incoming edges; JOIN_BB gets the rest and the outgoing edges.  */
+  edge fallthru = split_block (bb, after_stmt);
+  basic_block cond_bb = fallthru->src;
+  basic_block join_bb = fallthru->dest;
+
+  basic_block then_bb = create_empty_bb (cond_bb);
+  then_bb->count = cond_bb->count.apply_probability
+    (profile_probability::very_unlikely ());
+  if (current_loops)
+    add_bb_to_loop (then_bb, cond_bb->loop_father);
+  then_bb->flags |= cond_bb->flags & BB_IRREDUCIBLE_LOOP;
+
+  fallthru->flags &= ~EDGE_FALLTHRU;
+  fallthru->flags |= EDGE_FALSE_VALUE;
+  fallthru->probability = profile_probability::very_likely ();
+  edge e_then = make_edge (cond_bb, then_bb, EDGE_TRUE_VALUE);
+  e_then->probability = profile_probability::very_unlikely ();
+  edge e_back = make_edge (then_bb, join_bb, EDGE_FALLTHRU);
+  e_back->probability = profile_probability::always ();
+  if (cond_bb->flags & BB_IRREDUCIBLE_LOOP)
+    {
+      e_then->flags |= EDGE_IRREDUCIBLE_LOOP;
+      e_back->flags |= EDGE_IRREDUCIBLE_LOOP;
+    }
+
+  /* cond_bb:  _t = __ntps_poll;  if (_t != 0) goto then_bb; else join_bb  */
+  tree poll = poll_decl ();
+  tree val = make_ssa_name (TYPE_MAIN_VARIANT (TREE_TYPE (poll)));
+  gassign *load = gimple_build_assign (val, poll);
+  gimple_set_location (load, loc);
+  gcond *cond = gimple_build_cond (NE_EXPR, val,
+				   build_zero_cst (TREE_TYPE (val)),
+				   NULL_TREE, NULL_TREE);
+  gimple_set_location (cond, loc);
+  gimple_stmt_iterator gsi = gsi_last_bb (cond_bb);
+  gsi_insert_after (&gsi, load, GSI_NEW_STMT);
+  gsi_insert_after (&gsi, cond, GSI_NEW_STMT);
+
+  /* then_bb:  __ntps_preempt ();  */
+  gcall *call = gimple_build_call (preempt_decl (), 0);
+  gimple_call_set_nothrow (call, true);
+  gimple_set_location (call, loc);
+  gimple_stmt_iterator tgsi = gsi_last_bb (then_bb);
+  gsi_insert_after (&tgsi, call, GSI_NEW_STMT);
+}
+
+void
+apply_request (const point_req &r)
+{
+  switch (r.kind)
+    {
+    case point_req::BEFORE:
+      {
+	gimple_stmt_iterator gsi = gsi_for_stmt (r.stmt);
+	gsi_prev (&gsi);
+	insert_point (gimple_bb (r.stmt),
+		      gsi_end_p (gsi) ? NULL : gsi_stmt (gsi), r.loc);
+	break;
+      }
+    case point_req::AFTER:
+      insert_point (gimple_bb (r.stmt), r.stmt, r.loc);
+      break;
+    case point_req::EMPTY_BB:
+      insert_point (r.bb, NULL, r.loc);
+      break;
+    }
+}
+
+struct collector
+{
+  auto_vec<point_req> reqs;
+  hash_set<gimple *> before_seen;
+  hash_set<basic_block> end_seen;
+  hash_set<basic_block> point_bbs;	/* blocks that got a point */
+  unsigned n_entry = 0, n_edges = 0, n_mem = 0;
+
+  bool before (gimple *s)
+  {
+    if (returns_twice_call_p (s))
+      return false;
+    if (before_seen.add (s))
+      return true;			/* already there: shared point */
+    point_bbs.add (gimple_bb (s));
+    point_req r = { point_req::BEFORE, s, gimple_bb (s), gimple_location (s) };
+    reqs.safe_push (r);
+    return true;
+  }
+
+  /* A point that every path through BB executes before leaving BB.  */
+  bool in_block (basic_block bb)
+  {
+    gimple_stmt_iterator gsi = gsi_last_nondebug_bb (bb);
+    if (!gsi_end_p (gsi))
+      {
+	gimple *last = gsi_stmt (gsi);
+	/* The abnormal dispatcher block of a function calling setjmp is a
+	   fiction of the CFG (it expands to nothing; control really goes
+	   longjmp -> setjmp return); a cycle through it also passes through
+	   the external longjmp.  Nothing can be inserted there.  */
+	if (gimple_call_internal_p (last, IFN_ABNORMAL_DISPATCHER))
+	  return true;
+	if (is_ctrl_stmt (last) || stmt_ends_bb_p (last))
+	  return before (last);
+	if (gimple_code (last) == GIMPLE_LABEL)
+	  ;				/* only labels: fall through */
+	else
+	  {
+	    if (end_seen.add (bb))
+	      return true;
+	    point_bbs.add (bb);
+	    /* After the very last statement, debug statements included.  */
+	    gimple *real_last = gsi_stmt (gsi_last_bb (bb));
+	    point_req r = { point_req::AFTER, real_last, bb,
+			    gimple_location (last) };
+	    reqs.safe_push (r);
+	    return true;
+	  }
+      }
+    /* No statements but labels (and debug statements).  */
+    if (end_seen.add (bb))
+      return true;
+    point_bbs.add (bb);
+    gimple_stmt_iterator l = gsi_last_bb (bb);
+    if (gsi_end_p (l))
+      {
+	point_req r = { point_req::EMPTY_BB, NULL, bb, UNKNOWN_LOCATION };
+	reqs.safe_push (r);
+      }
+    else
+      {
+	point_req r = { point_req::AFTER, gsi_stmt (l), bb, UNKNOWN_LOCATION };
+	reqs.safe_push (r);
+      }
+    return true;
+  }
+};
+
+/* The first basic block of the body, made to have the entry edge as its
+   only predecessor (split the entry edge otherwise).  */
+basic_block
+entry_block_for_point ()
+{
+  edge e = single_succ_edge (ENTRY_BLOCK_PTR_FOR_FN (cfun));
+  basic_block bb = e->dest;
+  if (bb == EXIT_BLOCK_PTR_FOR_FN (cfun) || !single_pred_p (bb)
+      || !gimple_seq_empty_p (phi_nodes (bb)))
+    return split_edge (e);
+  gimple_stmt_iterator gsi = gsi_after_labels (bb);
+  if (!gsi_end_p (gsi) && returns_twice_call_p (gsi_stmt (gsi)))
+    return split_edge (e);
+  return bb;
+}
+
+bool
+skip_function_p (tree fndecl)
+{
+  /* Not DECL_NO_INSTRUMENT_FUNCTION_ENTRY_EXIT: the gimplifier sets it on
+     every function once -finstrument-functions has been dealt with.  */
+  if (lookup_attribute ("no_instrument_function",
+			   DECL_ATTRIBUTES (fndecl))
+      || lookup_attribute ("naked", DECL_ATTRIBUTES (fndecl)))
+    return true;
+  /* Never instrument the runtime hook itself.  */
+  if (DECL_NAME (fndecl) == get_identifier (PREEMPT_NAME))
+    return true;
+  if (DECL_ASSEMBLER_NAME_SET_P (fndecl)
+      && DECL_ASSEMBLER_NAME (fndecl) == get_identifier (PREEMPT_NAME))
+    return true;
+  return false;
+}
+
+unsigned int
+instrument_function (function *fun)
+{
+  collector c;
+
+  /* 1. Function entry.  */
+  {
+    basic_block bb = entry_block_for_point ();
+    gimple_stmt_iterator gsi = gsi_after_labels (bb);
+    while (!gsi_end_p (gsi) && is_gimple_debug (gsi_stmt (gsi)))
+      gsi_next (&gsi);
+    bool done = false;
+    if (!gsi_end_p (gsi))
+      done = c.before (gsi_stmt (gsi));
+    if (!done)
+      c.in_block (bb);
+    c.n_entry++;
+  }
+
+  /* 2. Memory accesses (mode=full).  */
+  basic_block bb;
+  if (g_mode == POINTS_FULL)
+    FOR_EACH_BB_FN (bb, fun)
+      for (gimple_stmt_iterator gsi = gsi_start_bb (bb); !gsi_end_p (gsi);
+	   gsi_next (&gsi))
+	{
+	  gimple *s = gsi_stmt (gsi);
+	  if (is_gimple_debug (s) || !accesses_shared_memory_p (s))
+	    continue;
+	  if (c.before (s))
+	    c.n_mem++;
+	}
+
+  /* 3. Back edges: a point in the source block of every DFS back edge, so
+     every cycle of the CFG passes through a point.  A block that already
+     has a memory point needs no other: every path through the block
+     executes all of its points.  */
+  mark_dfs_back_edges (fun);
+  FOR_EACH_BB_FN (bb, fun)
+    {
+      edge e;
+      edge_iterator ei;
+      FOR_EACH_EDGE (e, ei, bb->succs)
+	if (e->flags & EDGE_DFS_BACK)
+	  {
+	    bool ok = c.point_bbs.contains (bb) || c.in_block (bb);
+	    if (!ok)
+	      {
+		/* The block's last statement is a returns_twice call that
+		   starts and ends it: put the point on the edge or at the
+		   start of the destination instead.  */
+		if (!(e->flags & (EDGE_ABNORMAL | EDGE_EH)))
+		  ok = c.in_block (split_edge (e));
+		else
+		  {
+		    gimple_stmt_iterator g = gsi_after_labels (e->dest);
+		    while (!gsi_end_p (g) && is_gimple_debug (gsi_stmt (g)))
+		      gsi_next (&g);
+		    if (!gsi_end_p (g))
+		      ok = c.before (gsi_stmt (g));
+		  }
+	      }
+	    if (ok)
+	      c.n_edges++;
+	    else if (g_stats)
+	      inform (DECL_SOURCE_LOCATION (fun->decl),
+		      "%s: no point for back edge %d%<->%>%d", g_plugin_name,
+		      e->src->index, e->dest->index);
+	    break;			/* one point per source block */
+	  }
+    }
+
+  if (g_stats)
+    fprintf (stderr, "%s: %s: entry %u, back-edges %u, memory %u, checks %u\n",
+	     g_plugin_name, function_name (fun), c.n_entry, c.n_edges,
+	     c.n_mem, c.reqs.length ());
+
+  if (c.reqs.is_empty ())
+    return 0;
+
+  /* Splitting blocks changes dominance; let the SSA updater recompute.  */
+  free_dominance_info (CDI_DOMINATORS);
+  free_dominance_info (CDI_POST_DOMINATORS);
+
+  for (unsigned i = 0; i < c.reqs.length (); i++)
+    apply_request (c.reqs[i]);
+
+  /* The new calls clobber memory: rename the virtual operands.  */
+  mark_virtual_operands_for_renaming (fun);
+  return TODO_update_ssa_only_virtuals;
+}
+
+const pass_data points_pass_data = {
+  GIMPLE_PASS,		/* type */
+  "ntps_points",	/* name */
+  OPTGROUP_NONE,	/* optinfo_flags */
+  TV_NONE,		/* tv_id */
+  PROP_ssa | PROP_cfg,	/* properties_required */
+  0,			/* properties_provided */
+  0,			/* properties_destroyed */
+  0,			/* todo_flags_start */
+  0,			/* todo_flags_finish */
+};
+
+class points_pass : public gimple_opt_pass
+{
+public:
+  points_pass (gcc::context *ctxt)
+    : gimple_opt_pass (points_pass_data, ctxt)
+  {}
+
+  bool gate (function *fun) final override
+  {
+    return g_mode != POINTS_NONE && !skip_function_p (fun->decl);
+  }
+
+  unsigned int execute (function *fun) final override
+  {
+    return instrument_function (fun);
+  }
+};
+
+} // namespace
+
+int
+plugin_init (struct plugin_name_args *info, struct plugin_gcc_version *version)
+{
+  g_plugin_name = info->base_name;
+  if (!plugin_default_version_check (version, &gcc_version))
+    {
+      error ("%s: built for GCC %s but loaded into GCC %s; rebuild the plugin",
+	     info->base_name, gcc_version.basever, version->basever);
+      return 1;
+    }
+
+  for (int i = 0; i < info->argc; i++)
+    {
+      const char *key = info->argv[i].key;
+      const char *value = info->argv[i].value;
+      if (strcmp (key, "mode") == 0)
+	{
+	  if (value && strcmp (value, "full") == 0)
+	    g_mode = POINTS_FULL;
+	  else if (value && strcmp (value, "edges") == 0)
+	    g_mode = POINTS_EDGES;
+	  else if (value && strcmp (value, "none") == 0)
+	    g_mode = POINTS_NONE;
+	  else
+	    {
+	      error ("%s: unknown mode %qs in %<-fplugin-arg-%s-mode%>; "
+		     "expected %<full%>, %<edges%> or %<none%>",
+		     info->base_name, value ? value : "", info->base_name);
+	      return 1;
+	    }
+	}
+      else if (strcmp (key, "stats") == 0 && !value)
+	g_stats = true;
+      else
+	{
+	  error ("%s: unknown argument %<-fplugin-arg-%s-%s%s%s%>; "
+		 "known: %<mode=full|edges|none%>, %<stats%>",
+		 info->base_name, info->base_name, key, value ? "=" : "",
+		 value ? value : "");
+	  return 1;
+	}
+    }
+
+  static struct plugin_info pinfo = {
+    "1.0",
+    "Inserts ntps preemption points: "
+    "if (__ntps_poll) __ntps_preempt ();\n"
+    "  -fplugin-arg-ntps_points-mode=full|edges|none   (default full)\n"
+    "  -fplugin-arg-ntps_points-stats                  per-function counts"
+  };
+  register_callback (info->base_name, PLUGIN_INFO, NULL, &pinfo);
+  register_callback (info->base_name, PLUGIN_REGISTER_GGC_ROOTS, NULL,
+		     const_cast <ggc_root_tab *> (g_roots));
+
+  if (g_mode == POINTS_NONE)
+    return 0;
+
+  struct register_pass_info pass_info;
+  pass_info.pass = new points_pass (g);
+  pass_info.reference_pass_name = "optimized";
+  pass_info.ref_pass_instance_number = 1;
+  pass_info.pos_op = PASS_POS_INSERT_AFTER;
+  register_callback (info->base_name, PLUGIN_PASS_MANAGER_SETUP, NULL,
+		     &pass_info);
+  return 0;
+}
