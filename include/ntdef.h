@@ -43,7 +43,15 @@
 #define DECLSPEC_NOINLINE __attribute__((noinline))
 #define DECLSPEC_ALIGN(x) __attribute__((aligned(x)))
 #define DECLSPEC_CACHEALIGN DECLSPEC_ALIGN(64)
-#define FORCEINLINE static inline __attribute__((always_inline))
+/* FORCEINLINE is MSVC's __forceinline: an inline function with the linkage
+ * the driver gives it (`static FORCEINLINE`, member functions in C++).
+ * The headers' own inline DDIs use NTPS_INLINE. */
+#ifdef __cplusplus
+#define FORCEINLINE inline __attribute__((always_inline))
+#else
+#define FORCEINLINE __inline__ __attribute__((always_inline))
+#endif
+#define NTPS_INLINE static inline __attribute__((always_inline))
 /* Every DDI the kernel implements carries NTKERNELAPI: it is what the ntps
  * executable exports to driver modules. */
 #define NTKERNELAPI NTPS_EXPORT
@@ -53,6 +61,20 @@
 #define __forceinline inline __attribute__((always_inline))
 #endif
 #define __inline inline
+
+/* MSVC's sized integer keywords. */
+#ifndef __int64
+#define __int64 long long
+#endif
+#ifndef __int32
+#define __int32 int
+#endif
+#ifndef __int16
+#define __int16 short
+#endif
+#ifndef __int8
+#define __int8 char
+#endif
 
 #define IN
 #define OUT
@@ -236,6 +258,24 @@ typedef struct _GROUP_AFFINITY {
 #define ALIGN_DOWN(length, type) ALIGN_DOWN_BY(length, sizeof(type))
 #define ALIGN_UP(length, type) ALIGN_UP_BY(length, sizeof(type))
 
+/* Compile-time assertion (C11 _Static_assert / C++ static_assert). */
+#ifdef __cplusplus
+#define C_ASSERT(e) static_assert((e), #e)
+#else
+#define C_ASSERT(e) _Static_assert((e), #e)
+#endif
+
+#define ARGUMENT_PRESENT(ArgumentPointer) ((CHAR *)((ULONG_PTR)(ArgumentPointer)) != (CHAR *)NULL)
+
+#define UNICODE_NULL ((WCHAR)0)
+#define ANSI_NULL ((CHAR)0)
+#define UNICODE_STRING_MAX_BYTES ((USHORT)65534)
+#define UNICODE_STRING_MAX_CHARS (32767)
+
+/* 32 x 32 -> 64-bit products. */
+#define Int32x32To64(a, b) (((LONGLONG)((LONG)(a))) * ((LONGLONG)((LONG)(b))))
+#define UInt32x32To64(a, b) (((ULONGLONG)((ULONG)(a))) * ((ULONGLONG)((ULONG)(b))))
+
 #define UNREFERENCED_PARAMETER(P) ((void)(P))
 #define DBG_UNREFERENCED_PARAMETER(P) ((void)(P))
 #define DBG_UNREFERENCED_LOCAL_VARIABLE(V) ((void)(V))
@@ -273,6 +313,17 @@ template <typename T, size_t N> static inline T *NtpsUnconstString(const T (&s)[
 #define RTL_CONSTANT_STRING(s) \
     { (USHORT)(sizeof(s) - sizeof((s)[0])), (USHORT)sizeof(s), (s) }
 #endif
+
+/* A counted string over a named buffer: a constant one, and an empty one of
+ * _size characters (wdm.h). */
+#define DECLARE_CONST_UNICODE_STRING(_var, _string) \
+    const WCHAR _var##_buffer[] = _string;          \
+    const UNICODE_STRING _var = { sizeof(_string) - sizeof(WCHAR), sizeof(_string), (PWCH)_var##_buffer }
+#define DECLARE_GLOBAL_CONST_UNICODE_STRING(_var, _str) \
+    const UNICODE_STRING _var = RTL_CONSTANT_STRING(_str)
+#define DECLARE_UNICODE_STRING_SIZE(_var, _size) \
+    WCHAR _var##_buffer[_size];                  \
+    UNICODE_STRING _var = { 0, (_size) * sizeof(WCHAR), _var##_buffer }
 
 #define DUMMYUNIONNAME
 #define DUMMYSTRUCTNAME

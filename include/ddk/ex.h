@@ -35,6 +35,15 @@ typedef enum _POOL_TYPE {
     NonPagedPoolSessionNx = 544
 } POOL_TYPE;
 
+/* ExInitializeDriverRuntime (wdm.h, inline): DrvRtPoolNxOptIn makes
+ * NonPagedPool mean NonPagedPoolNx. ntps pool is never executable, so it has
+ * nothing to change. */
+#define DrvRtPoolNxOptIn 0x00000001
+NTPS_INLINE VOID ExInitializeDriverRuntime(ULONG RuntimeFlags)
+{
+    (void)RuntimeFlags;
+}
+
 typedef ULONG64 POOL_FLAGS;
 #define POOL_FLAG_REQUIRED_START 0x0000000000000001ULL
 #define POOL_FLAG_USE_QUOTA 0x0000000000000001ULL

@@ -14,4 +14,12 @@ NTKERNELAPI BOOLEAN PsIsThreadTerminating(PETHREAD Thread);
 
 NTPS_END_DECLS
 
+/* Flag and pointer helpers of ntifs.h. */
+#define FlagOn(_F, _SF) ((_F) & (_SF))
+#define BooleanFlagOn(F, SF) ((BOOLEAN)(((F) & (SF)) != 0))
+#define SetFlag(_F, _SF) ((_F) |= (_SF))
+#define ClearFlag(_F, _SF) ((_F) &= ~(_SF))
+#define Add2Ptr(P, I) ((PVOID)((PUCHAR)(P) + (I)))
+#define PtrOffset(B, O) ((ULONG)((ULONG_PTR)(O) - (ULONG_PTR)(B)))
+
 #endif

@@ -7,16 +7,17 @@
 #define _NTPS_DDK_RTL_H
 
 #include <string.h>
+#include <wchar.h>      /* wcs*, wmem*: the ntps executable defines them for a 16-bit wchar_t */
 
 NTPS_BEGIN_DECLS
 
 /* ---- doubly linked lists (inline, as in the WDK) ----------------------- */
-FORCEINLINE VOID InitializeListHead(PLIST_ENTRY ListHead)
+NTPS_INLINE VOID InitializeListHead(PLIST_ENTRY ListHead)
 {
     ListHead->Flink = ListHead->Blink = ListHead;
 }
 
-FORCEINLINE BOOLEAN IsListEmpty(const LIST_ENTRY *ListHead)
+NTPS_INLINE BOOLEAN IsListEmpty(const LIST_ENTRY *ListHead)
 {
     return (BOOLEAN)(ListHead->Flink == ListHead);
 }
@@ -26,7 +27,7 @@ NTKERNELAPI DECLSPEC_NORETURN VOID RtlFailFast(ULONG Code);
 
 /* Unlinking checks the neighbours first, as the WDK's list routines do;
  * a corrupted list is a fast-fail (bug check 0x139), never a silent write. */
-FORCEINLINE BOOLEAN RemoveEntryList(PLIST_ENTRY Entry)
+NTPS_INLINE BOOLEAN RemoveEntryList(PLIST_ENTRY Entry)
 {
     PLIST_ENTRY Flink = Entry->Flink, Blink = Entry->Blink;
     if (Flink->Blink != Entry || Blink->Flink != Entry)
@@ -36,7 +37,7 @@ FORCEINLINE BOOLEAN RemoveEntryList(PLIST_ENTRY Entry)
     return (BOOLEAN)(Flink == Blink);
 }
 
-FORCEINLINE PLIST_ENTRY RemoveHeadList(PLIST_ENTRY ListHead)
+NTPS_INLINE PLIST_ENTRY RemoveHeadList(PLIST_ENTRY ListHead)
 {
     PLIST_ENTRY Entry = ListHead->Flink, Flink = Entry->Flink;
     if (Entry->Blink != ListHead || Flink->Blink != Entry)
@@ -46,7 +47,7 @@ FORCEINLINE PLIST_ENTRY RemoveHeadList(PLIST_ENTRY ListHead)
     return Entry;
 }
 
-FORCEINLINE PLIST_ENTRY RemoveTailList(PLIST_ENTRY ListHead)
+NTPS_INLINE PLIST_ENTRY RemoveTailList(PLIST_ENTRY ListHead)
 {
     PLIST_ENTRY Entry = ListHead->Blink, Blink = Entry->Blink;
     if (Entry->Flink != ListHead || Blink->Flink != Entry)
@@ -56,7 +57,7 @@ FORCEINLINE PLIST_ENTRY RemoveTailList(PLIST_ENTRY ListHead)
     return Entry;
 }
 
-FORCEINLINE VOID InsertTailList(PLIST_ENTRY ListHead, PLIST_ENTRY Entry)
+NTPS_INLINE VOID InsertTailList(PLIST_ENTRY ListHead, PLIST_ENTRY Entry)
 {
     PLIST_ENTRY Blink = ListHead->Blink;
     if (Blink->Flink != ListHead)
@@ -67,7 +68,7 @@ FORCEINLINE VOID InsertTailList(PLIST_ENTRY ListHead, PLIST_ENTRY Entry)
     ListHead->Blink = Entry;
 }
 
-FORCEINLINE VOID InsertHeadList(PLIST_ENTRY ListHead, PLIST_ENTRY Entry)
+NTPS_INLINE VOID InsertHeadList(PLIST_ENTRY ListHead, PLIST_ENTRY Entry)
 {
     PLIST_ENTRY Flink = ListHead->Flink;
     if (Flink->Blink != ListHead)
@@ -78,7 +79,7 @@ FORCEINLINE VOID InsertHeadList(PLIST_ENTRY ListHead, PLIST_ENTRY Entry)
     ListHead->Flink = Entry;
 }
 
-FORCEINLINE VOID AppendTailList(PLIST_ENTRY ListHead, PLIST_ENTRY ListToAppend)
+NTPS_INLINE VOID AppendTailList(PLIST_ENTRY ListHead, PLIST_ENTRY ListToAppend)
 {
     PLIST_ENTRY ListEnd = ListHead->Blink;
     ListHead->Blink->Flink = ListToAppend;
@@ -87,7 +88,7 @@ FORCEINLINE VOID AppendTailList(PLIST_ENTRY ListHead, PLIST_ENTRY ListToAppend)
     ListToAppend->Blink = ListEnd;
 }
 
-FORCEINLINE PSINGLE_LIST_ENTRY PopEntryList(PSINGLE_LIST_ENTRY ListHead)
+NTPS_INLINE PSINGLE_LIST_ENTRY PopEntryList(PSINGLE_LIST_ENTRY ListHead)
 {
     PSINGLE_LIST_ENTRY FirstEntry = ListHead->Next;
     if (FirstEntry != NULL)
@@ -95,7 +96,7 @@ FORCEINLINE PSINGLE_LIST_ENTRY PopEntryList(PSINGLE_LIST_ENTRY ListHead)
     return FirstEntry;
 }
 
-FORCEINLINE VOID PushEntryList(PSINGLE_LIST_ENTRY ListHead, PSINGLE_LIST_ENTRY Entry)
+NTPS_INLINE VOID PushEntryList(PSINGLE_LIST_ENTRY ListHead, PSINGLE_LIST_ENTRY Entry)
 {
     Entry->Next = ListHead->Next;
     ListHead->Next = Entry;
@@ -113,7 +114,55 @@ FORCEINLINE VOID PushEntryList(PSINGLE_LIST_ENTRY ListHead, PSINGLE_LIST_ENTRY E
 #define RtlFillBytes RtlFillMemory
 NTKERNELAPI SIZE_T RtlCompareMemory(const VOID *Source1, const VOID *Source2, SIZE_T Length);
 
+/* ---- the kernel C run-time's string routines -------------------------------
+ * The standard names come from <string.h> and <wchar.h>; the executable
+ * defines the wide ones for a 16-bit wchar_t (rtl/crt.c). These are the
+ * Microsoft names glibc lacks. */
+#ifndef _ERRNO_T_DEFINED
+#define _ERRNO_T_DEFINED
+typedef int errno_t;
+#endif
+#ifndef _TRUNCATE
+#define _TRUNCATE ((size_t)-1)
+#endif
+#ifndef STRUNCATE
+#define STRUNCATE 80
+#endif
+NTKERNELAPI int _wcsicmp(const wchar_t *String1, const wchar_t *String2);
+NTKERNELAPI int _wcsnicmp(const wchar_t *String1, const wchar_t *String2, size_t Count);
+NTKERNELAPI wchar_t *_wcslwr(wchar_t *String);
+NTKERNELAPI wchar_t *_wcsupr(wchar_t *String);
+NTKERNELAPI int _wtoi(const wchar_t *String);
+NTKERNELAPI long _wtol(const wchar_t *String);
+NTKERNELAPI errno_t wcscpy_s(wchar_t *Destination, size_t SizeInWords, const wchar_t *Source);
+NTKERNELAPI errno_t wcscat_s(wchar_t *Destination, size_t SizeInWords, const wchar_t *Source);
+NTKERNELAPI errno_t wcsncpy_s(wchar_t *Destination, size_t SizeInWords, const wchar_t *Source, size_t Count);
+NTKERNELAPI errno_t wcsncat_s(wchar_t *Destination, size_t SizeInWords, const wchar_t *Source, size_t Count);
+NTKERNELAPI errno_t strcpy_s(char *Destination, size_t SizeInBytes, const char *Source);
+NTKERNELAPI errno_t strcat_s(char *Destination, size_t SizeInBytes, const char *Source);
+NTKERNELAPI errno_t strncpy_s(char *Destination, size_t SizeInBytes, const char *Source, size_t Count);
+NTKERNELAPI int _stricmp(const char *String1, const char *String2);
+NTKERNELAPI int _strnicmp(const char *String1, const char *String2, size_t Count);
+NTKERNELAPI char *_strlwr(char *String);
+NTKERNELAPI char *_strupr(char *String);
+#define _wcsicmp_l(a, b, l) _wcsicmp((a), (b))
+#define _strcmpi _stricmp
+#define _wcscmpi _wcsicmp
+
 /* ---- counted strings ----------------------------------------------------- */
+/* Documented as a FORCEINLINE in wdm.h: an empty string over a caller's buffer. */
+NTPS_INLINE VOID RtlInitEmptyUnicodeString(PUNICODE_STRING UnicodeString, PWCHAR Buffer, USHORT BufferSize)
+{
+    UnicodeString->Length = 0;
+    UnicodeString->MaximumLength = BufferSize;
+    UnicodeString->Buffer = Buffer;
+}
+NTPS_INLINE VOID RtlInitEmptyAnsiString(PANSI_STRING AnsiString, PCHAR Buffer, USHORT BufferSize)
+{
+    AnsiString->Length = 0;
+    AnsiString->MaximumLength = BufferSize;
+    AnsiString->Buffer = Buffer;
+}
 NTKERNELAPI VOID RtlInitUnicodeString(PUNICODE_STRING DestinationString, PCWSTR SourceString);
 NTKERNELAPI NTSTATUS RtlInitUnicodeStringEx(PUNICODE_STRING DestinationString, PCWSTR SourceString);
 NTKERNELAPI VOID RtlInitString(PSTRING DestinationString, PCSTR SourceString);
@@ -187,5 +236,23 @@ NTKERNELAPI VOID RtlAssert(PVOID VoidFailedAssertion, PVOID VoidFileName, ULONG 
 #define NT_ANALYSIS_ASSUME(exp) ((void)0)
 
 NTPS_END_DECLS
+
+#ifdef __cplusplus
+/* The CRT's C++ overloads: the destination size is the array's. */
+template <size_t N> inline errno_t wcscpy_s(wchar_t (&Destination)[N], const wchar_t *Source)
+{ return wcscpy_s(Destination, N, Source); }
+template <size_t N> inline errno_t wcscat_s(wchar_t (&Destination)[N], const wchar_t *Source)
+{ return wcscat_s(Destination, N, Source); }
+template <size_t N> inline errno_t wcsncpy_s(wchar_t (&Destination)[N], const wchar_t *Source, size_t Count)
+{ return wcsncpy_s(Destination, N, Source, Count); }
+template <size_t N> inline errno_t wcsncat_s(wchar_t (&Destination)[N], const wchar_t *Source, size_t Count)
+{ return wcsncat_s(Destination, N, Source, Count); }
+template <size_t N> inline errno_t strcpy_s(char (&Destination)[N], const char *Source)
+{ return strcpy_s(Destination, N, Source); }
+template <size_t N> inline errno_t strcat_s(char (&Destination)[N], const char *Source)
+{ return strcat_s(Destination, N, Source); }
+template <size_t N> inline errno_t strncpy_s(char (&Destination)[N], const char *Source, size_t Count)
+{ return strncpy_s(Destination, N, Source, Count); }
+#endif
 
 #endif /* _NTPS_DDK_RTL_H */

@@ -108,6 +108,8 @@ int NtpsCcMain(int argc, char **argv)
         "-shared", "-fPIC", "-O2", "-g", "-fshort-wchar", "-fno-strict-aliasing", "-fno-omit-frame-pointer",
         "-fvisibility=hidden", "-fno-stack-protector", "-Wno-multichar", "-DDBG=1", "-D_WIN64", "-D_AMD64_",
         "-D_M_AMD64=100", "-D_M_X64=100", "-DNTPS_DRIVER", "-D_KERNEL_MODE",
+        /* glibc's fortified wcs* wrappers would call its 32-bit-wchar_t checkers */
+        "-U_FORTIFY_SOURCE",
     };
     for (size_t i = 0; i < sizeof(Common) / sizeof(Common[0]); i++)
         Args[NArgs++] = Common[i];
