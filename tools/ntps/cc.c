@@ -140,9 +140,10 @@ int NtpsCcMain(int argc, char **argv)
     if (Sanitize && !strcmp(San, "address")) {
         Args[NArgs++] = "-fsanitize=address,undefined";
         Args[NArgs++] = "-fno-sanitize-recover=undefined";
-        /* A NULL dereference or a division by zero in driver code is an NT
-         * exception its __try may catch, not a UBSan report. */
-        Args[NArgs++] = "-fno-sanitize=null,integer-divide-by-zero,alignment";
+        /* In driver code a NULL dereference or a faulting division (by zero,
+         * or INT_MIN by -1) is an NT exception its __try may catch, and
+         * signed arithmetic wraps as it does for MSVC: no UBSan report. */
+        Args[NArgs++] = "-fno-sanitize=null,integer-divide-by-zero,signed-integer-overflow,alignment";
     } else if (Sanitize && !strcmp(San, "thread")) {
         Args[NArgs++] = "-fsanitize=thread";
     }
