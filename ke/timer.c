@@ -171,6 +171,14 @@ BOOLEAN KeSetTimer(PKTIMER Timer, LARGE_INTEGER DueTime, PKDPC Dpc)
     return KeSetTimerEx(Timer, DueTime, 0, Dpc);
 }
 
+/* The system may expire the timer up to TolerableDelay ms late to coalesce
+ * it with others; on time is within that tolerance. Period is unsigned here. */
+BOOLEAN KeSetCoalescableTimer(PKTIMER Timer, LARGE_INTEGER DueTime, ULONG Period, ULONG TolerableDelay, PKDPC Dpc)
+{
+    (void)TolerableDelay;
+    return KeSetTimerEx(Timer, DueTime, Period > MAXLONG ? MAXLONG : (LONG)Period, Dpc);
+}
+
 BOOLEAN KeCancelTimer(PKTIMER Timer)
 {
     KiKernelEntry();

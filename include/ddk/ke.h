@@ -220,6 +220,8 @@ NTKERNELAPI VOID KeInitializeTimer(PKTIMER Timer);
 NTKERNELAPI VOID KeInitializeTimerEx(PKTIMER Timer, TIMER_TYPE Type);
 NTKERNELAPI BOOLEAN KeSetTimer(PKTIMER Timer, LARGE_INTEGER DueTime, PKDPC Dpc);
 NTKERNELAPI BOOLEAN KeSetTimerEx(PKTIMER Timer, LARGE_INTEGER DueTime, LONG Period, PKDPC Dpc);
+NTKERNELAPI BOOLEAN KeSetCoalescableTimer(PKTIMER Timer, LARGE_INTEGER DueTime, ULONG Period, ULONG TolerableDelay,
+                                          PKDPC Dpc);
 NTKERNELAPI BOOLEAN KeCancelTimer(PKTIMER Timer);
 NTKERNELAPI BOOLEAN KeReadStateTimer(PKTIMER Timer);
 
