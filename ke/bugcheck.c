@@ -185,6 +185,71 @@ static int KiWalkBacktrace(PKPRCB Prcb, PVOID Pc, PVOID FramePointer)
     return Depth;
 }
 
+/* The first driver image met walking out from Pc along the frame chain:
+ * the driver the report names. */
+static PRTL_MODULE KiFindDriver(PKPRCB Prcb, PVOID Pc, PVOID FramePointer)
+{
+    PRTL_MODULE Module = Pc != NULL ? RtlpLookupModuleByAddress(Pc) : NULL;
+    ULONG_PTR *Frame = FramePointer;
+    for (int Depth = 0; Module == NULL && Depth < 48 && Frame != NULL && ((ULONG_PTR)Frame & 7) == 0 &&
+                        KiOnKnownStack(Prcb, (ULONG_PTR)Frame); Depth++) {
+        if (Frame[1] == 0)
+            break;
+        Module = RtlpLookupModuleByAddress((PCHAR)Frame[1] - 1);
+        ULONG_PTR *Next = (ULONG_PTR *)Frame[0];
+        if (Next <= Frame)
+            break;
+        Frame = Next;
+    }
+    return Module;
+}
+
+static const struct { NTSTATUS Status; const char *Name; } KiExceptionNames[] = {
+    { STATUS_ACCESS_VIOLATION, "STATUS_ACCESS_VIOLATION" },
+    { STATUS_IN_PAGE_ERROR, "STATUS_IN_PAGE_ERROR" },
+    { STATUS_INTEGER_DIVIDE_BY_ZERO, "STATUS_INTEGER_DIVIDE_BY_ZERO" },
+    { STATUS_INTEGER_OVERFLOW, "STATUS_INTEGER_OVERFLOW" },
+    { STATUS_ILLEGAL_INSTRUCTION, "STATUS_ILLEGAL_INSTRUCTION" },
+    { STATUS_PRIVILEGED_INSTRUCTION, "STATUS_PRIVILEGED_INSTRUCTION" },
+    { STATUS_BREAKPOINT, "STATUS_BREAKPOINT" },
+    { STATUS_DATATYPE_MISALIGNMENT, "STATUS_DATATYPE_MISALIGNMENT" },
+    { STATUS_STACK_OVERFLOW, "STATUS_STACK_OVERFLOW" },
+    { STATUS_NONCONTINUABLE_EXCEPTION, "STATUS_NONCONTINUABLE_EXCEPTION" },
+    { STATUS_MUTANT_NOT_OWNED, "STATUS_MUTANT_NOT_OWNED" },
+    { STATUS_SEMAPHORE_LIMIT_EXCEEDED, "STATUS_SEMAPHORE_LIMIT_EXCEEDED" },
+    { STATUS_MUTANT_LIMIT_EXCEEDED, "STATUS_MUTANT_LIMIT_EXCEEDED" },
+    { STATUS_ABANDONED, "STATUS_ABANDONED" },
+    { STATUS_ASSERTION_FAILURE, "STATUS_ASSERTION_FAILURE" },
+    { STATUS_INSUFFICIENT_RESOURCES, "STATUS_INSUFFICIENT_RESOURCES" },
+    { STATUS_FLOAT_DIVIDE_BY_ZERO, "STATUS_FLOAT_DIVIDE_BY_ZERO" },
+    { STATUS_FLOAT_INVALID_OPERATION, "STATUS_FLOAT_INVALID_OPERATION" },
+};
+
+/* For the unhandled-exception bug checks: what was raised, and for an
+ * access violation, which access. */
+static VOID KiReportException(ULONG Code, ULONG_PTR P1, ULONG_PTR P3, ULONG_PTR P4)
+{
+    if (Code != SYSTEM_THREAD_EXCEPTION_NOT_HANDLED && Code != KMODE_EXCEPTION_NOT_HANDLED)
+        return;
+    const char *Name = "an exception";
+    for (SIZE_T i = 0; i < RTL_NUMBER_OF(KiExceptionNames); i++)
+        if ((ULONG)KiExceptionNames[i].Status == (ULONG)P1)
+            Name = KiExceptionNames[i].Name;
+    ULONG_PTR Info0 = P3, Info1 = P4;
+    BOOLEAN HaveInfo = Code == KMODE_EXCEPTION_NOT_HANDLED;
+    if (Code == SYSTEM_THREAD_EXCEPTION_NOT_HANDLED && P3 != 0) {
+        const EXCEPTION_RECORD *Record = (const EXCEPTION_RECORD *)P3;
+        HaveInfo = Record->NumberParameters >= 2;
+        Info0 = Record->ExceptionInformation[0];
+        Info1 = Record->ExceptionInformation[1];
+    }
+    if ((ULONG)P1 == (ULONG)STATUS_ACCESS_VIOLATION && HaveInfo)
+        KiOut("exception: 0x%08X %s, %s address %p\n", (ULONG)P1, Name,
+              Info0 == 1 ? "writing" : Info0 == 8 ? "executing" : "reading", (PVOID)Info1);
+    else
+        KiOut("exception: 0x%08X %s\n", (ULONG)P1, Name);
+}
+
 static VOID KiFreezeOtherProcessors(PKPRCB Self)
 {
     for (ULONG i = 0; i < KeNumberProcessors; i++)
@@ -227,7 +292,16 @@ VOID KiBugCheckWithContext(ULONG Code, ULONG_PTR P1, ULONG_PTR P2, ULONG_PTR P3,
           (unsigned long)P1, (unsigned long)P2, (unsigned long)P3, (unsigned long)P4, KiBugCheckName(Code));
     if (KiBugCheckMessage[0] != 0)
         KiOut("%s\n", KiBugCheckMessage);
+    KiReportException(Code, P1, P3, P4);
     KiReportContext(Prcb);
+    PVOID Pc = NULL, FramePointer = __builtin_frame_address(0);
+    if (TrapContext != NULL) {
+        Pc = (PVOID)((ucontext_t *)TrapContext)->uc_mcontext.gregs[REG_RIP];
+        FramePointer = (PVOID)((ucontext_t *)TrapContext)->uc_mcontext.gregs[REG_RBP];
+    }
+    PRTL_MODULE Driver = Prcb != NULL ? KiFindDriver(Prcb, Pc, FramePointer) : NULL;
+    if (Driver != NULL)
+        KiOut("driver: %s\n", Driver->Name);
     if (TrapContext != NULL) {
         ucontext_t *Uc = TrapContext;
         int Depth = KiWalkBacktrace(Prcb, (PVOID)Uc->uc_mcontext.gregs[REG_RIP], (PVOID)Uc->uc_mcontext.gregs[REG_RBP]);

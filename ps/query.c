@@ -135,6 +135,6 @@ VOID PspDescribeThread(PKTHREAD KThread, PCHAR Buffer, SIZE_T Size)
              Start[0] ? "  start " : "", Start, (void *)Process,
              Process ? (unsigned long)(ULONG_PTR)Process->UniqueProcessId : 0UL,
              Process ? Process->ImageFileName : "?",
-             Thread->CreatorModule ? "driver: " : "", Thread->CreatorModule ? Thread->CreatorModule->Name : "",
+             Thread->CreatorModule ? "created by: " : "", Thread->CreatorModule ? Thread->CreatorModule->Name : "",
              Thread->CreatorModule ? "\n" : "");
 }
