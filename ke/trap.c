@@ -26,6 +26,14 @@ VOID (*KiDispatchTrap)(ucontext_t *Context, NTSTATUS Code, ULONG_PTR Info0, ULON
 static const int KiGpr[16] = { REG_RAX, REG_RCX, REG_RDX, REG_RBX, REG_RSP, REG_RBP, REG_RSI, REG_RDI,
                                REG_R8, REG_R9, REG_R10, REG_R11, REG_R12, REG_R13, REG_R14, REG_R15 };
 
+/* Instruction bytes and operands need not be aligned. */
+static inline LONG KiReadLong(const UCHAR *At)
+{
+    LONG Value;
+    memcpy(&Value, At, sizeof(Value));
+    return Value;
+}
+
 static BOOLEAN KiReadDivisor(const ucontext_t *Context, ULONGLONG *Divisor)
 {
     const greg_t *Gregs = Context->uc_mcontext.gregs;
@@ -66,13 +74,13 @@ static BOOLEAN KiReadDivisor(const ucontext_t *Context, ULONGLONG *Divisor)
             UCHAR Base = (Sib & 7) | ((Rex & 1) << 3);
             Address = IndexReg == 4 ? 0 : (ULONG_PTR)Gregs[KiGpr[IndexReg]] << Scale;
             if ((Sib & 7) == 5 && Mod == 0) {
-                Address += (ULONG_PTR)(LONG_PTR)*(const LONG *)Op;
+                Address += (ULONG_PTR)(LONG_PTR)KiReadLong(Op);
                 Op += 4;
             } else {
                 Address += (ULONG_PTR)Gregs[KiGpr[Base]];
             }
         } else if (Rm == 5 && Mod == 0) {
-            LONG Displacement = *(const LONG *)Op;
+            LONG Displacement = KiReadLong(Op);
             Op += 4;
             Address = (ULONG_PTR)Op + (ULONG_PTR)(LONG_PTR)Displacement;   /* the next instruction */
         } else {
@@ -81,10 +89,10 @@ static BOOLEAN KiReadDivisor(const ucontext_t *Context, ULONGLONG *Divisor)
         if (Mod == 1)
             Address += (ULONG_PTR)(LONG_PTR)*(const SCHAR *)Op;
         else if (Mod == 2)
-            Address += (ULONG_PTR)(LONG_PTR)*(const LONG *)Op;
+            Address += (ULONG_PTR)(LONG_PTR)KiReadLong(Op);
         /* The instruction has just read it: it is mapped. */
-        Value = Size == 1 ? *(const UCHAR *)Address : Size == 2 ? *(const USHORT *)Address
-              : Size == 4 ? *(const ULONG *)Address : *(const ULONGLONG *)Address;
+        Value = 0;
+        memcpy(&Value, (const void *)Address, Size);
     }
     if (Size < 8)
         Value &= (1ULL << (Size * 8)) - 1;
