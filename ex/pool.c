@@ -259,7 +259,7 @@ ULONG ExReportPoolLeaks(PRTL_MODULE Module, BOOLEAN BugCheck)
 {
     ULONG Count = 0;
     SIZE_T Bytes = 0;
-    char Line[160], Tag[5];
+    char Tag[5];
     ExpAcquireSpinLock(&ExpPoolLock);
     for (PLIST_ENTRY E = ExpLiveBlocks.Flink; E != &ExpLiveBlocks; E = E->Flink) {
         EXP_POOL_HEADER *H = CONTAINING_RECORD(E, EXP_POOL_HEADER, Link);
@@ -267,17 +267,15 @@ ULONG ExReportPoolLeaks(PRTL_MODULE Module, BOOLEAN BugCheck)
             continue;
         if (Count++ < 32) {
             ExpFormatTag(H->Tag, Tag);
-            int n = snprintf(Line, sizeof(Line), "  leaked pool: %p  %zu bytes  tag '%s'  %s\n",
-                             (void *)((PCHAR)H + EXP_HEADER_SIZE), (size_t)H->Size, Tag, H->Paged ? "paged" : "nonpaged");
-            RtlpDebugWrite(Line, (SIZE_T)n);
+            RtlpReport("  leaked pool: %p  %zu bytes  tag '%s'  %s\n", (void *)((PCHAR)H + EXP_HEADER_SIZE),
+                       (size_t)H->Size, Tag, H->Paged ? "paged" : "nonpaged");
         }
         Bytes += H->Size;
     }
     ExpReleaseSpinLock(&ExpPoolLock);
     if (Count != 0) {
-        int n = snprintf(Line, sizeof(Line), "ntps: %s unloaded with %u pool allocation%s (%zu bytes) not freed\n",
-                         Module->Name, Count, Count == 1 ? "" : "s", (size_t)Bytes);
-        RtlpDebugWrite(Line, (SIZE_T)n);
+        RtlpReport("ntps: %s unloaded with %u pool allocation%s (%zu bytes) not freed\n", Module->Name, Count,
+                   Count == 1 ? "" : "s", (size_t)Bytes);
         if (BugCheck)
             KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x62, (ULONG_PTR)Module->Name, 0, Count);
     }

@@ -28,18 +28,6 @@ typedef struct _HOST_RUN {
 
 static HOST_RUN *HostCurrentRun;
 
-static VOID HostSay(const char *Format, ...) __attribute__((format(printf, 1, 2)));
-static VOID HostSay(const char *Format, ...)
-{
-    char Line[1024];
-    va_list Args;
-    va_start(Args, Format);
-    int n = vsnprintf(Line, sizeof(Line), Format, Args);
-    va_end(Args);
-    if (n > 0)
-        RtlpDebugWrite(Line, (SIZE_T)(n < (int)sizeof(Line) ? n : (int)sizeof(Line) - 1));
-}
-
 /* ---- diagnostics for a run that does not finish ------------------------------ */
 
 static const char *HostStateName(UCHAR State)
@@ -55,7 +43,7 @@ static VOID HostDescribeThread(ETHREAD *Thread, PVOID Context)
     char Start[160] = "?";
     if (Thread->StartAddress != NULL)
         KiDescribeAddress(Thread->StartAddress, Start, sizeof(Start));
-    HostSay("  TID %-5lu %-10s priority %2d  wait reason %2u  start %s%s%s\n",
+    RtlpReport("  TID %-5lu %-10s priority %2d  wait reason %2u  start %s%s%s\n",
             (unsigned long)(ULONG_PTR)Thread->Cid.UniqueThread, HostStateName(Thread->Tcb.State),
             Thread->Tcb.Priority, Thread->Tcb.WaitReason, Start,
             Thread->CreatorModule ? "  driver " : "", Thread->CreatorModule ? Thread->CreatorModule->Name : "");
@@ -77,10 +65,10 @@ static VOID HostListThreads(VOID)
 
 static VOID HostStall(VOID)
 {
-    HostSay("\nntps: deadlock: every thread is waiting and no timer is set (virtual time %llu ms)\n",
+    RtlpReport("\nntps: deadlock: every thread is waiting and no timer is set (virtual time %llu ms)\n",
             (unsigned long long)KiSimNow() / 10000);
     HostListThreads();
-    HostSay("ntps: simulation seed %llu, trace 0x%016llx after %llu events\n", (unsigned long long)KiConfig.Seed,
+    RtlpReport("ntps: simulation seed %llu, trace 0x%016llx after %llu events\n", (unsigned long long)KiConfig.Seed,
             (unsigned long long)KiSimTraceHash(), (unsigned long long)KiSimTraceEvents());
     _exit(NTPS_EXIT_STALL);
 }
@@ -93,10 +81,10 @@ static void *HostWatchdog(void *Argument)
     Deadline.tv_sec += Config->TimeoutSeconds;
     while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &Deadline, NULL) != 0)
         ;
-    HostSay("\nntps: timeout: the run did not finish within %u s; threads still alive:\n", Config->TimeoutSeconds);
+    RtlpReport("\nntps: timeout: the run did not finish within %u s; threads still alive:\n", Config->TimeoutSeconds);
     HostListThreads();
     if (Config->Simulation)
-        HostSay("ntps: simulation seed %llu at virtual time %llu ms\n", (unsigned long long)Config->Seed,
+        RtlpReport("ntps: simulation seed %llu at virtual time %llu ms\n", (unsigned long long)Config->Seed,
                 (unsigned long long)KiSimNow() / 10000);
     _exit(NTPS_EXIT_TIMEOUT);
 }
@@ -153,7 +141,7 @@ static VOID HostWaitForDriverThreads(HOST_RUN *Run, BOOLEAN BeforeUnload)
         NTSTATUS Status = KeWaitForMultipleObjects(Quiet ? 2 : 1, Objects, WaitAny, Executive, KernelMode, FALSE,
                                                    NULL, NULL);
         if (Status == STATUS_WAIT_1) {
-            HostSay("ntps: every thread is waiting and no timer is set: unloading the drivers\n");
+            RtlpReport("ntps: every thread is waiting and no timer is set: unloading the drivers\n");
             break;
         }
     }
@@ -226,7 +214,7 @@ int NtpsHostRun(const NTPS_HOST_CONFIG *Config)
     PsBootSystem(&Boot);
 
     if (Config->Simulation && !Config->Quiet)
-        HostSay("ntps: simulation seed %llu: trace 0x%016llx, %llu events, virtual time %llu.%03llu ms\n",
+        RtlpReport("ntps: simulation seed %llu: trace 0x%016llx, %llu events, virtual time %llu.%03llu ms\n",
                 (unsigned long long)Config->Seed, (unsigned long long)KiSimTraceHash(),
                 (unsigned long long)KiSimTraceEvents(), (unsigned long long)KiSimNow() / 10000,
                 (unsigned long long)(KiSimNow() % 10000) / 10);

@@ -4,8 +4,6 @@
  */
 #include "io/io.h"
 
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 POBJECT_TYPE IoDriverObjectType;
@@ -69,18 +67,6 @@ static VOID IopMakeName(PUNICODE_STRING String, PWCHAR Buffer, SIZE_T Capacity, 
     String->MaximumLength = (USHORT)((n + 1) * sizeof(WCHAR));
 }
 
-static VOID IopReport(PCSTR Format, ...) __attribute__((format(printf, 1, 2)));
-static VOID IopReport(PCSTR Format, ...)
-{
-    char Line[256];
-    va_list Args;
-    va_start(Args, Format);
-    int n = vsnprintf(Line, sizeof(Line), Format, Args);
-    va_end(Args);
-    if (n > 0)
-        RtlpDebugWrite(Line, (SIZE_T)(n < (int)sizeof(Line) ? n : (int)sizeof(Line) - 1));
-}
-
 NTSTATUS IoStartDriver(PIO_DRIVER_IMAGE Image)
 {
     IOP_DRIVER_STORAGE *Storage;
@@ -113,7 +99,7 @@ NTSTATUS IoStartDriver(PIO_DRIVER_IMAGE Image)
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x2001D, Irql, PASSIVE_LEVEL, (ULONG_PTR)Image->DriverEntry);
     Image->EntryStatus = Status;
     if (!NT_SUCCESS(Status)) {
-        IopReport("ntps: %s: DriverEntry failed with status 0x%08X\n", Image->Module->Name, (ULONG)Status);
+        RtlpReport("ntps: %s: DriverEntry failed with status 0x%08X\n", Image->Module->Name, (ULONG)Status);
         Image->DriverObject = NULL;
         ObfDereferenceObject(Driver);
         return Status;
@@ -132,7 +118,7 @@ VOID IoUnloadDriver(PIO_DRIVER_IMAGE Image)
     if (Driver == NULL)
         return;
     if (Driver->DriverUnload == NULL) {
-        IopReport("ntps: %s has no DriverUnload routine; it stays loaded until shutdown\n", Image->Module->Name);
+        RtlpReport("ntps: %s has no DriverUnload routine; it stays loaded until shutdown\n", Image->Module->Name);
     } else {
         Driver->DriverUnload(Driver);
         KIRQL Irql = KeGetCurrentIrql();

@@ -57,25 +57,7 @@ static const char *KiBugCheckName(ULONG Code)
 
 /* ---- report output: straight to the file descriptor, no locks ------------------- */
 
-static VOID KiOut(const char *Format, ...) __attribute__((format(printf, 1, 2)));
-static VOID KiOut(const char *Format, ...)
-{
-    char Line[1024];
-    va_list Args;
-    va_start(Args, Format);
-    int Length = vsnprintf(Line, sizeof(Line), Format, Args);
-    va_end(Args);
-    if (Length < 0)
-        return;
-    if ((SIZE_T)Length >= sizeof(Line))
-        Length = sizeof(Line) - 1;
-    for (int Done = 0; Done < Length;) {
-        ssize_t n = write(STDOUT_FILENO, Line + Done, Length - Done);
-        if (n <= 0)
-            break;
-        Done += (int)n;
-    }
-}
+#define KiOut RtlpReport     /* lock-free: safe in a bug check */
 
 BOOLEAN KiLookupElfSymbol(PCSTR Path, ULONG_PTR Offset, PCHAR Name, SIZE_T NameSize, ULONG_PTR *Displacement);
 

@@ -12,6 +12,8 @@
  */
 #include "rtl/format.h"
 
+#include <stdio.h>
+
 #include <errno.h>
 #include <unistd.h>
 
@@ -145,4 +147,19 @@ NTKERNELAPI VOID RtlAssert(PVOID VoidFailedAssertion, PVOID VoidFileName, ULONG 
 
     RtlpDebugWrite(Buffer, Length < sizeof(Buffer) ? Length : sizeof(Buffer) - 1);
     RtlRaiseStatus(STATUS_ASSERTION_FAILURE);
+}
+
+/* ntps's own messages (reports, leak lists, run summaries): formatted with
+ * the C library's printf (they use its conversions, not Windows ones) and
+ * written like debug output, one write per message. No lock is taken, so
+ * a bug check may use it. */
+VOID RtlpReport(PCSTR Format, ...)
+{
+    char Line[1024];
+    va_list Args;
+    va_start(Args, Format);
+    int Length = vsnprintf(Line, sizeof(Line), Format, Args);
+    va_end(Args);
+    if (Length > 0)
+        RtlpDebugWrite(Line, (SIZE_T)Length < sizeof(Line) ? (SIZE_T)Length : sizeof(Line) - 1);
 }

@@ -31,5 +31,7 @@ PRTL_MODULE RtlpLookupModuleByAddress(PVOID Address);   /* NULL: not a driver im
 /* ---- debug output (rtl/debug.c, rtl/format.c) -------------------------------- */
 /* Write raw bytes to the debug output (standard output), atomically per call. */
 VOID RtlpDebugWrite(PCSTR Text, SIZE_T Length);
+/* ntps's own messages, with the C library's printf conversions. */
+VOID RtlpReport(PCSTR Format, ...) __attribute__((format(printf, 1, 2)));
 
 #endif /* NTPS_RTL_H */
