@@ -225,17 +225,24 @@ VOID KiDispatchInterrupt(PKPRCB Prcb, LONG Requests)
 
 /* An early quantum end chosen by the simulation's seed: switch to a ready
  * thread of the same priority, as a real quantum end would. */
-BOOLEAN KiYieldIfReady(PKTHREAD Current, PKPRCB Prcb)
+/* Current gives the processor to Next and goes to the tail of its ready
+ * queue with a fresh quantum, as at a quantum end. */
+static VOID KiYieldTo(PKPRCB Prcb, PKTHREAD Current, PKTHREAD Next)
 {
-    PKTHREAD Next = KiFindReadyThread(Prcb, Current->Priority);
-    if (Next == NULL || Next->Priority != Current->Priority)
-        return FALSE;
     KiRemoveReadyQueue(Next);
     Current->Preempted = FALSE;
     Current->State = Ready;
     Current->QuantumRemaining = (LONGLONG)KiConfig.Quantum;
     KiInsertReadyQueue(Current);
     KiSwitchTo(Prcb, Current, Next);
+}
+
+BOOLEAN KiYieldIfReady(PKTHREAD Current, PKPRCB Prcb)
+{
+    PKTHREAD Next = KiFindReadyThread(Prcb, Current->Priority);
+    if (Next == NULL || Next->Priority != Current->Priority)
+        return FALSE;
+    KiYieldTo(Prcb, Current, Next);
     return TRUE;
 }
 
@@ -309,12 +316,7 @@ NTSTATUS KiYieldExecution(BOOLEAN AnyPriority)
         KiReleaseDispatcherLock(OldIrql);
         return STATUS_NO_YIELD_PERFORMED;
     }
-    KiRemoveReadyQueue(Next);
-    Current->Preempted = FALSE;
-    Current->State = Ready;
-    Current->QuantumRemaining = (LONGLONG)KiConfig.Quantum;
-    KiInsertReadyQueue(Current);
-    KiSwitchTo(Prcb, Current, Next);
+    KiYieldTo(Prcb, Current, Next);
     KeLowerIrql(OldIrql);
     return STATUS_SUCCESS;
 }
