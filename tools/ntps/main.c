@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/personality.h>
+#include <unistd.h>
 
 int NtpsCcMain(int argc, char **argv);
 
@@ -56,6 +58,23 @@ static int NtpsParseNumber(const char *Text, unsigned long long *Value, const ch
         return 0;
     }
     return 1;
+}
+
+/* A simulated run replays from its seed; so should what drivers print, and
+ * they print addresses (%p of pool blocks, objects, stack variables). Those
+ * come from the host's address-space layout: run a simulation without
+ * address-space randomization (re-executing once, as `setarch -R` does).
+ * Where that is not allowed (some container profiles), go on as we are. */
+static void NtpsFixAddressSpaceLayout(char **FullArgv)
+{
+    int Current = personality(0xffffffff);
+    if (Current == -1 || (Current & ADDR_NO_RANDOMIZE) || getenv("NTPS_KEEP_ASLR") != NULL)
+        return;
+    if (personality((unsigned long)Current | ADDR_NO_RANDOMIZE) == -1)
+        return;
+    fflush(NULL);
+    execv("/proc/self/exe", FullArgv);
+    personality((unsigned long)Current);    /* could not re-execute: carry on */
 }
 
 static int NtpsRunMain(int argc, char **argv)
@@ -135,6 +154,8 @@ static int NtpsRunMain(int argc, char **argv)
         }
 #undef NEED_VALUE
     }
+    if (Config.Simulation)
+        NtpsFixAddressSpaceLayout(argv - 1);
     return NtpsHostRun(&Config);
 }
 
