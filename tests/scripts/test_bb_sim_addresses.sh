@@ -9,6 +9,9 @@ ntps=$build/ntps so=$drivers/bb_sim_addresses.so
 fail() { echo "FAILED: $*"; exit 1; }
 [ -x "$ntps" ] || fail "no $ntps"
 [ -f "$so" ] || fail "no $so"
+if ! setarch "$(uname -m)" -R true 2>/dev/null; then
+  echo "skipped: this host does not allow turning off address-space randomization"; exit 0
+fi
 for cpus in 1 2; do
   for seed in 1 7; do
     a=$("$ntps" run --driver "$so" --sim --cpus "$cpus" --seed "$seed" --timeout 60 2>&1) || fail "exit status $?: $a"
