@@ -11,6 +11,7 @@
 #include "ke/ke.h"
 
 #include <string.h>
+#include <ucontext.h>
 
 static VOID IopCurrentStack(ULONG_PTR *Low, ULONG_PTR *High)
 {
@@ -36,27 +37,36 @@ VOID IoGetStackLimits(PULONG_PTR LowLimit, PULONG_PTR HighLimit)
 typedef struct _IOP_EXPANSION {
     PEXPAND_STACK_CALLOUT Callout;
     PVOID Parameter;
-    BOOLEAN Raised;
-    EXCEPTION_RECORD Record;
 } IOP_EXPANSION;
 
-static LONG IopKeepException(PEXCEPTION_POINTERS Pointers, IOP_EXPANSION *Expansion)
+/* Documented (EXPAND_STACK_CALLOUT): "The ExpandedStackCall routine must
+ * handle all exceptions. Any unhandled exception causes the system to bug
+ * check with Bug Check 0x1E: KMODE_EXCEPTION_NOT_HANDLED." This filter, at
+ * the base of the callout, sees only what the callout left unhandled (in
+ * the search, before any of its __finally blocks ran) and stops the machine
+ * there, with the faulting context for the report: P1 the code, P2 the
+ * address, P3/P4 ExceptionInformation[0]/[1]. No handler of the caller of
+ * KeExpandKernelStackAndCallout is ever asked. */
+static LONG IopUnhandledInCallout(PEXCEPTION_POINTERS Pointers)
 {
-    Expansion->Record = *Pointers->ExceptionRecord;
-    Expansion->Record.ExceptionRecord = NULL;
-    return EXCEPTION_EXECUTE_HANDLER;
+    PEXCEPTION_RECORD Record = Pointers->ExceptionRecord;
+    ucontext_t Trap;
+    memset(&Trap, 0, sizeof(Trap));
+    Trap.uc_mcontext.gregs[REG_RIP] = (greg_t)Pointers->ContextRecord->Rip;
+    Trap.uc_mcontext.gregs[REG_RSP] = (greg_t)Pointers->ContextRecord->Rsp;
+    Trap.uc_mcontext.gregs[REG_RBP] = (greg_t)Pointers->ContextRecord->Rbp;
+    KiBugCheckWithContext(KMODE_EXCEPTION_NOT_HANDLED, (ULONG)Record->ExceptionCode, (ULONG_PTR)Record->ExceptionAddress,
+                          Record->ExceptionInformation[0], Record->ExceptionInformation[1], &Trap);
 }
 
-/* On the new segment. An exception leaving the callout is taken here, at
- * the segment's base, and raised again on the caller's stack once the
- * segment is gone (docs/seh.md: why, and what that changes). */
+/* On the new segment, or on the current stack when the request fits. */
 static VOID IopExpandedCall(PVOID Context)
 {
     IOP_EXPANSION *Expansion = Context;
     __try {
         Expansion->Callout(Expansion->Parameter);
-    } __except (IopKeepException(GetExceptionInformation(), Expansion)) {
-        Expansion->Raised = TRUE;
+    } __except (IopUnhandledInCallout(GetExceptionInformation())) {
+        /* not reached: the filter does not return */
     }
 }
 
@@ -68,27 +78,20 @@ NTSTATUS KeExpandKernelStackAndCalloutEx(PEXPAND_STACK_CALLOUT Callout, PVOID Pa
         return STATUS_INVALID_PARAMETER_3;
     if (Wait && KeGetCurrentIrql() >= DISPATCH_LEVEL)
         return STATUS_INVALID_PARAMETER_4;
+    IOP_EXPANSION Expansion = { Callout, Parameter };
     /* Enough room already: call it here. Sanitizer builds' frames are
      * larger, and so is what they need (hal/README.md). */
     SIZE_T Needed = Size * HAL_STACK_SCALE;
     if (IoGetRemainingStackSize() >= Needed + 0x400 * HAL_STACK_SCALE) {
-        Callout(Parameter);
+        IopExpandedCall(&Expansion);
         return STATUS_SUCCESS;
     }
     HAL_STACK Segment;
     if (!HalAllocateStack(&Segment, Needed + HAL_KERNEL_STACK_SIZE))
         return STATUS_NO_MEMORY;
-    IOP_EXPANSION Expansion;
-    memset(&Expansion, 0, sizeof(Expansion));
-    Expansion.Callout = Callout;
-    Expansion.Parameter = Parameter;
     PKTHREAD Thread = KeGetCurrentPrcb()->CurrentThread;
     HalCallOnStack(&Segment, &Thread->Context, IopExpandedCall, &Expansion);
     HalFreeStack(&Segment);
-    if (Expansion.Raised) {
-        Expansion.Record.ExceptionFlags |= EXCEPTION_NONCONTINUABLE;
-        RtlRaiseException(&Expansion.Record);
-    }
     return STATUS_SUCCESS;
 }
 
