@@ -63,11 +63,14 @@ static LONG IopUnhandledInCallout(PEXCEPTION_POINTERS Pointers)
 static VOID IopExpandedCall(PVOID Context)
 {
     IOP_EXPANSION *Expansion = Context;
+    PKTHREAD Thread = KeGetCurrentPrcb()->CurrentThread;
+    Thread->CalloutActive++;    /* PsTerminateSystemThread checks it */
     __try {
         Expansion->Callout(Expansion->Parameter);
     } __except (IopUnhandledInCallout(GetExceptionInformation())) {
         /* not reached: the filter does not return */
     }
+    Thread->CalloutActive--;
 }
 
 NTSTATUS KeExpandKernelStackAndCalloutEx(PEXPAND_STACK_CALLOUT Callout, PVOID Parameter, SIZE_T Size, BOOLEAN Wait,

@@ -112,6 +112,7 @@ typedef struct _KTHREAD {
     PKSTART_ROUTINE StartRoutine;
     PVOID StartContext;
     PVOID ExceptionState;           /* SEH chain and dispatch state (ke/except.c) */
+    ULONG CalloutActive;            /* KeExpandKernelStackAndCallout callouts running (io/stack.c) */
 
     /* accounting */
     ULONGLONG KernelTime;           /* 100 ns units */
@@ -319,6 +320,7 @@ VOID KiInternalError(PCSTR Format, ...) __attribute__((noreturn, format(printf, 
 #define THREAD_NOT_MUTEX_OWNER 0x00000011
 #define KMODE_EXCEPTION_NOT_HANDLED 0x0000001E
 #define KERNEL_APC_PENDING_DURING_EXIT 0x00000020
+#define KERNEL_STACK_LOCKED_AT_EXIT 0x00000094
 #define SYSTEM_THREAD_EXCEPTION_NOT_HANDLED 0x0000007E
 #define UNEXPECTED_KERNEL_MODE_TRAP 0x0000007F
 #define ATTEMPTED_SWITCH_FROM_DPC 0x000000B8

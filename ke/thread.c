@@ -43,6 +43,7 @@ static VOID KiInitializeThreadObject(PKTHREAD Thread, PKPROCESS Process)
     KiInitializeApcState(Thread, Process);
     InitializeListHead(&Thread->MutantListHead);
     Thread->KernelApcDisable = Thread->SpecialApcDisable = Thread->MutexApcDisable = 0;
+    Thread->CalloutActive = 0;
     Thread->Process = Process;
     Thread->Serial = __atomic_add_fetch(&KiThreadSerial, 1, __ATOMIC_RELAXED);
 }

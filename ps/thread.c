@@ -155,6 +155,13 @@ NTSTATUS PsTerminateSystemThread(NTSTATUS ExitStatus)
     ETHREAD *Thread = PspCurrentThread();
     if (!Thread->SystemThread)
         return STATUS_INVALID_PARAMETER;
+    /* Documented (KeExpandKernelStackAndCallout): "PsTerminateSystemThread
+     * checks to determine if the ExpandedStackCall routine is still active
+     * and, if it is, causes a bug check". Which one is not documented:
+     * KERNEL_STACK_LOCKED_AT_EXIT, P1 the thread, P2 the callouts running
+     * (unverified). */
+    if (Thread->Tcb.CalloutActive != 0)
+        KeBugCheckEx(KERNEL_STACK_LOCKED_AT_EXIT, (ULONG_PTR)Thread, Thread->Tcb.CalloutActive, 0, 0);
     KIRQL Irql = KeGetCurrentIrql();
     if (Irql != PASSIVE_LEVEL)
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x2001C, Irql, PASSIVE_LEVEL,
