@@ -151,6 +151,10 @@ static VOID HostWaitForDriverThreads(HOST_RUN *Run, BOOLEAN BeforeUnload)
 static VOID HostPhase1(PVOID Context)
 {
     HOST_RUN *Run = Context;
+    /* DriverEntry and DriverUnload run as on a Windows system worker
+     * thread: at PASSIVE_LEVEL, outside the critical region every new
+     * system thread starts in. */
+    KeLeaveCriticalRegion();
     IoInitializeSystem();
     for (ULONG i = 0; i < Run->ImageCount; i++)
         if (!NT_SUCCESS(IoStartDriver(&Run->Images[i])))

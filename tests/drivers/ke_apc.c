@@ -87,7 +87,9 @@ static VOID Rundown(PKAPC Apc)
 static VOID TestCurrentThread(VOID)
 {
     PKTHREAD Me = KeGetCurrentThread();
-    /* a system thread starts in a critical region */
+    /* DriverEntry runs with APCs enabled, as on a system worker thread */
+    KT_CHECK(!KeAreApcsDisabled());
+    KeEnterCriticalRegion();
     KT_CHECK(KeAreApcsDisabled());
     KT_CHECK(!KeAreAllApcsDisabled());
 
@@ -158,7 +160,6 @@ static VOID TestCurrentThread(VOID)
     KT_EQ(KeRemoveQueueApc(&Apc2), FALSE);
     KeLeaveCriticalRegion();
     KT_EQ(LogCount, 0);
-    KeEnterCriticalRegion();    /* as the thread started */
 }
 
 static VOID Waiter(PVOID Context)

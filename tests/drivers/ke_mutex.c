@@ -61,8 +61,7 @@ static VOID SpecialKernel(PKAPC Apc, PKNORMAL_ROUTINE *NormalRoutine, PVOID *Nor
 
 static VOID TestApcsWhileOwned(VOID)
 {
-    /* leave the critical region every system thread starts in */
-    KeLeaveCriticalRegion();
+    /* DriverEntry runs with APCs enabled (as on a system worker thread) */
     KT_CHECK(!KeAreApcsDisabled());
     KT_EQ(KeWaitForSingleObject(&Mutex, Executive, KernelMode, FALSE, NULL), STATUS_SUCCESS);
     KT_CHECK(KeAreApcsDisabled());          /* owning a mutex = a critical region */
@@ -82,7 +81,6 @@ static VOID TestApcsWhileOwned(VOID)
     KT_EQ(KeReleaseMutex(&Mutex, FALSE), 0);
     KT_EQ(NormalRan, 1);                    /* delivered as the release returns */
     KT_CHECK(!KeAreApcsDisabled());
-    KeEnterCriticalRegion();
 }
 
 NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)

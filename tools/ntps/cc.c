@@ -106,7 +106,7 @@ int NtpsCcMain(int argc, char **argv)
     Args[NArgs++] = Compiler;
     static const char *Common[] = {
         "-shared", "-fPIC", "-O2", "-g", "-fshort-wchar", "-fno-strict-aliasing", "-fno-omit-frame-pointer",
-        "-fvisibility=hidden", "-fno-stack-protector", "-Wno-multichar", "-DDBG=1", "-D_WIN64", "-D_AMD64_",
+        "-fvisibility=hidden", "-fno-stack-protector", "-Wno-multichar", "-Wno-unknown-pragmas", "-DDBG=1", "-D_WIN64", "-D_AMD64_",
         "-D_M_AMD64=100", "-D_M_X64=100", "-DNTPS_DRIVER", "-D_KERNEL_MODE",
         /* glibc's fortified wcs* wrappers would call its 32-bit-wchar_t checkers */
         "-U_FORTIFY_SOURCE",
