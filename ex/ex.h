@@ -45,6 +45,7 @@ ULONG ExReportPoolLeaks(PRTL_MODULE Module, BOOLEAN BugCheck);
 VOID ExPrintPoolSummary(VOID);
 /* Kernel-internal allocations, charged to no driver. */
 PVOID ExpAllocateKernel(SIZE_T Size, ULONG Tag);
+PVOID ExpAllocateForCaller(SIZE_T Size, ULONG Tag, PVOID Caller);   /* charged to Caller's driver */
 VOID ExpFreeKernel(PVOID P);
 
 #endif /* NTPS_EX_H */

@@ -232,6 +232,15 @@ VOID ExFreePool2(PVOID P, ULONG Tag, PVOID ExtendedParameters, ULONG ExtendedPar
     ExpFree(P, Tag != 0, Tag);
 }
 
+/* Nonpaged, zeroed, and charged to the driver image that contains Caller:
+ * an object ntps allocates on a driver's behalf (ExAllocateTimer) is that
+ * driver's to free, and a leak at unload is reported against it. */
+PVOID ExpAllocateForCaller(SIZE_T Size, ULONG Tag, PVOID Caller)
+{
+    ExpCheckIrql(FALSE, FALSE, Size);
+    return ExpAllocate(FALSE, Size, Tag, TRUE, Caller);
+}
+
 PVOID ExpAllocateKernel(SIZE_T Size, ULONG Tag)
 {
     return ExpAllocate(FALSE, Size, Tag, TRUE, NULL);

@@ -32,6 +32,17 @@ VOID IoGetStackLimits(PULONG_PTR LowLimit, PULONG_PTR HighLimit)
     IopCurrentStack(LowLimit, HighLimit);
 }
 
+/* The initial base (highest address) of the current thread's own kernel
+ * stack, whichever stack the caller runs on now. */
+PVOID IoGetInitialStack(VOID)
+{
+    KIRQL Irql = KeGetCurrentIrql();
+    if (Irql > APC_LEVEL)
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x20011, Irql, APC_LEVEL,
+                     (ULONG_PTR)__builtin_return_address(0));
+    return KeGetCurrentPrcb()->CurrentThread->Stack.Base;
+}
+
 /* ---- KeExpandKernelStackAndCallout ------------------------------------------------ */
 
 typedef struct _IOP_EXPANSION {

@@ -17,7 +17,7 @@
 #define KI_BUGCHECK_EXIT 3
 
 KI_BUGCHECK_HOOKS KiBugCheckHooks;
-static volatile LONG KiBugCheckActive;
+volatile LONG KiBugCheckActive;   /* read by the simulation: no processor steps once it is set */
 static char KiBugCheckMessage[256];
 
 static const struct { ULONG Code; const char *Name; } KiBugCheckNames[] = {
@@ -45,6 +45,7 @@ static const struct { ULONG Code; const char *Name; } KiBugCheckNames[] = {
     { 0x133, "DPC_WATCHDOG_VIOLATION" },
     { KERNEL_SECURITY_CHECK_FAILURE, "KERNEL_SECURITY_CHECK_FAILURE" },
     { 0xE2, "MANUALLY_INITIATED_CRASH" },
+    { 0xE7, "INVALID_FLOATING_POINT_STATE" },
     { THREAD_TERMINATE_HELD_MUTEX, "THREAD_TERMINATE_HELD_MUTEX" },
 };
 
@@ -267,8 +268,10 @@ static VOID KiReportContext(PKPRCB Prcb)
 
 VOID KiBugCheckWithContext(ULONG Code, ULONG_PTR P1, ULONG_PTR P2, ULONG_PTR P3, ULONG_PTR P4, PVOID TrapContext)
 {
-    if (__atomic_exchange_n(&KiBugCheckActive, 1, __ATOMIC_SEQ_CST))
+    if (__atomic_exchange_n(&KiBugCheckActive, 1, __ATOMIC_SEQ_CST)) {
+        KiAbandonBugCheckCallback(Code);    /* raised by a bug check callback: the next one runs */
         for (;;) pause();   /* another processor is reporting; it exits the process */
+    }
     PKPRCB Prcb = KeGetCurrentPrcb();
     KiFreezeOtherProcessors(Prcb);
     KiOut("\nBUGCHECK 0x%08X (0x%016lx, 0x%016lx, 0x%016lx, 0x%016lx)\n%s\n", Code,
@@ -293,6 +296,7 @@ VOID KiBugCheckWithContext(ULONG Code, ULONG_PTR P1, ULONG_PTR P2, ULONG_PTR P3,
     } else {
         KiPrintBacktrace(Prcb, NULL, __builtin_frame_address(0));
     }
+    KiCallBugCheckCallbacks(Prcb);      /* last: the report is out whatever they do */
     _exit(KI_BUGCHECK_EXIT);
 }
 
@@ -325,8 +329,10 @@ VOID RtlFailFast(ULONG Code)
  * but still a report and a non-zero exit, never a silent crash. */
 VOID KiInternalError(PCSTR Format, ...)
 {
-    if (__atomic_exchange_n(&KiBugCheckActive, 1, __ATOMIC_SEQ_CST))
+    if (__atomic_exchange_n(&KiBugCheckActive, 1, __ATOMIC_SEQ_CST)) {
+        KiAbandonBugCheckCallback(0);
         for (;;) pause();
+    }
     char Message[512];
     va_list Args;
     va_start(Args, Format);

@@ -58,6 +58,8 @@ VOID KiClockInterrupt(PKPRCB Prcb, ULONGLONG Now)
     }
     if (Now >= KiNextTimerDueTime())
         KiRequestSoftwareInterrupt(Prcb, KI_REQUEST_DPC);
+    if (Prcb->DpcRoutineActive)
+        KiCheckDpcWatchdog(Prcb, Now);
 }
 
 ULONG KiNextTimerProcessorNumber(VOID);

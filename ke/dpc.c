@@ -114,6 +114,19 @@ BOOLEAN KeRemoveQueueDpc(PRKDPC Dpc)
     return Removed;
 }
 
+/* The processor where the DPC is queued, or where its routine runs (or is
+ * about to, or has just returned); MAXULONG when it is in neither state. */
+ULONG KiDpcBusyProcessor(PKDPC Dpc)
+{
+    PKPRCB Queue = (PKPRCB)__atomic_load_n(&Dpc->DpcData, __ATOMIC_SEQ_CST);
+    if (Queue != NULL)
+        return Queue->Number;
+    for (ULONG i = 0; i < KeNumberProcessors; i++)
+        if (__atomic_load_n(&KiProcessorBlock[i]->CurrentDpc, __ATOMIC_SEQ_CST) == Dpc)
+            return i;
+    return MAXULONG;
+}
+
 /* ---- draining ----------------------------------------------------------------------- */
 
 BOOLEAN KiTimerExpiryPending(PKPRCB Prcb, ULONGLONG *Now);
@@ -124,6 +137,7 @@ static VOID KiRunDpcQueue(PVOID Context)
     ULONGLONG Now;
     if (KiTimerExpiryPending(Prcb, &Now))
         KiExpireTimers(Prcb, Now);
+    Prcb->DpcDrainStartTime = KiQueryInterruptTime();  /* the DPC watchdog (ke/dpcwatch.c) */
     for (;;) {
         KiLockDpcQueue(Prcb);
         if (IsListEmpty(&Prcb->DpcListHead)) {
@@ -136,18 +150,21 @@ static VOID KiRunDpcQueue(PVOID Context)
         PVOID DeferredContext = Dpc->DeferredContext;
         PVOID Arg1 = Dpc->SystemArgument1, Arg2 = Dpc->SystemArgument2;
         Dpc->ProcessorHistory |= Prcb->SetMember;
-        /* Dequeued before it runs: the routine may queue it again. */
-        __atomic_store_n(&Dpc->DpcData, NULL, __ATOMIC_RELEASE);
+        /* Dequeued before it runs: the routine may queue it again. It is
+         * the processor's current DPC first, so that KiDpcBusyProcessor never
+         * finds it neither queued nor running in between. */
+        __atomic_store_n(&Prcb->CurrentDpc, Dpc, __ATOMIC_SEQ_CST);
+        __atomic_store_n(&Dpc->DpcData, NULL, __ATOMIC_SEQ_CST);
         KiUnlockDpcQueue(Prcb);
 
+        Prcb->DpcStartTime = KiQueryInterruptTime();
         Prcb->DpcRoutineActive = TRUE;
-        Prcb->CurrentDpc = Dpc;
         Prcb->DpcCount++;
         Routine(Dpc, DeferredContext, Arg1, Arg2);
         if (Prcb->Irql != DISPATCH_LEVEL)
             KeBugCheckEx(IRQL_UNEXPECTED_VALUE, ((ULONG_PTR)Prcb->Irql << 16) | (DISPATCH_LEVEL << 8),
                          (ULONG_PTR)Routine, (ULONG_PTR)Dpc, 0);
-        Prcb->CurrentDpc = NULL;
+        __atomic_store_n(&Prcb->CurrentDpc, NULL, __ATOMIC_SEQ_CST);
         Prcb->DpcRoutineActive = FALSE;
     }
 }

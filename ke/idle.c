@@ -143,6 +143,8 @@ VOID KiIdleLoop(PVOID Argument)
     Prcb->Irql = DISPATCH_LEVEL;
     for (;;) {
         LONG Pending = KiTakeAll(Prcb);
+        if (Pending & KI_REQUEST_IPI)
+            KiIpiService(Prcb);
         if (Pending & KI_REQUEST_CLOCK)
             KiClockInterrupt(Prcb, KiQueryInterruptTime());
         if ((Pending & KI_REQUEST_DPC) || __atomic_load_n(&Prcb->DpcQueueDepth, __ATOMIC_RELAXED) != 0 ||

@@ -63,6 +63,8 @@ KIRQL KeRaiseIrqlToSynchLevel(VOID)
 
 static inline BOOLEAN KiWorkPendingBelow(PKPRCB Prcb, KIRQL NewIrql)
 {
+    if (NewIrql < IPI_LEVEL && (__atomic_load_n(&Prcb->InterruptRequest, __ATOMIC_RELAXED) & KI_REQUEST_IPI))
+        return TRUE;
     if (NewIrql >= DISPATCH_LEVEL)
         return FALSE;
     if (__atomic_load_n(&Prcb->InterruptRequest, __ATOMIC_RELAXED) != 0)
@@ -175,7 +177,8 @@ static inline LONG KiTakeRequest(PKPRCB Prcb, LONG Request)
 VOID KiDispatchInterrupt(PKPRCB Prcb, LONG Requests);
 BOOLEAN KiApcDeliverableNow(PKTHREAD Thread);
 
-/* Deliver what the current IRQL allows: the clock below CLOCK_LEVEL, DPCs
+/* Deliver what the current IRQL allows: interprocessor interrupts below
+ * IPI_LEVEL, the clock below CLOCK_LEVEL, DPCs
  * and rescheduling below DISPATCH_LEVEL, kernel APCs at PASSIVE_LEVEL.
  * May switch threads; the caller's IRQL is restored on whichever processor
  * the thread resumes on. */
@@ -186,6 +189,11 @@ VOID KiDeliverInterrupts(PKPRCB Prcb)
         LONG Pending = __atomic_load_n(&Prcb->InterruptRequest, __ATOMIC_ACQUIRE);
         if (Pending & KI_REQUEST_FREEZE)
             for (;;) sched_yield();     /* a bug check owns the machine */
+        if ((Pending & KI_REQUEST_IPI) && Irql < IPI_LEVEL && !KiDispatcherLockHeld() &&
+            KiTakeRequest(Prcb, KI_REQUEST_IPI)) {
+            KiIpiService(Prcb);         /* KeIpiGenericCall (ke/ipi.c) */
+            continue;
+        }
         if ((Pending & KI_REQUEST_CLOCK) && Irql < CLOCK_LEVEL && KiTakeRequest(Prcb, KI_REQUEST_CLOCK)) {
             KiClockInterrupt(Prcb, KiQueryInterruptTime());
             continue;

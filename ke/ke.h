@@ -128,6 +128,7 @@ typedef struct _KTHREAD {
 #define KI_REQUEST_APC      0x08    /* a kernel APC was queued to its current thread */
 #define KI_REQUEST_QUANTUM  0x10    /* the current thread's quantum ran out */
 #define KI_REQUEST_FREEZE   0x20    /* a bug check is stopping the machine */
+#define KI_REQUEST_IPI      0x40    /* take part in a KeIpiGenericCall broadcast (ke/ipi.c) */
 
 typedef struct DECLSPEC_CACHEALIGN _KPRCB {
     ULONG Number;
@@ -145,6 +146,8 @@ typedef struct DECLSPEC_CACHEALIGN _KPRCB {
     PKDPC CurrentDpc;
     HAL_STACK DpcStack;
     ULONG DpcCount;
+    ULONGLONG DpcStartTime;         /* interrupt time the running DPC routine started */
+    ULONGLONG DpcDrainStartTime;    /* ... and the drain of the queue it belongs to */
 
     /* idle */
     volatile LONG IdleWord;         /* futex word an idle processor sleeps on */
@@ -218,13 +221,34 @@ BOOLEAN KiRemoveTimer(PKTIMER Timer);      /* FALSE if it was not queued */
 VOID KiExpireTimers(PKPRCB Prcb, ULONGLONG Now);
 ULONGLONG KiNextTimerDueTime(VOID);
 ULONGLONG KiDueTimeFromTimeout(LARGE_INTEGER Timeout);  /* interrupt time */
+/* KeSetTimerEx with the period in 100 ns units (Ex high-resolution timers). */
+BOOLEAN KiSetTimerInterval(PKTIMER Timer, LARGE_INTEGER DueTime, LONG Interval, PKDPC Dpc);
+BOOLEAN KiIsTimerSet(PKTIMER Timer);     /* in the timer list */
+/* Where the DPC is queued or its routine runs; MAXULONG: neither. */
+ULONG KiDpcBusyProcessor(PKDPC Dpc);
 
 /* ---- DPCs, APCs ---------------------------------------------------------------- */
 VOID KiRetireDpcList(PKPRCB Prcb);
+VOID KiCheckDpcWatchdog(PKPRCB Prcb, ULONGLONG Now);   /* from the clock (ke/dpcwatch.c) */
 VOID KiDeliverApc(KPROCESSOR_MODE Mode);
 BOOLEAN KiApcDeliverable(PKTHREAD Thread);
 VOID KiInitializeApcState(PKTHREAD Thread, PKPROCESS Process);
 VOID KiRundownApcs(PKTHREAD Thread);
+
+/* ---- interprocessor interrupts and busy waits (ke/ipi.c) ------------------------- */
+/* Take part in a pending KeIpiGenericCall broadcast if IRQL allows (below
+ * IPI_LEVEL, dispatcher lock not held); called where a processor waits. */
+VOID KiIpiPoll(PKPRCB Prcb);
+VOID KiIpiService(PKPRCB Prcb);         /* the KI_REQUEST_IPI request, already taken */
+typedef struct _KI_SPIN_WAIT {
+    ULONG Spins;
+    ULONGLONG Start;                    /* interrupt time of the first spin */
+    PVOID WaitingFor;                   /* reported by the watchdog */
+} KI_SPIN_WAIT;
+/* One turn of a busy wait at or above DISPATCH_LEVEL: takes interprocessor
+ * interrupts, lets other processors run (simulation) or the host schedule
+ * (realtime), and ends a wait that lasts 20 s with bug check 0x133. */
+VOID KiSpinWait(KI_SPIN_WAIT *Wait);
 
 /* ---- time ------------------------------------------------------------------------- */
 ULONGLONG KiQueryInterruptTime(VOID);   /* 100 ns since boot: host or virtual */
@@ -306,6 +330,12 @@ DECLSPEC_NORETURN VOID KiBugCheckWithContext(ULONG Code, ULONG_PTR P1, ULONG_PTR
 DECLSPEC_NORETURN VOID KiBugCheckExplain(ULONG Code, ULONG_PTR P1, ULONG_PTR P2, ULONG_PTR P3, ULONG_PTR P4,
                                          PCSTR Format, ...) __attribute__((format(printf, 6, 7)));
 VOID KiDescribeAddress(PVOID Address, PCHAR Buffer, SIZE_T Size);
+extern volatile LONG KiBugCheckActive;      /* a bug check is reporting */
+/* Bug check callbacks (ke/bugcallback.c): run last in a report; a bug check
+ * raised inside one abandons it; none may outlive its driver's image. */
+VOID KiCallBugCheckCallbacks(PKPRCB Prcb);
+VOID KiAbandonBugCheckCallback(ULONG Code);
+VOID KiCheckUnloadedBugCheckCallbacks(PVOID Base, SIZE_T Size);
 VOID KiInternalError(PCSTR Format, ...) __attribute__((noreturn, format(printf, 1, 2)));
 
 /* Bug check codes used by Ke. */

@@ -160,6 +160,8 @@ static VOID KiSimAdvance(PKPRCB Prcb, ULONG Cost)
         if (Thread->QuantumRemaining <= 0)
             KiRequestSoftwareInterrupt(Prcb, KI_REQUEST_QUANTUM);
     }
+    if (Prcb->DpcRoutineActive)
+        KiCheckDpcWatchdog(Prcb, KiSimClock);
     if (KiSimClock >= KiNextTimerDueTime()) {
         ULONG Target = KiNextTimerProcessorNumber();
         PKPRCB TimerPrcb = Target < KeNumberProcessors ? KiProcessorBlock[Target] : Prcb;
@@ -171,6 +173,8 @@ static VOID KiSimAdvance(PKPRCB Prcb, ULONG Cost)
 /* A preemption point or kernel entry in simulation. */
 VOID KiSimPoint(PKPRCB Prcb, ULONG Cost)
 {
+    if (__atomic_load_n(&KiBugCheckActive, __ATOMIC_RELAXED))
+        return;     /* the bug check's callbacks run: no other processor steps */
     if (KiDispatcherLockHeld())
         KiInternalError("preemption point reached with the dispatcher lock held");
     KiSimAdvance(Prcb, Cost);
@@ -201,6 +205,8 @@ VOID KiSimPoint(PKPRCB Prcb, ULONG Cost)
  * processor gets the host thread, so the holder can release it. */
 VOID KiSimSpin(PKPRCB Prcb)
 {
+    if (__atomic_load_n(&KiBugCheckActive, __ATOMIC_RELAXED))
+        return;
     KiSimAdvance(Prcb, KI_SIM_SPIN_COST);
     KAFFINITY Others = KiSimRunnable(Prcb);
     if (Others != 0)

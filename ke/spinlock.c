@@ -23,6 +23,7 @@ static VOID KiSpinUntilFree(PKSPIN_LOCK SpinLock, PKPRCB Prcb)
 {
     ULONGLONG Start = KiQueryInterruptTime();
     for (ULONG Spins = 1;; Spins++) {
+        KiIpiPoll(Prcb);        /* a spinning processor still takes interprocessor interrupts */
         if (KiConfig.Simulation) {
             KiSimSpin(Prcb);    /* let the holder's processor run */
             Prcb = KeGetCurrentPrcb();

@@ -84,6 +84,13 @@ BOOLEAN KiRemoveTimer(PKTIMER Timer)
     return TRUE;
 }
 
+/* KTIMER.Period counts milliseconds (KeSetTimerEx); a negative value is the
+ * period of an Ex high-resolution timer in 100 ns units (KiSetTimerInterval). */
+static inline ULONGLONG KiTimerInterval(PKTIMER Timer)
+{
+    return Timer->Period > 0 ? (ULONGLONG)Timer->Period * 10000 : (ULONGLONG)-(LONGLONG)Timer->Period;
+}
+
 /* Expire every timer due by Now: signal it, re-arm a periodic one, queue
  * its DPC with the due (system) time as the system arguments. */
 VOID KiExpireTimers(PKPRCB Prcb, ULONGLONG Now)
@@ -96,9 +103,9 @@ VOID KiExpireTimers(PKPRCB Prcb, ULONGLONG Now)
             break;
         ULONGLONG Due = Timer->DueTime.QuadPart;
         KiRemoveTimer(Timer);
-        if (Timer->Period > 0) {
-            ULONGLONG Next = Due + (ULONGLONG)Timer->Period * 10000;
-            KiInsertTimerAt(Timer, Next > Now ? Next : Now + (ULONGLONG)Timer->Period * 10000);
+        if (Timer->Period != 0) {
+            ULONGLONG Interval = KiTimerInterval(Timer), Next = Due + Interval;
+            KiInsertTimerAt(Timer, Next > Now ? Next : Now + Interval);
         }
         if (KiConfig.Simulation)
             KiSimTrace(KI_TRACE_TIMER, (ULONG_PTR)Due, Timer->Period);
@@ -147,12 +154,8 @@ VOID KeInitializeTimer(PKTIMER Timer)
     KeInitializeTimerEx(Timer, NotificationTimer);
 }
 
-BOOLEAN KeSetTimerEx(PKTIMER Timer, LARGE_INTEGER DueTime, LONG Period, PKDPC Dpc)
+static BOOLEAN KiSetTimer(PKTIMER Timer, LARGE_INTEGER DueTime, LONG Period, PKDPC Dpc)
 {
-    KiKernelEntry();
-    KiCheckTimerIrql();
-    if (Period < 0)
-        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x20011, (ULONG_PTR)Timer, (ULONG_PTR)Period, 0);
     KIRQL OldIrql = KiAcquireDispatcherLock();
     /* A queued timer is cancelled first, with a DPC it had queued. */
     BOOLEAN WasQueued = KiRemoveTimer(Timer);
@@ -164,6 +167,23 @@ BOOLEAN KeSetTimerEx(PKTIMER Timer, LARGE_INTEGER DueTime, LONG Period, PKDPC Dp
     KiInsertTimerAt(Timer, KiDueTimeFromTimeout(DueTime));
     KiReleaseDispatcherLock(OldIrql);
     return WasQueued;
+}
+
+BOOLEAN KeSetTimerEx(PKTIMER Timer, LARGE_INTEGER DueTime, LONG Period, PKDPC Dpc)
+{
+    KiKernelEntry();
+    KiCheckTimerIrql();
+    if (Period < 0)
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x20011, (ULONG_PTR)Timer, (ULONG_PTR)Period, 0);
+    return KiSetTimer(Timer, DueTime, Period, Dpc);
+}
+
+/* For Ex high-resolution timers (ex/timer.c): a period in 100 ns units. */
+BOOLEAN KiSetTimerInterval(PKTIMER Timer, LARGE_INTEGER DueTime, LONG Interval, PKDPC Dpc)
+{
+    KiKernelEntry();
+    KiCheckTimerIrql();
+    return KiSetTimer(Timer, DueTime, Interval > 0 ? -Interval : 0, Dpc);
 }
 
 BOOLEAN KeSetTimer(PKTIMER Timer, LARGE_INTEGER DueTime, PKDPC Dpc)
@@ -189,6 +209,15 @@ BOOLEAN KeCancelTimer(PKTIMER Timer)
         KeRemoveQueueDpc(Timer->Dpc);
     KiReleaseDispatcherLock(OldIrql);
     return WasQueued;
+}
+
+/* Is the timer in the timer list (set, not yet expired or cancelled)? */
+BOOLEAN KiIsTimerSet(PKTIMER Timer)
+{
+    KIRQL OldIrql = KiAcquireDispatcherLock();
+    BOOLEAN Set = Timer->TimerListEntry.Flink != NULL;
+    KiReleaseDispatcherLock(OldIrql);
+    return Set;
 }
 
 BOOLEAN KeReadStateTimer(PKTIMER Timer)

@@ -44,7 +44,9 @@ POBJECT_TYPE ObCreateObjectType(const OBJECT_TYPE_INITIALIZER *Initializer);
 VOID ObDeleteObjectType(POBJECT_TYPE Type);
 /* A new object with one pointer reference, zero-filled body. */
 NTSTATUS ObCreateObject(POBJECT_TYPE Type, SIZE_T BodySize, PVOID *Object);
-POBJECT_TYPE ObGetObjectType(PVOID Object);
+/* Exported but in no WDK header: drivers declare it (NTKERNELAPI POBJECT_TYPE
+ * ObGetObjectType(PVOID Object)). */
+NTPS_EXPORT POBJECT_TYPE ObGetObjectType(PVOID Object);
 VOID ObInitializeSystem(VOID);
 VOID ObShutdownSystem(VOID);
 

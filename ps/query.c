@@ -56,6 +56,36 @@ BOOLEAN PsIsSystemThread(PETHREAD Thread)
     return PspThread(Thread)->SystemThread;
 }
 
+BOOLEAN IoIsSystemThread(PETHREAD Thread)
+{
+    return PspThread(Thread)->SystemThread;
+}
+
+/* The System process; the Idle process is one too, though no driver code
+ * ever runs in it. */
+BOOLEAN PsIsSystemProcess(PEPROCESS Process)
+{
+    return Process == PsInitialSystemProcess || PspProcess(Process) == PspIdleProcess;
+}
+
+/* Every ntps process is a system process, in no session: 0. */
+ULONG PsGetCurrentProcessSessionId(VOID)
+{
+    return 0;
+}
+
+/* Creation times: the system time when the object was created (100 ns
+ * since 1601), unaffected by later changes of the system time. */
+LONGLONG PsGetThreadCreateTime(PETHREAD Thread)
+{
+    return PspThread(Thread)->CreateTime.QuadPart;
+}
+
+LONGLONG PsGetProcessCreateTimeQuadPart(PEPROCESS Process)
+{
+    return PspProcess(Process)->CreateTime.QuadPart;
+}
+
 BOOLEAN PsIsThreadTerminating(PETHREAD Thread)
 {
     return PspThread(Thread)->Terminated;

@@ -398,6 +398,23 @@ NTKERNELAPI BOOLEAN RtlPrefixUnicodeString(PCUNICODE_STRING String1, PCUNICODE_S
     return RtlpCompareCharacters(String1->Buffer, String2->Buffer, Count, CaseInSensitive) == 0;
 }
 
+/* x65599, the documented default: Hash = Hash * 65599 + Character for each
+ * character (upcased first when CaseInSensitive). */
+NTKERNELAPI NTSTATUS RtlHashUnicodeString(PCUNICODE_STRING String, BOOLEAN CaseInSensitive, ULONG HashAlgorithm,
+                                          PULONG HashValue)
+{
+    if (String == NULL || HashValue == NULL ||
+        (HashAlgorithm != HASH_STRING_ALGORITHM_DEFAULT && HashAlgorithm != HASH_STRING_ALGORITHM_X65599))
+        return STATUS_INVALID_PARAMETER;
+    ULONG Hash = 0;
+    for (SIZE_T Index = 0; Index < String->Length / sizeof(WCHAR); Index++) {
+        WCHAR C = String->Buffer[Index];
+        Hash = Hash * 65599 + (CaseInSensitive ? RtlUpcaseUnicodeChar(C) : C);
+    }
+    *HashValue = Hash;
+    return STATUS_SUCCESS;
+}
+
 /* ---- allocation ------------------------------------------------------------------ */
 
 NTKERNELAPI BOOLEAN RtlCreateUnicodeString(PUNICODE_STRING DestinationString, PCWSTR SourceString)
@@ -534,9 +551,9 @@ NTKERNELAPI NTSTATUS RtlAnsiStringToUnicodeString(PUNICODE_STRING DestinationStr
 
 /* ---- integers ----------------------------------------------------------------- */
 
-NTKERNELAPI NTSTATUS RtlIntegerToUnicodeString(ULONG Value, ULONG Base, PUNICODE_STRING String)
+static NTSTATUS RtlpIntegerToUnicode(ULONGLONG Value, ULONG Base, PUNICODE_STRING String)
 {
-    WCHAR Digits[32];
+    WCHAR Digits[64];
     SIZE_T Count = 0, Index;
 
     if (Base == 0)
@@ -555,6 +572,16 @@ NTKERNELAPI NTSTATUS RtlIntegerToUnicodeString(ULONG Value, ULONG Base, PUNICODE
     String->Buffer[Count] = 0;
     String->Length = (USHORT)(Count * sizeof(WCHAR));
     return STATUS_SUCCESS;
+}
+
+NTKERNELAPI NTSTATUS RtlIntegerToUnicodeString(ULONG Value, ULONG Base, PUNICODE_STRING String)
+{
+    return RtlpIntegerToUnicode(Value, Base, String);
+}
+
+NTKERNELAPI NTSTATUS RtlInt64ToUnicodeString(ULONGLONG Value, ULONG Base, PUNICODE_STRING String)
+{
+    return RtlpIntegerToUnicode(Value, Base, String);
 }
 
 /* Value of C as a digit, or 99 when C is not a digit in any base we accept. */

@@ -1,6 +1,6 @@
 /*
  * ddk/ex.h - executive (Ex) DDIs: pool, fast mutexes, rundown protection,
- * raising exceptions, probing, interlocked lists.
+ * raising exceptions, probing, interlocked lists, system-allocated timers.
  * Part of wdm.h; written for ntps from the WDK documentation.
  */
 #ifndef _NTPS_DDK_EX_H
@@ -136,6 +136,57 @@ NTKERNELAPI PLIST_ENTRY ExInterlockedRemoveHeadList(PLIST_ENTRY ListHead, PKSPIN
 NTKERNELAPI PSINGLE_LIST_ENTRY ExInterlockedPushEntryList(PSINGLE_LIST_ENTRY ListHead, PSINGLE_LIST_ENTRY ListEntry,
                                                           PKSPIN_LOCK Lock);
 NTKERNELAPI PSINGLE_LIST_ENTRY ExInterlockedPopEntryList(PSINGLE_LIST_ENTRY ListHead, PKSPIN_LOCK Lock);
+
+/* ---- system-allocated timers (ExAllocateTimer and friends) ---------------- */
+typedef struct _EX_TIMER *PEX_TIMER;   /* opaque; a dispatcher object drivers may wait on */
+typedef VOID EXT_CALLBACK(PEX_TIMER Timer, PVOID Context);
+typedef EXT_CALLBACK *PEXT_CALLBACK;
+typedef VOID EXT_DELETE_CALLBACK(PVOID Context);
+typedef EXT_DELETE_CALLBACK *PEXT_DELETE_CALLBACK;
+
+#define EX_TIMER_HIGH_RESOLUTION 0x4
+#define EX_TIMER_NO_WAKE 0x8
+#define EX_TIMER_NOTIFICATION (1UL << 31)
+#define EX_TIMER_UNLIMITED_TOLERANCE ((LONGLONG)-1)
+
+typedef struct _EXT_SET_PARAMETERS_V0 {
+    ULONG Version;
+    ULONG Reserved;
+    LONGLONG NoWakeTolerance;
+} EXT_SET_PARAMETERS, *PEXT_SET_PARAMETERS;
+
+typedef struct _EXT_CANCEL_PARAMETERS {
+    ULONG Version;
+    ULONG Reserved;
+} EXT_CANCEL_PARAMETERS, *PEXT_CANCEL_PARAMETERS;
+
+typedef struct _EXT_DELETE_PARAMETERS {
+    ULONG Version;
+    ULONG Reserved;
+    PEXT_DELETE_CALLBACK DeleteCallback;
+    PVOID DeleteContext;
+} EXT_DELETE_PARAMETERS, *PEXT_DELETE_PARAMETERS;
+
+/* Inline in wdm.h: version 0, no tolerance, no delete callback. */
+NTPS_INLINE VOID ExInitializeSetTimerParameters(PEXT_SET_PARAMETERS Parameters)
+{
+    Parameters->Version = 0;
+    Parameters->Reserved = 0;
+    Parameters->NoWakeTolerance = 0;
+}
+
+NTPS_INLINE VOID ExInitializeDeleteTimerParameters(PEXT_DELETE_PARAMETERS Parameters)
+{
+    Parameters->Version = 0;
+    Parameters->Reserved = 0;
+    Parameters->DeleteCallback = NULL;
+    Parameters->DeleteContext = NULL;
+}
+
+NTKERNELAPI PEX_TIMER ExAllocateTimer(PEXT_CALLBACK Callback, PVOID CallbackContext, ULONG Attributes);
+NTKERNELAPI BOOLEAN ExSetTimer(PEX_TIMER Timer, LONGLONG DueTime, LONGLONG Period, PEXT_SET_PARAMETERS Parameters);
+NTKERNELAPI BOOLEAN ExCancelTimer(PEX_TIMER Timer, PEXT_CANCEL_PARAMETERS Parameters);
+NTKERNELAPI BOOLEAN ExDeleteTimer(PEX_TIMER Timer, BOOLEAN Cancel, BOOLEAN Wait, PEXT_DELETE_PARAMETERS Parameters);
 
 /* ---- system time conversions --------------------------------------------- */
 typedef struct _TIME_FIELDS {

@@ -1,6 +1,7 @@
 /*
  * ddk/ke.h - kernel (Ke) DDIs: IRQL, spin locks, dispatcher objects, waits,
- * DPCs, timers, priorities, processors, time, bug checks.
+ * DPCs, timers, priorities, processors and topology, interprocessor calls,
+ * floating-point state, time, bug checks and their callbacks.
  * Part of wdm.h; written for ntps from the WDK documentation.
  */
 #ifndef _NTPS_DDK_KE_H
@@ -280,6 +281,142 @@ NTKERNELAPI VOID KeRevertToUserGroupAffinityThread(PGROUP_AFFINITY PreviousAffin
 #define INVALID_PROCESSOR_INDEX 0xffffffff
 #define ALL_PROCESSOR_GROUPS 0xffff
 
+/* ---- topology: NUMA nodes, logical processor relationships ------------- */
+NTKERNELAPI USHORT KeQueryMaximumGroupCount(VOID);
+NTKERNELAPI USHORT KeGetCurrentNodeNumber(VOID);
+NTKERNELAPI USHORT KeQueryHighestNodeNumber(VOID);
+NTKERNELAPI VOID KeQueryNodeActiveAffinity(USHORT NodeNumber, PGROUP_AFFINITY Affinity, PUSHORT Count);
+
+typedef enum _LOGICAL_PROCESSOR_RELATIONSHIP {
+    RelationProcessorCore, RelationNumaNode, RelationCache, RelationProcessorPackage, RelationGroup,
+    RelationProcessorDie, RelationNumaNodeEx, RelationProcessorModule, RelationAll = 0xffff
+} LOGICAL_PROCESSOR_RELATIONSHIP;
+
+typedef enum _PROCESSOR_CACHE_TYPE { CacheUnified, CacheInstruction, CacheData, CacheTrace } PROCESSOR_CACHE_TYPE;
+
+#define LTP_PC_SMT 0x1
+
+typedef struct _PROCESSOR_RELATIONSHIP {
+    UCHAR Flags;
+    UCHAR EfficiencyClass;
+    UCHAR Reserved[20];
+    USHORT GroupCount;
+    GROUP_AFFINITY GroupMask[1];
+} PROCESSOR_RELATIONSHIP, *PPROCESSOR_RELATIONSHIP;
+
+typedef struct _NUMA_NODE_RELATIONSHIP {
+    ULONG NodeNumber;
+    UCHAR Reserved[18];
+    USHORT GroupCount;
+    union {
+        GROUP_AFFINITY GroupMask;
+        GROUP_AFFINITY GroupMasks[1];
+    };
+} NUMA_NODE_RELATIONSHIP, *PNUMA_NODE_RELATIONSHIP;
+
+typedef struct _CACHE_RELATIONSHIP {
+    UCHAR Level;
+    UCHAR Associativity;
+    USHORT LineSize;
+    ULONG CacheSize;
+    PROCESSOR_CACHE_TYPE Type;
+    UCHAR Reserved[18];
+    USHORT GroupCount;
+    union {
+        GROUP_AFFINITY GroupMask;
+        GROUP_AFFINITY GroupMasks[1];
+    };
+} CACHE_RELATIONSHIP, *PCACHE_RELATIONSHIP;
+
+typedef struct _PROCESSOR_GROUP_INFO {
+    UCHAR MaximumProcessorCount;
+    UCHAR ActiveProcessorCount;
+    UCHAR Reserved[38];
+    KAFFINITY ActiveProcessorMask;
+} PROCESSOR_GROUP_INFO, *PPROCESSOR_GROUP_INFO;
+
+typedef struct _GROUP_RELATIONSHIP {
+    USHORT MaximumGroupCount;
+    USHORT ActiveGroupCount;
+    UCHAR Reserved[20];
+    PROCESSOR_GROUP_INFO GroupInfo[1];
+} GROUP_RELATIONSHIP, *PGROUP_RELATIONSHIP;
+
+typedef struct _SYSTEM_LOGICAL_PROCESSOR_INFORMATION_EX {
+    LOGICAL_PROCESSOR_RELATIONSHIP Relationship;
+    ULONG Size;
+    union {
+        PROCESSOR_RELATIONSHIP Processor;
+        NUMA_NODE_RELATIONSHIP NumaNode;
+        CACHE_RELATIONSHIP Cache;
+        GROUP_RELATIONSHIP Group;
+    };
+} SYSTEM_LOGICAL_PROCESSOR_INFORMATION_EX, *PSYSTEM_LOGICAL_PROCESSOR_INFORMATION_EX;
+
+NTKERNELAPI NTSTATUS KeQueryLogicalProcessorRelationship(PPROCESSOR_NUMBER ProcessorNumber,
+                                                         LOGICAL_PROCESSOR_RELATIONSHIP RelationshipType,
+                                                         PSYSTEM_LOGICAL_PROCESSOR_INFORMATION_EX Information,
+                                                         PULONG Length);
+
+/* ---- interprocessor calls ------------------------------------------------ */
+typedef ULONG_PTR KIPI_BROADCAST_WORKER(ULONG_PTR Argument);
+typedef KIPI_BROADCAST_WORKER *PKIPI_BROADCAST_WORKER;
+NTKERNELAPI ULONG_PTR KeIpiGenericCall(PKIPI_BROADCAST_WORKER BroadcastFunction, ULONG_PTR Context);
+
+/* ---- DPC watchdog, yielding the processor ---------------------------------- */
+typedef struct _KDPC_WATCHDOG_INFORMATION {
+    ULONG DpcTimeLimit;
+    ULONG DpcTimeCount;
+    ULONG DpcWatchdogLimit;
+    ULONG DpcWatchdogCount;
+    ULONG Reserved;
+} KDPC_WATCHDOG_INFORMATION, *PKDPC_WATCHDOG_INFORMATION;
+NTKERNELAPI NTSTATUS KeQueryDpcWatchdogInformation(PKDPC_WATCHDOG_INFORMATION WatchdogInformation);
+NTKERNELAPI LOGICAL KeShouldYieldProcessor(VOID);
+
+/* ---- floating-point and extended processor state --------------------------- */
+/* Opaque to drivers (ntps keeps the saving IRQL and thread in it). */
+typedef struct _KFLOATING_SAVE {
+    ULONG64 Reserved[4];
+} KFLOATING_SAVE, *PKFLOATING_SAVE;
+NTKERNELAPI NTSTATUS KeSaveFloatingPointState(PKFLOATING_SAVE FloatSave);
+NTKERNELAPI NTSTATUS KeRestoreFloatingPointState(PKFLOATING_SAVE FloatSave);
+
+/* Feature bits are the XCR0 bits of the architecture. */
+#define XSTATE_LEGACY_FLOATING_POINT 0
+#define XSTATE_LEGACY_SSE 1
+#define XSTATE_GSSE 2
+#define XSTATE_AVX XSTATE_GSSE
+#define XSTATE_MPX_BNDREGS 3
+#define XSTATE_MPX_BNDCSR 4
+#define XSTATE_AVX512_KMASK 5
+#define XSTATE_AVX512_ZMM_H 6
+#define XSTATE_AVX512_ZMM 7
+#define XSTATE_AMX_TILE_CONFIG 17
+#define XSTATE_AMX_TILE_DATA 18
+#define XSTATE_MASK_LEGACY_FLOATING_POINT (1ULL << XSTATE_LEGACY_FLOATING_POINT)
+#define XSTATE_MASK_LEGACY_SSE (1ULL << XSTATE_LEGACY_SSE)
+#define XSTATE_MASK_LEGACY (XSTATE_MASK_LEGACY_FLOATING_POINT | XSTATE_MASK_LEGACY_SSE)
+#define XSTATE_MASK_GSSE (1ULL << XSTATE_GSSE)
+#define XSTATE_MASK_AVX XSTATE_MASK_GSSE
+#define XSTATE_MASK_MPX ((1ULL << XSTATE_MPX_BNDREGS) | (1ULL << XSTATE_MPX_BNDCSR))
+#define XSTATE_MASK_AVX512 ((1ULL << XSTATE_AVX512_KMASK) | (1ULL << XSTATE_AVX512_ZMM_H) | \
+                            (1ULL << XSTATE_AVX512_ZMM))
+#define XSTATE_MASK_AMX_TILE_CONFIG (1ULL << XSTATE_AMX_TILE_CONFIG)
+#define XSTATE_MASK_AMX_TILE_DATA (1ULL << XSTATE_AMX_TILE_DATA)
+
+/* Opaque to drivers. */
+typedef struct _XSTATE_SAVE {
+    ULONG64 Reserved[8];
+} XSTATE_SAVE, *PXSTATE_SAVE;
+NTKERNELAPI NTSTATUS KeSaveExtendedProcessorState(ULONG64 Mask, PXSTATE_SAVE XStateSave);
+NTKERNELAPI VOID KeRestoreExtendedProcessorState(PXSTATE_SAVE XStateSave);
+NTKERNELAPI ULONG64 RtlGetEnabledExtendedFeatures(ULONG64 FeatureMask);
+
+/* ---- thread run time ------------------------------------------------------- */
+NTKERNELAPI ULONG KeQueryRuntimeThread(PKTHREAD Thread, PULONG UserTime);
+NTKERNELAPI ULONG64 KeQueryTotalCycleTimeThread(PKTHREAD Thread, PULONG64 CycleTimeStamp);
+
 /* ---- time -------------------------------------------------------------- */
 NTKERNELAPI LONGLONG KiQuerySystemTime(VOID);
 NTKERNELAPI ULONGLONG KiQueryTickCount(VOID);
@@ -299,6 +436,26 @@ NTKERNELAPI DECLSPEC_NORETURN VOID KeBugCheckEx(ULONG BugCheckCode, ULONG_PTR Bu
                                                 ULONG_PTR BugCheckParameter2, ULONG_PTR BugCheckParameter3,
                                                 ULONG_PTR BugCheckParameter4);
 NTKERNELAPI DECLSPEC_NORETURN VOID KeBugCheck(ULONG BugCheckCode);
+
+typedef enum _KBUGCHECK_BUFFER_DUMP_STATE {
+    BufferEmpty, BufferInserted, BufferStarted, BufferFinished, BufferIncomplete
+} KBUGCHECK_BUFFER_DUMP_STATE;
+typedef VOID KBUGCHECK_CALLBACK_ROUTINE(PVOID Buffer, ULONG Length);
+typedef KBUGCHECK_CALLBACK_ROUTINE *PKBUGCHECK_CALLBACK_ROUTINE;
+typedef struct _KBUGCHECK_CALLBACK_RECORD {
+    LIST_ENTRY Entry;
+    PKBUGCHECK_CALLBACK_ROUTINE CallbackRoutine;
+    PVOID Buffer;
+    ULONG Length;
+    PUCHAR Component;
+    ULONG_PTR Checksum;
+    UCHAR State;
+} KBUGCHECK_CALLBACK_RECORD, *PKBUGCHECK_CALLBACK_RECORD;
+#define KeInitializeCallbackRecord(CallbackRecord) ((CallbackRecord)->State = BufferEmpty)
+NTKERNELAPI BOOLEAN KeRegisterBugCheckCallback(PKBUGCHECK_CALLBACK_RECORD CallbackRecord,
+                                               PKBUGCHECK_CALLBACK_ROUTINE CallbackRoutine, PVOID Buffer,
+                                               ULONG Length, PUCHAR Component);
+NTKERNELAPI BOOLEAN KeDeregisterBugCheckCallback(PKBUGCHECK_CALLBACK_RECORD CallbackRecord);
 
 /* ---- stacks -------------------------------------------------------------- */
 typedef VOID EXPAND_STACK_CALLOUT(PVOID Parameter);

@@ -8,6 +8,20 @@ NTPS_BEGIN_DECLS
 
 NTSYSAPI NTSTATUS NTAPI ZwYieldExecution(VOID);
 
+/* ---- processes and threads ---------------------------------------------- */
+NTKERNELAPI LONGLONG PsGetThreadCreateTime(PETHREAD Thread);
+NTKERNELAPI LONGLONG PsGetProcessCreateTimeQuadPart(PEPROCESS Process);
+NTKERNELAPI BOOLEAN PsIsSystemProcess(PEPROCESS Process);
+NTKERNELAPI ULONG PsGetCurrentProcessSessionId(VOID);
+NTKERNELAPI BOOLEAN IoIsSystemThread(PETHREAD Thread);
+
+/* ---- counted 8-bit strings ------------------------------------------------- */
+NTSYSAPI CHAR NTAPI RtlUpperChar(CHAR Character);
+NTSYSAPI LONG NTAPI RtlCompareString(const STRING *String1, const STRING *String2, BOOLEAN CaseInSensitive);
+NTSYSAPI BOOLEAN NTAPI RtlEqualString(const STRING *String1, const STRING *String2, BOOLEAN CaseInSensitive);
+NTSYSAPI VOID NTAPI RtlCopyString(PSTRING DestinationString, const STRING *SourceString);
+NTSYSAPI VOID NTAPI RtlUpperString(PSTRING DestinationString, const STRING *SourceString);
+
 NTPS_END_DECLS
 
 #endif

@@ -12,6 +12,12 @@ NTKERNELAPI BOOLEAN PsIsSystemThread(PETHREAD Thread);
 NTKERNELAPI NTSTATUS PsGetProcessExitStatus(PEPROCESS Process);
 NTKERNELAPI BOOLEAN PsIsThreadTerminating(PETHREAD Thread);
 
+NTSYSAPI USHORT NTAPI RtlCaptureStackBackTrace(ULONG FramesToSkip, ULONG FramesToCapture, PVOID *BackTrace,
+                                               PULONG BackTraceHash);
+NTSYSAPI ULONG NTAPI RtlNtStatusToDosError(NTSTATUS Status);
+NTSYSAPI ULONG NTAPI RtlRandom(PULONG Seed);
+NTSYSAPI ULONG NTAPI RtlRandomEx(PULONG Seed);
+
 NTPS_END_DECLS
 
 /* Flag and pointer helpers of ntifs.h. */

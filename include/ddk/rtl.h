@@ -1,6 +1,6 @@
 /*
  * ddk/rtl.h - run-time library: doubly and singly linked lists, memory
- * helpers, counted strings, debug output, assertions.
+ * helpers, counted strings, bitmaps, debug output, assertions.
  * Part of wdm.h; written for ntps from the WDK documentation.
  */
 #ifndef _NTPS_DDK_RTL_H
@@ -189,8 +189,45 @@ NTKERNELAPI NTSTATUS RtlAnsiStringToUnicodeString(PUNICODE_STRING DestinationStr
                                                   BOOLEAN AllocateDestinationString);
 NTKERNELAPI NTSTATUS RtlIntegerToUnicodeString(ULONG Value, ULONG Base, PUNICODE_STRING String);
 NTKERNELAPI NTSTATUS RtlUnicodeStringToInteger(PCUNICODE_STRING String, ULONG Base, PULONG Value);
+NTKERNELAPI NTSTATUS RtlInt64ToUnicodeString(ULONGLONG Value, ULONG Base, PUNICODE_STRING String);
+#define HASH_STRING_ALGORITHM_DEFAULT 0
+#define HASH_STRING_ALGORITHM_X65599 1
+#define HASH_STRING_ALGORITHM_INVALID 0xffffffff
+NTKERNELAPI NTSTATUS RtlHashUnicodeString(PCUNICODE_STRING String, BOOLEAN CaseInSensitive, ULONG HashAlgorithm,
+                                          PULONG HashValue);
+NTKERNELAPI NTSTATUS RtlUnicodeToUTF8N(PCHAR UTF8StringDestination, ULONG UTF8StringMaxByteCount,
+                                       PULONG UTF8StringActualByteCount, PCWCH UnicodeStringSource,
+                                       ULONG UnicodeStringByteCount);
+NTKERNELAPI NTSTATUS RtlUTF8ToUnicodeN(PWSTR UnicodeStringDestination, ULONG UnicodeStringMaxByteCount,
+                                       PULONG UnicodeStringActualByteCount, PCCH UTF8StringSource,
+                                       ULONG UTF8StringByteCount);
 #define RTL_DUPLICATE_UNICODE_STRING_NULL_TERMINATE 1
 #define RTL_DUPLICATE_UNICODE_STRING_ALLOCATE_NULL_STRING 2
+
+/* ---- bitmaps ------------------------------------------------------------------ */
+typedef struct _RTL_BITMAP {
+    ULONG SizeOfBitMap;     /* bits */
+    PULONG Buffer;
+} RTL_BITMAP, *PRTL_BITMAP;
+
+NTKERNELAPI VOID RtlInitializeBitMap(PRTL_BITMAP BitMapHeader, PULONG BitMapBuffer, ULONG SizeOfBitMap);
+NTKERNELAPI VOID RtlClearAllBits(PRTL_BITMAP BitMapHeader);
+NTKERNELAPI VOID RtlSetAllBits(PRTL_BITMAP BitMapHeader);
+NTKERNELAPI VOID RtlSetBits(PRTL_BITMAP BitMapHeader, ULONG StartingIndex, ULONG NumberToSet);
+NTKERNELAPI VOID RtlClearBits(PRTL_BITMAP BitMapHeader, ULONG StartingIndex, ULONG NumberToClear);
+NTKERNELAPI VOID RtlSetBit(PRTL_BITMAP BitMapHeader, ULONG BitNumber);
+NTKERNELAPI VOID RtlClearBit(PRTL_BITMAP BitMapHeader, ULONG BitNumber);
+NTKERNELAPI BOOLEAN RtlTestBit(PRTL_BITMAP BitMapHeader, ULONG BitNumber);
+NTKERNELAPI BOOLEAN RtlAreBitsSet(PRTL_BITMAP BitMapHeader, ULONG StartingIndex, ULONG Length);
+NTKERNELAPI BOOLEAN RtlAreBitsClear(PRTL_BITMAP BitMapHeader, ULONG StartingIndex, ULONG Length);
+NTKERNELAPI ULONG RtlFindClearBits(PRTL_BITMAP BitMapHeader, ULONG NumberToFind, ULONG HintIndex);
+NTKERNELAPI ULONG RtlFindSetBits(PRTL_BITMAP BitMapHeader, ULONG NumberToFind, ULONG HintIndex);
+NTKERNELAPI ULONG RtlFindClearBitsAndSet(PRTL_BITMAP BitMapHeader, ULONG NumberToFind, ULONG HintIndex);
+NTKERNELAPI ULONG RtlFindSetBitsAndClear(PRTL_BITMAP BitMapHeader, ULONG NumberToFind, ULONG HintIndex);
+NTKERNELAPI ULONG RtlNumberOfSetBits(PRTL_BITMAP BitMapHeader);
+NTKERNELAPI ULONG RtlNumberOfClearBits(PRTL_BITMAP BitMapHeader);
+NTKERNELAPI ULONG RtlFindFirstRunClear(PRTL_BITMAP BitMapHeader, PULONG StartingIndex);
+NTKERNELAPI ULONG RtlFindLongestRunClear(PRTL_BITMAP BitMapHeader, PULONG StartingIndex);
 
 /* ---- debug output ---------------------------------------------------------- */
 #define DPFLTR_ERROR_LEVEL 0

@@ -1,0 +1,246 @@
+/*
+ * ke/bugcallback.c - bug check callbacks (KeRegisterBugCheckCallback).
+ *
+ * A bug check first prints its whole report (ke/bugcheck.c); then, as the
+ * last thing before the process exits, it runs the registered callbacks,
+ * most recently registered first, at HIGH_LEVEL, each with its buffer, and
+ * prints what it left there (like the debugger's !bugdump). The list is
+ * walked without its lock (the holder may be stopped), and each record's
+ * checksum is checked before it is trusted. A callback that faults, or that
+ * bug checks itself, is abandoned with a line in the report and the next
+ * one runs: a broken callback never costs the report.
+ *
+ * Records and routines of a driver must be gone when it unloads (documented:
+ * "any driver that can be unloaded must remove all callbacks in its Unload
+ * routine"); one left behind is bug check 0xCE, as for a timer.
+ */
+#include "ke/ke.h"
+#include "rtl/rtl.h"
+
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <string.h>
+
+static LIST_ENTRY KiBugCheckCallbackList = { &KiBugCheckCallbackList, &KiBugCheckCallbackList };
+static volatile LONG KiBugCheckCallbackLock;
+
+static ULONG_PTR KiCallbackChecksum(PKBUGCHECK_CALLBACK_RECORD Record)
+{
+    return (ULONG_PTR)Record->CallbackRoutine + (ULONG_PTR)Record->Buffer + Record->Length +
+           (ULONG_PTR)Record->Component;
+}
+
+/* Held at HIGH_LEVEL for a few instructions; never across a switch. */
+static KIRQL KiLockCallbacks(VOID)
+{
+    KIRQL OldIrql = KfRaiseIrql(HIGH_LEVEL);
+    while (__atomic_exchange_n(&KiBugCheckCallbackLock, 1, __ATOMIC_ACQUIRE)) {
+        if (KiConfig.Simulation)
+            KiInternalError("bug check callback lock contended in simulation");
+        __builtin_ia32_pause();
+    }
+    return OldIrql;
+}
+
+static VOID KiUnlockCallbacks(KIRQL OldIrql)
+{
+    __atomic_store_n(&KiBugCheckCallbackLock, 0, __ATOMIC_RELEASE);
+    KeLowerIrql(OldIrql);
+}
+
+/* FALSE when the record is already registered (or was never initialized
+ * with KeInitializeCallbackRecord). */
+BOOLEAN KeRegisterBugCheckCallback(PKBUGCHECK_CALLBACK_RECORD CallbackRecord,
+                                   PKBUGCHECK_CALLBACK_ROUTINE CallbackRoutine, PVOID Buffer, ULONG Length,
+                                   PUCHAR Component)
+{
+    KIRQL OldIrql = KiLockCallbacks();
+    BOOLEAN Inserted = FALSE;
+    if (CallbackRecord->State == BufferEmpty) {
+        CallbackRecord->CallbackRoutine = CallbackRoutine;
+        CallbackRecord->Buffer = Buffer;
+        CallbackRecord->Length = Length;
+        CallbackRecord->Component = Component;
+        CallbackRecord->Checksum = KiCallbackChecksum(CallbackRecord);
+        CallbackRecord->State = BufferInserted;
+        InsertHeadList(&KiBugCheckCallbackList, &CallbackRecord->Entry);
+        Inserted = TRUE;
+    }
+    KiUnlockCallbacks(OldIrql);
+    return Inserted;
+}
+
+/* FALSE when the record is not registered. */
+BOOLEAN KeDeregisterBugCheckCallback(PKBUGCHECK_CALLBACK_RECORD CallbackRecord)
+{
+    KIRQL OldIrql = KiLockCallbacks();
+    BOOLEAN Removed = FALSE;
+    if (CallbackRecord->State == BufferInserted) {
+        RemoveEntryList(&CallbackRecord->Entry);
+        CallbackRecord->State = BufferEmpty;
+        Removed = TRUE;
+    }
+    KiUnlockCallbacks(OldIrql);
+    return Removed;
+}
+
+static BOOLEAN KiInRange(const void *Address, PVOID Base, SIZE_T Size)
+{
+    return (const char *)Address >= (const char *)Base && (const char *)Address < (const char *)Base + Size;
+}
+
+VOID KiCheckUnloadedBugCheckCallbacks(PVOID Base, SIZE_T Size)
+{
+    KIRQL OldIrql = KiLockCallbacks();
+    for (PLIST_ENTRY E = KiBugCheckCallbackList.Flink; E != &KiBugCheckCallbackList; E = E->Flink) {
+        PKBUGCHECK_CALLBACK_RECORD Record = CONTAINING_RECORD(E, KBUGCHECK_CALLBACK_RECORD, Entry);
+        if (KiInRange(Record, Base, Size) || KiInRange((PVOID)Record->CallbackRoutine, Base, Size)) {
+            KiUnlockCallbacks(OldIrql);
+            KiBugCheckExplain(0xCE, (ULONG_PTR)Record->CallbackRoutine, 0, (ULONG_PTR)Record, 0,
+                              "a bug check callback %p of the unloading driver is still registered (record %p)",
+                              (void *)Record->CallbackRoutine, (void *)Record);
+        }
+    }
+    KiUnlockCallbacks(OldIrql);
+}
+
+/* ---- at the bug check ---------------------------------------------------------- */
+
+static sigjmp_buf KiCallbackJump;
+static volatile BOOLEAN KiCallbackActive;
+static pthread_t KiCallbackThread;
+static volatile int KiCallbackSignal;
+static volatile ULONG KiCallbackBugCheck;
+
+static void KiCallbackFault(int Signal, siginfo_t *Info, void *Context)
+{
+    (void)Info; (void)Context;
+    KiCallbackSignal = Signal;
+    siglongjmp(KiCallbackJump, 1);
+}
+
+/* A bug check (or internal error) raised inside a callback while the
+ * report's bug check runs them: abandon that callback. Returns otherwise. */
+VOID KiAbandonBugCheckCallback(ULONG Code)
+{
+    if (KiCallbackActive && pthread_equal(pthread_self(), KiCallbackThread)) {
+        KiCallbackBugCheck = Code;
+        siglongjmp(KiCallbackJump, 2);
+    }
+}
+
+static VOID KiDumpCallbackBuffer(const UCHAR *Buffer, ULONG Length)
+{
+    ULONG Shown = Length < 256 ? Length : 256;
+    for (ULONG Offset = 0; Offset < Shown; Offset += 16) {
+        char Hex[16 * 3 + 1], Text[17];
+        ULONG n = Shown - Offset < 16 ? Shown - Offset : 16;
+        for (ULONG i = 0; i < 16; i++) {
+            if (i < n) {
+                static const char Digits[] = "0123456789abcdef";
+                Hex[i * 3] = Digits[Buffer[Offset + i] >> 4];
+                Hex[i * 3 + 1] = Digits[Buffer[Offset + i] & 15];
+                Text[i] = Buffer[Offset + i] >= 0x20 && Buffer[Offset + i] < 0x7F ? (char)Buffer[Offset + i] : '.';
+            } else {
+                Hex[i * 3] = Hex[i * 3 + 1] = ' ';
+                Text[i] = 0;
+            }
+            Hex[i * 3 + 2] = ' ';
+        }
+        Hex[48] = 0;
+        Text[n] = 0;
+        RtlpReport("    %04x  %s |%s|\n", (unsigned)Offset, Hex, Text);
+    }
+    if (Shown < Length)
+        RtlpReport("    ... %u more bytes\n", (unsigned)(Length - Shown));
+}
+
+static const char *KiComponentName(PKBUGCHECK_CALLBACK_RECORD Record, char *Name, SIZE_T Size)
+{
+    SIZE_T i = 0;
+    if (Record->Component != NULL)
+        for (; i + 1 < Size && Record->Component[i] != 0; i++)
+            Name[i] = Record->Component[i] >= 0x20 && Record->Component[i] < 0x7F ? (char)Record->Component[i] : '?';
+    Name[i] = 0;
+    return i != 0 ? Name : "(no component)";
+}
+
+/* Called last by the bug check, on the reporting processor. Every step that
+ * touches a record runs under the fault guard; the loop's state lives in
+ * statics, so a fault anywhere comes back to the loop with it intact. */
+VOID KiCallBugCheckCallbacks(PKPRCB Prcb)
+{
+    static const int Signals[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP };
+    static struct sigaction Saved[5];
+    static PLIST_ENTRY volatile Next;
+    static PKBUGCHECK_CALLBACK_RECORD volatile Record;
+    static volatile ULONG Count;
+    static volatile BOOLEAN Dumping;
+    char Name[64];
+
+    if (IsListEmpty(&KiBugCheckCallbackList))
+        return;
+    struct sigaction Guard;
+    memset(&Guard, 0, sizeof(Guard));
+    Guard.sa_sigaction = KiCallbackFault;
+    Guard.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
+    sigemptyset(&Guard.sa_mask);
+    for (SIZE_T i = 0; i < RTL_NUMBER_OF(Signals); i++)
+        sigaction(Signals[i], &Guard, &Saved[i]);
+    KiCallbackThread = pthread_self();
+
+    RtlpReport("bug check callbacks:\n");
+    Next = KiBugCheckCallbackList.Flink;
+    Count = 0;
+    while (Next != &KiBugCheckCallbackList && Count++ < 256) {
+        Record = NULL;
+        Dumping = FALSE;
+        int How = sigsetjmp(KiCallbackJump, 1);
+        if (How != 0) {
+            KiCallbackActive = FALSE;
+            PKBUGCHECK_CALLBACK_RECORD Failed = Record;
+            Record = NULL;      /* a fault from here on means the record itself is bad */
+            if (Failed == NULL) {
+                RtlpReport("  the callback list is corrupt at %p; the rest is skipped\n", (void *)Next);
+                break;
+            }
+            if (Dumping)
+                RtlpReport("    (the buffer is not readable)\n");
+            else if (How == 1)
+                RtlpReport("  %s: callback %p faulted (%s); abandoned\n", KiComponentName(Failed, Name, sizeof(Name)),
+                           (void *)Failed->CallbackRoutine, strsignal(KiCallbackSignal));
+            else
+                RtlpReport("  %s: callback %p raised bug check 0x%08X; abandoned\n",
+                           KiComponentName(Failed, Name, sizeof(Name)), (void *)Failed->CallbackRoutine,
+                           (unsigned)KiCallbackBugCheck);
+            if (!Dumping)
+                Failed->State = BufferIncomplete;
+            Next = Failed->Entry.Flink;
+            continue;
+        }
+        if (Prcb != NULL)
+            Prcb->Irql = HIGH_LEVEL;
+        PKBUGCHECK_CALLBACK_RECORD Current = CONTAINING_RECORD(Next, KBUGCHECK_CALLBACK_RECORD, Entry);
+        if (Current->Checksum != KiCallbackChecksum(Current) || Current->State != BufferInserted) {
+            RtlpReport("  callback record %p is corrupt; it and the rest are skipped\n", (void *)Current);
+            break;
+        }
+        Record = Current;
+        Record->State = BufferStarted;
+        KiCallbackActive = TRUE;
+        Record->CallbackRoutine(Record->Buffer, Record->Length);
+        KiCallbackActive = FALSE;
+        Record->State = BufferFinished;
+        RtlpReport("  %s: callback %p, buffer %p, %u bytes\n", KiComponentName(Record, Name, sizeof(Name)),
+                   (void *)Record->CallbackRoutine, Record->Buffer, (unsigned)Record->Length);
+        Dumping = TRUE;
+        if (Record->Buffer != NULL && Record->Length != 0)
+            KiDumpCallbackBuffer(Record->Buffer, Record->Length);
+        Dumping = FALSE;
+        Next = Record->Entry.Flink;
+    }
+    KiCallbackActive = FALSE;
+    for (SIZE_T i = 0; i < RTL_NUMBER_OF(Signals); i++)
+        sigaction(Signals[i], &Saved[i], NULL);
+}
