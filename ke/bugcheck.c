@@ -171,7 +171,7 @@ static int KiWalkBacktrace(PKPRCB Prcb, PVOID Pc, PVOID FramePointer)
 
 /* The first driver image met walking out from Pc along the frame chain:
  * the driver the report names. */
-static PRTL_MODULE KiFindDriver(PKPRCB Prcb, PVOID Pc, PVOID FramePointer)
+static PRTL_MODULE KiFindDriver(PKPRCB Prcb, PVOID Pc, PVOID FramePointer, ULONG_PTR Sp)
 {
     PRTL_MODULE Module = Pc != NULL ? RtlpLookupModuleByAddress(Pc) : NULL;
     ULONG_PTR *Frame = FramePointer;
@@ -185,6 +185,12 @@ static PRTL_MODULE KiFindDriver(PKPRCB Prcb, PVOID Pc, PVOID FramePointer)
             break;
         Frame = Next;
     }
+    /* a trap in code without frame pointers: scan the stack as the
+     * backtrace does */
+    for (ULONG_PTR *Slot = (ULONG_PTR *)(Sp & ~(ULONG_PTR)7); Module == NULL && Sp != 0 &&
+                        KiOnKnownStack(Prcb, (ULONG_PTR)Slot); Slot++)
+        if (KiLooksLikeReturnAddress(*Slot))
+            Module = RtlpLookupModuleByAddress((PCHAR)*Slot - 1);
     return Module;
 }
 
@@ -281,11 +287,13 @@ VOID KiBugCheckWithContext(ULONG Code, ULONG_PTR P1, ULONG_PTR P2, ULONG_PTR P3,
     KiReportException(Code, P1, P3, P4);
     KiReportContext(Prcb);
     PVOID Pc = NULL, FramePointer = __builtin_frame_address(0);
+    ULONG_PTR Sp = 0;
     if (TrapContext != NULL) {
         Pc = (PVOID)((ucontext_t *)TrapContext)->uc_mcontext.gregs[REG_RIP];
         FramePointer = (PVOID)((ucontext_t *)TrapContext)->uc_mcontext.gregs[REG_RBP];
+        Sp = (ULONG_PTR)((ucontext_t *)TrapContext)->uc_mcontext.gregs[REG_RSP];
     }
-    PRTL_MODULE Driver = Prcb != NULL ? KiFindDriver(Prcb, Pc, FramePointer) : NULL;
+    PRTL_MODULE Driver = Prcb != NULL ? KiFindDriver(Prcb, Pc, FramePointer, Sp) : NULL;
     if (Driver != NULL)
         KiOut("driver: %s\n", Driver->Name);
     if (TrapContext != NULL) {
