@@ -58,5 +58,14 @@ check "simulated deadlock" 5 'ntps: deadlock: every thread is waiting' -- "$ntps
 check "unknown command" 1 "unknown command 'frobnicate'" -- "$ntps" frobnicate
 check "help" 0 'usage: ntps run' -- "$ntps" help run
 check "cc needs output" 1 'need -o OUT.so' -- "$ntps" cc "$tmp/ok.c"
+# --integritycheck marks the image (IMAGE_DLLCHARACTERISTICS_FORCE_INTEGRITY);
+# a plain build does not carry the mark.
+"$ntps" cc --integritycheck -o "$tmp/signed.so" "$tmp/ok.c" || exit 1
+check "--integritycheck marks the image" 0 '__ntps_image_characteristics' -- nm -D --defined-only "$tmp/signed.so"
+if nm -D --defined-only "$tmp/ok.so" | grep -q __ntps_image_characteristics; then
+  echo "FAILED: a plain build carries the integrity mark"; failures=$((failures + 1))
+else
+  echo "ok: a plain build has no integrity mark"
+fi
 
 [ "$failures" = 0 ] && echo "all passed" || { echo "$failures failed"; exit 1; }
