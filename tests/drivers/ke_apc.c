@@ -1,6 +1,6 @@
 /*
  * Kernel APCs (KeInitializeApc / KeInsertQueueApc / KeRemoveQueueApc:
- * exported, undocumented, the usual prototypes declared here):
+ * exported, undocumented, the usual prototypes in kapc.h):
  *  - system threads start inside a critical region (KeAreApcsDisabled);
  *  - a special kernel APC runs at APC_LEVEL even in a critical region, but
  *    not in a guarded region: there it waits for KeLeaveGuardedRegion;
@@ -17,19 +17,7 @@
 // NTPS-TEST: modes rt1 rt2 sim1 sim2
 #include <ntddk.h>
 #include "ktest.h"
-
-typedef enum _KAPC_ENVIRONMENT {
-    OriginalApcEnvironment, AttachedApcEnvironment, CurrentApcEnvironment, InsertApcEnvironment
-} KAPC_ENVIRONMENT;
-typedef VOID (*PKKERNEL_ROUTINE)(PKAPC Apc, PKNORMAL_ROUTINE *NormalRoutine, PVOID *NormalContext,
-                                 PVOID *SystemArgument1, PVOID *SystemArgument2);
-typedef VOID (*PKRUNDOWN_ROUTINE)(PKAPC Apc);
-NTKERNELAPI VOID KeInitializeApc(PKAPC Apc, PKTHREAD Thread, KAPC_ENVIRONMENT Environment,
-                                 PKKERNEL_ROUTINE KernelRoutine, PKRUNDOWN_ROUTINE RundownRoutine,
-                                 PKNORMAL_ROUTINE NormalRoutine, KPROCESSOR_MODE ApcMode, PVOID NormalContext);
-NTKERNELAPI BOOLEAN KeInsertQueueApc(PKAPC Apc, PVOID SystemArgument1, PVOID SystemArgument2,
-                                     KPRIORITY Increment);
-NTKERNELAPI BOOLEAN KeRemoveQueueApc(PKAPC Apc);
+#include "kapc.h"
 
 static KAPC Apc1, Apc2;
 static KEVENT Ready, Go;

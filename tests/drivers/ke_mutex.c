@@ -8,18 +8,7 @@
 // NTPS-TEST: modes rt1 rt2 sim1 sim2
 #include <ntddk.h>
 #include "ktest.h"
-
-typedef enum _KAPC_ENVIRONMENT {
-    OriginalApcEnvironment, AttachedApcEnvironment, CurrentApcEnvironment, InsertApcEnvironment
-} KAPC_ENVIRONMENT;
-typedef VOID (*PKKERNEL_ROUTINE)(PKAPC Apc, PKNORMAL_ROUTINE *NormalRoutine, PVOID *NormalContext,
-                                 PVOID *SystemArgument1, PVOID *SystemArgument2);
-typedef VOID (*PKRUNDOWN_ROUTINE)(PKAPC Apc);
-NTKERNELAPI VOID KeInitializeApc(PKAPC Apc, PKTHREAD Thread, KAPC_ENVIRONMENT Environment,
-                                 PKKERNEL_ROUTINE KernelRoutine, PKRUNDOWN_ROUTINE RundownRoutine,
-                                 PKNORMAL_ROUTINE NormalRoutine, KPROCESSOR_MODE ApcMode, PVOID NormalContext);
-NTKERNELAPI BOOLEAN KeInsertQueueApc(PKAPC Apc, PVOID SystemArgument1, PVOID SystemArgument2,
-                                     KPRIORITY Increment);
+#include "kapc.h"
 
 static KMUTEX Mutex;
 static KEVENT Go, Done;

@@ -1,29 +1,16 @@
 /*
  * Alerts and user APCs (KeAlertThread: exported, undocumented, usual
- * prototype): an alert ends an alertable wait with STATUS_ALERTED, in either
- * wait mode for a kernel-mode alert; an alert that finds no alertable wait
- * stays pending and ends the next alertable wait at once (and only that
- * one); a non-alertable wait ignores it; a user-mode alert does not end a
- * kernel-mode wait. A user APC ends an alertable UserMode wait with
- * STATUS_USER_APC, but not an alertable KernelMode one.
+ * prototype in kapc.h): an alert ends an alertable wait with
+ * STATUS_ALERTED, in either wait mode for a kernel-mode alert; an alert that
+ * finds no alertable wait stays pending and ends the next alertable wait at
+ * once (and only that one); a non-alertable wait ignores it; a user-mode
+ * alert does not end a kernel-mode wait. A user APC ends an alertable
+ * UserMode wait with STATUS_USER_APC, but not an alertable KernelMode one.
  */
 // NTPS-TEST: modes rt1 rt2 sim1 sim2
 #include <ntddk.h>
 #include "ktest.h"
-
-NTKERNELAPI BOOLEAN KeAlertThread(PKTHREAD Thread, KPROCESSOR_MODE AlertMode);
-
-typedef enum _KAPC_ENVIRONMENT {
-    OriginalApcEnvironment, AttachedApcEnvironment, CurrentApcEnvironment, InsertApcEnvironment
-} KAPC_ENVIRONMENT;
-typedef VOID (*PKKERNEL_ROUTINE)(PKAPC Apc, PKNORMAL_ROUTINE *NormalRoutine, PVOID *NormalContext,
-                                 PVOID *SystemArgument1, PVOID *SystemArgument2);
-typedef VOID (*PKRUNDOWN_ROUTINE)(PKAPC Apc);
-NTKERNELAPI VOID KeInitializeApc(PKAPC Apc, PKTHREAD Thread, KAPC_ENVIRONMENT Environment,
-                                 PKKERNEL_ROUTINE KernelRoutine, PKRUNDOWN_ROUTINE RundownRoutine,
-                                 PKNORMAL_ROUTINE NormalRoutine, KPROCESSOR_MODE ApcMode, PVOID NormalContext);
-NTKERNELAPI BOOLEAN KeInsertQueueApc(PKAPC Apc, PVOID SystemArgument1, PVOID SystemArgument2,
-                                     KPRIORITY Increment);
+#include "kapc.h"
 
 #define MS 10000LL
 static KEVENT Ready, Never;
