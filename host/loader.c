@@ -75,6 +75,8 @@ BOOLEAN HostLoadImage(const char *Path, PIO_DRIVER_IMAGE Image, char *Error, siz
     Image->Module = Module;
     Image->DriverEntry = Entry;
     Image->IntegrityCheck = Characteristics != NULL && (*Characteristics & 0x0080) != 0;
+    if (Image->IntegrityCheck)
+        Module->Flags |= RTL_MODULE_FORCE_INTEGRITY;
     return TRUE;
 }
 

@@ -7,5 +7,6 @@
 
 #include <wdm.h>
 #include <ddk/ntddk_extra.h>
+#include <ddk/pscallbacks.h>
 
 #endif /* _NTDDK_ */

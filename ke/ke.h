@@ -105,6 +105,19 @@ typedef struct _KTHREAD {
     PKPROCESS Process;
     LIST_ENTRY ThreadListEntry;
 
+    /* user mode (ke/service.c): a user thread runs its user-mode code on
+     * its own stack; system services and interrupts taken there run on the
+     * kernel stack, from KernelStackResume down. */
+    volatile BOOLEAN InUserMode;    /* running user-mode code now */
+    BOOLEAN UserThread;             /* has user-mode code at all */
+    PVOID KernelStackResume;        /* kernel stack top while in user mode */
+
+    /* suspension (ke/suspend.c): a normal kernel APC that waits on the
+     * semaphore while SuspendCount is nonzero */
+    CHAR SuspendCount;
+    KAPC SuspendApc;
+    KSEMAPHORE SuspendSemaphore;
+
     /* execution */
     HAL_CONTEXT Context;
     HAL_STACK Stack;
@@ -265,6 +278,76 @@ DECLSPEC_NORETURN VOID KeTerminateThread(VOID);
 extern VOID (*KiThreadReaper)(PKTHREAD Thread);
 VOID KeReleaseThreadStack(PKTHREAD Thread);
 VOID KeSetWaitNext(KIRQL OldIrql);  /* leave the caller at DISPATCH_LEVEL for the wait to follow */
+
+/* ---- suspension (ke/suspend.c) ---------------------------------------------------- */
+#define KI_MAXIMUM_SUSPEND_COUNT 127
+/* Suspend Thread (it stops at its next chance to run a normal kernel APC):
+ * STATUS_SUSPEND_COUNT_EXCEEDED at the limit, else *PreviousCount. */
+NTSTATUS KiSuspendThread(PKTHREAD Thread, PULONG PreviousCount);
+ULONG KeResumeThread(PKTHREAD Thread);          /* the previous suspend count */
+ULONG KeForceResumeThread(PKTHREAD Thread);     /* to zero at once; the previous count */
+
+/* ---- user mode and system services (ke/service.c) ---------------------------------- */
+typedef NTSTATUS (*PKUSER_ROUTINE)(PVOID Parameter);
+/* First entry of a user thread into user mode: Routine(Parameter) runs on
+ * UserStack with PreviousMode UserMode (after any user APCs already
+ * queued); returns what it returned, back in kernel mode. */
+NTSTATUS KiRunUserMode(PHAL_STACK UserStack, PKUSER_ROUTINE Routine, PVOID Parameter);
+/* A system service called from user-mode code: run Service(Arguments...)
+ * on the kernel stack with PreviousMode UserMode, then the checks and the
+ * user APCs of the return to user mode. */
+ULONG_PTR KiSystemService(PVOID Service, ULONG Count, const ULONG_PTR *Arguments);
+/* Run Routine(Context) in kernel mode on the kernel stack when the current
+ * thread is in user mode (an interrupt taken there), else just call it. */
+VOID KiCallFromUserMode(VOID (*Routine)(PVOID), PVOID Context);
+/* Registered by Ps: a user-mode exception no user frame handled. Returns
+ * only if execution continues at Context (a subsystem provider handled it). */
+extern VOID (*KiUnhandledUserException)(PEXCEPTION_RECORD Record, PCONTEXT Context);
+
+#define KI_SS_ARG(a) (ULONG_PTR)(a)
+#define KI_SS_MAP1(a) KI_SS_ARG(a)
+#define KI_SS_MAP2(a, ...) KI_SS_ARG(a), KI_SS_MAP1(__VA_ARGS__)
+#define KI_SS_MAP3(a, ...) KI_SS_ARG(a), KI_SS_MAP2(__VA_ARGS__)
+#define KI_SS_MAP4(a, ...) KI_SS_ARG(a), KI_SS_MAP3(__VA_ARGS__)
+#define KI_SS_MAP5(a, ...) KI_SS_ARG(a), KI_SS_MAP4(__VA_ARGS__)
+#define KI_SS_MAP6(a, ...) KI_SS_ARG(a), KI_SS_MAP5(__VA_ARGS__)
+#define KI_SS_MAP7(a, ...) KI_SS_ARG(a), KI_SS_MAP6(__VA_ARGS__)
+#define KI_SS_MAP8(a, ...) KI_SS_ARG(a), KI_SS_MAP7(__VA_ARGS__)
+#define KI_SS_MAP9(a, ...) KI_SS_ARG(a), KI_SS_MAP8(__VA_ARGS__)
+#define KI_SS_MAP10(a, ...) KI_SS_ARG(a), KI_SS_MAP9(__VA_ARGS__)
+#define KI_SS_PICK(_1, _2, _3, _4, _5, _6, _7, _8, _9, _10, N, ...) N
+#define KI_SS_COUNT(...) KI_SS_PICK(__VA_ARGS__, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0)
+#define KI_SS_CAT(a, b) a##b
+#define KI_SS_XCAT(a, b) KI_SS_CAT(a, b)
+#define KI_SS_MAP(...) KI_SS_XCAT(KI_SS_MAP, KI_SS_COUNT(__VA_ARGS__))(__VA_ARGS__)
+
+/* The first statement of every Nt* service: a call from user-mode code
+ * enters the kernel here and the service runs again from kernel mode. */
+#define KI_SYSTEM_SERVICE(Service, ...)                                                        \
+    do {                                                                                       \
+        if (KiCurrentThread()->InUserMode)                                                     \
+            return (NTSTATUS)KiSystemService((PVOID)(Service), KI_SS_COUNT(__VA_ARGS__),       \
+                                             (const ULONG_PTR[]){ KI_SS_MAP(__VA_ARGS__) });   \
+    } while (0)
+#define KI_SYSTEM_SERVICE0(Service)                                                            \
+    do {                                                                                       \
+        if (KiCurrentThread()->InUserMode)                                                     \
+            return (NTSTATUS)KiSystemService((PVOID)(Service), 0, NULL);                       \
+    } while (0)
+/* A Zw* routine: the service with PreviousMode KernelMode for its duration. */
+KPROCESSOR_MODE KiEnterKernelService(VOID);
+VOID KiLeaveKernelService(KPROCESSOR_MODE PreviousMode);
+/* The body of Zw<Name>(...): from user-mode code the same as Nt<Name>
+ * (one entry point in ntdll); from kernel code Nt<Name> with PreviousMode
+ * KernelMode. */
+#define KI_ZW_SERVICE(NtService, ...)                                                          \
+    do {                                                                                       \
+        KI_SYSTEM_SERVICE(NtService, __VA_ARGS__);                                             \
+        KPROCESSOR_MODE ZwPreviousMode_ = KiEnterKernelService();                              \
+        NTSTATUS ZwStatus_ = NtService(__VA_ARGS__);                                           \
+        KiLeaveKernelService(ZwPreviousMode_);                                                 \
+        return ZwStatus_;                                                                      \
+    } while (0)
 
 /* ---- simulation mode (ke/sim.c) ----------------------------------------------------- */
 VOID KiSimPoint(PKPRCB Prcb, ULONG Cost);

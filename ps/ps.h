@@ -1,25 +1,50 @@
 /*
  * ps/ps.h - the process and thread manager's internal interface: EPROCESS
- * and ETHREAD, the client-ID table, system threads, and boot.
+ * and ETHREAD, the client-ID table, system and user threads, processes,
+ * notify routines, and boot.
  */
 #ifndef NTPS_PS_H
 #define NTPS_PS_H
 
 #include "ob/ob.h"
+#include <ntps.h>
+
+/* EPROCESS.Flags */
+#define PSP_PROCESS_EXITING         0x0001  /* no new threads: the last one is ending or it was terminated */
+#define PSP_PROCESS_TERMINATED      0x0002  /* NtTerminateProcess: ExitStatus is final */
+#define PSP_PROCESS_CREATE_REPORTED 0x0004  /* create notify routines were called */
+#define PSP_PROCESS_EXIT_DONE       0x0008  /* exit notify and handle rundown done */
+#define PSP_PROCESS_USER            0x0010  /* a user (Win32 or subsystem) process */
 
 typedef struct _EPROCESS {
     KPROCESS Pcb;                       /* first: PEPROCESS == PKPROCESS */
     HANDLE UniqueProcessId;
     HANDLE InheritedFromUniqueProcessId;
+    CLIENT_ID CreatorClientId;          /* the thread that created it */
     PEX_HANDLE_TABLE ObjectTable;
-    LIST_ENTRY ThreadListHead;          /* ETHREADs, under PspLock */
-    CHAR ImageFileName[16];
-    NTSTATUS ExitStatus;
+    EX_SPIN_LOCK ProcessLock;           /* Flags, ActiveThreads, ThreadListHead */
+    LIST_ENTRY ThreadListHead;          /* ETHREADs */
+    volatile LONG ActiveThreads;        /* threads created and not yet exited */
+    volatile ULONG Flags;               /* PSP_PROCESS_* */
+    CHAR ImageFileName[15];             /* last path component, 14 characters at most */
+    SUBSYSTEM_INFORMATION_TYPE Subsystem;
+    UNICODE_STRING ImagePathName;       /* as created: \??\C:\... or a Linux path */
+    UNICODE_STRING ImageDevicePath;     /* \Device\HarddiskVolume3\...: NtQueryInformationProcess(ProcessImageFileName) */
+    UNICODE_STRING CommandLine;         /* Buffer NULL: none */
+    PFILE_OBJECT ImageFileObject;       /* the main image's file object (Win32), or NULL */
+    PVOID ImageBase;                    /* where the main image is "mapped" */
+    SIZE_T ImageSize;
+    struct _PEB *Peb;                   /* Win32 processes only */
+    NTSTATUS ExitStatus;                /* STATUS_PENDING while it runs */
     LARGE_INTEGER CreateTime;
     LARGE_INTEGER ExitTime;
-    volatile LONG ActiveThreads;
-    LIST_ENTRY ActiveProcessLinks;
+    LIST_ENTRY ActiveProcessLinks;      /* under PspLock */
 } EPROCESS, *PEPROCESS_INTERNAL;
+
+/* ETHREAD.Flags */
+#define PSP_THREAD_TERMINATING      0x0001  /* an exit APC was queued */
+#define PSP_THREAD_CREATE_REPORTED  0x0002  /* thread create notify routines were called */
+#define PSP_THREAD_STARTED          0x0004  /* it reached its start routine */
 
 typedef struct _ETHREAD {
     KTHREAD Tcb;                        /* first: PETHREAD == PKTHREAD */
@@ -27,11 +52,16 @@ typedef struct _ETHREAD {
     LARGE_INTEGER CreateTime;
     LARGE_INTEGER ExitTime;
     NTSTATUS ExitStatus;
-    PVOID StartAddress;
+    volatile ULONG Flags;               /* PSP_THREAD_* */
+    PVOID StartAddress;                 /* what runs first: the kernel start routine or the user one */
+    PVOID Win32StartAddress;            /* user threads: the user start routine */
+    PVOID StartParameter;
     PRTL_MODULE CreatorModule;          /* the driver image that created it */
     BOOLEAN SystemThread;
     BOOLEAN Terminated;
     BOOLEAN DriverThread;               /* counted in PsActiveDriverThreads */
+    struct _TEB *Teb;                   /* Win32 user threads only */
+    HAL_STACK UserStack;                /* user threads only */
     LIST_ENTRY ThreadListEntry;
 } ETHREAD, *PETHREAD_INTERNAL;
 
@@ -39,6 +69,12 @@ static inline EPROCESS *PspProcess(PEPROCESS Process) { return (EPROCESS *)Proce
 static inline ETHREAD *PspThread(PETHREAD Thread) { return (ETHREAD *)Thread; }
 static inline ETHREAD *PspCurrentThread(VOID) { return (ETHREAD *)KiCurrentThread(); }
 static inline EPROCESS *PspCurrentProcess(VOID) { return (EPROCESS *)KiCurrentThread()->ApcState.Process; }
+/* The process a thread belongs to (not the one it may be attached to). */
+static inline EPROCESS *PspThreadProcess(ETHREAD *Thread) { return (EPROCESS *)Thread->Tcb.Process; }
+static inline BOOLEAN PspIsSubsystemProcess(EPROCESS *Process)
+{
+    return Process->Subsystem != SubsystemInformationTypeWin32;
+}
 
 extern PEX_HANDLE_TABLE PspCidTable;
 extern EPROCESS *PspIdleProcess;
@@ -63,5 +99,44 @@ DECLSPEC_NORETURN VOID PspExitThread(NTSTATUS ExitStatus);
 /* Iterate over every process and thread (for reports). */
 VOID PsEnumerateThreads(VOID (*Visit)(ETHREAD *Thread, PVOID Context), PVOID Context);
 VOID PspDescribeThread(PKTHREAD Thread, PCHAR Buffer, SIZE_T Size);
+
+/* ---- notify routines (ps/notify.c) ------------------------------------------------
+ * Each is called at PASSIVE_LEVEL with no lock held and enters the critical
+ * region itself. Which registrations see what:
+ *   process  Ps, Ex: Win32 processes; Ex2 (PsCreateProcessNotifySubsystems): all.
+ *   thread   PsSetCreateThreadNotifyRoutine: system and Win32 threads, create in
+ *            the creator's context; ...Ex NonSystem: Win32 user threads, create
+ *            in the new thread; ...Ex Subsystems: every thread, create in the
+ *            new thread. Exit: in the exiting thread, for all of them.
+ *   image    every load. */
+VOID PspInitializeNotify(VOID);
+/* In the creating thread. Returns the creation status: STATUS_SUCCESS or
+ * the first failure a routine set in CreateInfo->CreationStatus. */
+NTSTATUS PspNotifyProcessCreate(EPROCESS *Process, PPS_CREATE_NOTIFY_INFO CreateInfo);
+/* In the last thread of the process (or the terminator, for a process
+ * that never had a thread). */
+VOID PspNotifyProcessExit(EPROCESS *Process);
+/* InNewThread FALSE: the creator-context registrations, called by the
+ * creator; TRUE: the new-thread-context ones, called by the new thread
+ * before its start routine. */
+VOID PspNotifyThreadCreate(ETHREAD *Thread, BOOLEAN InNewThread);
+VOID PspNotifyThreadExit(ETHREAD *Thread);
+VOID PspNotifyImageLoad(PUNICODE_STRING FullImageName, HANDLE ProcessId, PIMAGE_INFO ImageInfo);
+
+/* ---- user processes and threads (ps/process.c, ps/user.c) --------------------------- */
+/* A new user thread in Process, not started; CreateSuspended leaves it with
+ * a suspend count of 1. */
+NTSTATUS PspCreateUserThread(EPROCESS *Process, PUSER_THREAD_START_ROUTINE StartRoutine, PVOID Parameter,
+                             SIZE_T StackSize, BOOLEAN CreateSuspended, ETHREAD **ThreadOut);
+/* Queue the exit APC to Thread (not the current one): it ends with
+ * ExitStatus at its next chance. FALSE if it was already terminating. */
+BOOLEAN PspTerminateThreadByPointer(ETHREAD *Thread, NTSTATUS ExitStatus);
+NTSTATUS PspTerminateProcess(EPROCESS *Process, NTSTATUS ExitStatus);
+
+/* ---- subsystem processes (ps/subsystem.c) ------------------------------------------- */
+VOID PspInitializeSubsystems(VOID);
+/* A user-mode exception of a subsystem thread no frame handled: TRUE if the
+ * provider handled it. */
+BOOLEAN PspDispatchSubsystemException(PEXCEPTION_RECORD Record);
 
 #endif /* NTPS_PS_H */

@@ -22,7 +22,11 @@ typedef struct _RTL_MODULE {
     CHAR Name[64];          /* e.g. "mydriver.so" */
     PVOID Context;          /* the owner's (Io: the DRIVER_OBJECT) */
     PVOID Handle;           /* host loader handle */
+    ULONG Flags;            /* RTL_MODULE_* */
 } RTL_MODULE, *PRTL_MODULE;
+/* The image's header has IMAGE_DLLCHARACTERISTICS_FORCE_INTEGRITY (built
+ * with `ntps cc --integritycheck`, as the linker's /INTEGRITYCHECK). */
+#define RTL_MODULE_FORCE_INTEGRITY 0x0001
 
 PRTL_MODULE RtlpRegisterModule(PVOID Base, SIZE_T Size, PCSTR Name, PVOID Context, PVOID Handle);
 VOID RtlpUnregisterModule(PRTL_MODULE Module);

@@ -110,6 +110,42 @@ typedef struct _DEVICE_OBJECT {
     PVOID Reserved;
 } DEVICE_OBJECT, *PDEVICE_OBJECT;
 
+/* The file object: documented layout (wdm.h). ntps creates one for each
+ * process's main image (PS_CREATE_NOTIFY_INFO.FileObject). */
+typedef struct _FILE_OBJECT {
+    CSHORT Type;
+    CSHORT Size;
+    struct _DEVICE_OBJECT *DeviceObject;
+    struct _VPB *Vpb;
+    PVOID FsContext;
+    PVOID FsContext2;
+    struct _SECTION_OBJECT_POINTERS *SectionObjectPointer;
+    PVOID PrivateCacheMap;
+    NTSTATUS FinalStatus;
+    struct _FILE_OBJECT *RelatedFileObject;
+    BOOLEAN LockOperation;
+    BOOLEAN DeletePending;
+    BOOLEAN ReadAccess;
+    BOOLEAN WriteAccess;
+    BOOLEAN DeleteAccess;
+    BOOLEAN SharedRead;
+    BOOLEAN SharedWrite;
+    BOOLEAN SharedDelete;
+    ULONG Flags;
+    UNICODE_STRING FileName;
+    LARGE_INTEGER CurrentByteOffset;
+    volatile ULONG Waiters;
+    volatile ULONG Busy;
+    PVOID LastLock;
+    KEVENT Lock;
+    KEVENT Event;
+    volatile struct _IO_COMPLETION_CONTEXT *CompletionContext;
+    KSPIN_LOCK IrpListLock;
+    LIST_ENTRY IrpList;
+    volatile PVOID FileObjectExtension;
+} FILE_OBJECT, *PFILE_OBJECT;
+#define IO_TYPE_FILE 5
+
 /* Every driver module exports DriverEntry; declaring it here gives it
  * default visibility even in modules built with -fvisibility=hidden. */
 NTPS_EXPORT DRIVER_INITIALIZE DriverEntry;

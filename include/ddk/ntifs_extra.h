@@ -12,6 +12,18 @@ NTKERNELAPI BOOLEAN PsIsSystemThread(PETHREAD Thread);
 NTKERNELAPI NTSTATUS PsGetProcessExitStatus(PEPROCESS Process);
 NTKERNELAPI BOOLEAN PsIsThreadTerminating(PETHREAD Thread);
 
+#define DUPLICATE_CLOSE_SOURCE 0x00000001
+#define DUPLICATE_SAME_ACCESS 0x00000002
+#define DUPLICATE_SAME_ATTRIBUTES 0x00000004
+NTSYSAPI NTSTATUS NTAPI ZwDuplicateObject(HANDLE SourceProcessHandle, HANDLE SourceHandle,
+                                          HANDLE TargetProcessHandle, PHANDLE TargetHandle,
+                                          ACCESS_MASK DesiredAccess, ULONG HandleAttributes, ULONG Options);
+NTSYSAPI NTSTATUS NTAPI NtDuplicateObject(HANDLE SourceProcessHandle, HANDLE SourceHandle,
+                                          HANDLE TargetProcessHandle, PHANDLE TargetHandle,
+                                          ACCESS_MASK DesiredAccess, ULONG HandleAttributes, ULONG Options);
+NTSYSAPI NTSTATUS NTAPI ZwSetEvent(HANDLE EventHandle, PLONG PreviousState);
+NTKERNELAPI NTSTATUS SeLocateProcessImageName(PEPROCESS Process, PUNICODE_STRING *pImageFileName);
+
 NTSYSAPI USHORT NTAPI RtlCaptureStackBackTrace(ULONG FramesToSkip, ULONG FramesToCapture, PVOID *BackTrace,
                                                PULONG BackTraceHash);
 NTSYSAPI ULONG NTAPI RtlNtStatusToDosError(NTSTATUS Status);

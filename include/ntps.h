@@ -1,0 +1,245 @@
+/*
+ * ntps.h - ntps's own extensions for code that runs on ntps: creating user
+ * (Win32) and subsystem (WSL-type) processes and their threads, the
+ * subsystem provider interface, and the Nt* system services and Ps
+ * routines that Windows exports but the WDK headers do not declare.
+ *
+ * Code that includes this header is ntps-specific; WDK-style drivers need
+ * only <ntddk.h>. Everything here is exported by the ntps kernel.
+ */
+#ifndef _NTPS_H_
+#define _NTPS_H_
+
+#include <ntddk.h>
+
+NTPS_BEGIN_DECLS
+
+/* ---- user and subsystem processes -------------------------------------------- */
+
+/* The user-mode code of a thread: its return value is the thread's exit
+ * status (and the process's, when it is the last thread). */
+typedef NTSTATUS (NTAPI *PUSER_THREAD_START_ROUTINE)(PVOID ThreadParameter);
+
+typedef struct _NTPS_PROCESS_CREATE {
+    /* NT path of a Win32 image (\??\C:\Windows\System32\cmd.exe), or the
+     * Linux path of a WSL image (/usr/bin/bash). */
+    PCUNICODE_STRING ImageFileName;
+    /* Optional. For WSL: the arguments separated by NUL characters. */
+    PCUNICODE_STRING CommandLine;
+    SUBSYSTEM_INFORMATION_TYPE Subsystem;
+    /* The inheritance parent; NULL: the caller's process. Needs
+     * PROCESS_CREATE_PROCESS access. */
+    HANDLE ParentProcess;
+    /* The initial thread's user-mode code and its argument. */
+    PUSER_THREAD_START_ROUTINE StartRoutine;
+    PVOID StartParameter;
+} NTPS_PROCESS_CREATE, *PNTPS_PROCESS_CREATE;
+
+/* Create a process and its initial thread, and start it. Returns the
+ * status creation ended with: a process notify routine's CreationStatus
+ * veto included. On success *ProcessHandle (PROCESS_ALL_ACCESS, less what
+ * object callbacks strip) is in the caller's handle table, a kernel handle
+ * for a kernel-mode caller; *ClientId (optional) gets the new process's ID
+ * and its initial thread's ID. PASSIVE_LEVEL. */
+NTSYSAPI NTSTATUS NTAPI NtpsCreateProcess(const NTPS_PROCESS_CREATE *Create, PHANDLE ProcessHandle,
+                                          PCLIENT_ID ClientId);
+
+/* A user thread in Process (a handle with PROCESS_CREATE_THREAD); when
+ * StartAddress returns, the thread exits with the returned status.
+ * SecurityDescriptor and ZeroBits are accepted and ignored; stack sizes are
+ * rounded to pages (0: the default, 256 KiB). Thread (optional) gets a
+ * THREAD_ALL_ACCESS handle in the caller's table. */
+NTSYSAPI NTSTATUS NTAPI RtlCreateUserThread(HANDLE Process, PSECURITY_DESCRIPTOR SecurityDescriptor,
+                                            BOOLEAN CreateSuspended, ULONG ZeroBits, SIZE_T MaximumStackSize,
+                                            SIZE_T CommittedStackSize, PUSER_THREAD_START_ROUTINE StartAddress,
+                                            PVOID Parameter, PHANDLE Thread, PCLIENT_ID ClientId);
+
+/* ---- subsystem providers ---------------------------------------------------------- */
+
+typedef struct _NTPS_SYSTEM_CALL {
+    ULONG_PTR Number;
+    ULONG_PTR Arguments[6];
+    ULONG_PTR ReturnValue;
+} NTPS_SYSTEM_CALL, *PNTPS_SYSTEM_CALL;
+
+typedef struct _NTPS_SUBSYSTEM_PROVIDER {
+    SIZE_T Size;                                        /* sizeof(NTPS_SUBSYSTEM_PROVIDER) */
+    SUBSYSTEM_INFORMATION_TYPE Subsystem;               /* the subsystem it serves (not Win32) */
+    /* A system call of a thread of that subsystem: runs on the calling
+     * thread, in its process, at PASSIVE_LEVEL. Sets Call->ReturnValue. */
+    NTSTATUS (NTAPI *DispatchSystemCall)(PNTPS_SYSTEM_CALL Call);
+    /* A user-mode exception of such a thread: TRUE if handled (the thread
+     * goes on at the faulting context, for a fault the instruction is
+     * tried again); FALSE: the thread's process ends with the exception
+     * code. Optional. */
+    BOOLEAN (NTAPI *DispatchException)(PEXCEPTION_RECORD ExceptionRecord);
+} NTPS_SUBSYSTEM_PROVIDER, *PNTPS_SUBSYSTEM_PROVIDER;
+
+/* One provider per subsystem. STATUS_INVALID_PARAMETER for a bad structure
+ * or Win32, STATUS_OBJECT_NAME_COLLISION when the subsystem has one,
+ * STATUS_ACCESS_DENIED when the routines are not in a loaded driver image.
+ * Unregistering waits for system calls in flight. PASSIVE_LEVEL. */
+NTSYSAPI NTSTATUS NTAPI NtpsRegisterSubsystemProvider(const NTPS_SUBSYSTEM_PROVIDER *Provider, PVOID *Registration);
+NTSYSAPI VOID NTAPI NtpsUnregisterSubsystemProvider(PVOID Registration);
+
+/* A system call from a subsystem thread: the provider's ReturnValue, or,
+ * when the provider's routine returns an error status, that status. From a
+ * Win32 or system thread: STATUS_INVALID_SYSTEM_SERVICE; with no provider
+ * registered for the subsystem: STATUS_NOT_SUPPORTED (as ULONG_PTR). */
+NTSYSAPI ULONG_PTR NTAPI NtpsSystemCall(ULONG_PTR Number, ULONG_PTR A1, ULONG_PTR A2, ULONG_PTR A3, ULONG_PTR A4,
+                                        ULONG_PTR A5, ULONG_PTR A6);
+
+/* ---- information ------------------------------------------------------------------ */
+
+typedef struct _THREAD_BASIC_INFORMATION {
+    NTSTATUS ExitStatus;
+    PTEB TebBaseAddress;
+    CLIENT_ID ClientId;
+    KAFFINITY AffinityMask;
+    KPRIORITY Priority;
+    KPRIORITY BasePriority;
+} THREAD_BASIC_INFORMATION, *PTHREAD_BASIC_INFORMATION;
+
+NTSYSAPI NTSTATUS NTAPI NtQueryInformationProcess(HANDLE ProcessHandle, PROCESSINFOCLASS ProcessInformationClass,
+                                                  PVOID ProcessInformation, ULONG ProcessInformationLength,
+                                                  PULONG ReturnLength);
+NTSYSAPI NTSTATUS NTAPI NtQueryInformationThread(HANDLE ThreadHandle, THREADINFOCLASS ThreadInformationClass,
+                                                 PVOID ThreadInformation, ULONG ThreadInformationLength,
+                                                 PULONG ReturnLength);
+
+/* Exported by Windows, in no WDK header. */
+NTKERNELAPI PUCHAR PsGetProcessImageFileName(PEPROCESS Process);
+NTKERNELAPI HANDLE PsGetProcessInheritedFromUniqueProcessId(PEPROCESS Process);
+NTKERNELAPI PPEB PsGetProcessPeb(PEPROCESS Process);
+NTKERNELAPI PTEB PsGetThreadTeb(PETHREAD Thread);
+
+/* ---- processes and threads ---------------------------------------------------------- */
+
+NTSYSAPI NTSTATUS NTAPI NtTerminateProcess(HANDLE ProcessHandle, NTSTATUS ExitStatus);
+NTSYSAPI NTSTATUS NTAPI ZwOpenThread(PHANDLE ThreadHandle, ACCESS_MASK DesiredAccess,
+                                     POBJECT_ATTRIBUTES ObjectAttributes, PCLIENT_ID ClientId);
+NTSYSAPI NTSTATUS NTAPI NtOpenThread(PHANDLE ThreadHandle, ACCESS_MASK DesiredAccess,
+                                     POBJECT_ATTRIBUTES ObjectAttributes, PCLIENT_ID ClientId);
+NTSYSAPI NTSTATUS NTAPI ZwTerminateThread(HANDLE ThreadHandle, NTSTATUS ExitStatus);
+NTSYSAPI NTSTATUS NTAPI NtTerminateThread(HANDLE ThreadHandle, NTSTATUS ExitStatus);
+NTSYSAPI NTSTATUS NTAPI ZwSuspendThread(HANDLE ThreadHandle, PULONG PreviousSuspendCount);
+NTSYSAPI NTSTATUS NTAPI NtSuspendThread(HANDLE ThreadHandle, PULONG PreviousSuspendCount);
+NTSYSAPI NTSTATUS NTAPI ZwResumeThread(HANDLE ThreadHandle, PULONG PreviousSuspendCount);
+NTSYSAPI NTSTATUS NTAPI NtResumeThread(HANDLE ThreadHandle, PULONG PreviousSuspendCount);
+NTSYSAPI NTSTATUS NTAPI ZwSuspendProcess(HANDLE ProcessHandle);
+NTSYSAPI NTSTATUS NTAPI NtSuspendProcess(HANDLE ProcessHandle);
+NTSYSAPI NTSTATUS NTAPI ZwResumeProcess(HANDLE ProcessHandle);
+NTSYSAPI NTSTATUS NTAPI NtResumeProcess(HANDLE ProcessHandle);
+
+/* User APCs: ApcRoutine(ApcArgument1, 2, 3) runs in user mode when the
+ * thread's alertable wait ends or it returns from a service with user APCs
+ * pending (NtTestAlert). */
+typedef VOID (NTAPI *PPS_APC_ROUTINE)(PVOID ApcArgument1, PVOID ApcArgument2, PVOID ApcArgument3);
+NTSYSAPI NTSTATUS NTAPI ZwQueueApcThread(HANDLE ThreadHandle, PPS_APC_ROUTINE ApcRoutine, PVOID ApcArgument1,
+                                         PVOID ApcArgument2, PVOID ApcArgument3);
+NTSYSAPI NTSTATUS NTAPI NtQueueApcThread(HANDLE ThreadHandle, PPS_APC_ROUTINE ApcRoutine, PVOID ApcArgument1,
+                                         PVOID ApcArgument2, PVOID ApcArgument3);
+NTSYSAPI NTSTATUS NTAPI NtTestAlert(VOID);
+NTSYSAPI NTSTATUS NTAPI ZwAlertThread(HANDLE ThreadHandle);
+NTSYSAPI NTSTATUS NTAPI NtAlertThread(HANDLE ThreadHandle);
+
+/* ---- waits and time --------------------------------------------------------------------- */
+
+NTSYSAPI NTSTATUS NTAPI ZwWaitForMultipleObjects(ULONG Count, HANDLE Handles[], WAIT_TYPE WaitType,
+                                                 BOOLEAN Alertable, PLARGE_INTEGER Timeout);
+NTSYSAPI NTSTATUS NTAPI NtWaitForMultipleObjects(ULONG Count, HANDLE Handles[], WAIT_TYPE WaitType,
+                                                 BOOLEAN Alertable, PLARGE_INTEGER Timeout);
+NTSYSAPI NTSTATUS NTAPI ZwDelayExecution(BOOLEAN Alertable, PLARGE_INTEGER DelayInterval);
+NTSYSAPI NTSTATUS NTAPI NtDelayExecution(BOOLEAN Alertable, PLARGE_INTEGER DelayInterval);
+NTSYSAPI NTSTATUS NTAPI NtYieldExecution(VOID);
+
+/* ---- events, mutants, semaphores ------------------------------------------------------------ */
+
+NTSYSAPI NTSTATUS NTAPI NtCreateEvent(PHANDLE EventHandle, ACCESS_MASK DesiredAccess,
+                                      POBJECT_ATTRIBUTES ObjectAttributes, EVENT_TYPE EventType,
+                                      BOOLEAN InitialState);
+NTSYSAPI NTSTATUS NTAPI NtOpenEvent(PHANDLE EventHandle, ACCESS_MASK DesiredAccess,
+                                    POBJECT_ATTRIBUTES ObjectAttributes);
+NTSYSAPI NTSTATUS NTAPI NtSetEvent(HANDLE EventHandle, PLONG PreviousState);
+NTSYSAPI NTSTATUS NTAPI ZwResetEvent(HANDLE EventHandle, PLONG PreviousState);
+NTSYSAPI NTSTATUS NTAPI NtResetEvent(HANDLE EventHandle, PLONG PreviousState);
+NTSYSAPI NTSTATUS NTAPI ZwClearEvent(HANDLE EventHandle);
+NTSYSAPI NTSTATUS NTAPI NtClearEvent(HANDLE EventHandle);
+NTSYSAPI NTSTATUS NTAPI ZwPulseEvent(HANDLE EventHandle, PLONG PreviousState);
+NTSYSAPI NTSTATUS NTAPI NtPulseEvent(HANDLE EventHandle, PLONG PreviousState);
+
+NTSYSAPI NTSTATUS NTAPI ZwCreateMutant(PHANDLE MutantHandle, ACCESS_MASK DesiredAccess,
+                                       POBJECT_ATTRIBUTES ObjectAttributes, BOOLEAN InitialOwner);
+NTSYSAPI NTSTATUS NTAPI NtCreateMutant(PHANDLE MutantHandle, ACCESS_MASK DesiredAccess,
+                                       POBJECT_ATTRIBUTES ObjectAttributes, BOOLEAN InitialOwner);
+NTSYSAPI NTSTATUS NTAPI ZwOpenMutant(PHANDLE MutantHandle, ACCESS_MASK DesiredAccess,
+                                     POBJECT_ATTRIBUTES ObjectAttributes);
+NTSYSAPI NTSTATUS NTAPI NtOpenMutant(PHANDLE MutantHandle, ACCESS_MASK DesiredAccess,
+                                     POBJECT_ATTRIBUTES ObjectAttributes);
+NTSYSAPI NTSTATUS NTAPI ZwReleaseMutant(HANDLE MutantHandle, PLONG PreviousCount);
+NTSYSAPI NTSTATUS NTAPI NtReleaseMutant(HANDLE MutantHandle, PLONG PreviousCount);
+
+NTSYSAPI NTSTATUS NTAPI ZwCreateSemaphore(PHANDLE SemaphoreHandle, ACCESS_MASK DesiredAccess,
+                                          POBJECT_ATTRIBUTES ObjectAttributes, LONG InitialCount, LONG MaximumCount);
+NTSYSAPI NTSTATUS NTAPI NtCreateSemaphore(PHANDLE SemaphoreHandle, ACCESS_MASK DesiredAccess,
+                                          POBJECT_ATTRIBUTES ObjectAttributes, LONG InitialCount, LONG MaximumCount);
+NTSYSAPI NTSTATUS NTAPI ZwOpenSemaphore(PHANDLE SemaphoreHandle, ACCESS_MASK DesiredAccess,
+                                        POBJECT_ATTRIBUTES ObjectAttributes);
+NTSYSAPI NTSTATUS NTAPI NtOpenSemaphore(PHANDLE SemaphoreHandle, ACCESS_MASK DesiredAccess,
+                                        POBJECT_ATTRIBUTES ObjectAttributes);
+NTSYSAPI NTSTATUS NTAPI ZwReleaseSemaphore(HANDLE SemaphoreHandle, LONG ReleaseCount, PLONG PreviousCount);
+NTSYSAPI NTSTATUS NTAPI NtReleaseSemaphore(HANDLE SemaphoreHandle, LONG ReleaseCount, PLONG PreviousCount);
+
+/* The access rights of processes and threads the WDK leaves to drivers. */
+#ifndef PROCESS_TERMINATE
+#define PROCESS_TERMINATE 0x0001
+#endif
+#ifndef PROCESS_CREATE_THREAD
+#define PROCESS_CREATE_THREAD 0x0002
+#endif
+#ifndef PROCESS_VM_OPERATION
+#define PROCESS_VM_OPERATION 0x0008
+#endif
+#ifndef PROCESS_VM_READ
+#define PROCESS_VM_READ 0x0010
+#endif
+#ifndef PROCESS_VM_WRITE
+#define PROCESS_VM_WRITE 0x0020
+#endif
+#ifndef PROCESS_CREATE_PROCESS
+#define PROCESS_CREATE_PROCESS 0x0080
+#endif
+#ifndef PROCESS_SET_QUOTA
+#define PROCESS_SET_QUOTA 0x0100
+#endif
+#ifndef PROCESS_SET_INFORMATION
+#define PROCESS_SET_INFORMATION 0x0200
+#endif
+#ifndef PROCESS_QUERY_INFORMATION
+#define PROCESS_QUERY_INFORMATION 0x0400
+#endif
+#ifndef PROCESS_SUSPEND_RESUME
+#define PROCESS_SUSPEND_RESUME 0x0800
+#endif
+#ifndef PROCESS_QUERY_LIMITED_INFORMATION
+#define PROCESS_QUERY_LIMITED_INFORMATION 0x1000
+#endif
+#ifndef THREAD_TERMINATE
+#define THREAD_TERMINATE 0x0001
+#endif
+#ifndef THREAD_SUSPEND_RESUME
+#define THREAD_SUSPEND_RESUME 0x0002
+#endif
+#ifndef THREAD_SET_INFORMATION
+#define THREAD_SET_INFORMATION 0x0020
+#endif
+#ifndef THREAD_QUERY_INFORMATION
+#define THREAD_QUERY_INFORMATION 0x0040
+#endif
+#ifndef THREAD_QUERY_LIMITED_INFORMATION
+#define THREAD_QUERY_LIMITED_INFORMATION 0x0800
+#endif
+
+NTPS_END_DECLS
+
+#endif /* _NTPS_H_ */
