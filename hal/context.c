@@ -25,7 +25,7 @@
 #ifndef HAL_PORTABLE_CONTEXT
 void HalpSwapStacks(PVOID *SaveSp, PVOID NewSp);
 void HalpContextTrampoline(void);
-void HalpCallOnStack(PVOID StackTop, VOID (*Routine)(PVOID), PVOID Argument);
+void HalpCallOnStack(PVOID StackTop, VOID (*Routine)(PVOID), PVOID Argument, PVOID *CallerTop);
 #endif
 
 /* ---- sanitizer hooks ---------------------------------------------------- */
@@ -173,6 +173,12 @@ VOID HalSwitchContextFinal(PHAL_CONTEXT From, PHAL_CONTEXT To)
 
 VOID HalCallOnStack(PHAL_STACK Stack, PHAL_CONTEXT Current, VOID (*Routine)(PVOID), PVOID Argument)
 {
+    HalCallOnStackEx(Stack, Current, Routine, Argument, NULL);
+}
+
+VOID HalCallOnStackEx(PHAL_STACK Stack, PHAL_CONTEXT Current, VOID (*Routine)(PVOID), PVOID Argument,
+                      PVOID *CallerTop)
+{
     /* To the sanitizers this is a switch to another stack and back. */
     PVOID SavedBottom = Current->StackBottom;
     SIZE_T SavedSize = Current->StackSize;
@@ -185,9 +191,11 @@ VOID HalCallOnStack(PHAL_STACK Stack, PHAL_CONTEXT Current, VOID (*Routine)(PVOI
     Current->StackSize = (PCHAR)Stack->Base - (PCHAR)Stack->Limit;
 #ifdef HAL_PORTABLE_CONTEXT
     (void)Stack;
+    if (CallerTop != NULL)
+        *CallerTop = NULL;
     Routine(Argument);  /* the portable build runs it on the current stack */
 #else
-    HalpCallOnStack(Stack->Base, Routine, Argument);
+    HalpCallOnStack(Stack->Base, Routine, Argument, CallerTop);
 #endif
     Current->StackBottom = SavedBottom;
     Current->StackSize = SavedSize;

@@ -54,8 +54,10 @@ HalpContextTrampoline:
     .cfi_endproc
     .size HalpContextTrampoline, .-HalpContextTrampoline
 
-/* void HalpCallOnStack(void *StackTop, void (*Routine)(void *), void *Arg)
- * Calls Routine(Arg) with rsp = StackTop and returns on the original stack. */
+/* void HalpCallOnStack(void *StackTop, void (*Routine)(void *), void *Arg, void **CallerTop)
+ * Calls Routine(Arg) with rsp = StackTop and returns on the original stack.
+ * If CallerTop is not NULL, it gets the lowest address of the original
+ * stack still in use while Routine runs. */
     .globl HalpCallOnStack
     .hidden HalpCallOnStack
     .type HalpCallOnStack, @function
@@ -66,6 +68,10 @@ HalpCallOnStack:
     .cfi_offset rbp, -16
     movq %rsp, %rbp
     .cfi_def_cfa_register rbp
+    testq %rcx, %rcx
+    jz 1f
+    movq %rsp, (%rcx)
+1:
     andq $-16, %rdi
     movq %rdi, %rsp
     movq %rdx, %rdi

@@ -31,6 +31,8 @@
 #endif
 #define HAL_PAGE_SIZE 4096
 #define HAL_KERNEL_STACK_SIZE (0x6000 * HAL_STACK_SCALE)
+/* A user thread's stack when its creator does not ask for a size. */
+#define HAL_USER_STACK_SIZE (0x40000 * HAL_STACK_SCALE)
 #define HAL_GUARD_SIZE HAL_PAGE_SIZE
 
 typedef struct _HAL_STACK {
@@ -69,6 +71,11 @@ DECLSPEC_NORETURN VOID HalSwitchContextFinal(PHAL_CONTEXT From, PHAL_CONTEXT To)
 /* Run Routine(Argument) on another stack of the same logical context
  * (DPC stacks, expanded kernel stacks); returns when Routine returns. */
 VOID HalCallOnStack(PHAL_STACK Stack, PHAL_CONTEXT Current, VOID (*Routine)(PVOID), PVOID Argument);
+/* The same; *CallerTop (if given) gets the lowest address of the calling
+ * stack still in use while Routine runs (NULL in the portable build, where
+ * Routine runs on the calling stack). */
+VOID HalCallOnStackEx(PHAL_STACK Stack, PHAL_CONTEXT Current, VOID (*Routine)(PVOID), PVOID Argument,
+                      PVOID *CallerTop);
 
 /* ---- time ------------------------------------------------------------------- */
 ULONGLONG HalQueryMonotonicTime100ns(VOID);     /* host CLOCK_MONOTONIC */

@@ -14,9 +14,16 @@
 
 #define HAL_STACK_CACHE_MAX 256
 
+/* One cache per standard size: kernel stacks and default user stacks. */
+typedef struct _HALP_STACK_CACHE {
+    SIZE_T Size;
+    ULONG Count;
+    HAL_STACK Stacks[HAL_STACK_CACHE_MAX];
+} HALP_STACK_CACHE;
+
 static atomic_flag HalpStackCacheLock = ATOMIC_FLAG_INIT;
-static HAL_STACK HalpStackCache[HAL_STACK_CACHE_MAX];
-static ULONG HalpStackCacheCount;
+static HALP_STACK_CACHE HalpStackCaches[] = { { HAL_KERNEL_STACK_SIZE, 0, {{0}} },
+                                              { HAL_USER_STACK_SIZE, 0, {{0}} } };
 
 static void HalpLockCache(void)
 {
@@ -27,6 +34,14 @@ static void HalpLockCache(void)
 static void HalpUnlockCache(void)
 {
     atomic_flag_clear_explicit(&HalpStackCacheLock, memory_order_release);
+}
+
+static HALP_STACK_CACHE *HalpCacheFor(SIZE_T Size)
+{
+    for (SIZE_T i = 0; i < sizeof(HalpStackCaches) / sizeof(HalpStackCaches[0]); i++)
+        if (HalpStackCaches[i].Size == Size)
+            return &HalpStackCaches[i];
+    return NULL;
 }
 
 static BOOLEAN HalpMapStack(PHAL_STACK Stack, SIZE_T Size)
@@ -49,10 +64,11 @@ static BOOLEAN HalpMapStack(PHAL_STACK Stack, SIZE_T Size)
 BOOLEAN HalAllocateStack(PHAL_STACK Stack, SIZE_T Size)
 {
     Size = (Size + HAL_PAGE_SIZE - 1) & ~(SIZE_T)(HAL_PAGE_SIZE - 1);
-    if (Size == HAL_KERNEL_STACK_SIZE) {
+    HALP_STACK_CACHE *Cache = HalpCacheFor(Size);
+    if (Cache != NULL) {
         HalpLockCache();
-        if (HalpStackCacheCount > 0) {
-            *Stack = HalpStackCache[--HalpStackCacheCount];
+        if (Cache->Count > 0) {
+            *Stack = Cache->Stacks[--Cache->Count];
             HalpUnlockCache();
 #if defined(NTPS_ASAN)
             /* A reused stack still carries the old frames' poisoning. */
@@ -69,10 +85,11 @@ VOID HalFreeStack(PHAL_STACK Stack)
 {
     if (Stack->Allocation == NULL)
         return;
-    if ((SIZE_T)((PCHAR)Stack->Base - (PCHAR)Stack->Limit) == HAL_KERNEL_STACK_SIZE) {
+    HALP_STACK_CACHE *Cache = HalpCacheFor((SIZE_T)((PCHAR)Stack->Base - (PCHAR)Stack->Limit));
+    if (Cache != NULL) {
         HalpLockCache();
-        if (HalpStackCacheCount < HAL_STACK_CACHE_MAX) {
-            HalpStackCache[HalpStackCacheCount++] = *Stack;
+        if (Cache->Count < HAL_STACK_CACHE_MAX) {
+            Cache->Stacks[Cache->Count++] = *Stack;
             HalpUnlockCache();
             Stack->Allocation = NULL;
             return;
@@ -86,9 +103,12 @@ VOID HalFreeStack(PHAL_STACK Stack)
 VOID HalTrimStackCache(VOID)
 {
     HalpLockCache();
-    while (HalpStackCacheCount > 0) {
-        PHAL_STACK Stack = &HalpStackCache[--HalpStackCacheCount];
-        munmap(Stack->Allocation, Stack->AllocationSize);
+    for (SIZE_T i = 0; i < sizeof(HalpStackCaches) / sizeof(HalpStackCaches[0]); i++) {
+        HALP_STACK_CACHE *Cache = &HalpStackCaches[i];
+        while (Cache->Count > 0) {
+            PHAL_STACK Stack = &Cache->Stacks[--Cache->Count];
+            munmap(Stack->Allocation, Stack->AllocationSize);
+        }
     }
     HalpUnlockCache();
 }

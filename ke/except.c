@@ -337,6 +337,19 @@ static DECLSPEC_NORETURN VOID KiRaiseNoncontinuable(KI_DISPATCH *Dispatch)
     KiInternalError("a non-continuable exception was continued");
 }
 
+/* A user-mode exception that no user-mode frame handled: Ps decides (the
+ * process ends with the code, or a subsystem provider handles it). The
+ * dispatch is over either way; returns to continue at *Context. */
+static VOID KiUnhandledUserModeException(KI_DISPATCH *Dispatch, PCONTEXT Context)
+{
+    EXCEPTION_RECORD Record = Dispatch->Record;
+    CONTEXT Continue = Dispatch->Context;
+    KiFreeDispatch(Dispatch);
+    KiUnhandledUserException(&Record, &Continue);   /* returns only for a continuable one */
+    *Context = Continue;
+    KiSanitizerAbandonStack();
+}
+
 /* Called on the faulting thread's stack by RtlRaiseException and by the
  * trap entry. Returns only to continue execution at *Context. */
 VOID KiDispatchException(PEXCEPTION_RECORD Record, PCONTEXT Context)
@@ -373,6 +386,10 @@ VOID KiDispatchException(PEXCEPTION_RECORD Record, PCONTEXT Context)
             KiSanitizerAbandonStack();
             return;
         }
+    }
+    if (Thread->InUserMode && KiUnhandledUserException != NULL) {
+        KiUnhandledUserModeException(Dispatch, Context);
+        return;
     }
     KiUnhandledException(Dispatch);
 }
@@ -470,6 +487,10 @@ static VOID KiDispatchTrapImpl(ucontext_t *Uc, NTSTATUS Code, ULONG_PTR Info0, U
     ULONG_PTR Sp = (ULONG_PTR)R[REG_RSP], Bottom = (ULONG_PTR)Thread->Context.StackBottom;
     ULONG_PTR FrameAddress = (Sp - KI_RED_ZONE - KI_RESTORE_GAP - sizeof(KI_TRAP_FRAME)) & ~(ULONG_PTR)63;
     /* the dispatcher needs room too: without it this is a stack overflow */
+    BOOLEAN KiUserStackOverflowed(PKPRCB Prcb, ucontext_t *Context);
+    if ((FrameAddress < Bottom + 0x800 * HAL_STACK_SCALE || Sp > Bottom + Thread->Context.StackSize) &&
+        KiUserStackOverflowed(Prcb, Uc))
+        return;
     if (FrameAddress < Bottom + 0x800 * HAL_STACK_SCALE || Sp > Bottom + Thread->Context.StackSize)
         KiBugCheckWithContext(UNEXPECTED_KERNEL_MODE_TRAP, 8, (ULONG_PTR)Code, (ULONG_PTR)Pc, Sp, Uc);
     KI_TRAP_FRAME *Frame = (KI_TRAP_FRAME *)FrameAddress;

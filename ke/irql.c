@@ -177,6 +177,18 @@ static inline LONG KiTakeRequest(PKPRCB Prcb, LONG Request)
 VOID KiDispatchInterrupt(PKPRCB Prcb, LONG Requests);
 BOOLEAN KiApcDeliverableNow(PKTHREAD Thread);
 
+static VOID KiIpiServiceThunk(PVOID Context)
+{
+    (void)Context;
+    KiIpiService(KeGetCurrentPrcb());
+}
+
+static VOID KiDeliverKernelApcsThunk(PVOID Context)
+{
+    (void)Context;
+    KiDeliverApc(KernelMode);
+}
+
 /* Deliver what the current IRQL allows: interprocessor interrupts below
  * IPI_LEVEL, the clock below CLOCK_LEVEL, DPCs
  * and rescheduling below DISPATCH_LEVEL, kernel APCs at PASSIVE_LEVEL.
@@ -191,7 +203,8 @@ VOID KiDeliverInterrupts(PKPRCB Prcb)
             for (;;) sched_yield();     /* a bug check owns the machine */
         if ((Pending & KI_REQUEST_IPI) && Irql < IPI_LEVEL && !KiDispatcherLockHeld() &&
             KiTakeRequest(Prcb, KI_REQUEST_IPI)) {
-            KiIpiService(Prcb);         /* KeIpiGenericCall (ke/ipi.c) */
+            KiCallFromUserMode(KiIpiServiceThunk, NULL);   /* KeIpiGenericCall (ke/ipi.c) */
+            Prcb = KeGetCurrentPrcb();
             continue;
         }
         if ((Pending & KI_REQUEST_CLOCK) && Irql < CLOCK_LEVEL && KiTakeRequest(Prcb, KI_REQUEST_CLOCK)) {
@@ -215,7 +228,8 @@ VOID KiDeliverInterrupts(PKPRCB Prcb)
         KiTakeRequest(Prcb, KI_REQUEST_APC);
         if (Irql == PASSIVE_LEVEL && __atomic_load_n(&Prcb->CurrentThread->ApcState.KernelApcPending, __ATOMIC_RELAXED) &&
             KiApcDeliverableNow(Prcb->CurrentThread)) {
-            KiDeliverApc(KernelMode);
+            /* kernel APCs run in kernel mode, on the kernel stack */
+            KiCallFromUserMode(KiDeliverKernelApcsThunk, NULL);
             Prcb = KeGetCurrentPrcb();
             continue;
         }

@@ -277,6 +277,8 @@ DECLSPEC_NORETURN VOID KeTerminateThread(VOID);
 /* Registered by Ps: drop the reference Ke holds on a terminated thread. */
 extern VOID (*KiThreadReaper)(PKTHREAD Thread);
 VOID KeReleaseThreadStack(PKTHREAD Thread);
+VOID KeUninitializeThread(PKTHREAD Thread);     /* initialized, never started (ke/process.c) */
+VOID KeSetProcessSignaled(PKPROCESS Process);   /* no thread left to signal it */
 VOID KeSetWaitNext(KIRQL OldIrql);  /* leave the caller at DISPATCH_LEVEL for the wait to follow */
 
 /* ---- suspension (ke/suspend.c) ---------------------------------------------------- */
@@ -301,7 +303,8 @@ ULONG_PTR KiSystemService(PVOID Service, ULONG Count, const ULONG_PTR *Arguments
  * thread is in user mode (an interrupt taken there), else just call it. */
 VOID KiCallFromUserMode(VOID (*Routine)(PVOID), PVOID Context);
 /* Registered by Ps: a user-mode exception no user frame handled. Returns
- * only if execution continues at Context (a subsystem provider handled it). */
+ * only if execution continues at Context (a subsystem provider handled a
+ * continuable exception); otherwise the process ends. */
 extern VOID (*KiUnhandledUserException)(PEXCEPTION_RECORD Record, PCONTEXT Context);
 
 #define KI_SS_ARG(a) (ULONG_PTR)(a)

@@ -176,6 +176,48 @@ static BOOLEAN KiIsStackOverflow(PKPRCB Prcb, PVOID Address)
            (Low != 0 && A + 2 * HAL_GUARD_SIZE >= Low && A < Low);
 }
 
+/* A user stack overflowed: nothing more can run on it. Resume on the
+ * kernel stack, where the process is ended with STATUS_STACK_OVERFLOW (the
+ * exception is not offered to user-mode frames: they would need the stack
+ * that is gone). */
+static VOID KiUserStackOverflowEntry(PVOID FaultingPc)
+{
+    PKTHREAD Thread = KiCurrentThread();
+    Thread->Context.StackBottom = Thread->Stack.Limit;
+    Thread->Context.StackSize = (PCHAR)Thread->Stack.Base - (PCHAR)Thread->Stack.Limit;
+    Thread->ExceptionState = NULL;
+    __atomic_store_n(&Thread->InUserMode, FALSE, __ATOMIC_RELAXED);
+    EXCEPTION_RECORD Record;
+    CONTEXT Context;
+    memset(&Record, 0, sizeof(Record));
+    memset(&Context, 0, sizeof(Context));
+    Record.ExceptionCode = STATUS_STACK_OVERFLOW;
+    Record.ExceptionFlags = EXCEPTION_NONCONTINUABLE;
+    Record.ExceptionAddress = FaultingPc;
+    Context.Rip = (ULONG_PTR)FaultingPc;
+    KiUnhandledUserException(&Record, &Context);
+    KiInternalError("the process of thread %p went on after its user stack overflowed", (void *)Thread);
+}
+
+/* Make the interrupted context resume in KiUserStackOverflowEntry. */
+static VOID KiRedirectUserStackOverflow(PKPRCB Prcb, ucontext_t *Context)
+{
+    PKTHREAD Thread = Prcb->CurrentThread;
+    greg_t *R = Context->uc_mcontext.gregs;
+    R[REG_RDI] = R[REG_RIP];
+    R[REG_RSP] = (greg_t)((((ULONG_PTR)Thread->KernelStackResume - 256) & ~(ULONG_PTR)15) - 8);
+    R[REG_RIP] = (greg_t)KiUserStackOverflowEntry;
+}
+
+BOOLEAN KiUserStackOverflowed(PKPRCB Prcb, ucontext_t *Context)
+{
+    PKTHREAD Thread = Prcb->CurrentThread;
+    if (!Thread->InUserMode || Thread->KernelStackResume == NULL || KiUnhandledUserException == NULL)
+        return FALSE;
+    KiRedirectUserStackOverflow(Prcb, Context);
+    return TRUE;
+}
+
 static VOID KiTrapHandler(int Signal, siginfo_t *Info, void *RawContext)
 {
     ucontext_t *Context = RawContext;
@@ -187,9 +229,12 @@ static VOID KiTrapHandler(int Signal, siginfo_t *Info, void *RawContext)
     if (Prcb == NULL || Prcb->CurrentThread == NULL || !KiOnNtStack(Prcb, Sp))
         KiInternalError("%s at %p (address %p) outside any NT thread", strsignal(Signal),
                         (void *)Context->uc_mcontext.gregs[REG_RIP], Info->si_addr);
-    if ((Signal == SIGSEGV || Signal == SIGBUS) && KiIsStackOverflow(Prcb, Info->si_addr))
+    if ((Signal == SIGSEGV || Signal == SIGBUS) && KiIsStackOverflow(Prcb, Info->si_addr)) {
+        if (KiUserStackOverflowed(Prcb, Context))
+            return;
         KiBugCheckWithContext(UNEXPECTED_KERNEL_MODE_TRAP, 8, (ULONG_PTR)Info->si_addr,
                               (ULONG_PTR)Context->uc_mcontext.gregs[REG_RIP], 0, Context);
+    }
     if (KiDispatchTrap != NULL) {
         KiDispatchTrap(Context, Code, Info0, Info1);
         return;     /* the context now resumes in the exception dispatcher */

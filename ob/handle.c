@@ -130,12 +130,20 @@ static NTSTATUS ObpCloseHandle(HANDLE Handle, KPROCESSOR_MODE PreviousMode)
 
 NTSTATUS ZwClose(HANDLE Handle)
 {
-    return ObpCloseHandle(Handle, KernelMode);
+    KI_ZW_SERVICE(NtClose, Handle);
 }
 
 NTSTATUS NtClose(HANDLE Handle)
 {
+    KI_SYSTEM_SERVICE(NtClose, Handle);
     return ObpCloseHandle(Handle, ExGetPreviousMode());
+}
+
+/* Documented: closes a handle with the given previous mode (a kernel
+ * handle needs KernelMode). */
+NTSTATUS ObCloseHandle(HANDLE Handle, KPROCESSOR_MODE PreviousMode)
+{
+    return ObpCloseHandle(Handle, PreviousMode);
 }
 
 NTSTATUS ObOpenObjectByPointer(PVOID Object, ULONG HandleAttributes, PVOID PassedAccessState,

@@ -132,6 +132,10 @@ NTSTATUS PspCreateUserThread(EPROCESS *Process, PUSER_THREAD_START_ROUTINE Start
  * ExitStatus at its next chance. FALSE if it was already terminating. */
 BOOLEAN PspTerminateThreadByPointer(ETHREAD *Thread, NTSTATUS ExitStatus);
 NTSTATUS PspTerminateProcess(EPROCESS *Process, NTSTATUS ExitStatus);
+/* The threads of Process that have not ended, referenced (the caller
+ * excluded unless IncludeCaller); PspReleaseSnapshot drops them. */
+ULONG PspSnapshotThreads(EPROCESS *Process, BOOLEAN IncludeCaller, ETHREAD ***Threads);
+VOID PspReleaseSnapshot(ETHREAD **Threads, ULONG Count);
 
 /* ---- subsystem processes (ps/subsystem.c) ------------------------------------------- */
 VOID PspInitializeSubsystems(VOID);

@@ -5,17 +5,20 @@
  */
 #include "ps/ps.h"
 
-#include <string.h>
-
 PEX_HANDLE_TABLE PspCidTable;
 EPROCESS *PspIdleProcess;
 PEPROCESS PsInitialSystemProcess;
 EX_SPIN_LOCK PspLock;
-static LIST_ENTRY PspActiveProcesses = { &PspActiveProcesses, &PspActiveProcesses };
 static ETHREAD *PspIdleThreads[MAXIMUM_PROCESSORS];
 
 VOID PspInitializeThreads(VOID);
+VOID PspInitializeUserMode(VOID);
+VOID PspInitializeImages(VOID);
+VOID PspShutdownImages(VOID);
 VOID PspDeleteThread(PVOID Object);
+VOID PspDeleteProcess(PVOID Object);
+NTSTATUS PspCreateProcessObject(PCSTR ShortName, KPRIORITY BasePriority, KAFFINITY Affinity, BOOLEAN WithId,
+                                EPROCESS **ProcessOut);
 VOID KeInitializeKernel(VOID);
 VOID KeCreateIdleThreads(PKPROCESS IdleProcess, PKTHREAD *IdleThreads);
 VOID KeBootKernel(PKTHREAD InitialThread);
@@ -36,22 +39,6 @@ static PVOID PspSystemProcessForOb(VOID)
     return PsInitialSystemProcess;
 }
 
-static VOID PspDeleteProcess(PVOID Object)
-{
-    EPROCESS *Process = Object;
-    if (Process->ObjectTable != NULL) {
-        ObCloseAllHandles(Process->ObjectTable);
-        ExDestroyHandleTable(Process->ObjectTable);
-    }
-    if (Process->UniqueProcessId != NULL)
-        ExDestroyHandle(PspCidTable, (ULONG)((ULONG_PTR)Process->UniqueProcessId >> 2), NULL);
-    if (Process->ActiveProcessLinks.Flink != NULL) {
-        ExpAcquireSpinLock(&PspLock);
-        RemoveEntryList(&Process->ActiveProcessLinks);
-        ExpReleaseSpinLock(&PspLock);
-    }
-}
-
 static VOID PspCreateTypes(VOID)
 {
     OBJECT_TYPE_INITIALIZER Process = {
@@ -70,33 +57,17 @@ static VOID PspCreateTypes(VOID)
     ObpThreadType = ObCreateObjectType(&Thread);
 }
 
-static EPROCESS *PspCreateProcessObject(PCSTR ImageName, KPRIORITY BasePriority, BOOLEAN InCidTable)
+static EPROCESS *PspCreateBootProcess(PCSTR Name, KPRIORITY BasePriority, BOOLEAN WithId)
 {
     EPROCESS *Process;
-    if (!NT_SUCCESS(ObCreateObject(ObpProcessType, sizeof(EPROCESS), (PVOID *)&Process)))
-        KiInternalError("cannot create the %s process", ImageName);
-    KeInitializeProcess(&Process->Pcb, BasePriority, KeActiveProcessors);
-    InitializeListHead(&Process->ThreadListHead);
-    strncpy(Process->ImageFileName, ImageName, sizeof(Process->ImageFileName) - 1);
-    Process->ExitStatus = STATUS_PENDING;
-    Process->CreateTime.QuadPart = KiQuerySystemTime();
-    if (InCidTable) {
-        HANDLE_TABLE_ENTRY Entry = { Process, 0, 0 };
-        ULONG Index = ExCreateHandle(PspCidTable, &Entry);
-        if (Index == 0)
-            KiInternalError("cannot allocate a process ID");
-        Process->UniqueProcessId = (HANDLE)((ULONG_PTR)Index << 2);
-        Process->ObjectTable = ExCreateHandleTable();
-    }
-    ExpAcquireSpinLock(&PspLock);
-    InsertTailList(&PspActiveProcesses, &Process->ActiveProcessLinks);
-    ExpReleaseSpinLock(&PspLock);
+    if (!NT_SUCCESS(PspCreateProcessObject(Name, BasePriority, KeActiveProcessors, WithId, &Process)))
+        KiInternalError("cannot create the %s process", Name);
     return Process;
 }
 
 static VOID PspCreateIdleProcess(VOID)
 {
-    PspIdleProcess = PspCreateProcessObject("Idle", 0, FALSE);
+    PspIdleProcess = PspCreateBootProcess("Idle", 0, FALSE);
     PKTHREAD IdleThreads[MAXIMUM_PROCESSORS];
     for (ULONG i = 0; i < KeNumberProcessors; i++) {
         if (!NT_SUCCESS(ObCreateObject(ObpThreadType, sizeof(ETHREAD), (PVOID *)&PspIdleThreads[i])))
@@ -119,10 +90,14 @@ VOID PsBootSystem(const PS_BOOT_PARAMETERS *Parameters)
     ObpSystemProcess = PspSystemProcessForOb;
     PspCidTable = ExCreateHandleTable();
     PspInitializeThreads();
+    PspInitializeNotify();
+    PspInitializeImages();
+    PspInitializeUserMode();
+    PspInitializeSubsystems();
     KiBugCheckHooks.DescribeThread = PspDescribeThread;
 
     PspCreateIdleProcess();
-    EPROCESS *System = PspCreateProcessObject("System", KI_SYSTEM_PROCESS_PRIORITY, TRUE);
+    EPROCESS *System = PspCreateBootProcess("System", KI_SYSTEM_PROCESS_PRIORITY, TRUE);
     PsInitialSystemProcess = (PEPROCESS)System;
 
     ETHREAD *Initial;
@@ -150,19 +125,9 @@ VOID PsShutdownSystem(VOID)
 {
     ExDestroyHandleTable(PspCidTable);
     PspCidTable = NULL;
+    PspShutdownImages();
     ObDeleteObjectType(ObpProcessType);
     ObDeleteObjectType(ObpThreadType);
     ObShutdownSystem();
     KeShutdownKernel();
-}
-
-VOID PsEnumerateThreads(VOID (*Visit)(ETHREAD *Thread, PVOID Context), PVOID Context)
-{
-    ExpAcquireSpinLock(&PspLock);
-    for (PLIST_ENTRY P = PspActiveProcesses.Flink; P != &PspActiveProcesses; P = P->Flink) {
-        EPROCESS *Process = CONTAINING_RECORD(P, EPROCESS, ActiveProcessLinks);
-        for (PLIST_ENTRY T = Process->ThreadListHead.Flink; T != &Process->ThreadListHead; T = T->Flink)
-            Visit(CONTAINING_RECORD(T, ETHREAD, ThreadListEntry), Context);
-    }
-    ExpReleaseSpinLock(&PspLock);
 }

@@ -1,9 +1,13 @@
 /*
- * ps/thread.c - system threads: creation (PsCreateSystemThread), the code
- * they start in, and termination, whether by PsTerminateSystemThread or
- * by returning from the start routine.
+ * ps/thread.c - threads: creating the object every thread shares (system
+ * threads here, user threads in ps/user.c), system threads
+ * (PsCreateSystemThread and the code they start in), the end of a thread
+ * and, with the last one, of its process, and termination of another
+ * thread through a kernel APC, as NT does it.
  */
 #include "ps/ps.h"
+
+VOID PspRundownProcess(EPROCESS *Process);
 
 volatile LONG PsActiveDriverThreads;
 KEVENT PsDriverThreadsDone;
@@ -17,9 +21,11 @@ static VOID PspSystemThreadStartup(PKSTART_ROUTINE StartRoutine, PVOID StartCont
     PspExitThread(STATUS_SUCCESS);
 }
 
-static VOID PspReapThread(PKTHREAD Thread)
+static VOID PspReapThread(PKTHREAD KThread)
 {
-    KeReleaseThreadStack(Thread);
+    ETHREAD *Thread = (ETHREAD *)KThread;
+    KeReleaseThreadStack(KThread);
+    HalFreeStack(&Thread->UserStack);
     ObfDereferenceObject(Thread);   /* the reference the running thread held */
 }
 
@@ -29,44 +35,73 @@ VOID PspInitializeThreads(VOID)
     KeInitializeEvent(&PsDriverThreadsDone, NotificationEvent, TRUE);
 }
 
-NTSTATUS PspCreateThread(EPROCESS *Process, PKSTART_ROUTINE StartRoutine, PVOID StartContext, BOOLEAN DriverThread,
-                         PVOID Creator, ETHREAD **ThreadOut)
+static VOID PspCountDriverThread(ETHREAD *Thread, PVOID Code)
+{
+    if (RtlpLookupModuleByAddress(Code) == NULL)
+        return;
+    Thread->DriverThread = TRUE;
+    if (__atomic_add_fetch(&PsActiveDriverThreads, 1, __ATOMIC_ACQ_REL) == 1)
+        KeResetEvent(&PsDriverThreadsDone);
+}
+
+/* The thread object, its kernel stack, its ID, and its place in Process
+ * (which it keeps referenced). Not started. Fails with
+ * STATUS_PROCESS_IS_TERMINATING once the process has begun to end. */
+NTSTATUS PspAllocateThread(EPROCESS *Process, PKSYSTEM_ROUTINE SystemRoutine, PKSTART_ROUTINE StartRoutine,
+                           PVOID StartContext, ETHREAD **ThreadOut)
 {
     ETHREAD *Thread;
     NTSTATUS Status = ObCreateObject(ObpThreadType, sizeof(ETHREAD), (PVOID *)&Thread);
     if (!NT_SUCCESS(Status))
         return Status;
-    Status = KeInitializeThread(&Thread->Tcb, &Process->Pcb, PspSystemThreadStartup, StartRoutine, StartContext);
+    Thread->ExitStatus = STATUS_PENDING;
+    KeQuerySystemTimePrecise(&Thread->CreateTime);
+    Status = KeInitializeThread(&Thread->Tcb, &Process->Pcb, SystemRoutine, StartRoutine, StartContext);
     if (!NT_SUCCESS(Status)) {
+        Thread->Tcb.Process = NULL;
         ObfDereferenceObject(Thread);
         return Status;
     }
     HANDLE_TABLE_ENTRY Entry = { Thread, 0, 0 };
     ULONG Index = ExCreateHandle(PspCidTable, &Entry);
-    if (Index == 0) {
-        KeReleaseThreadStack(&Thread->Tcb);
+    Status = Index != 0 ? STATUS_SUCCESS : STATUS_INSUFFICIENT_RESOURCES;
+    if (NT_SUCCESS(Status)) {
+        Thread->Cid.UniqueProcess = Process->UniqueProcessId;
+        Thread->Cid.UniqueThread = (HANDLE)((ULONG_PTR)Index << 2);
+        ExpAcquireSpinLock(&Process->ProcessLock);
+        if (Process->Flags & PSP_PROCESS_EXITING) {
+            Status = STATUS_PROCESS_IS_TERMINATING;
+        } else {
+            Process->ActiveThreads++;
+            InsertTailList(&Process->ThreadListHead, &Thread->ThreadListEntry);
+        }
+        ExpReleaseSpinLock(&Process->ProcessLock);
+    }
+    if (!NT_SUCCESS(Status)) {
+        KeUninitializeThread(&Thread->Tcb);
+        Thread->Tcb.Process = NULL;
         ObfDereferenceObject(Thread);
-        return STATUS_INSUFFICIENT_RESOURCES;
+        return Status;
     }
     ObfReferenceObject(Process);    /* a thread keeps its process */
-    Thread->Cid.UniqueProcess = Process->UniqueProcessId;
-    Thread->Cid.UniqueThread = (HANDLE)((ULONG_PTR)Index << 2);
+    *ThreadOut = Thread;
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS PspCreateThread(EPROCESS *Process, PKSTART_ROUTINE StartRoutine, PVOID StartContext, BOOLEAN DriverThread,
+                         PVOID Creator, ETHREAD **ThreadOut)
+{
+    ETHREAD *Thread;
+    NTSTATUS Status = PspAllocateThread(Process, PspSystemThreadStartup, StartRoutine, StartContext, &Thread);
+    if (!NT_SUCCESS(Status))
+        return Status;
     Thread->Tcb.SystemThread = TRUE;
     Thread->Tcb.PreviousMode = KernelMode;
     Thread->SystemThread = TRUE;
     Thread->StartAddress = (PVOID)StartRoutine;
     Thread->CreatorModule = Creator != NULL ? RtlpLookupModuleByAddress(Creator) : NULL;
-    Thread->ExitStatus = STATUS_PENDING;
-    KeQuerySystemTimePrecise(&Thread->CreateTime);
-    ExpAcquireSpinLock(&PspLock);
-    InsertTailList(&Process->ThreadListHead, &Thread->ThreadListEntry);
-    ExpReleaseSpinLock(&PspLock);
-    __atomic_add_fetch(&Process->ActiveThreads, 1, __ATOMIC_RELAXED);
-    if (DriverThread) {
-        Thread->DriverThread = TRUE;
-        if (__atomic_add_fetch(&PsActiveDriverThreads, 1, __ATOMIC_ACQ_REL) == 1)
-            KeResetEvent(&PsDriverThreadsDone);
-    }
+    if (DriverThread)
+        PspCountDriverThread(Thread, Creator);
     *ThreadOut = Thread;
     return STATUS_SUCCESS;
 }
@@ -76,9 +111,10 @@ static VOID PspNoOpStart(PVOID StartContext)
     (void)StartContext;
 }
 
-/* A created thread whose handle could not be made: it runs nothing and
- * ends, so everything it holds is released the ordinary way. */
-static VOID PspExitUnstartedThread(ETHREAD *Thread)
+/* A created thread that must not run (its handle could not be made, its
+ * process's creation was vetoed): it runs nothing and ends, so everything
+ * it holds is released the ordinary way. It was never reported. */
+VOID PspExitUnstartedThread(ETHREAD *Thread)
 {
     Thread->Tcb.StartRoutine = PspNoOpStart;
     KeStartThread(&Thread->Tcb);
@@ -100,8 +136,8 @@ NTSTATUS PsCreateSystemThread(PHANDLE ThreadHandle, ULONG DesiredAccess, POBJECT
 
     EPROCESS *Process = PspProcess(PsInitialSystemProcess);
     if (ProcessHandle != NULL) {
-        NTSTATUS Status = ObReferenceObjectByHandle(ProcessHandle, 0x0002 /* PROCESS_CREATE_THREAD */,
-                                                    ObpProcessType, KernelMode, (PVOID *)&Process, NULL);
+        NTSTATUS Status = ObReferenceObjectByHandle(ProcessHandle, PROCESS_CREATE_THREAD, ObpProcessType,
+                                                    KernelMode, (PVOID *)&Process, NULL);
         if (!NT_SUCCESS(Status))
             return Status;
     } else {
@@ -128,23 +164,41 @@ NTSTATUS PsCreateSystemThread(PHANDLE ThreadHandle, ULONG DesiredAccess, POBJECT
 
 /* ---- termination ---------------------------------------------------------------- */
 
+/* The calling thread has ended: was it its process's last one? Sets the
+ * process's exit status from this thread unless it was terminated. */
+static BOOLEAN PspLeaveProcess(EPROCESS *Process, NTSTATUS ExitStatus)
+{
+    ExpAcquireSpinLock(&Process->ProcessLock);
+    BOOLEAN Last = --Process->ActiveThreads == 0;
+    if (Last) {
+        if (!(Process->Flags & PSP_PROCESS_TERMINATED))
+            Process->ExitStatus = ExitStatus;
+        Process->Flags |= PSP_PROCESS_EXITING;
+    }
+    ExpReleaseSpinLock(&Process->ProcessLock);
+    return Last;
+}
+
 VOID PspExitThread(NTSTATUS ExitStatus)
 {
     ETHREAD *Thread = PspCurrentThread();
     KIRQL Irql = KeGetCurrentIrql();
     /* The critical region every system thread starts in may still be open. */
-    if (Thread->Tcb.KernelApcDisable == -1 && Irql == PASSIVE_LEVEL)
+    if (Thread->SystemThread && Thread->Tcb.KernelApcDisable == -1 && Irql == PASSIVE_LEVEL)
         KeLeaveCriticalRegion();
     if (Irql != PASSIVE_LEVEL || Thread->Tcb.KernelApcDisable != 0 || Thread->Tcb.SpecialApcDisable != 0)
         KeBugCheckEx(KERNEL_APC_PENDING_DURING_EXIT, 0,
                      (ULONG_PTR)(USHORT)Thread->Tcb.KernelApcDisable | ((ULONG_PTR)(USHORT)Thread->Tcb.SpecialApcDisable << 16),
                      Irql, 1);
+    EPROCESS *Process = PspThreadProcess(Thread);
     Thread->ExitStatus = ExitStatus;
     KeQuerySystemTimePrecise(&Thread->ExitTime);
+    __atomic_or_fetch(&Thread->Flags, PSP_THREAD_TERMINATING, __ATOMIC_ACQ_REL);
     Thread->Terminated = TRUE;
-    EPROCESS *Process = PspProcess((PEPROCESS)Thread->Tcb.Process);
-    if (__atomic_sub_fetch(&Process->ActiveThreads, 1, __ATOMIC_ACQ_REL) == 0)
-        Process->ExitStatus = ExitStatus;
+    if (Thread->Flags & PSP_THREAD_CREATE_REPORTED)
+        PspNotifyThreadExit(Thread);
+    if (PspLeaveProcess(Process, ExitStatus))
+        PspRundownProcess(Process);     /* in the context of its last thread */
     if (Thread->DriverThread && __atomic_sub_fetch(&PsActiveDriverThreads, 1, __ATOMIC_ACQ_REL) == 0)
         KeSetEvent(&PsDriverThreadsDone, 0, FALSE);
     KeTerminateThread();
@@ -169,17 +223,64 @@ NTSTATUS PsTerminateSystemThread(NTSTATUS ExitStatus)
     PspExitThread(ExitStatus);
 }
 
+/* The exit APC: a normal kernel APC, so a thread inside a critical region
+ * (holding a lock in kernel code) finishes that first; its normal routine
+ * ends the thread at PASSIVE_LEVEL. NormalContext carries the status,
+ * SystemArgument1 the APC (pool) itself. */
+static VOID PspExitApcKernel(PKAPC Apc, PKNORMAL_ROUTINE *NormalRoutine, PVOID *NormalContext,
+                             PVOID *SystemArgument1, PVOID *SystemArgument2)
+{
+    (void)Apc; (void)NormalRoutine; (void)NormalContext; (void)SystemArgument1; (void)SystemArgument2;
+}
+
+static VOID PspExitApcNormal(PVOID NormalContext, PVOID SystemArgument1, PVOID SystemArgument2)
+{
+    (void)SystemArgument2;
+    ExpFreeKernel(SystemArgument1);
+    PspExitThread((NTSTATUS)(ULONG_PTR)NormalContext);
+}
+
+static VOID PspExitApcRundown(PKAPC Apc)
+{
+    ExpFreeKernel(Apc);
+}
+
+BOOLEAN PspTerminateThreadByPointer(ETHREAD *Thread, NTSTATUS ExitStatus)
+{
+    if (Thread == PspCurrentThread())
+        PspExitThread(ExitStatus);
+    if (__atomic_fetch_or(&Thread->Flags, PSP_THREAD_TERMINATING, __ATOMIC_ACQ_REL) & PSP_THREAD_TERMINATING)
+        return FALSE;
+    PKAPC Apc = ExpAllocateKernel(sizeof(KAPC), 'xEsP');
+    if (Apc == NULL)
+        KiInternalError("out of memory terminating thread %p", (void *)Thread);
+    KeInitializeApc(Apc, &Thread->Tcb, OriginalApcEnvironment, PspExitApcKernel, PspExitApcRundown,
+                    PspExitApcNormal, KernelMode, (PVOID)(ULONG_PTR)(ULONG)ExitStatus);
+    if (!KeInsertQueueApc(Apc, Apc, NULL, 2)) {
+        ExpFreeKernel(Apc);     /* it is ending already */
+        return FALSE;
+    }
+    KeForceResumeThread(&Thread->Tcb);
+    return TRUE;
+}
+
 /* The thread object goes away: its ID returns to the pool. */
 VOID PspDeleteThread(PVOID Object)
 {
     ETHREAD *Thread = Object;
     if (Thread->Cid.UniqueThread != NULL)
         ExDestroyHandle(PspCidTable, (ULONG)((ULONG_PTR)Thread->Cid.UniqueThread >> 2), NULL);
-    /* Under the lock: a neighbour's removal rewrites our links. */
-    ExpAcquireSpinLock(&PspLock);
-    if (Thread->ThreadListEntry.Flink != NULL)
+    /* Only a thread that got into its process's list holds the process. */
+    EPROCESS *Process = Thread->Tcb.Process != NULL ? PspThreadProcess(Thread) : NULL;
+    BOOLEAN Inserted = Process != NULL && Thread->ThreadListEntry.Flink != NULL;
+    if (Inserted) {
+        /* Under the lock: a neighbour's removal rewrites our links. */
+        ExpAcquireSpinLock(&Process->ProcessLock);
         RemoveEntryList(&Thread->ThreadListEntry);
-    ExpReleaseSpinLock(&PspLock);
-    if (Thread->Tcb.Process != NULL && Thread->Cid.UniqueThread != NULL)
-        ObfDereferenceObject(Thread->Tcb.Process);
+        ExpReleaseSpinLock(&Process->ProcessLock);
+    }
+    if (Thread->Teb != NULL)
+        ExpFreeKernel(Thread->Teb);
+    if (Inserted)
+        ObfDereferenceObject(Process);
 }

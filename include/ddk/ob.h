@@ -85,6 +85,7 @@ NTKERNELAPI NTSTATUS ObOpenObjectByPointer(PVOID Object, ULONG HandleAttributes,
                                            KPROCESSOR_MODE AccessMode, PHANDLE Handle);
 
 NTSYSAPI NTSTATUS NTAPI ZwClose(HANDLE Handle);
+NTKERNELAPI NTSTATUS ObCloseHandle(HANDLE Handle, KPROCESSOR_MODE PreviousMode);
 NTSYSAPI NTSTATUS NTAPI NtClose(HANDLE Handle);
 NTSYSAPI NTSTATUS NTAPI ZwWaitForSingleObject(HANDLE Handle, BOOLEAN Alertable, PLARGE_INTEGER Timeout);
 NTSYSAPI NTSTATUS NTAPI NtWaitForSingleObject(HANDLE Handle, BOOLEAN Alertable, PLARGE_INTEGER Timeout);
