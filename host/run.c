@@ -165,6 +165,10 @@ static VOID HostPhase1(PVOID Context)
     for (ULONG i = Run->ImageCount; i-- > 0;)
         IoUnloadDriver(&Run->Images[i]);
     HostWaitForDriverThreads(Run, FALSE);   /* threads DriverUnload started and waited for */
+    ULONG Ended = PsTerminateUserProcesses();
+    if (Ended != 0 && !Run->Config->Quiet)
+        RtlpReport("ntps: %lu user process%s still running at shutdown: ended\n", (unsigned long)Ended,
+                   Ended == 1 ? " was" : "es were");
     KeRequestShutdown();
 }
 

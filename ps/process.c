@@ -345,3 +345,80 @@ VOID PsEnumerateProcesses(VOID (*Visit)(EPROCESS *Process, PVOID Context), PVOID
     if (List != NULL)
         ExpFreeKernel(List);
 }
+
+/* ---- drivers that unload, and shutdown ------------------------------------------------------ */
+
+typedef struct _PSP_CODE_SEARCH {
+    PVOID Base;
+    SIZE_T Size;
+    ETHREAD *Found;
+} PSP_CODE_SEARCH;
+
+static VOID PspFindUserCode(ETHREAD *Thread, PVOID Context)
+{
+    PSP_CODE_SEARCH *Search = Context;
+    PCHAR Start = Thread->Win32StartAddress;
+    if (Search->Found == NULL && !Thread->SystemThread && !Thread->Terminated && Start >= (PCHAR)Search->Base &&
+        Start < (PCHAR)Search->Base + Search->Size)
+        Search->Found = Thread;
+}
+
+/* A driver image is unloading: a user thread whose code is in it, or a
+ * subsystem provider it registered, would run freed code afterwards.
+ * Windows stops with 0xCE for that kind of leftover. */
+VOID PspCheckUnloadedImage(PVOID Base, SIZE_T Size)
+{
+    VOID PspCheckUnloadedProviders(PVOID Base, SIZE_T Size);
+    PspCheckUnloadedProviders(Base, Size);
+    PSP_CODE_SEARCH Search = { Base, Size, NULL };
+    PsEnumerateThreads(PspFindUserCode, &Search);
+    ETHREAD *Thread = Search.Found;
+    PRTL_MODULE Module = Thread != NULL ? RtlpLookupModuleByAddress(Thread->Win32StartAddress) : NULL;
+    if (Thread != NULL)
+        KiBugCheckExplain(0xCE, (ULONG_PTR)Thread->Win32StartAddress, 0, (ULONG_PTR)Thread->Win32StartAddress, 0,
+                          "%s unloaded while user thread %lu of process %lu (%s) still runs its code "
+                          "(start routine %p): end and wait for the processes you create before unloading",
+                          Module != NULL ? Module->Name : "the driver", (unsigned long)(ULONG_PTR)Thread->Cid.UniqueThread,
+                          (unsigned long)(ULONG_PTR)Thread->Cid.UniqueProcess,
+                          PspThreadProcess(Thread)->ImageFileName, Thread->Win32StartAddress);
+}
+
+static VOID PspTerminateAtShutdown(EPROCESS *Process, PVOID Context)
+{
+    ULONG *Count = Context;
+    if (!(Process->Flags & PSP_PROCESS_USER) || Process->Pcb.Header.SignalState != 0)
+        return;
+    (*Count)++;
+    PspTerminateProcess(Process, STATUS_SYSTEM_SHUTDOWN);
+    KeWaitForSingleObject(Process, Executive, KernelMode, FALSE, NULL);
+}
+
+/* Before the kernel stops: every user process still running ends, as at a
+ * Windows shutdown. Returns how many there were. */
+ULONG PsTerminateUserProcesses(VOID)
+{
+    ULONG Count = 0;
+    PsEnumerateProcesses(PspTerminateAtShutdown, &Count);
+    return Count;
+}
+
+/* After every thread has stopped and the System process is gone: process
+ * and thread objects still here were leaked (a reference a driver never
+ * dropped, such as a PsLookupProcessByProcessId without
+ * ObDereferenceObject). */
+VOID PspReportLeakedObjects(VOID)
+{
+    LONG Processes = __atomic_load_n(&ObpProcessType->TotalNumberOfObjects, __ATOMIC_RELAXED);
+    LONG Threads = __atomic_load_n(&ObpThreadType->TotalNumberOfObjects, __ATOMIC_RELAXED);
+    if (Processes == 0 && Threads == 0)
+        return;
+    RtlpReport("ntps: leak: %ld process and %ld thread objects still referenced at shutdown "
+               "(a missing ObDereferenceObject?)\n", (long)Processes, (long)Threads);
+    ExpAcquireSpinLock(&PspLock);
+    for (PLIST_ENTRY P = PspActiveProcesses.Flink; P != &PspActiveProcesses; P = P->Flink) {
+        EPROCESS *Process = CONTAINING_RECORD(P, EPROCESS, ActiveProcessLinks);
+        RtlpReport("ntps: leak:   process %lu (%s), %ld references\n", (unsigned long)(ULONG_PTR)Process->UniqueProcessId,
+                   Process->ImageFileName, (long)OBJECT_TO_OBJECT_HEADER(Process)->PointerCount);
+    }
+    ExpReleaseSpinLock(&PspLock);
+}

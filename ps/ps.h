@@ -137,6 +137,12 @@ NTSTATUS PspTerminateProcess(EPROCESS *Process, NTSTATUS ExitStatus);
 ULONG PspSnapshotThreads(EPROCESS *Process, BOOLEAN IncludeCaller, ETHREAD ***Threads);
 VOID PspReleaseSnapshot(ETHREAD **Threads, ULONG Count);
 
+/* A driver image unloads: its user-mode code still running in some thread,
+ * or a subsystem provider it left registered, is bug check 0xCE. */
+VOID PspCheckUnloadedImage(PVOID Base, SIZE_T Size);
+/* Shutdown: end every user process still running; how many there were. */
+ULONG PsTerminateUserProcesses(VOID);
+
 /* ---- subsystem processes (ps/subsystem.c) ------------------------------------------- */
 VOID PspInitializeSubsystems(VOID);
 /* A user-mode exception of a subsystem thread no frame handled: TRUE if the

@@ -123,6 +123,8 @@ VOID PsBootSystem(const PS_BOOT_PARAMETERS *Parameters)
 /* After PsBootSystem returned: the tables and types go last. */
 VOID PsShutdownSystem(VOID)
 {
+    VOID PspReportLeakedObjects(VOID);
+    PspReportLeakedObjects();
     ExDestroyHandleTable(PspCidTable);
     PspCidTable = NULL;
     PspShutdownImages();
