@@ -4,13 +4,13 @@
  * subsystem provider interface, and the Nt* system services and Ps
  * routines that Windows exports but the WDK headers do not declare.
  *
- * Code that includes this header is ntps-specific; WDK-style drivers need
- * only <ntddk.h>. Everything here is exported by the ntps kernel.
+ * Code that includes this header is ntps-specific (it includes <ntifs.h>);
+ * WDK-style drivers need only the WDK headers. Everything here is exported by the ntps kernel.
  */
 #ifndef _NTPS_H_
 #define _NTPS_H_
 
-#include <ntddk.h>
+#include <ntifs.h>
 
 NTPS_BEGIN_DECLS
 

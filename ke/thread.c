@@ -235,11 +235,6 @@ NTSTATUS ZwYieldExecution(VOID)
     return KiYieldExecution(TRUE);
 }
 
-NTSTATUS NtYieldExecution(VOID)
-{
-    return ZwYieldExecution();
-}
-
 PKTHREAD KeGetCurrentThread(VOID)
 {
     return KiCurrentThread();

@@ -430,3 +430,9 @@ NTSTATUS ZwDelayExecution(BOOLEAN Alertable, PLARGE_INTEGER DelayInterval)
 {
     KI_ZW_SERVICE(NtDelayExecution, Alertable, DelayInterval);
 }
+
+NTSTATUS NtYieldExecution(VOID)
+{
+    KI_SYSTEM_SERVICE0(NtYieldExecution);
+    return ZwYieldExecution();
+}

@@ -292,6 +292,7 @@ static NTSTATUS PspReferenceParent(HANDLE ParentHandle, KPROCESSOR_MODE Mode, EP
     }
     if ((*Parent)->Flags & PSP_PROCESS_EXITING) {
         ObfDereferenceObject(*Parent);
+        *Parent = NULL;
         return STATUS_PROCESS_IS_TERMINATING;
     }
     return STATUS_SUCCESS;

@@ -9,3 +9,5 @@ VOID PspNotifyImageLoad(PUNICODE_STRING FullImageName, HANDLE ProcessId, PIMAGE_
 NTSTATUS KiSuspendThread(PKTHREAD Thread, PULONG PreviousCount) { (void)Thread; *PreviousCount = 0; return STATUS_NOT_IMPLEMENTED; }
 ULONG KeResumeThread(PKTHREAD Thread) { (void)Thread; return 0; }
 ULONG KeForceResumeThread(PKTHREAD Thread) { (void)Thread; return 0; }
+PUCHAR PsGetProcessImageFileName(PEPROCESS Process) { return (PUCHAR)PspProcess(Process)->ImageFileName; }
+HANDLE PsGetProcessInheritedFromUniqueProcessId(PEPROCESS Process) { return PspProcess(Process)->InheritedFromUniqueProcessId; }
