@@ -148,24 +148,28 @@ typedef struct _KI_APC_CALL {
     BOOLEAN ApcDue;
 } KI_APC_CALL;
 
+/* After a user APC's routine: what NtContinue with TestAlert does on
+ * Windows (a queued user APC becomes due, a user-mode alert is consumed),
+ * and the next APC, if one is due. */
 static VOID KiNextUserApcOnKernelStack(PVOID Context)
 {
     KI_APC_CALL *Call = Context;
+    KeTestAlertThread(UserMode);
     Call->ApcDue = KiTakeUserApc(KiCurrentThread(), &Call->Apc);
 }
 
 /* Back in user mode: run the user APCs that are due, one at a time (each
- * one's kernel routine in the kernel, its normal routine here). */
+ * one's kernel routine in the kernel, its normal routine here), including
+ * any an APC routine queues itself. */
 static VOID KiRunUserApcs(PKTHREAD Thread, KI_USER_APC *First, BOOLEAN Due)
 {
+    (void)Thread;
     KI_APC_CALL Next;
     Next.Apc = *First;
     Next.ApcDue = Due;
     while (Next.ApcDue) {
         if (Next.Apc.NormalRoutine != NULL)
             Next.Apc.NormalRoutine(Next.Apc.NormalContext, Next.Apc.Argument1, Next.Apc.Argument2);
-        if (!__atomic_load_n(&Thread->ApcState.UserApcPending, __ATOMIC_RELAXED))
-            break;
         KiCallFromUserMode(KiNextUserApcOnKernelStack, &Next);
     }
 }
@@ -207,6 +211,12 @@ VOID KiCallFromUserMode(VOID (*Routine)(PVOID), PVOID Context)
     KiLeaveKernel(KiCurrentThread(), &Entry);
 }
 
+static VOID KiFirstUserApcOnKernelStack(PVOID Context)
+{
+    KI_APC_CALL *Call = Context;
+    Call->ApcDue = KiTakeUserApc(KiCurrentThread(), &Call->Apc);
+}
+
 /* ---- the first entry into user mode ------------------------------------------------------- */
 
 typedef struct _KI_USER_START {
@@ -222,7 +232,7 @@ static VOID KiUserStart(PVOID Context)
     /* User APCs queued before the thread first ran are delivered first, as
      * Windows delivers them before a new thread's start address. */
     KI_APC_CALL First;
-    KiCallFromUserMode(KiNextUserApcOnKernelStack, &First);
+    KiCallFromUserMode(KiFirstUserApcOnKernelStack, &First);
     KiRunUserApcs(Thread, &First.Apc, First.ApcDue);
     Start->Result = Start->Routine(Start->Parameter);
 }
