@@ -107,8 +107,8 @@ VOID PspCheckUnloadedProviders(PVOID Base, SIZE_T Size)
             (PCHAR)Slot->Routines.DispatchSystemCall < (PCHAR)Base + Size)
             KiBugCheckExplain(0xCE, (ULONG_PTR)Slot->Routines.DispatchSystemCall, 0,
                               (ULONG_PTR)Slot->Routines.DispatchSystemCall, 0,
-                              "the driver unloaded with its subsystem provider still registered "
-                              "(NtpsUnregisterSubsystemProvider was not called)");
+                              "%s unloaded with its subsystem provider still registered "
+                              "(NtpsUnregisterSubsystemProvider was not called)", Slot->Module->Name);
     }
 }
 

@@ -11,3 +11,5 @@ ULONG KeResumeThread(PKTHREAD Thread) { (void)Thread; return 0; }
 ULONG KeForceResumeThread(PKTHREAD Thread) { (void)Thread; return 0; }
 PUCHAR PsGetProcessImageFileName(PEPROCESS Process) { return (PUCHAR)PspProcess(Process)->ImageFileName; }
 HANDLE PsGetProcessInheritedFromUniqueProcessId(PEPROCESS Process) { return PspProcess(Process)->InheritedFromUniqueProcessId; }
+PPEB PsGetProcessPeb(PEPROCESS Process) { return PspProcess(Process)->Peb; }
+PTEB PsGetThreadTeb(PETHREAD Thread) { return PspThread(Thread)->Teb; }
