@@ -40,27 +40,36 @@ static const char *HostStateName(UCHAR State)
 static VOID HostDescribeThread(ETHREAD *Thread, PVOID Context)
 {
     (void)Context;
+    if (Thread->Tcb.State == Terminated)
+        return;
     char Start[160] = "?";
     if (Thread->StartAddress != NULL)
         KiDescribeAddress(Thread->StartAddress, Start, sizeof(Start));
-    RtlpReport("  TID %-5lu %-10s priority %2d  wait reason %2u  start %s%s%s\n",
+    EPROCESS *Process = (EPROCESS *)Thread->Tcb.Process;
+    RtlpReport("  TID %-5lu %-10s priority %2d  wait reason %2u  %s  PID %lu %s  start %s%s%s\n",
             (unsigned long)(ULONG_PTR)Thread->Cid.UniqueThread, HostStateName(Thread->Tcb.State),
-            Thread->Tcb.Priority, Thread->Tcb.WaitReason, Start,
+            Thread->Tcb.Priority, Thread->Tcb.WaitReason, Thread->Tcb.InUserMode ? "user  " : "kernel",
+            Process != NULL ? (unsigned long)(ULONG_PTR)Process->UniqueProcessId : 0UL,
+            Process != NULL ? Process->ImageFileName : "?", Start,
             Thread->CreatorModule ? "  driver " : "", Thread->CreatorModule ? Thread->CreatorModule->Name : "");
 }
 
-/* Best effort, without locks: the run is about to end. */
+static VOID HostDescribeProcess(EPROCESS *Process, PVOID Context)
+{
+    (void)Context;
+    if (Process->Pcb.Header.SignalState != 0 || !(Process->Flags & PSP_PROCESS_USER))
+        return;
+    RtlpReport("  PID %-5lu %-15s %lu thread%s%s\n", (unsigned long)(ULONG_PTR)Process->UniqueProcessId,
+               Process->ImageFileName, (unsigned long)Process->ActiveThreads, Process->ActiveThreads == 1 ? "" : "s",
+               (Process->Flags & PSP_PROCESS_EXITING) ? ", ending" : "");
+}
+
+/* The run is about to end with a report: every thread not ended yet, and
+ * every user process that has not ended. */
 static VOID HostListThreads(VOID)
 {
-    extern PEPROCESS PsInitialSystemProcess;
-    EPROCESS *System = (EPROCESS *)PsInitialSystemProcess;
-    if (System == NULL)
-        return;
-    for (PLIST_ENTRY E = System->ThreadListHead.Flink; E != &System->ThreadListHead; E = E->Flink) {
-        ETHREAD *Thread = CONTAINING_RECORD(E, ETHREAD, ThreadListEntry);
-        if (!Thread->Terminated)
-            HostDescribeThread(Thread, NULL);
-    }
+    PsEnumerateThreads(HostDescribeThread, NULL);
+    PsEnumerateProcesses(HostDescribeProcess, NULL);
 }
 
 static VOID HostStall(VOID)

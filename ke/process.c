@@ -13,7 +13,10 @@ VOID KeUninitializeThread(PKTHREAD Thread)
     if (Thread->State != Initialized)
         KiInternalError("thread %p was started; it cannot be uninitialized", (void *)Thread);
     RemoveEntryList(&Thread->ThreadListEntry);
-    Thread->Process->StackCount--;
+    /* The process's last thread may have ended meanwhile: this one kept it
+     * from being signaled. */
+    if (--Thread->Process->StackCount == 0)
+        KiSignalObject(&Thread->Process->Header, 0);
     KiReleaseDispatcherLock(OldIrql);
     KeReleaseThreadStack(Thread);
 }

@@ -273,6 +273,7 @@ NTSTATUS PspTerminateProcess(EPROCESS *Process, NTSTATUS ExitStatus)
     BOOLEAN Self = PspThreadProcess(PspCurrentThread()) == Process;
     if (!PspMarkProcessTerminated(Process, ExitStatus) && !Self)
         return STATUS_PROCESS_IS_TERMINATING;
+    KeEnterCriticalRegion();    /* our own termination waits until every thread has its APC */
     ETHREAD **Threads;
     ULONG Count = PspSnapshotThreads(Process, FALSE, &Threads);
     for (ULONG i = 0; i < Count; i++)
@@ -282,6 +283,7 @@ NTSTATUS PspTerminateProcess(EPROCESS *Process, NTSTATUS ExitStatus)
         PspRundownProcess(Process);
         KeSetProcessSignaled(&Process->Pcb);
     }
+    KeLeaveCriticalRegion();
     return STATUS_SUCCESS;
 }
 

@@ -98,6 +98,7 @@ DECLSPEC_NORETURN VOID PspExitThread(NTSTATUS ExitStatus);
 
 /* Iterate over every process and thread (for reports). */
 VOID PsEnumerateThreads(VOID (*Visit)(ETHREAD *Thread, PVOID Context), PVOID Context);
+VOID PsEnumerateProcesses(VOID (*Visit)(EPROCESS *Process, PVOID Context), PVOID Context);
 VOID PspDescribeThread(PKTHREAD Thread, PCHAR Buffer, SIZE_T Size);
 
 /* ---- notify routines (ps/notify.c) ------------------------------------------------

@@ -361,17 +361,19 @@ NTSTATUS NtQueueApcThread(HANDLE ThreadHandle, PPS_APC_ROUTINE ApcRoutine, PVOID
         ObfDereferenceObject(Thread);
         return Thread->SystemThread ? STATUS_INVALID_HANDLE : STATUS_INVALID_PARAMETER;
     }
+    KeEnterCriticalRegion();    /* the APC is either queued or freed, whatever happens to us */
     PKAPC Apc = ExpAllocateKernel(sizeof(KAPC), 'pAsP');
     if (Apc == NULL) {
-        ObfDereferenceObject(Thread);
-        return STATUS_NO_MEMORY;
+        Status = STATUS_NO_MEMORY;
+    } else {
+        KeInitializeApc(Apc, &Thread->Tcb, OriginalApcEnvironment, PspUserApcKernel, PspUserApcRundown,
+                        (PKNORMAL_ROUTINE)(PVOID)ApcRoutine, UserMode, ApcArgument1);
+        if (!KeInsertQueueApc(Apc, ApcArgument2, ApcArgument3, 0)) {
+            ExpFreeKernel(Apc);
+            Status = STATUS_UNSUCCESSFUL;
+        }
     }
-    KeInitializeApc(Apc, &Thread->Tcb, OriginalApcEnvironment, PspUserApcKernel, PspUserApcRundown,
-                    (PKNORMAL_ROUTINE)(PVOID)ApcRoutine, UserMode, ApcArgument1);
-    if (!KeInsertQueueApc(Apc, ApcArgument2, ApcArgument3, 0)) {
-        ExpFreeKernel(Apc);
-        Status = STATUS_UNSUCCESSFUL;
-    }
+    KeLeaveCriticalRegion();
     ObfDereferenceObject(Thread);
     return Status;
 }

@@ -190,6 +190,9 @@ VOID PspExitThread(NTSTATUS ExitStatus)
         KeBugCheckEx(KERNEL_APC_PENDING_DURING_EXIT, 0,
                      (ULONG_PTR)(USHORT)Thread->Tcb.KernelApcDisable | ((ULONG_PTR)(USHORT)Thread->Tcb.SpecialApcDisable << 16),
                      Irql, 1);
+    /* An exit APC still queued (a termination that raced with this exit)
+     * must not end the thread a second time: it is run down instead. */
+    KeEnterCriticalRegion();
     EPROCESS *Process = PspThreadProcess(Thread);
     Thread->ExitStatus = ExitStatus;
     KeQuerySystemTimePrecise(&Thread->ExitTime);

@@ -166,6 +166,10 @@ static NTSTATUS PspWriteOutputs(PHANDLE HandleOut, HANDLE Handle, PCLIENT_ID Cli
     return STATUS_SUCCESS;
 }
 
+static NTSTATUS PspCreateThreadForCaller(HANDLE ProcessHandle, KPROCESSOR_MODE Mode, BOOLEAN CreateSuspended,
+                                         SIZE_T StackSize, PUSER_THREAD_START_ROUTINE StartAddress, PVOID Parameter,
+                                         PHANDLE ThreadHandle, PCLIENT_ID ClientId);
+
 NTSTATUS RtlCreateUserThread(HANDLE ProcessHandle, PSECURITY_DESCRIPTOR SecurityDescriptor, BOOLEAN CreateSuspended,
                              ULONG ZeroBits, SIZE_T MaximumStackSize, SIZE_T CommittedStackSize,
                              PUSER_THREAD_START_ROUTINE StartAddress, PVOID Parameter, PHANDLE ThreadHandle,
@@ -190,9 +194,21 @@ NTSTATUS RtlCreateUserThread(HANDLE ProcessHandle, PSECURITY_DESCRIPTOR Security
     NTSTATUS Status = PspProbeOutputs(Mode, ThreadHandle, ClientId);
     if (!NT_SUCCESS(Status))
         return Status;
+    /* The caller's own termination waits until the thread is complete. */
+    KeEnterCriticalRegion();
+    Status = PspCreateThreadForCaller(ProcessHandle, Mode, CreateSuspended, StackSize, StartAddress, Parameter,
+                                      ThreadHandle, ClientId);
+    KeLeaveCriticalRegion();
+    return Status;
+}
+
+static NTSTATUS PspCreateThreadForCaller(HANDLE ProcessHandle, KPROCESSOR_MODE Mode, BOOLEAN CreateSuspended,
+                                         SIZE_T StackSize, PUSER_THREAD_START_ROUTINE StartAddress, PVOID Parameter,
+                                         PHANDLE ThreadHandle, PCLIENT_ID ClientId)
+{
     EPROCESS *Process;
-    Status = ObReferenceObjectByHandle(ProcessHandle, PROCESS_CREATE_THREAD, ObpProcessType, Mode,
-                                       (PVOID *)&Process, NULL);
+    NTSTATUS Status = ObReferenceObjectByHandle(ProcessHandle, PROCESS_CREATE_THREAD, ObpProcessType, Mode,
+                                                (PVOID *)&Process, NULL);
     if (!NT_SUCCESS(Status))
         return Status;
     ETHREAD *Thread = NULL;
@@ -324,6 +340,9 @@ static NTSTATUS PspReportProcess(EPROCESS *Process, ETHREAD *Initial, const PSP_
     return Status;
 }
 
+static NTSTATUS PspCreateProcess(KPROCESSOR_MODE Mode, const NTPS_PROCESS_CREATE *Create, PHANDLE ProcessHandle,
+                                 PCLIENT_ID ClientId);
+
 NTSTATUS NtpsCreateProcess(const NTPS_PROCESS_CREATE *Create, PHANDLE ProcessHandle, PCLIENT_ID ClientId)
 {
     KI_SYSTEM_SERVICE(NtpsCreateProcess, Create, ProcessHandle, ClientId);
@@ -331,7 +350,16 @@ NTSTATUS NtpsCreateProcess(const NTPS_PROCESS_CREATE *Create, PHANDLE ProcessHan
     if (Irql != PASSIVE_LEVEL)
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x2001C, Irql, PASSIVE_LEVEL,
                      (ULONG_PTR)__builtin_return_address(0));
-    KPROCESSOR_MODE Mode = ExGetPreviousMode();
+    /* The caller's own termination waits until the process is complete. */
+    KeEnterCriticalRegion();
+    NTSTATUS Status = PspCreateProcess(ExGetPreviousMode(), Create, ProcessHandle, ClientId);
+    KeLeaveCriticalRegion();
+    return Status;
+}
+
+static NTSTATUS PspCreateProcess(KPROCESSOR_MODE Mode, const NTPS_PROCESS_CREATE *Create, PHANDLE ProcessHandle,
+                                 PCLIENT_ID ClientId)
+{
     NTSTATUS Status = PspProbeOutputs(Mode, ProcessHandle, ClientId);
     PSP_CAPTURED_CREATE Captured;
     memset(&Captured, 0, sizeof(Captured));
