@@ -119,6 +119,7 @@ VOID PsBootSystem(const PS_BOOT_PARAMETERS *Parameters)
     ObpSystemProcess = PspSystemProcessForOb;
     PspCidTable = ExCreateHandleTable();
     PspInitializeThreads();
+    PspInitializeNotify();
     KiBugCheckHooks.DescribeThread = PspDescribeThread;
 
     PspCreateIdleProcess();
