@@ -103,9 +103,11 @@ NTSTATUS PspNotifyProcessCreate(EPROCESS *Process, PPS_CREATE_NOTIFY_INFO Create
 {
     __atomic_or_fetch(&Process->Flags, PSP_PROCESS_CREATE_REPORTED, __ATOMIC_RELAXED);
     ULONG Kinds = PspProcessKinds(Process);
-    if (!PspNotifyWanted(&PspProcessNotify, Kinds))
-        return STATUS_SUCCESS;
     NTSTATUS Status = STATUS_SUCCESS;
+    if (!PspNotifyWanted(&PspProcessNotify, Kinds)) {
+        CreateInfo->CreationStatus = Status;
+        return Status;
+    }
     PSP_NOTIFY_CURSOR Cursor;
     PspBeginNotify(&Cursor);
     while (PspNextNotify(&PspProcessNotify, Kinds, &Cursor)) {

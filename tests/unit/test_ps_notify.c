@@ -303,8 +303,9 @@ static VOID Run(PVOID Context)
     ProcessCreate();
     ProcessRegistrations(TRUE);
     EPROCESS *Win32 = FakeProcess((HANDLE)0x1234, NULL, SubsystemInformationTypeWin32);
-    PS_CREATE_NOTIFY_INFO Info = { .Size = sizeof(Info) };
+    PS_CREATE_NOTIFY_INFO Info = { .Size = sizeof(Info), .CreationStatus = STATUS_UNSUCCESSFUL };
     CHECK_EQ(PspNotifyProcessCreate(Win32, &Info), STATUS_SUCCESS);    /* nothing registered */
+    CHECK_EQ(Info.CreationStatus, STATUS_SUCCESS);
     PspNotifyProcessExit(Win32);
     CHECK(strcmp(Order(), "") == 0);
     free(Win32);
