@@ -5,6 +5,7 @@
 #define NTPS_BENCH_H
 
 #include "host/host.h"
+#include <ntps.h>
 
 double BenchNow(void);   /* host monotonic time, ns */
 VOID BenchReport(const char *Name, double Ns, const char *Unit, const char *BaselineName, double BaselineNs);
@@ -15,6 +16,8 @@ VOID BenchPinHostThread(int Cpu);
 VOID BenchPingPong(VOID);
 VOID BenchThreads(VOID);
 VOID BenchLookup(VOID);
+VOID BenchProcesses(VOID);
+VOID BenchProcessLookup(VOID);
 VOID BenchPoints(VOID);
 VOID BenchSeh(VOID);
 VOID BenchSimulation(VOID);

@@ -68,6 +68,8 @@ int main(int argc, char **argv)
     if (Only == NULL || strstr("pingpong", Only)) BenchPingPong();
     if (Only == NULL || strstr("threads", Only)) BenchThreads();
     if (Only == NULL || strstr("lookup", Only)) BenchLookup();
+    if (Only == NULL || strstr("processes", Only)) BenchProcesses();
+    if (Only == NULL || strstr("lookup", Only)) BenchProcessLookup();
     if (Only == NULL || strstr("points", Only)) BenchPoints();
     if (Only == NULL || strstr("seh", Only)) BenchSeh();
     if (Only == NULL || strstr("sim", Only)) BenchSimulation();

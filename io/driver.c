@@ -67,6 +67,35 @@ static VOID IopMakeName(PUNICODE_STRING String, PWCHAR Buffer, SIZE_T Capacity, 
     String->MaximumLength = (USHORT)((n + 1) * sizeof(WCHAR));
 }
 
+/* The driver's image "mapped": the load-image notify routines see it as
+ * \SystemRoot\System32\drivers\<name>.sys in no process (ID 0), before
+ * its DriverEntry runs, as Windows reports a driver. */
+static VOID IopReportImageLoad(PRTL_MODULE Module)
+{
+    WCHAR Buffer[128];
+    PCWSTR Prefix = L"\\SystemRoot\\System32\\drivers\\";
+    SIZE_T n = 0;
+    for (PCWSTR p = Prefix; *p; p++)
+        Buffer[n++] = *p;
+    PCSTR Dot = strrchr(Module->Name, '.');
+    SIZE_T Stem = Dot != NULL ? (SIZE_T)(Dot - Module->Name) : strlen(Module->Name);
+    for (SIZE_T i = 0; i < Stem && n + 5 < RTL_NUMBER_OF(Buffer); i++)
+        Buffer[n++] = (WCHAR)(UCHAR)Module->Name[i];
+    for (PCWSTR p = L".sys"; *p; p++)
+        Buffer[n++] = *p;
+    UNICODE_STRING Name = { (USHORT)(n * sizeof(WCHAR)), (USHORT)sizeof(Buffer), Buffer };
+    IMAGE_INFO_EX Info;
+    memset(&Info, 0, sizeof(Info));
+    Info.Size = sizeof(Info);
+    Info.ImageInfo.ImageAddressingMode = IMAGE_ADDRESSING_MODE_32BIT;
+    Info.ImageInfo.SystemModeImage = 1;
+    Info.ImageInfo.ExtendedInfoPresent = 1;    /* the IMAGE_INFO sits in an IMAGE_INFO_EX */
+    Info.ImageInfo.ImageBase = Module->Base;
+    Info.ImageInfo.ImageSize = Module->Size;
+    Info.FileObject = NULL;
+    PspNotifyImageLoad(&Name, NULL, &Info.ImageInfo);
+}
+
 NTSTATUS IoStartDriver(PIO_DRIVER_IMAGE Image)
 {
     IOP_DRIVER_STORAGE *Storage;
@@ -93,6 +122,7 @@ NTSTATUS IoStartDriver(PIO_DRIVER_IMAGE Image)
     Image->DriverObject = Driver;
     Image->Module->Context = Driver;
 
+    IopReportImageLoad(Image->Module);
     Status = Image->DriverEntry(Driver, &Storage->RegistryPath);
     KIRQL Irql = KeGetCurrentIrql();
     if (Irql != PASSIVE_LEVEL)      /* DDI rule IrqlReturn */
@@ -127,6 +157,7 @@ VOID IoUnloadDriver(PIO_DRIVER_IMAGE Image)
                          (ULONG_PTR)Driver->DriverUnload);
         KiCheckUnloadedModule(Image->Module->Base, Image->Module->Size);
         PspCheckUnloadedImage(Image->Module->Base, Image->Module->Size);
+        PspCheckUnloadedNotify(Image->Module->Base, Image->Module->Size);
         KiCheckUnloadedBugCheckCallbacks(Image->Module->Base, Image->Module->Size);
         ExReportPoolLeaks(Image->Module, TRUE);
     }

@@ -57,6 +57,7 @@ typedef struct _ETHREAD {
     PVOID Win32StartAddress;            /* user threads: the user start routine */
     PVOID StartParameter;
     PRTL_MODULE CreatorModule;          /* the driver image that created it */
+    PVOID NotifyFrame;                  /* notify routine calls in progress, innermost first (ps/notify.c) */
     BOOLEAN SystemThread;
     BOOLEAN Terminated;
     BOOLEAN DriverThread;               /* counted in PsActiveDriverThreads */
@@ -112,17 +113,23 @@ VOID PspDescribeThread(PKTHREAD Thread, PCHAR Buffer, SIZE_T Size);
  *   image    every load. */
 VOID PspInitializeNotify(VOID);
 /* In the creating thread. Returns the creation status: STATUS_SUCCESS or
- * the first failure a routine set in CreateInfo->CreationStatus. */
+ * the first failure a routine set in CreateInfo->CreationStatus (which
+ * holds it too on return). Marks the process PSP_PROCESS_CREATE_REPORTED. */
 NTSTATUS PspNotifyProcessCreate(EPROCESS *Process, PPS_CREATE_NOTIFY_INFO CreateInfo);
 /* In the last thread of the process (or the terminator, for a process
  * that never had a thread). */
 VOID PspNotifyProcessExit(EPROCESS *Process);
 /* InNewThread FALSE: the creator-context registrations, called by the
  * creator; TRUE: the new-thread-context ones, called by the new thread
- * before its start routine. */
+ * before its start routine. The FALSE call marks the thread
+ * PSP_THREAD_CREATE_REPORTED; the TRUE call and the exit call do nothing
+ * for a thread without that mark (its creation failed before the report). */
 VOID PspNotifyThreadCreate(ETHREAD *Thread, BOOLEAN InNewThread);
 VOID PspNotifyThreadExit(ETHREAD *Thread);
 VOID PspNotifyImageLoad(PUNICODE_STRING FullImageName, HANDLE ProcessId, PIMAGE_INFO ImageInfo);
+/* A driver image unloads: bug check 0xCE if one of its routines is still
+ * registered (called after its DriverUnload). */
+VOID PspCheckUnloadedNotify(PVOID Base, SIZE_T Size);
 
 /* ---- user processes and threads (ps/process.c, ps/user.c) --------------------------- */
 /* A new user thread in Process, not started; CreateSuspended leaves it with

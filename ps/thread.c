@@ -17,6 +17,8 @@ static VOID PspSystemThreadStartup(PKSTART_ROUTINE StartRoutine, PVOID StartCont
     /* Documented: a new system thread starts at PASSIVE_LEVEL inside a
      * critical region, with normal kernel APCs disabled. */
     KeEnterCriticalRegion();
+    /* The thread notify routines that run in the new thread's context. */
+    PspNotifyThreadCreate(PspCurrentThread(), TRUE);
     StartRoutine(StartContext);
     PspExitThread(STATUS_SUCCESS);
 }
@@ -158,6 +160,8 @@ NTSTATUS PsCreateSystemThread(PHANDLE ThreadHandle, ULONG DesiredAccess, POBJECT
     }
     if (ClientId != NULL)
         *ClientId = Thread->Cid;
+    /* The creator-context thread notify routines, before the thread runs. */
+    PspNotifyThreadCreate(Thread, FALSE);
     KeStartThread(&Thread->Tcb);
     return STATUS_SUCCESS;
 }
@@ -183,6 +187,13 @@ VOID PspExitThread(NTSTATUS ExitStatus)
 {
     ETHREAD *Thread = PspCurrentThread();
     KIRQL Irql = KeGetCurrentIrql();
+    /* Ending inside a notify routine: the critical region the routine runs
+     * in is still open, as Windows finds it too. */
+    if (Thread->NotifyFrame != NULL)
+        KiBugCheckExplain(KERNEL_APC_PENDING_DURING_EXIT, 0,
+                          (ULONG_PTR)(USHORT)Thread->Tcb.KernelApcDisable |
+                              ((ULONG_PTR)(USHORT)Thread->Tcb.SpecialApcDisable << 16),
+                          Irql, 1, "the thread ends inside a notify routine, whose critical region is still open");
     /* The critical region every system thread starts in may still be open. */
     if (Thread->SystemThread && Thread->Tcb.KernelApcDisable == -1 && Irql == PASSIVE_LEVEL)
         KeLeaveCriticalRegion();
@@ -198,8 +209,9 @@ VOID PspExitThread(NTSTATUS ExitStatus)
     KeQuerySystemTimePrecise(&Thread->ExitTime);
     __atomic_or_fetch(&Thread->Flags, PSP_THREAD_TERMINATING, __ATOMIC_ACQ_REL);
     Thread->Terminated = TRUE;
-    if (Thread->Flags & PSP_THREAD_CREATE_REPORTED)
-        PspNotifyThreadExit(Thread);
+    /* In the exiting thread, before its object is signaled (and before
+     * the host may unload the driver that created it). */
+    PspNotifyThreadExit(Thread);
     if (PspLeaveProcess(Process, ExitStatus))
         PspRundownProcess(Process);     /* in the context of its last thread */
     if (Thread->DriverThread && __atomic_sub_fetch(&PsActiveDriverThreads, 1, __ATOMIC_ACQ_REL) == 0)

@@ -7,7 +7,8 @@
 #   // NTPS-TEST: cc ARGS                     (read by CMake: extra `ntps cc` arguments)
 #   // NTPS-TEST: labels racy nosan           (read by CMake: ctest labels; racy = excluded
 #                                              from TSan runs, nosan = from all sanitizer runs)
-#   // NTPS-TEST: args ARGS                   extra `ntps run` arguments
+#   // NTPS-TEST: args ARGS                   extra `ntps run` arguments; @DRIVERDIR@ stands for
+#                                              the directory of DRIVER.so (to load another test driver)
 #   // NTPS-TEST: exit N                      expected exit status (default 0)
 #   // NTPS-TEST: expect REGEX                a line must match (grep -E); default ^PASS$
 #   // NTPS-TEST: reject REGEX                no line may match
@@ -27,6 +28,7 @@ esac
 expected_exit=$(meta exit | head -n 1); expected_exit=${expected_exit:-0}
 timeout=$(meta timeout | head -n 1); timeout=${timeout:-60}
 args=$(meta args | tr '\n' ' ')
+args=${args//@DRIVERDIR@/$(dirname "$so")}
 
 # shellcheck disable=SC2086
 out=$("$ntps" run --driver "$so" $margs $args --timeout "$timeout" 2>&1)
