@@ -5,6 +5,7 @@
 #include "ke/ke.h"
 
 VOID KiRundownMutants(PKTHREAD Thread);
+VOID KiInitializeSuspension(PKTHREAD Thread);
 VOID KiCheckHeldMutexes(PKTHREAD Thread);
 VOID KiInitializeTimerObject(PKTIMER Timer, TIMER_TYPE Type);
 NTSTATUS KiYieldExecution(BOOLEAN AnyPriority);
@@ -41,6 +42,7 @@ static VOID KiInitializeThreadObject(PKTHREAD Thread, PKPROCESS Process)
     Thread->WaitStatus = STATUS_SUCCESS;
     KiInitializeTimerObject(&Thread->Timer, NotificationTimer);
     KiInitializeApcState(Thread, Process);
+    KiInitializeSuspension(Thread);
     InitializeListHead(&Thread->MutantListHead);
     Thread->KernelApcDisable = Thread->SpecialApcDisable = Thread->MutexApcDisable = 0;
     Thread->CalloutActive = 0;

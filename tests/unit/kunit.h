@@ -1,9 +1,9 @@
 /*
  * tests/unit/kunit.h - helpers for unit tests that run C code inside a
  * booted kernel (NtpsHostRun with a Routine): the configurations to run
- * in, system threads created with the kernel's internal routines, a
- * second process to attach to, polling for a condition, and bug checks
- * expected in a child process.
+ * in, system threads created with the kernel's internal routines (so a
+ * test may suspend one before it starts), a second process to attach to,
+ * polling for a condition, and bug checks expected in a child process.
  *
  * CHECKs (unittest.h) are made on the routine's own thread only; other
  * threads leave what they saw in variables read with atomics.
@@ -20,6 +20,8 @@
 #include <unistd.h>
 
 #include "unittest.h"
+
+NTSTATUS KiSuspendThread(PKTHREAD Thread, PULONG PreviousCount);
 
 #define KU_LOAD(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
 #define KU_STORE(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
@@ -84,9 +86,9 @@ static inline BOOLEAN KuWaitFor(BOOLEAN (*Condition)(PVOID), PVOID Context)
     return FALSE;
 }
 
-/* A system thread in the System process. The caller holds a reference:
- * KuJoin drops it. */
-static inline PKTHREAD KuCreateThread(PKSTART_ROUTINE Routine, PVOID Context)
+/* A system thread in the System process, started after Suspends calls of
+ * KiSuspendThread. The caller holds a reference: KuJoin drops it. */
+static inline PKTHREAD KuCreateThread(PKSTART_ROUTINE Routine, PVOID Context, ULONG Suspends)
 {
     ETHREAD *Thread;
     NTSTATUS Status = PspCreateThread(PspProcess(PsInitialSystemProcess), Routine, Context, FALSE, NULL, &Thread);
@@ -94,6 +96,11 @@ static inline PKTHREAD KuCreateThread(PKSTART_ROUTINE Routine, PVOID Context)
     if (!NT_SUCCESS(Status))
         exit(1);
     ObfReferenceObject(Thread);
+    for (ULONG i = 0; i < Suspends; i++) {
+        ULONG Previous = 99;
+        CHECK_EQ(KiSuspendThread(&Thread->Tcb, &Previous), STATUS_SUCCESS);
+        CHECK_EQ(Previous, i);
+    }
     KeStartThread(&Thread->Tcb);
     return &Thread->Tcb;
 }
@@ -111,6 +118,11 @@ static inline BOOLEAN KuIsWaiting(PKTHREAD Thread, KWAIT_REASON Reason)
     BOOLEAN Result = Thread->State == Waiting && Thread->WaitReason == Reason;
     KiReleaseDispatcherLock(OldIrql);
     return Result;
+}
+
+static inline BOOLEAN KuIsSuspended(PVOID Thread)
+{
+    return KuIsWaiting(Thread, Suspended);
 }
 
 /* A bare process to attach to: a process object that is in no list, has

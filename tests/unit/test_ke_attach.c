@@ -348,7 +348,7 @@ static VOID TestOtherThread(PKTHREAD Me)
     KAPC_STATE State;
     KeInitializeEvent(&WakeUp, NotificationEvent, FALSE);
     KeStackAttachProcess(P, &State);
-    PKTHREAD T = KuCreateThread(QueuerRoutine, Me);
+    PKTHREAD T = KuCreateThread(QueuerRoutine, Me, 0);
     CHECK_EQ(KeWaitForSingleObject(&WakeUp, Executive, KernelMode, FALSE, NULL), STATUS_SUCCESS);
     CHECK(KU_LOAD(&CrossOriginalInserted));
     CHECK_EQ(KU_LOAD(&CrossOriginalRanEarly), 0);
@@ -382,7 +382,7 @@ static VOID TestRundown(VOID)
 {
     static TEST_APC Parked;
     KeInitializeEvent(&Go, NotificationEvent, FALSE);
-    PKTHREAD T = KuCreateThread(WaitForGo, NULL);
+    PKTHREAD T = KuCreateThread(WaitForGo, NULL, 0);
     CHECK(KuWaitFor(TargetWaiting, T));
     InitApc(&Parked, T, AttachedApcEnvironment, TRUE);
     CHECK(KeInsertQueueApc(&Parked.Apc, NULL, NULL, 0));
@@ -460,7 +460,7 @@ static VOID EndAttached(PVOID Context)
 static VOID ThreadEndsAttached(PVOID Context)
 {
     (void)Context;
-    KuJoin(KuCreateThread(EndAttached, KuCreateProcess("attach-P")));
+    KuJoin(KuCreateThread(EndAttached, KuCreateProcess("attach-P"), 0));
 }
 
 int main(void)
