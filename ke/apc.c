@@ -8,6 +8,12 @@
  * the thread is in a critical or guarded region or already runs one.
  * User APCs end an alertable user-mode wait with STATUS_USER_APC and run
  * when the thread returns to user mode.
+ *
+ * Environments: an APC belongs to the original environment (index 0, the
+ * thread's own process) or the attached one (index 1, see ke/attach.c),
+ * and sits in Thread->ApcStatePointer[index]. Thread->ApcState is always
+ * the current environment: only its APCs are pending or deliverable; the
+ * other's wait for the detach (or the next attach).
  */
 #include "ke/ke.h"
 
@@ -19,14 +25,20 @@ static inline PKKERNEL_ROUTINE KiApcKernelRoutine(PKAPC Apc) { return (PKKERNEL_
 static inline PKRUNDOWN_ROUTINE KiApcRundownRoutine(PKAPC Apc) { return (PKRUNDOWN_ROUTINE)Apc->Reserved[KI_APC_ROUTINE_RUNDOWN]; }
 static inline PKNORMAL_ROUTINE KiApcNormalRoutine(PKAPC Apc) { return (PKNORMAL_ROUTINE)Apc->Reserved[KI_APC_ROUTINE_NORMAL]; }
 
+static VOID KiInitializeEnvironment(PKAPC_STATE State, PKPROCESS Process)
+{
+    InitializeListHead(&State->ApcListHead[KernelMode]);
+    InitializeListHead(&State->ApcListHead[UserMode]);
+    State->Process = Process;
+    State->InProgressFlags = FALSE;
+    State->KernelApcPending = FALSE;
+    State->UserApcPending = FALSE;
+}
+
 VOID KiInitializeApcState(PKTHREAD Thread, PKPROCESS Process)
 {
-    InitializeListHead(&Thread->ApcState.ApcListHead[KernelMode]);
-    InitializeListHead(&Thread->ApcState.ApcListHead[UserMode]);
-    Thread->ApcState.Process = Process;
-    Thread->ApcState.InProgressFlags = FALSE;
-    Thread->ApcState.KernelApcPending = FALSE;
-    Thread->ApcState.UserApcPending = FALSE;
+    KiInitializeEnvironment(&Thread->ApcState, Process);
+    KiInitializeEnvironment(&Thread->SavedApcState, NULL);
     Thread->ApcStatePointer[0] = &Thread->ApcState;
     Thread->ApcStatePointer[1] = &Thread->SavedApcState;
     Thread->ApcStateIndex = OriginalApcEnvironment;
@@ -40,7 +52,13 @@ NTPS_EXPORT VOID KeInitializeApc(PKAPC Apc, PKTHREAD Thread, KAPC_ENVIRONMENT En
     Apc->Type = ApcObject;
     Apc->Size = sizeof(KAPC);
     Apc->Thread = Thread;
-    Apc->ApcStateIndex = (CCHAR)(Environment == CurrentApcEnvironment ? Thread->ApcStateIndex : Environment);
+    /* Original and Attached are kept, Current is the thread's environment
+     * now (read without the lock: the caller may be another thread, and
+     * the answer is as good as the moment), Insert is resolved by
+     * KeInsertQueueApc. */
+    if (Environment == CurrentApcEnvironment)
+        Environment = __atomic_load_n(&Thread->ApcStateIndex, __ATOMIC_RELAXED);
+    Apc->ApcStateIndex = (CCHAR)Environment;
     Apc->Reserved[KI_APC_ROUTINE_KERNEL] = (PVOID)KernelRoutine;
     Apc->Reserved[KI_APC_ROUTINE_RUNDOWN] = (PVOID)RundownRoutine;
     Apc->Reserved[KI_APC_ROUTINE_NORMAL] = (PVOID)NormalRoutine;
@@ -99,9 +117,9 @@ BOOLEAN KiApcDeliverableNow(PKTHREAD Thread)
     return Deliverable;
 }
 
-static VOID KiQueueApcToList(PKTHREAD Thread, PKAPC Apc)
+static VOID KiQueueApcToList(PKAPC_STATE State, PKAPC Apc)
 {
-    PLIST_ENTRY Head = &Thread->ApcState.ApcListHead[(int)Apc->ApcMode];
+    PLIST_ENTRY Head = &State->ApcListHead[(int)Apc->ApcMode];
     if (Apc->ApcMode == KernelMode && KiIsSpecialApc(Apc)) {
         /* special APCs run before normal ones, in the order they came */
         PLIST_ENTRY E = Head->Flink;
@@ -113,19 +131,22 @@ static VOID KiQueueApcToList(PKTHREAD Thread, PKAPC Apc)
     }
 }
 
-NTPS_EXPORT BOOLEAN KeInsertQueueApc(PKAPC Apc, PVOID SystemArgument1, PVOID SystemArgument2, KPRIORITY Increment)
+/* KeInsertQueueApc with the dispatcher lock held (also ke/suspend.c). */
+BOOLEAN KiInsertQueueApc(PKAPC Apc, PVOID SystemArgument1, PVOID SystemArgument2, KPRIORITY Increment)
 {
-    KiKernelEntry();
-    KIRQL OldIrql = KiAcquireDispatcherLock();
     PKTHREAD Thread = Apc->Thread;
-    if (Apc->Inserted || !Thread->ApcQueueable || Thread->State == Terminated) {
-        KiReleaseDispatcherLock(OldIrql);
+    if (Apc->Inserted || !Thread->ApcQueueable || Thread->State == Terminated)
         return FALSE;
-    }
+    if (Apc->ApcStateIndex == InsertApcEnvironment)
+        Apc->ApcStateIndex = (CCHAR)Thread->ApcStateIndex;
+    if (Apc->ApcStateIndex != OriginalApcEnvironment && Apc->ApcStateIndex != AttachedApcEnvironment)
+        return FALSE;   /* not a KAPC_ENVIRONMENT: there is no list to put it on */
     Apc->SystemArgument1 = SystemArgument1;
     Apc->SystemArgument2 = SystemArgument2;
     Apc->Inserted = TRUE;
-    KiQueueApcToList(Thread, Apc);
+    KiQueueApcToList(Thread->ApcStatePointer[(int)Apc->ApcStateIndex], Apc);
+    if (Apc->ApcStateIndex != Thread->ApcStateIndex)
+        return TRUE;    /* the other environment: it waits for the detach */
 
     if (Apc->ApcMode == KernelMode) {
         KiSetKernelApcPending(Thread, TRUE);
@@ -138,10 +159,21 @@ NTPS_EXPORT BOOLEAN KeInsertQueueApc(PKAPC Apc, PVOID SystemArgument1, PVOID Sys
         Thread->ApcState.UserApcPending = TRUE;
         KiUnwaitThread(Thread, STATUS_USER_APC, Increment);
     }
-    KiReleaseDispatcherLock(OldIrql);
     return TRUE;
 }
 
+NTPS_EXPORT BOOLEAN KeInsertQueueApc(PKAPC Apc, PVOID SystemArgument1, PVOID SystemArgument2, KPRIORITY Increment)
+{
+    KiKernelEntry();
+    KIRQL OldIrql = KiAcquireDispatcherLock();
+    BOOLEAN Inserted = KiInsertQueueApc(Apc, SystemArgument1, SystemArgument2, Increment);
+    KiReleaseDispatcherLock(OldIrql);
+    return Inserted;
+}
+
+/* The APC may sit in either environment (or in a KAPC_STATE a nested
+ * attach saved): unlinking works the same; only the current environment
+ * has pending flags to keep right. */
 NTPS_EXPORT BOOLEAN KeRemoveQueueApc(PKAPC Apc)
 {
     KIRQL OldIrql = KiAcquireDispatcherLock();
@@ -152,6 +184,8 @@ NTPS_EXPORT BOOLEAN KeRemoveQueueApc(PKAPC Apc)
         Apc->Inserted = FALSE;
         if (IsListEmpty(&Thread->ApcState.ApcListHead[KernelMode]))
             KiSetKernelApcPending(Thread, FALSE);
+        if (IsListEmpty(&Thread->ApcState.ApcListHead[UserMode]))
+            Thread->ApcState.UserApcPending = FALSE;
     }
     KiReleaseDispatcherLock(OldIrql);
     return Removed;
@@ -196,23 +230,26 @@ VOID KiDeliverApc(KPROCESSOR_MODE Mode)
     KeLowerIrql(OldIrql);
 }
 
-/* A thread ends with APCs still queued: their rundown routines run, or
- * the APC is simply dropped. */
+/* A thread ends with APCs still queued, in either environment (it cannot
+ * be attached any more: KeTerminateThread checks): their rundown routines
+ * run, or the APC is simply dropped. */
 VOID KiRundownApcs(PKTHREAD Thread)
 {
-    for (int Mode = KernelMode; Mode <= UserMode; Mode++) {
-        PLIST_ENTRY Head = &Thread->ApcState.ApcListHead[Mode];
-        for (;;) {
-            KIRQL OldIrql = KiAcquireDispatcherLock();
-            if (IsListEmpty(Head)) {
+    for (int Index = OriginalApcEnvironment; Index <= AttachedApcEnvironment; Index++) {
+        for (int Mode = KernelMode; Mode <= UserMode; Mode++) {
+            PLIST_ENTRY Head = &Thread->ApcStatePointer[Index]->ApcListHead[Mode];
+            for (;;) {
+                KIRQL OldIrql = KiAcquireDispatcherLock();
+                if (IsListEmpty(Head)) {
+                    KiReleaseDispatcherLock(OldIrql);
+                    break;
+                }
+                PKAPC Apc = CONTAINING_RECORD(RemoveHeadList(Head), KAPC, ApcListEntry);
+                Apc->Inserted = FALSE;
                 KiReleaseDispatcherLock(OldIrql);
-                break;
+                if (KiApcRundownRoutine(Apc) != NULL)
+                    KiApcRundownRoutine(Apc)(Apc);
             }
-            PKAPC Apc = CONTAINING_RECORD(RemoveHeadList(Head), KAPC, ApcListEntry);
-            Apc->Inserted = FALSE;
-            KiReleaseDispatcherLock(OldIrql);
-            if (KiApcRundownRoutine(Apc) != NULL)
-                KiApcRundownRoutine(Apc)(Apc);
         }
     }
     KiSetKernelApcPending(Thread, FALSE);

@@ -5,6 +5,7 @@
 #include "ke/ke.h"
 
 VOID KiRundownMutants(PKTHREAD Thread);
+VOID KiInitializeSuspension(PKTHREAD Thread);
 VOID KiCheckHeldMutexes(PKTHREAD Thread);
 VOID KiInitializeTimerObject(PKTIMER Timer, TIMER_TYPE Type);
 NTSTATUS KiYieldExecution(BOOLEAN AnyPriority);
@@ -41,6 +42,7 @@ static VOID KiInitializeThreadObject(PKTHREAD Thread, PKPROCESS Process)
     Thread->WaitStatus = STATUS_SUCCESS;
     KiInitializeTimerObject(&Thread->Timer, NotificationTimer);
     KiInitializeApcState(Thread, Process);
+    KiInitializeSuspension(Thread);
     InitializeListHead(&Thread->MutantListHead);
     Thread->KernelApcDisable = Thread->SpecialApcDisable = Thread->MutexApcDisable = 0;
     Thread->CalloutActive = 0;
@@ -110,10 +112,24 @@ VOID KeReleaseThreadStack(PKTHREAD Thread)
 VOID KeTerminateThread(VOID)
 {
     PKTHREAD Thread = KiCurrentThread();
+    /* No dedicated code is documented for a thread that ends attached to
+     * another process; the 0x5 page names "the thread returned from
+     * certain function calls in an attached state" among its causes, so
+     * 0x5 with its documented parameters (P1 the thread's own process, P2
+     * the attached one, P3 the APC state index, P4 0: not in a DPC). */
+    if (Thread->ApcStateIndex != OriginalApcEnvironment)
+        KiBugCheckExplain(INVALID_PROCESS_ATTACH_ATTEMPT, (ULONG_PTR)Thread->Process,
+                          (ULONG_PTR)Thread->ApcState.Process, Thread->ApcStateIndex, 0,
+                          "the thread ended while attached to another process (KeStackAttachProcess "
+                          "without KeUnstackDetachProcess)");
     KiCheckHeldMutexes(Thread);
-    KiRundownApcs(Thread);
-    Thread->ApcQueueable = FALSE;
+    /* Queueing stops before the rundown, under the lock: an APC inserted
+     * after the rundown would never run nor be run down. */
     KIRQL OldIrql = KiAcquireDispatcherLock();
+    Thread->ApcQueueable = FALSE;
+    KiReleaseDispatcherLock(OldIrql);
+    KiRundownApcs(Thread);
+    OldIrql = KiAcquireDispatcherLock();
     (void)OldIrql;
     KiRundownMutants(Thread);
     KiSignalObject(&Thread->Header, 0);
