@@ -277,6 +277,8 @@ DECLSPEC_NORETURN VOID KeTerminateThread(VOID);
 /* Registered by Ps: drop the reference Ke holds on a terminated thread. */
 extern VOID (*KiThreadReaper)(PKTHREAD Thread);
 VOID KeReleaseThreadStack(PKTHREAD Thread);
+/* A thread about to end must not be attached to another process (0x5). */
+VOID KiCheckNotAttached(PKTHREAD Thread);
 VOID KeUninitializeThread(PKTHREAD Thread);     /* initialized, never started (ke/process.c) */
 VOID KeSetProcessSignaled(PKPROCESS Process);   /* no thread left to signal it */
 VOID KeSetWaitNext(KIRQL OldIrql);  /* leave the caller at DISPATCH_LEVEL for the wait to follow */
@@ -427,6 +429,9 @@ VOID KiInternalError(PCSTR Format, ...) __attribute__((noreturn, format(printf, 
 /* Bug check codes used by Ke. */
 #define APC_INDEX_MISMATCH 0x00000001
 #define INVALID_PROCESS_ATTACH_ATTEMPT 0x00000005
+#define INVALID_PROCESS_DETACH_ATTEMPT 0x00000006
+#define IRQL_GT_ZERO_AT_SYSTEM_SERVICE 0x0000004A
+#define INVALID_KERNEL_HANDLE 0x00000093
 #define IRQL_NOT_DISPATCH_LEVEL 0x00000008
 #define IRQL_NOT_GREATER_OR_EQUAL 0x00000009
 #define IRQL_NOT_LESS_OR_EQUAL 0x0000000A

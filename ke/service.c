@@ -24,7 +24,6 @@ VOID KiDeliverApc(KPROCESSOR_MODE Mode);
 
 VOID (*KiUnhandledUserException)(PEXCEPTION_RECORD Record, PCONTEXT Context);
 
-#define IRQL_GT_ZERO_AT_SYSTEM_SERVICE 0x0000004A
 
 /* ---- kernel mode for Zw* routines --------------------------------------------------- */
 

@@ -109,19 +109,24 @@ VOID KeReleaseThreadStack(PKTHREAD Thread)
 /* The current thread ends: what it owns is run down, waiters on it are
  * released, and it switches away for good. The next thread on this
  * processor hands it to KiThreadReaper once it is off its stack. */
-VOID KeTerminateThread(VOID)
+/* No dedicated code is documented for a thread that ends attached to
+ * another process; the 0x5 page names "the thread returned from certain
+ * function calls in an attached state" among its causes, so 0x5 with its
+ * documented parameters (P1 the thread's own process, P2 the attached one,
+ * P3 the APC state index, P4 0: not in a DPC). */
+VOID KiCheckNotAttached(PKTHREAD Thread)
 {
-    PKTHREAD Thread = KiCurrentThread();
-    /* No dedicated code is documented for a thread that ends attached to
-     * another process; the 0x5 page names "the thread returned from
-     * certain function calls in an attached state" among its causes, so
-     * 0x5 with its documented parameters (P1 the thread's own process, P2
-     * the attached one, P3 the APC state index, P4 0: not in a DPC). */
     if (Thread->ApcStateIndex != OriginalApcEnvironment)
         KiBugCheckExplain(INVALID_PROCESS_ATTACH_ATTEMPT, (ULONG_PTR)Thread->Process,
                           (ULONG_PTR)Thread->ApcState.Process, Thread->ApcStateIndex, 0,
                           "the thread ended while attached to another process (KeStackAttachProcess "
                           "without KeUnstackDetachProcess)");
+}
+
+VOID KeTerminateThread(VOID)
+{
+    PKTHREAD Thread = KiCurrentThread();
+    KiCheckNotAttached(Thread);
     KiCheckHeldMutexes(Thread);
     /* Queueing stops before the rundown, under the lock: an APC inserted
      * after the rundown would never run nor be run down. */

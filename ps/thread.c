@@ -201,6 +201,8 @@ VOID PspExitThread(NTSTATUS ExitStatus)
         KeBugCheckEx(KERNEL_APC_PENDING_DURING_EXIT, 0,
                      (ULONG_PTR)(USHORT)Thread->Tcb.KernelApcDisable | ((ULONG_PTR)(USHORT)Thread->Tcb.SpecialApcDisable << 16),
                      Irql, 1);
+    /* Before anything of the exit happens in the wrong process's context. */
+    KiCheckNotAttached(&Thread->Tcb);
     /* An exit APC still queued (a termination that raced with this exit)
      * must not end the thread a second time: it is run down instead. */
     KeEnterCriticalRegion();
