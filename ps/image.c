@@ -172,18 +172,85 @@ static PVOID PspAllocateImage(SUBSYSTEM_INFORMATION_TYPE Subsystem, BOOLEAN Dll)
     return Image;
 }
 
+/* An image is mapped at one address in every process that uses it, as
+ * Windows shares an image's section: one page per image path, kept until
+ * shutdown. Past the cache's size, images share a page per subsystem. */
+#define PSP_IMAGE_CACHE 256
+
+typedef struct _PSP_IMAGE {
+    ULONG Hash;
+    SUBSYSTEM_INFORMATION_TYPE Subsystem;
+    PVOID Page;
+} PSP_IMAGE;
+
+static EX_SPIN_LOCK PspImageLock;
+static PSP_IMAGE PspImages[PSP_IMAGE_CACHE];
+static ULONG PspImageCount;
+static PVOID PspSharedImage[MaxSubsystemInformationType];
+
+static ULONG PspHashPath(PCUNICODE_STRING Path)
+{
+    ULONG Hash = 2166136261u;
+    for (USHORT i = 0; i < Path->Length / sizeof(WCHAR); i++) {
+        WCHAR C = Path->Buffer[i];
+        if (C >= L'A' && C <= L'Z')
+            C += L'a' - L'A';
+        Hash = (Hash ^ C) * 16777619u;
+    }
+    return Hash;
+}
+
+/* Paths are told apart by hash: two that collide share a page, which only
+ * means the same ImageBase for both. */
+static PVOID PspImageFor(PCUNICODE_STRING Path, SUBSYSTEM_INFORMATION_TYPE Subsystem)
+{
+    ULONG Hash = PspHashPath(Path);
+    PVOID Page = NULL;
+    ExpAcquireSpinLock(&PspImageLock);
+    for (ULONG i = 0; i < PspImageCount && Page == NULL; i++)
+        if (PspImages[i].Hash == Hash && PspImages[i].Subsystem == Subsystem)
+            Page = PspImages[i].Page;
+    ExpReleaseSpinLock(&PspImageLock);
+    if (Page != NULL)
+        return Page;
+    Page = PspAllocateImage(Subsystem, FALSE);
+    if (Page == NULL)
+        return PspSharedImage[Subsystem];
+    ExpAcquireSpinLock(&PspImageLock);
+    PVOID Found = NULL;
+    for (ULONG i = 0; i < PspImageCount && Found == NULL; i++)
+        if (PspImages[i].Hash == Hash && PspImages[i].Subsystem == Subsystem)
+            Found = PspImages[i].Page;
+    if (Found == NULL && PspImageCount < PSP_IMAGE_CACHE) {
+        PspImages[PspImageCount++] = (PSP_IMAGE){ Hash, Subsystem, Page };
+        Found = Page;
+        Page = NULL;
+    }
+    ExpReleaseSpinLock(&PspImageLock);
+    free(Page);     /* someone else's is in the cache, or the cache is full */
+    return Found != NULL ? Found : PspSharedImage[Subsystem];
+}
+
 VOID PspInitializeImages(VOID)
 {
-    if (PspNtdllImage == NULL)
-        PspNtdllImage = PspAllocateImage(SubsystemInformationTypeWin32, TRUE);
-    if (PspNtdllImage == NULL)
-        KiInternalError("cannot allocate the ntdll.dll image");
+    PspNtdllImage = PspAllocateImage(SubsystemInformationTypeWin32, TRUE);
+    for (ULONG i = 0; i < MaxSubsystemInformationType; i++)
+        PspSharedImage[i] = PspAllocateImage((SUBSYSTEM_INFORMATION_TYPE)i, FALSE);
+    if (PspNtdllImage == NULL || PspSharedImage[0] == NULL || PspSharedImage[1] == NULL)
+        KiInternalError("cannot allocate the images of user processes");
 }
 
 VOID PspShutdownImages(VOID)
 {
     free(PspNtdllImage);
     PspNtdllImage = NULL;
+    for (ULONG i = 0; i < MaxSubsystemInformationType; i++) {
+        free(PspSharedImage[i]);
+        PspSharedImage[i] = NULL;
+    }
+    for (ULONG i = 0; i < PspImageCount; i++)
+        free(PspImages[i].Page);
+    PspImageCount = 0;
 }
 
 /* ---- the main image's file object --------------------------------------------------------- */
@@ -221,9 +288,7 @@ static PFILE_OBJECT PspCreateImageFileObject(PCUNICODE_STRING DevicePath)
 
 NTSTATUS PspCreateProcessImage(EPROCESS *Process)
 {
-    Process->ImageBase = PspAllocateImage(Process->Subsystem, FALSE);
-    if (Process->ImageBase == NULL)
-        return STATUS_INSUFFICIENT_RESOURCES;
+    Process->ImageBase = PspImageFor(&Process->ImagePathName, Process->Subsystem);
     Process->ImageSize = PSP_IMAGE_SIZE;
     if (Process->Subsystem == SubsystemInformationTypeWin32) {
         Process->ImageFileObject = PspCreateImageFileObject(&Process->ImageDevicePath);
@@ -235,8 +300,7 @@ NTSTATUS PspCreateProcessImage(EPROCESS *Process)
 
 VOID PspDeleteProcessImage(EPROCESS *Process)
 {
-    free(Process->ImageBase);
-    Process->ImageBase = NULL;
+    Process->ImageBase = NULL;     /* shared: it stays mapped */
     if (Process->ImageFileObject != NULL)
         ObfDereferenceObject(Process->ImageFileObject);
     Process->ImageFileObject = NULL;

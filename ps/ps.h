@@ -41,6 +41,9 @@ typedef struct _EPROCESS {
     LIST_ENTRY ActiveProcessLinks;      /* under PspLock */
 } EPROCESS, *PEPROCESS_INTERNAL;
 
+/* A Win32 thread's TEB: at the top of its user stack mapping. */
+#define PSP_TEB_SIZE 0x1000
+
 /* ETHREAD.Flags */
 #define PSP_THREAD_TERMINATING      0x0001  /* an exit APC was queued */
 #define PSP_THREAD_CREATE_REPORTED  0x0002  /* thread create notify routines were called */

@@ -27,6 +27,11 @@ static VOID PspReapThread(PKTHREAD KThread)
 {
     ETHREAD *Thread = (ETHREAD *)KThread;
     KeReleaseThreadStack(KThread);
+    if (Thread->Teb != NULL) {
+        /* The TEB lived at the top of the user stack mapping. */
+        Thread->UserStack.Base = (PCHAR)Thread->Teb + PSP_TEB_SIZE;
+        Thread->Teb = NULL;
+    }
     HalFreeStack(&Thread->UserStack);
     ObfDereferenceObject(Thread);   /* the reference the running thread held */
 }
@@ -296,8 +301,6 @@ VOID PspDeleteThread(PVOID Object)
         RemoveEntryList(&Thread->ThreadListEntry);
         ExpReleaseSpinLock(&Process->ProcessLock);
     }
-    if (Thread->Teb != NULL)
-        ExpFreeKernel(Thread->Teb);
     if (Inserted)
         ObfDereferenceObject(Process);
 }

@@ -45,23 +45,24 @@ struct _TEB {
     PVOID ThreadLocalStoragePointer;
     PPEB ProcessEnvironmentBlock;       /* 0x60 */
     ULONG LastErrorValue;
-    UCHAR Rest[0x1000 - 0x6C];
+    UCHAR Rest[PSP_TEB_SIZE - 0x6C];
 };
-_Static_assert(offsetof(struct _TEB, ClientId) == 0x40 && offsetof(struct _TEB, ProcessEnvironmentBlock) == 0x60,
-               "TEB layout");
+_Static_assert(offsetof(struct _TEB, ClientId) == 0x40 && offsetof(struct _TEB, ProcessEnvironmentBlock) == 0x60 &&
+               sizeof(struct _TEB) == PSP_TEB_SIZE, "TEB layout");
 
-static NTSTATUS PspCreateTeb(ETHREAD *Thread, EPROCESS *Process)
+/* The TEB takes the top of the thread's user stack mapping (which is
+ * cached with the stack), and the stack proper starts below it. */
+static VOID PspCreateTeb(ETHREAD *Thread, EPROCESS *Process)
 {
-    struct _TEB *Teb = ExpAllocateKernel(sizeof(struct _TEB), 'bTsP');
-    if (Teb == NULL)
-        return STATUS_INSUFFICIENT_RESOURCES;
+    struct _TEB *Teb = (struct _TEB *)((PCHAR)Thread->UserStack.Base - sizeof(struct _TEB));
+    memset(Teb, 0, sizeof(*Teb));
+    Thread->UserStack.Base = Teb;
     Teb->StackBase = Thread->UserStack.Base;
     Teb->StackLimit = Thread->UserStack.Limit;
     Teb->Self = Teb;
     Teb->ClientId = Thread->Cid;
     Teb->ProcessEnvironmentBlock = Process->Peb;
     Thread->Teb = Teb;
-    return STATUS_SUCCESS;
 }
 
 /* ---- user threads ------------------------------------------------------------------------------ */
@@ -100,7 +101,7 @@ NTSTATUS PspCreateUserThread(EPROCESS *Process, PUSER_THREAD_START_ROUTINE Start
     if (!HalAllocateStack(&Thread->UserStack, StackSize ? StackSize : HAL_USER_STACK_SIZE))
         Status = STATUS_NO_MEMORY;
     if (NT_SUCCESS(Status) && Process->Subsystem == SubsystemInformationTypeWin32)
-        Status = PspCreateTeb(Thread, Process);
+        PspCreateTeb(Thread, Process);
     if (NT_SUCCESS(Status) && CreateSuspended) {
         ULONG Previous;
         Status = KiSuspendThread(&Thread->Tcb, &Previous);
