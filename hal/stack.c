@@ -58,6 +58,11 @@ static BOOLEAN HalpMapStack(PHAL_STACK Stack, SIZE_T Size)
     Stack->AllocationSize = Total;
     Stack->Limit = (PCHAR)Map + HAL_GUARD_SIZE;
     Stack->Base = (PCHAR)Map + Total;
+#if defined(NTPS_ASAN)
+    /* The range may have held a stack that was unmapped with frames still
+     * poisoned (a thread that never returned): the shadow outlives munmap. */
+    __asan_unpoison_memory_region(Stack->Limit, Size);
+#endif
     return TRUE;
 }
 
