@@ -126,6 +126,7 @@ VOID IoUnloadDriver(PIO_DRIVER_IMAGE Image)
             KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x2001D, Irql, PASSIVE_LEVEL,
                          (ULONG_PTR)Driver->DriverUnload);
         KiCheckUnloadedModule(Image->Module->Base, Image->Module->Size);
+        ObCheckUnloadedCallbacks(Image->Module->Base, Image->Module->Size);
         KiCheckUnloadedBugCheckCallbacks(Image->Module->Base, Image->Module->Size);
         ExReportPoolLeaks(Image->Module, TRUE);
     }
