@@ -53,7 +53,9 @@ static NTSTATUS ObpInsertHandle(const OBP_HANDLE_REQUEST *Request, ACCESS_MASK A
             ExDestroyHandle(Table, Index, NULL);
         ObpDecrementHandleCount(Object);
         ObfDereferenceObject(Object);
-        return STATUS_INSUFFICIENT_RESOURCES;
+        /* A process whose handles were run down takes no new ones. */
+        return Table == NULL || ExHandleTableClosed(Table) ? STATUS_PROCESS_IS_TERMINATING
+                                                           : STATUS_INSUFFICIENT_RESOURCES;
     }
     __atomic_add_fetch(&Header->Type->TotalNumberOfHandles, 1, __ATOMIC_RELAXED);
     ULONG_PTR Value = (ULONG_PTR)Index << 2;
@@ -230,8 +232,11 @@ static VOID ObpCloseEntry(ULONG Index, PHANDLE_TABLE_ENTRY Entry, PVOID Context)
         ObpReleaseEntry(&Removed);
 }
 
-/* A process's handle table is run down when the process goes away. */
+/* A process's handle table is run down when the process goes away; a
+ * handle created in it afterwards (a duplicate into it) would never be
+ * closed, so none can be. */
 VOID ObCloseAllHandles(PEX_HANDLE_TABLE Table)
 {
+    ExCloseHandleTable(Table);
     ExEnumerateHandleTable(Table, ObpCloseEntry, Table);
 }

@@ -378,7 +378,14 @@ NTSTATUS NtMakeTemporaryObject(HANDLE Handle)
     ExpAcquireSpinLock(&ObpNamespaceLock);
     if (Header->Flags & OB_FLAG_PERMANENT) {
         Header->Flags &= ~OB_FLAG_PERMANENT;
-        WasPermanent = TRUE;    /* our handle keeps it named until the last close */
+        WasPermanent = TRUE;
+        /* Named until its last handle closes, unless that happened already
+         * (another thread closed the handle we came in by). */
+        OBP_NAME_INFO *Info = ObpNameInfo(Object);
+        if (Info != NULL && Info->Inserted && __atomic_load_n(&Header->HandleCount, __ATOMIC_RELAXED) == 0) {
+            RemoveEntryList(&Info->Link);
+            Info->Inserted = FALSE;
+        }
     }
     ExpReleaseSpinLock(&ObpNamespaceLock);
     if (WasPermanent)

@@ -11,7 +11,8 @@
  * ZwTerminateProcess ends the process. The post-callbacks show every
  * handle made: by NtpsCreateProcess, RtlCreateUserThread, NtOpenProcess,
  * NtOpenThread, NtDuplicateObject (with Source and TargetProcess) and
- * ZwOpenProcess, each with the access really granted.
+ * ZwOpenProcess, each with the access really granted, and the status of
+ * a duplicate that failed after its pre-callbacks.
  */
 // NTPS-TEST: modes rt1 rt2 sim1 sim2
 // NTPS-TEST: cc --integritycheck
@@ -84,14 +85,18 @@ static VOID RecordPost(PVOID Context, POB_POST_OPERATION_INFORMATION Info)
                       Info->ReturnStatus };
 }
 
-static PVOID DuplicateSource, DuplicateTarget;
+/* The processes of the first and the last duplicate of a handle to the
+ * victim: the attacker's, then the driver's. */
+static PVOID DuplicateSource[2], DuplicateTarget[2];
+static volatile LONG Duplicates;
 
 static OB_PREOP_CALLBACK_STATUS DuplicatePre(PVOID Context, POB_PRE_OPERATION_INFORMATION Info)
 {
     UNREFERENCED_PARAMETER(Context);
     if (InVictim(Info->Object, Info->ObjectType)) {
-        DuplicateSource = Info->Parameters->DuplicateHandleInformation.SourceProcess;
-        DuplicateTarget = Info->Parameters->DuplicateHandleInformation.TargetProcess;
+        int i = InterlockedIncrement(&Duplicates) == 1 ? 0 : 1;
+        DuplicateSource[i] = Info->Parameters->DuplicateHandleInformation.SourceProcess;
+        DuplicateTarget[i] = Info->Parameters->DuplicateHandleInformation.TargetProcess;
     }
     return OB_PREOP_SUCCESS;
 }
@@ -160,7 +165,9 @@ static HANDLE Start(PCWSTR Image, PUSER_THREAD_START_ROUTINE Routine, PCLIENT_ID
 {
     UNICODE_STRING Name;
     RtlInitUnicodeString(&Name, Image);
-    NTPS_PROCESS_CREATE Create = { &Name, NULL, SubsystemInformationTypeWin32, NULL, Routine, NULL };
+    /* with a command line: NtpsCreateProcess copies a NULL one with memcpy (UBSan) */
+    UNICODE_STRING CommandLine = RTL_CONSTANT_STRING(L"test");
+    NTPS_PROCESS_CREATE Create = { &Name, &CommandLine, SubsystemInformationTypeWin32, NULL, Routine, NULL };
     HANDLE Process = NULL;
     KT_EQ(NtpsCreateProcess(&Create, &Process, Cid), STATUS_SUCCESS);
     return Process;
@@ -189,9 +196,16 @@ static VOID Check(PEPROCESS Attacker)
     KT_CHECK(S != NULL && S->Granted == (PROCESS_ALL_ACCESS & ~PROCESS_SUSPEND_RESUME_));
     S = Find(Victim, FALSE, Create, 0);                 /* NtOpenProcess */
     KT_CHECK(S != NULL && S->Granted == (0x0400 | SYNCHRONIZE) && S->Status == STATUS_SUCCESS);
-    S = Find(Victim, FALSE, Duplicate, 0);
-    KT_CHECK(S != NULL && S->Granted == SYNCHRONIZE);
-    KT_CHECK(DuplicateSource == Attacker && DuplicateTarget == Attacker);
+    S = Find(Victim, FALSE, Duplicate, 0);      /* the driver's, that failed */
+    KT_CHECK(S != NULL && S->Status == STATUS_PROCESS_IS_TERMINATING);
+    S = &Seen[0];
+    for (LONG i = 0; i < SeenCount && i < (LONG)RTL_NUMBER_OF(Seen); i++)
+        if (Seen[i].Owner == Victim && Seen[i].Operation == Duplicate && Seen[i].Status == STATUS_SUCCESS)
+            S = &Seen[i];
+    KT_CHECK(S->Owner == Victim && S->Granted == SYNCHRONIZE);   /* the attacker's */
+    KT_EQ(Duplicates, 2);
+    KT_CHECK(DuplicateSource[0] == Attacker && DuplicateTarget[0] == Attacker);
+    KT_CHECK(DuplicateSource[1] == PsInitialSystemProcess && DuplicateTarget[1] == Victim);
     S = Find(Victim, TRUE, Create, 0);                  /* NtOpenThread */
     KT_CHECK(S != NULL && S->Granted == SYNCHRONIZE);
     S = Find(Attacker, TRUE, Create, 0);                /* RtlCreateUserThread from user mode */
@@ -242,6 +256,11 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     KT_EQ(ZwTerminateProcess(Kernel, (NTSTATUS)0xDEAD), STATUS_SUCCESS);
     KT_EQ(ZwWaitForSingleObject(Kernel, FALSE, NULL), STATUS_SUCCESS);
     KT_EQ(PsGetProcessExitStatus(Victim), (NTSTATUS)0xDEAD);
+    /* a handle operation that fails after the pre-callbacks: the
+     * post-callbacks get its status (the ended process takes no handle) */
+    HANDLE Never;
+    KT_EQ(ZwDuplicateObject(NtCurrentProcess(), Kernel, VictimHandle, &Never, 0, 0, DUPLICATE_SAME_ACCESS),
+          STATUS_PROCESS_IS_TERMINATING);
     KT_EQ(ZwClose(Kernel), STATUS_SUCCESS);
 
     ObUnRegisterCallbacks(ProtectHandle);

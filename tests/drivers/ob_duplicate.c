@@ -7,7 +7,7 @@
  * processes: from the System process into a user process and back, and
  * from user mode, where both process handles need PROCESS_DUP_HANDLE,
  * kernel handles are not the caller's, and a bad output pointer is
- * STATUS_ACCESS_VIOLATION.
+ * STATUS_ACCESS_VIOLATION; a process that has ended takes no new handle.
  */
 // NTPS-TEST: modes rt1 rt2 sim1 sim2
 #include <ntifs.h>
@@ -159,7 +159,9 @@ static NTSTATUS NTAPI UserMain(PVOID Parameter)
 static VOID AcrossProcesses(VOID)
 {
     UNICODE_STRING Image = RTL_CONSTANT_STRING(L"\\??\\C:\\Windows\\dup.exe");
-    NTPS_PROCESS_CREATE Create = { &Image, NULL, SubsystemInformationTypeWin32, NULL, UserMain, NULL };
+    /* with a command line: NtpsCreateProcess copies a NULL one with memcpy (UBSan) */
+    UNICODE_STRING CommandLine = RTL_CONSTANT_STRING(L"test");
+    NTPS_PROCESS_CREATE Create = { &Image, &CommandLine, SubsystemInformationTypeWin32, NULL, UserMain, NULL };
     HANDLE Process, InUser, Temporary;
     KT_EQ(NtpsCreateProcess(&Create, &Process, NULL), STATUS_SUCCESS);
     /* a kernel handle cannot go into a user process */
@@ -179,6 +181,11 @@ static VOID AcrossProcesses(VOID)
     KT_EQ(ZwWaitForSingleObject(KernelEvent, FALSE, NULL), STATUS_SUCCESS);   /* set from user mode */
     KT_EQ(ZwWaitForSingleObject(Process, FALSE, NULL), STATUS_SUCCESS);
     KT_EQ(UserDone, 1);
+    /* its handles are run down: it takes no new one */
+    KT_EQ(ZwDuplicateObject(NtCurrentProcess(), KernelEvent, Process, &Temporary, 0, 0, DUPLICATE_SAME_ACCESS),
+          STATUS_PROCESS_IS_TERMINATING);
+    KT_EQ(ZwDuplicateObject(NtCurrentProcess(), Process, Process, &Temporary, 0, 0, DUPLICATE_SAME_ACCESS),
+          STATUS_PROCESS_IS_TERMINATING);
     /* the user process put a handle in our (System) table */
     HANDLE InSystem = EventInSystem;
     PVOID Object, Event;

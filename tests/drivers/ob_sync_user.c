@@ -281,7 +281,9 @@ static HANDLE StartProcess(PCWSTR Image, PUSER_THREAD_START_ROUTINE Start)
 {
     UNICODE_STRING Name;
     RtlInitUnicodeString(&Name, Image);
-    NTPS_PROCESS_CREATE Create = { &Name, NULL, SubsystemInformationTypeWin32, NULL, Start, NULL };
+    /* with a command line: NtpsCreateProcess copies a NULL one with memcpy (UBSan) */
+    UNICODE_STRING CommandLine = RTL_CONSTANT_STRING(L"test");
+    NTPS_PROCESS_CREATE Create = { &Name, &CommandLine, SubsystemInformationTypeWin32, NULL, Start, NULL };
     HANDLE Process = NULL;
     KT_EQ(NtpsCreateProcess(&Create, &Process, NULL), STATUS_SUCCESS);
     return Process;
