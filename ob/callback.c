@@ -278,15 +278,12 @@ VOID ObUnRegisterCallbacks(PVOID RegistrationHandle)
     ObpFreeRegistration(Registration);
 }
 
-/* Registrations of drivers that never unload (no DriverUnload) go at shutdown. */
+/* Registrations of drivers that never unload (no DriverUnload) go at
+ * shutdown, after the process and thread types. */
 VOID ObpShutdownCallbacks(VOID)
 {
-    while (!IsListEmpty(&ObpCallbackList)) {
-        OBP_CALLBACK_REGISTRATION *Registration =
-            CONTAINING_RECORD(RemoveHeadList(&ObpCallbackList), OBP_CALLBACK_REGISTRATION, Link);
-        ObpCountEntries(Registration, -1);
-        ObpFreeRegistration(Registration);
-    }
+    while (!IsListEmpty(&ObpCallbackList))
+        ObpFreeRegistration(CONTAINING_RECORD(RemoveHeadList(&ObpCallbackList), OBP_CALLBACK_REGISTRATION, Link));
 }
 
 static BOOLEAN ObpInRange(PVOID Address, PVOID Base, SIZE_T Size)

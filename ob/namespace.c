@@ -336,9 +336,8 @@ NTSTATUS ObpInsertObject(PVOID Object, ACCESS_MASK DesiredAccess, const OBP_CAPT
 }
 
 NTSTATUS ObpOpenObjectByName(POBJECT_TYPE Type, ACCESS_MASK DesiredAccess, const OBP_CAPTURED_ATTRIBUTES *Captured,
-                             KPROCESSOR_MODE Mode, PHANDLE Handle)
+                             PHANDLE Handle)
 {
-    (void)Mode;
     if (!Captured->Named)
         return STATUS_OBJECT_NAME_INVALID;
     ULONG Directory;

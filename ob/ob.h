@@ -127,7 +127,8 @@ typedef struct _OBP_CAPTURED_ATTRIBUTES {
     BOOLEAN Named;                  /* a non-empty name was given */
     UNICODE_STRING Name;            /* kernel copy */
 } OBP_CAPTURED_ATTRIBUTES;
-/* Probe (user callers) and copy ObjectAttributes; Required: for an open. */
+/* Probe (user callers) and copy ObjectAttributes (NULL: no name, no
+ * attributes); a user caller's OBJ_KERNEL_HANDLE is dropped. */
 NTSTATUS ObpCaptureObjectAttributes(KPROCESSOR_MODE Mode, POBJECT_ATTRIBUTES ObjectAttributes,
                                     OBP_CAPTURED_ATTRIBUTES *Captured);
 VOID ObpReleaseObjectAttributes(OBP_CAPTURED_ATTRIBUTES *Captured);
@@ -140,7 +141,7 @@ NTSTATUS ObpCreateObject(POBJECT_TYPE Type, SIZE_T BodySize, const OBP_CAPTURED_
 NTSTATUS ObpInsertObject(PVOID Object, ACCESS_MASK DesiredAccess, const OBP_CAPTURED_ATTRIBUTES *Captured,
                          KPROCESSOR_MODE Mode, PHANDLE Handle);
 NTSTATUS ObpOpenObjectByName(POBJECT_TYPE Type, ACCESS_MASK DesiredAccess, const OBP_CAPTURED_ATTRIBUTES *Captured,
-                             KPROCESSOR_MODE Mode, PHANDLE Handle);
+                             PHANDLE Handle);
 VOID ObpInitializeNamespace(VOID);
 VOID ObpShutdownNamespace(VOID);
 VOID ObpInitializeCallbacks(VOID);

@@ -94,7 +94,7 @@ static NTSTATUS ObpOpenSyncObject(POBJECT_TYPE Type, PHANDLE Out, ACCESS_MASK De
     if (!NT_SUCCESS(Status))
         return Status;
     HANDLE Handle = NULL;
-    Status = ObpOpenObjectByName(Type, DesiredAccess, &Captured, Mode, &Handle);
+    Status = ObpOpenObjectByName(Type, DesiredAccess, &Captured, &Handle);
     ObpReleaseObjectAttributes(&Captured);
     if (NT_SUCCESS(Status))
         Status = ObpReturnHandle(Mode, Out, Handle);

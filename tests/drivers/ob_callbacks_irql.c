@@ -2,7 +2,7 @@
  * ObRegisterCallbacks above APC_LEVEL: the DDI rule IrqlObPassive,
  * Driver Verifier's 0xC4/0x2001B (P2 the IRQL).
  */
-// NTPS-TEST: modes rt1 sim1
+// NTPS-TEST: modes rt1 rt2 sim1 sim2
 // NTPS-TEST: cc --integritycheck
 // NTPS-TEST: exit 3
 // NTPS-TEST: expect ^BUGCHECK 0x000000C4 \(0x000000000002001b, 0x0000000000000002,

@@ -95,6 +95,8 @@ static VOID NamesAndAccess(VOID)
     KT_EQ(NtWaitForSingleObject(Same, FALSE, &Zero), STATUS_TIMEOUT);
     KT_EQ(NtOpenEvent(&H, EVENT_MODIFY_STATE, Attributes(&Oa, &S, Name, 0)), STATUS_SUCCESS);
     KT_EQ(NtWaitForSingleObject(H, FALSE, &Zero), STATUS_ACCESS_DENIED);
+    HANDLE Pair[2] = { Same, H };
+    KT_EQ(NtWaitForMultipleObjects(2, Pair, WaitAny, FALSE, &Zero), STATUS_ACCESS_DENIED);
     KT_EQ(NtSetEvent(H, NULL), STATUS_SUCCESS);
     KT_EQ(NtWaitForSingleObject(Same, FALSE, &Zero), STATUS_SUCCESS);
     KT_EQ(NtClose(H), STATUS_SUCCESS);
