@@ -25,7 +25,7 @@ typedef struct _EX_HANDLE_TABLE *PEX_HANDLE_TABLE;
 
 PEX_HANDLE_TABLE ExCreateHandleTable(VOID);
 VOID ExDestroyHandleTable(PEX_HANDLE_TABLE Table);
-/* Returns the new entry's index (>= 1), or 0 when out of memory. */
+/* Returns the new entry's index (>= 1), or 0 when out of memory or closed. */
 ULONG ExCreateHandle(PEX_HANDLE_TABLE Table, const HANDLE_TABLE_ENTRY *Entry);
 /* Copy the entry at Index; if Reference is given, it must accept the
  * object (take a reference) under the table lock for the lookup to succeed. */
@@ -33,6 +33,9 @@ BOOLEAN ExLookupHandle(PEX_HANDLE_TABLE Table, ULONG Index, PHANDLE_TABLE_ENTRY 
                        BOOLEAN (*Reference)(PVOID Object));
 /* Remove the entry at Index and return what it held. */
 BOOLEAN ExDestroyHandle(PEX_HANDLE_TABLE Table, ULONG Index, PHANDLE_TABLE_ENTRY Entry);
+/* The table's owner is going away: ExCreateHandle fails from now on. */
+VOID ExCloseHandleTable(PEX_HANDLE_TABLE Table);
+BOOLEAN ExHandleTableClosed(PEX_HANDLE_TABLE Table);
 ULONG ExHandleCount(PEX_HANDLE_TABLE Table);
 /* Call Visit for each live entry (the table lock is not held during Visit). */
 VOID ExEnumerateHandleTable(PEX_HANDLE_TABLE Table, VOID (*Visit)(ULONG Index, PHANDLE_TABLE_ENTRY Entry, PVOID Context),

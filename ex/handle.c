@@ -21,6 +21,7 @@ typedef struct _EX_HANDLE_TABLE {
     ULONG FreeCapacity;
     ULONG NextUnused;           /* first index never handed out */
     ULONG Count;
+    BOOLEAN Closed;             /* ExCloseHandleTable: no new entries */
 } EX_HANDLE_TABLE;
 
 PEX_HANDLE_TABLE ExCreateHandleTable(VOID)
@@ -73,6 +74,10 @@ ULONG ExCreateHandle(PEX_HANDLE_TABLE Table, const HANDLE_TABLE_ENTRY *Entry)
 {
     ExpAcquireSpinLock(&Table->Lock);
     ULONG Index;
+    if (Table->Closed) {
+        ExpReleaseSpinLock(&Table->Lock);
+        return 0;
+    }
     if (Table->FreeCount > 0) {
         Index = Table->FreeList[--Table->FreeCount];
     } else {
@@ -125,6 +130,18 @@ BOOLEAN ExDestroyHandle(PEX_HANDLE_TABLE Table, ULONG Index, PHANDLE_TABLE_ENTRY
     Table->Count--;
     ExpReleaseSpinLock(&Table->Lock);
     return TRUE;
+}
+
+VOID ExCloseHandleTable(PEX_HANDLE_TABLE Table)
+{
+    ExpAcquireSpinLock(&Table->Lock);
+    Table->Closed = TRUE;
+    ExpReleaseSpinLock(&Table->Lock);
+}
+
+BOOLEAN ExHandleTableClosed(PEX_HANDLE_TABLE Table)
+{
+    return __atomic_load_n(&Table->Closed, __ATOMIC_ACQUIRE);
 }
 
 ULONG ExHandleCount(PEX_HANDLE_TABLE Table)

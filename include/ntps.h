@@ -155,6 +155,11 @@ NTSYSAPI NTSTATUS NTAPI NtYieldExecution(VOID);
 
 /* ---- events, mutants, semaphores ------------------------------------------------------------ */
 
+/* Named objects live in a flat namespace: the root, \BaseNamedObjects and
+ * \KernelObjects (matched case-insensitively); the last name component is
+ * matched exactly unless OBJ_CASE_INSENSITIVE is given. */
+NTSYSAPI NTSTATUS NTAPI NtMakeTemporaryObject(HANDLE Handle);
+
 NTSYSAPI NTSTATUS NTAPI NtCreateEvent(PHANDLE EventHandle, ACCESS_MASK DesiredAccess,
                                       POBJECT_ATTRIBUTES ObjectAttributes, EVENT_TYPE EventType,
                                       BOOLEAN InitialState);

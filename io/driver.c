@@ -158,6 +158,7 @@ VOID IoUnloadDriver(PIO_DRIVER_IMAGE Image)
         KiCheckUnloadedModule(Image->Module->Base, Image->Module->Size);
         PspCheckUnloadedImage(Image->Module->Base, Image->Module->Size);
         PspCheckUnloadedNotify(Image->Module->Base, Image->Module->Size);
+        ObCheckUnloadedCallbacks(Image->Module->Base, Image->Module->Size);
         KiCheckUnloadedBugCheckCallbacks(Image->Module->Base, Image->Module->Size);
         ExReportPoolLeaks(Image->Module, TRUE);
     }

@@ -1,7 +1,8 @@
 /*
- * ob/handle.c - handles: creating them with their granted access, turning
- * them back into referenced objects with the documented type and access
- * checks, and closing them.
+ * ob/handle.c - handles: creating them in a process's table with their
+ * granted access (object callbacks decide what a process or thread handle
+ * gets), turning them back into referenced objects with the documented
+ * type and access checks, and closing them.
  */
 #include "ob/ob.h"
 
@@ -9,7 +10,16 @@ PEX_HANDLE_TABLE (*ObpProcessHandleTable)(PVOID Process);
 PVOID (*ObpCurrentProcess)(VOID);
 PVOID (*ObpSystemProcess)(VOID);
 
-static PEX_HANDLE_TABLE ObpTableForHandle(HANDLE Handle, ULONG *Index)
+#define INVALID_KERNEL_HANDLE 0x00000093
+
+static BOOLEAN ObpIsPseudoHandle(HANDLE Handle)
+{
+    return Handle == NtCurrentProcess() || Handle == NtCurrentThread();
+}
+
+/* The table a handle value names, in Process (NULL: the current one);
+ * kernel handles are the System process's whatever Process is. */
+static PEX_HANDLE_TABLE ObpTableForHandle(PVOID Process, HANDLE Handle, ULONG *Index)
 {
     ULONG_PTR Value = (ULONG_PTR)Handle;
     if (ObIsKernelHandle(Handle)) {
@@ -19,24 +29,33 @@ static PEX_HANDLE_TABLE ObpTableForHandle(HANDLE Handle, ULONG *Index)
     if (Value > 0xFFFFFFFF)
         return NULL;
     *Index = (ULONG)(Value >> 2);
-    return ObpProcessHandleTable(ObpCurrentProcess());
+    return ObpProcessHandleTable(Process != NULL ? Process : ObpCurrentProcess());
 }
 
-NTSTATUS ObpCreateHandle(PVOID Object, ACCESS_MASK GrantedAccess, ULONG Attributes, PHANDLE Handle)
+/* Put the entry in the table. The caller's request says whether the
+ * handle's pointer reference and handle count are taken already. */
+static NTSTATUS ObpInsertHandle(const OBP_HANDLE_REQUEST *Request, ACCESS_MASK Access, PHANDLE Handle)
 {
-    BOOLEAN Kernel = (Attributes & OBJ_KERNEL_HANDLE) != 0;
-    PEX_HANDLE_TABLE Table = ObpProcessHandleTable(Kernel ? ObpSystemProcess() : ObpCurrentProcess());
-    HANDLE_TABLE_ENTRY Entry = { Object, GrantedAccess, Attributes & (OBJ_INHERIT | OBJ_KERNEL_HANDLE) };
+    PVOID Object = Request->Object;
     POBJECT_HEADER Header = OBJECT_TO_OBJECT_HEADER(Object);
-    ObfReferenceObject(Object);     /* the handle's reference */
-    __atomic_add_fetch(&Header->HandleCount, 1, __ATOMIC_RELAXED);
-    ULONG Index = ExCreateHandle(Table, &Entry);
+    ULONG Attributes = Request->Attributes & (OBJ_INHERIT | OBJ_KERNEL_HANDLE);
+    BOOLEAN Kernel = (Attributes & OBJ_KERNEL_HANDLE) != 0;
+    PVOID Process = Kernel ? ObpSystemProcess() : Request->Process != NULL ? Request->Process : ObpCurrentProcess();
+    PEX_HANDLE_TABLE Table = ObpProcessHandleTable(Process);
+    if (!Request->HandleCountTaken) {
+        ObfReferenceObject(Object);     /* the handle's reference */
+        __atomic_add_fetch(&Header->HandleCount, 1, __ATOMIC_RELAXED);
+    }
+    HANDLE_TABLE_ENTRY Entry = { Object, Access, Attributes };
+    ULONG Index = Table != NULL ? ExCreateHandle(Table, &Entry) : 0;
     if (Index == 0 || Index > 0x1FFFFFFF) {
         if (Index != 0)
             ExDestroyHandle(Table, Index, NULL);
-        __atomic_sub_fetch(&Header->HandleCount, 1, __ATOMIC_RELAXED);
+        ObpDecrementHandleCount(Object);
         ObfDereferenceObject(Object);
-        return STATUS_INSUFFICIENT_RESOURCES;
+        /* A process whose handles were run down takes no new ones. */
+        return Table == NULL || ExHandleTableClosed(Table) ? STATUS_PROCESS_IS_TERMINATING
+                                                           : STATUS_INSUFFICIENT_RESOURCES;
     }
     __atomic_add_fetch(&Header->Type->TotalNumberOfHandles, 1, __ATOMIC_RELAXED);
     ULONG_PTR Value = (ULONG_PTR)Index << 2;
@@ -44,9 +63,39 @@ NTSTATUS ObpCreateHandle(PVOID Object, ACCESS_MASK GrantedAccess, ULONG Attribut
     return STATUS_SUCCESS;
 }
 
+/* Every handle to an object comes from here. With no callback registered
+ * for the object's type, the cost of the callbacks is one load. */
+NTSTATUS ObpCreateHandleEx(const OBP_HANDLE_REQUEST *Request, PHANDLE Handle)
+{
+    POBJECT_TYPE Type = OBJECT_TO_OBJECT_HEADER(Request->Object)->Type;
+    if (__atomic_load_n(&Type->CallbackCount, __ATOMIC_RELAXED) == 0)
+        return ObpInsertHandle(Request, Request->Access, Handle);
+    OBP_CALLBACK_DISPATCH Dispatch;
+    ACCESS_MASK Access = ObpCallPreCallbacks(&Dispatch, Request);
+    NTSTATUS Status = ObpInsertHandle(Request, Access, Handle);
+    ObpCallPostCallbacks(&Dispatch, Request, Status, NT_SUCCESS(Status) ? Access : 0);
+    return Status;
+}
+
+NTSTATUS ObpCreateHandle(PVOID Object, ACCESS_MASK GrantedAccess, ULONG Attributes, PHANDLE Handle)
+{
+    OBP_HANDLE_REQUEST Request = {
+        .Object = Object, .Access = GrantedAccess, .Attributes = Attributes,
+        .Operation = OB_OPERATION_HANDLE_CREATE,
+    };
+    return ObpCreateHandleEx(&Request, Handle);
+}
+
 static BOOLEAN ObpReferenceForLookup(PVOID Object)
 {
     return ObReferenceObjectSafe(Object);
+}
+
+BOOLEAN ObpLookupHandle(PVOID Process, HANDLE Handle, PHANDLE_TABLE_ENTRY Entry)
+{
+    ULONG Index;
+    PEX_HANDLE_TABLE Table = ObpTableForHandle(Process, Handle, &Index);
+    return Table != NULL && ExLookupHandle(Table, Index, Entry, ObpReferenceForLookup);
 }
 
 NTSTATUS ObReferenceObjectByHandle(HANDLE Handle, ACCESS_MASK DesiredAccess, POBJECT_TYPE ObjectType,
@@ -58,44 +107,36 @@ NTSTATUS ObReferenceObjectByHandle(HANDLE Handle, ACCESS_MASK DesiredAccess, POB
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x2001B, Irql, PASSIVE_LEVEL, (ULONG_PTR)Handle);
     *Object = NULL;
     PKTHREAD Thread = KiCurrentThread();
-    PVOID Target = NULL;
-    ACCESS_MASK Granted = 0;
-    ULONG Attributes = 0;
-    if (Handle == NtCurrentProcess() || Handle == NtCurrentThread()) {
+    HANDLE_TABLE_ENTRY Entry = { NULL, 0, 0 };
+    if (ObpIsPseudoHandle(Handle)) {
         BOOLEAN IsProcess = Handle == NtCurrentProcess();
-        Target = IsProcess ? (PVOID)Thread->ApcState.Process : (PVOID)Thread;
+        Entry.Object = IsProcess ? (PVOID)Thread->ApcState.Process : (PVOID)Thread;
         if (ObjectType != NULL && ObjectType != (IsProcess ? ObpProcessType : ObpThreadType))
             return STATUS_OBJECT_TYPE_MISMATCH;
-        Granted = IsProcess ? PROCESS_ALL_ACCESS : THREAD_ALL_ACCESS;
-        ObfReferenceObject(Target);
+        Entry.GrantedAccess = IsProcess ? PROCESS_ALL_ACCESS : THREAD_ALL_ACCESS;
+        ObfReferenceObject(Entry.Object);
     } else {
         if (AccessMode == UserMode && ObIsKernelHandle(Handle))
             return STATUS_INVALID_HANDLE;
-        ULONG Index;
-        PEX_HANDLE_TABLE Table = ObpTableForHandle(Handle, &Index);
-        HANDLE_TABLE_ENTRY Entry;
-        if (Table == NULL || !ExLookupHandle(Table, Index, &Entry, ObpReferenceForLookup))
+        if (!ObpLookupHandle(NULL, Handle, &Entry))
             return STATUS_INVALID_HANDLE;
-        Target = Entry.Object;
-        Granted = Entry.GrantedAccess;
-        Attributes = Entry.Attributes;
-        if (ObjectType != NULL && OBJECT_TO_OBJECT_HEADER(Target)->Type != ObjectType) {
-            ObfDereferenceObject(Target);
+        if (ObjectType != NULL && OBJECT_TO_OBJECT_HEADER(Entry.Object)->Type != ObjectType) {
+            ObfDereferenceObject(Entry.Object);
             return STATUS_OBJECT_TYPE_MISMATCH;
         }
     }
     if (AccessMode != KernelMode) {
-        ACCESS_MASK Wanted = ObMapGenericMask(OBJECT_TO_OBJECT_HEADER(Target)->Type, DesiredAccess);
-        if ((Wanted & ~Granted) != 0) {
-            ObfDereferenceObject(Target);
+        ACCESS_MASK Wanted = ObMapGenericMask(OBJECT_TO_OBJECT_HEADER(Entry.Object)->Type, DesiredAccess);
+        if ((Wanted & ~Entry.GrantedAccess) != 0) {
+            ObfDereferenceObject(Entry.Object);
             return STATUS_ACCESS_DENIED;
         }
     }
     if (HandleInformation != NULL) {
-        HandleInformation->HandleAttributes = Attributes;
-        HandleInformation->GrantedAccess = Granted;
+        HandleInformation->HandleAttributes = Entry.Attributes;
+        HandleInformation->GrantedAccess = Entry.GrantedAccess;
     }
-    *Object = Target;
+    *Object = Entry.Object;
     return STATUS_SUCCESS;
 }
 
@@ -107,25 +148,46 @@ NTSTATUS ObReferenceObjectByHandleWithTag(HANDLE Handle, ACCESS_MASK DesiredAcce
     return ObReferenceObjectByHandle(Handle, DesiredAccess, ObjectType, AccessMode, Object, HandleInformation);
 }
 
+/* ---- closing ----------------------------------------------------------------------- */
+
+static VOID ObpReleaseEntry(PHANDLE_TABLE_ENTRY Entry)
+{
+    POBJECT_HEADER Header = OBJECT_TO_OBJECT_HEADER(Entry->Object);
+    __atomic_sub_fetch(&Header->Type->TotalNumberOfHandles, 1, __ATOMIC_RELAXED);
+    ObpDecrementHandleCount(Entry->Object);
+    ObfDereferenceObject(Entry->Object);
+}
+
+/* A kernel handle may be closed only with PreviousMode KernelMode. */
+NTSTATUS ObpCloseHandleIn(PVOID Process, HANDLE Handle, KPROCESSOR_MODE PreviousMode)
+{
+    if (ObpIsPseudoHandle(Handle))
+        return STATUS_INVALID_HANDLE;
+    if (PreviousMode != KernelMode && ObIsKernelHandle(Handle))
+        return STATUS_INVALID_HANDLE;
+    ULONG Index;
+    PEX_HANDLE_TABLE Table = ObpTableForHandle(Process, Handle, &Index);
+    HANDLE_TABLE_ENTRY Entry;
+    if (Table == NULL || !ExDestroyHandle(Table, Index, &Entry))
+        return STATUS_INVALID_HANDLE;
+    ObpReleaseEntry(&Entry);
+    return STATUS_SUCCESS;
+}
+
 static NTSTATUS ObpCloseHandle(HANDLE Handle, KPROCESSOR_MODE PreviousMode)
 {
     KIRQL Irql = KeGetCurrentIrql();
     if (Irql != PASSIVE_LEVEL)
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x2001F, Irql, PASSIVE_LEVEL, (ULONG_PTR)Handle);
-    if (Handle == NtCurrentProcess() || Handle == NtCurrentThread())
-        return STATUS_INVALID_HANDLE;
-    if (PreviousMode != KernelMode && ObIsKernelHandle(Handle))
-        return STATUS_INVALID_HANDLE;
-    ULONG Index;
-    PEX_HANDLE_TABLE Table = ObpTableForHandle(Handle, &Index);
-    HANDLE_TABLE_ENTRY Entry;
-    if (Table == NULL || !ExDestroyHandle(Table, Index, &Entry))
-        return STATUS_INVALID_HANDLE;
-    POBJECT_HEADER Header = OBJECT_TO_OBJECT_HEADER(Entry.Object);
-    __atomic_sub_fetch(&Header->HandleCount, 1, __ATOMIC_RELAXED);
-    __atomic_sub_fetch(&Header->Type->TotalNumberOfHandles, 1, __ATOMIC_RELAXED);
-    ObfDereferenceObject(Entry.Object);
-    return STATUS_SUCCESS;
+    NTSTATUS Status = ObpCloseHandleIn(NULL, Handle, PreviousMode);
+    /* Documented (bug check 0x93, P2 = 1): kernel code closed a handle
+     * that is not valid. User-mode callers get the status. */
+    if (Status == STATUS_INVALID_HANDLE && PreviousMode == KernelMode && !ObpIsPseudoHandle(Handle))
+        KiBugCheckExplain(INVALID_KERNEL_HANDLE, (ULONG_PTR)Handle, 1, 0, 0,
+                          "kernel-mode code closed handle %p, which is not a valid handle in %s", Handle,
+                          ObIsKernelHandle(Handle) ? "the kernel handle table"
+                                                   : "the current process's handle table");
+    return Status;
 }
 
 NTSTATUS ZwClose(HANDLE Handle)
@@ -164,16 +226,17 @@ NTSTATUS ObOpenObjectByPointer(PVOID Object, ULONG HandleAttributes, PVOID Passe
 static VOID ObpCloseEntry(ULONG Index, PHANDLE_TABLE_ENTRY Entry, PVOID Context)
 {
     PEX_HANDLE_TABLE Table = Context;
-    if (ExDestroyHandle(Table, Index, NULL)) {
-        POBJECT_HEADER Header = OBJECT_TO_OBJECT_HEADER(Entry->Object);
-        __atomic_sub_fetch(&Header->HandleCount, 1, __ATOMIC_RELAXED);
-        __atomic_sub_fetch(&Header->Type->TotalNumberOfHandles, 1, __ATOMIC_RELAXED);
-        ObfDereferenceObject(Entry->Object);
-    }
+    HANDLE_TABLE_ENTRY Removed;
+    (void)Entry;
+    if (ExDestroyHandle(Table, Index, &Removed))
+        ObpReleaseEntry(&Removed);
 }
 
-/* A process's handle table is run down when the process goes away. */
+/* A process's handle table is run down when the process goes away; a
+ * handle created in it afterwards (a duplicate into it) would never be
+ * closed, so none can be. */
 VOID ObCloseAllHandles(PEX_HANDLE_TABLE Table)
 {
+    ExCloseHandleTable(Table);
     ExEnumerateHandleTable(Table, ObpCloseEntry, Table);
 }

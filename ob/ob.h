@@ -6,6 +6,7 @@
 #define NTPS_OB_H
 
 #include "ex/ex.h"
+#include <ntps.h>
 
 typedef struct _OBJECT_TYPE {
     UNICODE_STRING Name;
@@ -17,16 +18,21 @@ typedef struct _OBJECT_TYPE {
     VOID (*DeleteProcedure)(PVOID Object);
     volatile LONG TotalNumberOfObjects;
     volatile LONG TotalNumberOfHandles;
-    PVOID CallbackContext;          /* object callbacks (ObRegisterCallbacks) */
+    /* Object callback entries (ObRegisterCallbacks) registered for this
+     * type: the one load a handle creation pays when there are none. */
+    volatile LONG CallbackCount;
 } OBJECT_TYPE;
 
 typedef struct _OBJECT_HEADER {
     volatile LONG_PTR PointerCount;
     volatile LONG_PTR HandleCount;
     POBJECT_TYPE Type;
-    ULONG Flags;
-    ULONG Reserved;
+    volatile ULONG Flags;           /* OB_FLAG_* */
+    ULONG NameInfoOffset;           /* named: the OBP_NAME_INFO is this far before the header */
 } OBJECT_HEADER, *POBJECT_HEADER;
+
+#define OB_FLAG_NAMED       0x0001  /* an OBP_NAME_INFO precedes the header */
+#define OB_FLAG_PERMANENT   0x0002  /* OBJ_PERMANENT: stays named without handles */
 
 #define OBJECT_TO_OBJECT_HEADER(o) ((POBJECT_HEADER)((PCHAR)(o) - sizeof(OBJECT_HEADER)))
 #define OBJECT_HEADER_TO_BODY(h) ((PVOID)((PCHAR)(h) + sizeof(OBJECT_HEADER)))
@@ -44,6 +50,8 @@ POBJECT_TYPE ObCreateObjectType(const OBJECT_TYPE_INITIALIZER *Initializer);
 VOID ObDeleteObjectType(POBJECT_TYPE Type);
 /* A new object with one pointer reference, zero-filled body. */
 NTSTATUS ObCreateObject(POBJECT_TYPE Type, SIZE_T BodySize, PVOID *Object);
+/* ... with PrefixSize bytes before the header (*Prefix), for a name. */
+NTSTATUS ObpAllocateObject(POBJECT_TYPE Type, SIZE_T BodySize, SIZE_T PrefixSize, PVOID *Object, PVOID *Prefix);
 /* Exported but in no WDK header: drivers declare it (NTKERNELAPI POBJECT_TYPE
  * ObGetObjectType(PVOID Object)). */
 NTPS_EXPORT POBJECT_TYPE ObGetObjectType(PVOID Object);
@@ -55,11 +63,89 @@ VOID ObShutdownSystem(VOID);
 extern PEX_HANDLE_TABLE (*ObpProcessHandleTable)(PVOID Process);   /* registered by Ps */
 extern PVOID (*ObpCurrentProcess)(VOID);
 extern PVOID (*ObpSystemProcess)(VOID);
+/* A handle in the current process's table (the System process's for
+ * OBJ_KERNEL_HANDLE), with object callbacks for process and thread
+ * objects (OB_OPERATION_HANDLE_CREATE). */
 NTSTATUS ObpCreateHandle(PVOID Object, ACCESS_MASK GrantedAccess, ULONG Attributes, PHANDLE Handle);
 VOID ObCloseAllHandles(PEX_HANDLE_TABLE Table);
 ACCESS_MASK ObMapGenericMask(POBJECT_TYPE Type, ACCESS_MASK Access);
 
-extern POBJECT_TYPE ObpProcessType, ObpThreadType, ObpEventType, ObpSemaphoreType, ObpFileType, ObpDriverType;
+extern POBJECT_TYPE ObpProcessType, ObpThreadType, ObpEventType, ObpSemaphoreType, ObpMutantType, ObpFileType,
+    ObpDriverType;
+
+/* ---- handles in a given process's table (ob/handle.c) ------------------------------ */
+typedef struct _OBP_HANDLE_REQUEST {
+    PVOID Process;                  /* whose table; NULL: the current process */
+    PVOID Object;
+    ACCESS_MASK Access;             /* mapped, before object callbacks */
+    ULONG Attributes;               /* OBJ_INHERIT | OBJ_KERNEL_HANDLE */
+    OB_OPERATION Operation;         /* OB_OPERATION_HANDLE_CREATE or _DUPLICATE */
+    PVOID SourceProcess;            /* duplicate only */
+    PVOID TargetProcess;
+    BOOLEAN HandleCountTaken;       /* the caller already counted this handle (ob/namespace.c) */
+} OBP_HANDLE_REQUEST;
+NTSTATUS ObpCreateHandleEx(const OBP_HANDLE_REQUEST *Request, PHANDLE Handle);
+/* The entry a handle names in Process's table (kernel handles: the
+ * System process's), referenced; pseudo-handles are not resolved here. */
+BOOLEAN ObpLookupHandle(PVOID Process, HANDLE Handle, PHANDLE_TABLE_ENTRY Entry);
+/* Remove a handle from Process's table (NULL: the current process). */
+NTSTATUS ObpCloseHandleIn(PVOID Process, HANDLE Handle, KPROCESSOR_MODE PreviousMode);
+/* One handle fewer on Object: a named object leaves the namespace with
+ * its last handle (ob/namespace.c). */
+VOID ObpDecrementHandleCount(PVOID Object);
+BOOLEAN ObpIsWaitableType(POBJECT_TYPE Type);
+
+/* ---- object callbacks (ob/callback.c) ------------------------------------------------- */
+/* One registered entry taking part in one handle operation, on the stack
+ * of the thread doing it: its registration stays (rundown protection) from
+ * the pre-callback to the post-callback. */
+typedef struct _OBP_CALLBACK_CALL {
+    LIST_ENTRY InFlightLink;        /* in the registration's list of calls in flight */
+    PKTHREAD Thread;
+    struct _OBP_CALLBACK_REGISTRATION *Registration;
+    ULONG Entry;                    /* which OB_OPERATION_REGISTRATION */
+    PVOID CallContext;              /* what its pre-callback left for its post-callback */
+} OBP_CALLBACK_CALL;
+#define OBP_INLINE_CALLS 8
+typedef struct _OBP_CALLBACK_DISPATCH {
+    ULONG Count;
+    OBP_CALLBACK_CALL *Calls;       /* Inline, or pool for more */
+    OBP_CALLBACK_CALL Inline[OBP_INLINE_CALLS];
+} OBP_CALLBACK_DISPATCH;
+/* Pre-callbacks of a handle operation: returns the access left after
+ * them. Only called when Type->CallbackCount != 0. */
+ACCESS_MASK ObpCallPreCallbacks(OBP_CALLBACK_DISPATCH *Dispatch, const OBP_HANDLE_REQUEST *Request);
+VOID ObpCallPostCallbacks(OBP_CALLBACK_DISPATCH *Dispatch, const OBP_HANDLE_REQUEST *Request, NTSTATUS Status,
+                          ACCESS_MASK Granted);
+/* A driver image is unloading: no callback of it may stay registered (0xCE). */
+VOID ObCheckUnloadedCallbacks(PVOID Base, SIZE_T Size);
+
+/* ---- named objects (ob/namespace.c) --------------------------------------------------- */
+typedef struct _OBP_CAPTURED_ATTRIBUTES {
+    ULONG Attributes;
+    HANDLE RootDirectory;
+    BOOLEAN Named;                  /* a non-empty name was given */
+    UNICODE_STRING Name;            /* kernel copy */
+} OBP_CAPTURED_ATTRIBUTES;
+/* Probe (user callers) and copy ObjectAttributes (NULL: no name, no
+ * attributes); a user caller's OBJ_KERNEL_HANDLE is dropped. */
+NTSTATUS ObpCaptureObjectAttributes(KPROCESSOR_MODE Mode, POBJECT_ATTRIBUTES ObjectAttributes,
+                                    OBP_CAPTURED_ATTRIBUTES *Captured);
+VOID ObpReleaseObjectAttributes(OBP_CAPTURED_ATTRIBUTES *Captured);
+/* A new object, with room for its name when Captured names it. */
+NTSTATUS ObpCreateObject(POBJECT_TYPE Type, SIZE_T BodySize, const OBP_CAPTURED_ATTRIBUTES *Captured,
+                         PVOID *Object);
+/* Insert a new object (its reference is consumed): a handle to it, or,
+ * for a name that exists and OBJ_OPENIF, to the existing object with
+ * STATUS_OBJECT_NAME_EXISTS. */
+NTSTATUS ObpInsertObject(PVOID Object, ACCESS_MASK DesiredAccess, const OBP_CAPTURED_ATTRIBUTES *Captured,
+                         KPROCESSOR_MODE Mode, PHANDLE Handle);
+NTSTATUS ObpOpenObjectByName(POBJECT_TYPE Type, ACCESS_MASK DesiredAccess, const OBP_CAPTURED_ATTRIBUTES *Captured,
+                             PHANDLE Handle);
+VOID ObpInitializeNamespace(VOID);
+VOID ObpShutdownNamespace(VOID);
+VOID ObpInitializeCallbacks(VOID);
+VOID ObpShutdownCallbacks(VOID);
 
 #define KERNEL_HANDLE_FLAG ((ULONG_PTR)0xFFFFFFFF80000000ULL)
 static inline BOOLEAN ObIsKernelHandle(HANDLE Handle)

@@ -9,7 +9,8 @@
 
 #include <string.h>
 
-POBJECT_TYPE ObpProcessType, ObpThreadType, ObpEventType, ObpSemaphoreType, ObpFileType, ObpDriverType;
+POBJECT_TYPE ObpProcessType, ObpThreadType, ObpEventType, ObpSemaphoreType, ObpMutantType, ObpFileType,
+    ObpDriverType;
 POBJECT_TYPE *PsProcessType = &ObpProcessType;
 POBJECT_TYPE *PsThreadType = &ObpThreadType;
 POBJECT_TYPE *ExEventObjectType = &ObpEventType;
@@ -43,17 +44,32 @@ VOID ObDeleteObjectType(POBJECT_TYPE Type)
         ExpFreeKernel(Type);
 }
 
-NTSTATUS ObCreateObject(POBJECT_TYPE Type, SIZE_T BodySize, PVOID *Object)
+/* Prefix bytes (a named object's OBP_NAME_INFO) go before the header,
+ * rounded so that the header and body keep the allocation's alignment. */
+NTSTATUS ObpAllocateObject(POBJECT_TYPE Type, SIZE_T BodySize, SIZE_T PrefixSize, PVOID *Object, PVOID *Prefix)
 {
-    POBJECT_HEADER Header = ExpAllocateKernel(sizeof(OBJECT_HEADER) + BodySize, Type->PoolTag);
-    if (Header == NULL)
+    PrefixSize = (PrefixSize + 15) & ~(SIZE_T)15;
+    if (PrefixSize > MAXULONG || BodySize > MAXULONG)
         return STATUS_INSUFFICIENT_RESOURCES;
+    PCHAR Start = ExpAllocateKernel(PrefixSize + sizeof(OBJECT_HEADER) + BodySize, Type->PoolTag);
+    if (Start == NULL)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    POBJECT_HEADER Header = (POBJECT_HEADER)(Start + PrefixSize);
     Header->PointerCount = 1;
     Header->HandleCount = 0;
     Header->Type = Type;
+    Header->Flags = PrefixSize != 0 ? OB_FLAG_NAMED : 0;
+    Header->NameInfoOffset = (ULONG)PrefixSize;
     __atomic_add_fetch(&Type->TotalNumberOfObjects, 1, __ATOMIC_RELAXED);
     *Object = OBJECT_HEADER_TO_BODY(Header);
+    if (Prefix != NULL)
+        *Prefix = PrefixSize != 0 ? Start : NULL;
     return STATUS_SUCCESS;
+}
+
+NTSTATUS ObCreateObject(POBJECT_TYPE Type, SIZE_T BodySize, PVOID *Object)
+{
+    return ObpAllocateObject(Type, BodySize, 0, Object, NULL);
 }
 
 POBJECT_TYPE ObGetObjectType(PVOID Object)
@@ -68,7 +84,7 @@ static VOID ObpDeleteObject(PVOID Object)
     if (Type->DeleteProcedure != NULL)
         Type->DeleteProcedure(Object);
     __atomic_sub_fetch(&Type->TotalNumberOfObjects, 1, __ATOMIC_RELAXED);
-    ExpFreeKernel(Header);
+    ExpFreeKernel((PCHAR)Header - Header->NameInfoOffset);
 }
 
 LONG_PTR ObfReferenceObject(PVOID Object)
@@ -159,28 +175,56 @@ ACCESS_MASK ObMapGenericMask(POBJECT_TYPE Type, ACCESS_MASK Access)
 
 /* ---- the types that exist before any driver loads --------------------------------- */
 
-static POBJECT_TYPE ObpSimpleType(PCWSTR Name, PCSTR Ascii, ULONG Tag, ACCESS_MASK All)
+/* The dispatcher objects Ob hands out handles to; waiting by handle on
+ * anything else (a file, a driver) is STATUS_OBJECT_TYPE_MISMATCH. */
+BOOLEAN ObpIsWaitableType(POBJECT_TYPE Type)
+{
+    return Type == ObpProcessType || Type == ObpThreadType || Type == ObpEventType || Type == ObpSemaphoreType ||
+           Type == ObpMutantType;
+}
+
+static POBJECT_TYPE ObpSimpleType(PCWSTR Name, PCSTR Ascii, ULONG Tag, ACCESS_MASK Query, ACCESS_MASK Modify,
+                                  ACCESS_MASK All, VOID (*DeleteProcedure)(PVOID Object))
 {
     OBJECT_TYPE_INITIALIZER Init = {
         .Name = Name, .AsciiName = Ascii, .PoolTag = Tag,
-        .GenericMapping = { STANDARD_RIGHTS_READ | SYNCHRONIZE, STANDARD_RIGHTS_WRITE,
+        .GenericMapping = { STANDARD_RIGHTS_READ | Query, STANDARD_RIGHTS_WRITE | Modify,
                             STANDARD_RIGHTS_EXECUTE | SYNCHRONIZE, All },
-        .ValidAccessMask = All,
+        .ValidAccessMask = All, .DeleteProcedure = DeleteProcedure,
     };
     return ObCreateObjectType(&Init);
 }
 
+/* A mutant that goes away while a thread owns it leaves that thread's
+ * list of owned mutants (a mutant created owned whose OBJ_OPENIF create
+ * found an existing one goes this way too). */
+static VOID ObpDeleteMutant(PVOID Object)
+{
+    PKMUTANT Mutant = Object;
+    if (__atomic_load_n(&Mutant->OwnerThread, __ATOMIC_ACQUIRE) != NULL)
+        KeReleaseMutant(Mutant, MUTANT_INCREMENT, TRUE, FALSE);
+}
+
 VOID ObInitializeSystem(VOID)
 {
-    ObpEventType = ObpSimpleType(L"Event", "Event", 'tnvE', EVENT_ALL_ACCESS);
-    ObpSemaphoreType = ObpSimpleType(L"Semaphore", "Semaphore", 'meSE', SEMAPHORE_ALL_ACCESS);
-    ObpFileType = ObpSimpleType(L"File", "File", 'eliF', STANDARD_RIGHTS_ALL | 0x1FF);
+    ObpEventType = ObpSimpleType(L"Event", "Event", 'tnvE', EVENT_QUERY_STATE, EVENT_MODIFY_STATE,
+                                 EVENT_ALL_ACCESS, NULL);
+    ObpSemaphoreType = ObpSimpleType(L"Semaphore", "Semaphore", 'meSE', SEMAPHORE_QUERY_STATE,
+                                     SEMAPHORE_MODIFY_STATE, SEMAPHORE_ALL_ACCESS, NULL);
+    ObpMutantType = ObpSimpleType(L"Mutant", "Mutant", 'atuM', MUTANT_QUERY_STATE, 0, MUTANT_ALL_ACCESS,
+                                  ObpDeleteMutant);
+    ObpFileType = ObpSimpleType(L"File", "File", 'eliF', 0, 0, STANDARD_RIGHTS_ALL | 0x1FF, NULL);
+    ObpInitializeNamespace();
+    ObpInitializeCallbacks();
 }
 
 VOID ObShutdownSystem(VOID)
 {
+    ObpShutdownCallbacks();
+    ObpShutdownNamespace();
     ObDeleteObjectType(ObpEventType);
     ObDeleteObjectType(ObpSemaphoreType);
+    ObDeleteObjectType(ObpMutantType);
     ObDeleteObjectType(ObpFileType);
-    ObpEventType = ObpSemaphoreType = ObpFileType = NULL;
+    ObpEventType = ObpSemaphoreType = ObpMutantType = ObpFileType = NULL;
 }

@@ -2,7 +2,8 @@
  * Handles and references: ObReferenceObjectByHandle's type and access
  * checks and documented statuses, kernel handles, pseudo-handles,
  * ObOpenObjectByPointer, ObReferenceObjectByPointer, ZwClose, and object
- * lifetime (an object lives while a reference or handle does).
+ * lifetime (an object lives while a reference or handle does). Closing a
+ * bad handle from kernel mode is a bug check: ob_close_bad.
  */
 // NTPS-TEST: modes rt1 rt2 sim1 sim2
 #include <ntifs.h>
@@ -81,7 +82,7 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     KT_EQ(ObReferenceObjectByHandle(NULL, 0, NULL, KernelMode, &Object, NULL), STATUS_INVALID_HANDLE);
     KT_EQ(ObReferenceObjectByHandle((HANDLE)(ULONG_PTR)0x7FFF0, 0, NULL, KernelMode, &Object, NULL),
           STATUS_INVALID_HANDLE);
-    KT_EQ(ZwClose((HANDLE)(ULONG_PTR)0x7FFF0), STATUS_INVALID_HANDLE);
+    /* ZwClose of a bad handle from kernel mode is bug check 0x93: ob_close_bad */
 
     /* by pointer */
     KT_EQ(ObReferenceObjectByPointer(PsGetCurrentThread(), 0, *PsProcessType, KernelMode),

@@ -52,7 +52,8 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     ObDereferenceObject(Found);
     ObDereferenceObject(Thread);
     KT_EQ(ZwClose(Handle), STATUS_SUCCESS);
-    KT_EQ(ZwClose(Handle), STATUS_INVALID_HANDLE);
+    KT_EQ(ObReferenceObjectByHandle(Handle, SYNCHRONIZE, *PsThreadType, KernelMode, (PVOID *)&Thread, NULL),
+          STATUS_INVALID_HANDLE);     /* closed (closing it again would be bug check 0x93) */
 
     PETHREAD T2 = KtStartThread(TerminatingThread, NULL);
     KT_CHECK(T2 != NULL);
