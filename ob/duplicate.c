@@ -144,11 +144,13 @@ NTSTATUS NtDuplicateObject(HANDLE SourceProcessHandle, HANDLE SourceHandle, HAND
                                        &Duplicate.SourceProcess, NULL);
     if (!NT_SUCCESS(Status))
         return Status;
+    KeEnterCriticalRegion();    /* the duplicate is made and returned, or not made at all */
     Status = ObpReferenceSourceHandle(Duplicate.SourceProcess, SourceHandle, Duplicate.Mode, &Duplicate.Source);
     if (NT_SUCCESS(Status)) {
         Status = ObpDuplicateFromSource(&Duplicate, SourceHandle, TargetProcessHandle, TargetHandle);
         ObfDereferenceObject(Duplicate.Source.Object);
     }
+    KeLeaveCriticalRegion();
     ObfDereferenceObject(Duplicate.SourceProcess);
     return Status;
 }

@@ -62,10 +62,15 @@ static NTSTATUS ObpCreateSyncObject(POBJECT_TYPE Type, SIZE_T BodySize, OBP_INIT
     NTSTATUS Status = ObpProbeOutput(Mode, Out, sizeof(HANDLE));
     if (!NT_SUCCESS(Status))
         return Status;
+    /* The caller's own termination waits: no captured name or half-made
+     * object is left behind. */
+    KeEnterCriticalRegion();
     OBP_CAPTURED_ATTRIBUTES Captured;
     Status = ObpCaptureObjectAttributes(Mode, ObjectAttributes, &Captured);
-    if (!NT_SUCCESS(Status))
+    if (!NT_SUCCESS(Status)) {
+        KeLeaveCriticalRegion();
         return Status;
+    }
     PVOID Object;
     Status = ObpCreateObject(Type, BodySize, &Captured, &Object);
     HANDLE Handle = NULL;
@@ -74,6 +79,7 @@ static NTSTATUS ObpCreateSyncObject(POBJECT_TYPE Type, SIZE_T BodySize, OBP_INIT
         Status = ObpInsertObject(Object, DesiredAccess, &Captured, Mode, &Handle);
     }
     ObpReleaseObjectAttributes(&Captured);
+    KeLeaveCriticalRegion();
     if (NT_SUCCESS(Status)) {
         NTSTATUS Written = ObpReturnHandle(Mode, Out, Handle);
         if (!NT_SUCCESS(Written))
@@ -89,13 +95,17 @@ static NTSTATUS ObpOpenSyncObject(POBJECT_TYPE Type, PHANDLE Out, ACCESS_MASK De
     NTSTATUS Status = ObpProbeOutput(Mode, Out, sizeof(HANDLE));
     if (!NT_SUCCESS(Status))
         return Status;
+    KeEnterCriticalRegion();
     OBP_CAPTURED_ATTRIBUTES Captured;
     Status = ObpCaptureObjectAttributes(Mode, ObjectAttributes, &Captured);
-    if (!NT_SUCCESS(Status))
+    if (!NT_SUCCESS(Status)) {
+        KeLeaveCriticalRegion();
         return Status;
+    }
     HANDLE Handle = NULL;
     Status = ObpOpenObjectByName(Type, DesiredAccess, &Captured, &Handle);
     ObpReleaseObjectAttributes(&Captured);
+    KeLeaveCriticalRegion();
     if (NT_SUCCESS(Status))
         Status = ObpReturnHandle(Mode, Out, Handle);
     return Status;
