@@ -14,7 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define PROCESS_ROUNDS 20000
+#define PROCESS_ROUNDS 10000
 #define FORK_ROUNDS 2000
 #define LOOKUP_ROUNDS 2000000
 #define HANDLE_ROUNDS 1000000
@@ -78,9 +78,22 @@ typedef struct _PROCESS_RESULT {
     double CallsPerProcess;
 } PROCESS_RESULT;
 
+static VOID ProcessRun(PROCESS_RESULT *Result);
+
 static VOID ProcessLoop(PVOID Context)
 {
     PROCESS_RESULT *Result = Context;
+    double Best = 1e30;
+    for (int r = 0; r < 3; r++) {
+        ProcessRun(Result);
+        if (Result->Ns < Best)
+            Best = Result->Ns;
+    }
+    Result->Ns = Best;
+}
+
+static VOID ProcessRun(PROCESS_RESULT *Result)
+{
     UNICODE_STRING Image = RTL_CONSTANT_STRING(L"\\??\\C:\\Windows\\System32\\cmd.exe");
     NTPS_PROCESS_CREATE Create = { &Image, NULL, SubsystemInformationTypeWin32, NULL, EmptyProcess, NULL };
     if (Result->WithCallbacks)
@@ -102,15 +115,21 @@ static VOID ProcessLoop(PVOID Context)
 
 static double ForkExitWait(void)
 {
-    double Start = BenchNow();
-    for (int i = 0; i < FORK_ROUNDS; i++) {
-        pid_t Child = fork();
-        if (Child == 0)
-            _exit(0);
-        int Status;
-        waitpid(Child, &Status, 0);
+    double Best = 1e30;
+    for (int r = 0; r < 3; r++) {
+        double Start = BenchNow();
+        for (int i = 0; i < FORK_ROUNDS; i++) {
+            pid_t Child = fork();
+            if (Child == 0)
+                _exit(0);
+            int Status;
+            waitpid(Child, &Status, 0);
+        }
+        double Run = (BenchNow() - Start) / FORK_ROUNDS;
+        if (Run < Best)
+            Best = Run;
     }
-    return (BenchNow() - Start) / FORK_ROUNDS;
+    return Best;
 }
 
 VOID BenchProcesses(VOID)
@@ -127,17 +146,26 @@ VOID BenchProcesses(VOID)
 
 /* ---- look-ups and handles ------------------------------------------------------------------------ */
 
+/* Each side: the best of REPEAT runs, so that a noisy machine (other
+ * processes taking the core for a while) does not decide the ratio. */
+#define REPEAT 5
+
 static VOID ProcessLookupLoop(PVOID Context)
 {
     double *Ns = Context;
     HANDLE Pid = PsGetCurrentProcessId();
-    double Start = BenchNow();
-    for (ULONG i = 0; i < LOOKUP_ROUNDS; i++) {
-        PEPROCESS Process;
-        if (NT_SUCCESS(PsLookupProcessByProcessId(Pid, &Process)))
-            ObDereferenceObject(Process);
+    *Ns = 1e30;
+    for (int r = 0; r < REPEAT; r++) {
+        double Start = BenchNow();
+        for (ULONG i = 0; i < LOOKUP_ROUNDS; i++) {
+            PEPROCESS Process;
+            if (NT_SUCCESS(PsLookupProcessByProcessId(Pid, &Process)))
+                ObDereferenceObject(Process);
+        }
+        double Run = (BenchNow() - Start) / LOOKUP_ROUNDS;
+        if (Run < *Ns)
+            *Ns = Run;
     }
-    *Ns = (BenchNow() - Start) / LOOKUP_ROUNDS;
 }
 
 static VOID HandleLoop(PVOID Context)
@@ -161,18 +189,23 @@ VOID BenchProcessLookup(VOID)
     /* The floor the issue sets: an array index and a reference count. */
     volatile long Ref = 1;
     volatile long *volatile Table[64] = { &Ref };
-    double Start = BenchNow();
-    for (ULONG i = 0; i < LOOKUP_ROUNDS; i++) {
-        volatile long *Object = Table[i & 0];
-        __atomic_add_fetch(Object, 1, __ATOMIC_ACQUIRE);
-        __atomic_sub_fetch(Object, 1, __ATOMIC_RELEASE);
+    double Floor = 1e30;
+    for (int r = 0; r < REPEAT; r++) {
+        double Start = BenchNow();
+        for (ULONG i = 0; i < LOOKUP_ROUNDS; i++) {
+            volatile long *Object = Table[i & 0];
+            __atomic_add_fetch(Object, 1, __ATOMIC_ACQUIRE);
+            __atomic_sub_fetch(Object, 1, __ATOMIC_RELEASE);
+        }
+        double Run = (BenchNow() - Start) / LOOKUP_ROUNDS;
+        if (Run < Floor)
+            Floor = Run;
     }
-    double Floor = (BenchNow() - Start) / LOOKUP_ROUNDS;
     BenchReport("PsLookupProcessByProcessId + dereference", Ns, "ns/op", "array index + ref/deref", Floor);
 
     BenchRunKernel(1, FALSE, HandleLoop, &Ns);
     int Fd = open("/dev/null", O_RDONLY);
-    Start = BenchNow();
+    double Start = BenchNow();
     for (ULONG i = 0; i < HANDLE_ROUNDS; i++)
         close(dup(Fd));
     double Dup = (BenchNow() - Start) / HANDLE_ROUNDS;

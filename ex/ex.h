@@ -31,6 +31,9 @@ ULONG ExCreateHandle(PEX_HANDLE_TABLE Table, const HANDLE_TABLE_ENTRY *Entry);
  * object (take a reference) under the table lock for the lookup to succeed. */
 BOOLEAN ExLookupHandle(PEX_HANDLE_TABLE Table, ULONG Index, PHANDLE_TABLE_ENTRY Entry,
                        BOOLEAN (*Reference)(PVOID Object));
+/* Where the entry's object pointer is, for a look-up without the table
+ * lock: only for tables whose objects are type-stable (see ex/handle.c). */
+PVOID volatile *ExHandleObjectSlot(PEX_HANDLE_TABLE Table, ULONG Index);
 /* Remove the entry at Index and return what it held. */
 BOOLEAN ExDestroyHandle(PEX_HANDLE_TABLE Table, ULONG Index, PHANDLE_TABLE_ENTRY Entry);
 /* The table's owner is going away: ExCreateHandle fails from now on. */

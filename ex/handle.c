@@ -11,10 +11,15 @@
 #define EXP_PAGE_ENTRIES 256
 #define EXP_MAX_PAGES 65536     /* 16M handles */
 
+typedef struct _EXP_OLD_DIRECTORY {
+    struct _EXP_OLD_DIRECTORY *Next;
+} EXP_OLD_DIRECTORY;
+
 typedef struct _EX_HANDLE_TABLE {
     EX_SPIN_LOCK Lock;
-    HANDLE_TABLE_ENTRY **Pages;
-    ULONG PageCount;
+    HANDLE_TABLE_ENTRY **volatile Pages;
+    EXP_OLD_DIRECTORY *OldDirectories;  /* replaced by a larger one; freed with the table */
+    volatile ULONG PageCount;
     ULONG PageCapacity;
     ULONG *FreeList;            /* stack of free indexes */
     ULONG FreeCount;
@@ -38,7 +43,13 @@ VOID ExDestroyHandleTable(PEX_HANDLE_TABLE Table)
         return;
     for (ULONG i = 0; i < Table->PageCount; i++)
         free(Table->Pages[i]);
-    free(Table->Pages);
+    if (Table->Pages != NULL)
+        free((PUCHAR)Table->Pages - sizeof(EXP_OLD_DIRECTORY));
+    while (Table->OldDirectories != NULL) {
+        EXP_OLD_DIRECTORY *Old = Table->OldDirectories;
+        Table->OldDirectories = Old->Next;
+        free(Old);
+    }
     free(Table->FreeList);
     free(Table);
 }
@@ -55,18 +66,32 @@ static BOOLEAN ExpGrow(PEX_HANDLE_TABLE Table)
 {
     if (Table->PageCount == EXP_MAX_PAGES)
         return FALSE;
-    if (Table->PageCount == Table->PageCapacity) {
-        ULONG Capacity = Table->PageCapacity ? Table->PageCapacity * 2 : 4;
-        HANDLE_TABLE_ENTRY **Pages = realloc(Table->Pages, Capacity * sizeof(*Pages));
-        if (Pages == NULL)
-            return FALSE;
-        Table->Pages = Pages;
-        Table->PageCapacity = Capacity;
-    }
     HANDLE_TABLE_ENTRY *Page = calloc(EXP_PAGE_ENTRIES, sizeof(*Page));
     if (Page == NULL)
         return FALSE;
-    Table->Pages[Table->PageCount++] = Page;
+    if (Table->PageCount == Table->PageCapacity) {
+        /* A lock-free reader may still walk the old directory: it is kept
+         * (with the header of its block) until the table goes. */
+        ULONG Capacity = Table->PageCapacity ? Table->PageCapacity * 2 : 4;
+        PUCHAR Block = malloc(sizeof(EXP_OLD_DIRECTORY) + Capacity * sizeof(HANDLE_TABLE_ENTRY *));
+        if (Block == NULL) {
+            free(Page);
+            return FALSE;
+        }
+        HANDLE_TABLE_ENTRY **Pages = (HANDLE_TABLE_ENTRY **)(Block + sizeof(EXP_OLD_DIRECTORY));
+        if (Table->PageCount != 0)
+            memcpy(Pages, Table->Pages, Table->PageCount * sizeof(*Pages));
+        if (Table->Pages != NULL) {
+            EXP_OLD_DIRECTORY *Old = (EXP_OLD_DIRECTORY *)((PUCHAR)Table->Pages - sizeof(EXP_OLD_DIRECTORY));
+            Old->Next = Table->OldDirectories;
+            Table->OldDirectories = Old;
+        }
+        __atomic_store_n(&Table->Pages, Pages, __ATOMIC_RELEASE);
+        Table->PageCapacity = Capacity;
+    }
+    Table->Pages[Table->PageCount] = Page;
+    /* Readers take the count first: the page it covers is in place. */
+    __atomic_store_n(&Table->PageCount, Table->PageCount + 1, __ATOMIC_RELEASE);
     return TRUE;
 }
 
@@ -87,7 +112,10 @@ ULONG ExCreateHandle(PEX_HANDLE_TABLE Table, const HANDLE_TABLE_ENTRY *Entry)
         }
         Index = Table->NextUnused++;
     }
-    *ExpEntry(Table, Index) = *Entry;
+    PHANDLE_TABLE_ENTRY Slot = ExpEntry(Table, Index);
+    Slot->GrantedAccess = Entry->GrantedAccess;
+    Slot->Attributes = Entry->Attributes;
+    __atomic_store_n(&Slot->Object, Entry->Object, __ATOMIC_RELEASE);    /* what lock-free readers look at */
     Table->Count++;
     ExpReleaseSpinLock(&Table->Lock);
     return Index;
@@ -103,6 +131,20 @@ BOOLEAN ExLookupHandle(PEX_HANDLE_TABLE Table, ULONG Index, PHANDLE_TABLE_ENTRY 
         *Entry = *Slot;
     ExpReleaseSpinLock(&Table->Lock);
     return Found;
+}
+
+/* Without the table lock, for tables whose objects' memory stays valid
+ * after deletion (type-stable: the client-ID table): where the entry's
+ * object pointer is, or NULL. The caller references the object it reads
+ * there and then checks that the entry still names it (otherwise the
+ * reference belongs to another incarnation and is dropped). */
+PVOID volatile *ExHandleObjectSlot(PEX_HANDLE_TABLE Table, ULONG Index)
+{
+    ULONG Page = Index / EXP_PAGE_ENTRIES;
+    if (Index == 0 || Page >= __atomic_load_n(&Table->PageCount, __ATOMIC_ACQUIRE))
+        return NULL;
+    HANDLE_TABLE_ENTRY **Pages = __atomic_load_n(&Table->Pages, __ATOMIC_ACQUIRE);
+    return (PVOID volatile *)&Pages[Page][Index % EXP_PAGE_ENTRIES].Object;
 }
 
 BOOLEAN ExDestroyHandle(PEX_HANDLE_TABLE Table, ULONG Index, PHANDLE_TABLE_ENTRY Entry)
@@ -125,7 +167,9 @@ BOOLEAN ExDestroyHandle(PEX_HANDLE_TABLE Table, ULONG Index, PHANDLE_TABLE_ENTRY
     }
     if (Entry != NULL)
         *Entry = *Slot;
-    memset(Slot, 0, sizeof(*Slot));
+    __atomic_store_n(&Slot->Object, NULL, __ATOMIC_RELEASE);
+    Slot->GrantedAccess = 0;
+    Slot->Attributes = 0;
     Table->FreeList[Table->FreeCount++] = Index;
     Table->Count--;
     ExpReleaseSpinLock(&Table->Lock);

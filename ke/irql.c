@@ -35,9 +35,13 @@ __attribute__((noinline, noipa)) VOID KiSetCurrentPrcb(PKPRCB Prcb)
 
 /* ---- IRQL ---------------------------------------------------------------- */
 
-KIRQL KeGetCurrentIrql(VOID)
+/* Out of line like KeGetCurrentPrcb, for the same reason, and reading the
+ * processor block itself: it is on every DDI's IRQL check. */
+__attribute__((noinline, noipa)) KIRQL KeGetCurrentIrql(VOID)
 {
-    PKPRCB Prcb = KeGetCurrentPrcb();
+    PKPRCB Prcb;
+    __asm__ volatile("" ::: "memory");
+    Prcb = KiTlsPrcb;
     return Prcb != NULL ? Prcb->Irql : PASSIVE_LEVEL;     /* host code runs "at PASSIVE" */
 }
 

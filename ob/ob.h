@@ -21,6 +21,13 @@ typedef struct _OBJECT_TYPE {
     /* Object callback entries (ObRegisterCallbacks) registered for this
      * type: the one load a handle creation pays when there are none. */
     volatile LONG CallbackCount;
+    /* Type-stable memory (ObpAllocateObject): objects of StableSize are
+     * kept in this cache when deleted instead of going back to the heap,
+     * so a look-up that races with a deletion never touches freed memory
+     * (the client-ID table is read without a lock). */
+    SIZE_T StableSize;
+    EX_SPIN_LOCK CacheLock;
+    PVOID FreeObjects;              /* bodies, linked through their first word */
 } OBJECT_TYPE;
 
 typedef struct _OBJECT_HEADER {
@@ -33,9 +40,24 @@ typedef struct _OBJECT_HEADER {
 
 #define OB_FLAG_NAMED       0x0001  /* an OBP_NAME_INFO precedes the header */
 #define OB_FLAG_PERMANENT   0x0002  /* OBJ_PERMANENT: stays named without handles */
+#define OB_FLAG_TYPE_STABLE 0x0004  /* cached by its type when deleted, never freed */
 
 #define OBJECT_TO_OBJECT_HEADER(o) ((POBJECT_HEADER)((PCHAR)(o) - sizeof(OBJECT_HEADER)))
 #define OBJECT_HEADER_TO_BODY(h) ((PVOID)((PCHAR)(h) + sizeof(OBJECT_HEADER)))
+
+/* ObReferenceObjectSafe for kernel hot paths: a reference unless the
+ * object is already being deleted. */
+static inline BOOLEAN ObpReferenceObjectSafe(PVOID Object)
+{
+    POBJECT_HEADER Header = OBJECT_TO_OBJECT_HEADER(Object);
+    LONG_PTR Count = __atomic_load_n(&Header->PointerCount, __ATOMIC_RELAXED);
+    while (Count > 0) {
+        if (__atomic_compare_exchange_n(&Header->PointerCount, &Count, Count + 1, TRUE, __ATOMIC_ACQUIRE,
+                                        __ATOMIC_RELAXED))
+            return TRUE;
+    }
+    return FALSE;
+}
 
 typedef struct _OBJECT_TYPE_INITIALIZER {
     PCWSTR Name;
@@ -44,6 +66,7 @@ typedef struct _OBJECT_TYPE_INITIALIZER {
     GENERIC_MAPPING GenericMapping;
     ACCESS_MASK ValidAccessMask;
     VOID (*DeleteProcedure)(PVOID Object);
+    SIZE_T StableSize;              /* nonzero: objects of this body size are type-stable */
 } OBJECT_TYPE_INITIALIZER;
 
 POBJECT_TYPE ObCreateObjectType(const OBJECT_TYPE_INITIALIZER *Initializer);

@@ -9,6 +9,12 @@
 
 #include <string.h>
 
+#if defined(NTPS_ASAN)
+#include <sanitizer/asan_interface.h>
+#endif
+
+VOID ObpUnpoisonBody(PVOID Body, SIZE_T Size);
+
 POBJECT_TYPE ObpProcessType, ObpThreadType, ObpEventType, ObpSemaphoreType, ObpMutantType, ObpFileType,
     ObpDriverType;
 POBJECT_TYPE *PsProcessType = &ObpProcessType;
@@ -35,13 +41,68 @@ POBJECT_TYPE ObCreateObjectType(const OBJECT_TYPE_INITIALIZER *Initializer)
     Type->ValidAccessMask = Initializer->ValidAccessMask;
     Type->PoolTag = Initializer->PoolTag;
     Type->DeleteProcedure = Initializer->DeleteProcedure;
+    Type->StableSize = Initializer->StableSize;
     return Type;
 }
 
 VOID ObDeleteObjectType(POBJECT_TYPE Type)
 {
-    if (Type != NULL)
-        ExpFreeKernel(Type);
+    if (Type == NULL)
+        return;
+    while (Type->FreeObjects != NULL) {
+        PVOID Body = Type->FreeObjects;
+        ObpUnpoisonBody(Body, Type->StableSize);
+        Type->FreeObjects = *(PVOID *)Body;
+        ExpFreeKernel(OBJECT_TO_OBJECT_HEADER(Body));
+    }
+    ExpFreeKernel(Type);
+}
+
+/* ---- type-stable memory ------------------------------------------------------------ */
+
+/* A cached object's body is poisoned (a driver that kept a pointer to a
+ * deleted process gets an ASan report); its header stays readable, since
+ * a racing look-up reads the reference count there. */
+static VOID ObpPoisonBody(PVOID Body, SIZE_T Size)
+{
+#if defined(NTPS_ASAN)
+    __asan_poison_memory_region((PCHAR)Body + sizeof(PVOID), Size - sizeof(PVOID));
+#else
+    (void)Body; (void)Size;
+#endif
+}
+
+VOID ObpUnpoisonBody(PVOID Body, SIZE_T Size)
+{
+#if defined(NTPS_ASAN)
+    __asan_unpoison_memory_region(Body, Size);
+#else
+    (void)Body; (void)Size;
+#endif
+}
+
+static POBJECT_HEADER ObpTakeCachedObject(POBJECT_TYPE Type)
+{
+    ExpAcquireSpinLock(&Type->CacheLock);
+    PVOID Body = Type->FreeObjects;
+    if (Body != NULL)
+        Type->FreeObjects = *(PVOID *)Body;
+    ExpReleaseSpinLock(&Type->CacheLock);
+    if (Body == NULL)
+        return NULL;
+    ObpUnpoisonBody(Body, Type->StableSize);
+    memset(Body, 0, Type->StableSize);
+    return OBJECT_TO_OBJECT_HEADER(Body);
+}
+
+static VOID ObpCacheObject(POBJECT_TYPE Type, POBJECT_HEADER Header)
+{
+    PVOID Body = OBJECT_HEADER_TO_BODY(Header);
+    ExpAcquireSpinLock(&Type->CacheLock);
+    *(PVOID *)Body = Type->FreeObjects;
+    Type->FreeObjects = Body;
+    ExpReleaseSpinLock(&Type->CacheLock);
+    ObpPoisonBody(Body, Type->StableSize);
 }
 
 /* Prefix bytes (a named object's OBP_NAME_INFO) go before the header,
@@ -51,15 +112,22 @@ NTSTATUS ObpAllocateObject(POBJECT_TYPE Type, SIZE_T BodySize, SIZE_T PrefixSize
     PrefixSize = (PrefixSize + 15) & ~(SIZE_T)15;
     if (PrefixSize > MAXULONG || BodySize > MAXULONG)
         return STATUS_INSUFFICIENT_RESOURCES;
-    PCHAR Start = ExpAllocateKernel(PrefixSize + sizeof(OBJECT_HEADER) + BodySize, Type->PoolTag);
-    if (Start == NULL)
-        return STATUS_INSUFFICIENT_RESOURCES;
-    POBJECT_HEADER Header = (POBJECT_HEADER)(Start + PrefixSize);
-    Header->PointerCount = 1;
+    BOOLEAN Stable = Type->StableSize != 0 && BodySize == Type->StableSize && PrefixSize == 0;
+    POBJECT_HEADER Header = Stable ? ObpTakeCachedObject(Type) : NULL;
+    PCHAR Start = (PCHAR)Header;
+    if (Header == NULL) {
+        Start = ExpAllocateKernel(PrefixSize + sizeof(OBJECT_HEADER) + BodySize, Type->PoolTag);
+        if (Start == NULL)
+            return STATUS_INSUFFICIENT_RESOURCES;
+        Header = (POBJECT_HEADER)(Start + PrefixSize);
+    }
     Header->HandleCount = 0;
     Header->Type = Type;
-    Header->Flags = PrefixSize != 0 ? OB_FLAG_NAMED : 0;
+    Header->Flags = (PrefixSize != 0 ? OB_FLAG_NAMED : 0) | (Stable ? OB_FLAG_TYPE_STABLE : 0);
     Header->NameInfoOffset = (ULONG)PrefixSize;
+    /* Last: from here a racing look-up of an old incarnation may take a
+     * reference; it then finds the client-ID entry changed and drops it. */
+    __atomic_store_n(&Header->PointerCount, 1, __ATOMIC_RELEASE);
     __atomic_add_fetch(&Type->TotalNumberOfObjects, 1, __ATOMIC_RELAXED);
     *Object = OBJECT_HEADER_TO_BODY(Header);
     if (Prefix != NULL)
@@ -84,7 +152,10 @@ static VOID ObpDeleteObject(PVOID Object)
     if (Type->DeleteProcedure != NULL)
         Type->DeleteProcedure(Object);
     __atomic_sub_fetch(&Type->TotalNumberOfObjects, 1, __ATOMIC_RELAXED);
-    ExpFreeKernel((PCHAR)Header - Header->NameInfoOffset);
+    if (Header->Flags & OB_FLAG_TYPE_STABLE)
+        ObpCacheObject(Type, Header);
+    else
+        ExpFreeKernel((PCHAR)Header - Header->NameInfoOffset);
 }
 
 LONG_PTR ObfReferenceObject(PVOID Object)
@@ -104,14 +175,7 @@ LONG_PTR ObfReferenceObjectWithTag(PVOID Object, ULONG Tag)
 
 BOOLEAN ObReferenceObjectSafe(PVOID Object)
 {
-    POBJECT_HEADER Header = OBJECT_TO_OBJECT_HEADER(Object);
-    LONG_PTR Count = __atomic_load_n(&Header->PointerCount, __ATOMIC_RELAXED);
-    while (Count > 0) {
-        if (__atomic_compare_exchange_n(&Header->PointerCount, &Count, Count + 1, TRUE, __ATOMIC_ACQUIRE,
-                                        __ATOMIC_RELAXED))
-            return TRUE;
-    }
-    return FALSE;
+    return ObpReferenceObjectSafe(Object);
 }
 
 LONG_PTR ObfDereferenceObject(PVOID Object)

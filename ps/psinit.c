@@ -46,12 +46,14 @@ static VOID PspCreateTypes(VOID)
         .GenericMapping = { STANDARD_RIGHTS_READ | 0x0410, STANDARD_RIGHTS_WRITE | 0x0BEA,
                             STANDARD_RIGHTS_EXECUTE | SYNCHRONIZE | 0x1000, PROCESS_ALL_ACCESS },
         .ValidAccessMask = PROCESS_ALL_ACCESS, .DeleteProcedure = PspDeleteProcess,
+        .StableSize = sizeof(EPROCESS),     /* the client-ID table is read without a lock */
     };
     OBJECT_TYPE_INITIALIZER Thread = {
         .Name = L"Thread", .AsciiName = "Thread", .PoolTag = 'erhT',
         .GenericMapping = { STANDARD_RIGHTS_READ | 0x0048, STANDARD_RIGHTS_WRITE | 0x0437,
                             STANDARD_RIGHTS_EXECUTE | SYNCHRONIZE | 0x1800, THREAD_ALL_ACCESS },
         .ValidAccessMask = THREAD_ALL_ACCESS, .DeleteProcedure = PspDeleteThread,
+        .StableSize = sizeof(ETHREAD),
     };
     ObpProcessType = ObCreateObjectType(&Process);
     ObpThreadType = ObCreateObjectType(&Thread);

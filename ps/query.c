@@ -117,26 +117,26 @@ BOOLEAN PsGetVersion(PULONG MajorVersion, PULONG MinorVersion, PULONG BuildNumbe
 
 /* ---- look-ups ----------------------------------------------------------------------- */
 
-static BOOLEAN PspLookupReference(PVOID Object)
-{
-    return ObReferenceObjectSafe(Object);
-}
-
 static NTSTATUS PspLookupCid(HANDLE Id, POBJECT_TYPE Type, PVOID *Object)
 {
     KIRQL Irql = KeGetCurrentIrql();
     if (Irql > APC_LEVEL)
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x2001C, Irql, APC_LEVEL, (ULONG_PTR)Id);
     ULONG_PTR Value = (ULONG_PTR)Id;
-    HANDLE_TABLE_ENTRY Entry;
-    if (Value == 0 || (Value & 3) != 0 || Value > 0xFFFFFFFFULL ||
-        !ExLookupHandle(PspCidTable, (ULONG)(Value >> 2), &Entry, PspLookupReference))
+    if (Value == 0 || (Value & 3) != 0 || Value > 0xFFFFFFFFULL)
         return STATUS_INVALID_CID;
-    if (ObGetObjectType(Entry.Object) != Type) {
-        ObfDereferenceObject(Entry.Object);
+    /* No lock: process and thread objects are type-stable (ob/object.c),
+     * so the object read from the entry is one, live or cached; after the
+     * reference, the entry must still name it. */
+    PVOID volatile *Slot = ExHandleObjectSlot(PspCidTable, (ULONG)(Value >> 2));
+    PVOID Found = Slot != NULL ? __atomic_load_n(Slot, __ATOMIC_ACQUIRE) : NULL;
+    if (Found == NULL || !ObpReferenceObjectSafe(Found))
+        return STATUS_INVALID_CID;
+    if (__atomic_load_n(Slot, __ATOMIC_ACQUIRE) != Found || OBJECT_TO_OBJECT_HEADER(Found)->Type != Type) {
+        ObfDereferenceObject(Found);
         return STATUS_INVALID_CID;
     }
-    *Object = Entry.Object;
+    *Object = Found;
     return STATUS_SUCCESS;
 }
 
