@@ -148,7 +148,7 @@ static NTSTATUS NTAPI Win32Main(PVOID Parameter)
     do
         KeQuerySystemTimePrecise(&Now);
     while (Now.QuadPart - Start.QuadPart < KT_MS(-50));
-    while (!Go) {
+    while (!InterlockedCompareExchange(&Go, 0, 0)) {
         LARGE_INTEGER Interval = { .QuadPart = KT_MS(1) };
         NtDelayExecution(FALSE, &Interval);
     }
@@ -317,7 +317,7 @@ static VOID CheckWin32Process(VOID)
 
 static NTSTATUS NTAPI WslMain(PVOID Parameter)
 {
-    while (!WslGo)
+    while (!InterlockedCompareExchange(&WslGo, 0, 0))
         YieldProcessor();
     return (NTSTATUS)(ULONG_PTR)Parameter;
 }

@@ -24,7 +24,7 @@ static volatile LONG Go;
 static NTSTATUS NTAPI Waiter(PVOID Parameter)
 {
     UNREFERENCED_PARAMETER(Parameter);
-    while (!Go) {
+    while (!InterlockedCompareExchange(&Go, 0, 0)) {
         LARGE_INTEGER Interval = { .QuadPart = KT_MS(1) };
         NtDelayExecution(FALSE, &Interval);
     }

@@ -73,7 +73,7 @@ static HANDLE OpenThread(HANDLE ThreadId)
 static VOID Worker(PVOID Context)
 {
     UNREFERENCED_PARAMETER(Context);
-    while (!WorkerGo)
+    while (!InterlockedCompareExchange(&WorkerGo, 0, 0))
         KtSleep(1);
     Spin(40);
     PsTerminateSystemThread(0x55);
@@ -243,7 +243,7 @@ static VOID CheckWin32Threads(VOID)
 
 static NTSTATUS NTAPI WslMain(PVOID Parameter)
 {
-    while (!WslGo)
+    while (!InterlockedCompareExchange(&WslGo, 0, 0))
         YieldProcessor();
     return (NTSTATUS)(ULONG_PTR)Parameter;
 }
