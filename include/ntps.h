@@ -106,12 +106,52 @@ NTSYSAPI NTSTATUS NTAPI NtQueryInformationProcess(HANDLE ProcessHandle, PROCESSI
 NTSYSAPI NTSTATUS NTAPI NtQueryInformationThread(HANDLE ThreadHandle, THREADINFOCLASS ThreadInformationClass,
                                                  PVOID ThreadInformation, ULONG ThreadInformationLength,
                                                  PULONG ReturnLength);
+NTSYSAPI NTSTATUS NTAPI NtSetInformationThread(HANDLE ThreadHandle, THREADINFOCLASS ThreadInformationClass,
+                                               PVOID ThreadInformation, ULONG ThreadInformationLength);
+
+/* ProcessBasicInformation with this size: the basic information and what
+ * the flags say (ntps sets IsProcessDeleting and IsSubsystemProcess). */
+typedef struct _PROCESS_EXTENDED_BASIC_INFORMATION {
+    SIZE_T Size;                        /* sizeof(PROCESS_EXTENDED_BASIC_INFORMATION) on return */
+    PROCESS_BASIC_INFORMATION BasicInfo;
+    union {
+        ULONG Flags;
+        struct {
+            ULONG IsProtectedProcess : 1;
+            ULONG IsWow64Process : 1;
+            ULONG IsProcessDeleting : 1;
+            ULONG IsCrossSessionCreate : 1;
+            ULONG IsFrozen : 1;
+            ULONG IsBackground : 1;
+            ULONG IsStronglyNamed : 1;
+            ULONG IsSecureProcess : 1;
+            ULONG IsSubsystemProcess : 1;
+            ULONG SpareBits : 23;
+        };
+    };
+} PROCESS_EXTENDED_BASIC_INFORMATION, *PPROCESS_EXTENDED_BASIC_INFORMATION;
+
+/* ProcessPriorityClass */
+#define PROCESS_PRIORITY_CLASS_UNKNOWN 0
+#define PROCESS_PRIORITY_CLASS_IDLE 1
+#define PROCESS_PRIORITY_CLASS_NORMAL 2
+#define PROCESS_PRIORITY_CLASS_HIGH 3
+#define PROCESS_PRIORITY_CLASS_REALTIME 4
+#define PROCESS_PRIORITY_CLASS_BELOW_NORMAL 5
+#define PROCESS_PRIORITY_CLASS_ABOVE_NORMAL 6
+typedef struct _PROCESS_PRIORITY_CLASS {
+    BOOLEAN Foreground;
+    UCHAR PriorityClass;
+} PROCESS_PRIORITY_CLASS, *PPROCESS_PRIORITY_CLASS;
 
 /* Exported by Windows, in no WDK header. */
 NTKERNELAPI PUCHAR PsGetProcessImageFileName(PEPROCESS Process);
 NTKERNELAPI HANDLE PsGetProcessInheritedFromUniqueProcessId(PEPROCESS Process);
 NTKERNELAPI PPEB PsGetProcessPeb(PEPROCESS Process);
 NTKERNELAPI PTEB PsGetThreadTeb(PETHREAD Thread);
+NTKERNELAPI BOOLEAN PsIsProtectedProcess(PEPROCESS Process);        /* FALSE: ntps has none */
+NTKERNELAPI BOOLEAN PsIsProtectedProcessLight(PEPROCESS Process);   /* FALSE */
+NTKERNELAPI ULONG PsGetProcessSessionId(PEPROCESS Process);         /* 0: one session */
 
 /* ---- processes and threads ---------------------------------------------------------- */
 
@@ -246,6 +286,9 @@ NTSYSAPI NTSTATUS NTAPI NtReleaseSemaphore(HANDLE SemaphoreHandle, LONG ReleaseC
 #endif
 #ifndef THREAD_QUERY_INFORMATION
 #define THREAD_QUERY_INFORMATION 0x0040
+#endif
+#ifndef THREAD_SET_LIMITED_INFORMATION
+#define THREAD_SET_LIMITED_INFORMATION 0x0400
 #endif
 #ifndef THREAD_QUERY_LIMITED_INFORMATION
 #define THREAD_QUERY_LIMITED_INFORMATION 0x0800

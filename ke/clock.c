@@ -50,7 +50,10 @@ VOID KiClockInterrupt(PKPRCB Prcb, ULONGLONG Now)
     Prcb->InterruptCount++;
     ULONGLONG Elapsed = Now > Prcb->LastClockTime ? Now - Prcb->LastClockTime : 0;
     Prcb->LastClockTime = Now;
-    Thread->KernelTime += Elapsed;
+    if (Thread->InUserMode)
+        Thread->UserTime += Elapsed;
+    else
+        Thread->KernelTime += Elapsed;
     if (Thread != Prcb->IdleThread) {
         Thread->QuantumRemaining -= (LONGLONG)Elapsed;
         if (Thread->QuantumRemaining <= 0)

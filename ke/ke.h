@@ -128,7 +128,8 @@ typedef struct _KTHREAD {
     ULONG CalloutActive;            /* KeExpandKernelStackAndCallout callouts running (io/stack.c) */
 
     /* accounting */
-    ULONGLONG KernelTime;           /* 100 ns units */
+    ULONGLONG KernelTime;           /* 100 ns units, charged while not in user mode */
+    ULONGLONG UserTime;             /* 100 ns units, charged while InUserMode */
     ULONG ContextSwitches;
     ULONGLONG SpinCount;            /* preemption points reached */
     ULONG Serial;                   /* creation order: deterministic in simulation */
@@ -282,6 +283,11 @@ VOID KiCheckNotAttached(PKTHREAD Thread);
 VOID KeUninitializeThread(PKTHREAD Thread);     /* initialized, never started (ke/process.c) */
 VOID KeSetProcessSignaled(PKPROCESS Process);   /* no thread left to signal it */
 VOID KeSetWaitNext(KIRQL OldIrql);  /* leave the caller at DISPATCH_LEVEL for the wait to follow */
+/* Time Thread has run, 100 ns units: in kernel mode and in user mode (ke/threadtime.c). */
+VOID KiQueryThreadTimes(PKTHREAD Thread, PULONGLONG KernelTime, PULONGLONG UserTime);
+/* The affinity a thread runs with outside KeSetSystemAffinityThread (ke/thread.c);
+ * the mask must be a nonempty set of active processors. */
+VOID KiSetUserAffinityThread(PKTHREAD Thread, KAFFINITY Affinity);
 
 /* ---- suspension (ke/suspend.c) ---------------------------------------------------- */
 #define KI_MAXIMUM_SUSPEND_COUNT 127

@@ -154,7 +154,10 @@ static VOID KiSimAdvance(PKPRCB Prcb, ULONG Cost)
 {
     KiSimClock += Cost;
     PKTHREAD Thread = Prcb->CurrentThread;
-    Thread->KernelTime += Cost;
+    if (Thread->InUserMode)
+        Thread->UserTime += Cost;
+    else
+        Thread->KernelTime += Cost;
     if (Thread != Prcb->IdleThread && Prcb->Irql < CLOCK_LEVEL) {
         Thread->QuantumRemaining -= Cost;
         if (Thread->QuantumRemaining <= 0)

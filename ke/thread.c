@@ -216,6 +216,17 @@ static KAFFINITY KiSetAffinity(PKTHREAD Thread, KAFFINITY Affinity, BOOLEAN Syst
     return Previous;
 }
 
+VOID KiSetUserAffinityThread(PKTHREAD Thread, KAFFINITY Affinity)
+{
+    KIRQL OldIrql = KiAcquireDispatcherLock();
+    Thread->UserAffinity = Affinity;
+    if (!Thread->SystemAffinityActive) {
+        Thread->Affinity = Affinity;
+        KiCheckAffinity(Thread);
+    }
+    KiReleaseDispatcherLock(OldIrql);
+}
+
 KAFFINITY KeSetSystemAffinityThreadEx(KAFFINITY Affinity)
 {
     return KiSetAffinity(KiCurrentThread(), Affinity, TRUE);

@@ -38,6 +38,8 @@ typedef struct _EPROCESS {
     NTSTATUS ExitStatus;                /* STATUS_PENDING while it runs */
     LARGE_INTEGER CreateTime;
     LARGE_INTEGER ExitTime;
+    ULONGLONG DeletedKernelTime;        /* run time of its threads already deleted (under ProcessLock) */
+    ULONGLONG DeletedUserTime;
     LIST_ENTRY ActiveProcessLinks;      /* under PspLock */
 } EPROCESS, *PEPROCESS_INTERNAL;
 
@@ -48,6 +50,7 @@ typedef struct _EPROCESS {
 #define PSP_THREAD_TERMINATING      0x0001  /* an exit APC was queued */
 #define PSP_THREAD_CREATE_REPORTED  0x0002  /* thread create notify routines were called */
 #define PSP_THREAD_STARTED          0x0004  /* it reached its start routine */
+#define PSP_THREAD_HIDE_FROM_DEBUGGER 0x0008  /* NtSetInformationThread(ThreadHideFromDebugger) */
 
 typedef struct _ETHREAD {
     KTHREAD Tcb;                        /* first: PETHREAD == PKTHREAD */

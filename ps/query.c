@@ -96,9 +96,55 @@ NTSTATUS PsGetThreadExitStatus(PETHREAD Thread)
     return PspThread(Thread)->Terminated ? PspThread(Thread)->ExitStatus : STATUS_PENDING;
 }
 
+/* STATUS_PENDING (STILL_ACTIVE) until its last thread ends or it is
+ * terminated: EPROCESS.ExitStatus starts so. */
 NTSTATUS PsGetProcessExitStatus(PEPROCESS Process)
 {
     return PspProcess(Process)->ExitStatus;
+}
+
+/* ---- exported by Windows, in no WDK header ---------------------------------- */
+
+/* The 14-character short name: "System", "cmd.exe". */
+PUCHAR PsGetProcessImageFileName(PEPROCESS Process)
+{
+    return (PUCHAR)PspProcess(Process)->ImageFileName;
+}
+
+HANDLE PsGetProcessInheritedFromUniqueProcessId(PEPROCESS Process)
+{
+    return PspProcess(Process)->InheritedFromUniqueProcessId;
+}
+
+/* NULL for the System process and subsystem processes, which have none. */
+PPEB PsGetProcessPeb(PEPROCESS Process)
+{
+    return PspProcess(Process)->Peb;
+}
+
+/* NULL for system threads and threads of subsystem processes. */
+PTEB PsGetThreadTeb(PETHREAD Thread)
+{
+    return PspThread(Thread)->Teb;
+}
+
+/* ntps runs no protected processes and has one session. */
+BOOLEAN PsIsProtectedProcess(PEPROCESS Process)
+{
+    (void)Process;
+    return FALSE;
+}
+
+BOOLEAN PsIsProtectedProcessLight(PEPROCESS Process)
+{
+    (void)Process;
+    return FALSE;
+}
+
+ULONG PsGetProcessSessionId(PEPROCESS Process)
+{
+    (void)Process;
+    return 0;
 }
 
 /* Windows 11 23H2 */

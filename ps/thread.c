@@ -296,9 +296,14 @@ VOID PspDeleteThread(PVOID Object)
     EPROCESS *Process = Thread->Tcb.Process != NULL ? PspThreadProcess(Thread) : NULL;
     BOOLEAN Inserted = Process != NULL && Thread->ThreadListEntry.Flink != NULL;
     if (Inserted) {
-        /* Under the lock: a neighbour's removal rewrites our links. */
+        /* Under the lock: a neighbour's removal rewrites our links, and
+         * the process's times (ps/info.c) keep what this thread ran. */
+        ULONGLONG KernelTime, UserTime;
+        KiQueryThreadTimes(&Thread->Tcb, &KernelTime, &UserTime);
         ExpAcquireSpinLock(&Process->ProcessLock);
         RemoveEntryList(&Thread->ThreadListEntry);
+        Process->DeletedKernelTime += KernelTime;
+        Process->DeletedUserTime += UserTime;
         ExpReleaseSpinLock(&Process->ProcessLock);
     }
     if (Inserted)
