@@ -287,7 +287,7 @@ static VOID PspAnswerProcess(EPROCESS *Process, const PSP_INFO_CALL *Call, PSP_P
         if (Call->Length == sizeof(Answer->Extended)) {
             Answer->Extended.Size = sizeof(Answer->Extended);
             PspBasicInformation(Process, &Answer->Extended.BasicInfo);
-            Answer->Extended.IsProcessDeleting = (Process->Flags & PSP_PROCESS_EXITING) != 0;
+            Answer->Extended.IsProcessDeleting = (PspProcessFlags(Process) & PSP_PROCESS_EXITING) != 0;
             Answer->Extended.IsSubsystemProcess = PspIsSubsystemProcess(Process);
         } else {
             PspBasicInformation(Process, &Answer->Basic);
@@ -424,7 +424,7 @@ static VOID PspAnswerThread(ETHREAD *Thread, ULONG Class, PSP_THREAD_ANSWER *Ans
         Answer->Ulong = __atomic_load_n(&PspThreadProcess(PspCurrentThread())->ActiveThreads, __ATOMIC_ACQUIRE) == 1;
         break;
     case ThreadHideFromDebugger:
-        Answer->Boolean = (Thread->Flags & PSP_THREAD_HIDE_FROM_DEBUGGER) != 0;
+        Answer->Boolean = (PspThreadFlags(Thread) & PSP_THREAD_HIDE_FROM_DEBUGGER) != 0;
         break;
     case ThreadIsTerminated:
         Answer->Ulong = PsIsThreadTerminating((PETHREAD)Thread);

@@ -35,11 +35,13 @@ static inline ULONG PspKindIndex(ULONG Kind)
 /* ---- writers (table lock held) -------------------------------------------------- */
 
 /* A sequence count: odd while Order changes, so a dispatcher that read
- * Order meanwhile reads it again. */
+ * Order meanwhile reads it again. The writer's stores to the table are
+ * release stores and the dispatcher's loads acquire loads: a dispatcher
+ * that sees any of a writer's changes then sees the odd count (no
+ * standalone fences, which ThreadSanitizer does not model). */
 static VOID PspBeginWrite(PSP_NOTIFY_TABLE *Table)
 {
     __atomic_store_n(&Table->Generation, Table->Generation + 1, __ATOMIC_RELAXED);
-    __atomic_thread_fence(__ATOMIC_RELEASE);
 }
 
 static VOID PspEndWrite(PSP_NOTIFY_TABLE *Table)
@@ -76,14 +78,14 @@ NTSTATUS PspAddNotify(PSP_NOTIFY_TABLE *Table, PVOID Routine, ULONG Kind, BOOLEA
         Status = STATUS_INVALID_PARAMETER;
     } else if (Count < PSP_NOTIFY_LIMIT && (Block = PspFreeBlock(Table)) != NULL) {
         Block->InUse = TRUE;
-        __atomic_store_n(&Block->Sequence, ++Table->NextSequence, __ATOMIC_RELAXED);
-        __atomic_store_n(&Block->Routine, Routine, __ATOMIC_RELAXED);
-        __atomic_store_n(&Block->Kind, Kind, __ATOMIC_RELAXED);
+        __atomic_store_n(&Block->Sequence, ++Table->NextSequence, __ATOMIC_RELEASE);
+        __atomic_store_n(&Block->Routine, Routine, __ATOMIC_RELEASE);
+        __atomic_store_n(&Block->Kind, Kind, __ATOMIC_RELEASE);
         /* A release: whoever gets a reference sees the fields above. */
         ExReInitializeRundownProtection(&Block->Rundown);
         PspBeginWrite(Table);
-        __atomic_store_n(&Table->Order[Count], Block, __ATOMIC_RELAXED);
-        __atomic_store_n(&Table->Count, Count + 1, __ATOMIC_RELAXED);
+        __atomic_store_n(&Table->Order[Count], Block, __ATOMIC_RELEASE);
+        __atomic_store_n(&Table->Count, Count + 1, __ATOMIC_RELEASE);
         PspEndWrite(Table);
         Table->KindCount[PspKindIndex(Kind)]++;
         __atomic_store_n(&Table->Kinds, Table->Kinds | Kind, __ATOMIC_RELEASE);
@@ -134,12 +136,12 @@ NTSTATUS PspRemoveNotify(PSP_NOTIFY_TABLE *Table, PVOID Routine, ULONG Kinds)
     }
     PspBeginWrite(Table);
     for (; i + 1 < Count; i++)
-        __atomic_store_n(&Table->Order[i], Table->Order[i + 1], __ATOMIC_RELAXED);
-    __atomic_store_n(&Table->Order[Count - 1], NULL, __ATOMIC_RELAXED);
-    __atomic_store_n(&Table->Count, Count - 1, __ATOMIC_RELAXED);
+        __atomic_store_n(&Table->Order[i], Table->Order[i + 1], __ATOMIC_RELEASE);
+    __atomic_store_n(&Table->Order[Count - 1], NULL, __ATOMIC_RELEASE);
+    __atomic_store_n(&Table->Count, Count - 1, __ATOMIC_RELEASE);
     PspEndWrite(Table);
     if (--Table->KindCount[PspKindIndex(Block->Kind)] == 0)
-        __atomic_store_n(&Table->Kinds, Table->Kinds & ~Block->Kind, __ATOMIC_RELAXED);
+        __atomic_store_n(&Table->Kinds, Table->Kinds & ~Block->Kind, __ATOMIC_RELEASE);
     ExpReleaseSpinLock(&Table->Lock);
 
     /* Documented: the removal returns once the calls in flight have ended.
@@ -189,8 +191,8 @@ static VOID PspWaitForWriter(ULONG *Spins)
 
 static ULONG64 PspSequenceAt(PSP_NOTIFY_TABLE *Table, ULONG i)
 {
-    PSP_NOTIFY_BLOCK *Block = __atomic_load_n(&Table->Order[i], __ATOMIC_RELAXED);
-    return Block != NULL ? __atomic_load_n(&Block->Sequence, __ATOMIC_RELAXED) : 0;
+    PSP_NOTIFY_BLOCK *Block = __atomic_load_n(&Table->Order[i], __ATOMIC_ACQUIRE);
+    return Block != NULL ? __atomic_load_n(&Block->Sequence, __ATOMIC_ACQUIRE) : 0;
 }
 
 /* The oldest registration newer than Cursor->Last with a kind in Kinds,
@@ -205,7 +207,7 @@ static PSP_NOTIFY_BLOCK *PspFindNext(PSP_NOTIFY_TABLE *Table, ULONG Kinds, PSP_N
             PspWaitForWriter(&Spins);
             continue;
         }
-        ULONG Count = __atomic_load_n(&Table->Count, __ATOMIC_RELAXED);
+        ULONG Count = __atomic_load_n(&Table->Count, __ATOMIC_ACQUIRE);
         if (Count > PSP_NOTIFY_LIMIT)
             Count = PSP_NOTIFY_LIMIT;
         /* Start where the last one was found; removals since then moved
@@ -216,17 +218,16 @@ static PSP_NOTIFY_BLOCK *PspFindNext(PSP_NOTIFY_TABLE *Table, ULONG Kinds, PSP_N
         PSP_NOTIFY_BLOCK *Found = NULL;
         ULONG64 FoundSequence = 0;
         for (; i < Count; i++) {
-            PSP_NOTIFY_BLOCK *Block = __atomic_load_n(&Table->Order[i], __ATOMIC_RELAXED);
+            PSP_NOTIFY_BLOCK *Block = __atomic_load_n(&Table->Order[i], __ATOMIC_ACQUIRE);
             if (Block == NULL)
                 continue;
-            ULONG64 BlockSequence = __atomic_load_n(&Block->Sequence, __ATOMIC_RELAXED);
-            if (BlockSequence > Cursor->Last && (__atomic_load_n(&Block->Kind, __ATOMIC_RELAXED) & Kinds)) {
+            ULONG64 BlockSequence = __atomic_load_n(&Block->Sequence, __ATOMIC_ACQUIRE);
+            if (BlockSequence > Cursor->Last && (__atomic_load_n(&Block->Kind, __ATOMIC_ACQUIRE) & Kinds)) {
                 Found = Block;
                 FoundSequence = BlockSequence;
                 break;
             }
         }
-        __atomic_thread_fence(__ATOMIC_ACQUIRE);
         if (__atomic_load_n(&Table->Generation, __ATOMIC_RELAXED) != Generation)
             continue;
         Cursor->Hint = Found != NULL ? i + 1 : Count;
@@ -276,12 +277,12 @@ BOOLEAN PspNextNotify(PSP_NOTIFY_TABLE *Table, ULONG Kinds, PSP_NOTIFY_CURSOR *C
         Cursor->Last = Sequence;
         if (!ExAcquireRundownProtection(&Block->Rundown))
             continue;       /* being removed */
-        if (__atomic_load_n(&Block->Sequence, __ATOMIC_RELAXED) != Sequence) {
+        if (__atomic_load_n(&Block->Sequence, __ATOMIC_ACQUIRE) != Sequence) {
             ExReleaseRundownProtection(&Block->Rundown);
             continue;       /* removed, and the block reused since */
         }
-        Cursor->Routine = __atomic_load_n(&Block->Routine, __ATOMIC_RELAXED);
-        Cursor->Kind = __atomic_load_n(&Block->Kind, __ATOMIC_RELAXED);
+        Cursor->Routine = __atomic_load_n(&Block->Routine, __ATOMIC_ACQUIRE);
+        Cursor->Kind = __atomic_load_n(&Block->Kind, __ATOMIC_ACQUIRE);
         Cursor->Frame.Block = Block;
         return TRUE;
     }

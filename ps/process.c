@@ -200,7 +200,7 @@ NTSTATUS PspAllocateUserProcess(EPROCESS *Parent, PCUNICODE_STRING ImageFileName
  * no running thread. ExitStatus is final by now. */
 VOID PspRundownProcess(EPROCESS *Process)
 {
-    if (!(Process->Flags & PSP_PROCESS_USER) ||
+    if (!(PspProcessFlags(Process) & PSP_PROCESS_USER) ||
         (__atomic_fetch_or(&Process->Flags, PSP_PROCESS_EXIT_DONE, __ATOMIC_ACQ_REL) & PSP_PROCESS_EXIT_DONE))
         return;
     KeQuerySystemTimePrecise(&Process->ExitTime);
@@ -215,10 +215,10 @@ VOID PspRundownProcess(EPROCESS *Process)
 BOOLEAN PspMarkProcessTerminated(EPROCESS *Process, NTSTATUS ExitStatus)
 {
     ExpAcquireSpinLock(&Process->ProcessLock);
-    BOOLEAN Ending = (Process->Flags & PSP_PROCESS_EXITING) != 0;
+    BOOLEAN Ending = (PspProcessFlags(Process) & PSP_PROCESS_EXITING) != 0;
     if (!Ending) {
         Process->ExitStatus = ExitStatus;
-        Process->Flags |= PSP_PROCESS_EXITING | PSP_PROCESS_TERMINATED;
+        __atomic_or_fetch(&Process->Flags, PSP_PROCESS_EXITING | PSP_PROCESS_TERMINATED, __ATOMIC_RELEASE);
     }
     ExpReleaseSpinLock(&Process->ProcessLock);
     return !Ending;
@@ -269,7 +269,7 @@ VOID PspReleaseSnapshot(ETHREAD **Threads, ULONG Count)
  * Process, ends itself afterwards (NtTerminateProcess). */
 NTSTATUS PspTerminateProcess(EPROCESS *Process, NTSTATUS ExitStatus)
 {
-    if (!(Process->Flags & PSP_PROCESS_USER))
+    if (!(PspProcessFlags(Process) & PSP_PROCESS_USER))
         return STATUS_ACCESS_DENIED;
     BOOLEAN Self = PspThreadProcess(PspCurrentThread()) == Process;
     if (!PspMarkProcessTerminated(Process, ExitStatus) && !Self)
@@ -299,11 +299,11 @@ VOID PspDeleteProcess(PVOID Object)
     }
     if (Process->UniqueProcessId != NULL)
         ExDestroyHandle(PspCidTable, (ULONG)((ULONG_PTR)Process->UniqueProcessId >> 2), NULL);
-    if (Process->ActiveProcessLinks.Flink != NULL) {
-        ExpAcquireSpinLock(&PspLock);
+    /* Read under the lock: a neighbour's insertion or removal rewrites the links. */
+    ExpAcquireSpinLock(&PspLock);
+    if (Process->ActiveProcessLinks.Flink != NULL)
         RemoveEntryList(&Process->ActiveProcessLinks);
-        ExpReleaseSpinLock(&PspLock);
-    }
+    ExpReleaseSpinLock(&PspLock);
     PspDeleteProcessImage(Process);
     free(Process->Peb);
     PspFreeString(&Process->ImagePathName);
@@ -389,7 +389,7 @@ VOID PspCheckUnloadedImage(PVOID Base, SIZE_T Size)
 static VOID PspTerminateAtShutdown(EPROCESS *Process, PVOID Context)
 {
     ULONG *Count = Context;
-    if (!(Process->Flags & PSP_PROCESS_USER) || Process->Pcb.Header.SignalState != 0)
+    if (!(PspProcessFlags(Process) & PSP_PROCESS_USER) || Process->Pcb.Header.SignalState != 0)
         return;
     (*Count)++;
     PspTerminateProcess(Process, STATUS_SYSTEM_SHUTDOWN);

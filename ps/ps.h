@@ -50,6 +50,7 @@ typedef struct _EPROCESS {
 #define PSP_THREAD_TERMINATING      0x0001  /* an exit APC was queued */
 #define PSP_THREAD_CREATE_REPORTED  0x0002  /* thread create notify routines were called */
 #define PSP_THREAD_STARTED          0x0004  /* it reached its start routine */
+#define PSP_THREAD_IN_PROCESS       0x0010  /* in its process's thread list, holding the process */
 #define PSP_THREAD_HIDE_FROM_DEBUGGER 0x0008  /* NtSetInformationThread(ThreadHideFromDebugger) */
 
 typedef struct _ETHREAD {
@@ -82,6 +83,11 @@ static inline BOOLEAN PspIsSubsystemProcess(EPROCESS *Process)
 {
     return Process->Subsystem != SubsystemInformationTypeWin32;
 }
+
+/* Flags change with atomic operations (some under ProcessLock, some not):
+ * read them with these. */
+static inline ULONG PspProcessFlags(EPROCESS *Process) { return __atomic_load_n(&Process->Flags, __ATOMIC_ACQUIRE); }
+static inline ULONG PspThreadFlags(ETHREAD *Thread) { return __atomic_load_n(&Thread->Flags, __ATOMIC_ACQUIRE); }
 
 extern PEX_HANDLE_TABLE PspCidTable;
 extern EPROCESS *PspIdleProcess;

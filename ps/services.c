@@ -231,7 +231,7 @@ static NTSTATUS PspSuspendThread(ETHREAD *Thread, PULONG Previous)
 {
     if (Thread->SystemThread)
         return STATUS_ACCESS_DENIED;
-    if (Thread->Flags & PSP_THREAD_TERMINATING)
+    if (PspThreadFlags(Thread) & PSP_THREAD_TERMINATING)
         return STATUS_THREAD_IS_TERMINATING;
     return KiSuspendThread(&Thread->Tcb, Previous);
 }
@@ -288,7 +288,7 @@ static NTSTATUS PspSuspendResumeProcess(HANDLE ProcessHandle, BOOLEAN Resume)
                                                ExGetPreviousMode(), (PVOID *)&Process, NULL);
     if (!NT_SUCCESS(Status))
         return Status;
-    if (!(Process->Flags & PSP_PROCESS_USER)) {
+    if (!(PspProcessFlags(Process) & PSP_PROCESS_USER)) {
         ObfDereferenceObject(Process);
         return STATUS_ACCESS_DENIED;
     }

@@ -122,7 +122,7 @@ ULONG_PTR NtpsSystemCall(ULONG_PTR Number, ULONG_PTR A1, ULONG_PTR A2, ULONG_PTR
                                (const ULONG_PTR[]){ Number, A1, A2, A3, A4, A5, A6 });
     ETHREAD *Thread = PspCurrentThread();
     EPROCESS *Process = PspThreadProcess(Thread);
-    if (Thread->SystemThread || !(Process->Flags & PSP_PROCESS_USER) || !PspIsSubsystemProcess(Process))
+    if (Thread->SystemThread || !(PspProcessFlags(Process) & PSP_PROCESS_USER) || !PspIsSubsystemProcess(Process))
         return (ULONG_PTR)(LONG_PTR)STATUS_INVALID_SYSTEM_SERVICE;
     PSP_PROVIDER *Provider = PspAcquireProvider(Process->Subsystem);
     if (Provider == NULL)

@@ -76,11 +76,12 @@ NTSTATUS PspAllocateThread(EPROCESS *Process, PKSYSTEM_ROUTINE SystemRoutine, PK
         Thread->Cid.UniqueProcess = Process->UniqueProcessId;
         Thread->Cid.UniqueThread = (HANDLE)((ULONG_PTR)Index << 2);
         ExpAcquireSpinLock(&Process->ProcessLock);
-        if (Process->Flags & PSP_PROCESS_EXITING) {
+        if (PspProcessFlags(Process) & PSP_PROCESS_EXITING) {
             Status = STATUS_PROCESS_IS_TERMINATING;
         } else {
-            Process->ActiveThreads++;
+            __atomic_add_fetch(&Process->ActiveThreads, 1, __ATOMIC_RELAXED);   /* also read without the lock */
             InsertTailList(&Process->ThreadListHead, &Thread->ThreadListEntry);
+            __atomic_or_fetch(&Thread->Flags, PSP_THREAD_IN_PROCESS, __ATOMIC_RELAXED);
         }
         ExpReleaseSpinLock(&Process->ProcessLock);
     }
@@ -178,11 +179,11 @@ NTSTATUS PsCreateSystemThread(PHANDLE ThreadHandle, ULONG DesiredAccess, POBJECT
 static BOOLEAN PspLeaveProcess(EPROCESS *Process, NTSTATUS ExitStatus)
 {
     ExpAcquireSpinLock(&Process->ProcessLock);
-    BOOLEAN Last = --Process->ActiveThreads == 0;
+    BOOLEAN Last = __atomic_sub_fetch(&Process->ActiveThreads, 1, __ATOMIC_ACQ_REL) == 0;
     if (Last) {
-        if (!(Process->Flags & PSP_PROCESS_TERMINATED))
+        if (!(PspProcessFlags(Process) & PSP_PROCESS_TERMINATED))
             Process->ExitStatus = ExitStatus;
-        Process->Flags |= PSP_PROCESS_EXITING;
+        __atomic_or_fetch(&Process->Flags, PSP_PROCESS_EXITING, __ATOMIC_RELEASE);
     }
     ExpReleaseSpinLock(&Process->ProcessLock);
     return Last;
@@ -294,7 +295,7 @@ VOID PspDeleteThread(PVOID Object)
         ExDestroyHandle(PspCidTable, (ULONG)((ULONG_PTR)Thread->Cid.UniqueThread >> 2), NULL);
     /* Only a thread that got into its process's list holds the process. */
     EPROCESS *Process = Thread->Tcb.Process != NULL ? PspThreadProcess(Thread) : NULL;
-    BOOLEAN Inserted = Process != NULL && Thread->ThreadListEntry.Flink != NULL;
+    BOOLEAN Inserted = Process != NULL && (PspThreadFlags(Thread) & PSP_THREAD_IN_PROCESS);
     if (Inserted) {
         /* Under the lock: a neighbour's removal rewrites our links, and
          * the process's times (ps/info.c) keep what this thread ran. */

@@ -73,7 +73,7 @@ static VOID PspCreateTeb(ETHREAD *Thread, EPROCESS *Process)
 static VOID PspUserThreadStartup(PKSTART_ROUTINE StartRoutine, PVOID StartContext)
 {
     ETHREAD *Thread = PspCurrentThread();
-    if (!(Thread->Flags & PSP_THREAD_CREATE_REPORTED)) {
+    if (!(PspThreadFlags(Thread) & PSP_THREAD_CREATE_REPORTED)) {
         KeLeaveCriticalRegion();        /* discarded before it was reported */
         PspExitThread(Thread->ExitStatus != STATUS_PENDING ? Thread->ExitStatus : STATUS_SUCCESS);
     }
@@ -213,7 +213,7 @@ static NTSTATUS PspCreateThreadForCaller(HANDLE ProcessHandle, KPROCESSOR_MODE M
     if (!NT_SUCCESS(Status))
         return Status;
     ETHREAD *Thread = NULL;
-    if (!(Process->Flags & PSP_PROCESS_USER))
+    if (!(PspProcessFlags(Process) & PSP_PROCESS_USER))
         Status = STATUS_ACCESS_DENIED;      /* user threads live in user processes */
     else
         Status = PspCreateUserThread(Process, StartAddress, Parameter, StackSize * HAL_STACK_SCALE, CreateSuspended,
@@ -307,7 +307,7 @@ static NTSTATUS PspReferenceParent(HANDLE ParentHandle, KPROCESSOR_MODE Mode, EP
         if (!NT_SUCCESS(Status))
             return Status;
     }
-    if ((*Parent)->Flags & PSP_PROCESS_EXITING) {
+    if (PspProcessFlags(*Parent) & PSP_PROCESS_EXITING) {
         ObfDereferenceObject(*Parent);
         *Parent = NULL;
         return STATUS_PROCESS_IS_TERMINATING;

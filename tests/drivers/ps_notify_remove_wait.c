@@ -57,17 +57,20 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     PETHREAD T = KtStartThread(BlockingThread, NULL);
     KT_CHECK(T != NULL);
     KT_EQ(KeWaitForSingleObject(&Inside, Executive, KernelMode, FALSE, NULL), STATUS_SUCCESS);
-    PETHREAD R = KtStartThread(Remover, NULL);
-    KT_CHECK(R != NULL);
 
-    /* other threads are still reported while the call blocks */
+    /* other threads are still reported while one call blocks (no lock
+     * is held across it); checked before the removal starts, since from
+     * then on the routine is no longer called for new threads */
     LONG Before = Calls;
     PETHREAD Other = KtStartThread(Nothing, NULL);
     KtJoin(Other);
+    KT_CHECK(Calls > Before);
+
+    PETHREAD R = KtStartThread(Remover, NULL);
+    KT_CHECK(R != NULL);
     KtSleep(100);
     KT_EQ(Removed, 0);
     KT_EQ(CallDone, 0);
-    KT_CHECK(Calls > Before);
 
     KeSetEvent(&Release, 0, FALSE);
     KtJoin(R);
