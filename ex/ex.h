@@ -44,6 +44,12 @@ ULONG ExHandleCount(PEX_HANDLE_TABLE Table);
 VOID ExEnumerateHandleTable(PEX_HANDLE_TABLE Table, VOID (*Visit)(ULONG Index, PHANDLE_TABLE_ENTRY Entry, PVOID Context),
                             PVOID Context);
 
+/* ---- a system service's caller's memory (ex/raise.c) ---------------------------- */
+/* Probed for a user-mode caller, copied under __try: the status of a bad
+ * pointer, never a crash. */
+NTSTATUS ExpCopyToCaller(KPROCESSOR_MODE Mode, PVOID Destination, const VOID *Source, SIZE_T Length);
+NTSTATUS ExpCopyFromCaller(KPROCESSOR_MODE Mode, PVOID Destination, const VOID *Source, SIZE_T Length);
+
 /* ---- pool --------------------------------------------------------------------- */
 VOID ExInitializePool(VOID);
 /* Report (and, with the verifier, bug check) what Module still has allocated. */

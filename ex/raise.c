@@ -4,6 +4,8 @@
  */
 #include "ex/ex.h"
 
+#include <string.h>
+
 /* The top of the user address range, as on x64 Windows. */
 PVOID MmUserProbeAddress = (PVOID)0x00007FFFFFFF0000ULL;
 PVOID MmHighestUserAddress = (PVOID)0x00007FFFFFFEFFFFULL;
@@ -56,6 +58,37 @@ VOID ProbeForWrite(volatile VOID *Address, SIZE_T Length, ULONG Alignment)
         if ((Page & ~(ULONG_PTR)(PAGE_SIZE - 1)) == (Last & ~(ULONG_PTR)(PAGE_SIZE - 1)))
             break;
     }
+}
+
+/* A system service's access to its caller's memory: probed when the
+ * caller is in user mode, done under __try, so a bad pointer is the
+ * exception's status (STATUS_ACCESS_VIOLATION, STATUS_DATATYPE_MISALIGNMENT)
+ * and never a crash. Kernel-mode callers' pointers are trusted, as Windows
+ * trusts them. */
+NTSTATUS ExpCopyToCaller(KPROCESSOR_MODE Mode, PVOID Destination, const VOID *Source, SIZE_T Length)
+{
+    NTSTATUS Status = STATUS_SUCCESS;
+    __try {
+        if (Mode != KernelMode)
+            ProbeForWrite(Destination, Length, sizeof(ULONG));
+        memcpy(Destination, Source, Length);
+    } __except (EXCEPTION_EXECUTE_HANDLER) {
+        Status = GetExceptionCode();
+    }
+    return Status;
+}
+
+NTSTATUS ExpCopyFromCaller(KPROCESSOR_MODE Mode, PVOID Destination, const VOID *Source, SIZE_T Length)
+{
+    NTSTATUS Status = STATUS_SUCCESS;
+    __try {
+        if (Mode != KernelMode)
+            ProbeForRead(Source, Length, sizeof(ULONG));
+        memcpy(Destination, Source, Length);
+    } __except (EXCEPTION_EXECUTE_HANDLER) {
+        Status = GetExceptionCode();
+    }
+    return Status;
 }
 
 KPROCESSOR_MODE ExGetPreviousMode(VOID)

@@ -14,15 +14,10 @@ static NTSTATUS ObpCaptureTimeout(KPROCESSOR_MODE Mode, PLARGE_INTEGER Timeout, 
     *Use = NULL;
     if (Timeout == NULL)
         return STATUS_SUCCESS;
-    __try {
-        if (Mode != KernelMode)
-            ProbeForRead(Timeout, sizeof(*Timeout), sizeof(ULONG));
-        *Captured = *Timeout;
-    } __except (EXCEPTION_EXECUTE_HANDLER) {
-        return GetExceptionCode();
-    }
-    *Use = Captured;
-    return STATUS_SUCCESS;
+    NTSTATUS Status = ExpCopyFromCaller(Mode, Captured, Timeout, sizeof(*Captured));
+    if (NT_SUCCESS(Status))
+        *Use = Captured;
+    return Status;
 }
 
 /* A handle to a dispatcher object, referenced for the wait. */

@@ -10,30 +10,9 @@
  */
 #include "ps/ps.h"
 
-static NTSTATUS PspWriteHandle(KPROCESSOR_MODE Mode, PHANDLE Out, HANDLE Handle)
-{
-    __try {
-        if (Mode != KernelMode)
-            ProbeForWrite(Out, sizeof(*Out), sizeof(ULONG));
-        *Out = Handle;
-    } __except (EXCEPTION_EXECUTE_HANDLER) {
-        return GetExceptionCode();
-    }
-    return STATUS_SUCCESS;
-}
-
 static NTSTATUS PspWriteUlong(KPROCESSOR_MODE Mode, PULONG Out, ULONG Value)
 {
-    if (Out == NULL)
-        return STATUS_SUCCESS;
-    __try {
-        if (Mode != KernelMode)
-            ProbeForWrite(Out, sizeof(*Out), sizeof(ULONG));
-        *Out = Value;
-    } __except (EXCEPTION_EXECUTE_HANDLER) {
-        return GetExceptionCode();
-    }
-    return STATUS_SUCCESS;
+    return Out != NULL ? ExpCopyToCaller(Mode, Out, &Value, sizeof(Value)) : STATUS_SUCCESS;
 }
 
 /* ---- opening by client ID ------------------------------------------------------------------ */
@@ -84,7 +63,7 @@ static NTSTATUS PspOpen(PVOID Object, POBJECT_TYPE Type, ACCESS_MASK DesiredAcce
     HANDLE Handle;
     NTSTATUS Status = ObOpenObjectByPointer(Object, Open->Attributes, NULL, DesiredAccess, Type, Mode, &Handle);
     if (NT_SUCCESS(Status)) {
-        Status = PspWriteHandle(Mode, Out, Handle);
+        Status = ExpCopyToCaller(Mode, Out, &Handle, sizeof(Handle));
         if (!NT_SUCCESS(Status))
             ObCloseHandle(Handle, Mode);
     }
@@ -418,14 +397,8 @@ NTSTATUS NtDelayExecution(BOOLEAN Alertable, PLARGE_INTEGER DelayInterval)
     KI_SYSTEM_SERVICE(NtDelayExecution, Alertable, DelayInterval);
     KPROCESSOR_MODE Mode = ExGetPreviousMode();
     LARGE_INTEGER Interval;
-    __try {
-        if (Mode != KernelMode)
-            ProbeForRead(DelayInterval, sizeof(*DelayInterval), sizeof(ULONG));
-        Interval = *DelayInterval;
-    } __except (EXCEPTION_EXECUTE_HANDLER) {
-        return GetExceptionCode();
-    }
-    return KeDelayExecutionThread(Mode, Alertable, &Interval);
+    NTSTATUS Status = ExpCopyFromCaller(Mode, &Interval, DelayInterval, sizeof(Interval));
+    return NT_SUCCESS(Status) ? KeDelayExecutionThread(Mode, Alertable, &Interval) : Status;
 }
 
 NTSTATUS ZwDelayExecution(BOOLEAN Alertable, PLARGE_INTEGER DelayInterval)

@@ -10,6 +10,7 @@
  */
 #include <ntps.h>
 #include "ktest.h"
+#include "kprocess.h"
 
 static UNICODE_STRING Bash = RTL_CONSTANT_STRING(L"/usr/bin/bash");
 /* "bash -c true" with NUL separators, as WSL passes a command line */
@@ -63,26 +64,6 @@ static BOOLEAN NTAPI DispatchException(PEXCEPTION_RECORD Record)
 static NTPS_SUBSYSTEM_PROVIDER Provider = { sizeof(NTPS_SUBSYSTEM_PROVIDER), SubsystemInformationTypeWSL,
                                             DispatchSystemCall, DispatchException };
 
-static NTSTATUS RunProcess(PCUNICODE_STRING Image, PCUNICODE_STRING CommandLine, SUBSYSTEM_INFORMATION_TYPE Type,
-                           PUSER_THREAD_START_ROUTINE Start, PVOID Parameter, PHANDLE Pid)
-{
-    NTPS_PROCESS_CREATE C = { Image, CommandLine, Type, NULL, Start, Parameter };
-    HANDLE Handle;
-    CLIENT_ID Cid;
-    NTSTATUS Status = NtpsCreateProcess(&C, &Handle, &Cid);
-    if (!NT_SUCCESS(Status))
-        return Status;
-    if (Pid != NULL)
-        *Pid = Cid.UniqueProcess;
-    ZwWaitForSingleObject(Handle, FALSE, NULL);
-    PEPROCESS Process;
-    ObReferenceObjectByHandle(Handle, 0, *PsProcessType, KernelMode, (PVOID *)&Process, NULL);
-    Status = PsGetProcessExitStatus(Process);
-    ObDereferenceObject(Process);
-    ZwClose(Handle);
-    return Status;
-}
-
 /* ---- system calls ----------------------------------------------------------------------------- */
 
 static ULONG_PTR Results[4];
@@ -111,8 +92,8 @@ static NTSTATUS NTAPI Win32Main(PVOID Parameter)
 
 static VOID TestSystemCalls(VOID)
 {
-    HANDLE Pid;
-    KT_EQ(RunProcess(&Bash, &BashCommandLine, SubsystemInformationTypeWSL, LinuxMain, NULL, &Pid), 0);
+    HANDLE Pid = NULL;
+    KT_EQ(KtRunProcess(&Bash, &BashCommandLine, SubsystemInformationTypeWSL, LinuxMain, NULL, &Pid), 0);
     KT_EQ(Results[0], 70);
     KT_EQ(Seen.Number, 1);
     KT_EQ(Seen.Arguments[0], 10);
@@ -126,7 +107,7 @@ static VOID TestSystemCalls(VOID)
     KT_CHECK(CallerPeb == NULL);
     KT_CHECK(CallerTeb == NULL);
     /* not a subsystem thread */
-    KT_EQ(RunProcess(&Notepad, NULL, SubsystemInformationTypeWin32, Win32Main, NULL, NULL), 0);
+    KT_EQ(KtRunProcess(&Notepad, NULL, SubsystemInformationTypeWin32, Win32Main, NULL, NULL), 0);
     KT_EQ(Results[3], (ULONG_PTR)(LONG_PTR)STATUS_INVALID_SYSTEM_SERVICE);
     KT_EQ(NtpsSystemCall(1, 0, 0, 0, 0, 0, 0), (ULONG_PTR)(LONG_PTR)STATUS_INVALID_SYSTEM_SERVICE);
 }
@@ -152,7 +133,7 @@ static NTSTATUS NTAPI SignalMain(PVOID Parameter)
 static VOID TestExceptions(VOID)
 {
     Exceptions = 0;
-    KT_EQ(RunProcess(&Bash, NULL, SubsystemInformationTypeWSL, SignalMain, NULL, NULL), STATUS_ACCESS_VIOLATION);
+    KT_EQ(KtRunProcess(&Bash, NULL, SubsystemInformationTypeWSL, SignalMain, NULL, NULL), STATUS_ACCESS_VIOLATION);
     KT_EQ(AfterSignal, 1);
     KT_EQ(Exceptions, 2);
 }
@@ -199,7 +180,7 @@ static VOID TestUnregisterWaits(VOID)
     ZwWaitForSingleObject(Handle, FALSE, NULL);
     ZwClose(Handle);
     /* no provider now */
-    KT_EQ(RunProcess(&Bash, NULL, SubsystemInformationTypeWSL, NoProviderMain, NULL, NULL), 0);
+    KT_EQ(KtRunProcess(&Bash, NULL, SubsystemInformationTypeWSL, NoProviderMain, NULL, NULL), 0);
     KT_EQ(NoProviderResult, (ULONG_PTR)(LONG_PTR)STATUS_NOT_SUPPORTED);
 }
 

@@ -10,23 +10,13 @@
  */
 #include <ntps.h>
 #include "ktest.h"
+#include "kprocess.h"
 
 static UNICODE_STRING Image = RTL_CONSTANT_STRING(L"\\??\\C:\\Windows\\System32\\rundll32.exe");
 
 static NTSTATUS RunProcess(PUSER_THREAD_START_ROUTINE Start, PVOID Parameter)
 {
-    NTPS_PROCESS_CREATE C = { &Image, NULL, SubsystemInformationTypeWin32, NULL, Start, Parameter };
-    HANDLE Handle;
-    NTSTATUS Status = NtpsCreateProcess(&C, &Handle, NULL);
-    if (!NT_SUCCESS(Status))
-        return Status;
-    ZwWaitForSingleObject(Handle, FALSE, NULL);
-    PEPROCESS Process;
-    ObReferenceObjectByHandle(Handle, 0, *PsProcessType, KernelMode, (PVOID *)&Process, NULL);
-    Status = PsGetProcessExitStatus(Process);
-    ObDereferenceObject(Process);
-    ZwClose(Handle);
-    return Status;
+    return KtRunProcess(&Image, NULL, SubsystemInformationTypeWin32, Start, Parameter, NULL);
 }
 
 #define LOG_MAX 16
