@@ -125,6 +125,7 @@ typedef struct _KTHREAD {
     PKSTART_ROUTINE StartRoutine;
     PVOID StartContext;
     PVOID ExceptionState;           /* SEH chain and dispatch state (ke/except.c) */
+    PVOID VerifierCallbacks;        /* the verifier's callback frames on this thread (vf/) */
     ULONG CalloutActive;            /* KeExpandKernelStackAndCallout callouts running (io/stack.c) */
 
     /* accounting */
