@@ -3,6 +3,7 @@
  * checks that a driver left nothing running behind at unload.
  */
 #include "io/io.h"
+#include "vf/vf.h"
 
 #include <string.h>
 
@@ -160,6 +161,10 @@ VOID IoUnloadDriver(PIO_DRIVER_IMAGE Image)
         PspCheckUnloadedNotify(Image->Module->Base, Image->Module->Size);
         ObCheckUnloadedCallbacks(Image->Module->Base, Image->Module->Size);
         KiCheckUnloadedBugCheckCallbacks(Image->Module->Base, Image->Module->Size);
+        /* Leftovers that are reports (threads still running its code), and
+         * where its leaked pool was allocated, before the leak's bug check. */
+        PspReportUnloadedThreads(Image->Module->Base, Image->Module->Size);
+        VfCheckUnload(Image->Module);
         ExReportPoolLeaks(Image->Module, TRUE);
     }
     Image->DriverObject = NULL;

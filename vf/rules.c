@@ -1,0 +1,120 @@
+/*
+ * vf/rules.c - the wait rules of the callback verifier, checked where a
+ * thread is about to block (KiVerifierHooks.BlockingWait, ke/wait.c):
+ *
+ *  - CallbackUserModeService: a process, thread, image or object callback
+ *    blocks on an object a user process owns: the user process itself or
+ *    one of its threads, or an event, semaphore or mutant a user process
+ *    has (or had) a handle to. Its progress is user-mode code's, the one
+ *    thing a callback must never wait for.
+ *  - CallbackBlockingWait: any other wait that blocks in such a callback:
+ *    KeWaitForSingleObject/MultipleObjects, KeDelayExecutionThread and the
+ *    Nt/Zw waits with no timeout or a nonzero one, on an object that is
+ *    not signaled. Lock acquisitions that have to wait (fast and guarded
+ *    mutexes, ERESOURCEs, push locks, KMUTEX objects) are not this rule's:
+ *    correct drivers take short locks in callbacks (the WDK's obcallback
+ *    sample takes a guarded mutex in its process notify routine), and
+ *    contention is a matter of timing, not of the driver's code.
+ * A wait satisfied at once and a zero-timeout poll never get here.
+ */
+#include "vf/vfp.h"
+
+#include <stdio.h>
+#include <string.h>
+
+BOOLEAN (*VfUserObjectTest)(PVOID Object, PCHAR Why, SIZE_T WhySize);
+
+static PCSTR VfObjectName(PVOID Object)
+{
+    switch (((PDISPATCHER_HEADER)Object)->Type) {
+    case EventNotificationObject: return "a notification event";
+    case EventSynchronizationObject: return "a synchronization event";
+    case MutantObject: return "a mutex";
+    case ProcessObject: return "a process";
+    case SemaphoreObject: return "a semaphore";
+    case ThreadObject: return "a thread";
+    case TimerNotificationObject: return "a notification timer";
+    case TimerSynchronizationObject: return "a synchronization timer";
+    default: return "an object";
+    }
+}
+
+static BOOLEAN VfIsLockWait(ULONG Count, PVOID Object[], KWAIT_REASON WaitReason)
+{
+    if (WaitReason == WrFastMutex || WaitReason == WrGuardedMutex || WaitReason == WrResource ||
+        WaitReason == WrPushLock || WaitReason == WrMutex)
+        return TRUE;
+    if (Count == 0)
+        return FALSE;
+    for (ULONG i = 0; i < Count; i++)
+        if (((PDISPATCHER_HEADER)Object[i])->Type != MutantObject)
+            return FALSE;
+    return TRUE;
+}
+
+static VOID VfDescribeTimeout(PLARGE_INTEGER Timeout, PCHAR Buffer, SIZE_T Size)
+{
+    if (Timeout == NULL)
+        snprintf(Buffer, Size, "without a timeout");
+    else if (Timeout->QuadPart < 0)
+        snprintf(Buffer, Size, "with a timeout of %lld.%03lld ms", -Timeout->QuadPart / 10000,
+                 (-Timeout->QuadPart / 10) % 1000);
+    else
+        snprintf(Buffer, Size, "until an absolute time");
+}
+
+/* The driver's call into the kernel on the current stack, and the name of
+ * the routine it called ("KeWaitForSingleObject"). */
+static PVOID VfFindDdi(PCHAR Ddi, SIZE_T Size)
+{
+    PVOID Frames[32];
+    USHORT Count = RtlCaptureStackBackTrace(0, RTL_NUMBER_OF(Frames), Frames, NULL);
+    snprintf(Ddi, Size, "a wait");
+    for (USHORT i = 1; i < Count; i++) {
+        if (RtlpLookupModuleByAddress((PCHAR)Frames[i] - 1) == NULL)
+            continue;
+        char Where[160];
+        KiDescribeAddress((PCHAR)Frames[i - 1] - 1, Where, sizeof(Where));
+        PCSTR Name = strchr(Where, '!');
+        Name = Name != NULL ? Name + 1 : Where;
+        snprintf(Ddi, Size, "%.*s", (int)strcspn(Name, "+"), Name);
+        return Frames[i];
+    }
+    return NULL;
+}
+
+static VOID VfBlockingWait(ULONG Count, PVOID Object[], KWAIT_REASON WaitReason, PLARGE_INTEGER Timeout)
+{
+    VF_CALLBACK_FRAME *Frame = VfFindCallback(KiCurrentThread(), VF_RULE_KINDS);
+    if (Frame == NULL)
+        return;     /* a work item routine, which may wait */
+    char Why[192] = "", Ddi[96], When[64], What[96];
+    BOOLEAN User = FALSE;
+    for (ULONG i = 0; i < Count && !User; i++)
+        User = VfUserObjectTest != NULL && VfUserObjectTest(Object[i], Why, sizeof(Why));
+    if (!User && VfIsLockWait(Count, Object, WaitReason))
+        return;
+    PVOID Caller = VfFindDdi(Ddi, sizeof(Ddi));
+    VfDescribeTimeout(Timeout, When, sizeof(When));
+    PCSTR Kind = VfCallbackKindName(Frame->Kind);
+    if (User) {
+        VfReport("CallbackUserModeService", Caller,
+                 "%s in a %s waits %s for %s: a callback must not depend on user-mode code", Ddi, Kind, When, Why);
+    } else if (Count == 0) {
+        VfReport("CallbackBlockingWait", Caller, "%s in a %s sleeps for %lld.%03lld ms", Ddi, Kind,
+                 Timeout->QuadPart < 0 ? -Timeout->QuadPart / 10000 : 0,
+                 Timeout->QuadPart < 0 ? (-Timeout->QuadPart / 10) % 1000 : 0);
+    } else {
+        if (Count == 1)
+            snprintf(What, sizeof(What), "%s", VfObjectName(Object[0]));
+        else
+            snprintf(What, sizeof(What), "%lu objects (the first: %s)", (unsigned long)Count, VfObjectName(Object[0]));
+        VfReport("CallbackBlockingWait", Caller, "%s in a %s blocks on %s %s, not signaled", Ddi, Kind, What, When);
+    }
+}
+
+VOID VfInitializeRules(VOID)
+{
+    if (VfLevel != VfLevelOff)
+        KiVerifierHooks.BlockingWait = VfBlockingWait;
+}
