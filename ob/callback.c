@@ -264,6 +264,9 @@ VOID ObUnRegisterCallbacks(PVOID RegistrationHandle)
     }
     if (ObpCallerIsInFlight(Registration)) {
         ExpReleaseSpinLock(&ObpCallbackLock);
+        VfReport("CallbackSelfRemoval", __builtin_return_address(0),
+                 "ObUnRegisterCallbacks(%p) from inside a callback of that registration: on Windows the "
+                 "thread waits for itself forever", RegistrationHandle);
         /* It would wait for its own callback to return: the verifier's
          * self-deadlock (0xC4/0x1000, P2 what it waits for). */
         KiBugCheckExplain(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x1000, (ULONG_PTR)RegistrationHandle,

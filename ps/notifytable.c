@@ -114,6 +114,9 @@ static DECLSPEC_NORETURN VOID PspReportSelfRemoval(PSP_NOTIFY_TABLE *Table, PVOI
 {
     char Name[160];
     PspDescribe(Routine, Name, sizeof(Name));
+    VfReport("CallbackSelfRemoval", VfDriverCaller(),
+             "the %s notify routine %s removes itself while it runs: on Windows the thread waits for itself "
+             "forever", Table->What, Name);
     KiBugCheckExplain(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x1000, (ULONG_PTR)Routine, 0, 0,
                       "the %s notify routine %p (%s) removes itself while it runs: the removal waits for "
                       "the calls in flight, this one too, so on Windows the thread would wait for itself forever",

@@ -10,11 +10,11 @@
  *  - CallbackBlockingWait: any other wait that blocks in such a callback:
  *    KeWaitForSingleObject/MultipleObjects, KeDelayExecutionThread and the
  *    Nt/Zw waits with no timeout or a nonzero one, on an object that is
- *    not signaled. Lock acquisitions that have to wait (fast and guarded
- *    mutexes, ERESOURCEs, push locks, KMUTEX objects) are not this rule's:
- *    correct drivers take short locks in callbacks (the WDK's obcallback
- *    sample takes a guarded mutex in its process notify routine), and
- *    contention is a matter of timing, not of the driver's code.
+ *    not signaled; and acquiring a lock (fast or guarded mutex, ERESOURCE,
+ *    push lock, KMUTEX) that another thread holds at that moment: the
+ *    WDK's "no synchronizing with other threads". Only locks the driver
+ *    acquires itself count (the DDI it called acquires or waits): a lock
+ *    ntps takes inside some other DDI is the kernel's business.
  * A wait satisfied at once and a zero-timeout poll never get here.
  */
 #include "vf/vfp.h"
@@ -50,6 +50,24 @@ static BOOLEAN VfIsLockWait(ULONG Count, PVOID Object[], KWAIT_REASON WaitReason
         if (((PDISPATCHER_HEADER)Object[i])->Type != MutantObject)
             return FALSE;
     return TRUE;
+}
+
+static PCSTR VfLockName(ULONG Count, KWAIT_REASON WaitReason)
+{
+    switch (WaitReason) {
+    case WrFastMutex: return "a fast mutex";
+    case WrGuardedMutex: return "a guarded mutex";
+    case WrResource: return "an ERESOURCE";
+    case WrPushLock: return "a push lock";
+    default: return Count == 1 ? "a mutex" : "mutexes";
+    }
+}
+
+/* The DDI the driver called acquires a lock or waits by itself. */
+static BOOLEAN VfIsDriverLockCall(PCSTR Ddi)
+{
+    return strstr(Ddi, "Acquire") != NULL || strncmp(Ddi, "KeWaitFor", 9) == 0 ||
+           strncmp(Ddi, "ZwWaitFor", 9) == 0 || strncmp(Ddi, "NtWaitFor", 9) == 0;
 }
 
 static VOID VfDescribeTimeout(PLARGE_INTEGER Timeout, PCHAR Buffer, SIZE_T Size)
@@ -92,14 +110,19 @@ static VOID VfBlockingWait(ULONG Count, PVOID Object[], KWAIT_REASON WaitReason,
     BOOLEAN User = FALSE;
     for (ULONG i = 0; i < Count && !User; i++)
         User = VfUserObjectTest != NULL && VfUserObjectTest(Object[i], Why, sizeof(Why));
-    if (!User && VfIsLockWait(Count, Object, WaitReason))
-        return;
+    BOOLEAN Lock = !User && VfIsLockWait(Count, Object, WaitReason);
     PVOID Caller = VfFindDdi(Ddi, sizeof(Ddi));
+    if (Lock && (Caller == NULL || !VfIsDriverLockCall(Ddi)))
+        return;     /* a lock inside the kernel's own code */
     VfDescribeTimeout(Timeout, When, sizeof(When));
     PCSTR Kind = VfCallbackKindName(Frame->Kind);
     if (User) {
         VfReport("CallbackUserModeService", Caller,
                  "%s in a %s waits %s for %s: a callback must not depend on user-mode code", Ddi, Kind, When, Why);
+    } else if (Lock) {
+        VfReport("CallbackBlockingWait", Caller,
+                 "%s in a %s waits for %s that another thread holds: a callback must not synchronize with "
+                 "other threads", Ddi, Kind, VfLockName(Count, WaitReason));
     } else if (Count == 0) {
         VfReport("CallbackBlockingWait", Caller, "%s in a %s sleeps for %lld.%03lld ms", Ddi, Kind,
                  Timeout->QuadPart < 0 ? -Timeout->QuadPart / 10000 : 0,
