@@ -34,6 +34,8 @@
 #define VF_FRAME_PAINTED  0x08  /* exact stack measurement */
 #define VF_FRAME_BAND     0x10  /* the threshold band is written */
 #define VF_FRAME_BAND_HIT 0x20  /* ... and the call went through it */
+#define VF_FRAME_TIMED    0x40  /* left: its run time is final */
+#define VF_FRAME_PAUSED   0x80  /* the verifier's own work: the clock is stopped */
 
 #define VF_STACK_PATTERN 0x21766653746b6356ull
 #define VF_BAND_WORDS 4
@@ -106,11 +108,35 @@ static ULONGLONG VfClock(PKTHREAD Thread, UCHAR Flags)
 static VOID VfSwitchThread(PKTHREAD Old, PKTHREAD New)
 {
     VF_CALLBACK_FRAME *Frame = Old->VerifierCallbacks;
-    if (Frame != NULL && (Frame->Flags & VF_FRAME_MEASURED))
+    const UCHAR Mask = VF_FRAME_MEASURED | VF_FRAME_TIMED | VF_FRAME_PAUSED;
+    if (Frame != NULL && (Frame->Flags & Mask) == VF_FRAME_MEASURED)
         Frame->RunTime += VfClock(Old, Frame->Flags) - Frame->RunStart;
     Frame = New->VerifierCallbacks;
-    if (Frame != NULL && (Frame->Flags & VF_FRAME_MEASURED))
+    if (Frame != NULL && (Frame->Flags & Mask) == VF_FRAME_MEASURED)
         Frame->RunStart = VfClock(New, Frame->Flags);
+}
+
+/* A report's own cost (symbolizing a backtrace takes milliseconds the
+ * first time) is not the callback's: its clock stops meanwhile. */
+BOOLEAN VfPauseCallbackClock(VOID)
+{
+    PKTHREAD Thread = KeGetCurrentPrcb() != NULL ? KeGetCurrentPrcb()->CurrentThread : NULL;
+    VF_CALLBACK_FRAME *Frame = Thread != NULL ? Thread->VerifierCallbacks : NULL;
+    if (Frame == NULL || (Frame->Flags & (VF_FRAME_MEASURED | VF_FRAME_TIMED | VF_FRAME_PAUSED)) != VF_FRAME_MEASURED)
+        return FALSE;
+    Frame->RunTime += VfClock(Thread, Frame->Flags) - Frame->RunStart;
+    Frame->Flags |= VF_FRAME_PAUSED;
+    return TRUE;
+}
+
+VOID VfResumeCallbackClock(BOOLEAN Paused)
+{
+    PKTHREAD Thread = KeGetCurrentPrcb() != NULL ? KeGetCurrentPrcb()->CurrentThread : NULL;
+    VF_CALLBACK_FRAME *Frame = Thread != NULL ? Thread->VerifierCallbacks : NULL;
+    if (!Paused || Frame == NULL)
+        return;
+    Frame->Flags &= ~VF_FRAME_PAUSED;
+    Frame->RunStart = VfClock(Thread, Frame->Flags);
 }
 
 /* ---- stack ----------------------------------------------------------------------------------------- */
@@ -267,7 +293,7 @@ static VOID VfCheckRules(VF_CALLBACK_FRAME *Frame, ULONG_PTR StackUsed, ULONG_PT
     if (StackUsed > StackSize * VfStackPercent / 100)
         VfReport("CallbackStack", Frame->Routine,
                  "the %s used %s%lu bytes (%lu%%) of its %lu-byte kernel stack; the limit is %lu%% "
-                 "(--callback-stack)", VfCallbackKindName(Frame->Kind),
+                 "(--callback-stack-share)", VfCallbackKindName(Frame->Kind),
                  (Frame->Flags & VF_FRAME_PAINTED) ? "" : "at least ", (unsigned long)StackUsed,
                  (unsigned long)(StackUsed * 100 / StackSize), (unsigned long)StackSize, (unsigned long)VfStackPercent);
 }
@@ -275,6 +301,7 @@ static VOID VfCheckRules(VF_CALLBACK_FRAME *Frame, ULONG_PTR StackUsed, ULONG_PT
 static VOID VfFinishMeasuring(PKTHREAD Thread, VF_CALLBACK_FRAME *Frame)
 {
     Frame->RunTime += VfClock(Thread, Frame->Flags) - Frame->RunStart;
+    Frame->Flags |= VF_FRAME_TIMED;
     ULONG_PTR StackUsed = VfStackLeave(Thread, Frame);
     ULONG_PTR StackSize = (ULONG_PTR)Thread->Stack.Base - (ULONG_PTR)Thread->Stack.Limit;
     VF_ROUTINE *Stats = Frame->Stats;

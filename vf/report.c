@@ -145,16 +145,26 @@ __attribute__((noinline)) static VOID VfReportV(PCSTR Rule, PVOID Caller, PVOID 
     __atomic_add_fetch(&Site->Count, 1, __ATOMIC_RELAXED);
     if (!New)
         return;
+    BOOLEAN Paused = VfPauseCallbackClock();
     vsnprintf(Site->Message, sizeof(Site->Message), Format, Arguments);
-    PVOID Current[VF_BACKTRACE];
+    PVOID Current[VF_BACKTRACE + 8];
     if (Frames == NULL) {   /* from the caller of VfReport on */
-        FrameCount = RtlCaptureStackBackTrace(2, VF_BACKTRACE, Current, NULL);
+        FrameCount = RtlCaptureStackBackTrace(2, RTL_NUMBER_OF(Current), Current, NULL);
         Frames = Current;
+        /* From the DDI the driver called on: the verifier's own frames say nothing. */
+        for (ULONG i = 1; Caller != NULL && i < FrameCount; i++) {
+            if (Frames[i] == Caller) {
+                Frames += i - 1;
+                FrameCount -= i - 1;
+                break;
+            }
+        }
     }
     VfFillSite(Site, Caller, Frames, FrameCount);
     __atomic_store_n(&Site->Ready, TRUE, __ATOMIC_RELEASE);
     RtlpReport("\nVERIFIER %s: %s\n", Rule, Site->Message);
     VfPrintSite(Site, "");
+    VfResumeCallbackClock(Paused);
 }
 
 __attribute__((noinline)) VOID VfReport(PCSTR Rule, PVOID Caller, PCSTR Format, ...)

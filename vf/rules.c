@@ -101,7 +101,7 @@ static PVOID VfFindDdi(PCHAR Ddi, SIZE_T Size)
     return NULL;
 }
 
-static VOID VfBlockingWait(ULONG Count, PVOID Object[], KWAIT_REASON WaitReason, PLARGE_INTEGER Timeout)
+static VOID VfCheckBlockingWait(ULONG Count, PVOID Object[], KWAIT_REASON WaitReason, PLARGE_INTEGER Timeout)
 {
     VF_CALLBACK_FRAME *Frame = VfFindCallback(KiCurrentThread(), VF_RULE_KINDS);
     if (Frame == NULL)
@@ -134,6 +134,13 @@ static VOID VfBlockingWait(ULONG Count, PVOID Object[], KWAIT_REASON WaitReason,
             snprintf(What, sizeof(What), "%lu objects (the first: %s)", (unsigned long)Count, VfObjectName(Object[0]));
         VfReport("CallbackBlockingWait", Caller, "%s in a %s blocks on %s %s, not signaled", Ddi, Kind, What, When);
     }
+}
+
+static VOID VfBlockingWait(ULONG Count, PVOID Object[], KWAIT_REASON WaitReason, PLARGE_INTEGER Timeout)
+{
+    BOOLEAN Paused = VfPauseCallbackClock();     /* symbolizing takes time: not the driver's */
+    VfCheckBlockingWait(Count, Object, WaitReason, Timeout);
+    VfResumeCallbackClock(Paused);
 }
 
 VOID VfInitializeRules(VOID)

@@ -27,6 +27,8 @@ extern ULONG VfStackPercent;
 VOID VfInitializeCallbacks(VOID);
 VF_ROUTINE *VfRoutineAt(ULONG Index);   /* NULL past the end or a free slot */
 VOID VfDescribeCallbacks(PKTHREAD Thread, PCHAR Buffer, SIZE_T Size);
+BOOLEAN VfPauseCallbackClock(VOID);    /* the verifier's own work is not the callback's time */
+VOID VfResumeCallbackClock(BOOLEAN Paused);
 
 /* vf/pool.c */
 VOID VfInitializePool(VOID);
