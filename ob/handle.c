@@ -226,6 +226,9 @@ NTSTATUS ObOpenObjectByPointer(PVOID Object, ULONG HandleAttributes, PVOID Passe
 {
     (void)PassedAccessState;
     (void)AccessMode;
+    KIRQL Irql = KeGetCurrentIrql();
+    if (Irql > APC_LEVEL)   /* documented PASSIVE, as ObReferenceObjectByHandle (IrqlObPassive) */
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x2001B, Irql, PASSIVE_LEVEL, (ULONG_PTR)Object);
     *Handle = NULL;
     POBJECT_TYPE Type = OBJECT_TO_OBJECT_HEADER(Object)->Type;
     if (ObjectType != NULL && Type != ObjectType)

@@ -151,6 +151,10 @@ ULONG PsGetProcessSessionId(PEPROCESS Process)
 /* Windows 11 23H2 */
 BOOLEAN PsGetVersion(PULONG MajorVersion, PULONG MinorVersion, PULONG BuildNumber, PUNICODE_STRING CSDVersion)
 {
+    KIRQL Irql = KeGetCurrentIrql();
+    if (Irql != PASSIVE_LEVEL)  /* IrqlPsPassive names PsGetVersion */
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x2001C, Irql, PASSIVE_LEVEL,
+                     (ULONG_PTR)__builtin_return_address(0));
     if (MajorVersion) *MajorVersion = 10;
     if (MinorVersion) *MinorVersion = 0;
     if (BuildNumber) *BuildNumber = 22631;
