@@ -33,7 +33,22 @@ NTSTATUS ZwWaitForSingleObject(HANDLE Handle, BOOLEAN Alertable, PLARGE_INTEGER 
     return ObpWaitForSingleObject(Handle, Alertable, Timeout, KernelMode);
 }
 
+/* A system service: from user-mode code it enters the kernel, so a
+ * termination that interrupts the wait ends the thread only after the
+ * service has dropped its reference to the object (ke/service.c). */
 NTSTATUS NtWaitForSingleObject(HANDLE Handle, BOOLEAN Alertable, PLARGE_INTEGER Timeout)
 {
-    return ObpWaitForSingleObject(Handle, Alertable, Timeout, ExGetPreviousMode());
+    KI_SYSTEM_SERVICE(NtWaitForSingleObject, Handle, Alertable, Timeout);
+    KPROCESSOR_MODE Mode = ExGetPreviousMode();
+    LARGE_INTEGER Captured;
+    if (Timeout != NULL && Mode != KernelMode) {
+        __try {
+            ProbeForRead(Timeout, sizeof(*Timeout), sizeof(ULONG));
+            Captured = *Timeout;
+        } __except (EXCEPTION_EXECUTE_HANDLER) {
+            return GetExceptionCode();
+        }
+        Timeout = &Captured;
+    }
+    return ObpWaitForSingleObject(Handle, Alertable, Timeout, Mode);
 }
