@@ -6,7 +6,9 @@
  * to user mode, where the thread ends: the code after the wait runs, the
  * user code after the call does not. A KernelMode non-alertable wait is
  * not interrupted at all: the thread ends only after the wait is
- * satisfied and the service returns. So nothing the service holds
+ * satisfied and the service returns. Meanwhile PsIsThreadTerminating is
+ * TRUE for it, so a driver that polls it in a long operation for a user
+ * thread gives up, as drivers do. So nothing the service holds
  * leaks: a thread terminated in NtWaitForSingleObject lets go of the
  * object it waited for (it is deleted once its handles are closed), and
  * no process or thread object is left at shutdown.
@@ -23,9 +25,10 @@ static UNICODE_STRING Win32 = RTL_CONSTANT_STRING(L"\\??\\C:\\Windows\\System32\
 
 #define CALL_USER_WAIT 1
 #define CALL_KERNEL_WAIT 2
+#define CALL_POLL 3
 
 static KEVENT Entered, Never, Release;
-static volatile LONG Completed, AfterCall, Allocations;
+static volatile LONG Completed, AfterCall, Allocations, GaveUp;
 static NTSTATUS WaitStatus;
 
 /* A driver operation for a user caller: it allocates, waits, and cleans
@@ -37,10 +40,19 @@ static NTSTATUS NTAPI DispatchSystemCall(PNTPS_SYSTEM_CALL Call)
         return STATUS_INSUFFICIENT_RESOURCES;
     InterlockedIncrement(&Allocations);
     KeSetEvent(&Entered, 0, FALSE);
-    if (Call->Number == CALL_USER_WAIT)
+    if (Call->Number == CALL_USER_WAIT) {
         WaitStatus = KeWaitForSingleObject(&Never, UserRequest, UserMode, FALSE, NULL);
-    else
+    } else if (Call->Number == CALL_KERNEL_WAIT) {
         WaitStatus = KeWaitForSingleObject(&Release, Executive, KernelMode, FALSE, NULL);
+    } else {
+        /* a long operation that stops when its caller is being terminated */
+        LARGE_INTEGER Slice = { .QuadPart = KT_MS(2) };
+        for (int i = 0; i < 5000 && !GaveUp; i++) {
+            WaitStatus = KeWaitForSingleObject(&Never, Executive, KernelMode, FALSE, &Slice);
+            if (PsIsThreadTerminating(PsGetCurrentThread()))
+                InterlockedExchange(&GaveUp, 1);
+        }
+    }
     ExFreePoolWithTag(Buffer, 'tseT');
     InterlockedDecrement(&Allocations);
     InterlockedExchange(&Completed, 1);
@@ -90,23 +102,56 @@ static VOID TestUserModeWait(VOID)
     ZwClose(Handle);
 }
 
+static PETHREAD ThreadOf(HANDLE ThreadId)
+{
+    PETHREAD Thread = NULL;
+    PsLookupThreadByThreadId(ThreadId, &Thread);
+    return Thread;
+}
+
 static VOID TestKernelModeWait(VOID)
 {
     HANDLE Handle;
+    CLIENT_ID Cid;
     Completed = AfterCall = 0;
     KeClearEvent(&Entered);
-    KT_EQ(Start(&Linux, SubsystemInformationTypeWSL, Caller, (PVOID)CALL_KERNEL_WAIT, &Handle, NULL), STATUS_SUCCESS);
+    KT_EQ(Start(&Linux, SubsystemInformationTypeWSL, Caller, (PVOID)CALL_KERNEL_WAIT, &Handle, &Cid), STATUS_SUCCESS);
     KeWaitForSingleObject(&Entered, Executive, KernelMode, FALSE, NULL);
+    PETHREAD Thread = ThreadOf(Cid.UniqueThread);
+    KT_CHECK(Thread != NULL && !PsIsThreadTerminating(Thread));
     KT_EQ(ZwTerminateProcess(Handle, 0x78), STATUS_SUCCESS);
     LARGE_INTEGER Short = Ms(50);
     KT_EQ(ZwWaitForSingleObject(Handle, FALSE, &Short), STATUS_TIMEOUT);   /* not interrupted */
     KT_EQ(Completed, 0);
+    if (Thread != NULL) {
+        KT_CHECK(PsIsThreadTerminating(Thread));   /* but it is terminating */
+        KT_EQ(PsGetThreadExitStatus(Thread), STATUS_PENDING);      /* and has not ended */
+        ObDereferenceObject(Thread);
+    }
     KeSetEvent(&Release, 0, FALSE);
     LARGE_INTEGER Limit = Ms(5000);
     KT_EQ(ZwWaitForSingleObject(Handle, FALSE, &Limit), STATUS_SUCCESS);
     KT_EQ(WaitStatus, STATUS_SUCCESS);
     KT_EQ(Completed, 1);
     KT_EQ(Allocations, 0);
+    KT_EQ(AfterCall, 0);
+    ZwClose(Handle);
+}
+
+static VOID TestPolling(VOID)
+{
+    HANDLE Handle;
+    Completed = AfterCall = GaveUp = 0;
+    KeClearEvent(&Entered);
+    KT_EQ(Start(&Linux, SubsystemInformationTypeWSL, Caller, (PVOID)CALL_POLL, &Handle, NULL), STATUS_SUCCESS);
+    KeWaitForSingleObject(&Entered, Executive, KernelMode, FALSE, NULL);
+    KtSleep(10);
+    KT_EQ(GaveUp, 0);
+    KT_EQ(ZwTerminateProcess(Handle, 0x7A), STATUS_SUCCESS);
+    LARGE_INTEGER Limit = Ms(5000);
+    KT_EQ(ZwWaitForSingleObject(Handle, FALSE, &Limit), STATUS_SUCCESS);
+    KT_EQ(GaveUp, 1);
+    KT_EQ(Completed, 1);
     KT_EQ(AfterCall, 0);
     ZwClose(Handle);
 }
@@ -180,6 +225,7 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     KT_EQ(NtpsRegisterSubsystemProvider(&Provider, &Registration), STATUS_SUCCESS);
     TestUserModeWait();
     TestKernelModeWait();
+    TestPolling();
     NtpsUnregisterSubsystemProvider(Registration);
     TestWaitingOnHandle(FALSE);
     TestWaitingOnHandle(TRUE);
