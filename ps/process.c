@@ -104,7 +104,8 @@ static NTSTATUS PspCreatePeb(EPROCESS *Process)
     UNICODE_STRING Dir = RTL_CONSTANT_STRING(Directory);
     Sources[2] = &Dir;
     for (int i = 0; i < 3; i++) {
-        memcpy(Text, Sources[i]->Buffer, Sources[i]->Length);
+        if (Sources[i]->Length != 0)    /* no command line: Buffer NULL */
+            memcpy(Text, Sources[i]->Buffer, Sources[i]->Length);
         Targets[i]->Buffer = Text;
         Targets[i]->Length = Sources[i]->Length;
         Targets[i]->MaximumLength = (USHORT)(Sources[i]->Length + sizeof(WCHAR));
