@@ -8,7 +8,10 @@
  * first failure wins over a later routine's different failure or
  * STATUS_SUCCESS, a later routine's failure counts when the earlier ones
  * allowed it, and Ex2 can veto a WSL process. The vetoed process is found
- * by ID only while a routine keeps a reference to it.
+ * by ID only while a routine keeps a reference to it. A thread a create
+ * routine put into the process (as injecting drivers do) ends with it:
+ * its exit is reported before the process's, and it no longer runs once
+ * the creation has failed.
  */
 // NTPS-TEST: cc --integritycheck
 #include <ntps.h>
@@ -31,6 +34,10 @@ static PEPROCESS Kept;
 
 /* What they saw. */
 static volatile LONG Creates, Exits, ThreadCalls, Ran;
+static volatile LONG Sequence, InjectedExitAt, ProcessExitAt;
+static BOOLEAN Inject;
+static HANDLE InjectedTid, Injecting;
+static PETHREAD InjectedThread;
 static NTSTATUS SecondSaw;
 static HANDLE VetoedPid, ExitTid;
 
@@ -66,11 +73,38 @@ static VOID First(PEPROCESS Process, HANDLE ProcessId, PPS_CREATE_NOTIFY_INFO Cr
         CreateInfo->CreationStatus = FirstSets;
 }
 
+static NTSTATUS NTAPI Injected(PVOID Parameter)
+{
+    (void)Parameter;
+    for (;;)
+        NtYieldExecution();
+    return 0;
+}
+
+/* A remote thread into the process being created, from its create routine. */
+static VOID InjectThread(PEPROCESS Process)
+{
+    HANDLE Handle, Thread;
+    CLIENT_ID Cid;
+    if (!NT_SUCCESS(ObOpenObjectByPointer(Process, OBJ_KERNEL_HANDLE, NULL, PROCESS_ALL_ACCESS, *PsProcessType,
+                                          KernelMode, &Handle)))
+        return;
+    Injecting = PsGetCurrentThreadId();
+    NTSTATUS Status = RtlCreateUserThread(Handle, NULL, FALSE, 0, 0, 0, Injected, NULL, &Thread, &Cid);
+    Injecting = NULL;
+    if (NT_SUCCESS(Status)) {
+        InjectedTid = Cid.UniqueThread;
+        ObReferenceObjectByHandle(Thread, SYNCHRONIZE, *PsThreadType, KernelMode, (PVOID *)&InjectedThread, NULL);
+        ZwClose(Thread);
+    }
+    ZwClose(Handle);
+}
+
 static VOID Second(PEPROCESS Process, HANDLE ProcessId, PPS_CREATE_NOTIFY_INFO CreateInfo)
 {
-    (void)Process;
     if (CreateInfo == NULL) {
         if (ProcessId == VetoedPid) {
+            InterlockedCompareExchange(&ProcessExitAt, InterlockedIncrement(&Sequence), 0);
             InterlockedIncrement(&Exits);
             ExitTid = PsGetCurrentThreadId();
         }
@@ -80,6 +114,8 @@ static VOID Second(PEPROCESS Process, HANDLE ProcessId, PPS_CREATE_NOTIFY_INFO C
         return;
     VetoedPid = ProcessId;      /* a WSL process: only this routine sees it */
     InterlockedIncrement(&Creates);
+    if (Inject)
+        InjectThread(Process);
     SecondSaw = CreateInfo->CreationStatus;
     if (SecondSets != STATUS_PENDING)
         CreateInfo->CreationStatus = SecondSets;
@@ -99,9 +135,17 @@ static VOID Third(HANDLE ParentId, HANDLE ProcessId, BOOLEAN Create)
 
 static VOID ThreadRoutine(HANDLE ProcessId, HANDLE ThreadId, BOOLEAN Create)
 {
-    (void)ThreadId; (void)Create;
-    if (ProcessId == VetoedPid)
+    if (ProcessId != VetoedPid)
+        return;
+    /* the injected thread: its creator-context call comes while it is
+     * being created, its own calls in itself (the initial thread never
+     * runs) */
+    BOOLEAN IsInjected = ThreadId == InjectedTid || ThreadId == PsGetCurrentThreadId() ||
+                         Injecting == PsGetCurrentThreadId();
+    if (!IsInjected)
         InterlockedIncrement(&ThreadCalls);
+    else if (!Create)
+        InterlockedExchange(&InjectedExitAt, InterlockedIncrement(&Sequence));
 }
 
 static NTSTATUS NTAPI Body(PVOID Parameter)
@@ -116,6 +160,10 @@ static VOID Reset(NTSTATUS First, NTSTATUS Second)
     FirstSets = First;
     SecondSets = Second;
     Creates = Exits = ThreadCalls = Ran = 0;
+    Sequence = InjectedExitAt = ProcessExitAt = 0;
+    Inject = FALSE;
+    InjectedTid = NULL;
+    InjectedThread = NULL;
     SecondSaw = STATUS_PENDING;
     VetoedPid = ExitTid = NULL;
     KeepReference = FALSE;
@@ -201,6 +249,23 @@ static VOID TestLookup(VOID)
     KT_EQ(PsLookupProcessByProcessId(VetoedPid, &Found), STATUS_INVALID_CID);
 }
 
+static VOID TestInjectedThread(VOID)
+{
+    Reset(STATUS_ACCESS_DENIED, STATUS_PENDING);
+    Inject = TRUE;
+    KT_EQ(Vetoed(&Blocked, SubsystemInformationTypeWin32, 3), STATUS_ACCESS_DENIED);
+    KT_CHECK(InjectedThread != NULL);
+    if (InjectedThread == NULL)
+        return;
+    /* it had ended when the creation returned, before the process did */
+    LARGE_INTEGER Zero = { .QuadPart = 0 };
+    KT_EQ(KeWaitForSingleObject(InjectedThread, Executive, KernelMode, FALSE, &Zero), STATUS_SUCCESS);
+    KT_CHECK(InjectedExitAt != 0 && ProcessExitAt != 0);
+    KT_CHECK(InjectedExitAt < ProcessExitAt);
+    KT_EQ(PsGetThreadExitStatus(InjectedThread), STATUS_ACCESS_DENIED);
+    ObDereferenceObject(InjectedThread);
+}
+
 /* ---- a user-mode creator ------------------------------------------------------------------- */
 
 static NTSTATUS UserStatus;
@@ -246,6 +311,7 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     KT_EQ(PsSetCreateThreadNotifyRoutineEx(PsCreateThreadNotifySubsystems, (PVOID)ThreadRoutine), STATUS_SUCCESS);
     TestStatuses();
     TestLookup();
+    TestInjectedThread();
     TestUserCreator();
     KT_EQ(PsSetCreateProcessNotifyRoutineEx(First, TRUE), STATUS_SUCCESS);
     KT_EQ(PsSetCreateProcessNotifyRoutineEx2(PsCreateProcessNotifySubsystems, (PVOID)Second, TRUE), STATUS_SUCCESS);

@@ -7,7 +7,8 @@
  * while it spins in user code stops (its counter stops moving; Windows
  * suspends asynchronously, so the test waits for it to settle) and goes
  * on after the resume; a thread that waits stays stopped after its wait
- * ends; a thread may suspend itself; NtSuspendProcess/NtResumeProcess
+ * ends, and one suspended in its wait can be terminated; a thread may
+ * suspend itself; NtSuspendProcess/NtResumeProcess
  * stop and restart every thread; a suspended thread or process can be
  * terminated; a user caller needs THREAD_SUSPEND_RESUME or
  * PROCESS_SUSPEND_RESUME on its handle. System threads cannot be
@@ -248,6 +249,21 @@ static VOID TestWaitingAndSelf(VOID)
     KT_EQ(ZwWaitForSingleObject(Process, FALSE, &FiveSeconds), STATUS_SUCCESS);
     KT_EQ(AfterSelf, 1);
     KT_EQ(SelfPrevious, 0);
+    ZwClose(Thread);
+    ZwClose(Process);
+
+    /* suspended while it waits, then terminated: it ends, its wait code
+     * never goes on */
+    Waiting = AfterWait = 0;
+    KT_EQ(Start(&Image, WaitThenMark, NULL, &Process, &Cid), STATUS_SUCCESS);
+    while (Read(&Waiting) == 0)
+        KtSleep(1);
+    KT_EQ(ZwOpenThread(&Thread, THREAD_SUSPEND_RESUME, &Attributes, &Cid), STATUS_SUCCESS);
+    KT_EQ(ZwSuspendThread(Thread, NULL), STATUS_SUCCESS);
+    KtSleep(100);
+    KT_EQ(ZwTerminateProcess(Process, 0x5151), STATUS_SUCCESS);
+    KT_EQ(ZwWaitForSingleObject(Process, FALSE, &FiveSeconds), STATUS_SUCCESS);
+    KT_EQ(AfterWait, 0);
     ZwClose(Thread);
     ZwClose(Process);
 }
