@@ -285,8 +285,10 @@ BOOLEAN PspTerminateThreadByPointer(ETHREAD *Thread, NTSTATUS ExitStatus)
 {
     if (Thread == PspCurrentThread())
         PspExitThread(ExitStatus);
-    if (__atomic_fetch_or(&Thread->Flags, PSP_THREAD_TERMINATING, __ATOMIC_ACQ_REL) & PSP_THREAD_TERMINATING)
+    if (__atomic_fetch_or(&Thread->Flags, PSP_THREAD_TERMINATING, __ATOMIC_ACQ_REL) & PSP_THREAD_TERMINATING) {
+        KeForceResumeThread(&Thread->Tcb);  /* its exit must not wait for a resume */
         return FALSE;
+    }
     PKAPC Apc = ExpAllocateKernel(sizeof(KAPC), 'xEsP');
     if (Apc == NULL)
         KiInternalError("out of memory terminating thread %p", (void *)Thread);
