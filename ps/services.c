@@ -231,9 +231,17 @@ static NTSTATUS PspSuspendThread(ETHREAD *Thread, PULONG Previous)
 {
     if (Thread->SystemThread)
         return STATUS_ACCESS_DENIED;
-    if (Thread->Flags & PSP_THREAD_TERMINATING)
+    if (__atomic_load_n(&Thread->Flags, __ATOMIC_ACQUIRE) & PSP_THREAD_TERMINATING)
         return STATUS_THREAD_IS_TERMINATING;
-    return KiSuspendThread(&Thread->Tcb, Previous);
+    NTSTATUS Status = KiSuspendThread(&Thread->Tcb, Previous);
+    /* A termination that came meanwhile force-resumed the thread before
+     * this suspension: undo it, or the thread would wait in it instead of
+     * ending (nobody resumes a thread that is terminating). */
+    if (NT_SUCCESS(Status) && (__atomic_load_n(&Thread->Flags, __ATOMIC_ACQUIRE) & PSP_THREAD_TERMINATING)) {
+        KeForceResumeThread(&Thread->Tcb);
+        Status = STATUS_THREAD_IS_TERMINATING;
+    }
+    return Status;
 }
 
 NTSTATUS NtSuspendThread(HANDLE ThreadHandle, PULONG PreviousSuspendCount)
