@@ -10,7 +10,9 @@
  * ends, and one suspended in its wait can be terminated; a thread may
  * suspend itself; NtSuspendProcess/NtResumeProcess
  * stop and restart every thread; a suspended thread or process can be
- * terminated; a user caller needs THREAD_SUSPEND_RESUME or
+ * terminated, also one whose last thread was suspended after it had
+ * ended the others (NtTerminateProcess(NULL)): TerminateProcess ends a
+ * process "unconditionally"; a user caller needs THREAD_SUSPEND_RESUME or
  * PROCESS_SUSPEND_RESUME on its handle. System threads cannot be
  * suspended or resumed: STATUS_ACCESS_DENIED (ntps's choice; Windows
  * documents nothing for them).
@@ -352,6 +354,42 @@ static VOID TestFromUser(VOID)
     ZwClose(Process);
 }
 
+/* ---- the last thread, suspended after NtTerminateProcess(NULL) ----------------------------- */
+
+static NTSTATUS NTAPI LastOneMain(PVOID Parameter)
+{
+    (void)Parameter;
+    HANDLE T;
+    if (NT_SUCCESS(RtlCreateUserThread(NtCurrentProcess(), NULL, FALSE, 0, 0, 0, Spin, (PVOID)1, &T, NULL)))
+        NtClose(T);
+    while (Read(&Counter[1]) == 0)
+        NtYieldExecution();
+    NtTerminateProcess(NULL, 0x31);     /* every other thread */
+    return Spin((PVOID)0);
+}
+
+static VOID TestSuspendedLastThread(VOID)
+{
+    HANDLE Process, Thread;
+    CLIENT_ID Cid;
+    Counter[0] = Counter[1] = 0;
+    KT_EQ(Start(&Image, LastOneMain, NULL, &Process, &Cid), STATUS_SUCCESS);
+    KT_CHECK(Moves(&Counter[0]));
+    KT_CHECK(Stops(&Counter[1]));               /* the other thread has ended */
+    OBJECT_ATTRIBUTES Attributes;
+    InitializeObjectAttributes(&Attributes, NULL, OBJ_KERNEL_HANDLE, NULL, NULL);
+    KT_EQ(ZwOpenThread(&Thread, THREAD_SUSPEND_RESUME, &Attributes, &Cid), STATUS_SUCCESS);
+    KT_EQ(ZwSuspendThread(Thread, NULL), STATUS_SUCCESS);
+    KT_CHECK(Stops(&Counter[0]));
+    ZwTerminateProcess(Process, 0x32);
+    NTSTATUS Status = ZwWaitForSingleObject(Process, FALSE, &FiveSeconds);
+    KT_EQ(Status, STATUS_SUCCESS);
+    if (Status != STATUS_SUCCESS)
+        ZwResumeThread(Thread, NULL);           /* not to hang the run */
+    ZwClose(Thread);
+    ZwClose(Process);
+}
+
 /* ---- system threads ------------------------------------------------------------------------------ */
 
 static KEVENT Stop;
@@ -386,6 +424,7 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     TestKernelCounts();
     TestWaitingAndSelf();
     TestFromUser();
+    TestSuspendedLastThread();
     TestSystemThreads();
     KT_DONE();
     return STATUS_SUCCESS;
