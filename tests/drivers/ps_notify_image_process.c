@@ -36,6 +36,8 @@ typedef struct _REC {
     SIZE_T ExSize;
     PFILE_OBJECT FileObject;
     UCHAR Header[4];
+    WCHAR FileName[64];
+    USHORT FileNameLength;
     ULONG PeSignature;
     USHORT PeCharacteristics;
     /* process create */
@@ -79,6 +81,15 @@ static VOID ImageRoutine(PUNICODE_STRING FullImageName, HANDLE ProcessId, PIMAGE
         PIMAGE_INFO_EX Ex = CONTAINING_RECORD(ImageInfo, IMAGE_INFO_EX, ImageInfo);
         R->ExSize = Ex->Size;
         R->FileObject = Ex->FileObject;
+        /* a driver may reference the file object and read its name */
+        if (Ex->FileObject != NULL) {
+            ObReferenceObject(Ex->FileObject);
+            if (Ex->FileObject->FileName.Length <= sizeof(R->FileName)) {
+                RtlCopyMemory(R->FileName, Ex->FileObject->FileName.Buffer, Ex->FileObject->FileName.Length);
+                R->FileNameLength = Ex->FileObject->FileName.Length;
+            }
+            ObDereferenceObject(Ex->FileObject);
+        }
     }
     /* read the image as a driver does: the header, then the PE header */
     PUCHAR Base = ImageInfo->ImageBase;
@@ -193,8 +204,14 @@ static VOID CheckWin32(HANDLE Pid, HANDLE CreatorTid)
     /* the main image: the executable's file object, as the process notify gets it */
     KT_CHECK(R[0]->FileObject != NULL);
     KT_CHECK(R[0]->FileObject == R[2]->CreateFileObject);
-    /* a file backs ntdll.dll too */
+    /* a file backs ntdll.dll too; FileName is the path on the volume */
     KT_CHECK(R[1]->FileObject != NULL);
+    UNICODE_STRING MainFile = RTL_CONSTANT_STRING(L"\\Windows\\System32\\notepad.exe");
+    UNICODE_STRING NtdllFile = RTL_CONSTANT_STRING(L"\\Windows\\System32\\ntdll.dll");
+    KT_CHECK(R[0]->FileNameLength == MainFile.Length &&
+             RtlCompareMemory(R[0]->FileName, MainFile.Buffer, MainFile.Length) == MainFile.Length);
+    KT_CHECK(R[1]->FileNameLength == NtdllFile.Length &&
+             RtlCompareMemory(R[1]->FileName, NtdllFile.Buffer, NtdllFile.Length) == NtdllFile.Length);
     KT_CHECK(R[1]->FileObject != R[0]->FileObject);
     for (int i = 0; i < 2; i++) {
         KT_CHECK(R[i]->Header[0] == 'M' && R[i]->Header[1] == 'Z');
