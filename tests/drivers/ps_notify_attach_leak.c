@@ -21,8 +21,12 @@ static KAPC_STATE State;
 static VOID Attaches(PEPROCESS Process, HANDLE ProcessId, PPS_CREATE_NOTIFY_INFO CreateInfo)
 {
     UNREFERENCED_PARAMETER(ProcessId);
-    if (CreateInfo != NULL && ExGetPreviousMode() == UserMode)
+    if (CreateInfo != NULL && ExGetPreviousMode() == UserMode) {
+        /* Referenced, as a driver that attaches must: the new process may
+         * end (and would be deleted) while this thread stays attached. */
+        ObReferenceObject(Process);
         KeStackAttachProcess(Process, &State);     /* never detaches */
+    }
 }
 static NTSTATUS NTAPI Nothing(PVOID Parameter) { UNREFERENCED_PARAMETER(Parameter); return 0; }
 static NTSTATUS NTAPI CreatesChild(PVOID Parameter)
