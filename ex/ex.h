@@ -95,11 +95,43 @@ VOID ExpCheckWorkItemIrql(ULONG Rule, PVOID Caller);
  * from a DPC (the thread it interrupted queued nothing). */
 PKTHREAD ExpQueuingThread(VOID);
 
+/* On a worker's stack while a driver's work routine runs: the verifier's
+ * callback frame (Kind VfCallbackWorkItem, QueuedBy the queuer) and what
+ * the WaitOnQueuedWork rule records while the routine runs. */
+#define EXP_SIGNAL_FRAMES 8
+typedef struct _EXP_WORK_FRAME {
+    VF_CALLBACK_FRAME Callback;
+    ULONGLONG DequeueStamp;         /* KiNextWaitStamp() when the item left its queue */
+    /* The queuer was found waiting, since before the item left its queue,
+     * on an object the routine signaled (ex/workwait.c). */
+    PKTHREAD Waiter;
+    PVOID Object;
+    PVOID WaiterCaller;             /* its KeWaitFor* call */
+    PVOID WaiterCallback;           /* the driver callback it waits in, or NULL */
+    USHORT SignalFrames;
+    PVOID SignalTrace[EXP_SIGNAL_FRAMES];   /* where the routine signaled */
+} EXP_WORK_FRAME;
+
 /* Around a driver's work routine, as a worker calls it: a verifier callback
  * frame naming it and its queuer; on return the checks Windows makes
  * (0xE1 bad IRQL, 0x39 a mutex still owned, 0x1 APCs left disabled). */
-VOID ExpEnterWorkRoutine(VF_CALLBACK_FRAME *Frame, PVOID Routine, PKTHREAD QueuedBy);
-VOID ExpLeaveWorkRoutine(VF_CALLBACK_FRAME *Frame, PVOID Routine, PVOID Parameter, PVOID Item);
+VOID ExpEnterWorkRoutine(EXP_WORK_FRAME *Frame, PVOID Routine, PKTHREAD QueuedBy);
+VOID ExpLeaveWorkRoutine(EXP_WORK_FRAME *Frame, PVOID Routine, PVOID Parameter, PVOID Item);
+
+/* The WaitOnQueuedWork rule (ex/workwait.c). Registered at boot unless the
+ * verifier is off. */
+VOID ExpRegisterWorkWaitHook(VOID);
+/* From ExpLeaveWorkRoutine: report what the hook recorded. */
+VOID ExpReportWaitOnQueuedWork(EXP_WORK_FRAME *Frame);
+/* The system is quiet (every thread waits, no timer is set) while drivers'
+ * work items are still queued: no worker can take them any more. Reports
+ * WaitOnQueuedWork for each thread waiting while an item it queued sits in
+ * a queue, and returns TRUE (the run is a deadlock); FALSE if nothing is
+ * queued. For the host's quiet and stall hooks, or a deadlock detector. */
+BOOLEAN ExCheckQueuedWorkDeadlock(VOID);
+/* Registered by Io: the driver's routine of an Io work item (Parameter of
+ * an EXP_WORK_RAW item), for reports. */
+extern PVOID (*ExpRawWorkRoutine)(PVOID Parameter);
 
 /* Is Thread an executive worker that has not gone through its rundown (Ps
  * stops one that ends otherwise with 0xE9)? */

@@ -19,20 +19,24 @@
  */
 #include "ex/workerp.h"
 
-VOID ExpEnterWorkRoutine(VF_CALLBACK_FRAME *Frame, PVOID Routine, PKTHREAD QueuedBy)
+VOID ExpEnterWorkRoutine(EXP_WORK_FRAME *Frame, PVOID Routine, PKTHREAD QueuedBy)
 {
     EXP_WORKER *Worker = ExpCurrentWorker();
+    memset(Frame, 0, sizeof(*Frame));
     if (Worker != NULL) {
         ExpAcquireSpinLock(&Worker->Queue->Lock);
         Worker->Routine = Routine;
+        Frame->DequeueStamp = Worker->DequeueStamp;
         ExpReleaseSpinLock(&Worker->Queue->Lock);
     }
-    VfEnterCallback(Frame, VfCallbackWorkItem, Routine);
-    Frame->QueuedBy = QueuedBy;
+    VfEnterCallback(&Frame->Callback, VfCallbackWorkItem, Routine);
+    Frame->Callback.QueuedBy = QueuedBy;
 }
 
-VOID ExpLeaveWorkRoutine(VF_CALLBACK_FRAME *Frame, PVOID Routine, PVOID Parameter, PVOID Item)
+VOID ExpLeaveWorkRoutine(EXP_WORK_FRAME *Frame, PVOID Routine, PVOID Parameter, PVOID Item)
 {
+    if (Frame->Waiter != NULL)
+        ExpReportWaitOnQueuedWork(Frame);
     PKTHREAD Thread = KiCurrentThread();
     char Name[160];
     KIRQL Irql = KeGetCurrentIrql();
@@ -54,7 +58,7 @@ VOID ExpLeaveWorkRoutine(VF_CALLBACK_FRAME *Frame, PVOID Routine, PVOID Paramete
                           "the work item routine %s returned %s", Name,
                           Combined != 0 ? "inside a critical or guarded region" : "attached to another process");
     }
-    VfLeaveCallback(Frame);
+    VfLeaveCallback(&Frame->Callback);
 }
 
 /* ---- a driver unloads -------------------------------------------------------------------------- */

@@ -177,6 +177,7 @@ static BOOLEAN ExpDequeue(EXP_WORK_QUEUE *Queue, EXP_WORKER *Worker, EXP_WORK *W
     Worker->Item = Item;
     Worker->Routine = (PVOID)Work->Routine;
     Worker->Flags = Work->Flags;
+    Worker->DequeueStamp = KiNextWaitStamp();   /* a wait stamped before began while the item was queued */
     ExpReleaseSpinLock(&Queue->Lock);
     Item->List.Blink = NULL;
     __atomic_store_n(&Item->List.Flink, NULL, __ATOMIC_RELEASE);    /* not queued any more */
@@ -189,7 +190,7 @@ static VOID ExpRunWorkItem(const EXP_WORK *Work)
         Work->Routine(Work->Parameter);     /* brackets its driver's routine itself */
         return;
     }
-    VF_CALLBACK_FRAME Frame;
+    EXP_WORK_FRAME Frame;
     ExpEnterWorkRoutine(&Frame, (PVOID)Work->Routine, Work->QueuedBy);
     Work->Routine(Work->Parameter);
     ExpLeaveWorkRoutine(&Frame, (PVOID)Work->Routine, Work->Parameter, Work->Item);
@@ -330,6 +331,8 @@ VOID ExInitializeWorkerThreads(VOID)
     ExpDriverWork = 0;
     ExpProgressWaiters = 0;
     ExpManagerStop = FALSE;
+    if (VfLevel != VfLevelOff)
+        ExpRegisterWorkWaitHook();
     if (!NT_SUCCESS(ExpCreateSystemThread(ExpWorkerManager, NULL, &ExpManagerThread)))
         KiInternalError("cannot start the worker thread manager");
     __atomic_store_n(&ExpWorkersReady, TRUE, __ATOMIC_RELEASE);

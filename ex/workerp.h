@@ -23,6 +23,7 @@ typedef struct _EXP_WORKER {
     PVOID Item;
     PVOID Routine;                  /* the driver's routine (an Io item's, once Io names it) */
     ULONG Flags;                    /* EXP_WORK_* */
+    ULONGLONG DequeueStamp;         /* KiNextWaitStamp() when it took the item */
 } EXP_WORKER;
 
 struct _EXP_WORK_QUEUE {

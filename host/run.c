@@ -73,8 +73,12 @@ static VOID HostListThreads(VOID)
     ExDescribeWorkQueues();
 }
 
+static BOOLEAN HostWorkChecked;
+
 static VOID HostStall(VOID)
 {
+    if (!HostWorkChecked)
+        (void)ExCheckQueuedWorkDeadlock();     /* a driver's work still queued: say who waits for it */
     RtlpReport("\nntps: deadlock: every thread is waiting and no timer is set (virtual time %llu ms)\n",
             (unsigned long long)KiSimNow() / 10000);
     HostListThreads();
@@ -115,8 +119,14 @@ static BOOLEAN HostQuiet(VOID)
 {
     /* A driver's work item still queued or running (waiting) is activity:
      * the driver is not unloaded under it. */
-    if (ExDriverWorkInFlight() != 0)
+    if (ExDriverWorkInFlight() != 0) {
+        /* Items still queued now will never run: a deadlock. */
+        HostWorkChecked = TRUE;
+        if (ExCheckQueuedWorkDeadlock())
+            HostStall();
+        HostWorkChecked = FALSE;
         return FALSE;
+    }
     if (!__atomic_exchange_n(&HostQuietArmed, FALSE, __ATOMIC_ACQ_REL))
         return FALSE;
     KeSetEvent(&HostQuietEvent, 0, FALSE);

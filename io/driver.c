@@ -24,6 +24,7 @@ VOID IoInitializeSystem(VOID)
     IoDriverObjectType = ObCreateObjectType(&Init);
     ObpDriverType = IoDriverObjectType;
     IopCreateDeviceType();
+    IopInitializeWorkItems();
 }
 
 VOID IoShutdownSystem(VOID)

@@ -57,6 +57,7 @@ VOID IopCheckUnloadedDevices(PDRIVER_OBJECT Driver, BOOLEAN Delete);
 POBJECT_TYPE IopIoObjectType(PVOID Object);
 
 /* ---- Io work items (io/workitem.c) ------------------------------------------------ */
+VOID IopInitializeWorkItems(VOID);
 /* After DriverUnload: wait until the driver's Io work items have run (they
  * keep it loaded until their routines return, as on Windows). */
 VOID IopWaitForDriverWorkItems(PDRIVER_OBJECT Driver);

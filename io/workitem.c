@@ -179,7 +179,7 @@ static VOID IopProcessWorkItem(PVOID Parameter)
     /* Dequeued before its routine runs: the routine may free, uninitialize
      * or requeue it, so the item is not touched after this. */
     __atomic_store_n(&Item->Queued, 0, __ATOMIC_RELEASE);
-    VF_CALLBACK_FRAME Frame;
+    EXP_WORK_FRAME Frame;
     ExpEnterWorkRoutine(&Frame, Routine, QueuedBy);
     if (Extended)
         ((PIO_WORKITEM_ROUTINE_EX)Routine)(IoObject, Context, Item);
@@ -191,6 +191,16 @@ static VOID IopProcessWorkItem(PVOID Parameter)
     if (__atomic_sub_fetch(&Storage->WorkItems, 1, __ATOMIC_SEQ_CST) == 0)
         KeSetEvent(&Storage->WorkItemsDone, 0, FALSE);
     ObfDereferenceObject(Driver);       /* last: the event lives in it */
+}
+
+static PVOID IopWorkItemRoutine(PVOID Parameter)
+{
+    return ((PIO_WORKITEM)Parameter)->Routine;
+}
+
+VOID IopInitializeWorkItems(VOID)
+{
+    ExpRawWorkRoutine = IopWorkItemRoutine;
 }
 
 VOID IopWaitForDriverWorkItems(PDRIVER_OBJECT Driver)
