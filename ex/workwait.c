@@ -113,10 +113,10 @@ static VOID ExpReportStuckItem(EXP_WORK_QUEUE *Queue, PWORK_QUEUE_ITEM Item, PKT
     }
     BOOLEAN Own = ExIsActiveWorkerThread(Waiter) && ((EXP_WORKER *)Waiter->StartContext)->Queue == Queue;
     VfReport("WaitOnQueuedWork", Waiter->WaitCaller,
-             "deadlock: thread %p waits at %s%s while work item %p it queued (routine %s) cannot run: all %lu "
-             "worker threads of the priority %ld queue are busy%s (limit %u)",
-             (void *)Waiter, Site, Callback, (void *)Item, Routine, (unsigned long)Queue->Workers,
-             (long)Queue->Priority, Own ? ", the waiter among them" : "", EXP_MAX_WORKERS_PER_QUEUE);
+             "deadlock: thread %p waits at %s%s while item %p it queued (%s) cannot run: the priority %ld queue "
+             "has its %lu workers (the limit) busy%s",
+             (void *)Waiter, Site, Callback, (void *)Item, Routine, (long)Queue->Priority,
+             (unsigned long)Queue->Workers, Own ? ", the waiter among them" : "");
 }
 
 typedef struct _EXP_STUCK {
