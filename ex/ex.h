@@ -108,6 +108,7 @@ typedef struct _EXP_WORK_FRAME {
     PVOID Object;
     PVOID WaiterCaller;             /* its KeWaitFor* call */
     PVOID WaiterCallback;           /* the driver callback it waits in, or NULL */
+    PVOID WaiterStart;              /* its start routine */
     USHORT SignalFrames;
     PVOID SignalTrace[EXP_SIGNAL_FRAMES];   /* where the routine signaled */
 } EXP_WORK_FRAME;

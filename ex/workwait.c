@@ -52,6 +52,7 @@ static VOID ExpWakeHook(PKTHREAD Waiter, PVOID Object)
     Frame->Waiter = Waiter;
     Frame->Object = Object;
     Frame->WaiterCaller = Waiter->WaitCaller;
+    Frame->WaiterStart = (PVOID)Waiter->StartRoutine;
     VF_CALLBACK_FRAME *Callback = Waiter->VerifierCallbacks;
     Frame->WaiterCallback = Callback != NULL ? Callback->Routine : NULL;
     Frame->SignalFrames = RtlCaptureStackBackTrace(0, EXP_SIGNAL_FRAMES, Frame->SignalTrace, NULL);
@@ -74,12 +75,17 @@ static PVOID ExpDriverSite(PVOID *Trace, USHORT Count)
 VOID ExpReportWaitOnQueuedWork(EXP_WORK_FRAME *Frame)
 {
     char Routine[160], Waiter[160], Start[160], Callback[200] = "";
+    PKTHREAD Thread = Frame->Waiter;
+    Frame->Waiter = NULL;
+    /* The rule is for drivers' work: ntps's own is not reported. */
+    if (RtlpLookupModuleByAddress(Frame->Callback.Routine) == NULL)
+        return;
     PVOID Site = ExpDriverSite(Frame->SignalTrace, Frame->SignalFrames);
     if (Site == NULL)
         Site = Frame->Callback.Routine;
     KiDescribeAddress(Frame->Callback.Routine, Routine, sizeof(Routine));
     KiDescribeAddress(Frame->WaiterCaller, Waiter, sizeof(Waiter));
-    KiDescribeAddress(Frame->Waiter->StartRoutine, Start, sizeof(Start));
+    KiDescribeAddress(Frame->WaiterStart, Start, sizeof(Start));
     if (Frame->WaiterCallback != NULL) {
         char Name[140];
         KiDescribeAddress(Frame->WaiterCallback, Name, sizeof(Name));
@@ -88,8 +94,7 @@ VOID ExpReportWaitOnQueuedWork(EXP_WORK_FRAME *Frame)
     VfReport("WaitOnQueuedWork", Site,
              "thread %p (start %s) waits at %s%s on %p, which the work routine %s it queued signals; the wait "
              "began while the item was still queued (had no worker been free, it would never end)",
-             (void *)Frame->Waiter, Start, Waiter, Callback, Frame->Object, Routine);
-    Frame->Waiter = NULL;
+             (void *)Thread, Start, Waiter, Callback, Frame->Object, Routine);
 }
 
 /* ---- a quiet system with work still queued ------------------------------------------------------ */
