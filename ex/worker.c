@@ -303,8 +303,8 @@ static VOID ExpServeStartRequests(EXP_WORK_QUEUE *Queue)
  * each other still gets its next thread. */
 static VOID ExpWorkerManager(PVOID Context)
 {
-    (void)Context;
     KeSetPriorityThread(KiCurrentThread(), EXP_MANAGER_PRIORITY);
+    KeSetEvent((PKEVENT)Context, 0, FALSE);     /* started: boot goes on */
     for (;;) {
         KeWaitForSingleObject(&ExpManagerEvent, WrQueue, KernelMode, FALSE, NULL);
         if (__atomic_load_n(&ExpManagerStop, __ATOMIC_ACQUIRE))
@@ -333,8 +333,13 @@ VOID ExInitializeWorkerThreads(VOID)
     ExpManagerStop = FALSE;
     if (VfLevel != VfLevelOff)
         ExpRegisterWorkWaitHook();
-    if (!NT_SUCCESS(ExpCreateSystemThread(ExpWorkerManager, NULL, &ExpManagerThread)))
+    /* Started (and reported to the thread notify routines, as any system
+     * thread) before the first driver loads. */
+    KEVENT Started;
+    KeInitializeEvent(&Started, NotificationEvent, FALSE);
+    if (!NT_SUCCESS(ExpCreateSystemThread(ExpWorkerManager, &Started, &ExpManagerThread)))
         KiInternalError("cannot start the worker thread manager");
+    KeWaitForSingleObject(&Started, Executive, KernelMode, FALSE, NULL);
     __atomic_store_n(&ExpWorkersReady, TRUE, __ATOMIC_RELEASE);
 }
 

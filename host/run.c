@@ -121,15 +121,15 @@ static volatile BOOLEAN HostQuietArmed;
 
 static BOOLEAN HostQuiet(VOID)
 {
-    /* A driver's work item still queued or running (waiting) is activity:
-     * the driver is not unloaded under it. */
+    /* A driver's work item still queued now will never run: a deadlock.
+     * One running and waiting counts as a driver's thread does: the unload
+     * may be what it waits for (Io keeps the driver loaded under it, Ex
+     * waits for it and reports it). */
     if (ExDriverWorkInFlight() != 0) {
-        /* Items still queued now will never run: a deadlock. */
         HostWorkChecked = TRUE;
         if (ExCheckQueuedWorkDeadlock())
             HostStall();
         HostWorkChecked = FALSE;
-        return FALSE;
     }
     if (!__atomic_exchange_n(&HostQuietArmed, FALSE, __ATOMIC_ACQ_REL))
         return FALSE;
