@@ -278,9 +278,9 @@ static VOID VfStartMeasuring(PKTHREAD Thread, VF_CALLBACK_FRAME *Frame)
 
 static VOID VfCheckRules(VF_CALLBACK_FRAME *Frame, ULONG_PTR StackUsed, ULONG_PTR StackSize)
 {
-    if (!((1u << Frame->Kind) & VF_RULE_KINDS))
-        return;     /* work item routines may take their time: that is what they are for */
-    if (Frame->RunTime > VfCallbackBudget) {
+    /* Work item routines may take their time (that is what they are for),
+     * but their stack is as small as anyone's. */
+    if (((1u << Frame->Kind) & VF_RULE_KINDS) && Frame->RunTime > VfCallbackBudget) {
         if (KiConfig.Simulation || (Frame->Flags & VF_FRAME_CPU))
             VfReport("CallbackTimeBudget", Frame->Routine,
                      "the %s ran for %llu.%03llu ms of %s thread time; the budget is %llu.%03llu ms "
