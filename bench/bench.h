@@ -21,6 +21,7 @@ VOID BenchProcessLookup(VOID);
 VOID BenchPoints(VOID);
 VOID BenchSeh(VOID);
 VOID BenchSimulation(VOID);
+VOID BenchVerifier(VOID);
 VOID BenchWorker(VOID);
 
 #endif

@@ -8,6 +8,7 @@
  * more are page aligned, as documented for ExAllocatePool2.
  */
 #include "ex/ex.h"
+#include "vf/vf.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,6 +110,8 @@ static PVOID ExpAllocate(BOOLEAN Paged, SIZE_T Size, ULONG Tag, BOOLEAN Zero, PV
         __atomic_add_fetch(&Stats->Allocs, 1, __ATOMIC_RELAXED);
         __atomic_add_fetch(&Stats->Bytes, (LONG64)Size, __ATOMIC_RELAXED);
     }
+    if (H->Owner != NULL)
+        VfPoolAllocated(P, Size, Tag, H->Owner);    /* where, for a leak report */
     return P;
 }
 
@@ -130,6 +133,8 @@ static VOID ExpFree(PVOID P, BOOLEAN CheckTag, ULONG Tag)
     ExpCheckIrql(H->Paged, TRUE, (ULONG_PTR)P);
     if (CheckTag && Tag != H->Tag)
         KeBugCheckEx(0xC2 /* BAD_POOL_CALLER: wrong tag */, 0x0A, (ULONG_PTR)P, H->Tag, Tag);
+    if (H->Owner != NULL)
+        VfPoolFreed(P);
     ExpAcquireSpinLock(&ExpPoolLock);
     RemoveEntryList(&H->Link);
     H->Magic = EXP_POOL_FREED;

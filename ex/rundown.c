@@ -66,6 +66,10 @@ VOID ExReleaseRundownProtection(PEX_RUNDOWN_REF RunRef)
 /* Block new acquisitions and wait for the ones out to be released. */
 VOID ExWaitForRundownProtectionRelease(PEX_RUNDOWN_REF RunRef)
 {
+    KIRQL Irql = KeGetCurrentIrql();
+    if (Irql > APC_LEVEL)   /* documented <= APC_LEVEL: it waits (IrqlExPassive family) */
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x20008, Irql, APC_LEVEL,
+                     (ULONG_PTR)__builtin_return_address(0));
     ULONG_PTR Value = __atomic_load_n(&RunRef->Count, __ATOMIC_RELAXED);
     for (;;) {
         if (Value & EXP_RUNDOWN_ACTIVE)

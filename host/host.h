@@ -16,6 +16,7 @@
 #define NTPS_EXIT_BUGCHECK 3
 #define NTPS_EXIT_TIMEOUT 4
 #define NTPS_EXIT_STALL 5
+#define NTPS_EXIT_VERIFIER 6        /* --verifier=strict and a rule was reported */
 #define NTPS_EXIT_INTERNAL 70
 
 typedef struct _NTPS_HOST_CONFIG {
@@ -29,12 +30,21 @@ typedef struct _NTPS_HOST_CONFIG {
     ULONG SimStepMean;              /* 0: default */
     BOOLEAN NoSimPreempt;           /* switch off seeded early quantum ends */
     BOOLEAN Quiet;                  /* no summary lines */
+    UCHAR Verifier;                 /* NTPS_VERIFIER_*; 0: standard */
+    ULONG CallbackBudgetUs;         /* 0: the verifier's default */
+    ULONG CallbackStackPercent;     /* 0: the verifier's default */
+    const char *ReportPath;         /* the verifier's JSON report, or NULL */
     const char *Drivers[NTPS_MAX_DRIVERS];
     ULONG DriverCount;
     /* For C tests: run this on a system thread instead of (after) drivers. */
     VOID (*Routine)(PVOID Context);
     PVOID RoutineContext;
 } NTPS_HOST_CONFIG;
+
+#define NTPS_VERIFIER_DEFAULT 0
+#define NTPS_VERIFIER_OFF 1
+#define NTPS_VERIFIER_STANDARD 2
+#define NTPS_VERIFIER_STRICT 3
 
 /* Boot, load and run the drivers, unload them, shut down. Returns the exit status. */
 int NtpsHostRun(const NTPS_HOST_CONFIG *Config);

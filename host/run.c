@@ -4,6 +4,7 @@
  * started has ended, unload them, shut down, and say how it went.
  */
 #include "host/host.h"
+#include "vf/vf.h"
 
 #include <pthread.h>
 #include <stdarg.h>
@@ -88,6 +89,7 @@ static VOID HostStall(VOID)
     HostListThreads();
     RtlpReport("ntps: simulation seed %llu, trace 0x%016llx after %llu events\n", (unsigned long long)KiConfig.Seed,
             (unsigned long long)KiSimTraceHash(), (unsigned long long)KiSimTraceEvents());
+    VfFinishRun(NTPS_EXIT_STALL);
     _exit(NTPS_EXIT_STALL);
 }
 
@@ -104,6 +106,7 @@ static void *HostWatchdog(void *Argument)
     if (Config->Simulation)
         RtlpReport("ntps: simulation seed %llu at virtual time %llu ms\n", (unsigned long long)Config->Seed,
                 (unsigned long long)KiSimNow() / 10000);
+    VfFinishRun(NTPS_EXIT_TIMEOUT);
     _exit(NTPS_EXIT_TIMEOUT);
 }
 
@@ -231,6 +234,13 @@ static VOID HostConfigureKernel(const NTPS_HOST_CONFIG *Config)
     KiConfig.SimPreemptMean = Config->NoSimPreempt ? 0 : Config->SimPreemptMean ? Config->SimPreemptMean : 2000;
     KiConfig.SimStepMean = Config->SimStepMean ? Config->SimStepMean : 100;
     KiShutdownRequested = FALSE;
+    static const VF_LEVEL Levels[] = { VfLevelStandard, VfLevelOff, VfLevelStandard, VfLevelStrict };
+    VF_OPTIONS Verifier = {
+        .Level = Config->Verifier < RTL_NUMBER_OF(Levels) ? Levels[Config->Verifier] : VfLevelStandard,
+        .CallbackBudgetUs = Config->CallbackBudgetUs, .CallbackStackPercent = Config->CallbackStackPercent,
+        .ReportPath = Config->ReportPath, .Quiet = Config->Quiet,
+    };
+    VfInitialize(&Verifier);
 }
 
 int NtpsHostRun(const NTPS_HOST_CONFIG *Config)
@@ -263,6 +273,10 @@ int NtpsHostRun(const NTPS_HOST_CONFIG *Config)
     PS_BOOT_PARAMETERS Boot = { HostPhase1, Run };
     PsBootSystem(&Boot);
 
+    /* Strict mode fails a run that would otherwise have succeeded. */
+    if (Run->ExitStatus == NTPS_EXIT_OK && VfLevel == VfLevelStrict && VfViolationCount() != 0)
+        Run->ExitStatus = NTPS_EXIT_VERIFIER;
+    VfFinishRun(Run->ExitStatus);      /* while the drivers' images can still be described */
     if (Config->Simulation && !Config->Quiet)
         RtlpReport("ntps: simulation seed %llu: trace 0x%016llx, %llu events, virtual time %llu.%03llu ms\n",
                 (unsigned long long)Config->Seed, (unsigned long long)KiSimTraceHash(),

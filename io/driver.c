@@ -3,6 +3,7 @@
  * checks that a driver left nothing running behind at unload.
  */
 #include "io/io.h"
+#include "vf/vf.h"
 
 #include <string.h>
 
@@ -169,6 +170,10 @@ VOID IoUnloadDriver(PIO_DRIVER_IMAGE Image)
         KiCheckUnloadedBugCheckCallbacks(Image->Module->Base, Image->Module->Size);
         ExCheckUnloadedWorkItems(Image->Module);
         IopCheckUnloadedDevices(Driver, FALSE);
+        /* Leftovers that are reports (threads still running its code), and
+         * where its leaked pool was allocated, before the leak's bug check. */
+        PspReportUnloadedThreads(Image->Module->Base, Image->Module->Size);
+        VfCheckUnload(Image->Module);
         ExReportPoolLeaks(Image->Module, TRUE);
     }
     Image->DriverObject = NULL;

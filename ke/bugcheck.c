@@ -273,6 +273,10 @@ static VOID KiReportContext(PKPRCB Prcb)
     } else if (Thread != NULL) {
         KiOut("thread: %p\n", (void *)Thread);
     }
+    if (Thread != NULL && KiBugCheckHooks.DescribeCallback != NULL) {
+        KiBugCheckHooks.DescribeCallback(Thread, Text, sizeof(Text));
+        KiOut("%s", Text);
+    }
     if (Prcb->DpcRoutineActive && Prcb->CurrentDpc != NULL) {
         KiDescribeAddress((PVOID)Prcb->CurrentDpc->DeferredRoutine, Text, sizeof(Text));
         KiOut("dpc: %p routine %s\n", (void *)Prcb->CurrentDpc, Text);
@@ -315,6 +319,8 @@ VOID KiBugCheckWithContext(ULONG Code, ULONG_PTR P1, ULONG_PTR P2, ULONG_PTR P3,
     } else {
         KiPrintBacktrace(Prcb, NULL, __builtin_frame_address(0));
     }
+    if (KiBugCheckHooks.Finish != NULL)     /* before the drivers' callbacks, which may fail */
+        KiBugCheckHooks.Finish(Code, (const ULONG_PTR[4]){ P1, P2, P3, P4 }, KiBugCheckName(Code));
     KiCallBugCheckCallbacks(Prcb);      /* last: the report is out whatever they do */
     _exit(KI_BUGCHECK_EXIT);
 }

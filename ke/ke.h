@@ -433,8 +433,27 @@ typedef struct _KI_BUGCHECK_HOOKS {
     /* describe the current thread/process/driver for the report */
     VOID (*DescribeThread)(PKTHREAD Thread, PCHAR Buffer, SIZE_T Size);
     VOID (*DescribeAddress)(PVOID Address, PCHAR Buffer, SIZE_T Size);
+    /* the driver callbacks Thread runs, one line each, or "" (vf) */
+    VOID (*DescribeCallback)(PKTHREAD Thread, PCHAR Buffer, SIZE_T Size);
+    /* Thread's client ID and its process's image name (Ps) */
+    VOID (*IdentifyThread)(PKTHREAD Thread, ULONG_PTR *ProcessId, ULONG_PTR *ThreadId, PCSTR *ProcessName);
+    /* the last step of a bug check report, before the process exits (vf) */
+    VOID (*Finish)(ULONG Code, const ULONG_PTR Parameters[4], PCSTR Name);
 } KI_BUGCHECK_HOOKS;
 extern KI_BUGCHECK_HOOKS KiBugCheckHooks;
+
+/* The verifier's view of waits and context switches: set by vf at boot
+ * (Ke does not call vf otherwise). */
+typedef struct _KI_VERIFIER_HOOKS {
+    /* The current thread runs a driver callback (VerifierCallbacks is set)
+     * and is about to block: the wait cannot be satisfied now and is not a
+     * poll. Count 0 is a delay. Called at the wait's IRQL, no lock held. */
+    VOID (*BlockingWait)(ULONG Count, PVOID Object[], KWAIT_REASON WaitReason, PLARGE_INTEGER Timeout);
+    /* Realtime: Old is switched out and New in on the current processor,
+     * one of them inside a callback. Dispatcher lock held: keep it short. */
+    VOID (*SwitchThread)(PKTHREAD Old, PKTHREAD New);
+} KI_VERIFIER_HOOKS;
+extern KI_VERIFIER_HOOKS KiVerifierHooks;
 DECLSPEC_NORETURN VOID KiBugCheckWithContext(ULONG Code, ULONG_PTR P1, ULONG_PTR P2, ULONG_PTR P3, ULONG_PTR P4,
                                              PVOID TrapContext);
 DECLSPEC_NORETURN VOID KiBugCheckExplain(ULONG Code, ULONG_PTR P1, ULONG_PTR P2, ULONG_PTR P3, ULONG_PTR P4,

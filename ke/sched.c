@@ -133,6 +133,8 @@ static VOID KiSwitchTo(PKPRCB Prcb, PKTHREAD Old, PKTHREAD New)
         __atomic_or_fetch(&Prcb->InterruptRequest, KI_REQUEST_APC, __ATOMIC_RELAXED);
     if (KiConfig.Simulation)
         KiSimTrace(KI_TRACE_SWITCH, Prcb->Number, New->Serial);
+    else if ((Old->VerifierCallbacks != NULL || New->VerifierCallbacks != NULL) && KiVerifierHooks.SwitchThread)
+        KiVerifierHooks.SwitchThread(Old, New);    /* the run time of a callback (vf) */
 
     if (Old->State == Terminated) {
         Prcb->DeferredReap = Old;

@@ -261,6 +261,25 @@ static VOID KiQueueTimeout(PKTHREAD Thread, ULONGLONG DueTime)
     Thread->TimeoutQueued = TRUE;
 }
 
+KI_VERIFIER_HOOKS KiVerifierHooks;
+
+/* Called with the dispatcher lock held by a wait about to block; returns
+ * with it released and the wait's entry state restored (a Ke*(Wait=TRUE)
+ * wait stays at DISPATCH_LEVEL and keeps its atomicity with the signal). */
+static VOID KiVerifyBlockingWait(PKTHREAD Thread, KIRQL OldIrql, BOOLEAN WaitNext, ULONG Count, PVOID Object[],
+                                 KWAIT_REASON WaitReason, PLARGE_INTEGER Timeout)
+{
+    if (WaitNext)
+        KiReleaseDispatcherLockFromDpcLevel();
+    else
+        KiReleaseDispatcherLock(OldIrql);
+    KiVerifierHooks.BlockingWait(Count, Object, WaitReason, Timeout);
+    if (WaitNext) {
+        Thread->WaitIrql = OldIrql;
+        Thread->WaitNext = TRUE;
+    }
+}
+
 /*
  * The common wait. Count == 0 is a pure delay. Returns the documented
  * status; kernel APCs that arrive while blocked run and the wait resumes.
@@ -277,9 +296,11 @@ static NTSTATUS KiWait(ULONG Count, PVOID Object[], WAIT_TYPE WaitType, KWAIT_RE
     BOOLEAN Poll = Timeout != NULL && Timeout->QuadPart == 0;
     ULONGLONG DueTime = (Timeout != NULL && !Poll) ? KiDueTimeFromTimeout(*Timeout) : 0;
 
+    BOOLEAN Verified = FALSE;
     for (;;) {
         KIRQL OldIrql;
-        if (Thread->WaitNext) {
+        BOOLEAN WaitNext = Thread->WaitNext;
+        if (WaitNext) {
             Thread->WaitNext = FALSE;
             OldIrql = Thread->WaitIrql;
             KiAcquireDispatcherLockAtDpcLevel();
@@ -317,6 +338,13 @@ static NTSTATUS KiWait(ULONG Count, PVOID Object[], WAIT_TYPE WaitType, KWAIT_RE
             return Status;
         }
 
+        if (!Verified && Thread->VerifierCallbacks != NULL && KiVerifierHooks.BlockingWait != NULL) {
+            /* Inside a driver callback: the verifier looks at the wait
+             * without the lock, then it is tried again from the start. */
+            Verified = TRUE;
+            KiVerifyBlockingWait(Thread, OldIrql, WaitNext, Count, Object, WaitReason, Timeout);
+            continue;
+        }
         KiQueueWaitBlocks(Thread, Count, Object, WaitType, Blocks);
         if (Timeout != NULL)
             KiQueueTimeout(Thread, DueTime);

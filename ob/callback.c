@@ -17,6 +17,7 @@
  * tells it when the caller is itself inside one of them.
  */
 #include "ob/ob.h"
+#include "vf/vf.h"
 
 #include <string.h>
 
@@ -263,6 +264,9 @@ VOID ObUnRegisterCallbacks(PVOID RegistrationHandle)
     }
     if (ObpCallerIsInFlight(Registration)) {
         ExpReleaseSpinLock(&ObpCallbackLock);
+        VfReport("CallbackSelfRemoval", __builtin_return_address(0),
+                 "ObUnRegisterCallbacks(%p) from inside a callback of that registration: on Windows the "
+                 "thread waits for itself forever", RegistrationHandle);
         /* It would wait for its own callback to return: the verifier's
          * self-deadlock (0xC4/0x1000, P2 what it waits for). */
         KiBugCheckExplain(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x1000, (ULONG_PTR)RegistrationHandle,
@@ -426,7 +430,10 @@ ACCESS_MASK ObpCallPreCallbacks(OBP_CALLBACK_DISPATCH *Dispatch, const OBP_HANDL
         Information.Object = Request->Object;
         Information.ObjectType = Type;
         Information.Parameters = &Parameters;
+        VF_CALLBACK_FRAME Frame;
+        VfEnterCallback(&Frame, VfCallbackObjectPreOperation, (PVOID)Entry->PreOperation);
         Entry->PreOperation(Call->Registration->RegistrationContext, &Information);
+        VfLeaveCallback(&Frame);
         /* Only removal of the documented rights counts; added bits and
          * other removals are ignored. */
         ACCESS_MASK Removed = Access & ~Parameters.CreateHandleInformation.DesiredAccess;
@@ -463,7 +470,10 @@ VOID ObpCallPostCallbacks(OBP_CALLBACK_DISPATCH *Dispatch, const OBP_HANDLE_REQU
         Information.CallContext = Call->CallContext;
         Information.ReturnStatus = Status;
         Information.Parameters = &Parameters;
+        VF_CALLBACK_FRAME Frame;
+        VfEnterCallback(&Frame, VfCallbackObjectPostOperation, (PVOID)Entry->PostOperation);
         Entry->PostOperation(Call->Registration->RegistrationContext, &Information);
+        VfLeaveCallback(&Frame);
     }
     KeLeaveCriticalRegion();
     ObpEndDispatch(Dispatch);

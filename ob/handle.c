@@ -5,6 +5,7 @@
  * type and access checks, and closing them.
  */
 #include "ob/ob.h"
+#include "vf/vf.h"
 
 PEX_HANDLE_TABLE (*ObpProcessHandleTable)(PVOID Process);
 PVOID (*ObpCurrentProcess)(VOID);
@@ -30,6 +31,15 @@ static PEX_HANDLE_TABLE ObpTableForHandle(PVOID Process, HANDLE Handle, ULONG *I
         return NULL;
     *Index = (ULONG)(Value >> 2);
     return ObpProcessHandleTable(Process != NULL ? Process : ObpCurrentProcess());
+}
+
+/* A handle to an event, semaphore or mutant in a user process's table:
+ * user-mode code can signal or hold it, which the verifier needs to know
+ * when a callback waits on it (CallbackUserModeService). The mark stays. */
+static VOID ObpNoteUserHandle(PVOID Object, POBJECT_TYPE Type)
+{
+    if (Type == ObpEventType || Type == ObpSemaphoreType || Type == ObpMutantType)
+        __atomic_or_fetch(&((PDISPATCHER_HEADER)Object)->Signalling, VF_SIGNALLING_USER_HANDLE, __ATOMIC_RELAXED);
 }
 
 /* Put the entry in the table. The caller's request says whether the
@@ -58,6 +68,8 @@ static NTSTATUS ObpInsertHandle(const OBP_HANDLE_REQUEST *Request, ACCESS_MASK A
                                                            : STATUS_INSUFFICIENT_RESOURCES;
     }
     __atomic_add_fetch(&Header->Type->TotalNumberOfHandles, 1, __ATOMIC_RELAXED);
+    if (!Kernel && Process != ObpSystemProcess())
+        ObpNoteUserHandle(Object, Header->Type);
     ULONG_PTR Value = (ULONG_PTR)Index << 2;
     *Handle = (HANDLE)(Kernel ? (Value | KERNEL_HANDLE_FLAG) : Value);
     return STATUS_SUCCESS;
@@ -214,6 +226,9 @@ NTSTATUS ObOpenObjectByPointer(PVOID Object, ULONG HandleAttributes, PVOID Passe
 {
     (void)PassedAccessState;
     (void)AccessMode;
+    KIRQL Irql = KeGetCurrentIrql();
+    if (Irql > APC_LEVEL)   /* documented PASSIVE, as ObReferenceObjectByHandle (IrqlObPassive) */
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x2001B, Irql, PASSIVE_LEVEL, (ULONG_PTR)Object);
     *Handle = NULL;
     POBJECT_TYPE Type = OBJECT_TO_OBJECT_HEADER(Object)->Type;
     if (ObjectType != NULL && Type != ObjectType)

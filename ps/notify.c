@@ -109,7 +109,7 @@ NTSTATUS PspNotifyProcessCreate(EPROCESS *Process, PPS_CREATE_NOTIFY_INFO Create
         return Status;
     }
     PSP_NOTIFY_CURSOR Cursor;
-    PspBeginNotify(&Cursor);
+    PspBeginNotify(&Cursor, VfCallbackProcessNotify);
     while (PspNextNotify(&PspProcessNotify, Kinds, &Cursor)) {
         if (Cursor.Kind == PSP_PROCESS_PS) {
             ((PCREATE_PROCESS_NOTIFY_ROUTINE)Cursor.Routine)(Process->InheritedFromUniqueProcessId,
@@ -137,7 +137,7 @@ VOID PspNotifyProcessExit(EPROCESS *Process)
     if (!PspNotifyWanted(&PspProcessNotify, Kinds))
         return;
     PSP_NOTIFY_CURSOR Cursor;
-    PspBeginNotify(&Cursor);
+    PspBeginNotify(&Cursor, VfCallbackProcessNotify);
     while (PspNextNotify(&PspProcessNotify, Kinds, &Cursor)) {
         if (Cursor.Kind == PSP_PROCESS_PS)
             ((PCREATE_PROCESS_NOTIFY_ROUTINE)Cursor.Routine)(Process->InheritedFromUniqueProcessId,
@@ -197,7 +197,7 @@ static ULONG PspThreadKinds(ETHREAD *Thread)
 static VOID PspCallThreadRoutines(ETHREAD *Thread, ULONG Kinds, BOOLEAN Create)
 {
     PSP_NOTIFY_CURSOR Cursor;
-    PspBeginNotify(&Cursor);
+    PspBeginNotify(&Cursor, VfCallbackThreadNotify);
     while (PspNextNotify(&PspThreadNotify, Kinds, &Cursor))
         ((PCREATE_THREAD_NOTIFY_ROUTINE)Cursor.Routine)(Thread->Cid.UniqueProcess, Thread->Cid.UniqueThread, Create);
     PspEndNotify(&Cursor);
@@ -257,7 +257,7 @@ VOID PspNotifyImageLoad(PUNICODE_STRING FullImageName, HANDLE ProcessId, PIMAGE_
     if (!PspNotifyWanted(&PspImageNotify, PSP_IMAGE_ANY))
         return;
     PSP_NOTIFY_CURSOR Cursor;
-    PspBeginNotify(&Cursor);
+    PspBeginNotify(&Cursor, VfCallbackImageNotify);
     while (PspNextNotify(&PspImageNotify, PSP_IMAGE_ANY, &Cursor))
         ((PLOAD_IMAGE_NOTIFY_ROUTINE)Cursor.Routine)(FullImageName, ProcessId, ImageInfo);
     PspEndNotify(&Cursor);

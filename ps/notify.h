@@ -17,6 +17,7 @@
 #define NTPS_PS_NOTIFY_H
 
 #include "ps/ps.h"
+#include "vf/vf.h"
 
 #define PSP_NOTIFY_LIMIT 64                         /* registrations per table (documented) */
 #define PSP_NOTIFY_BLOCKS (2 * PSP_NOTIFY_LIMIT)    /* storage: registered or being removed */
@@ -45,16 +46,14 @@ typedef struct _PSP_NOTIFY_TABLE {
     PSP_NOTIFY_BLOCK Blocks[PSP_NOTIFY_BLOCKS];
 } PSP_NOTIFY_TABLE;
 
-/* One dispatch in progress on the current thread: on its stack, linked
- * from ETHREAD.NotifyFrame so that a removal can tell it would wait for
- * its own thread. */
-typedef struct _PSP_NOTIFY_FRAME {
-    struct _PSP_NOTIFY_FRAME *Next;
-    PSP_NOTIFY_BLOCK *volatile Block;   /* whose routine runs now, or NULL */
-} PSP_NOTIFY_FRAME;
-
+/* One dispatch in progress on the current thread, on its stack. While a
+ * routine runs, its verifier frame (linked from KTHREAD.VerifierCallbacks)
+ * names the registration block, so that a removal can tell it would wait
+ * for its own thread. */
 typedef struct _PSP_NOTIFY_CURSOR {
-    PSP_NOTIFY_FRAME Frame;
+    VF_CALLBACK_FRAME Frame;
+    PSP_NOTIFY_BLOCK *Block;        /* whose routine runs now, or NULL */
+    VF_CALLBACK_KIND FrameKind;     /* the kind of callback this table's routines are */
     ULONG64 Last;                   /* sequence number of the last registration passed */
     ULONG Hint;                     /* where in Order to look next */
     PVOID Routine;                  /* PspNextNotify's result */
@@ -80,7 +79,7 @@ static inline BOOLEAN PspNotifyWanted(PSP_NOTIFY_TABLE *Table, ULONG Kinds)
 {
     return (__atomic_load_n(&Table->Kinds, __ATOMIC_RELAXED) & Kinds) != 0;
 }
-VOID PspBeginNotify(PSP_NOTIFY_CURSOR *Cursor);
+VOID PspBeginNotify(PSP_NOTIFY_CURSOR *Cursor, VF_CALLBACK_KIND Kind);
 BOOLEAN PspNextNotify(PSP_NOTIFY_TABLE *Table, ULONG Kinds, PSP_NOTIFY_CURSOR *Cursor);
 VOID PspEndNotify(PSP_NOTIFY_CURSOR *Cursor);
 

@@ -99,8 +99,8 @@ NTSTATUS PspAddNotify(PSP_NOTIFY_TABLE *Table, PVOID Routine, ULONG Kind, BOOLEA
  * Block's calls to end would wait for itself. */
 static BOOLEAN PspInsideCall(PSP_NOTIFY_BLOCK *Block)
 {
-    for (PSP_NOTIFY_FRAME *Frame = PspCurrentThread()->NotifyFrame; Frame != NULL; Frame = Frame->Next)
-        if (Frame->Block == Block)
+    for (VF_CALLBACK_FRAME *Frame = VfCurrentCallback(); Frame != NULL; Frame = Frame->Next)
+        if (Frame->Registration == Block)
             return TRUE;
     return FALSE;
 }
@@ -114,6 +114,9 @@ static DECLSPEC_NORETURN VOID PspReportSelfRemoval(PSP_NOTIFY_TABLE *Table, PVOI
 {
     char Name[160];
     PspDescribe(Routine, Name, sizeof(Name));
+    VfReport("CallbackSelfRemoval", VfDriverCaller(),
+             "the %s notify routine %s removes itself while it runs: on Windows the thread waits for itself "
+             "forever", Table->What, Name);
     KiBugCheckExplain(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x1000, (ULONG_PTR)Routine, 0, 0,
                       "the %s notify routine %p (%s) removes itself while it runs: the removal waits for "
                       "the calls in flight, this one too, so on Windows the thread would wait for itself forever",
@@ -236,14 +239,12 @@ static PSP_NOTIFY_BLOCK *PspFindNext(PSP_NOTIFY_TABLE *Table, ULONG Kinds, PSP_N
     }
 }
 
-VOID PspBeginNotify(PSP_NOTIFY_CURSOR *Cursor)
+VOID PspBeginNotify(PSP_NOTIFY_CURSOR *Cursor, VF_CALLBACK_KIND Kind)
 {
-    ETHREAD *Thread = PspCurrentThread();
-    Cursor->Frame.Block = NULL;
-    Cursor->Frame.Next = Thread->NotifyFrame;
+    Cursor->Block = NULL;
+    Cursor->FrameKind = Kind;
     Cursor->Last = 0;
     Cursor->Hint = 0;
-    Thread->NotifyFrame = &Cursor->Frame;
     /* Documented: the routines run inside a critical region. */
     KeEnterCriticalRegion();
 }
@@ -263,9 +264,10 @@ static VOID PspCheckReturn(PVOID Routine)
 
 BOOLEAN PspNextNotify(PSP_NOTIFY_TABLE *Table, ULONG Kinds, PSP_NOTIFY_CURSOR *Cursor)
 {
-    PSP_NOTIFY_BLOCK *Done = Cursor->Frame.Block;
+    PSP_NOTIFY_BLOCK *Done = Cursor->Block;
     if (Done != NULL) {
-        Cursor->Frame.Block = NULL;
+        VfLeaveCallback(&Cursor->Frame);
+        Cursor->Block = NULL;
         PspCheckReturn(Cursor->Routine);
         ExReleaseRundownProtection(&Done->Rundown);
     }
@@ -283,14 +285,17 @@ BOOLEAN PspNextNotify(PSP_NOTIFY_TABLE *Table, ULONG Kinds, PSP_NOTIFY_CURSOR *C
         }
         Cursor->Routine = __atomic_load_n(&Block->Routine, __ATOMIC_ACQUIRE);
         Cursor->Kind = __atomic_load_n(&Block->Kind, __ATOMIC_ACQUIRE);
-        Cursor->Frame.Block = Block;
+        Cursor->Block = Block;
+        /* The routine's call is the callback frame: from here to the next
+         * PspNextNotify. */
+        VfEnterCallback(&Cursor->Frame, Cursor->FrameKind, Cursor->Routine);
+        Cursor->Frame.Registration = Block;
         return TRUE;
     }
 }
 
 VOID PspEndNotify(PSP_NOTIFY_CURSOR *Cursor)
 {
-    /* Unlink first: leaving the region may deliver an APC that never returns. */
-    PspCurrentThread()->NotifyFrame = Cursor->Frame.Next;
+    (void)Cursor;   /* the last PspNextNotify left the routine's frame */
     KeLeaveCriticalRegion();
 }

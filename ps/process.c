@@ -10,6 +10,7 @@
  * until the object is deleted, as on Windows.
  */
 #include "ps/ps.h"
+#include "vf/vf.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -389,6 +390,46 @@ VOID PspCheckUnloadedImage(PVOID Base, SIZE_T Size)
                           Module != NULL ? Module->Name : "the driver", (unsigned long)(ULONG_PTR)Thread->Cid.UniqueThread,
                           (unsigned long)(ULONG_PTR)Thread->Cid.UniqueProcess,
                           PspThreadProcess(Thread)->ImageFileName, Thread->Win32StartAddress);
+}
+
+#define PSP_LEFTOVER_THREADS 16
+
+typedef struct _PSP_LEFTOVERS {
+    PVOID Base;
+    SIZE_T Size;
+    ULONG Count;
+    ETHREAD *Threads[PSP_LEFTOVER_THREADS];
+} PSP_LEFTOVERS;
+
+static VOID PspFindSystemCode(ETHREAD *Thread, PVOID Context)
+{
+    PSP_LEFTOVERS *Search = Context;
+    PCHAR Start = Thread->StartAddress;
+    if (Search->Count < PSP_LEFTOVER_THREADS && Thread->SystemThread && !__atomic_load_n(&Thread->Terminated,
+        __ATOMIC_ACQUIRE) && Start >= (PCHAR)Search->Base && Start < (PCHAR)Search->Base + Search->Size &&
+        ObReferenceObjectSafe(Thread))
+        Search->Threads[Search->Count++] = Thread;
+}
+
+/* A system thread whose start routine is in a driver that has just
+ * unloaded, and that has not begun to exit: on Windows it would run code
+ * that is gone (DriverUnload must wait for the thread object, not for an
+ * event the thread sets on its way out). ntps keeps the image until
+ * shutdown, so it is a report rather than a bug check. */
+VOID PspReportUnloadedThreads(PVOID Base, SIZE_T Size)
+{
+    PSP_LEFTOVERS Search = { Base, Size, 0, { NULL } };
+    PsEnumerateThreads(PspFindSystemCode, &Search);
+    for (ULONG i = 0; i < Search.Count; i++) {
+        ETHREAD *Thread = Search.Threads[i];
+        char Start[160];
+        KiDescribeAddress(Thread->StartAddress, Start, sizeof(Start));
+        VfReport("UnloadLeftovers", Thread->StartAddress,
+                 "system thread %lu (start routine %s) still runs after DriverUnload returned: DriverUnload "
+                 "must make its threads end and wait for their thread objects",
+                 (unsigned long)(ULONG_PTR)Thread->Cid.UniqueThread, Start);
+        ObfDereferenceObject(Thread);
+    }
 }
 
 static VOID PspTerminateAtShutdown(EPROCESS *Process, PVOID Context)

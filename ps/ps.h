@@ -65,7 +65,6 @@ typedef struct _ETHREAD {
     PVOID Win32StartAddress;            /* user threads: the user start routine */
     PVOID StartParameter;
     PRTL_MODULE CreatorModule;          /* the driver image that created it */
-    PVOID NotifyFrame;                  /* notify routine calls in progress, innermost first (ps/notify.c) */
     BOOLEAN SystemThread;
     BOOLEAN Terminated;
     BOOLEAN DriverThread;               /* counted in PsActiveDriverThreads */
@@ -114,6 +113,8 @@ DECLSPEC_NORETURN VOID PspExitThread(NTSTATUS ExitStatus);
 VOID PsEnumerateThreads(VOID (*Visit)(ETHREAD *Thread, PVOID Context), PVOID Context);
 VOID PsEnumerateProcesses(VOID (*Visit)(EPROCESS *Process, PVOID Context), PVOID Context);
 VOID PspDescribeThread(PKTHREAD Thread, PCHAR Buffer, SIZE_T Size);
+VOID PspIdentifyThread(PKTHREAD Thread, ULONG_PTR *ProcessId, ULONG_PTR *ThreadId, PCSTR *ProcessName);
+BOOLEAN PspVerifierUserObject(PVOID Object, PCHAR Why, SIZE_T WhySize);
 
 /* ---- notify routines (ps/notify.c) ------------------------------------------------
  * Each is called at PASSIVE_LEVEL with no lock held and enters the critical
@@ -161,6 +162,9 @@ VOID PspReleaseSnapshot(ETHREAD **Threads, ULONG Count);
 /* A driver image unloads: its user-mode code still running in some thread,
  * or a subsystem provider it left registered, is bug check 0xCE. */
 VOID PspCheckUnloadedImage(PVOID Base, SIZE_T Size);
+/* After DriverUnload returned: system threads still running the driver's
+ * code are reported (UnloadLeftovers). */
+VOID PspReportUnloadedThreads(PVOID Base, SIZE_T Size);
 /* Shutdown: end every user process still running; how many there were. */
 ULONG PsTerminateUserProcesses(VOID);
 

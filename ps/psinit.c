@@ -4,6 +4,7 @@
  * System process (PID 4), and the initial system thread.
  */
 #include "ps/ps.h"
+#include "vf/vf.h"
 
 PEX_HANDLE_TABLE PspCidTable;
 EPROCESS *PspIdleProcess;
@@ -97,6 +98,8 @@ VOID PsBootSystem(const PS_BOOT_PARAMETERS *Parameters)
     PspInitializeUserMode();
     PspInitializeSubsystems();
     KiBugCheckHooks.DescribeThread = PspDescribeThread;
+    KiBugCheckHooks.IdentifyThread = PspIdentifyThread;
+    VfUserObjectTest = PspVerifierUserObject;
 
     PspCreateIdleProcess();
     EPROCESS *System = PspCreateBootProcess("System", KI_SYSTEM_PROCESS_PRIORITY, TRUE);

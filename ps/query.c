@@ -3,6 +3,7 @@
  * the current thread and process, look-ups by ID, exit statuses.
  */
 #include "ps/ps.h"
+#include "vf/vf.h"
 
 #include <stdio.h>
 
@@ -156,6 +157,10 @@ ULONG PsGetProcessSessionId(PEPROCESS Process)
 /* Windows 11 23H2 */
 BOOLEAN PsGetVersion(PULONG MajorVersion, PULONG MinorVersion, PULONG BuildNumber, PUNICODE_STRING CSDVersion)
 {
+    KIRQL Irql = KeGetCurrentIrql();
+    if (Irql != PASSIVE_LEVEL)  /* IrqlPsPassive names PsGetVersion */
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x2001C, Irql, PASSIVE_LEVEL,
+                     (ULONG_PTR)__builtin_return_address(0));
     if (MajorVersion) *MajorVersion = 10;
     if (MinorVersion) *MinorVersion = 0;
     if (BuildNumber) *BuildNumber = 22631;
@@ -219,4 +224,51 @@ VOID PspDescribeThread(PKTHREAD KThread, PCHAR Buffer, SIZE_T Size)
              Process ? Process->ImageFileName : "?",
              Thread->CreatorModule ? "created by: " : "", Thread->CreatorModule ? Thread->CreatorModule->Name : "",
              Thread->CreatorModule ? "\n" : "");
+}
+
+/* For machine-readable reports: the thread's client ID and its process's name. */
+VOID PspIdentifyThread(PKTHREAD KThread, ULONG_PTR *ProcessId, ULONG_PTR *ThreadId, PCSTR *ProcessName)
+{
+    ETHREAD *Thread = (ETHREAD *)KThread;
+    EPROCESS *Process = PspThreadProcess(Thread);
+    *ThreadId = (ULONG_PTR)Thread->Cid.UniqueThread;
+    *ProcessId = Process != NULL ? (ULONG_PTR)Process->UniqueProcessId : 0;
+    *ProcessName = Process != NULL ? Process->ImageFileName : NULL;
+}
+
+/* VfUserObjectTest: does a user process own this dispatcher object? A
+ * process or thread object is tested by its process; an event, semaphore
+ * or mutant by the mark Ob leaves when a user process gets a handle to it
+ * (driver-initialized KEVENTs and the like never carry it). */
+BOOLEAN PspVerifierUserObject(PVOID Object, PCHAR Why, SIZE_T WhySize)
+{
+    PDISPATCHER_HEADER Header = Object;
+    switch (Header->Type) {
+    case ProcessObject: {
+        EPROCESS *Process = Object;
+        if (!(PspProcessFlags(Process) & PSP_PROCESS_USER))
+            return FALSE;
+        snprintf(Why, WhySize, "the user process %lu (%s)", (unsigned long)(ULONG_PTR)Process->UniqueProcessId,
+                 Process->ImageFileName);
+        return TRUE;
+    }
+    case ThreadObject: {
+        ETHREAD *Thread = Object;
+        EPROCESS *Process = PspThreadProcess(Thread);
+        if (Thread->SystemThread || Process == NULL || !(PspProcessFlags(Process) & PSP_PROCESS_USER))
+            return FALSE;
+        snprintf(Why, WhySize, "thread %lu of the user process %lu (%s)",
+                 (unsigned long)(ULONG_PTR)Thread->Cid.UniqueThread,
+                 (unsigned long)(ULONG_PTR)Process->UniqueProcessId, Process->ImageFileName);
+        return TRUE;
+    }
+    case EventNotificationObject: case EventSynchronizationObject: case SemaphoreObject: case MutantObject:
+        if (!(__atomic_load_n(&Header->Signalling, __ATOMIC_RELAXED) & VF_SIGNALLING_USER_HANDLE))
+            return FALSE;
+        snprintf(Why, WhySize, "%s a user process has a handle to",
+                 Header->Type == SemaphoreObject ? "a semaphore" : Header->Type == MutantObject ? "a mutant" : "an event");
+        return TRUE;
+    default:
+        return FALSE;
+    }
 }

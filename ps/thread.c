@@ -6,6 +6,7 @@
  * thread through a kernel APC, as NT does it.
  */
 #include "ps/ps.h"
+#include "vf/vf.h"
 
 VOID PspRundownProcess(EPROCESS *Process);
 static VOID PspTerminateAtServiceExit(VOID);
@@ -224,11 +225,12 @@ VOID PspExitThread(NTSTATUS ExitStatus)
     KIRQL Irql = KeGetCurrentIrql();
     /* Ending inside a notify routine: the critical region the routine runs
      * in is still open, as Windows finds it too. */
-    if (Thread->NotifyFrame != NULL)
+    if (VfFindCallback(&Thread->Tcb, VF_RULE_KINDS) != NULL)
         KiBugCheckExplain(KERNEL_APC_PENDING_DURING_EXIT, 0,
                           (ULONG_PTR)(USHORT)Thread->Tcb.KernelApcDisable |
                               ((ULONG_PTR)(USHORT)Thread->Tcb.SpecialApcDisable << 16),
-                          Irql, 1, "the thread ends inside a notify routine, whose critical region is still open");
+                          Irql, 1, "the thread ends inside a notify routine or object callback, whose critical "
+                          "region is still open");
     /* The critical region every system thread starts in may still be open. */
     if (Thread->SystemThread && Thread->Tcb.KernelApcDisable == -1 && Irql == PASSIVE_LEVEL)
         KeLeaveCriticalRegion();

@@ -12,10 +12,12 @@
  *    the thread and process and a backtrace, counts it for the summary at
  *    the end of the run, and goes on (strict mode makes the run's exit
  *    status non-zero).
+ * docs/verifier.md describes every rule, the options and the JSON report.
  *
  * Layering: vf calls ke and rtl only (it describes threads through the
  * routines Ps registered with Ke for bug check reports). ex, ob, ps, io and
- * cm call it; ke calls it only through hooks vf registers.
+ * cm call it; ke calls it only through hooks vf registers (KiVerifierHooks,
+ * KiBugCheckHooks).
  */
 #ifndef NTPS_VF_H
 #define NTPS_VF_H
@@ -26,10 +28,27 @@
 typedef enum _VF_LEVEL {
     VfLevelOff,         /* --verifier=off: documented bug checks only */
     VfLevelStandard,    /* the default: every rule, reports do not change the exit status */
-    VfLevelStrict       /* every rule, and a report makes the run's exit status non-zero */
+    VfLevelStrict       /* every rule on every call, and a report makes the exit status non-zero */
 } VF_LEVEL;
 
-extern VF_LEVEL VfLevel;   /* set by the host before boot */
+extern VF_LEVEL VfLevel;   /* set by the host before boot (VfInitialize) */
+
+#define VF_DEFAULT_CALLBACK_BUDGET_MS 5
+#define VF_DEFAULT_CALLBACK_STACK_PERCENT 50
+
+typedef struct _VF_OPTIONS {
+    VF_LEVEL Level;
+    ULONG CallbackBudgetUs;         /* 0: VF_DEFAULT_CALLBACK_BUDGET_MS */
+    ULONG CallbackStackPercent;     /* 0: VF_DEFAULT_CALLBACK_STACK_PERCENT */
+    PCSTR ReportPath;               /* the JSON report, or NULL */
+    BOOLEAN Quiet;                  /* no summary when no rule was broken */
+} VF_OPTIONS;
+
+/* Before boot: the options, and the hooks vf registers with Ke. */
+VOID VfInitialize(const VF_OPTIONS *Options);
+/* The end of a run (also a stall or a timeout): the summary and the JSON
+ * report, which records ExitStatus. Called once. */
+VOID VfFinishRun(int ExitStatus);
 
 /* ---- callbacks being run ---------------------------------------------------------------------- */
 
@@ -43,6 +62,14 @@ typedef enum _VF_CALLBACK_KIND {
     VfCallbackKinds
 } VF_CALLBACK_KIND;
 
+/* The kinds the WDK's callback rules apply to (no blocking, no user-mode
+ * services...): the notify routines and the object callbacks. */
+#define VF_RULE_KINDS ((1u << VfCallbackProcessNotify) | (1u << VfCallbackThreadNotify) | \
+                       (1u << VfCallbackImageNotify) | (1u << VfCallbackObjectPreOperation) | \
+                       (1u << VfCallbackObjectPostOperation))
+
+struct _VF_ROUTINE;
+
 /* On the dispatcher's stack for as long as a driver's callback runs on the
  * current thread; callbacks nest (a process notify routine that creates a
  * thread sees the thread notify routines run inside it). */
@@ -50,9 +77,16 @@ typedef struct _VF_CALLBACK_FRAME {
     struct _VF_CALLBACK_FRAME *Next;    /* the callback this one runs inside, if any */
     VF_CALLBACK_KIND Kind;
     PVOID Routine;                      /* the driver's routine */
-    ULONGLONG StartRunTime;             /* the thread's run time when it was entered */
-    PVOID StackAtEntry;                 /* for the stack high-water mark */
+    PVOID Registration;                 /* the dispatcher's registration (ps: self-removal), or NULL */
     PKTHREAD QueuedBy;                  /* a work item: the thread that queued it */
+    /* the verifier's measurements (vf/callback.c) */
+    struct _VF_ROUTINE *Stats;          /* per-routine figures, or NULL */
+    PVOID StackAtEntry;
+    ULONG_PTR Deepest;                  /* lowest stack address used so far (measured calls) */
+    ULONG_PTR BandTop;                  /* the threshold band's top word, or 0 */
+    ULONGLONG RunTime;                  /* 100 ns of thread time so far, RunStart excluded */
+    ULONGLONG RunStart;                 /* clock reading where the running stretch began */
+    UCHAR Flags;                        /* VF_FRAME_* (vf/callback.c) */
 } VF_CALLBACK_FRAME;
 
 /* Around each call of a driver's callback routine (notify dispatch, object
@@ -61,6 +95,10 @@ VOID VfEnterCallback(VF_CALLBACK_FRAME *Frame, VF_CALLBACK_KIND Kind, PVOID Rout
 VOID VfLeaveCallback(VF_CALLBACK_FRAME *Frame);
 /* The innermost callback the current thread runs, or NULL. */
 VF_CALLBACK_FRAME *VfCurrentCallback(VOID);
+/* The innermost frame of Thread whose kind is in Kinds (a mask of
+ * 1 << VF_CALLBACK_KIND), or NULL. */
+VF_CALLBACK_FRAME *VfFindCallback(PKTHREAD Thread, ULONG Kinds);
+PCSTR VfCallbackKindName(VF_CALLBACK_KIND Kind);
 
 /* ---- reports --------------------------------------------------------------------------------- */
 
@@ -69,8 +107,33 @@ VF_CALLBACK_FRAME *VfCurrentCallback(VOID);
  * message says what happened. Reported once per rule and call site in the
  * output, counted every time. Returns: the run goes on. */
 VOID VfReport(PCSTR Rule, PVOID Caller, PCSTR Format, ...) __attribute__((format(printf, 3, 4)));
+/* The same with the backtrace given (e.g. where a leaked block was
+ * allocated) instead of the current one. */
+VOID VfReportWithBacktrace(PCSTR Rule, PVOID Caller, PVOID const *Frames, ULONG FrameCount, PCSTR Format, ...)
+    __attribute__((format(printf, 5, 6)));
+/* The first return address on the current stack inside a driver image
+ * (the driver's call into the kernel), or NULL. */
+PVOID VfDriverCaller(VOID);
 /* Reports made so far, and the summary the host prints at the end. */
 ULONG VfViolationCount(VOID);
 VOID VfPrintSummary(VOID);
+
+/* ---- what other layers tell the verifier ---------------------------------------------------- */
+
+/* Registered by Ps: does a user process own Object, a dispatcher object
+ * (a user process or one of its threads, or an event, semaphore or mutant
+ * a user process has or had a handle to)? Why says which, for the report. */
+extern BOOLEAN (*VfUserObjectTest)(PVOID Object, PCHAR Why, SIZE_T WhySize);
+/* Set by Ob in DISPATCHER_HEADER.Signalling of an event, semaphore or
+ * mutant when a handle to it goes into a user process's table. */
+#define VF_SIGNALLING_USER_HANDLE 0x80
+
+/* Pool allocated and freed by driver images (Owner is the driver), so that
+ * what is left at unload is reported with where it was allocated. */
+VOID VfPoolAllocated(PVOID Block, SIZE_T Size, ULONG Tag, PRTL_MODULE Owner);
+VOID VfPoolFreed(PVOID Block);
+/* After DriverUnload returned, before the unload's bug checks: the
+ * UnloadLeftovers reports for Module. */
+VOID VfCheckUnload(PRTL_MODULE Module);
 
 #endif /* NTPS_VF_H */

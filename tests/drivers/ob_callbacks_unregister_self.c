@@ -10,6 +10,8 @@
 // NTPS-TEST: expect ^BUGCHECK 0x000000C4 \(0x0000000000001000,
 // NTPS-TEST: expect called from inside a callback of that registration
 // NTPS-TEST: expect ^driver: ob_callbacks_unregister_self.so
+// NTPS-TEST: expect ^VERIFIER CallbackSelfRemoval: ObUnRegisterCallbacks\(.*\) from inside a callback of that registration
+// NTPS-TEST: expect ^in the object pre-operation callback ob_callbacks_unregister_self.so!Pre\+0x0$
 // NTPS-TEST: reject ^after$
 #include <ntddk.h>
 

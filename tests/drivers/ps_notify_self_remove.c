@@ -8,6 +8,7 @@
 // NTPS-TEST: exit 3
 // NTPS-TEST: expect ^BUGCHECK 0x000000C4 \(0x0000000000001000, 0x0000
 // NTPS-TEST: expect thread notify routine .* \(ps_notify_self_remove.so!SelfRemover\+0x0\) removes itself while it runs: .* wait for itself forever$
+// NTPS-TEST: expect ^VERIFIER CallbackSelfRemoval: the thread notify routine ps_notify_self_remove.so!SelfRemover\+0x0 removes itself while it runs
 // NTPS-TEST: reject ^returned$
 #include <ntddk.h>
 

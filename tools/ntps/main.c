@@ -22,7 +22,8 @@ static const char NtpsUsage[] =
     "  help  show this text, or `ntps help <command>`\n"
     "\n"
     "Exit status of `ntps run`: 0 done, 1 usage, 2 a driver did not load or start,\n"
-    "3 bug check, 4 timeout, 5 deadlock (simulation), 70 internal error.\n";
+    "3 bug check, 4 timeout, 5 deadlock (simulation), 6 verifier report (strict),\n"
+    "70 internal error.\n";
 
 static const char NtpsRunUsage[] =
     "usage: ntps run [--driver X.so]... [options]\n"
@@ -46,7 +47,21 @@ static const char NtpsRunUsage[] =
     "                       do; without it: when the drivers' threads have ended, or all\n"
     "                       threads wait without a timeout and no timer is set\n"
     "  --timeout SECONDS    end the run with a thread list after this long (host time)\n"
-    "  --quiet              no closing summary line\n";
+    "  --quiet              no closing summary lines\n"
+    "\n"
+    "the verifier (docs/verifier.md):\n"
+    "  --verifier=off|standard|strict\n"
+    "                       standard (the default) checks the WDK's callback rules and\n"
+    "                       reports each rule broken (VERIFIER <rule>: ...) and a summary;\n"
+    "                       strict also measures every callback's stack and makes a run\n"
+    "                       with a report exit with status 6; off leaves only the\n"
+    "                       documented bug checks\n"
+    "  --callback-budget=MS thread time a process, thread, image or object callback may\n"
+    "                       run (default 5; virtual time in simulation)\n"
+    "  --callback-stack-share=PERCENT\n"
+    "                       share of its kernel stack a callback may use (default 50)\n"
+    "  --report=FILE        write the verifier's report as JSON to FILE\n"
+    "Every option that takes a value accepts --option=value and --option value.\n";
 
 static int NtpsParseNumber(const char *Text, unsigned long long *Value, const char *Option)
 {
@@ -86,7 +101,17 @@ static int NtpsRunMain(int argc, char **argv)
         const char *Arg = argv[i];
         const char *Value = i + 1 < argc ? argv[i + 1] : NULL;
         unsigned long long N;
-#define NEED_VALUE() do { if (Value == NULL) { fprintf(stderr, "ntps run: %s needs a value\n", Arg); return NTPS_EXIT_USAGE; } i++; } while (0)
+        /* --option=value is --option value */
+        char Name[64];
+        const char *Equals = strncmp(Arg, "--", 2) == 0 ? strchr(Arg, '=') : NULL;
+        BOOLEAN Inline = Equals != NULL && (size_t)(Equals - Arg) < sizeof(Name);
+        if (Inline) {
+            memcpy(Name, Arg, (size_t)(Equals - Arg));
+            Name[Equals - Arg] = 0;
+            Arg = Name;
+            Value = Equals + 1;
+        }
+#define NEED_VALUE() do { if (Value == NULL) { fprintf(stderr, "ntps run: %s needs a value\n", Arg); return NTPS_EXIT_USAGE; } if (!Inline) i++; } while (0)
         if (!strcmp(Arg, "--help") || !strcmp(Arg, "-h")) {
             fputs(NtpsRunUsage, stdout);
             return NTPS_EXIT_OK;
@@ -148,6 +173,38 @@ static int NtpsRunMain(int argc, char **argv)
             Config.UnloadAfterMs = (ULONG)N;
         } else if (!strcmp(Arg, "--quiet")) {
             Config.Quiet = TRUE;
+        } else if (!strcmp(Arg, "--verifier")) {
+            NEED_VALUE();
+            const char *Level = Value;
+            if (!strcmp(Level, "off"))
+                Config.Verifier = NTPS_VERIFIER_OFF;
+            else if (!strcmp(Level, "standard"))
+                Config.Verifier = NTPS_VERIFIER_STANDARD;
+            else if (!strcmp(Level, "strict"))
+                Config.Verifier = NTPS_VERIFIER_STRICT;
+            else {
+                fprintf(stderr, "ntps run: --verifier must be off, standard or strict, not '%s'\n", Level);
+                return NTPS_EXIT_USAGE;
+            }
+        } else if (!strcmp(Arg, "--callback-budget")) {
+            NEED_VALUE();
+            char *End;
+            double Ms = strtod(Value, &End);
+            if (End == Value || *End != 0 || !(Ms >= 0.001 && Ms <= 60000)) {
+                fprintf(stderr, "ntps run: --callback-budget must be 0.001..60000 ms\n");
+                return NTPS_EXIT_USAGE;
+            }
+            Config.CallbackBudgetUs = (ULONG)(Ms * 1000 + 0.5);
+        } else if (!strcmp(Arg, "--callback-stack-share") || !strcmp(Arg, "--callback-stack")) {
+            NEED_VALUE();
+            if (!NtpsParseNumber(Value, &N, Arg) || N < 1 || N > 100) {
+                fprintf(stderr, "ntps run: --callback-stack-share must be 1..100 (percent)\n");
+                return NTPS_EXIT_USAGE;
+            }
+            Config.CallbackStackPercent = (ULONG)N;
+        } else if (!strcmp(Arg, "--report")) {
+            NEED_VALUE();
+            Config.ReportPath = Value;
         } else {
             fprintf(stderr, "ntps run: unknown option '%s' (see `ntps run --help`)\n", Arg);
             return NTPS_EXIT_USAGE;
