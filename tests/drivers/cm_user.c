@@ -8,6 +8,7 @@
  * gives a handle in the process's table.
  */
 // NTPS-TEST: modes rt1 rt2 sim1 sim2
+// NTPS-TEST: reject leak
 #include <ntddk.h>
 #include <ntps.h>
 #include "ktest.h"
@@ -126,6 +127,9 @@ static NTSTATUS NTAPI UserMain(PVOID Parameter)
     CheckHandles(Key, (HANDLE)Parameter);
     KT_EQ(NtDeleteKey(Key), STATUS_SUCCESS);
     KT_EQ(NtClose(Key), STATUS_SUCCESS);
+    /* Left open: the process's end closes it (no leak at shutdown). */
+    InitializeObjectAttributes(&Attributes, &Path, OBJ_CASE_INSENSITIVE, NULL, NULL);
+    KT_EQ(NtCreateKey(&Key, KEY_READ, &Attributes, 0, NULL, REG_OPTION_VOLATILE, NULL), STATUS_SUCCESS);
     return STATUS_SUCCESS;
 }
 
@@ -149,6 +153,10 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     /* The user process deleted it: this handle sees that. */
     ULONG Length;
     KT_EQ(ZwQueryKey(KernelKey, KeyBasicInformation, Buffer, sizeof(Buffer), &Length), STATUS_KEY_DELETED);
+    ZwClose(KernelKey);
+    /* It made the key again before it ended. */
+    KT_EQ(ZwOpenKey(&KernelKey, DELETE, &Attributes), STATUS_SUCCESS);
+    KT_EQ(ZwDeleteKey(KernelKey), STATUS_SUCCESS);
     ZwClose(KernelKey);
     KT_DONE();
     return STATUS_SUCCESS;
