@@ -253,7 +253,8 @@ static VOID HostServicePath(PCWSTR Prefix, PCSTR Module, PCWSTR Suffix, PWCH Out
     SIZE_T n = 0;
     for (PCWSTR p = Prefix; *p != 0 && n < HOST_PATH_MAX - 1; p++)
         Out[n++] = *p;
-    for (PCSTR p = Module; *p != 0 && *p != '.' && n < HOST_PATH_MAX - 1; p++)
+    /* The service name as Io makes it for RegistryPath (io/driver.c): at most 63 characters. */
+    for (PCSTR p = Module; *p != 0 && *p != '.' && p - Module < 63 && n < HOST_PATH_MAX - 1; p++)
         Out[n++] = (WCHAR)(UCHAR)*p;
     for (PCWSTR p = Suffix; *p != 0 && n < HOST_PATH_MAX - 1; p++)
         Out[n++] = *p;
