@@ -11,6 +11,7 @@
 // NTPS-TEST: expect ^VERIFIER CallbackRegistryCall: ZwOpenKey called inside a driver callback
 // NTPS-TEST: expect ^VERIFIER CallbackRegistryCall: RtlQueryRegistryValues called inside a driver callback
 // NTPS-TEST: expect ^in the process notify routine .*ProcessNotify
+// NTPS-TEST: expect ^ntps: verifier: 2 reports
 // NTPS-TEST: reject CallbackRegistryCall: ZwQueryValueKey
 // NTPS-TEST: reject CallbackRegistryCall.*(DriverEntry|ReadParameters)
 #include <ntddk.h>
