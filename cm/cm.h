@@ -141,6 +141,9 @@ NTSTATUS CmpReturnInformation(KPROCESSOR_MODE Mode, const VOID *Info, ULONG Requ
                               ULONG Length, PULONG ResultLength);
 /* A user-mode caller's buffer and result length, before anything is done. */
 NTSTATUS CmpProbeInformation(KPROCESSOR_MODE Mode, PVOID Buffer, ULONG Length, PULONG ResultLength);
+/* Bytes from a caller's memory, inside the caller's __try (a bad pointer,
+ * NULL included, faults there). */
+VOID CmpCopyFromCaller(PVOID To, const VOID *From, SIZE_T Bytes);
 /* A name from the caller (value names), in kernel memory. */
 NTSTATUS CmpCaptureName(KPROCESSOR_MODE Mode, PUNICODE_STRING Name, PUNICODE_STRING Copy);
 VOID CmpReleaseName(PUNICODE_STRING Copy);

@@ -227,7 +227,8 @@ NTSTATUS CmpSetValue(PCM_KEY_NODE Node, PCWCH Name, USHORT Length, ULONG Type, c
                 ExpFreeKernel(Copy);
             return STATUS_INSUFFICIENT_RESOURCES;
         }
-        memcpy(Value->Name, Name, Length);
+        if (Length != 0)    /* the default value's name may be NULL */
+            memcpy(Value->Name, Name, Length);
         Value->NameLength = Length;
         Node->Values[Node->ValueCount++] = Value;
     } else if (Value->Data != NULL) {

@@ -201,7 +201,7 @@ static NTSTATUS CmpOpenKey(CMP_OPEN *Open, ACCESS_MASK DesiredAccess, POBJECT_AT
  * that cannot be given back is closed again. */
 static NTSTATUS CmpProbeOutput(KPROCESSOR_MODE Mode, PVOID Out, SIZE_T Size)
 {
-    if (Mode == KernelMode || Out == NULL)
+    if (Mode == KernelMode)
         return STATUS_SUCCESS;
     __try {
         ProbeForWrite(Out, Size, sizeof(ULONG));
@@ -253,7 +253,7 @@ static NTSTATUS CmpCreateKeyBody(PHANDLE KeyHandle, ACCESS_MASK DesiredAccess, P
     NTSTATUS Status = CmpCheckOptions(CreateOptions, REG_LEGAL_OPTION);
     if (NT_SUCCESS(Status))
         Status = CmpProbeOutput(Open.Mode, KeyHandle, sizeof(HANDLE));
-    if (NT_SUCCESS(Status))
+    if (NT_SUCCESS(Status) && Disposition != NULL)     /* optional */
         Status = CmpProbeOutput(Open.Mode, Disposition, sizeof(ULONG));
     if (!NT_SUCCESS(Status))
         return Status;

@@ -46,6 +46,17 @@ NTSTATUS CmpReturnInformation(KPROCESSOR_MODE Mode, const VOID *Info, ULONG Requ
     return NT_SUCCESS(Written) ? Status : Written;
 }
 
+/* From a caller's memory that may be bad (NULL included), inside the
+ * caller's __try: the fault is the point, so UBSan's null check stays out. */
+__attribute__((no_sanitize("null")))
+VOID CmpCopyFromCaller(PVOID To, const VOID *From, SIZE_T Bytes)
+{
+    volatile UCHAR *Out = To;
+    const volatile UCHAR *In = From;
+    for (SIZE_T i = 0; i < Bytes; i++)
+        Out[i] = In[i];
+}
+
 /* Strings are probed with WCHAR alignment, as Windows probes them. */
 NTSTATUS CmpCaptureName(KPROCESSOR_MODE Mode, PUNICODE_STRING Name, PUNICODE_STRING Copy)
 {
@@ -64,7 +75,7 @@ NTSTATUS CmpCaptureName(KPROCESSOR_MODE Mode, PUNICODE_STRING Name, PUNICODE_STR
     __try {
         if (Mode != KernelMode)
             ProbeForRead(String.Buffer, String.Length, sizeof(WCHAR));
-        memcpy(Copy->Buffer, String.Buffer, String.Length);
+        CmpCopyFromCaller(Copy->Buffer, String.Buffer, String.Length);
     } __except (EXCEPTION_EXECUTE_HANDLER) {
         Status = GetExceptionCode();
     }

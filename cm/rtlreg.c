@@ -237,7 +237,8 @@ static NTSTATUS CmpRtlStoreDirect(PRTL_QUERY_REGISTRY_TABLE Entry, ULONG Type, P
         return STATUS_SUCCESS;
     }
     if (Length <= sizeof(ULONG)) {
-        memcpy(Entry->EntryContext, Data, Length);
+        if (Length != 0)
+            memcpy(Entry->EntryContext, Data, Length);
         return STATUS_SUCCESS;
     }
     /* A LONG first: its magnitude is the buffer's size; negative: the

@@ -215,7 +215,7 @@ static NTSTATUS CmpCopyData(KPROCESSOR_MODE Mode, PVOID Copy, const VOID *Data, 
     __try {
         if (Mode != KernelMode)
             ProbeForRead(Data, DataSize, sizeof(UCHAR));
-        memcpy(Copy, Data, DataSize);
+        CmpCopyFromCaller(Copy, Data, DataSize);
     } __except (EXCEPTION_EXECUTE_HANDLER) {
         Status = GetExceptionCode();
     }

@@ -50,6 +50,11 @@ static VOID CheckPointers(HANDLE Key)
     KT_EQ(NtSetValueKey(Key, &BadBuffer, 0, REG_DWORD, &Data, sizeof(Data)), STATUS_ACCESS_VIOLATION);
     KT_EQ(NtSetValueKey(Key, &Name, 0, REG_DWORD, KERNEL_ADDRESS, sizeof(Data)), STATUS_ACCESS_VIOLATION);
     KT_EQ(NtSetValueKey(Key, &Name, 0, REG_DWORD, UNMAPPED, sizeof(Data)), STATUS_ACCESS_VIOLATION);
+    KT_EQ(NtSetValueKey(Key, &Name, 0, REG_DWORD, NULL, sizeof(Data)), STATUS_ACCESS_VIOLATION);
+    UNICODE_STRING NullBuffer = { 8, 8, NULL };
+    KT_EQ(NtSetValueKey(Key, &NullBuffer, 0, REG_DWORD, &Data, sizeof(Data)), STATUS_ACCESS_VIOLATION);
+    KT_EQ(NtSetValueKey(Key, NULL, 0, REG_DWORD, &Data, sizeof(Data)), STATUS_ACCESS_VIOLATION);
+    KT_EQ(NtOpenKey(&Out, KEY_READ, NULL), STATUS_INVALID_PARAMETER);
     KT_EQ(NtSetValueKey(Key, &Name, 0, REG_DWORD, &Data, sizeof(Data)), STATUS_SUCCESS);
     KT_EQ(NtQueryValueKey(Key, &Name, KeyValuePartialInformation, KERNEL_ADDRESS, 64, &Length),
           STATUS_ACCESS_VIOLATION);
