@@ -168,6 +168,9 @@ NTSTATUS CmpZwClose(HANDLE Handle);
 
 /* The key type and the tree with the keys Windows has at boot. */
 VOID CmInitializeSystem(VOID);
+/* The host made its keys and values (before the first DriverEntry and any
+ * other thread): from here the registry's lock is taken. */
+VOID CmEndBoot(VOID);
 /* After every handle table was run down: the tree and the type go. */
 VOID CmShutdownSystem(VOID);
 /* For the host: set a value under an absolute path (\Registry\...),

@@ -16,15 +16,26 @@
 POBJECT_TYPE CmpKeyObjectType;
 PCM_KEY_NODE CmpRootNode;
 static FAST_MUTEX CmpLock;
+/* Until the host's registry is made (CmEndBoot) one thread uses the
+ * registry: no lock, so boot adds no kernel entries to a simulation's
+ * schedule (its seeded choices stay where they were). */
+static BOOLEAN CmpBooting;
 
 VOID CmpLockRegistry(VOID)
 {
-    ExAcquireFastMutex(&CmpLock);
+    if (!CmpBooting)
+        ExAcquireFastMutex(&CmpLock);
 }
 
 VOID CmpUnlockRegistry(VOID)
 {
-    ExReleaseFastMutex(&CmpLock);
+    if (!CmpBooting)
+        ExReleaseFastMutex(&CmpLock);
+}
+
+VOID CmEndBoot(VOID)
+{
+    CmpBooting = FALSE;
 }
 
 /* ---- names ----------------------------------------------------------------------------------- */
@@ -354,6 +365,7 @@ VOID CmInitializeSystem(VOID)
     };
     CmpKeyObjectType = ObCreateObjectType(&Init);
     ExInitializeFastMutex(&CmpLock);
+    CmpBooting = TRUE;
     static const WCHAR Registry[] = L"REGISTRY";
     CmpRootNode = ExpAllocateKernel(sizeof(CM_KEY_NODE) + sizeof(Registry) - sizeof(WCHAR), 'yKmC');
     if (CmpRootNode == NULL)

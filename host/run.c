@@ -175,6 +175,7 @@ static VOID HostPhase1(PVOID Context)
     for (ULONG i = 0; i < Run->ImageCount; i++)
         Modules[i] = Run->Images[i].Module;
     BOOLEAN Registry = HostPrepareRegistry(Run->Config, Modules, Run->ImageCount);
+    CmEndBoot();
     if (!Registry)
         Run->ExitStatus = NTPS_EXIT_LOAD;
     for (ULONG i = 0; i < Run->ImageCount && Registry; i++)
