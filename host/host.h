@@ -6,6 +6,7 @@
 #define NTPS_HOST_H
 
 #include "io/io.h"
+#include "cm/cm.h"
 
 #define NTPS_MAX_DRIVERS 32
 
@@ -18,6 +19,24 @@
 #define NTPS_EXIT_STALL 5
 #define NTPS_EXIT_VERIFIER 6        /* --verifier=strict and a rule was reported */
 #define NTPS_EXIT_INTERNAL 70
+
+/* A registry value set before DriverEntry (`ntps run --reg KEY\VALUE=TYPE:DATA`). */
+typedef struct _NTPS_HOST_REG_VALUE {
+    const char *Spec;               /* as given, for messages */
+    BOOLEAN Relative;               /* KEY is below a driver's service key */
+    ULONG Driver;                   /* which driver's (Relative) */
+    PWCH Key;                       /* NUL-terminated: relative, or \Registry\... */
+    PWCH Name;                      /* NUL-terminated; empty: the key's default value */
+    ULONG Type;
+    PUCHAR Data;
+    ULONG Length;
+} NTPS_HOST_REG_VALUE;
+
+/* Parse one --reg argument; FALSE with a message in Error (what is wrong,
+ * and where) for bad syntax. NtpsFreeRegistryValue releases it. */
+BOOLEAN NtpsParseRegistryValue(const char *Spec, ULONG Driver, NTPS_HOST_REG_VALUE *Value, char *Error,
+                               size_t ErrorSize);
+VOID NtpsFreeRegistryValue(NTPS_HOST_REG_VALUE *Value);
 
 typedef struct _NTPS_HOST_CONFIG {
     ULONG Cpus;                     /* 0: the host's processor count */
@@ -36,6 +55,8 @@ typedef struct _NTPS_HOST_CONFIG {
     const char *ReportPath;         /* the verifier's JSON report, or NULL */
     const char *Drivers[NTPS_MAX_DRIVERS];
     ULONG DriverCount;
+    NTPS_HOST_REG_VALUE *RegistryValues;    /* set in this order before the first DriverEntry */
+    ULONG RegistryValueCount;
     /* For C tests: run this on a system thread instead of (after) drivers. */
     VOID (*Routine)(PVOID Context);
     PVOID RoutineContext;

@@ -17,6 +17,7 @@
 BOOLEAN HostLoadImage(const char *Path, PIO_DRIVER_IMAGE Image, char *Error, size_t ErrorSize);
 VOID HostUnloadImage(PIO_DRIVER_IMAGE Image);
 VOID PsShutdownSystem(VOID);
+BOOLEAN HostPrepareRegistry(const NTPS_HOST_CONFIG *Config, PRTL_MODULE *Modules, ULONG ModuleCount);
 VOID KiDescribeAddress(PVOID Address, PCHAR Buffer, SIZE_T Size);
 extern VOID (*KiStallHook)(VOID);
 
@@ -199,8 +200,16 @@ static VOID HostPhase1(PVOID Context)
      * system thread starts in. */
     KeLeaveCriticalRegion();
     ExInitializeWorkerThreads();
+    CmInitializeSystem();
     IoInitializeSystem();
+    PRTL_MODULE Modules[NTPS_MAX_DRIVERS];
     for (ULONG i = 0; i < Run->ImageCount; i++)
+        Modules[i] = Run->Images[i].Module;
+    BOOLEAN Registry = HostPrepareRegistry(Run->Config, Modules, Run->ImageCount);
+    CmEndBoot();
+    if (!Registry)
+        Run->ExitStatus = NTPS_EXIT_LOAD;
+    for (ULONG i = 0; i < Run->ImageCount && Registry; i++)
         if (!NT_SUCCESS(IoStartDriver(&Run->Images[i])))
             Run->ExitStatus = NTPS_EXIT_LOAD;
     if (Run->Config->Routine != NULL)
@@ -282,6 +291,7 @@ int NtpsHostRun(const NTPS_HOST_CONFIG *Config)
                 (unsigned long long)Config->Seed, (unsigned long long)KiSimTraceHash(),
                 (unsigned long long)KiSimTraceEvents(), (unsigned long long)KiSimNow() / 10000,
                 (unsigned long long)(KiSimNow() % 10000) / 10);
+    CmShutdownSystem();     /* every handle table is closed: no key is open */
     IoShutdownSystem();
     PsShutdownSystem();
     for (ULONG i = 0; i < Run->ImageCount; i++)

@@ -23,6 +23,7 @@
 #include <ddk/ob.h>
 #include <ddk/ps.h>
 #include <ddk/io.h>
+#include <ddk/cm.h>
 #include <ddk/seh.h>
 
 /* #pragma alloc_text / code_seg are accepted and ignored. */

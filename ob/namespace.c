@@ -114,6 +114,12 @@ static NTSTATUS ObpCheckRootDirectory(KPROCESSOR_MODE Mode, HANDLE RootDirectory
 NTSTATUS ObpCaptureObjectAttributes(KPROCESSOR_MODE Mode, POBJECT_ATTRIBUTES ObjectAttributes,
                                     OBP_CAPTURED_ATTRIBUTES *Captured)
 {
+    return ObpCaptureObjectAttributesEx(Mode, ObjectAttributes, Captured, FALSE);
+}
+
+NTSTATUS ObpCaptureObjectAttributesEx(KPROCESSOR_MODE Mode, POBJECT_ATTRIBUTES ObjectAttributes,
+                                      OBP_CAPTURED_ATTRIBUTES *Captured, BOOLEAN OwnNamespace)
+{
     memset(Captured, 0, sizeof(*Captured));
     if (ObjectAttributes == NULL)
         return STATUS_SUCCESS;
@@ -138,7 +144,7 @@ NTSTATUS ObpCaptureObjectAttributes(KPROCESSOR_MODE Mode, POBJECT_ATTRIBUTES Obj
         Captured->Attributes &= ~OBJ_KERNEL_HANDLE;     /* only kernel callers get kernel handles */
     Captured->RootDirectory = Attributes.RootDirectory;
     NTSTATUS Status = ObpCaptureName(Mode, &Name, Captured);
-    if (NT_SUCCESS(Status) && Captured->Named && Captured->RootDirectory != NULL)
+    if (NT_SUCCESS(Status) && Captured->Named && Captured->RootDirectory != NULL && !OwnNamespace)
         Status = ObpCheckRootDirectory(Mode, Captured->RootDirectory);
     if (!NT_SUCCESS(Status))
         ObpReleaseObjectAttributes(Captured);

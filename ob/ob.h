@@ -154,6 +154,10 @@ typedef struct _OBP_CAPTURED_ATTRIBUTES {
  * attributes); a user caller's OBJ_KERNEL_HANDLE is dropped. */
 NTSTATUS ObpCaptureObjectAttributes(KPROCESSOR_MODE Mode, POBJECT_ATTRIBUTES ObjectAttributes,
                                     OBP_CAPTURED_ATTRIBUTES *Captured);
+/* The same for a type with its own namespace (the registry's keys): the
+ * RootDirectory handle is left for that type to check. */
+NTSTATUS ObpCaptureObjectAttributesEx(KPROCESSOR_MODE Mode, POBJECT_ATTRIBUTES ObjectAttributes,
+                                      OBP_CAPTURED_ATTRIBUTES *Captured, BOOLEAN OwnNamespace);
 VOID ObpReleaseObjectAttributes(OBP_CAPTURED_ATTRIBUTES *Captured);
 /* A new object, with room for its name when Captured names it. */
 NTSTATUS ObpCreateObject(POBJECT_TYPE Type, SIZE_T BodySize, const OBP_CAPTURED_ATTRIBUTES *Captured,

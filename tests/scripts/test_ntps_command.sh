@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The ntps command's contract: exit statuses and one-line errors for bad
-# options and bad driver images, --scenario none, --timeout, DriverEntry
+# options and bad driver images, bad --reg syntax, --scenario none, --timeout, DriverEntry
 # failure, and a simulated deadlock reported instead of a hang.
 set -u
 build=$1
@@ -55,6 +55,15 @@ check "no DriverEntry" 2 'exports no DriverEntry' -- "$ntps" run --driver "$tmp/
 check "DriverEntry fails" 2 'fails.so: DriverEntry failed with status 0xC000009A' -- "$ntps" run --driver "$tmp/fails.so"
 check "timeout" 4 'ntps: timeout: the run did not finish within 1 s' -- "$ntps" run --driver "$tmp/hang.so" --timeout 1
 check "simulated deadlock" 5 'ntps: deadlock: every thread is waiting' -- "$ntps" run --driver "$tmp/hang.so" --sim
+# --reg: bad syntax is a usage error naming the argument and what is wrong.
+check "--reg without =" 1 "--reg 'Parameters.Level': no '='" -- "$ntps" run --driver "$tmp/ok.so" --reg 'Parameters\Level'
+check "--reg bad type" 1 "--reg 'Level=word:5': unknown type 'word'" -- "$ntps" run --driver "$tmp/ok.so" --reg 'Level=word:5'
+check "--reg bad number" 1 "--reg 'Level=dword:0x1ffffffff': .* is not a number" -- "$ntps" run --driver "$tmp/ok.so" --reg 'Level=dword:0x1ffffffff'
+check "--reg bad hex" 1 "'x' at character 14 is not a hex digit" -- "$ntps" run --driver "$tmp/ok.so" --reg 'Blob=binary:0x'
+check "--reg empty key" 1 "empty key name" -- "$ntps" run --driver "$tmp/ok.so" --reg 'A\\B\V=dword:1'
+check "--reg not under \\Registry" 1 'must start with .Registry' -- "$ntps" run --reg '\Machine\V=dword:1'
+check "--reg relative without a driver" 1 'there is no --driver' -- "$ntps" run --reg 'V=dword:1'
+check "--reg good" 0 '^hello' -- "$ntps" run --driver "$tmp/ok.so" --reg 'Parameters\Level=dword:5' --reg '\Registry\Machine\Software\X\Y=sz:a b'
 check "unknown command" 1 "unknown command 'frobnicate'" -- "$ntps" frobnicate
 check "help" 0 'usage: ntps run' -- "$ntps" help run
 check "cc needs output" 1 'need -o OUT.so' -- "$ntps" cc "$tmp/ok.c"

@@ -46,6 +46,16 @@ static const char NtpsRunUsage[] =
     "                       virtual in simulation), whatever driver threads and timers\n"
     "                       do; without it: when the drivers' threads have ended, or all\n"
     "                       threads wait without a timeout and no timer is set\n"
+    "  --reg KEY\\VALUE=TYPE:DATA\n"
+    "                       set a registry value before the first DriverEntry (repeatable).\n"
+    "                       KEY is relative to the service key of the driver named by the\n"
+    "                       last --driver before it (\\Registry\\Machine\\System\\\n"
+    "                       CurrentControlSet\\Services\\<name>, the RegistryPath DriverEntry\n"
+    "                       gets), or a full \\Registry\\... path; missing keys are created;\n"
+    "                       an empty VALUE is the key's default value. TYPE:DATA is one of\n"
+    "                       dword:N qword:N (decimal or 0x hex), sz:TEXT expand_sz:TEXT,\n"
+    "                       multi_sz:A,B,C, binary:HEXDIGITS (two per byte). Example:\n"
+    "                       --reg 'Parameters\\Level=dword:3'\n"
     "  --timeout SECONDS    end the run with a thread list after this long (host time)\n"
     "  --quiet              no closing summary lines\n"
     "\n"
@@ -72,6 +82,31 @@ static int NtpsParseNumber(const char *Text, unsigned long long *Value, const ch
         fprintf(stderr, "ntps run: %s needs a non-negative number, not '%s'\n", Option, Text);
         return 0;
     }
+    return 1;
+}
+
+/* --reg: parsed here, so bad syntax is a usage error before anything
+ * runs. A relative key belongs to the last --driver given before it. */
+static NTPS_HOST_REG_VALUE *NtpsRegistryValues;    /* reachable until exit, whatever path exits */
+
+static int NtpsAddRegistryValue(NTPS_HOST_CONFIG *Config, const char *Spec)
+{
+    NTPS_HOST_REG_VALUE *Values = realloc(Config->RegistryValues,
+                                          (Config->RegistryValueCount + 1) * sizeof(NTPS_HOST_REG_VALUE));
+    if (Values == NULL) {
+        fprintf(stderr, "ntps run: out of memory\n");
+        return 0;
+    }
+    Config->RegistryValues = NtpsRegistryValues = Values;
+    char Error[256];
+    ULONG Driver = Config->DriverCount != 0 ? Config->DriverCount - 1 : 0;
+    NTPS_HOST_REG_VALUE *Value = &Values[Config->RegistryValueCount];
+    if (!NtpsParseRegistryValue(Spec, Driver, Value, Error, sizeof(Error))) {
+        fprintf(stderr, "ntps run: --reg '%s': %s\n", Spec, Error);
+        NtpsFreeRegistryValue(Value);
+        return 0;
+    }
+    Config->RegistryValueCount++;
     return 1;
 }
 
@@ -171,6 +206,10 @@ static int NtpsRunMain(int argc, char **argv)
                 return NTPS_EXIT_USAGE;
             }
             Config.UnloadAfterMs = (ULONG)N;
+        } else if (!strcmp(Arg, "--reg")) {
+            NEED_VALUE();
+            if (!NtpsAddRegistryValue(&Config, Value))
+                return NTPS_EXIT_USAGE;
         } else if (!strcmp(Arg, "--quiet")) {
             Config.Quiet = TRUE;
         } else if (!strcmp(Arg, "--verifier")) {
@@ -211,9 +250,20 @@ static int NtpsRunMain(int argc, char **argv)
         }
 #undef NEED_VALUE
     }
+    for (ULONG i = 0; i < Config.RegistryValueCount; i++)
+        if (Config.RegistryValues[i].Relative && Config.DriverCount == 0) {
+            fprintf(stderr, "ntps run: --reg '%s': a key without a leading \\Registry\\ is relative to a "
+                    "driver's service key, and there is no --driver\n", Config.RegistryValues[i].Spec);
+            return NTPS_EXIT_USAGE;
+        }
     if (Config.Simulation)
         NtpsFixAddressSpaceLayout(argv - 1);
-    return NtpsHostRun(&Config);
+    int Status = NtpsHostRun(&Config);
+    for (ULONG i = 0; i < Config.RegistryValueCount; i++)
+        NtpsFreeRegistryValue(&Config.RegistryValues[i]);
+    free(Config.RegistryValues);
+    NtpsRegistryValues = NULL;
+    return Status;
 }
 
 int main(int argc, char **argv)
