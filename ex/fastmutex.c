@@ -23,6 +23,16 @@ static VOID ExpFastMutexViolation(ULONG Code, PFAST_MUTEX FastMutex)
     KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, Code, KeGetCurrentIrql(), (ULONG_PTR)FastMutex, 0);
 }
 
+/* A fast mutex ExInitializeFastMutex never saw (its event is not one):
+ * Driver Verifier's 0xC4/0x1002, an uninitialized resource (P2 the mutex).
+ * Read before IRQL is raised: a bad pointer faults in the caller. */
+VOID ExpCheckFastMutex(PFAST_MUTEX FastMutex, PCSTR Routine)
+{
+    if (!KiIsObjectOfKind(&FastMutex->Event, KI_EVENT_OBJECTS))
+        KiBugCheckExplain(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x1002, (ULONG_PTR)FastMutex, 0, 0,
+                          "%s(%p): the fast mutex was never initialized", Routine, (void *)FastMutex);
+}
+
 VOID ExInitializeFastMutex(PFAST_MUTEX FastMutex)
 {
     FastMutex->Count = 1;
@@ -45,6 +55,7 @@ static VOID ExpAcquireFastMutexContended(PFAST_MUTEX FastMutex, PKTHREAD Thread)
 
 VOID ExAcquireFastMutex(PFAST_MUTEX FastMutex)
 {
+    ExpCheckFastMutex(FastMutex, __func__);
     if (KeGetCurrentIrql() > APC_LEVEL)
         ExpFastMutexViolation(0x33, FastMutex);
     KiKernelEntry();
@@ -55,6 +66,7 @@ VOID ExAcquireFastMutex(PFAST_MUTEX FastMutex)
 
 BOOLEAN ExTryToAcquireFastMutex(PFAST_MUTEX FastMutex)
 {
+    ExpCheckFastMutex(FastMutex, __func__);
     if (KeGetCurrentIrql() > APC_LEVEL)
         ExpFastMutexViolation(0x33, FastMutex);
     KIRQL OldIrql = KfRaiseIrql(APC_LEVEL);
@@ -99,6 +111,7 @@ static BOOLEAN ExpApcsOff(VOID)
 
 VOID ExAcquireFastMutexUnsafe(PFAST_MUTEX FastMutex)
 {
+    ExpCheckFastMutex(FastMutex, __func__);
     if (!ExpApcsOff())
         ExpFastMutexViolation(0x39, FastMutex);
     KiKernelEntry();

@@ -29,6 +29,7 @@ typedef struct _NTPS_HOST_CONFIG {
     ULONG SimStepMean;              /* 0: default */
     BOOLEAN NoSimPreempt;           /* switch off seeded early quantum ends */
     BOOLEAN Quiet;                  /* no summary lines */
+    UCHAR SpecialPool;              /* EX_SPECIAL_POOL_*: default with the verifier */
     const char *Drivers[NTPS_MAX_DRIVERS];
     ULONG DriverCount;
     /* For C tests: run this on a system thread instead of (after) drivers. */

@@ -198,6 +198,7 @@ static VOID HostConfigureKernel(const NTPS_HOST_CONFIG *Config)
     KiConfig.SimPreemptMean = Config->NoSimPreempt ? 0 : Config->SimPreemptMean ? Config->SimPreemptMean : 2000;
     KiConfig.SimStepMean = Config->SimStepMean ? Config->SimStepMean : 100;
     KiShutdownRequested = FALSE;
+    ExSpecialPoolSetting = Config->SpecialPool;
 }
 
 int NtpsHostRun(const NTPS_HOST_CONFIG *Config)

@@ -20,16 +20,10 @@ static VOID KiEndWaitNext(VOID);
 /* KiTrySatisfy: a mutant the thread owns cannot be acquired once more. */
 #define KI_WAIT_MUTANT_LIMIT ((NTSTATUS)0x7FFFFFFF)
 
+/* Read outside the lock (ke/object.c): a bad pointer faults in the caller. */
 static BOOLEAN KiIsDispatcherObject(PDISPATCHER_HEADER Header)
 {
-    switch (Header->Type) {
-    case EventNotificationObject: case EventSynchronizationObject: case MutantObject:
-    case ProcessObject: case SemaphoreObject: case ThreadObject:
-    case TimerNotificationObject: case TimerSynchronizationObject:
-        return TRUE;
-    default:
-        return FALSE;
-    }
+    return KiIsObjectOfKind(Header, KI_WAITABLE_OBJECTS);
 }
 
 /* Can Thread's wait on Header be satisfied now? */

@@ -214,6 +214,7 @@ NTSTATUS ObOpenObjectByPointer(PVOID Object, ULONG HandleAttributes, PVOID Passe
 {
     (void)PassedAccessState;
     (void)AccessMode;
+    ObpCheckObject(Object, __func__, __builtin_return_address(0));
     *Handle = NULL;
     POBJECT_TYPE Type = OBJECT_TO_OBJECT_HEADER(Object)->Type;
     if (ObjectType != NULL && Type != ObjectType)

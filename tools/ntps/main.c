@@ -46,7 +46,10 @@ static const char NtpsRunUsage[] =
     "                       do; without it: when the drivers' threads have ended, or all\n"
     "                       threads wait without a timeout and no timer is set\n"
     "  --timeout SECONDS    end the run with a thread list after this long (host time)\n"
-    "  --quiet              no closing summary line\n";
+    "  --quiet              no closing summary line\n"
+    "  --special-pool on|off  drivers' pool allocations on pages of their own, overruns and\n"
+    "                       use after free caught at the access (Driver Verifier's special\n"
+    "                       pool; default: on with the verifier)\n";
 
 static int NtpsParseNumber(const char *Text, unsigned long long *Value, const char *Option)
 {
@@ -57,6 +60,20 @@ static int NtpsParseNumber(const char *Text, unsigned long long *Value, const ch
         fprintf(stderr, "ntps run: %s needs a non-negative number, not '%s'\n", Option, Text);
         return 0;
     }
+    return 1;
+}
+
+/* "--name VALUE" or "--name=VALUE": 1 if Arg is the option (*Value NULL
+ * when its value is missing), 0 if it is another one. */
+static int NtpsOption(const char *Arg, const char *Name, int *i, int argc, char **argv, const char **Value)
+{
+    size_t Length = strlen(Name);
+    if (strncmp(Arg, Name, Length) != 0 || (Arg[Length] != 0 && Arg[Length] != '='))
+        return 0;
+    if (Arg[Length] == '=')
+        *Value = Arg + Length + 1;
+    else
+        *Value = *i + 1 < argc ? argv[++*i] : NULL;
     return 1;
 }
 
@@ -148,6 +165,12 @@ static int NtpsRunMain(int argc, char **argv)
             Config.UnloadAfterMs = (ULONG)N;
         } else if (!strcmp(Arg, "--quiet")) {
             Config.Quiet = TRUE;
+        } else if (NtpsOption(Arg, "--special-pool", &i, argc, argv, &Value)) {
+            if (Value == NULL || (strcmp(Value, "on") != 0 && strcmp(Value, "off") != 0)) {
+                fprintf(stderr, "ntps run: --special-pool must be on or off\n");
+                return NTPS_EXIT_USAGE;
+            }
+            Config.SpecialPool = Value[1] == 'n' ? EX_SPECIAL_POOL_ON : EX_SPECIAL_POOL_OFF;
         } else {
             fprintf(stderr, "ntps run: unknown option '%s' (see `ntps run --help`)\n", Arg);
             return NTPS_EXIT_USAGE;
