@@ -91,4 +91,26 @@ VOID ExpFreeSpecial(PVOID P, PVOID Caller);
 /* Print up to Limit of Module's live special pool blocks; their count. */
 ULONG ExpReportSpecialLeaks(PRTL_MODULE Module, ULONG Limit, SIZE_T *Bytes);
 
+/* ---- fault injection (ex/inject.c) ---------------------------------------------- */
+#define EX_INJECT_OFF 0
+#define EX_INJECT_SITE 1        /* fail the first call at one site; record every site */
+#define EX_INJECT_RANDOM 2      /* fail each call with a probability */
+typedef struct _EX_INJECT_CONFIG {
+    ULONG Mode;
+    ULONG64 Site;               /* EX_INJECT_SITE: the key of the site to fail (0: none) */
+    ULONG64 Threshold;          /* EX_INJECT_RANDOM: probability * 2^64 */
+    ULONG64 Seed;
+    const char *RecordPath;     /* where sites seen are appended (NULL: nowhere) */
+} EX_INJECT_CONFIG;
+extern EX_INJECT_CONFIG ExInjectConfig;     /* set by the host before boot */
+extern volatile BOOLEAN ExInjectActive;
+VOID ExpInitializeInjection(VOID);
+BOOLEAN ExpInjectFailureSlow(PCSTR Routine, PVOID Caller);
+/* Does this call of an allocation or creation DDI (Routine), made by the
+ * code at Caller, fail? Only a driver's calls, only with --inject. */
+static inline BOOLEAN ExpInjectFailure(PCSTR Routine, PVOID Caller)
+{
+    return __builtin_expect(ExInjectActive, 0) && ExpInjectFailureSlow(Routine, Caller);
+}
+
 #endif /* NTPS_EX_H */

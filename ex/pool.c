@@ -196,7 +196,9 @@ PVOID ExAllocatePool2(POOL_FLAGS Flags, SIZE_T NumberOfBytes, ULONG Tag)
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x00, KeGetCurrentIrql(), Paged ? PagedPool : NonPagedPool, 0);
     ULONG How = EXP_ALLOC_DRIVER | (Flags & POOL_FLAG_UNINITIALIZED ? 0 : EXP_ALLOC_ZERO) |
                 (Flags & POOL_FLAG_CACHE_ALIGNED ? EXP_ALLOC_CACHE_ALIGNED : 0);
-    PVOID P = Valid ? ExpAllocate(Paged, NumberOfBytes, Tag, How, __builtin_return_address(0)) : NULL;
+    PVOID P = Valid && !ExpInjectFailure(__func__, __builtin_return_address(0))
+                  ? ExpAllocate(Paged, NumberOfBytes, Tag, How, __builtin_return_address(0))
+                  : NULL;
     if (P == NULL && (Flags & POOL_FLAG_RAISE_ON_FAILURE))
         RtlRaiseStatus(STATUS_INSUFFICIENT_RESOURCES);
     return P;
@@ -207,7 +209,8 @@ static BOOLEAN ExpIsPagedType(POOL_TYPE PoolType)
     return (PoolType & 1) != 0;     /* PagedPool, PagedPoolCacheAligned and session twins */
 }
 
-static PVOID ExpAllocateWithType(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag, BOOLEAN Zero, PVOID Caller)
+static PVOID ExpAllocateWithType(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag, BOOLEAN Zero, PVOID Caller,
+                                 PCSTR Routine)
 {
     BOOLEAN Paged = ExpIsPagedType(PoolType);
     if (Tag == 0)   /* untrackable: BAD_POOL_CALLER 0x9B */
@@ -216,7 +219,7 @@ static PVOID ExpAllocateWithType(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG
     if (NumberOfBytes == 0)
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x00, KeGetCurrentIrql(), PoolType, 0);
     ULONG How = EXP_ALLOC_DRIVER | (Zero ? EXP_ALLOC_ZERO : 0) | (PoolType & 4 ? EXP_ALLOC_CACHE_ALIGNED : 0);
-    PVOID P = ExpAllocate(Paged, NumberOfBytes, Tag, How, Caller);
+    PVOID P = ExpInjectFailure(Routine, Caller) ? NULL : ExpAllocate(Paged, NumberOfBytes, Tag, How, Caller);
     if (P == NULL && (PoolType & POOL_RAISE_IF_ALLOCATION_FAILURE))
         RtlRaiseStatus(STATUS_INSUFFICIENT_RESOURCES);
     return P;
@@ -224,19 +227,19 @@ static PVOID ExpAllocateWithType(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG
 
 PVOID ExAllocatePoolWithTag(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag)
 {
-    return ExpAllocateWithType(PoolType, NumberOfBytes, Tag, FALSE, __builtin_return_address(0));
+    return ExpAllocateWithType(PoolType, NumberOfBytes, Tag, FALSE, __builtin_return_address(0), __func__);
 }
 
 PVOID ExAllocatePool(POOL_TYPE PoolType, SIZE_T NumberOfBytes)
 {
-    return ExpAllocateWithType(PoolType, NumberOfBytes, 'enoN', FALSE, __builtin_return_address(0));
+    return ExpAllocateWithType(PoolType, NumberOfBytes, 'enoN', FALSE, __builtin_return_address(0), __func__);
 }
 
 /* Quota charging has no meaning here; the allocation is otherwise the same
  * and, as documented, raises on failure. */
 PVOID ExAllocatePoolWithQuotaTag(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag)
 {
-    PVOID P = ExpAllocateWithType(PoolType, NumberOfBytes, Tag, FALSE, __builtin_return_address(0));
+    PVOID P = ExpAllocateWithType(PoolType, NumberOfBytes, Tag, FALSE, __builtin_return_address(0), __func__);
     if (P == NULL && !(PoolType & POOL_QUOTA_FAIL_INSTEAD_OF_RAISE))
         RtlRaiseStatus(STATUS_INSUFFICIENT_RESOURCES);
     return P;
@@ -244,12 +247,12 @@ PVOID ExAllocatePoolWithQuotaTag(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG
 
 PVOID ExAllocatePoolZero(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag)
 {
-    return ExpAllocateWithType(PoolType, NumberOfBytes, Tag, TRUE, __builtin_return_address(0));
+    return ExpAllocateWithType(PoolType, NumberOfBytes, Tag, TRUE, __builtin_return_address(0), __func__);
 }
 
 PVOID ExAllocatePoolUninitialized(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag)
 {
-    return ExpAllocateWithType(PoolType, NumberOfBytes, Tag, FALSE, __builtin_return_address(0));
+    return ExpAllocateWithType(PoolType, NumberOfBytes, Tag, FALSE, __builtin_return_address(0), __func__);
 }
 
 VOID ExFreePoolWithTag(PVOID P, ULONG Tag)
@@ -336,4 +339,5 @@ VOID ExInitializePool(VOID)
     BOOLEAN Special = ExSpecialPoolSetting == EX_SPECIAL_POOL_ON ||
                       (ExSpecialPoolSetting == EX_SPECIAL_POOL_WITH_VERIFIER && VfLevel != VfLevelOff);
     ExpInitializeSpecialPool(Special);
+    ExpInitializeInjection();
 }

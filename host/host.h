@@ -16,6 +16,7 @@
 #define NTPS_EXIT_BUGCHECK 3
 #define NTPS_EXIT_TIMEOUT 4
 #define NTPS_EXIT_STALL 5
+#define NTPS_EXIT_INJECT 6       /* --inject=each: a failed call site was not survived */
 #define NTPS_EXIT_INTERNAL 70
 
 typedef struct _NTPS_HOST_CONFIG {
@@ -30,6 +31,7 @@ typedef struct _NTPS_HOST_CONFIG {
     BOOLEAN NoSimPreempt;           /* switch off seeded early quantum ends */
     BOOLEAN Quiet;                  /* no summary lines */
     UCHAR SpecialPool;              /* EX_SPECIAL_POOL_*: default with the verifier */
+    EX_INJECT_CONFIG Inject;        /* fault injection (Mode 0: none) */
     const char *Drivers[NTPS_MAX_DRIVERS];
     ULONG DriverCount;
     /* For C tests: run this on a system thread instead of (after) drivers. */

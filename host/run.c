@@ -199,6 +199,7 @@ static VOID HostConfigureKernel(const NTPS_HOST_CONFIG *Config)
     KiConfig.SimStepMean = Config->SimStepMean ? Config->SimStepMean : 100;
     KiShutdownRequested = FALSE;
     ExSpecialPoolSetting = Config->SpecialPool;
+    ExInjectConfig = Config->Inject;
 }
 
 int NtpsHostRun(const NTPS_HOST_CONFIG *Config)
