@@ -80,11 +80,22 @@ BOOLEAN ExTryToAcquireFastMutex(PFAST_MUTEX FastMutex)
     return TRUE;
 }
 
+/* Before the IRQL checks: a release of a mutex nobody holds is that, not
+ * a release at the wrong IRQL. Verifier's 0x1007 (released, not acquired). */
+static VOID ExpCheckReleased(PFAST_MUTEX FastMutex, PCSTR Routine)
+{
+    ExpCheckFastMutex(FastMutex, Routine);
+    if (ExpOwner(FastMutex) == NULL)
+        KiBugCheckExplain(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x1007, (ULONG_PTR)FastMutex, 0, 0,
+                          "%s(%p): the fast mutex is not acquired", Routine, (void *)FastMutex);
+}
+
 static VOID ExpReleaseFastMutexOwnership(PFAST_MUTEX FastMutex)
 {
-    if (ExpOwner(FastMutex) != KiCurrentThread())
-        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x1004, (ULONG_PTR)FastMutex,
-                     (ULONG_PTR)ExpOwner(FastMutex), (ULONG_PTR)KiCurrentThread());
+    PKTHREAD Owner = ExpOwner(FastMutex);
+    if (Owner != KiCurrentThread())
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x1004, (ULONG_PTR)FastMutex, (ULONG_PTR)Owner,
+                     (ULONG_PTR)KiCurrentThread());
     ExpSetOwner(FastMutex, NULL);
     if (__atomic_add_fetch(&FastMutex->Count, 1, __ATOMIC_RELEASE) <= 0)
         KeSetEvent(&FastMutex->Event, 0, FALSE);
@@ -92,6 +103,7 @@ static VOID ExpReleaseFastMutexOwnership(PFAST_MUTEX FastMutex)
 
 VOID ExReleaseFastMutex(PFAST_MUTEX FastMutex)
 {
+    ExpCheckReleased(FastMutex, __func__);
     if (KeGetCurrentIrql() != APC_LEVEL)
         ExpFastMutexViolation(0x34, FastMutex);
     KIRQL OldIrql = (KIRQL)FastMutex->OldIrql;
@@ -120,6 +132,7 @@ VOID ExAcquireFastMutexUnsafe(PFAST_MUTEX FastMutex)
 
 VOID ExReleaseFastMutexUnsafe(PFAST_MUTEX FastMutex)
 {
+    ExpCheckReleased(FastMutex, __func__);
     if (!ExpApcsOff())
         ExpFastMutexViolation(0x3A, FastMutex);
     ExpReleaseFastMutexOwnership(FastMutex);

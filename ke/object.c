@@ -1,6 +1,7 @@
 /*
  * ke/object.c - checking the kernel objects a DDI is given, before it takes
- * any lock. A bad pointer (NULL, unmapped) faults right here, in the
+ * any lock. NULL is Driver Verifier's 0xC4/0xE1 below. A bad pointer
+ * (unmapped) faults right here, in the
  * caller's context and with nothing held: an ordinary exception, whose
  * unhandled bug check names the driver from the stack, as on Windows. A
  * readable pointer to something that is not an initialized object of the
@@ -58,9 +59,14 @@ BOOLEAN KiIsObjectOfKind(PVOID Object, ULONG Kinds)
 
 VOID KiCheckObject(PVOID Object, ULONG Kinds, PCSTR Routine, PVOID Caller)
 {
+    char Where[192];
+    if (Object == NULL) {
+        KiDescribeAddress(Caller, Where, sizeof(Where));
+        KiBugCheckExplain(DRIVER_VERIFIER_DETECTED_VIOLATION, 0xE1, 0, 0, (ULONG_PTR)Caller,
+                          "%s(NULL) called from %s: NULL is not %s", Routine, Where, KiObjectKindName(Kinds));
+    }
     if (KiIsObjectOfKind(Object, Kinds))
         return;
-    char Where[192];
     KiDescribeAddress(Caller, Where, sizeof(Where));
     const volatile UCHAR *Bytes = Object;
     KiBugCheckExplain(DRIVER_VERIFIER_DETECTED_VIOLATION, 0xE1, (ULONG_PTR)Object, 0, (ULONG_PTR)Caller,

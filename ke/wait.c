@@ -353,8 +353,7 @@ NTSTATUS KeWaitForMultipleObjects(ULONG Count, PVOID Object[], WAIT_TYPE WaitTyp
 NTSTATUS KeWaitForSingleObject(PVOID Object, KWAIT_REASON WaitReason, KPROCESSOR_MODE WaitMode,
                                BOOLEAN Alertable, PLARGE_INTEGER Timeout)
 {
-    if (Object == NULL || !KiIsDispatcherObject(Object))
-        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0xE1, (ULONG_PTR)Object, 0, 0);
+    KiCheckObject(Object, KI_WAITABLE_OBJECTS, __func__, __builtin_return_address(0));
     if (WaitMode != KernelMode)
         KiCheckUserModeWaitObject(Object);
     return KiWait(1, &Object, WaitAny, WaitReason, WaitMode, Alertable, Timeout,

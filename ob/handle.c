@@ -5,6 +5,7 @@
  * type and access checks, and closing them.
  */
 #include "ob/ob.h"
+#include "vf/vf.h"
 
 PEX_HANDLE_TABLE (*ObpProcessHandleTable)(PVOID Process);
 PVOID (*ObpCurrentProcess)(VOID);
@@ -98,6 +99,22 @@ BOOLEAN ObpLookupHandle(PVOID Process, HANDLE Handle, PHANDLE_TABLE_ENTRY Entry)
     return Table != NULL && ExLookupHandle(Table, Index, Entry, ObpReferenceForLookup);
 }
 
+/* A driver's own kernel-mode reference to a handle that is not one, with
+ * the verifier on: Driver Verifier's handle checks stop at the call (0xC4
+ * subcode 0xF6, P2 the handle, P3 the process, P4 the call site) instead of
+ * letting the driver go on with STATUS_INVALID_HANDLE. */
+static VOID ObpCheckKernelReference(HANDLE Handle, PVOID Caller)
+{
+    if (VfLevel == VfLevelOff || RtlpLookupModuleByAddress(Caller) == NULL)
+        return;
+    char Where[192];
+    KiDescribeAddress(Caller, Where, sizeof(Where));
+    KiBugCheckExplain(DRIVER_VERIFIER_DETECTED_VIOLATION, 0xF6, (ULONG_PTR)Handle,
+                      (ULONG_PTR)KiCurrentThread()->ApcState.Process, (ULONG_PTR)Caller,
+                      "ObReferenceObjectByHandle(%p, KernelMode) called from %s: not a valid handle in %s", Handle,
+                      Where, ObIsKernelHandle(Handle) ? "the kernel handle table" : "the current process");
+}
+
 NTSTATUS ObReferenceObjectByHandle(HANDLE Handle, ACCESS_MASK DesiredAccess, POBJECT_TYPE ObjectType,
                                    KPROCESSOR_MODE AccessMode, PVOID *Object,
                                    POBJECT_HANDLE_INFORMATION HandleInformation)
@@ -118,8 +135,11 @@ NTSTATUS ObReferenceObjectByHandle(HANDLE Handle, ACCESS_MASK DesiredAccess, POB
     } else {
         if (AccessMode == UserMode && ObIsKernelHandle(Handle))
             return STATUS_INVALID_HANDLE;
-        if (!ObpLookupHandle(NULL, Handle, &Entry))
+        if (!ObpLookupHandle(NULL, Handle, &Entry)) {
+            if (AccessMode == KernelMode)
+                ObpCheckKernelReference(Handle, __builtin_return_address(0));
             return STATUS_INVALID_HANDLE;
+        }
         if (ObjectType != NULL && OBJECT_TO_OBJECT_HEADER(Entry.Object)->Type != ObjectType) {
             ObfDereferenceObject(Entry.Object);
             return STATUS_OBJECT_TYPE_MISMATCH;

@@ -192,6 +192,38 @@ POBJECT_TYPE ObGetObjectType(PVOID Object)
     return OBJECT_TO_OBJECT_HEADER(Object)->Type;
 }
 
+/* Deleted objects of types that are not type-stable wait here before their
+ * memory goes back to the pool, their header naming no type: a driver that
+ * dereferences one it no longer holds meets ObpCheckObject's 0x189, not
+ * reused memory. */
+#define OBP_DELETED_KEPT 256
+static PVOID ObpDeletedObjects[OBP_DELETED_KEPT];
+static ULONG ObpDeletedNext;
+static EX_SPIN_LOCK ObpDeletedLock;
+
+static VOID ObpRetireObject(POBJECT_HEADER Header)
+{
+    __atomic_store_n(&Header->Type, NULL, __ATOMIC_RELEASE);
+    PVOID Start = (PCHAR)Header - Header->NameInfoOffset;
+    ExpAcquireSpinLock(&ObpDeletedLock);
+    PVOID Oldest = ObpDeletedObjects[ObpDeletedNext];
+    ObpDeletedObjects[ObpDeletedNext] = Start;
+    ObpDeletedNext = (ObpDeletedNext + 1) % OBP_DELETED_KEPT;
+    ExpReleaseSpinLock(&ObpDeletedLock);
+    if (Oldest != NULL)
+        ExpFreeKernel(Oldest);
+}
+
+static VOID ObpFreeRetiredObjects(VOID)
+{
+    for (ULONG i = 0; i < OBP_DELETED_KEPT; i++) {
+        if (ObpDeletedObjects[i] != NULL)
+            ExpFreeKernel(ObpDeletedObjects[i]);
+        ObpDeletedObjects[i] = NULL;
+    }
+    ObpDeletedNext = 0;
+}
+
 static VOID ObpDeleteObject(PVOID Object)
 {
     POBJECT_HEADER Header = OBJECT_TO_OBJECT_HEADER(Object);
@@ -202,7 +234,7 @@ static VOID ObpDeleteObject(PVOID Object)
     if (Header->Flags & OB_FLAG_TYPE_STABLE)
         ObpCacheObject(Type, Header);
     else
-        ExpFreeKernel((PCHAR)Header - Header->NameInfoOffset);
+        ObpRetireObject(Header);
 }
 
 LONG_PTR ObfReferenceObject(PVOID Object)
@@ -346,4 +378,5 @@ VOID ObShutdownSystem(VOID)
     ObDeleteObjectType(ObpMutantType);
     ObDeleteObjectType(ObpFileType);
     ObpEventType = ObpSemaphoreType = ObpMutantType = ObpFileType = NULL;
+    ObpFreeRetiredObjects();
 }
