@@ -70,6 +70,7 @@ VOID ExpFreeKernel(PVOID P);
 #define EX_SPECIAL_POOL_WITH_VERIFIER 0
 #define EX_SPECIAL_POOL_ON 1
 #define EX_SPECIAL_POOL_OFF 2
+#define EX_SPECIAL_POOL_UNDERRUN 3      /* on, blocks at the start of their pages (Verify Start) */
 extern ULONG ExSpecialPoolSetting;
 
 typedef struct _EXP_POOL_BLOCK_INFO {
@@ -79,7 +80,7 @@ typedef struct _EXP_POOL_BLOCK_INFO {
     PRTL_MODULE Owner;
 } EXP_POOL_BLOCK_INFO;
 
-VOID ExpInitializeSpecialPool(BOOLEAN Enable);
+VOID ExpInitializeSpecialPool(BOOLEAN Enable, BOOLEAN VerifyStart);
 BOOLEAN ExpSpecialPoolEnabled(VOID);
 BOOLEAN ExpIsSpecialPoolAddress(PVOID P);
 /* NULL when special pool cannot take it: the caller uses the normal pool. */

@@ -336,8 +336,8 @@ ULONG ExReportPoolLeaks(PRTL_MODULE Module, BOOLEAN BugCheck)
 
 VOID ExInitializePool(VOID)
 {
-    BOOLEAN Special = ExSpecialPoolSetting == EX_SPECIAL_POOL_ON ||
+    BOOLEAN Special = ExSpecialPoolSetting == EX_SPECIAL_POOL_ON || ExSpecialPoolSetting == EX_SPECIAL_POOL_UNDERRUN ||
                       (ExSpecialPoolSetting == EX_SPECIAL_POOL_WITH_VERIFIER && VfLevel != VfLevelOff);
-    ExpInitializeSpecialPool(Special);
+    ExpInitializeSpecialPool(Special, ExSpecialPoolSetting == EX_SPECIAL_POOL_UNDERRUN);
     ExpInitializeInjection();
 }

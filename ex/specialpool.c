@@ -7,6 +7,9 @@
  * its pages is 0xC1. Freed pages are released and kept inaccessible in a
  * bounded FIFO before they are used again, so a read or write after free
  * faults too (0xD5; 0xCC and 0xCD when no driver is on the faulting stack).
+ * With --special-pool underrun (Verify Start), a block starts on its first
+ * page instead, just after the previous run's guard page: an underrun
+ * faults (0xD6, "before the start"), an overrun is found at the free.
  *
  * The region is reserved once: runs of pages, each its data pages and then
  * a guard page. A page map gives the run of every page; a run keeps its
@@ -57,11 +60,13 @@ typedef struct _EXP_SP_RUN {
 } EXP_SP_RUN;
 
 static BOOLEAN ExpSpEnabled;
+static BOOLEAN ExpSpVerifyStart;        /* blocks start on their first page: underruns fault */
 static PCHAR ExpSpBase;
 static ULONG *ExpSpPageMap;             /* run index of each page, 0: none */
 static EXP_SP_RUN *ExpSpRuns;           /* [0] unused */
 static EX_SPIN_LOCK ExpSpLock;
-static ULONG ExpSpRunCount, ExpSpNextPage, ExpSpLive;
+static ULONG ExpSpRunCount, ExpSpLive;
+static ULONG ExpSpNextPage = 1;         /* page 0: the guard page before the first run */
 static ULONG ExpSpFree[EXP_SP_BUCKETS + 1], ExpSpFreeBig;
 static ULONG ExpSpQuarantineHead, ExpSpQuarantineTail, ExpSpQuarantineRuns, ExpSpQuarantinePages;
 static BOOLEAN ExpSpExhaustedReported;
@@ -105,7 +110,7 @@ BOOLEAN ExpSpecialPoolFaultHandler(PVOID Address, ULONG_PTR Access, PVOID TrapCo
 
 /* Once per process: the region outlives runs of the kernel (unit tests boot
  * it several times); only whether new allocations use it changes. */
-VOID ExpInitializeSpecialPool(BOOLEAN Enable)
+VOID ExpInitializeSpecialPool(BOOLEAN Enable, BOOLEAN VerifyStart)
 {
     if (Enable && ExpSpBase == NULL) {
         ExpSpPageMap = ExpSpReserveTable(EXP_SP_REGION_SIZE / PAGE_SIZE * sizeof(ULONG));
@@ -122,6 +127,7 @@ VOID ExpInitializeSpecialPool(BOOLEAN Enable)
         KiSpecialPoolFault = ExpSpecialPoolFaultHandler;
     }
     ExpSpEnabled = Enable && ExpSpBase != NULL;
+    ExpSpVerifyStart = VerifyStart;
 }
 
 /* ---- runs (ExpSpLock held) --------------------------------------------------------------- */
@@ -269,7 +275,7 @@ PVOID ExpAllocateSpecial(SIZE_T Size, SIZE_T Align, ULONG Tag, BOOLEAN Paged, PR
         ExpSpReturnRun(Index);      /* out of host mappings: the normal pool */
         return NULL;
     }
-    PCHAR Block = Body < PAGE_SIZE ? End - ((Body + Align - 1) & ~(Align - 1)) : First;
+    PCHAR Block = Body < PAGE_SIZE && !ExpSpVerifyStart ? End - ((Body + Align - 1) & ~(Align - 1)) : First;
     memset(First, Run->Pattern, Block - First);
     memset(Block + Size, Run->Pattern, End - (Block + Size));
     Run->Pages = Pages;
@@ -385,10 +391,40 @@ VOID ExpFreeSpecial(PVOID P, PVOID Caller)
 /* ---- faults ------------------------------------------------------------------------------ */
 
 /* From the trap handler: an access to a guard page or to freed pages. */
+/* Verify start: a fault in the guard page just before a run's first page
+ * is an underrun of that run's block (its State LIVE or FREED), else NULL. */
+static EXP_SP_RUN *ExpSpUnderrunOf(PVOID Address)
+{
+    ULONG Page = (ULONG)(((PCHAR)Address - ExpSpBase) / PAGE_SIZE);
+    ULONG Index = Page + 1 < EXP_SP_REGION_SIZE / PAGE_SIZE ? ExpSpPageMap[Page + 1] : 0;
+    if (!ExpSpVerifyStart || Index == 0 || ExpSpRuns[Index].FirstPage != Page + 1)
+        return NULL;
+    UCHAR State = __atomic_load_n(&ExpSpRuns[Index].State, __ATOMIC_ACQUIRE);
+    return State == EXP_SP_LIVE || State == EXP_SP_FREED ? &ExpSpRuns[Index] : NULL;
+}
+
+static VOID ExpSpReportUnderrun(EXP_SP_RUN *Run, PVOID Address, ULONG_PTR Access, PVOID TrapContext)
+{
+    const ucontext_t *Uc = TrapContext;
+    ULONG_PTR Pc = (ULONG_PTR)Uc->uc_mcontext.gregs[REG_RIP];
+    BOOLEAN Driver = KiFindDriverInContext(TrapContext, FALSE) != NULL;
+    BOOLEAN Live = __atomic_load_n(&Run->State, __ATOMIC_ACQUIRE) == EXP_SP_LIVE;
+    ULONG Code = Live ? (Driver ? DRIVER_PAGE_FAULT_BEYOND_END_OF_ALLOCATION : PAGE_FAULT_BEYOND_END_OF_ALLOCATION)
+                      : (Driver ? DRIVER_PAGE_FAULT_IN_FREED_SPECIAL_POOL : PAGE_FAULT_IN_FREED_SPECIAL_POOL);
+    KiBugCheckExplainEx(Code, (ULONG_PTR)Address, Access == 1, Pc, 0, TrapContext, ExpSpDetail, Run,
+                        "%s at %p, %zu bytes before the start of the %zu-byte special pool block %p%s",
+                        Access == 1 ? "write" : Access == 8 ? "execute" : "read", Address,
+                        (size_t)(Run->Block - (PCHAR)Address), (size_t)Run->Size, (void *)Run->Block,
+                        Live ? "" : ", freed");
+}
+
 BOOLEAN ExpSpecialPoolFaultHandler(PVOID Address, ULONG_PTR Access, PVOID TrapContext)
 {
     if (!ExpIsSpecialPoolAddress(Address))
         return FALSE;
+    EXP_SP_RUN *Before = ExpSpUnderrunOf(Address);
+    if (Before != NULL)
+        ExpSpReportUnderrun(Before, Address, Access, TrapContext);
     EXP_SP_RUN *Run = ExpSpRunAt(Address);
     UCHAR State = Run != NULL ? __atomic_load_n(&Run->State, __ATOMIC_ACQUIRE) : EXP_SP_UNUSED;
     if (State == EXP_SP_UNUSED || State == EXP_SP_RESERVED)

@@ -49,9 +49,11 @@ static const char NtpsRunUsage[] =
     "                       threads wait without a timeout and no timer is set\n"
     "  --timeout SECONDS    end the run with a thread list after this long (host time)\n"
     "  --quiet              no closing summary line\n"
-    "  --special-pool on|off  drivers' pool allocations on pages of their own, overruns and\n"
-    "                       use after free caught at the access (Driver Verifier's special\n"
-    "                       pool; default: on with the verifier)\n"
+    "  --special-pool on|off|underrun  drivers' pool allocations on pages of their own,\n"
+    "                       overruns and use after free caught at the access (Driver\n"
+    "                       Verifier's special pool; default: on with the verifier);\n"
+    "                       underrun: blocks start on their page (Verify Start), so that\n"
+    "                       underruns fault and overruns are found at the free\n"
     "  --inject each        fault injection: run the drivers again and again, failing each\n"
     "                       allocation or object-creation call site (DDI and the drivers'\n"
     "                       backtrace) once, in turn, with its documented failure result;\n"
@@ -176,11 +178,16 @@ static int NtpsRunMain(int argc, char **argv)
         } else if (!strcmp(Arg, "--quiet")) {
             Config.Quiet = TRUE;
         } else if (NtpsOption(Arg, "--special-pool", &i, argc, argv, &Value)) {
-            if (Value == NULL || (strcmp(Value, "on") != 0 && strcmp(Value, "off") != 0)) {
-                fprintf(stderr, "ntps run: --special-pool must be on or off\n");
+            if (Value != NULL && !strcmp(Value, "on"))
+                Config.SpecialPool = EX_SPECIAL_POOL_ON;
+            else if (Value != NULL && !strcmp(Value, "off"))
+                Config.SpecialPool = EX_SPECIAL_POOL_OFF;
+            else if (Value != NULL && !strcmp(Value, "underrun"))
+                Config.SpecialPool = EX_SPECIAL_POOL_UNDERRUN;
+            else {
+                fprintf(stderr, "ntps run: --special-pool must be on, off or underrun\n");
                 return NTPS_EXIT_USAGE;
             }
-            Config.SpecialPool = Value[1] == 'n' ? EX_SPECIAL_POOL_ON : EX_SPECIAL_POOL_OFF;
         } else if (NtpsOption(Arg, "--inject", &i, argc, argv, &Value)) {
             char *End = NULL;
             double P = Value != NULL && !strncmp(Value, "random:", 7) ? strtod(Value + 7, &End) : -1;
