@@ -130,6 +130,9 @@ NTSTATUS IoStartDriver(PIO_DRIVER_IMAGE Image)
     Image->EntryStatus = Status;
     if (!NT_SUCCESS(Status)) {
         RtlpReport("ntps: %s: DriverEntry failed with status 0x%08X\n", Image->Module->Name, (ULONG)Status);
+        /* The image is unloaded without DriverUnload, as on Windows: what
+         * it allocated and did not free on its failure path is a leak. */
+        ExReportPoolLeaks(Image->Module, TRUE);
         Image->DriverObject = NULL;
         ObfDereferenceObject(Driver);
         return Status;

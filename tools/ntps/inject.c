@@ -100,12 +100,13 @@ static void NtpsPrintOutcome(NTPS_SERIES *S, int Status)
            Status == NTPS_EXIT_BUGCHECK ? " (bug check)" : Status == NTPS_EXIT_TIMEOUT ? " (timeout: a hang)"
            : Status == NTPS_EXIT_STALL ? " (deadlock)" : "");
     while (F != NULL && fgets(Line, sizeof(Line), F) != NULL && Printed < 12) {
-        if (!strncmp(Line, "BUGCHECK", 8) || strstr(Line, "unloaded with") || !strncmp(Line, "ntps: timeout", 13) ||
+        if (!strncmp(Line, "BUGCHECK", 8) || strstr(Line, "leaked pool:") || strstr(Line, "unloaded with") ||
+            !strncmp(Line, "ntps: timeout", 13) || !strncmp(Line, "ntps: deadlock", 14) ||
             strstr(Line, "internal error"))
             Printing = 1;
-        if (Printing && (!strncmp(Line, "backtrace", 9) || Line[0] == '\n'))
+        if (Printing && !strncmp(Line, "backtrace", 9))
             break;
-        if (Printing) {
+        if (Printing && Line[0] != '\n') {
             printf("  | %s", Line);
             Printed++;
         }
