@@ -9,7 +9,7 @@
 // NTPS-TEST: modes rt1 sim1
 // NTPS-TEST: exit 3
 // NTPS-TEST: expect ^BUGCHECK 0x0000007E \(0x00000000c0000005,
-// NTPS-TEST: expect ^exception: 0xC0000005 STATUS_ACCESS_VIOLATION, reading address 0x0*dead0000
+// NTPS-TEST: expect ^exception: 0xC0000005 STATUS_ACCESS_VIOLATION, reading address
 // NTPS-TEST: expect ^driver: ke_bad_arg_wait_unmapped.so$
 // NTPS-TEST: expect ke_bad_arg_wait_unmapped.so!DriverEntry\+
 // NTPS-TEST: reject ^PASS
