@@ -128,6 +128,10 @@ typedef struct _KTHREAD {
      * kernel stack, from KernelStackResume down. */
     volatile BOOLEAN InUserMode;    /* running user-mode code now */
     BOOLEAN UserThread;             /* has user-mode code at all */
+    UCHAR ServiceDepth;             /* system services called from user mode, in progress */
+    BOOLEAN TerminationPending;     /* terminated inside a service: UserMode waits end with
+                                       STATUS_USER_APC, the thread ends on its way back to
+                                       user mode (KiTerminateAtServiceExit) */
     PVOID KernelStackResume;        /* kernel stack top while in user mode */
 
     /* suspension (ke/suspend.c): a normal kernel APC that waits on the
@@ -333,6 +337,9 @@ VOID KiCallFromUserMode(VOID (*Routine)(PVOID), PVOID Context);
  * only if execution continues at Context (a subsystem provider handled a
  * continuable exception); otherwise the process ends. */
 extern VOID (*KiUnhandledUserException)(PEXCEPTION_RECORD Record, PCONTEXT Context);
+/* Ends the current thread, whose TerminationPending is set, at the end of
+ * a system service (registered by Ps; does not return). */
+extern VOID (*KiTerminateAtServiceExit)(VOID);
 
 #define KI_SS_ARG(a) (ULONG_PTR)(a)
 #define KI_SS_MAP1(a) KI_SS_ARG(a)

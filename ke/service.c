@@ -23,6 +23,7 @@
 VOID KiDeliverApc(KPROCESSOR_MODE Mode);
 
 VOID (*KiUnhandledUserException)(PEXCEPTION_RECORD Record, PCONTEXT Context);
+VOID (*KiTerminateAtServiceExit)(VOID);
 
 
 /* ---- kernel mode for Zw* routines --------------------------------------------------- */
@@ -139,6 +140,11 @@ static VOID KiServiceOnKernelStack(PVOID Context)
     Call->Result = ((KI_SERVICE_ROUTINE)Call->Service)(A[0], A[1], A[2], A[3], A[4], A[5], A[6], A[7], A[8], A[9]);
     PKTHREAD Thread = KiCurrentThread();
     KiCheckReturnToUser(Thread, Call->Service);
+    /* Terminated during the service: the service has completed (its UserMode
+     * waits returned STATUS_USER_APC) and let go of what it held; the thread
+     * ends here instead of going back to user mode, as NT's exit APC does. */
+    if (Thread->TerminationPending && KiTerminateAtServiceExit != NULL)
+        KiTerminateAtServiceExit();
     Call->ApcDue = KiTakeUserApc(Thread, &Call->Apc);
 }
 
@@ -186,9 +192,11 @@ ULONG_PTR KiSystemService(PVOID Service, ULONG Count, const ULONG_PTR *Arguments
     KI_KERNEL_ENTRY Entry;
     KiEnterKernel(Thread, &Entry);
     Thread->PreviousMode = UserMode;
+    Thread->ServiceDepth++;
     HAL_STACK Kernel = KiKernelStackBelowUser(Thread);
     HalCallOnStack(&Kernel, &Thread->Context, KiServiceOnKernelStack, &Call);
     Thread = KiCurrentThread();
+    Thread->ServiceDepth--;
     KiLeaveKernel(Thread, &Entry);
     KiRunUserApcs(Thread, &Call.Apc, Call.ApcDue);
     return Call.Result;

@@ -271,6 +271,13 @@ static NTSTATUS KiWait(ULONG Count, PVOID Object[], WAIT_TYPE WaitType, KWAIT_RE
             KiReleaseDispatcherLock(OldIrql);
             continue;
         }
+        /* Documented ("Waits and APCs"): termination interrupts a UserMode
+         * wait, alertable or not, with STATUS_USER_APC, so that the service
+         * completes and returns to user mode, where the thread ends. */
+        if (WaitMode != KernelMode && Thread->TerminationPending) {
+            KiReleaseDispatcherLock(OldIrql);
+            return STATUS_USER_APC;
+        }
         NTSTATUS Status = KiTestAlert(Thread, WaitMode, Alertable);
         if (Status == STATUS_PENDING && Count != 0)
             Status = KiTrySatisfy(Thread, Count, Object, WaitType);

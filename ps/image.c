@@ -17,7 +17,11 @@
 #define PSP_IMAGE_SIZE 0x1000
 
 static WCHAR PspNtdllName[] = L"\\SystemRoot\\System32\\ntdll.dll";
+static WCHAR PspNtdllDevicePath[] = L"\\Device\\HarddiskVolume3\\Windows\\System32\\ntdll.dll";
 static PVOID PspNtdllImage;     /* one copy, at the same address in every process */
+static PFILE_OBJECT PspNtdllFileObject;     /* its backing file, for IMAGE_INFO_EX */
+
+static PFILE_OBJECT PspCreateImageFileObject(PCUNICODE_STRING DevicePath);
 
 /* ---- names ------------------------------------------------------------------------------ */
 
@@ -238,12 +242,22 @@ VOID PspInitializeImages(VOID)
         PspSharedImage[i] = PspAllocateImage((SUBSYSTEM_INFORMATION_TYPE)i, FALSE);
     if (PspNtdllImage == NULL || PspSharedImage[0] == NULL || PspSharedImage[1] == NULL)
         KiInternalError("cannot allocate the images of user processes");
+    /* Documented: IMAGE_INFO_EX.FileObject is the image's backing file,
+     * which a driver may reference: ntdll.dll has one too. */
+    UNICODE_STRING Path = RTL_CONSTANT_STRING(PspNtdllDevicePath);
+    if (PspNtdllFileObject == NULL)
+        PspNtdllFileObject = PspCreateImageFileObject(&Path);
+    if (PspNtdllFileObject == NULL)
+        KiInternalError("cannot create the ntdll.dll file object");
 }
 
 VOID PspShutdownImages(VOID)
 {
     free(PspNtdllImage);
     PspNtdllImage = NULL;
+    if (PspNtdllFileObject != NULL)
+        ObfDereferenceObject(PspNtdllFileObject);
+    PspNtdllFileObject = NULL;
     for (ULONG i = 0; i < MaxSubsystemInformationType; i++) {
         free(PspSharedImage[i]);
         PspSharedImage[i] = NULL;
@@ -331,7 +345,7 @@ VOID PspMapProcessImages(EPROCESS *Process)
     PspNotifyUserImage(Process, &Main, Process->ImageBase, Process->ImageFileObject);
     if (Process->Subsystem == SubsystemInformationTypeWin32) {
         UNICODE_STRING Ntdll = RTL_CONSTANT_STRING(PspNtdllName);
-        PspNotifyUserImage(Process, &Ntdll, PspNtdllImage, NULL);
+        PspNotifyUserImage(Process, &Ntdll, PspNtdllImage, PspNtdllFileObject);
     }
     KeUnstackDetachProcess(&ApcState);
 }

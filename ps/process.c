@@ -239,7 +239,7 @@ ULONG PspSnapshotThreads(EPROCESS *Process, BOOLEAN IncludeCaller, ETHREAD ***Th
         ExpAcquireSpinLock(&Process->ProcessLock);
         for (PLIST_ENTRY E = Process->ThreadListHead.Flink; E != &Process->ThreadListHead; E = E->Flink) {
             ETHREAD *Thread = CONTAINING_RECORD(E, ETHREAD, ThreadListEntry);
-            if (Thread == Self || Thread->Terminated)
+            if (Thread == Self || __atomic_load_n(&Thread->Terminated, __ATOMIC_ACQUIRE))
                 continue;
             if (n == Count) {
                 Fits = FALSE;
@@ -272,20 +272,25 @@ NTSTATUS PspTerminateProcess(EPROCESS *Process, NTSTATUS ExitStatus)
     if (!(PspProcessFlags(Process) & PSP_PROCESS_USER))
         return STATUS_ACCESS_DENIED;
     BOOLEAN Self = PspThreadProcess(PspCurrentThread()) == Process;
-    if (!PspMarkProcessTerminated(Process, ExitStatus) && !Self)
-        return STATUS_PROCESS_IS_TERMINATING;
+    /* A process that has begun to end keeps its status, but every thread
+     * it still has is ended (again): one may have been suspended since,
+     * or never been told (the caller of NtTerminateProcess(NULL), which
+     * goes on). TerminateProcess is unconditional. */
+    BOOLEAN First = PspMarkProcessTerminated(Process, ExitStatus);
+    if (!First && !Self && __atomic_load_n(&Process->ActiveThreads, __ATOMIC_ACQUIRE) == 0)
+        return STATUS_PROCESS_IS_TERMINATING;   /* no thread left: it has ended or is ending */
     KeEnterCriticalRegion();    /* our own termination waits until every thread has its APC */
     ETHREAD **Threads;
     ULONG Count = PspSnapshotThreads(Process, FALSE, &Threads);
     for (ULONG i = 0; i < Count; i++)
         PspTerminateThreadByPointer(Threads[i], ExitStatus);
     PspReleaseSnapshot(Threads, Count);
-    if (__atomic_load_n(&Process->ActiveThreads, __ATOMIC_ACQUIRE) == 0) {
+    if (First && __atomic_load_n(&Process->ActiveThreads, __ATOMIC_ACQUIRE) == 0) {
         PspRundownProcess(Process);
         KeSetProcessSignaled(&Process->Pcb);
     }
     KeLeaveCriticalRegion();
-    return STATUS_SUCCESS;
+    return First || Self ? STATUS_SUCCESS : STATUS_PROCESS_IS_TERMINATING;
 }
 
 /* ---- deletion ----------------------------------------------------------------------------------- */
@@ -361,7 +366,7 @@ static VOID PspFindUserCode(ETHREAD *Thread, PVOID Context)
 {
     PSP_CODE_SEARCH *Search = Context;
     PCHAR Start = Thread->Win32StartAddress;
-    if (Search->Found == NULL && !Thread->SystemThread && !Thread->Terminated && Start >= (PCHAR)Search->Base &&
+    if (Search->Found == NULL && !Thread->SystemThread && !__atomic_load_n(&Thread->Terminated, __ATOMIC_ACQUIRE) && Start >= (PCHAR)Search->Base &&
         Start < (PCHAR)Search->Base + Search->Size)
         Search->Found = Thread;
 }

@@ -59,6 +59,7 @@ typedef struct _ETHREAD {
     LARGE_INTEGER CreateTime;
     LARGE_INTEGER ExitTime;
     NTSTATUS ExitStatus;
+    NTSTATUS PendingExitStatus;         /* terminated inside a system service: ends with it at the service's end */
     volatile ULONG Flags;               /* PSP_THREAD_* */
     PVOID StartAddress;                 /* what runs first: the kernel start routine or the user one */
     PVOID Win32StartAddress;            /* user threads: the user start routine */

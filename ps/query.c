@@ -86,14 +86,20 @@ LONGLONG PsGetProcessCreateTimeQuadPart(PEPROCESS Process)
     return PspProcess(Process)->CreateTime.QuadPart;
 }
 
+/* TRUE from the moment the thread was told to end (NtTerminateThread,
+ * NtTerminateProcess), as NT sets its Terminated flag before queueing the
+ * exit APC: a driver working for a thread that is being terminated (in a
+ * critical region, or a KernelMode wait the termination cannot interrupt)
+ * sees it and gives up. */
 BOOLEAN PsIsThreadTerminating(PETHREAD Thread)
 {
-    return PspThread(Thread)->Terminated;
+    return __atomic_load_n(&PspThread(Thread)->Terminated, __ATOMIC_ACQUIRE) ||
+           (__atomic_load_n(&PspThread(Thread)->Flags, __ATOMIC_RELAXED) & PSP_THREAD_TERMINATING) != 0;
 }
 
 NTSTATUS PsGetThreadExitStatus(PETHREAD Thread)
 {
-    return PspThread(Thread)->Terminated ? PspThread(Thread)->ExitStatus : STATUS_PENDING;
+    return __atomic_load_n(&PspThread(Thread)->Terminated, __ATOMIC_ACQUIRE) ? PspThread(Thread)->ExitStatus : STATUS_PENDING;
 }
 
 /* STATUS_PENDING (STILL_ACTIVE) until its last thread ends or it is

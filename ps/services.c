@@ -188,7 +188,7 @@ NTSTATUS NtTerminateThread(HANDLE ThreadHandle, NTSTATUS ExitStatus)
      * else may end them. */
     if (Thread->SystemThread)
         Status = STATUS_ACCESS_DENIED;
-    else if (Thread->Terminated)
+    else if (__atomic_load_n(&Thread->Terminated, __ATOMIC_ACQUIRE))
         Status = STATUS_THREAD_IS_TERMINATING;
     BOOLEAN Self = Thread == PspCurrentThread();
     if (NT_SUCCESS(Status) && !Self)
@@ -212,7 +212,15 @@ static NTSTATUS PspSuspendThread(ETHREAD *Thread, PULONG Previous)
         return STATUS_ACCESS_DENIED;
     if (PspThreadFlags(Thread) & PSP_THREAD_TERMINATING)
         return STATUS_THREAD_IS_TERMINATING;
-    return KiSuspendThread(&Thread->Tcb, Previous);
+    NTSTATUS Status = KiSuspendThread(&Thread->Tcb, Previous);
+    /* A termination that came meanwhile force-resumed the thread before
+     * this suspension: undo it, or the thread would wait in it instead of
+     * ending (nobody resumes a thread that is terminating). */
+    if (NT_SUCCESS(Status) && (PspThreadFlags(Thread) & PSP_THREAD_TERMINATING)) {
+        KeForceResumeThread(&Thread->Tcb);
+        Status = STATUS_THREAD_IS_TERMINATING;
+    }
+    return Status;
 }
 
 NTSTATUS NtSuspendThread(HANDLE ThreadHandle, PULONG PreviousSuspendCount)

@@ -8,6 +8,7 @@
 #include "ps/ps.h"
 
 VOID PspRundownProcess(EPROCESS *Process);
+static VOID PspTerminateAtServiceExit(VOID);
 
 volatile LONG PsActiveDriverThreads;
 KEVENT PsDriverThreadsDone;
@@ -39,6 +40,7 @@ static VOID PspReapThread(PKTHREAD KThread)
 VOID PspInitializeThreads(VOID)
 {
     KiThreadReaper = PspReapThread;
+    KiTerminateAtServiceExit = PspTerminateAtServiceExit;
     KeInitializeEvent(&PsDriverThreadsDone, NotificationEvent, TRUE);
 }
 
@@ -218,7 +220,7 @@ VOID PspExitThread(NTSTATUS ExitStatus)
     Thread->ExitStatus = ExitStatus;
     KeQuerySystemTimePrecise(&Thread->ExitTime);
     __atomic_or_fetch(&Thread->Flags, PSP_THREAD_TERMINATING, __ATOMIC_ACQ_REL);
-    Thread->Terminated = TRUE;
+    __atomic_store_n(&Thread->Terminated, TRUE, __ATOMIC_RELEASE);
     /* In the exiting thread, before its object is signaled (and before
      * the host may unload the driver that created it). */
     PspNotifyThreadExit(Thread);
@@ -261,8 +263,25 @@ static VOID PspExitApcKernel(PKAPC Apc, PKNORMAL_ROUTINE *NormalRoutine, PVOID *
 static VOID PspExitApcNormal(PVOID NormalContext, PVOID SystemArgument1, PVOID SystemArgument2)
 {
     (void)SystemArgument2;
+    ETHREAD *Thread = PspCurrentThread();
+    NTSTATUS ExitStatus = (NTSTATUS)(ULONG_PTR)NormalContext;
     ExpFreeKernel(SystemArgument1);
-    PspExitThread((NTSTATUS)(ULONG_PTR)NormalContext);
+    /* Inside a system service, the thread must not end here: the service
+     * holds references, pool, rundown protection. As on NT, termination
+     * interrupts its UserMode waits (STATUS_USER_APC), a KernelMode wait
+     * goes on, and the thread ends when the service returns
+     * (ke/service.c). Interrupted in user-mode code, it ends now. */
+    if (!Thread->SystemThread && Thread->Tcb.ServiceDepth != 0) {
+        Thread->PendingExitStatus = ExitStatus;
+        Thread->Tcb.TerminationPending = TRUE;
+        return;
+    }
+    PspExitThread(ExitStatus);
+}
+
+static VOID PspTerminateAtServiceExit(VOID)
+{
+    PspExitThread(PspCurrentThread()->PendingExitStatus);
 }
 
 static VOID PspExitApcRundown(PKAPC Apc)
@@ -274,8 +293,10 @@ BOOLEAN PspTerminateThreadByPointer(ETHREAD *Thread, NTSTATUS ExitStatus)
 {
     if (Thread == PspCurrentThread())
         PspExitThread(ExitStatus);
-    if (__atomic_fetch_or(&Thread->Flags, PSP_THREAD_TERMINATING, __ATOMIC_ACQ_REL) & PSP_THREAD_TERMINATING)
+    if (__atomic_fetch_or(&Thread->Flags, PSP_THREAD_TERMINATING, __ATOMIC_ACQ_REL) & PSP_THREAD_TERMINATING) {
+        KeForceResumeThread(&Thread->Tcb);  /* its exit must not wait for a resume */
         return FALSE;
+    }
     PKAPC Apc = ExpAllocateKernel(sizeof(KAPC), 'xEsP');
     if (Apc == NULL)
         KiInternalError("out of memory terminating thread %p", (void *)Thread);

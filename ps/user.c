@@ -333,8 +333,20 @@ static NTSTATUS PspReportProcess(EPROCESS *Process, ETHREAD *Initial, const PSP_
     __atomic_or_fetch(&Process->Flags, PSP_PROCESS_CREATE_REPORTED, __ATOMIC_RELEASE);
     if (!NT_SUCCESS(Status)) {
         /* As when Windows drops a vetoed process: its exit is reported by
-         * the creator, before the creation call returns. */
+         * the creator, before the creation call returns. A thread a
+         * notify routine created in it meanwhile ends first, so that the
+         * exit comes after every thread's, as documented, and no code of
+         * the failed process runs afterwards. */
         PspMarkProcessTerminated(Process, Status);
+        ETHREAD **Threads;
+        ULONG Count = PspSnapshotThreads(Process, FALSE, &Threads);
+        for (ULONG i = 0; i < Count; i++)
+            if (Threads[i] != Initial)
+                PspTerminateThreadByPointer(Threads[i], Status);
+        for (ULONG i = 0; i < Count; i++)
+            if (Threads[i] != Initial)
+                KeWaitForSingleObject(&Threads[i]->Tcb, Executive, KernelMode, FALSE, NULL);
+        PspReleaseSnapshot(Threads, Count);
         PspRundownProcess(Process);
         PspExitUnstartedThread(Initial);
     }
