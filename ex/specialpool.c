@@ -193,7 +193,7 @@ static ULONG ExpSpTakeRun(ULONG Pages)
             Index = ExpSpNewRun(Pages);
         if (Index != 0) {
             ExpSpLive++;
-            ExpSpRuns[Index].State = EXP_SP_RESERVED;
+            __atomic_store_n(&ExpSpRuns[Index].State, EXP_SP_RESERVED, __ATOMIC_RELEASE);
         }
     }
     BOOLEAN Report = Index == 0 && !ExpSpExhaustedReported;
@@ -209,7 +209,7 @@ static VOID ExpSpReturnRun(ULONG Index)
 {
     ExpAcquireSpinLock(&ExpSpLock);
     ExpSpLive--;
-    ExpSpRuns[Index].State = EXP_SP_RECYCLED;
+    __atomic_store_n(&ExpSpRuns[Index].State, EXP_SP_RECYCLED, __ATOMIC_RELEASE);
     ExpSpPutFree(Index);
     ExpReleaseSpinLock(&ExpSpLock);
 }
@@ -234,7 +234,7 @@ static VOID ExpSpQuarantine(ULONG Index)
             ExpSpQuarantineTail = 0;
         ExpSpQuarantineRuns--;
         ExpSpQuarantinePages -= ExpSpRuns[Oldest].Capacity;
-        ExpSpRuns[Oldest].State = EXP_SP_RECYCLED;
+        __atomic_store_n(&ExpSpRuns[Oldest].State, EXP_SP_RECYCLED, __ATOMIC_RELEASE);
         ExpSpPutFree(Oldest);
     }
     ExpReleaseSpinLock(&ExpSpLock);
@@ -367,6 +367,11 @@ VOID ExpSpecialBlockInfo(PVOID P, EXP_POOL_BLOCK_INFO *Info)
 VOID ExpFreeSpecial(PVOID P, PVOID Caller)
 {
     EXP_SP_RUN *Run = ExpSpRunAt(P);
+    /* Two threads freeing the block at once: one of them frees it twice. */
+    UCHAR Live = EXP_SP_LIVE;
+    if (!__atomic_compare_exchange_n(&Run->State, &Live, EXP_SP_RESERVED, FALSE, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+        KiBugCheckExplainEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x13, 0, (ULONG_PTR)P, 0, NULL, ExpSpDetail, Run,
+                            "special pool block %p freed a second time", P);
     PCHAR First = ExpSpPage(Run->FirstPage), End = First + (SIZE_T)Run->Pages * PAGE_SIZE;
     PUCHAR Before = ExpSpFindDamage((PUCHAR)First, Run->Block - First, Run->Pattern);
     PUCHAR After = ExpSpFindDamage((PUCHAR)Run->Block + Run->Size, End - (Run->Block + Run->Size), Run->Pattern);

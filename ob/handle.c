@@ -99,20 +99,16 @@ BOOLEAN ObpLookupHandle(PVOID Process, HANDLE Handle, PHANDLE_TABLE_ENTRY Entry)
     return Table != NULL && ExLookupHandle(Table, Index, Entry, ObpReferenceForLookup);
 }
 
-/* A driver's own kernel-mode reference to a handle that is not one, with
- * the verifier on: Driver Verifier's handle checks stop at the call (0xC4
- * subcode 0xF6, P2 the handle, P3 the process, P4 the call site) instead of
- * letting the driver go on with STATUS_INVALID_HANDLE. */
+/* A driver's own kernel-mode reference to a handle that is not one (closed,
+ * never opened, another process's): it gets STATUS_INVALID_HANDLE, as
+ * documented, and the verifier reports the call site (a kernel component
+ * that uses handles it does not hold is a bug even when it checks). */
 static VOID ObpCheckKernelReference(HANDLE Handle, PVOID Caller)
 {
     if (VfLevel == VfLevelOff || RtlpLookupModuleByAddress(Caller) == NULL)
         return;
-    char Where[192];
-    KiDescribeAddress(Caller, Where, sizeof(Where));
-    KiBugCheckExplain(DRIVER_VERIFIER_DETECTED_VIOLATION, 0xF6, (ULONG_PTR)Handle,
-                      (ULONG_PTR)KiCurrentThread()->ApcState.Process, (ULONG_PTR)Caller,
-                      "ObReferenceObjectByHandle(%p, KernelMode) called from %s: not a valid handle in %s", Handle,
-                      Where, ObIsKernelHandle(Handle) ? "the kernel handle table" : "the current process");
+    VfReport("InvalidHandleReference", Caller, "ObReferenceObjectByHandle(%p, KernelMode): not a valid handle in %s",
+             Handle, ObIsKernelHandle(Handle) ? "the kernel handle table" : "the current process");
 }
 
 NTSTATUS ObReferenceObjectByHandle(HANDLE Handle, ACCESS_MASK DesiredAccess, POBJECT_TYPE ObjectType,
