@@ -138,6 +138,7 @@ static BOOLEAN KiLooksLikeReturnAddress(ULONG_PTR Address)
 /* When the trap is in code without frame pointers (the sanitizer runtimes,
  * the C library), the chain starts nowhere: list what looks like return
  * addresses on the stack above the trap instead. */
+__attribute__((no_sanitize("thread", "address")))
 static VOID KiScanBacktrace(PKPRCB Prcb, ULONG_PTR Sp, int Depth)
 {
     char Where[256];
@@ -186,7 +187,9 @@ static int KiWalkBacktrace(PKPRCB Prcb, PVOID Pc, PVOID FramePointer)
 }
 
 /* The first driver image met walking out from Pc along the frame chain:
- * the driver the report names. */
+ * the driver the report names. The stack scan reads every slot, redzones
+ * included: not instrumented. */
+__attribute__((no_sanitize("thread", "address")))
 static PRTL_MODULE KiFindDriver(PKPRCB Prcb, PVOID Pc, PVOID FramePointer, ULONG_PTR Sp)
 {
     PRTL_MODULE Module = Pc != NULL ? RtlpLookupModuleByAddress(Pc) : NULL;
