@@ -22,5 +22,6 @@ VOID BenchPoints(VOID);
 VOID BenchSeh(VOID);
 VOID BenchSimulation(VOID);
 VOID BenchPool(VOID);
+VOID BenchWorker(VOID);
 
 #endif

@@ -72,6 +72,20 @@ VOID KiUnwaitThread(PKTHREAD Thread, NTSTATUS WaitStatus, KPRIORITY Increment)
     KiReadyThread(Thread);
 }
 
+VOID (*KiWakeHook)(PKTHREAD Waiter, PVOID Object);
+static volatile ULONGLONG KiWaitStampCounter;
+
+ULONGLONG KiNextWaitStamp(VOID)
+{
+    return __atomic_add_fetch(&KiWaitStampCounter, 1, __ATOMIC_SEQ_CST);
+}
+
+static inline VOID KiStampWait(PKTHREAD Thread, PVOID Caller)
+{
+    Thread->WaitStamp = KiNextWaitStamp();
+    Thread->WaitCaller = Caller;
+}
+
 /* Is every object of Thread's WaitAll satisfiable now? */
 static BOOLEAN KiWaitAllSatisfiable(PKTHREAD Thread)
 {
@@ -117,6 +131,8 @@ restart:
                 continue;
             Status = KiConsumeAll(Thread);
         }
+        if (KiWakeHook != NULL && Status != STATUS_TIMEOUT)
+            KiWakeHook(Thread, Header);
         KiUnwaitThread(Thread, Status, Increment);
         goto restart;   /* the unwait removed entries from this list */
     }
@@ -354,6 +370,7 @@ NTSTATUS KeWaitForMultipleObjects(ULONG Count, PVOID Object[], WAIT_TYPE WaitTyp
     PKWAIT_BLOCK Blocks = WaitBlockArray;
     if (Blocks == NULL)
         Blocks = KiCurrentThread()->WaitBlock;
+    KiStampWait(KiCurrentThread(), __builtin_return_address(0));
     return KiWait(Count, Object, WaitType, WaitReason, WaitMode, Alertable, Timeout, Blocks);
 }
 
@@ -363,6 +380,7 @@ NTSTATUS KeWaitForSingleObject(PVOID Object, KWAIT_REASON WaitReason, KPROCESSOR
     KiCheckObject(Object, KI_WAITABLE_OBJECTS, __func__, __builtin_return_address(0));
     if (WaitMode != KernelMode)
         KiCheckUserModeWaitObject(Object);
+    KiStampWait(KiCurrentThread(), __builtin_return_address(0));
     return KiWait(1, &Object, WaitAny, WaitReason, WaitMode, Alertable, Timeout,
                   KiCurrentThread()->WaitBlock);
 }
