@@ -22,6 +22,7 @@ VOID BenchPoints(VOID);
 VOID BenchSeh(VOID);
 VOID BenchSimulation(VOID);
 VOID BenchVerifier(VOID);
+VOID BenchPool(VOID);
 VOID BenchWorker(VOID);
 
 #endif

@@ -23,6 +23,16 @@ static VOID ExpFastMutexViolation(ULONG Code, PFAST_MUTEX FastMutex)
     KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, Code, KeGetCurrentIrql(), (ULONG_PTR)FastMutex, 0);
 }
 
+/* A fast mutex ExInitializeFastMutex never saw (its event is not one):
+ * Driver Verifier's 0xC4/0x1002, an uninitialized resource (P2 the mutex).
+ * Read before IRQL is raised: a bad pointer faults in the caller. */
+VOID ExpCheckFastMutex(PFAST_MUTEX FastMutex, PCSTR Routine)
+{
+    if (!KiIsObjectOfKind(&FastMutex->Event, KI_EVENT_OBJECTS))
+        KiBugCheckExplain(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x1002, (ULONG_PTR)FastMutex, 0, 0,
+                          "%s(%p): the fast mutex was never initialized", Routine, (void *)FastMutex);
+}
+
 VOID ExInitializeFastMutex(PFAST_MUTEX FastMutex)
 {
     FastMutex->Count = 1;
@@ -45,6 +55,7 @@ static VOID ExpAcquireFastMutexContended(PFAST_MUTEX FastMutex, PKTHREAD Thread)
 
 VOID ExAcquireFastMutex(PFAST_MUTEX FastMutex)
 {
+    ExpCheckFastMutex(FastMutex, __func__);
     if (KeGetCurrentIrql() > APC_LEVEL)
         ExpFastMutexViolation(0x33, FastMutex);
     KiKernelEntry();
@@ -55,6 +66,7 @@ VOID ExAcquireFastMutex(PFAST_MUTEX FastMutex)
 
 BOOLEAN ExTryToAcquireFastMutex(PFAST_MUTEX FastMutex)
 {
+    ExpCheckFastMutex(FastMutex, __func__);
     if (KeGetCurrentIrql() > APC_LEVEL)
         ExpFastMutexViolation(0x33, FastMutex);
     KIRQL OldIrql = KfRaiseIrql(APC_LEVEL);
@@ -68,11 +80,22 @@ BOOLEAN ExTryToAcquireFastMutex(PFAST_MUTEX FastMutex)
     return TRUE;
 }
 
+/* Before the IRQL checks: a release of a mutex nobody holds is that, not
+ * a release at the wrong IRQL. Verifier's 0x1007 (released, not acquired). */
+static VOID ExpCheckReleased(PFAST_MUTEX FastMutex, PCSTR Routine)
+{
+    ExpCheckFastMutex(FastMutex, Routine);
+    if (ExpOwner(FastMutex) == NULL)
+        KiBugCheckExplain(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x1007, (ULONG_PTR)FastMutex, 0, 0,
+                          "%s(%p): the fast mutex is not acquired", Routine, (void *)FastMutex);
+}
+
 static VOID ExpReleaseFastMutexOwnership(PFAST_MUTEX FastMutex)
 {
-    if (ExpOwner(FastMutex) != KiCurrentThread())
-        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x1004, (ULONG_PTR)FastMutex,
-                     (ULONG_PTR)ExpOwner(FastMutex), (ULONG_PTR)KiCurrentThread());
+    PKTHREAD Owner = ExpOwner(FastMutex);
+    if (Owner != KiCurrentThread())
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x1004, (ULONG_PTR)FastMutex, (ULONG_PTR)Owner,
+                     (ULONG_PTR)KiCurrentThread());
     ExpSetOwner(FastMutex, NULL);
     if (__atomic_add_fetch(&FastMutex->Count, 1, __ATOMIC_RELEASE) <= 0)
         KeSetEvent(&FastMutex->Event, 0, FALSE);
@@ -80,6 +103,7 @@ static VOID ExpReleaseFastMutexOwnership(PFAST_MUTEX FastMutex)
 
 VOID ExReleaseFastMutex(PFAST_MUTEX FastMutex)
 {
+    ExpCheckReleased(FastMutex, __func__);
     if (KeGetCurrentIrql() != APC_LEVEL)
         ExpFastMutexViolation(0x34, FastMutex);
     KIRQL OldIrql = (KIRQL)FastMutex->OldIrql;
@@ -99,6 +123,7 @@ static BOOLEAN ExpApcsOff(VOID)
 
 VOID ExAcquireFastMutexUnsafe(PFAST_MUTEX FastMutex)
 {
+    ExpCheckFastMutex(FastMutex, __func__);
     if (!ExpApcsOff())
         ExpFastMutexViolation(0x39, FastMutex);
     KiKernelEntry();
@@ -107,6 +132,7 @@ VOID ExAcquireFastMutexUnsafe(PFAST_MUTEX FastMutex)
 
 VOID ExReleaseFastMutexUnsafe(PFAST_MUTEX FastMutex)
 {
+    ExpCheckReleased(FastMutex, __func__);
     if (!ExpApcsOff())
         ExpFastMutexViolation(0x3A, FastMutex);
     ExpReleaseFastMutexOwnership(FastMutex);

@@ -41,6 +41,7 @@ static VOID ExpReleaseGuarded(PKGUARDED_MUTEX Mutex)
 
 VOID KeAcquireGuardedMutex(PKGUARDED_MUTEX Mutex)
 {
+    ExpCheckFastMutex(Mutex, __func__);
     if (KeGetCurrentIrql() > APC_LEVEL)
         ExpGuardedMutexViolation(0x33, Mutex);
     KiKernelEntry();
@@ -58,6 +59,7 @@ VOID KeReleaseGuardedMutex(PKGUARDED_MUTEX Mutex)
 
 BOOLEAN KeTryToAcquireGuardedMutex(PKGUARDED_MUTEX Mutex)
 {
+    ExpCheckFastMutex(Mutex, __func__);
     if (KeGetCurrentIrql() > APC_LEVEL)
         ExpGuardedMutexViolation(0x33, Mutex);
     KeEnterGuardedRegion();
@@ -74,6 +76,7 @@ BOOLEAN KeTryToAcquireGuardedMutex(PKGUARDED_MUTEX Mutex)
  * raised to APC_LEVEL. */
 VOID KeAcquireGuardedMutexUnsafe(PKGUARDED_MUTEX Mutex)
 {
+    ExpCheckFastMutex(Mutex, __func__);
     if (!KeAreAllApcsDisabled())
         ExpGuardedMutexViolation(0x39, Mutex);
     KiKernelEntry();

@@ -73,10 +73,21 @@ static VOID ExpCheckIrql(BOOLEAN Paged, BOOLEAN Free, SIZE_T SizeOrAddress)
                      Paged ? PagedPool : NonPagedPool, SizeOrAddress);
 }
 
-static PVOID ExpAllocate(BOOLEAN Paged, SIZE_T Size, ULONG Tag, BOOLEAN Zero, PVOID Caller)
+static VOID ExpCount(ULONG Tag, SIZE_T Size, BOOLEAN Free)
 {
-    if (Size > ((SIZE_T)1 << 40))
-        return NULL;
+    EXP_TAG_STATS *Stats = ExpTagSlot(Tag);
+    if (Stats == NULL)
+        return;
+    __atomic_add_fetch(Free ? &Stats->Frees : &Stats->Allocs, 1, __ATOMIC_RELAXED);
+    __atomic_add_fetch(&Stats->Bytes, Free ? -(LONG64)Size : (LONG64)Size, __ATOMIC_RELAXED);
+}
+
+#define EXP_ALLOC_DRIVER 0x1            /* the driver's own call: special pool applies */
+#define EXP_ALLOC_ZERO 0x2
+#define EXP_ALLOC_CACHE_ALIGNED 0x4
+
+static PVOID ExpAllocateFast(BOOLEAN Paged, SIZE_T Size, ULONG Tag, BOOLEAN Zero, PRTL_MODULE Owner)
+{
     SIZE_T Align = Size >= PAGE_SIZE ? PAGE_SIZE : EXP_HEADER_SIZE;
     SIZE_T Prefix = Size >= PAGE_SIZE ? PAGE_SIZE : EXP_HEADER_SIZE;
     SIZE_T Body = Size == 0 ? 1 : Size;
@@ -96,54 +107,80 @@ static PVOID ExpAllocate(BOOLEAN Paged, SIZE_T Size, ULONG Tag, BOOLEAN Zero, PV
     EXP_POOL_HEADER *H = ExpHeader(P);
     H->Size = Size;
     H->Allocation = Allocation;
-    H->Owner = Caller != NULL ? RtlpLookupModuleByAddress(Caller) : NULL;
+    H->Owner = Owner;
     H->Tag = Tag;
     H->Paged = Paged;
-    H->Magic = EXP_POOL_MAGIC;
+    __atomic_store_n(&H->Magic, EXP_POOL_MAGIC, __ATOMIC_RELAXED);
     if (Zero)
         memset(P, 0, Size);
     ExpAcquireSpinLock(&ExpPoolLock);
     InsertTailList(&ExpLiveBlocks, &H->Link);
     ExpReleaseSpinLock(&ExpPoolLock);
-    EXP_TAG_STATS *Stats = ExpTagSlot(Tag);
-    if (Stats != NULL) {
-        __atomic_add_fetch(&Stats->Allocs, 1, __ATOMIC_RELAXED);
-        __atomic_add_fetch(&Stats->Bytes, (LONG64)Size, __ATOMIC_RELAXED);
-    }
-    if (H->Owner != NULL)
-        VfPoolAllocated(P, Size, Tag, H->Owner);    /* where, for a leak report */
     return P;
 }
 
-/* Returns the block's owner so the caller can check the tag first. */
-static VOID ExpFree(PVOID P, BOOLEAN CheckTag, ULONG Tag)
+/* A driver's own allocations go to special pool when it is on; ntps's, and
+ * what it allocates on a driver's behalf, to the fast pool. */
+static PVOID ExpAllocate(BOOLEAN Paged, SIZE_T Size, ULONG Tag, ULONG Flags, PVOID Caller)
+{
+    if (Size > ((SIZE_T)1 << 40))
+        return NULL;
+    PRTL_MODULE Owner = Caller != NULL ? RtlpLookupModuleByAddress(Caller) : NULL;
+    PVOID P = NULL;
+    if ((Flags & EXP_ALLOC_DRIVER) && Owner != NULL && ExpSpecialPoolEnabled())
+        P = ExpAllocateSpecial(Size, (Flags & EXP_ALLOC_CACHE_ALIGNED) ? 64 : 16, Tag, Paged, Owner, Caller);
+    if (P == NULL)
+        P = ExpAllocateFast(Paged, Size, Tag, (Flags & EXP_ALLOC_ZERO) != 0, Owner);
+    if (P != NULL) {
+        ExpCount(Tag, Size, FALSE);
+        if (Owner != NULL)
+            VfPoolAllocated(P, Size, Tag, Owner);   /* where, for the verifier's leak report */
+    }
+    return P;
+}
+
+static VOID ExpFreeSpecialBlock(PVOID P, BOOLEAN CheckTag, ULONG Tag, PVOID Caller)
+{
+    EXP_POOL_BLOCK_INFO Info;
+    ExpSpecialBlockInfo(P, &Info);
+    ExpCheckIrql(Info.Paged, TRUE, (ULONG_PTR)P);
+    if (CheckTag && Tag != Info.Tag)
+        KeBugCheckEx(0xC2 /* BAD_POOL_CALLER: wrong tag */, 0x0A, (ULONG_PTR)P, Info.Tag, Tag);
+    VfPoolFreed(P);
+    ExpFreeSpecial(P, Caller);
+    ExpCount(Info.Tag, Info.Size, TRUE);
+}
+
+/* The header is read before any lock is taken: a bad pointer faults (an
+ * exception in the caller) with nothing held. */
+static VOID ExpFree(PVOID P, BOOLEAN CheckTag, ULONG Tag, PVOID Caller)
 {
     if (P == NULL || ((ULONG_PTR)P & 15) != 0)
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x10, (ULONG_PTR)P, 0, 0);
-    EXP_POOL_HEADER *H = ExpHeader(P);
-    ExpAcquireSpinLock(&ExpPoolLock);
-    if (H->Magic != EXP_POOL_MAGIC) {
-        ULONG Magic = H->Magic;
-        ExpReleaseSpinLock(&ExpPoolLock);
-        if (Magic == EXP_POOL_FREED)
-            KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x13, 0, (ULONG_PTR)H, Magic);
-        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x10, (ULONG_PTR)P, 0, 0);
+    if (ExpIsSpecialPoolAddress(P)) {
+        ExpFreeSpecialBlock(P, CheckTag, Tag, Caller);
+        return;
     }
-    ExpReleaseSpinLock(&ExpPoolLock);
+    EXP_POOL_HEADER *H = ExpHeader(P);
+    ULONG Magic = __atomic_load_n(&H->Magic, __ATOMIC_RELAXED);
+    if (Magic == EXP_POOL_FREED)
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x13, 0, (ULONG_PTR)H, Magic);
+    if (Magic != EXP_POOL_MAGIC)
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x10, (ULONG_PTR)P, 0, 0);
     ExpCheckIrql(H->Paged, TRUE, (ULONG_PTR)P);
     if (CheckTag && Tag != H->Tag)
         KeBugCheckEx(0xC2 /* BAD_POOL_CALLER: wrong tag */, 0x0A, (ULONG_PTR)P, H->Tag, Tag);
     if (H->Owner != NULL)
         VfPoolFreed(P);
     ExpAcquireSpinLock(&ExpPoolLock);
-    RemoveEntryList(&H->Link);
-    H->Magic = EXP_POOL_FREED;
-    ExpReleaseSpinLock(&ExpPoolLock);
-    EXP_TAG_STATS *Stats = ExpTagSlot(H->Tag);
-    if (Stats != NULL) {
-        __atomic_add_fetch(&Stats->Frees, 1, __ATOMIC_RELAXED);
-        __atomic_sub_fetch(&Stats->Bytes, (LONG64)H->Size, __ATOMIC_RELAXED);
+    if (__atomic_load_n(&H->Magic, __ATOMIC_RELAXED) != EXP_POOL_MAGIC) {
+        ExpReleaseSpinLock(&ExpPoolLock);     /* freed by another thread meanwhile */
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x13, 0, (ULONG_PTR)H, EXP_POOL_FREED);
     }
+    RemoveEntryList(&H->Link);
+    __atomic_store_n(&H->Magic, EXP_POOL_FREED, __ATOMIC_RELAXED);
+    ExpReleaseSpinLock(&ExpPoolLock);
+    ExpCount(H->Tag, H->Size, TRUE);
     free(H->Allocation);
 }
 
@@ -163,9 +200,11 @@ PVOID ExAllocatePool2(POOL_FLAGS Flags, SIZE_T NumberOfBytes, ULONG Tag)
         ExpCheckIrql(Paged, FALSE, NumberOfBytes);
     if (Valid && NumberOfBytes == 0)
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x00, KeGetCurrentIrql(), Paged ? PagedPool : NonPagedPool, 0);
-    PVOID P = Valid ? ExpAllocate(Paged, NumberOfBytes, Tag, !(Flags & POOL_FLAG_UNINITIALIZED),
-                                  __builtin_return_address(0))
-                    : NULL;
+    ULONG How = EXP_ALLOC_DRIVER | (Flags & POOL_FLAG_UNINITIALIZED ? 0 : EXP_ALLOC_ZERO) |
+                (Flags & POOL_FLAG_CACHE_ALIGNED ? EXP_ALLOC_CACHE_ALIGNED : 0);
+    PVOID P = Valid && !ExpInjectFailure(__func__, __builtin_return_address(0))
+                  ? ExpAllocate(Paged, NumberOfBytes, Tag, How, __builtin_return_address(0))
+                  : NULL;
     if (P == NULL && (Flags & POOL_FLAG_RAISE_ON_FAILURE))
         RtlRaiseStatus(STATUS_INSUFFICIENT_RESOURCES);
     return P;
@@ -176,7 +215,8 @@ static BOOLEAN ExpIsPagedType(POOL_TYPE PoolType)
     return (PoolType & 1) != 0;     /* PagedPool, PagedPoolCacheAligned and session twins */
 }
 
-static PVOID ExpAllocateWithType(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag, BOOLEAN Zero, PVOID Caller)
+static PVOID ExpAllocateWithType(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag, BOOLEAN Zero, PVOID Caller,
+                                 PCSTR Routine)
 {
     BOOLEAN Paged = ExpIsPagedType(PoolType);
     if (Tag == 0)   /* untrackable: BAD_POOL_CALLER 0x9B */
@@ -184,7 +224,8 @@ static PVOID ExpAllocateWithType(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG
     ExpCheckIrql(Paged, FALSE, NumberOfBytes);
     if (NumberOfBytes == 0)
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x00, KeGetCurrentIrql(), PoolType, 0);
-    PVOID P = ExpAllocate(Paged, NumberOfBytes, Tag, Zero, Caller);
+    ULONG How = EXP_ALLOC_DRIVER | (Zero ? EXP_ALLOC_ZERO : 0) | (PoolType & 4 ? EXP_ALLOC_CACHE_ALIGNED : 0);
+    PVOID P = ExpInjectFailure(Routine, Caller) ? NULL : ExpAllocate(Paged, NumberOfBytes, Tag, How, Caller);
     if (P == NULL && (PoolType & POOL_RAISE_IF_ALLOCATION_FAILURE))
         RtlRaiseStatus(STATUS_INSUFFICIENT_RESOURCES);
     return P;
@@ -192,19 +233,19 @@ static PVOID ExpAllocateWithType(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG
 
 PVOID ExAllocatePoolWithTag(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag)
 {
-    return ExpAllocateWithType(PoolType, NumberOfBytes, Tag, FALSE, __builtin_return_address(0));
+    return ExpAllocateWithType(PoolType, NumberOfBytes, Tag, FALSE, __builtin_return_address(0), __func__);
 }
 
 PVOID ExAllocatePool(POOL_TYPE PoolType, SIZE_T NumberOfBytes)
 {
-    return ExpAllocateWithType(PoolType, NumberOfBytes, 'enoN', FALSE, __builtin_return_address(0));
+    return ExpAllocateWithType(PoolType, NumberOfBytes, 'enoN', FALSE, __builtin_return_address(0), __func__);
 }
 
 /* Quota charging has no meaning here; the allocation is otherwise the same
  * and, as documented, raises on failure. */
 PVOID ExAllocatePoolWithQuotaTag(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag)
 {
-    PVOID P = ExpAllocateWithType(PoolType, NumberOfBytes, Tag, FALSE, __builtin_return_address(0));
+    PVOID P = ExpAllocateWithType(PoolType, NumberOfBytes, Tag, FALSE, __builtin_return_address(0), __func__);
     if (P == NULL && !(PoolType & POOL_QUOTA_FAIL_INSTEAD_OF_RAISE))
         RtlRaiseStatus(STATUS_INSUFFICIENT_RESOURCES);
     return P;
@@ -212,29 +253,29 @@ PVOID ExAllocatePoolWithQuotaTag(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG
 
 PVOID ExAllocatePoolZero(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag)
 {
-    return ExpAllocateWithType(PoolType, NumberOfBytes, Tag, TRUE, __builtin_return_address(0));
+    return ExpAllocateWithType(PoolType, NumberOfBytes, Tag, TRUE, __builtin_return_address(0), __func__);
 }
 
 PVOID ExAllocatePoolUninitialized(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag)
 {
-    return ExpAllocateWithType(PoolType, NumberOfBytes, Tag, FALSE, __builtin_return_address(0));
+    return ExpAllocateWithType(PoolType, NumberOfBytes, Tag, FALSE, __builtin_return_address(0), __func__);
 }
 
 VOID ExFreePoolWithTag(PVOID P, ULONG Tag)
 {
-    ExpFree(P, Tag != 0, Tag);
+    ExpFree(P, Tag != 0, Tag, __builtin_return_address(0));
 }
 
 VOID ExFreePool(PVOID P)
 {
-    ExpFree(P, FALSE, 0);
+    ExpFree(P, FALSE, 0, __builtin_return_address(0));
 }
 
 VOID ExFreePool2(PVOID P, ULONG Tag, PVOID ExtendedParameters, ULONG ExtendedParametersCount)
 {
     (void)ExtendedParameters;
     (void)ExtendedParametersCount;
-    ExpFree(P, Tag != 0, Tag);
+    ExpFree(P, Tag != 0, Tag, __builtin_return_address(0));
 }
 
 /* Nonpaged, zeroed, and charged to the driver image that contains Caller:
@@ -243,17 +284,17 @@ VOID ExFreePool2(PVOID P, ULONG Tag, PVOID ExtendedParameters, ULONG ExtendedPar
 PVOID ExpAllocateForCaller(SIZE_T Size, ULONG Tag, PVOID Caller)
 {
     ExpCheckIrql(FALSE, FALSE, Size);
-    return ExpAllocate(FALSE, Size, Tag, TRUE, Caller);
+    return ExpAllocate(FALSE, Size, Tag, EXP_ALLOC_ZERO, Caller);
 }
 
 PVOID ExpAllocateKernel(SIZE_T Size, ULONG Tag)
 {
-    return ExpAllocate(FALSE, Size, Tag, TRUE, NULL);
+    return ExpAllocate(FALSE, Size, Tag, EXP_ALLOC_ZERO, NULL);
 }
 
 VOID ExpFreeKernel(PVOID P)
 {
-    ExpFree(P, FALSE, 0);
+    ExpFree(P, FALSE, 0, NULL);
 }
 
 /* ---- reports ------------------------------------------------------------------------ */
@@ -287,6 +328,9 @@ ULONG ExReportPoolLeaks(PRTL_MODULE Module, BOOLEAN BugCheck)
         Bytes += H->Size;
     }
     ExpReleaseSpinLock(&ExpPoolLock);
+    SIZE_T SpecialBytes;
+    Count += ExpReportSpecialLeaks(Module, Count < 32 ? 32 - Count : 0, &SpecialBytes);
+    Bytes += SpecialBytes;
     if (Count != 0) {
         RtlpReport("ntps: %s unloaded with %u pool allocation%s (%zu bytes) not freed\n", Module->Name, Count,
                    Count == 1 ? "" : "s", (size_t)Bytes);
@@ -298,5 +342,8 @@ ULONG ExReportPoolLeaks(PRTL_MODULE Module, BOOLEAN BugCheck)
 
 VOID ExInitializePool(VOID)
 {
-    /* nothing to set up; kept as the Ex boot hook for the string routines */
+    BOOLEAN Special = ExSpecialPoolSetting == EX_SPECIAL_POOL_ON || ExSpecialPoolSetting == EX_SPECIAL_POOL_UNDERRUN ||
+                      (ExSpecialPoolSetting == EX_SPECIAL_POOL_WITH_VERIFIER && VfLevel != VfLevelOff);
+    ExpInitializeSpecialPool(Special, ExSpecialPoolSetting == EX_SPECIAL_POOL_UNDERRUN);
+    ExpInitializeInjection();
 }

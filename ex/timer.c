@@ -123,6 +123,8 @@ PEX_TIMER ExAllocateTimer(PEXT_CALLBACK Callback, PVOID CallbackContext, ULONG A
                           "ExAllocateTimer: EX_TIMER_HIGH_RESOLUTION and EX_TIMER_NO_WAKE together");
     if (Attributes & ~EXP_TIMER_KNOWN_ATTRIBUTES)
         return NULL;
+    if (ExpInjectFailure(__func__, Caller))
+        return NULL;
     EX_TIMER *Timer = ExpAllocateForCaller(sizeof(EX_TIMER), EXP_TIMER_TAG, Caller);
     if (Timer == NULL)
         return NULL;

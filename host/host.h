@@ -18,6 +18,7 @@
 #define NTPS_EXIT_TIMEOUT 4
 #define NTPS_EXIT_STALL 5
 #define NTPS_EXIT_VERIFIER 6        /* --verifier=strict and a rule was reported */
+#define NTPS_EXIT_INJECT 7          /* --inject=each: a failed call site was not survived */
 #define NTPS_EXIT_INTERNAL 70
 
 /* A registry value set before DriverEntry (`ntps run --reg KEY\VALUE=TYPE:DATA`). */
@@ -53,6 +54,8 @@ typedef struct _NTPS_HOST_CONFIG {
     ULONG CallbackBudgetUs;         /* 0: the verifier's default */
     ULONG CallbackStackPercent;     /* 0: the verifier's default */
     const char *ReportPath;         /* the verifier's JSON report, or NULL */
+    UCHAR SpecialPool;              /* EX_SPECIAL_POOL_*: default with the verifier */
+    EX_INJECT_CONFIG Inject;        /* fault injection (Mode 0: none) */
     const char *Drivers[NTPS_MAX_DRIVERS];
     ULONG DriverCount;
     NTPS_HOST_REG_VALUE *RegistryValues;    /* set in this order before the first DriverEntry */

@@ -250,6 +250,8 @@ static VOID HostConfigureKernel(const NTPS_HOST_CONFIG *Config)
         .ReportPath = Config->ReportPath, .Quiet = Config->Quiet,
     };
     VfInitialize(&Verifier);
+    ExSpecialPoolSetting = Config->SpecialPool;
+    ExInjectConfig = Config->Inject;
 }
 
 int NtpsHostRun(const NTPS_HOST_CONFIG *Config)

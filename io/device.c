@@ -142,6 +142,8 @@ NTSTATUS IoCreateDevice(PDRIVER_OBJECT DriverObject, ULONG DeviceExtensionSize, 
     if (DeviceObject == NULL || IopIoObjectType(DriverObject) != IoDriverObjectType)
         return STATUS_INVALID_PARAMETER;
     *DeviceObject = NULL;
+    if (ExpInjectFailure(__func__, __builtin_return_address(0)))
+        return STATUS_INSUFFICIENT_RESOURCES;
     OBP_CAPTURED_ATTRIBUTES Captured;
     memset(&Captured, 0, sizeof(Captured));
     if (DeviceName != NULL && DeviceName->Length != 0) {

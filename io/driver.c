@@ -128,10 +128,12 @@ NTSTATUS IoStartDriver(PIO_DRIVER_IMAGE Image)
     Image->EntryStatus = Status;
     if (!NT_SUCCESS(Status)) {
         RtlpReport("ntps: %s: DriverEntry failed with status 0x%08X\n", Image->Module->Name, (ULONG)Status);
-        /* Its image goes: it must not leave devices or work behind. */
+        /* Its image goes (without DriverUnload, as on Windows): it must not
+         * leave devices, work or pool behind. */
         IopWaitForDriverWorkItems(Driver);
         ExCheckUnloadedWorkItems(Image->Module);
         IopCheckUnloadedDevices(Driver, FALSE);
+        ExReportPoolLeaks(Image->Module, TRUE);
         Image->DriverObject = NULL;
         Image->Module->Context = NULL;
         ObfDereferenceObject(Driver);

@@ -72,6 +72,8 @@ PIO_WORKITEM IoAllocateWorkItem(PDEVICE_OBJECT DeviceObject)
 {
     PVOID Caller = __builtin_return_address(0);
     ExpCheckWorkItemIrql(0x20022, Caller);
+    if (ExpInjectFailure(__func__, Caller))
+        return NULL;
     /* Charged to the driver: one never freed is its pool leak at unload. */
     PIO_WORKITEM Item = ExpAllocateForCaller(sizeof(IO_WORKITEM), 'iwoI', Caller);
     if (Item == NULL)

@@ -49,6 +49,7 @@ NTPS_EXPORT VOID KeInitializeApc(PKAPC Apc, PKTHREAD Thread, KAPC_ENVIRONMENT En
                                  PKKERNEL_ROUTINE KernelRoutine, PKRUNDOWN_ROUTINE RundownRoutine,
                                  PKNORMAL_ROUTINE NormalRoutine, KPROCESSOR_MODE ApcMode, PVOID NormalContext)
 {
+    KI_CHECK_OBJECT(Thread, KI_THREAD_OBJECTS);
     Apc->Type = ApcObject;
     Apc->Size = sizeof(KAPC);
     Apc->Thread = Thread;
@@ -164,6 +165,8 @@ BOOLEAN KiInsertQueueApc(PKAPC Apc, PVOID SystemArgument1, PVOID SystemArgument2
 
 NTPS_EXPORT BOOLEAN KeInsertQueueApc(PKAPC Apc, PVOID SystemArgument1, PVOID SystemArgument2, KPRIORITY Increment)
 {
+    KI_CHECK_OBJECT(Apc, KI_APC_OBJECTS);
+    KiCheckObject(Apc->Thread, KI_THREAD_OBJECTS, __func__, __builtin_return_address(0));
     KiKernelEntry();
     KIRQL OldIrql = KiAcquireDispatcherLock();
     BOOLEAN Inserted = KiInsertQueueApc(Apc, SystemArgument1, SystemArgument2, Increment);
@@ -176,6 +179,7 @@ NTPS_EXPORT BOOLEAN KeInsertQueueApc(PKAPC Apc, PVOID SystemArgument1, PVOID Sys
  * has pending flags to keep right. */
 NTPS_EXPORT BOOLEAN KeRemoveQueueApc(PKAPC Apc)
 {
+    KI_CHECK_OBJECT(Apc, KI_APC_OBJECTS);
     KIRQL OldIrql = KiAcquireDispatcherLock();
     BOOLEAN Removed = Apc->Inserted;
     if (Removed) {
@@ -325,6 +329,7 @@ BOOLEAN KeAreAllApcsDisabled(VOID)
 
 NTPS_EXPORT BOOLEAN KeAlertThread(PKTHREAD Thread, KPROCESSOR_MODE AlertMode)
 {
+    KI_CHECK_OBJECT(Thread, KI_THREAD_OBJECTS);
     KIRQL OldIrql = KiAcquireDispatcherLock();
     BOOLEAN Previous = Thread->Alerted[(int)AlertMode];
     if (!Previous) {

@@ -78,6 +78,8 @@ static VOID KiSaveEnvironment(PKTHREAD Thread, PKAPC_STATE Saved)
 
 VOID KeStackAttachProcess(PRKPROCESS Process, PRKAPC_STATE ApcState)
 {
+    KI_CHECK_OBJECT(Process, KI_PROCESS_OBJECTS);
+    (void)*(volatile PRKPROCESS *)&ApcState->Process;     /* it is written under the lock */
     PKPRCB Prcb = KeGetCurrentPrcb();
     PKTHREAD Thread = Prcb->CurrentThread;
     if (Prcb->DpcRoutineActive)     /* documented parameters; P4 nonzero: in a DPC */

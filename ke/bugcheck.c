@@ -19,6 +19,9 @@
 KI_BUGCHECK_HOOKS KiBugCheckHooks;
 volatile LONG KiBugCheckActive;   /* read by the simulation: no processor steps once it is set */
 static char KiBugCheckMessage[256];
+/* More of the report, printed after the backtrace (KiBugCheckExplainEx). */
+static VOID (*KiBugCheckDetail)(PVOID Context);
+static PVOID KiBugCheckDetailContext;
 
 static const struct { ULONG Code; const char *Name; } KiBugCheckNames[] = {
     { APC_INDEX_MISMATCH, "APC_INDEX_MISMATCH" },
@@ -42,11 +45,17 @@ static const struct { ULONG Code; const char *Name; } KiBugCheckNames[] = {
     { ATTEMPTED_SWITCH_FROM_DPC, "ATTEMPTED_SWITCH_FROM_DPC" },
     { 0x93, "INVALID_KERNEL_HANDLE" },
     { MUTEX_ALREADY_OWNED, "MUTEX_ALREADY_OWNED" },
+    { SPECIAL_POOL_DETECTED_MEMORY_CORRUPTION, "SPECIAL_POOL_DETECTED_MEMORY_CORRUPTION" },
     { 0xC2, "BAD_POOL_CALLER" },
     { DRIVER_VERIFIER_DETECTED_VIOLATION, "DRIVER_VERIFIER_DETECTED_VIOLATION" },
     { IRQL_UNEXPECTED_VALUE, "IRQL_UNEXPECTED_VALUE" },
+    { PAGE_FAULT_IN_FREED_SPECIAL_POOL, "PAGE_FAULT_IN_FREED_SPECIAL_POOL" },
+    { PAGE_FAULT_BEYOND_END_OF_ALLOCATION, "PAGE_FAULT_BEYOND_END_OF_ALLOCATION" },
     { 0xCE, "DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS" },
     { DRIVER_IRQL_NOT_LESS_OR_EQUAL, "DRIVER_IRQL_NOT_LESS_OR_EQUAL" },
+    { DRIVER_PAGE_FAULT_IN_FREED_SPECIAL_POOL, "DRIVER_PAGE_FAULT_IN_FREED_SPECIAL_POOL" },
+    { DRIVER_PAGE_FAULT_BEYOND_END_OF_ALLOCATION, "DRIVER_PAGE_FAULT_BEYOND_END_OF_ALLOCATION" },
+    { BAD_OBJECT_HEADER, "BAD_OBJECT_HEADER" },
     { 0x133, "DPC_WATCHDOG_VIOLATION" },
     { KERNEL_SECURITY_CHECK_FAILURE, "KERNEL_SECURITY_CHECK_FAILURE" },
     { 0xE1, "WORKER_THREAD_RETURNED_AT_BAD_IRQL" },
@@ -133,6 +142,7 @@ static BOOLEAN KiLooksLikeReturnAddress(ULONG_PTR Address)
 /* When the trap is in code without frame pointers (the sanitizer runtimes,
  * the C library), the chain starts nowhere: list what looks like return
  * addresses on the stack above the trap instead. */
+__attribute__((no_sanitize("thread", "address")))
 static VOID KiScanBacktrace(PKPRCB Prcb, ULONG_PTR Sp, int Depth)
 {
     char Where[256];
@@ -181,7 +191,9 @@ static int KiWalkBacktrace(PKPRCB Prcb, PVOID Pc, PVOID FramePointer)
 }
 
 /* The first driver image met walking out from Pc along the frame chain:
- * the driver the report names. */
+ * the driver the report names. The stack scan reads every slot, redzones
+ * included: not instrumented. */
+__attribute__((no_sanitize("thread", "address")))
 static PRTL_MODULE KiFindDriver(PKPRCB Prcb, PVOID Pc, PVOID FramePointer, ULONG_PTR Sp)
 {
     PRTL_MODULE Module = Pc != NULL ? RtlpLookupModuleByAddress(Pc) : NULL;
@@ -203,6 +215,19 @@ static PRTL_MODULE KiFindDriver(PKPRCB Prcb, PVOID Pc, PVOID FramePointer, ULONG
         if (KiLooksLikeReturnAddress(*Slot))
             Module = RtlpLookupModuleByAddress((PCHAR)*Slot - 1);
     return Module;
+}
+
+/* The driver a trap context belongs to: the faulting instruction's image
+ * or the first driver frame on its frame chain; with ScanStack, also what
+ * looks like a driver's return address on the stack. */
+PRTL_MODULE KiFindDriverInContext(PVOID TrapContext, BOOLEAN ScanStack)
+{
+    PKPRCB Prcb = KeGetCurrentPrcb();
+    const ucontext_t *Uc = TrapContext;
+    if (Prcb == NULL || Prcb->CurrentThread == NULL || Uc == NULL)
+        return NULL;
+    const greg_t *R = Uc->uc_mcontext.gregs;
+    return KiFindDriver(Prcb, (PVOID)R[REG_RIP], (PVOID)R[REG_RBP], ScanStack ? (ULONG_PTR)R[REG_RSP] : 0);
 }
 
 static const struct { NTSTATUS Status; const char *Name; } KiExceptionNames[] = {
@@ -321,6 +346,8 @@ VOID KiBugCheckWithContext(ULONG Code, ULONG_PTR P1, ULONG_PTR P2, ULONG_PTR P3,
     }
     if (KiBugCheckHooks.Finish != NULL)     /* before the drivers' callbacks, which may fail */
         KiBugCheckHooks.Finish(Code, (const ULONG_PTR[4]){ P1, P2, P3, P4 }, KiBugCheckName(Code));
+    if (KiBugCheckDetail != NULL)
+        KiBugCheckDetail(KiBugCheckDetailContext);
     KiCallBugCheckCallbacks(Prcb);      /* last: the report is out whatever they do */
     _exit(KI_BUGCHECK_EXIT);
 }
@@ -333,6 +360,21 @@ DECLSPEC_NORETURN VOID KiBugCheckExplain(ULONG Code, ULONG_PTR P1, ULONG_PTR P2,
     vsnprintf(KiBugCheckMessage, sizeof(KiBugCheckMessage), Format, Args);
     va_end(Args);
     KiBugCheckWithContext(Code, P1, P2, P3, P4, NULL);
+}
+
+/* The same with the faulting context (NULL: the caller's) and a routine
+ * that prints more of the report after the backtrace. */
+DECLSPEC_NORETURN VOID KiBugCheckExplainEx(ULONG Code, ULONG_PTR P1, ULONG_PTR P2, ULONG_PTR P3, ULONG_PTR P4,
+                                           PVOID TrapContext, VOID (*Detail)(PVOID), PVOID DetailContext,
+                                           PCSTR Format, ...)
+{
+    va_list Args;
+    va_start(Args, Format);
+    vsnprintf(KiBugCheckMessage, sizeof(KiBugCheckMessage), Format, Args);
+    va_end(Args);
+    KiBugCheckDetail = Detail;
+    KiBugCheckDetailContext = DetailContext;
+    KiBugCheckWithContext(Code, P1, P2, P3, P4, TrapContext);
 }
 
 VOID KeBugCheckEx(ULONG BugCheckCode, ULONG_PTR P1, ULONG_PTR P2, ULONG_PTR P3, ULONG_PTR P4)

@@ -51,16 +51,19 @@ VOID KeInitializeThreadedDpc(PRKDPC Dpc, PKDEFERRED_ROUTINE DeferredRoutine, PVO
 
 VOID KeSetImportanceDpc(PRKDPC Dpc, KDPC_IMPORTANCE Importance)
 {
+    KI_CHECK_OBJECT(Dpc, KI_DPC_OBJECTS);
     Dpc->Importance = (UCHAR)Importance;
 }
 
 VOID KeSetTargetProcessorDpc(PRKDPC Dpc, CCHAR Number)
 {
+    KI_CHECK_OBJECT(Dpc, KI_DPC_OBJECTS);
     Dpc->Number = (USHORT)((UCHAR)Number + 1);
 }
 
 NTSTATUS KeSetTargetProcessorDpcEx(PKDPC Dpc, PPROCESSOR_NUMBER ProcNumber)
 {
+    KI_CHECK_OBJECT(Dpc, KI_DPC_OBJECTS);
     if (ProcNumber == NULL || ProcNumber->Group != 0 || ProcNumber->Number >= KeNumberProcessors)
         return STATUS_INVALID_PARAMETER;
     Dpc->Number = (USHORT)(ProcNumber->Number + 1);
@@ -69,6 +72,7 @@ NTSTATUS KeSetTargetProcessorDpcEx(PKDPC Dpc, PPROCESSOR_NUMBER ProcNumber)
 
 BOOLEAN KeInsertQueueDpc(PRKDPC Dpc, PVOID SystemArgument1, PVOID SystemArgument2)
 {
+    KI_CHECK_OBJECT(Dpc, KI_DPC_OBJECTS);
     KIRQL OldIrql = KeGetCurrentIrql();
     if (OldIrql < DISPATCH_LEVEL)
         KfRaiseIrql(DISPATCH_LEVEL);
@@ -99,6 +103,7 @@ BOOLEAN KeInsertQueueDpc(PRKDPC Dpc, PVOID SystemArgument1, PVOID SystemArgument
 
 BOOLEAN KeRemoveQueueDpc(PRKDPC Dpc)
 {
+    KI_CHECK_OBJECT(Dpc, KI_DPC_OBJECTS);
     PKPRCB Prcb = (PKPRCB)__atomic_load_n(&Dpc->DpcData, __ATOMIC_ACQUIRE);
     if (Prcb == NULL)
         return FALSE;

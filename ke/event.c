@@ -61,6 +61,7 @@ static VOID KiCheckSetEventIrql(PRKEVENT Event, BOOLEAN Wait)
 
 LONG KeSetEvent(PRKEVENT Event, KPRIORITY Increment, BOOLEAN Wait)
 {
+    KI_CHECK_OBJECT(Event, KI_EVENT_OBJECTS);
     KiKernelEntry();
     KiCheckSetEventIrql(Event, Wait);
     KIRQL OldIrql = KiAcquireDispatcherLock();
@@ -75,6 +76,7 @@ LONG KeSetEvent(PRKEVENT Event, KPRIORITY Increment, BOOLEAN Wait)
 
 LONG KePulseEvent(PRKEVENT Event, KPRIORITY Increment, BOOLEAN Wait)
 {
+    KI_CHECK_OBJECT(Event, KI_EVENT_OBJECTS);
     KiKernelEntry();
     KiCheckSetEventIrql(Event, Wait);
     KIRQL OldIrql = KiAcquireDispatcherLock();
@@ -90,6 +92,7 @@ LONG KePulseEvent(PRKEVENT Event, KPRIORITY Increment, BOOLEAN Wait)
 
 LONG KeResetEvent(PRKEVENT Event)
 {
+    KI_CHECK_OBJECT(Event, KI_EVENT_OBJECTS);
     KiKernelEntry();
     KiCheckSignalIrql(FALSE, 0x20011);
     KIRQL OldIrql = KiAcquireDispatcherLock();
@@ -101,12 +104,14 @@ LONG KeResetEvent(PRKEVENT Event)
 
 VOID KeClearEvent(PRKEVENT Event)
 {
+    KI_CHECK_OBJECT(Event, KI_EVENT_OBJECTS);
     KiCheckSignalIrql(FALSE, 0x20011);
     __atomic_store_n(&Event->Header.SignalState, 0, __ATOMIC_RELEASE);
 }
 
 LONG KeReadStateEvent(PRKEVENT Event)
 {
+    KI_CHECK_OBJECT(Event, KI_EVENT_OBJECTS);
     return __atomic_load_n(&Event->Header.SignalState, __ATOMIC_ACQUIRE);
 }
 
@@ -125,6 +130,7 @@ VOID KeInitializeSemaphore(PRKSEMAPHORE Semaphore, LONG Count, LONG Limit)
 
 LONG KeReleaseSemaphore(PRKSEMAPHORE Semaphore, KPRIORITY Increment, LONG Adjustment, BOOLEAN Wait)
 {
+    KI_CHECK_OBJECT(Semaphore, KI_SEMAPHORE_OBJECTS);
     KiKernelEntry();
     KiCheckSignalIrql(Wait, 0x20011);
     KIRQL OldIrql = KiAcquireDispatcherLock();
@@ -144,5 +150,6 @@ LONG KeReleaseSemaphore(PRKSEMAPHORE Semaphore, KPRIORITY Increment, LONG Adjust
 
 LONG KeReadStateSemaphore(PRKSEMAPHORE Semaphore)
 {
+    KI_CHECK_OBJECT(Semaphore, KI_SEMAPHORE_OBJECTS);
     return __atomic_load_n(&Semaphore->Header.SignalState, __ATOMIC_ACQUIRE);
 }

@@ -481,9 +481,18 @@ static VOID KiDispatchTrapImpl(ucontext_t *Uc, NTSTATUS Code, ULONG_PTR Info0, U
     PKTHREAD Thread = Prcb->CurrentThread;
     greg_t *R = Uc->uc_mcontext.gregs;
     PVOID Pc = (PVOID)R[REG_RIP];
-    if (KiTrapUnderDispatcherLock(Prcb, Pc))
+    if (KiTrapUnderDispatcherLock(Prcb, Pc)) {
+        /* A driver's object the kernel trusted (a corrupt wait list, a
+         * pointer freed since it was checked): Windows, faulting at
+         * DISPATCH_LEVEL, stops with 0xA. Without a driver on the stack it
+         * is ntps's own bug. */
+        if (Code == STATUS_ACCESS_VIOLATION && KiFindDriverInContext(Uc, FALSE) != NULL)
+            KiBugCheckExplainEx(IRQL_NOT_LESS_OR_EQUAL, Info1, Prcb->Irql, (Info0 & 1) | (Info0 & 8), (ULONG_PTR)Pc,
+                                Uc, NULL, NULL, "the kernel faulted at %p on memory a driver gave it, holding "
+                                "the dispatcher lock", Pc);
         KiInternalError("exception 0x%08X at %p while this processor holds the dispatcher lock",
                         (unsigned)Code, Pc);
+    }
     ULONG_PTR Sp = (ULONG_PTR)R[REG_RSP], Bottom = (ULONG_PTR)Thread->Context.StackBottom;
     ULONG_PTR FrameAddress = (Sp - KI_RED_ZONE - KI_RESTORE_GAP - sizeof(KI_TRAP_FRAME)) & ~(ULONG_PTR)63;
     /* the dispatcher needs room too: without it this is a stack overflow */

@@ -33,6 +33,24 @@ typedef enum _KOBJECTS {
     ThreadedDpcObject = 0x18,
 } KOBJECTS;
 
+/* Kinds of object a DDI takes, for KiCheckObject (ke/object.c). */
+#define KI_EVENT_OBJECTS ((1u << EventNotificationObject) | (1u << EventSynchronizationObject))
+#define KI_MUTANT_OBJECTS (1u << MutantObject)
+#define KI_SEMAPHORE_OBJECTS (1u << SemaphoreObject)
+#define KI_TIMER_OBJECTS ((1u << TimerNotificationObject) | (1u << TimerSynchronizationObject))
+#define KI_THREAD_OBJECTS (1u << ThreadObject)
+#define KI_PROCESS_OBJECTS (1u << ProcessObject)
+#define KI_WAITABLE_OBJECTS (KI_EVENT_OBJECTS | KI_MUTANT_OBJECTS | KI_SEMAPHORE_OBJECTS | KI_TIMER_OBJECTS | \
+                             KI_THREAD_OBJECTS | KI_PROCESS_OBJECTS)
+#define KI_DPC_OBJECTS ((1u << DpcObject) | (1u << ThreadedDpcObject))
+#define KI_APC_OBJECTS (1u << ApcObject)
+/* Read Object (a bad pointer faults here, before any lock) and check it is
+ * an initialized object of one of Kinds; if not, bug check 0xC4/0xE1 naming
+ * Routine and its call site. */
+BOOLEAN KiIsObjectOfKind(PVOID Object, ULONG Kinds);
+VOID KiCheckObject(PVOID Object, ULONG Kinds, PCSTR Routine, PVOID Caller);
+#define KI_CHECK_OBJECT(Object, Kinds) KiCheckObject((Object), (Kinds), __func__, __builtin_return_address(0))
+
 typedef enum _KTHREAD_STATE {
     Initialized, Ready, Running, Standby, Terminated, Waiting, Transition, DeferredReady
 } KTHREAD_STATE;
@@ -458,7 +476,20 @@ DECLSPEC_NORETURN VOID KiBugCheckWithContext(ULONG Code, ULONG_PTR P1, ULONG_PTR
                                              PVOID TrapContext);
 DECLSPEC_NORETURN VOID KiBugCheckExplain(ULONG Code, ULONG_PTR P1, ULONG_PTR P2, ULONG_PTR P3, ULONG_PTR P4,
                                          PCSTR Format, ...) __attribute__((format(printf, 6, 7)));
+/* The same with the faulting context (NULL: the caller's) and a routine
+ * that prints more of the report after the backtrace (Detail may be NULL). */
+DECLSPEC_NORETURN VOID KiBugCheckExplainEx(ULONG Code, ULONG_PTR P1, ULONG_PTR P2, ULONG_PTR P3, ULONG_PTR P4,
+                                           PVOID TrapContext, VOID (*Detail)(PVOID), PVOID DetailContext,
+                                           PCSTR Format, ...) __attribute__((format(printf, 9, 10)));
 VOID KiDescribeAddress(PVOID Address, PCHAR Buffer, SIZE_T Size);
+/* The driver a trap context (a ucontext_t) belongs to: the faulting
+ * instruction's image or the first driver frame on its frame chain; with
+ * ScanStack, also what looks like a driver's return address on its stack. */
+struct _RTL_MODULE *KiFindDriverInContext(PVOID TrapContext, BOOLEAN ScanStack);
+/* Registered by Ex: a fault at Address (Access: 0 read, 1 write, 8 execute)
+ * in special pool is a bug check (the routine does not return); FALSE for
+ * any other address. Called from the trap handler, before dispatch. */
+extern BOOLEAN (*KiSpecialPoolFault)(PVOID Address, ULONG_PTR Access, PVOID TrapContext);
 extern volatile LONG KiBugCheckActive;      /* a bug check is reporting */
 /* Bug check callbacks (ke/bugcallback.c): run last in a report; a bug check
  * raised inside one abandons it; none may outlive its driver's image. */
@@ -490,6 +521,12 @@ VOID KiInternalError(PCSTR Format, ...) __attribute__((noreturn, format(printf, 
 #define DRIVER_VERIFIER_DETECTED_VIOLATION 0x000000C4
 #define IRQL_UNEXPECTED_VALUE 0x000000C8
 #define DRIVER_IRQL_NOT_LESS_OR_EQUAL 0x000000D1
+#define SPECIAL_POOL_DETECTED_MEMORY_CORRUPTION 0x000000C1
+#define PAGE_FAULT_IN_FREED_SPECIAL_POOL 0x000000CC
+#define PAGE_FAULT_BEYOND_END_OF_ALLOCATION 0x000000CD
+#define DRIVER_PAGE_FAULT_IN_FREED_SPECIAL_POOL 0x000000D5
+#define DRIVER_PAGE_FAULT_BEYOND_END_OF_ALLOCATION 0x000000D6
+#define BAD_OBJECT_HEADER 0x00000189
 #define KERNEL_SECURITY_CHECK_FAILURE 0x00000139
 #define THREAD_TERMINATE_HELD_MUTEX 0x4000008A
 

@@ -96,6 +96,7 @@ static VOID KiDropOwnership(PKMUTANT Mutant)
 
 LONG KeReleaseMutant(PKMUTANT Mutant, KPRIORITY Increment, BOOLEAN Abandon, BOOLEAN Wait)
 {
+    KI_CHECK_OBJECT(Mutant, KI_MUTANT_OBJECTS);
     KiKernelEntry();
     KIRQL Irql = KeGetCurrentIrql();
     if (Irql > DISPATCH_LEVEL || (Wait && Irql > APC_LEVEL))
@@ -133,11 +134,13 @@ LONG KeReleaseMutant(PKMUTANT Mutant, KPRIORITY Increment, BOOLEAN Abandon, BOOL
 
 LONG KeReleaseMutex(PRKMUTEX Mutex, BOOLEAN Wait)
 {
+    KI_CHECK_OBJECT(Mutex, KI_MUTANT_OBJECTS);
     return KeReleaseMutant(Mutex, MUTANT_INCREMENT, FALSE, Wait);
 }
 
 LONG KeReadStateMutex(PRKMUTEX Mutex)
 {
+    KI_CHECK_OBJECT(Mutex, KI_MUTANT_OBJECTS);
     return __atomic_load_n(&Mutex->Header.SignalState, __ATOMIC_ACQUIRE);
 }
 

@@ -82,8 +82,16 @@ VOID KeInitializeSpinLock(PKSPIN_LOCK SpinLock)
     *SpinLock = 0;
 }
 
+/* Read the lock before IRQL changes: a bad pointer faults in the caller's
+ * context, at the caller's IRQL. */
+static inline VOID KiProbeSpinLock(PKSPIN_LOCK SpinLock)
+{
+    (void)__atomic_load_n(SpinLock, __ATOMIC_RELAXED);
+}
+
 KIRQL KeAcquireSpinLockRaiseToDpc(PKSPIN_LOCK SpinLock)
 {
+    KiProbeSpinLock(SpinLock);
     KiCheckIrqlAtMost(DISPATCH_LEVEL, 0x42);
     KIRQL OldIrql = KfRaiseIrql(DISPATCH_LEVEL);
     KiAcquireSpinLockRaw(SpinLock);
@@ -127,6 +135,7 @@ BOOLEAN KeTestSpinLock(PKSPIN_LOCK SpinLock)
 
 KIRQL KeAcquireSpinLockForDpc(PKSPIN_LOCK SpinLock)
 {
+    KiProbeSpinLock(SpinLock);
     KIRQL OldIrql = KeGetCurrentIrql();
     if (OldIrql > DISPATCH_LEVEL)
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x42, OldIrql, DISPATCH_LEVEL, (ULONG_PTR)SpinLock);
@@ -147,6 +156,7 @@ VOID KeReleaseSpinLockForDpc(PKSPIN_LOCK SpinLock, KIRQL OldIrql)
 
 VOID KeAcquireInStackQueuedSpinLock(PKSPIN_LOCK SpinLock, PKLOCK_QUEUE_HANDLE LockHandle)
 {
+    KiProbeSpinLock(SpinLock);
     KiCheckIrqlAtMost(DISPATCH_LEVEL, 0x42);
     LockHandle->LockQueue.Lock = SpinLock;
     LockHandle->LockQueue.Next = NULL;

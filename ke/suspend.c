@@ -80,6 +80,7 @@ NTSTATUS KiSuspendThread(PKTHREAD Thread, PULONG PreviousCount)
 
 ULONG KeResumeThread(PKTHREAD Thread)
 {
+    KI_CHECK_OBJECT(Thread, KI_THREAD_OBJECTS);
     KiKernelEntry();
     KIRQL OldIrql = KiAcquireDispatcherLock();
     CHAR Count = Thread->SuspendCount;
@@ -94,6 +95,7 @@ ULONG KeResumeThread(PKTHREAD Thread)
 
 ULONG KeForceResumeThread(PKTHREAD Thread)
 {
+    KI_CHECK_OBJECT(Thread, KI_THREAD_OBJECTS);
     KiKernelEntry();
     KIRQL OldIrql = KiAcquireDispatcherLock();
     CHAR Count = Thread->SuspendCount;

@@ -159,11 +159,13 @@ static VOID KiCheckPassive(ULONG Rule)
 
 KPRIORITY KeQueryPriorityThread(PKTHREAD Thread)
 {
+    KI_CHECK_OBJECT(Thread, KI_THREAD_OBJECTS);
     return Thread->Priority;
 }
 
 KPRIORITY KeSetPriorityThread(PKTHREAD Thread, KPRIORITY Priority)
 {
+    KI_CHECK_OBJECT(Thread, KI_THREAD_OBJECTS);
     KiKernelEntry();
     if (Priority < LOW_PRIORITY || Priority > HIGH_PRIORITY)
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0xF001, (ULONG_PTR)Thread, (ULONG_PTR)Priority,
@@ -180,6 +182,7 @@ KPRIORITY KeSetPriorityThread(PKTHREAD Thread, KPRIORITY Priority)
  * 1..15 for variable priority, 16..31 for real time. */
 LONG KeSetBasePriorityThread(PKTHREAD Thread, LONG Increment)
 {
+    KI_CHECK_OBJECT(Thread, KI_THREAD_OBJECTS);
     KiKernelEntry();
     KiCheckPassive(0x20011);
     KIRQL OldIrql = KiAcquireDispatcherLock();

@@ -169,8 +169,18 @@ static BOOLEAN KiSetTimer(PKTIMER Timer, LARGE_INTEGER DueTime, LONG Period, PKD
     return WasQueued;
 }
 
+/* The DPC is checked now: the timer's expiry queues it holding the
+ * dispatcher lock. */
+static VOID KiCheckTimerArguments(PKTIMER Timer, PKDPC Dpc, PCSTR Routine, PVOID Caller)
+{
+    KiCheckObject(Timer, KI_TIMER_OBJECTS, Routine, Caller);
+    if (Dpc != NULL)
+        KiCheckObject(Dpc, KI_DPC_OBJECTS, Routine, Caller);
+}
+
 BOOLEAN KeSetTimerEx(PKTIMER Timer, LARGE_INTEGER DueTime, LONG Period, PKDPC Dpc)
 {
+    KiCheckTimerArguments(Timer, Dpc, __func__, __builtin_return_address(0));
     KiKernelEntry();
     KiCheckTimerIrql();
     if (Period < 0)
@@ -181,6 +191,7 @@ BOOLEAN KeSetTimerEx(PKTIMER Timer, LARGE_INTEGER DueTime, LONG Period, PKDPC Dp
 /* For Ex high-resolution timers (ex/timer.c): a period in 100 ns units. */
 BOOLEAN KiSetTimerInterval(PKTIMER Timer, LARGE_INTEGER DueTime, LONG Interval, PKDPC Dpc)
 {
+    KiCheckTimerArguments(Timer, Dpc, __func__, __builtin_return_address(0));
     KiKernelEntry();
     KiCheckTimerIrql();
     return KiSetTimer(Timer, DueTime, Interval > 0 ? -Interval : 0, Dpc);
@@ -188,6 +199,7 @@ BOOLEAN KiSetTimerInterval(PKTIMER Timer, LARGE_INTEGER DueTime, LONG Interval, 
 
 BOOLEAN KeSetTimer(PKTIMER Timer, LARGE_INTEGER DueTime, PKDPC Dpc)
 {
+    KiCheckTimerArguments(Timer, Dpc, __func__, __builtin_return_address(0));
     return KeSetTimerEx(Timer, DueTime, 0, Dpc);
 }
 
@@ -195,12 +207,14 @@ BOOLEAN KeSetTimer(PKTIMER Timer, LARGE_INTEGER DueTime, PKDPC Dpc)
  * it with others; on time is within that tolerance. Period is unsigned here. */
 BOOLEAN KeSetCoalescableTimer(PKTIMER Timer, LARGE_INTEGER DueTime, ULONG Period, ULONG TolerableDelay, PKDPC Dpc)
 {
+    KiCheckTimerArguments(Timer, Dpc, __func__, __builtin_return_address(0));
     (void)TolerableDelay;
     return KeSetTimerEx(Timer, DueTime, Period > MAXLONG ? MAXLONG : (LONG)Period, Dpc);
 }
 
 BOOLEAN KeCancelTimer(PKTIMER Timer)
 {
+    KI_CHECK_OBJECT(Timer, KI_TIMER_OBJECTS);
     KiKernelEntry();
     KiCheckTimerIrql();
     KIRQL OldIrql = KiAcquireDispatcherLock();
@@ -222,6 +236,7 @@ BOOLEAN KiIsTimerSet(PKTIMER Timer)
 
 BOOLEAN KeReadStateTimer(PKTIMER Timer)
 {
+    KI_CHECK_OBJECT(Timer, KI_TIMER_OBJECTS);
     KiCheckTimerIrql();
     return Timer->Header.SignalState > 0;
 }

@@ -16,6 +16,7 @@
 
 /* Set by the exception dispatcher when it is linked in. */
 VOID (*KiDispatchTrap)(ucontext_t *Context, NTSTATUS Code, ULONG_PTR Info0, ULONG_PTR Info1);
+BOOLEAN (*KiSpecialPoolFault)(PVOID Address, ULONG_PTR Access, PVOID TrapContext);
 
 /* #DE (Linux: SIGFPE/FPE_INTDIV) is both a division by zero and a quotient
  * that does not fit (INT_MIN / -1). The NT kernel looks at the divisor of
@@ -235,6 +236,11 @@ static VOID KiTrapHandler(int Signal, siginfo_t *Info, void *RawContext)
         KiBugCheckWithContext(UNEXPECTED_KERNEL_MODE_TRAP, 8, (ULONG_PTR)Info->si_addr,
                               (ULONG_PTR)Context->uc_mcontext.gregs[REG_RIP], 0, Context);
     }
+    /* Special pool: a bug check at the access, never an exception (as
+     * documented, no __try protects from it). Before the dispatcher-lock
+     * check: kernel code may be the one touching a freed driver object. */
+    if (Code == STATUS_ACCESS_VIOLATION && Info1 != (ULONG_PTR)-1 && KiSpecialPoolFault != NULL)
+        KiSpecialPoolFault(Info->si_addr, Info0, Context);
     if (KiDispatchTrap != NULL) {
         KiDispatchTrap(Context, Code, Info0, Info1);
         return;     /* the context now resumes in the exception dispatcher */

@@ -20,16 +20,10 @@ static VOID KiEndWaitNext(VOID);
 /* KiTrySatisfy: a mutant the thread owns cannot be acquired once more. */
 #define KI_WAIT_MUTANT_LIMIT ((NTSTATUS)0x7FFFFFFF)
 
+/* Read outside the lock (ke/object.c): a bad pointer faults in the caller. */
 static BOOLEAN KiIsDispatcherObject(PDISPATCHER_HEADER Header)
 {
-    switch (Header->Type) {
-    case EventNotificationObject: case EventSynchronizationObject: case MutantObject:
-    case ProcessObject: case SemaphoreObject: case ThreadObject:
-    case TimerNotificationObject: case TimerSynchronizationObject:
-        return TRUE;
-    default:
-        return FALSE;
-    }
+    return KiIsObjectOfKind(Header, KI_WAITABLE_OBJECTS);
 }
 
 /* Can Thread's wait on Header be satisfied now? */
@@ -411,8 +405,7 @@ NTSTATUS KeWaitForMultipleObjects(ULONG Count, PVOID Object[], WAIT_TYPE WaitTyp
 NTSTATUS KeWaitForSingleObject(PVOID Object, KWAIT_REASON WaitReason, KPROCESSOR_MODE WaitMode,
                                BOOLEAN Alertable, PLARGE_INTEGER Timeout)
 {
-    if (Object == NULL || !KiIsDispatcherObject(Object))
-        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0xE1, (ULONG_PTR)Object, 0, 0);
+    KiCheckObject(Object, KI_WAITABLE_OBJECTS, __func__, __builtin_return_address(0));
     if (WaitMode != KernelMode)
         KiCheckUserModeWaitObject(Object);
     KiStampWait(KiCurrentThread(), __builtin_return_address(0));

@@ -110,6 +110,18 @@ BOOLEAN ObpLookupHandle(PVOID Process, HANDLE Handle, PHANDLE_TABLE_ENTRY Entry)
     return Table != NULL && ExLookupHandle(Table, Index, Entry, ObpReferenceForLookup);
 }
 
+/* A driver's own kernel-mode reference to a handle that is not one (closed,
+ * never opened, another process's): it gets STATUS_INVALID_HANDLE, as
+ * documented, and the verifier reports the call site (a kernel component
+ * that uses handles it does not hold is a bug even when it checks). */
+static VOID ObpCheckKernelReference(HANDLE Handle, PVOID Caller)
+{
+    if (VfLevel == VfLevelOff || RtlpLookupModuleByAddress(Caller) == NULL)
+        return;
+    VfReport("InvalidHandleReference", Caller, "ObReferenceObjectByHandle(%p, KernelMode): not a valid handle in %s",
+             Handle, ObIsKernelHandle(Handle) ? "the kernel handle table" : "the current process");
+}
+
 NTSTATUS ObReferenceObjectByHandle(HANDLE Handle, ACCESS_MASK DesiredAccess, POBJECT_TYPE ObjectType,
                                    KPROCESSOR_MODE AccessMode, PVOID *Object,
                                    POBJECT_HANDLE_INFORMATION HandleInformation)
@@ -130,8 +142,11 @@ NTSTATUS ObReferenceObjectByHandle(HANDLE Handle, ACCESS_MASK DesiredAccess, POB
     } else {
         if (AccessMode == UserMode && ObIsKernelHandle(Handle))
             return STATUS_INVALID_HANDLE;
-        if (!ObpLookupHandle(NULL, Handle, &Entry))
+        if (!ObpLookupHandle(NULL, Handle, &Entry)) {
+            if (AccessMode == KernelMode)
+                ObpCheckKernelReference(Handle, __builtin_return_address(0));
             return STATUS_INVALID_HANDLE;
+        }
         if (ObjectType != NULL && OBJECT_TO_OBJECT_HEADER(Entry.Object)->Type != ObjectType) {
             ObfDereferenceObject(Entry.Object);
             return STATUS_OBJECT_TYPE_MISMATCH;
@@ -229,6 +244,7 @@ NTSTATUS ObOpenObjectByPointer(PVOID Object, ULONG HandleAttributes, PVOID Passe
     KIRQL Irql = KeGetCurrentIrql();
     if (Irql > APC_LEVEL)   /* documented PASSIVE, as ObReferenceObjectByHandle (IrqlObPassive) */
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x2001B, Irql, PASSIVE_LEVEL, (ULONG_PTR)Object);
+    ObpCheckObject(Object, __func__, __builtin_return_address(0));
     *Handle = NULL;
     POBJECT_TYPE Type = OBJECT_TO_OBJECT_HEADER(Object)->Type;
     if (ObjectType != NULL && Type != ObjectType)

@@ -78,6 +78,9 @@ NTSTATUS ObpAllocateObject(POBJECT_TYPE Type, SIZE_T BodySize, SIZE_T PrefixSize
 /* Exported but in no WDK header: drivers declare it (NTKERNELAPI POBJECT_TYPE
  * ObGetObjectType(PVOID Object)). */
 NTPS_EXPORT POBJECT_TYPE ObGetObjectType(PVOID Object);
+/* Object, given to Routine by the code at Caller, must be an object (its
+ * header names an object type): bug check 0x189 if not. */
+VOID ObpCheckObject(PVOID Object, PCSTR Routine, PVOID Caller);
 VOID ObInitializeSystem(VOID);
 VOID ObShutdownSystem(VOID);
 

@@ -23,6 +23,50 @@ POBJECT_TYPE *ExEventObjectType = &ObpEventType;
 POBJECT_TYPE *ExSemaphoreObjectType = &ObpSemaphoreType;
 POBJECT_TYPE *IoFileObjectType = &ObpFileType;
 
+/* Every type that exists: an object pointer a driver passes must have a
+ * header naming one of them (ObpCheckObject). Read without a lock; types
+ * come and go only at boot and shutdown. */
+#define OBP_MAX_TYPES 32
+static POBJECT_TYPE volatile ObpTypes[OBP_MAX_TYPES];
+
+static VOID ObpRememberType(POBJECT_TYPE Type, POBJECT_TYPE Replace)
+{
+    for (ULONG i = 0; i < OBP_MAX_TYPES; i++) {
+        POBJECT_TYPE Expected = Replace;
+        if (__atomic_compare_exchange_n(&ObpTypes[i], &Expected, Type, FALSE, __ATOMIC_RELEASE, __ATOMIC_RELAXED))
+            return;
+    }
+    if (Replace == NULL)
+        KiInternalError("more than %u object types", OBP_MAX_TYPES);
+}
+
+static BOOLEAN ObpIsType(POBJECT_TYPE Type)
+{
+    for (ULONG i = 0; Type != NULL && i < OBP_MAX_TYPES; i++)
+        if (__atomic_load_n(&ObpTypes[i], __ATOMIC_ACQUIRE) == Type)
+            return TRUE;
+    return FALSE;
+}
+
+/* Object, given to Routine by the code at Caller, must be an object: its
+ * header is read (a bad pointer faults here, with nothing held) and must
+ * name an object type, or it is bug check 0x189 BAD_OBJECT_HEADER (P1 the
+ * header, P2 the type it names, P3 0: the type is corrupt). */
+VOID ObpCheckObject(PVOID Object, PCSTR Routine, PVOID Caller)
+{
+    POBJECT_HEADER Header = OBJECT_TO_OBJECT_HEADER(Object);
+    POBJECT_TYPE Type = *(POBJECT_TYPE volatile *)&Header->Type;
+    if (ObpIsType(Type))
+        return;
+    char Where[192];
+    KiDescribeAddress(Caller, Where, sizeof(Where));
+    KiBugCheckExplain(BAD_OBJECT_HEADER, (ULONG_PTR)Header, (ULONG_PTR)Type, 0, 0,
+                      "%s(%p) called from %s: not an object (its header names no object type)", Routine, Object,
+                      Where);
+}
+
+#define OBP_CHECK_OBJECT(Object) ObpCheckObject((Object), __func__, __builtin_return_address(0))
+
 POBJECT_TYPE ObCreateObjectType(const OBJECT_TYPE_INITIALIZER *Initializer)
 {
     POBJECT_TYPE Type = ExpAllocateKernel(sizeof(OBJECT_TYPE), 'TjbO');
@@ -42,6 +86,7 @@ POBJECT_TYPE ObCreateObjectType(const OBJECT_TYPE_INITIALIZER *Initializer)
     Type->PoolTag = Initializer->PoolTag;
     Type->DeleteProcedure = Initializer->DeleteProcedure;
     Type->StableSize = Initializer->StableSize;
+    ObpRememberType(Type, NULL);
     return Type;
 }
 
@@ -49,6 +94,7 @@ VOID ObDeleteObjectType(POBJECT_TYPE Type)
 {
     if (Type == NULL)
         return;
+    ObpRememberType(NULL, Type);
     while (Type->FreeObjects != NULL) {
         PVOID Body = Type->FreeObjects;
         ObpUnpoisonBody(Body, Type->StableSize);
@@ -142,7 +188,40 @@ NTSTATUS ObCreateObject(POBJECT_TYPE Type, SIZE_T BodySize, PVOID *Object)
 
 POBJECT_TYPE ObGetObjectType(PVOID Object)
 {
+    OBP_CHECK_OBJECT(Object);
     return OBJECT_TO_OBJECT_HEADER(Object)->Type;
+}
+
+/* Deleted objects of types that are not type-stable wait here before their
+ * memory goes back to the pool, their header naming no type: a driver that
+ * dereferences one it no longer holds meets ObpCheckObject's 0x189, not
+ * reused memory. */
+#define OBP_DELETED_KEPT 256
+static PVOID ObpDeletedObjects[OBP_DELETED_KEPT];
+static ULONG ObpDeletedNext;
+static EX_SPIN_LOCK ObpDeletedLock;
+
+static VOID ObpRetireObject(POBJECT_HEADER Header)
+{
+    __atomic_store_n(&Header->Type, NULL, __ATOMIC_RELEASE);
+    PVOID Start = (PCHAR)Header - Header->NameInfoOffset;
+    ExpAcquireSpinLock(&ObpDeletedLock);
+    PVOID Oldest = ObpDeletedObjects[ObpDeletedNext];
+    ObpDeletedObjects[ObpDeletedNext] = Start;
+    ObpDeletedNext = (ObpDeletedNext + 1) % OBP_DELETED_KEPT;
+    ExpReleaseSpinLock(&ObpDeletedLock);
+    if (Oldest != NULL)
+        ExpFreeKernel(Oldest);
+}
+
+static VOID ObpFreeRetiredObjects(VOID)
+{
+    for (ULONG i = 0; i < OBP_DELETED_KEPT; i++) {
+        if (ObpDeletedObjects[i] != NULL)
+            ExpFreeKernel(ObpDeletedObjects[i]);
+        ObpDeletedObjects[i] = NULL;
+    }
+    ObpDeletedNext = 0;
 }
 
 static VOID ObpDeleteObject(PVOID Object)
@@ -155,11 +234,12 @@ static VOID ObpDeleteObject(PVOID Object)
     if (Header->Flags & OB_FLAG_TYPE_STABLE)
         ObpCacheObject(Type, Header);
     else
-        ExpFreeKernel((PCHAR)Header - Header->NameInfoOffset);
+        ObpRetireObject(Header);
 }
 
 LONG_PTR ObfReferenceObject(PVOID Object)
 {
+    OBP_CHECK_OBJECT(Object);
     POBJECT_HEADER Header = OBJECT_TO_OBJECT_HEADER(Object);
     LONG_PTR New = __atomic_add_fetch(&Header->PointerCount, 1, __ATOMIC_RELAXED);
     if (New <= 1)   /* it was already at zero: the object is being deleted */
@@ -169,17 +249,20 @@ LONG_PTR ObfReferenceObject(PVOID Object)
 
 LONG_PTR ObfReferenceObjectWithTag(PVOID Object, ULONG Tag)
 {
+    OBP_CHECK_OBJECT(Object);
     (void)Tag;      /* tags are accepted; per-tag reference tracing is not kept */
     return ObfReferenceObject(Object);
 }
 
 BOOLEAN ObReferenceObjectSafe(PVOID Object)
 {
+    OBP_CHECK_OBJECT(Object);
     return ObpReferenceObjectSafe(Object);
 }
 
 LONG_PTR ObfDereferenceObject(PVOID Object)
 {
+    OBP_CHECK_OBJECT(Object);
     POBJECT_HEADER Header = OBJECT_TO_OBJECT_HEADER(Object);
     KIRQL Irql = KeGetCurrentIrql();
     if (Irql > DISPATCH_LEVEL)
@@ -194,17 +277,20 @@ LONG_PTR ObfDereferenceObject(PVOID Object)
 
 LONG_PTR ObfDereferenceObjectWithTag(PVOID Object, ULONG Tag)
 {
+    OBP_CHECK_OBJECT(Object);
     (void)Tag;
     return ObfDereferenceObject(Object);
 }
 
 VOID ObDereferenceObjectDeferDelete(PVOID Object)
 {
+    OBP_CHECK_OBJECT(Object);
     ObfDereferenceObject(Object);
 }
 
 VOID ObDereferenceObjectDeferDeleteWithTag(PVOID Object, ULONG Tag)
 {
+    OBP_CHECK_OBJECT(Object);
     (void)Tag;
     ObfDereferenceObject(Object);
 }
@@ -214,6 +300,7 @@ NTSTATUS ObReferenceObjectByPointer(PVOID Object, ACCESS_MASK DesiredAccess, POB
 {
     (void)DesiredAccess;
     (void)AccessMode;
+    OBP_CHECK_OBJECT(Object);
     if (ObjectType != NULL && OBJECT_TO_OBJECT_HEADER(Object)->Type != ObjectType)
         return STATUS_OBJECT_TYPE_MISMATCH;
     ObfReferenceObject(Object);
@@ -291,4 +378,5 @@ VOID ObShutdownSystem(VOID)
     ObDeleteObjectType(ObpMutantType);
     ObDeleteObjectType(ObpFileType);
     ObpEventType = ObpSemaphoreType = ObpMutantType = ObpFileType = NULL;
+    ObpFreeRetiredObjects();
 }

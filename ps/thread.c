@@ -167,6 +167,8 @@ NTSTATUS PsCreateSystemThread(PHANDLE ThreadHandle, ULONG DesiredAccess, POBJECT
     ULONG Attributes = ObjectAttributes != NULL ? ObjectAttributes->Attributes : 0;
     if (Attributes & (OBJ_PERMANENT | OBJ_EXCLUSIVE | OBJ_OPENIF | ~OBJ_VALID_ATTRIBUTES))
         return STATUS_INVALID_PARAMETER;
+    if (ExpInjectFailure(__func__, __builtin_return_address(0)))
+        return STATUS_INSUFFICIENT_RESOURCES;
 
     EPROCESS *Process = PspProcess(PsInitialSystemProcess);
     if (ProcessHandle != NULL) {

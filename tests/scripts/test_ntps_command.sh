@@ -39,7 +39,14 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT D, PUNICODE_STRING R) { HANDLE h; (void)D; (
   KeInitializeEvent(&Never, NotificationEvent, FALSE);
   PsCreateSystemThread(&h, THREAD_ALL_ACCESS, NULL, NULL, NULL, Waiter, NULL); ZwClose(h); return STATUS_SUCCESS; }
 C
-for d in ok fails noentry hang; do "$ntps" cc -o "$tmp/$d.so" "$tmp/$d.c" || exit 1; done
+cat > "$tmp/alloc.c" <<'C'
+#include <ntddk.h>
+NTSTATUS DriverEntry(PDRIVER_OBJECT D, PUNICODE_STRING R) { (void)D; (void)R;
+  for (int i = 0; i < 64; i++) { PVOID P = ExAllocatePool2(POOL_FLAG_NON_PAGED, 16 + i, 'cllA');
+    DbgPrint("%d", P != NULL); if (P) ExFreePoolWithTag(P, 'cllA'); }
+  DbgPrint("\n"); return STATUS_SUCCESS; }
+C
+for d in ok fails noentry hang alloc; do "$ntps" cc -o "$tmp/$d.so" "$tmp/$d.c" || exit 1; done
 echo "not an ELF file" > "$tmp/garbage.so"
 
 check "runs a driver" 0 '^hello \\Driver\\ok$' -- "$ntps" run --driver "$tmp/ok.so" --cpus 1
@@ -64,6 +71,19 @@ check "--reg empty key" 1 "empty key name" -- "$ntps" run --driver "$tmp/ok.so" 
 check "--reg not under \\Registry" 1 'must start with .Registry' -- "$ntps" run --reg '\Machine\V=dword:1'
 check "--reg relative without a driver" 1 'there is no --driver' -- "$ntps" run --reg 'V=dword:1'
 check "--reg good" 0 '^hello' -- "$ntps" run --driver "$tmp/ok.so" --reg 'Parameters\Level=dword:5' --reg '\Registry\Machine\Software\X\Y=sz:a b'
+check "bad --inject" 1 'inject must be each or random:P' -- "$ntps" run --inject random:2
+check "bad --special-pool" 1 'special-pool must be on, off or underrun' -- "$ntps" run --special-pool maybe
+check "--inject each, nothing allocated" 0 '^ntps: inject: 0 call sites failed in turn: 0 survived, 0 not survived$' -- "$ntps" run --driver "$tmp/ok.so" --inject each
+check "--inject each, DriverEntry fails cleanly" 0 '^ntps: inject: 0 call sites' -- "$ntps" run --driver "$tmp/fails.so" --inject=each
+# random injection replays from the seed
+a=$("$ntps" run --driver "$tmp/alloc.so" --sim --seed 4 --inject random:0.3 2>&1 | grep -E '^[01]+$')
+b=$("$ntps" run --driver "$tmp/alloc.so" --sim --seed 4 --inject random:0.3 2>&1 | grep -E '^[01]+$')
+c=$("$ntps" run --driver "$tmp/alloc.so" --sim --seed 5 --inject random:0.3 2>&1 | grep -E '^[01]+$')
+if [ -n "$a" ] && [ "$a" = "$b" ] && [ "$a" != "$c" ] && [[ $a == *0* ]] && [[ $a == *1* ]]; then
+  echo "ok: --inject random replays from the seed"
+else
+  echo "FAILED: --inject random replays from the seed ($a / $b / $c)"; failures=$((failures + 1))
+fi
 check "unknown command" 1 "unknown command 'frobnicate'" -- "$ntps" frobnicate
 check "help" 0 'usage: ntps run' -- "$ntps" help run
 check "cc needs output" 1 'need -o OUT.so' -- "$ntps" cc "$tmp/ok.c"

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 int NtpsCcMain(int argc, char **argv);
+int NtpsInjectEach(int argc, char **argv, int HasTimeout);
 
 static const char NtpsUsage[] =
     "usage: ntps <command> [options]\n"
@@ -23,7 +24,7 @@ static const char NtpsUsage[] =
     "\n"
     "Exit status of `ntps run`: 0 done, 1 usage, 2 a driver did not load or start,\n"
     "3 bug check, 4 timeout, 5 deadlock (simulation), 6 verifier report (strict),\n"
-    "70 internal error.\n";
+    "7 a call site failed by --inject each was not survived, 70 internal error.\n";
 
 static const char NtpsRunUsage[] =
     "usage: ntps run [--driver X.so]... [options]\n"
@@ -71,6 +72,18 @@ static const char NtpsRunUsage[] =
     "  --callback-stack-share=PERCENT\n"
     "                       share of its kernel stack a callback may use (default 50)\n"
     "  --report=FILE        write the verifier's report as JSON to FILE\n"
+    "  --special-pool on|off|underrun  drivers' pool allocations on pages of their own,\n"
+    "                       overruns and use after free caught at the access (Driver\n"
+    "                       Verifier's special pool; default: on with the verifier);\n"
+    "                       underrun: blocks start on their page (Verify Start), so that\n"
+    "                       underruns fault and overruns are found at the free\n"
+    "  --inject each        fault injection: run the drivers again and again, failing each\n"
+    "                       allocation or object-creation call site (DDI and the drivers'\n"
+    "                       backtrace) once, in turn, with its documented failure result;\n"
+    "                       report the sites whose failure ends in a bug check, a leak at\n"
+    "                       unload or a hang (then exit status 7)\n"
+    "  --inject random:P    fail each such call with probability P (0..1), drawn from the\n"
+    "                       seed (--seed): replayable\n"
     "Every option that takes a value accepts --option=value and --option value.\n";
 
 static int NtpsParseNumber(const char *Text, unsigned long long *Value, const char *Option)
@@ -132,6 +145,7 @@ static int NtpsRunMain(int argc, char **argv)
     NTPS_HOST_CONFIG Config;
     memset(&Config, 0, sizeof(Config));
     Config.Seed = 1;
+    int InjectEach = 0;
     for (int i = 1; i < argc; i++) {
         const char *Arg = argv[i];
         const char *Value = i + 1 < argc ? argv[i + 1] : NULL;
@@ -244,6 +258,38 @@ static int NtpsRunMain(int argc, char **argv)
         } else if (!strcmp(Arg, "--report")) {
             NEED_VALUE();
             Config.ReportPath = Value;
+        } else if (!strcmp(Arg, "--special-pool")) {
+            NEED_VALUE();
+            if (Value != NULL && !strcmp(Value, "on"))
+                Config.SpecialPool = EX_SPECIAL_POOL_ON;
+            else if (Value != NULL && !strcmp(Value, "off"))
+                Config.SpecialPool = EX_SPECIAL_POOL_OFF;
+            else if (Value != NULL && !strcmp(Value, "underrun"))
+                Config.SpecialPool = EX_SPECIAL_POOL_UNDERRUN;
+            else {
+                fprintf(stderr, "ntps run: --special-pool must be on, off or underrun\n");
+                return NTPS_EXIT_USAGE;
+            }
+        } else if (!strcmp(Arg, "--inject")) {
+            NEED_VALUE();
+            char *End = NULL;
+            double P = Value != NULL && !strncmp(Value, "random:", 7) ? strtod(Value + 7, &End) : -1;
+            if (Value != NULL && !strcmp(Value, "each")) {
+                InjectEach = 1;
+            } else if (End != NULL && *End == 0 && End != Value + 7 && P >= 0 && P <= 1) {
+                Config.Inject.Mode = EX_INJECT_RANDOM;
+                Config.Inject.Threshold = P >= 1 ? ~0ULL : (ULONG64)(P * 18446744073709551616.0);
+            } else {
+                fprintf(stderr, "ntps run: --inject must be each or random:P with P in 0..1\n");
+                return NTPS_EXIT_USAGE;
+            }
+        } else if (!strcmp(Arg, "--inject-site")) {     /* a run of an --inject=each series */
+            NEED_VALUE();
+            Config.Inject.Mode = EX_INJECT_SITE;
+            Config.Inject.Site = strtoull(Value, NULL, 16);
+        } else if (!strcmp(Arg, "--inject-record")) {
+            NEED_VALUE();
+            Config.Inject.RecordPath = Value;
         } else {
             fprintf(stderr, "ntps run: unknown option '%s' (see `ntps run --help`)\n", Arg);
             return NTPS_EXIT_USAGE;
@@ -256,6 +302,9 @@ static int NtpsRunMain(int argc, char **argv)
                     "driver's service key, and there is no --driver\n", Config.RegistryValues[i].Spec);
             return NTPS_EXIT_USAGE;
         }
+    if (InjectEach)
+        return NtpsInjectEach(argc, argv, Config.TimeoutSeconds != 0);
+    Config.Inject.Seed = Config.Seed;
     if (Config.Simulation)
         NtpsFixAddressSpaceLayout(argv - 1);
     int Status = NtpsHostRun(&Config);
