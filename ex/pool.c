@@ -139,6 +139,8 @@ static VOID ExpFree(PVOID P, BOOLEAN CheckTag, ULONG Tag)
         __atomic_add_fetch(&Stats->Frees, 1, __ATOMIC_RELAXED);
         __atomic_sub_fetch(&Stats->Bytes, (LONG64)H->Size, __ATOMIC_RELAXED);
     }
+    if (KiLockHooks.Freed != NULL)
+        KiLockHooks.Freed(P, H->Size);     /* locks in the block are forgotten (vf/lockdep.c) */
     free(H->Allocation);
 }
 

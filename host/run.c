@@ -4,6 +4,7 @@
  * started has ended, unload them, shut down, and say how it went.
  */
 #include "host/host.h"
+#include "vf/vf.h"
 
 #include <pthread.h>
 #include <stdarg.h>
@@ -72,8 +73,28 @@ static VOID HostListThreads(VOID)
     PsEnumerateProcesses(HostDescribeProcess, NULL);
 }
 
+static PKTHREAD HostStalled[256];
+static ULONG HostStalledCount;
+
+static VOID HostCollectThread(ETHREAD *Thread, PVOID Context)
+{
+    (void)Context;
+    if (Thread->Tcb.State != Terminated && HostStalledCount < RTL_NUMBER_OF(HostStalled))
+        HostStalled[HostStalledCount++] = &Thread->Tcb;
+}
+
+/* A Deadlock report ended the run (vf/deadlock.c): the dispatcher lock
+ * may be held, so nothing more is listed. */
+static VOID HostDeadlock(VOID)
+{
+    _exit(NTPS_EXIT_STALL);
+}
+
 static VOID HostStall(VOID)
 {
+    HostStalledCount = 0;
+    PsEnumerateThreads(HostCollectThread, NULL);
+    VfReportStall(HostStalled, HostStalledCount);
     RtlpReport("\nntps: deadlock: every thread is waiting and no timer is set (virtual time %llu ms)\n",
             (unsigned long long)KiSimNow() / 10000);
     HostListThreads();
@@ -220,6 +241,8 @@ int NtpsHostRun(const NTPS_HOST_CONFIG *Config)
     }
     HostConfigureKernel(Config);
     KiStallHook = HostStall;
+    VfDeadlockEndRun = HostDeadlock;
+    VfInitializeLockChecks();
     KiQuietHook = HostQuiet;
     HostQuietArmed = FALSE;
     KeInitializeEvent(&HostQuietEvent, NotificationEvent, FALSE);
