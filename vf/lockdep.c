@@ -252,7 +252,7 @@ VOID VfpDescribeThread(PKTHREAD Thread, PCHAR Buffer, SIZE_T Size)
         Text[--Length] = 0;
     for (SIZE_T i = 0; i < Length; i++)
         if (Text[i] == '\n')
-            Text[i] = ';';
+            Text[i] = ' ';
     snprintf(Buffer, Size, "%s", Text[0] ? Text : "thread");
     if (Text[0] == 0)
         snprintf(Buffer, Size, "thread: %p", (void *)Thread);
@@ -290,9 +290,9 @@ static VOID VfpReportInversion(VFP_INVERSION *Inv, PVOID const *Frames, ULONG Fr
     VfReport("LockOrderInversion", Caller,
              "acquires %s while holding %s; the opposite order was taken before: a deadlock is possible",
              Lock, Held);
-    RtlpReport("LockOrderInversion: %s -> %s now; the opposite order:\n", Held, Lock);
-    RtlpReport("  %s was acquired at:\n", Held);
+    RtlpReport("LockOrderInversion: %s -> %s now, the first acquired at:\n", Held, Lock);
     VfpPrintFrames("    ", Inv->HeldFrames, VFP_HELD_FRAMES);
+    RtlpReport("  the opposite order, taken before:\n");
     for (ULONG i = 0; i < Inv->PathLength; i++) {
         char From[224], To[224], Thread[320];
         VfpDescribeLock(Inv->Path[i].From, Inv->Path[i].FromKind, From, sizeof(From));
