@@ -162,7 +162,8 @@ static VFP_EDGE *VfpAddEdge(ULONG From, ULONG To, BOOLEAN Inverted)
 }
 
 /* Breadth-first from Start: is Target reachable? Fills Path (edge
- * indices, Start's end first) with up to VFP_PATH edges of the way. */
+ * indices, Start's end first) with the first VFP_PATH edges of the way,
+ * and *PathLength with its length. */
 static BOOLEAN VfpReachable(ULONG Start, ULONG Target, ULONG *Path, ULONG *PathLength)
 {
     static ULONG Queue[VFP_CLASSES];
@@ -179,12 +180,13 @@ static BOOLEAN VfpReachable(ULONG Start, ULONG Target, ULONG *Path, ULONG *PathL
             VfpClasses[Next].Visit = Stamp;
             VfpClasses[Next].Parent = e;
             if (Next == Target) {
-                ULONG Count = 0, Reverse[64];
-                for (ULONG c = Target; c != Start && Count < 64; c = VfpEdges[VfpClasses[c].Parent].From)
-                    Reverse[Count++] = VfpClasses[c].Parent;
-                *PathLength = 0;
-                while (Count > 0 && *PathLength < VFP_PATH)
-                    Path[(*PathLength)++] = Reverse[--Count];
+                ULONG Length = 0;
+                for (ULONG c = Target; c != Start; c = VfpEdges[VfpClasses[c].Parent].From)
+                    Length++;
+                *PathLength = Length;
+                for (ULONG c = Target, k = Length; c != Start; c = VfpEdges[VfpClasses[c].Parent].From)
+                    if (--k < VFP_PATH)
+                        Path[k] = VfpClasses[c].Parent;
                 return TRUE;
             }
             Queue[Tail++] = Next;
@@ -293,7 +295,7 @@ static VOID VfpReportInversion(VFP_INVERSION *Inv, PVOID const *Frames, ULONG Fr
     RtlpReport("LockOrderInversion: %s -> %s now, the first acquired at:\n", Held, Lock);
     VfpPrintFrames("    ", Inv->HeldFrames, VFP_HELD_FRAMES);
     RtlpReport("  the opposite order, taken before:\n");
-    for (ULONG i = 0; i < Inv->PathLength; i++) {
+    for (ULONG i = 0; i < Inv->PathLength && i < VFP_PATH; i++) {
         char From[224], To[224], Thread[320];
         VfpDescribeLock(Inv->Path[i].From, Inv->Path[i].FromKind, From, sizeof(From));
         VfpDescribeLock(Inv->Path[i].To, Inv->Path[i].ToKind, To, sizeof(To));
@@ -304,13 +306,16 @@ static VOID VfpReportInversion(VFP_INVERSION *Inv, PVOID const *Frames, ULONG Fr
         RtlpReport("    then %s acquired at:\n", To);
         VfpPrintFrames("      ", Inv->Path[i].Frames, Inv->Path[i].FrameCount);
     }
+    if (Inv->PathLength > VFP_PATH)
+        RtlpReport("  ... and %lu more step%s of that order\n", (unsigned long)(Inv->PathLength - VFP_PATH),
+                   Inv->PathLength - VFP_PATH == 1 ? "" : "s");
 }
 
 /* Copy the opposite order's path out of the graph (graph lock held). */
 static VOID VfpCopyPath(VFP_INVERSION *Inv, const ULONG *Path, ULONG PathLength)
 {
     Inv->PathLength = PathLength;
-    for (ULONG i = 0; i < PathLength; i++) {
+    for (ULONG i = 0; i < PathLength && i < VFP_PATH; i++) {
         VFP_EDGE *Edge = &VfpEdges[Path[i]];
         Inv->Path[i].From = VfpClasses[Edge->From].Lock;
         Inv->Path[i].FromKind = VfpClasses[Edge->From].Kind;
