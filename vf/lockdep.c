@@ -14,9 +14,11 @@
  * are not ordered (their addresses are reused by unrelated frames).
  *
  * Also here: rule CallbackLockContention, a notify routine or object
- * callback that acquires a lock another thread holds at that moment (it
- * waits, or spins, on that thread inside a callback the system runs
- * synchronously).
+ * callback that acquires a mutex (KMUTEX, fast or guarded) another thread
+ * holds at that moment: it waits for that thread inside a callback the
+ * system runs synchronously. A contended spin lock is not reported (its
+ * holder lets go within microseconds; drivers take spin locks in
+ * callbacks).
  */
 #include "vf/lockdep.h"
 
@@ -395,8 +397,8 @@ static VOID VfpCheckOrder(PKTHREAD Thread, VFP_THREAD_LOCKS *Locks, PVOID Lock, 
 static VOID VfpCheckContention(PKTHREAD Thread, PVOID Lock, KI_LOCK_KIND Kind)
 {
     VF_CALLBACK_FRAME *Callback = Thread->VerifierCallbacks;
-    if (Callback == NULL || Callback->Kind == VfCallbackWorkItem)
-        return;     /* a work item runs on a worker thread and may wait */
+    if (Callback == NULL || Callback->Kind == VfCallbackWorkItem || Kind == KiLockSpinLock)
+        return;     /* a work item may wait; a spin lock's holder lets go at once */
     PKTHREAD Owner = VfpLockOwner(Lock, Kind);
     if (Owner == NULL || Owner == Thread)
         return;
@@ -490,6 +492,12 @@ static VOID VfpFreed(PVOID Block, SIZE_T Size)
 
 VOID VfInitializeLockChecks(VOID)
 {
+    /* A host may boot the kernel more than once (tests). */
+    memset(VfpClasses, 0, sizeof(VfpClasses));
+    memset(VfpClassBuckets, 0, sizeof(VfpClassBuckets));
+    memset(VfpEdgeBuckets, 0, sizeof(VfpEdgeBuckets));
+    VfpClassCount = VfpEdgeCount = 1;
+    VfpLiveClasses = VfpResets = 0;
     if (VfLevel == VfLevelOff) {
         memset(&KiLockHooks, 0, sizeof(KiLockHooks));
         return;
