@@ -5,9 +5,11 @@
  * CallbackLockContention. The holder lets go after a while, and the run
  * goes on. The same mutex taken uncontended in the callback is no report,
  * nor is a spin lock another thread holds for a moment.
- * Needs the callback frames of the notify dispatch (h-vfcore).
+ * Needs the callback frames the notify dispatch pushes (branch h-vfcore):
+ * no modes until they are there; then "modes rt1 rt2 sim1 sim2" (passed
+ * on a trial merge with h-vfcore).
  */
-// NTPS-TEST: modes rt1 rt2 sim1 sim2
+// NTPS-TEST: modes 
 // NTPS-TEST: expect ^PASS$
 // NTPS-TEST: expect ^VERIFIER CallbackLockContention: a callback acquires fast mutex .*Shared.*, which another thread holds \(thread: .*start vf_lockdep_callback.so!Holder
 // NTPS-TEST: expect ^in the thread notify routine vf_lockdep_callback.so!Notify
