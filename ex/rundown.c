@@ -42,7 +42,9 @@ BOOLEAN ExAcquireRundownProtection(PEX_RUNDOWN_REF RunRef)
 
 VOID ExReleaseRundownProtectionEx(PEX_RUNDOWN_REF RunRef, ULONG Count)
 {
-    ULONG_PTR Value = __atomic_load_n(&RunRef->Count, __ATOMIC_RELAXED);
+    /* Acquire: once run-down has started the word points at the waiter's
+     * block, initialized before the waiter published it. */
+    ULONG_PTR Value = __atomic_load_n(&RunRef->Count, __ATOMIC_ACQUIRE);
     for (;;) {
         if (Value & EXP_RUNDOWN_ACTIVE) {
             EXP_RUNDOWN_WAIT *Wait = (EXP_RUNDOWN_WAIT *)(Value & ~(ULONG_PTR)EXP_RUNDOWN_ACTIVE);
@@ -51,7 +53,7 @@ VOID ExReleaseRundownProtectionEx(PEX_RUNDOWN_REF RunRef, ULONG Count)
             return;
         }
         if (__atomic_compare_exchange_n(&RunRef->Count, &Value, Value - (ULONG_PTR)Count * EXP_RUNDOWN_UNIT,
-                                        TRUE, __ATOMIC_RELEASE, __ATOMIC_RELAXED))
+                                        TRUE, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
             return;
     }
 }

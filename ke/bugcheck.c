@@ -108,6 +108,9 @@ static BOOLEAN KiOnKnownStack(PKPRCB Prcb, ULONG_PTR Address)
 
 /* Does Address look like a return address: inside ntps or a driver (code
  * built with frame pointers), right after a call instruction? */
+/* It reads bytes at whatever address a stack slot held, racing with any
+ * thread that writes there: not instrumented by the sanitizers. */
+__attribute__((no_sanitize("thread", "address")))
 static BOOLEAN KiLooksLikeReturnAddress(ULONG_PTR Address)
 {
     Dl_info Info;

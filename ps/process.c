@@ -239,7 +239,7 @@ ULONG PspSnapshotThreads(EPROCESS *Process, BOOLEAN IncludeCaller, ETHREAD ***Th
         ExpAcquireSpinLock(&Process->ProcessLock);
         for (PLIST_ENTRY E = Process->ThreadListHead.Flink; E != &Process->ThreadListHead; E = E->Flink) {
             ETHREAD *Thread = CONTAINING_RECORD(E, ETHREAD, ThreadListEntry);
-            if (Thread == Self || Thread->Terminated)
+            if (Thread == Self || __atomic_load_n(&Thread->Terminated, __ATOMIC_ACQUIRE))
                 continue;
             if (n == Count) {
                 Fits = FALSE;
@@ -366,7 +366,7 @@ static VOID PspFindUserCode(ETHREAD *Thread, PVOID Context)
 {
     PSP_CODE_SEARCH *Search = Context;
     PCHAR Start = Thread->Win32StartAddress;
-    if (Search->Found == NULL && !Thread->SystemThread && !Thread->Terminated && Start >= (PCHAR)Search->Base &&
+    if (Search->Found == NULL && !Thread->SystemThread && !__atomic_load_n(&Thread->Terminated, __ATOMIC_ACQUIRE) && Start >= (PCHAR)Search->Base &&
         Start < (PCHAR)Search->Base + Search->Size)
         Search->Found = Thread;
 }

@@ -93,13 +93,13 @@ LONGLONG PsGetProcessCreateTimeQuadPart(PEPROCESS Process)
  * sees it and gives up. */
 BOOLEAN PsIsThreadTerminating(PETHREAD Thread)
 {
-    return PspThread(Thread)->Terminated ||
+    return __atomic_load_n(&PspThread(Thread)->Terminated, __ATOMIC_ACQUIRE) ||
            (__atomic_load_n(&PspThread(Thread)->Flags, __ATOMIC_RELAXED) & PSP_THREAD_TERMINATING) != 0;
 }
 
 NTSTATUS PsGetThreadExitStatus(PETHREAD Thread)
 {
-    return PspThread(Thread)->Terminated ? PspThread(Thread)->ExitStatus : STATUS_PENDING;
+    return __atomic_load_n(&PspThread(Thread)->Terminated, __ATOMIC_ACQUIRE) ? PspThread(Thread)->ExitStatus : STATUS_PENDING;
 }
 
 /* STATUS_PENDING (STILL_ACTIVE) until its last thread ends or it is

@@ -188,7 +188,7 @@ NTSTATUS NtTerminateThread(HANDLE ThreadHandle, NTSTATUS ExitStatus)
      * else may end them. */
     if (Thread->SystemThread)
         Status = STATUS_ACCESS_DENIED;
-    else if (Thread->Terminated)
+    else if (__atomic_load_n(&Thread->Terminated, __ATOMIC_ACQUIRE))
         Status = STATUS_THREAD_IS_TERMINATING;
     BOOLEAN Self = Thread == PspCurrentThread();
     if (NT_SUCCESS(Status) && !Self)

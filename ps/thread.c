@@ -218,7 +218,7 @@ VOID PspExitThread(NTSTATUS ExitStatus)
     Thread->ExitStatus = ExitStatus;
     KeQuerySystemTimePrecise(&Thread->ExitTime);
     __atomic_or_fetch(&Thread->Flags, PSP_THREAD_TERMINATING, __ATOMIC_ACQ_REL);
-    Thread->Terminated = TRUE;
+    __atomic_store_n(&Thread->Terminated, TRUE, __ATOMIC_RELEASE);
     /* In the exiting thread, before its object is signaled (and before
      * the host may unload the driver that created it). */
     PspNotifyThreadExit(Thread);

@@ -40,8 +40,8 @@ static volatile LONG StartedCount;
 
 static BOOLEAN HasStarted(HANDLE Tid)
 {
-    for (LONG i = 0; i < StartedCount && i < (LONG)RTL_NUMBER_OF(StartedTids); i++)
-        if (StartedTids[i] == Tid)
+    for (LONG i = 0; i < ReadAcquire(&StartedCount) && i < (LONG)RTL_NUMBER_OF(StartedTids); i++)
+        if (ReadPointerAcquire((PVOID volatile *)&StartedTids[i]) == Tid)
             return TRUE;
     return FALSE;
 }
@@ -50,7 +50,7 @@ static VOID NoteStart(VOID)
 {
     LONG i = InterlockedIncrement(&StartedCount) - 1;
     if (i < (LONG)RTL_NUMBER_OF(StartedTids))
-        StartedTids[i] = PsGetCurrentThreadId();
+        InterlockedExchangePointer((PVOID volatile *)&StartedTids[i], PsGetCurrentThreadId());
 }
 
 static VOID Add(CHAR What, HANDLE ProcessId, HANDLE ThreadId, BOOLEAN Create)
