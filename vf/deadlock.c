@@ -25,6 +25,7 @@
 #define VFP_SET 64              /* threads a check looks at */
 
 VOID (*VfDeadlockEndRun)(VOID);
+static volatile LONG VfpDeadlockReported;
 
 typedef struct _VFP_WAITER {
     PKTHREAD Thread;
@@ -186,6 +187,11 @@ static DECLSPEC_NORETURN VOID VfpEndRun(VOID)
  * next, the last one's wait closing the cycle. */
 static DECLSPEC_NORETURN VOID VfpReportDeadlock(PKTHREAD *Chain, ULONG Length, BOOLEAN Spin)
 {
+    /* Spinners of one cycle find it together: one reports, the others
+     * wait for the end of the run. */
+    if (__atomic_exchange_n(&VfpDeadlockReported, 1, __ATOMIC_ACQ_REL))
+        for (;;)
+            __builtin_ia32_pause();
     PVOID Frames[16];
     ULONG Count = RtlCaptureStackBackTrace(1, RTL_NUMBER_OF(Frames), Frames, NULL);
     VfReport("Deadlock", VfpDriverFrame(Frames, Count), "%lu thread%s %s each other for good",
@@ -194,6 +200,11 @@ static DECLSPEC_NORETURN VOID VfpReportDeadlock(PKTHREAD *Chain, ULONG Length, B
     for (ULONG i = 0; i < Length; i++)
         VfpPrintThread(Chain[i], !Spin);
     VfpEndRun();
+}
+
+VOID VfpResetDeadlocks(VOID)
+{
+    __atomic_store_n(&VfpDeadlockReported, 0, __ATOMIC_RELAXED);
 }
 
 /* ---- the hooks ---------------------------------------------------------------------------------- */

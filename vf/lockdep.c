@@ -93,7 +93,7 @@ static VOID VfpResetGraph(VOID)
     memset(VfpClassBuckets, 0, sizeof(VfpClassBuckets));
     memset(VfpEdgeBuckets, 0, sizeof(VfpEdgeBuckets));
     VfpClassCount = VfpEdgeCount = 1;
-    VfpLiveClasses = 0;
+    __atomic_store_n(&VfpLiveClasses, 0, __ATOMIC_RELAXED);
     if (VfpResets++ == 0)
         RtlpReport("ntps: verifier: the lock-order graph is full (%u classes, %u edges): started again\n",
                    VFP_CLASSES, VFP_EDGES);
@@ -121,7 +121,7 @@ static ULONG VfpClassOf(PVOID Lock, KI_LOCK_KIND Kind)
     Class->Kind = Kind;
     Class->HashNext = VfpClassBuckets[Bucket];
     VfpClassBuckets[Bucket] = Index;
-    VfpLiveClasses++;
+    __atomic_add_fetch(&VfpLiveClasses, 1, __ATOMIC_RELAXED);     /* read without the lock (VfpFreed) */
     return Index;
 }
 
@@ -133,7 +133,7 @@ static VOID VfpForgetClass(ULONG Index)
         Link = &VfpClasses[*Link].HashNext;
     *Link = Class->HashNext;
     Class->Lock = NULL;         /* its edges stay, but no search passes through it */
-    VfpLiveClasses--;
+    __atomic_sub_fetch(&VfpLiveClasses, 1, __ATOMIC_RELAXED);
 }
 
 static ULONG VfpFindEdge(ULONG From, ULONG To)
@@ -394,12 +394,11 @@ static VOID VfpCheckOrder(PKTHREAD Thread, VFP_THREAD_LOCKS *Locks, PVOID Lock, 
         VfpReportInversion(&Inversion, Frames, FrameCount);
 }
 
-static VOID VfpCheckContention(PKTHREAD Thread, PVOID Lock, KI_LOCK_KIND Kind)
+static VOID VfpCheckContention(PKTHREAD Thread, PVOID Lock, KI_LOCK_KIND Kind, PKTHREAD Owner)
 {
     VF_CALLBACK_FRAME *Callback = Thread->VerifierCallbacks;
     if (Callback == NULL || Callback->Kind == VfCallbackWorkItem || Kind == KiLockSpinLock)
         return;     /* a work item may wait; a spin lock's holder lets go at once */
-    PKTHREAD Owner = VfpLockOwner(Lock, Kind);
     if (Owner == NULL || Owner == Thread)
         return;
     PVOID Frames[VFP_EDGE_FRAMES];
@@ -415,9 +414,17 @@ static VOID VfpCheckContention(PKTHREAD Thread, PVOID Lock, KI_LOCK_KIND Kind)
 static VOID VfpAcquire(PVOID Lock, KI_LOCK_KIND Kind)
 {
     PKTHREAD Thread = KiCurrentThread();
-    if (Kind == KiLockMutex && VfpLockOwner(Lock, Kind) == Thread)
-        return;     /* a KMUTEX is recursive */
-    VfpCheckContention(Thread, Lock, Kind);
+    PKTHREAD Owner;
+    if (Kind == KiLockMutex) {
+        KIRQL OldIrql = KiAcquireDispatcherLock();     /* OwnerThread changes under it */
+        Owner = ((PKMUTANT)Lock)->OwnerThread;
+        KiReleaseDispatcherLock(OldIrql);
+        if (Owner == Thread)
+            return;     /* a KMUTEX is recursive */
+    } else {
+        Owner = VfpLockOwner(Lock, Kind);
+    }
+    VfpCheckContention(Thread, Lock, Kind, Owner);
     VFP_THREAD_LOCKS *Locks = VfpMakeThreadLocks(Thread);
     if (Locks == NULL)
         return;
@@ -498,6 +505,7 @@ VOID VfInitializeLockChecks(VOID)
     memset(VfpEdgeBuckets, 0, sizeof(VfpEdgeBuckets));
     VfpClassCount = VfpEdgeCount = 1;
     VfpLiveClasses = VfpResets = 0;
+    VfpResetDeadlocks();
     if (VfLevel == VfLevelOff) {
         memset(&KiLockHooks, 0, sizeof(KiLockHooks));
         return;

@@ -39,7 +39,8 @@ static inline VFP_THREAD_LOCKS *VfpThreadLocks(PKTHREAD Thread)
 /* ... made if needed (NULL: out of memory, not tracked). */
 VFP_THREAD_LOCKS *VfpMakeThreadLocks(PKTHREAD Thread);
 
-/* The thread that owns Lock now, or NULL (free, or not known). */
+/* The thread that owns Lock now, or NULL (free, or not known); a mutex's
+ * owner with the dispatcher lock held. */
 PKTHREAD VfpLockOwner(PVOID Lock, KI_LOCK_KIND Kind);
 PCSTR VfpLockKindName(KI_LOCK_KIND Kind);
 /* "fast mutex 0x... (driver.sys+0x3040 Name)" */
@@ -53,5 +54,6 @@ VOID VfpDescribeThread(PKTHREAD Thread, PCHAR Buffer, SIZE_T Size);
 /* deadlock.c: the hooks Ke calls where threads block and spin. */
 VOID VfpBlocking(PKTHREAD Thread);
 VOID VfpSpinning(PKSPIN_LOCK Lock);
+VOID VfpResetDeadlocks(VOID);      /* at boot */
 
 #endif /* NTPS_VF_LOCKDEP_H */
