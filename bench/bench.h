@@ -21,5 +21,6 @@ VOID BenchProcessLookup(VOID);
 VOID BenchPoints(VOID);
 VOID BenchSeh(VOID);
 VOID BenchSimulation(VOID);
+VOID BenchWorker(VOID);
 
 #endif

@@ -73,6 +73,7 @@ int main(int argc, char **argv)
     if (Only == NULL || strstr("points", Only)) BenchPoints();
     if (Only == NULL || strstr("seh", Only)) BenchSeh();
     if (Only == NULL || strstr("sim", Only)) BenchSimulation();
+    if (Only == NULL || strstr("worker", Only)) BenchWorker();
     printf("\nratio > 1: ntps is faster than the baseline; < 1: slower. One run, one machine.\n");
     return 0;
 }

@@ -1,13 +1,14 @@
 /*
  * ex/ex.h - the executive's internal interface: the handle-table primitive
  * (used by Ob's handle tables and Ps's client-ID table), pool internals,
- * and a short internal lock.
+ * a short internal lock, and system worker threads.
  */
 #ifndef NTPS_EX_H
 #define NTPS_EX_H
 
 #include "ke/ke.h"
 #include "rtl/rtl.h"
+#include "vf/vf.h"
 
 /* ---- a short lock for executive tables: never held across a switch ----- */
 typedef struct _EX_SPIN_LOCK { volatile LONG Value; } EX_SPIN_LOCK;
@@ -59,5 +60,92 @@ VOID ExPrintPoolSummary(VOID);
 PVOID ExpAllocateKernel(SIZE_T Size, ULONG Tag);
 PVOID ExpAllocateForCaller(SIZE_T Size, ULONG Tag, PVOID Caller);   /* charged to Caller's driver */
 VOID ExpFreeKernel(PVOID P);
+
+/* ---- system worker threads (ex/worker.c, ex/workcheck.c) ---------------------------- */
+#define SYSTEM_EXIT_OWNED_MUTEX 0x00000039
+#define WORKER_THREAD_RETURNED_AT_BAD_IRQL 0x000000E1
+#define WORKER_INVALID 0x000000E4
+#define ACTIVE_EX_WORKER_THREAD_TERMINATION 0x000000E9
+#define DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS 0x000000CE
+
+/* Registered by Ps at boot: start a system thread of the System process
+ * running StartRoutine(Context), counted as no driver's and reported to
+ * the thread notify routines; *Thread is referenced. PASSIVE_LEVEL. */
+extern NTSTATUS (*ExpCreateSystemThread)(PKSTART_ROUTINE StartRoutine, PVOID Context, PKTHREAD *Thread);
+extern VOID (*ExpDereferenceThread)(PKTHREAD Thread);
+
+/* Phase 1 (PASSIVE_LEVEL, on a system thread): the manager that starts
+ * worker threads. Workers themselves start when work is queued. */
+VOID ExInitializeWorkerThreads(VOID);
+/* Before shutdown: every queue drained, every worker and the manager ended. */
+VOID ExShutdownWorkerThreads(VOID);
+
+/* ExpQueueWorkItem flags. */
+#define EXP_WORK_CHARGED 0x1    /* a driver's work: the host waits for it (ExDriverWorkInFlight) */
+#define EXP_WORK_RAW     0x2    /* WorkerRoutine is a kernel dispatcher that brackets the driver's
+                                   routine with ExpEnterWorkRoutine/ExpLeaveWorkRoutine itself (Io) */
+/* The checks of ExQueueWorkItem (IRQL, queue type, routine, not queued
+ * already: the documented bug checks), then the item into its queue. */
+VOID ExpQueueWorkItem(PWORK_QUEUE_ITEM Item, WORK_QUEUE_TYPE QueueType, ULONG Flags, PVOID Caller);
+/* The priority a queue type's workers run at; a bad type is bug check 0xE4 (6). */
+KPRIORITY ExpValidateQueueType(PVOID Item, WORK_QUEUE_TYPE QueueType);
+/* IRQL above DISPATCH_LEVEL for a work item DDI: bug check (0xC4). */
+VOID ExpCheckWorkItemIrql(ULONG Rule, PVOID Caller);
+/* The thread to record as an item's queuer: the current thread, or NULL
+ * from a DPC (the thread it interrupted queued nothing). */
+PKTHREAD ExpQueuingThread(VOID);
+
+/* On a worker's stack while a driver's work routine runs: the verifier's
+ * callback frame (Kind VfCallbackWorkItem, QueuedBy the queuer) and what
+ * the WaitOnQueuedWork rule records while the routine runs. */
+#define EXP_SIGNAL_FRAMES 8
+typedef struct _EXP_WORK_FRAME {
+    VF_CALLBACK_FRAME Callback;
+    ULONGLONG DequeueStamp;         /* KiNextWaitStamp() when the item left its queue */
+    /* The queuer was found waiting, since before the item left its queue,
+     * on an object the routine signaled (ex/workwait.c). */
+    PKTHREAD Waiter;
+    PVOID Object;
+    PVOID WaiterCaller;             /* its KeWaitFor* call */
+    PVOID WaiterCallback;           /* the driver callback it waits in, or NULL */
+    PVOID WaiterStart;              /* its start routine */
+    USHORT SignalFrames;
+    PVOID SignalTrace[EXP_SIGNAL_FRAMES];   /* where the routine signaled */
+} EXP_WORK_FRAME;
+
+/* Around a driver's work routine, as a worker calls it: a verifier callback
+ * frame naming it and its queuer; on return the checks Windows makes
+ * (0xE1 bad IRQL, 0x39 a mutex still owned, 0x1 APCs left disabled). */
+VOID ExpEnterWorkRoutine(EXP_WORK_FRAME *Frame, PVOID Routine, PKTHREAD QueuedBy);
+VOID ExpLeaveWorkRoutine(EXP_WORK_FRAME *Frame, PVOID Routine, PVOID Parameter, PVOID Item);
+
+/* The WaitOnQueuedWork rule (ex/workwait.c). Registered at boot unless the
+ * verifier is off. */
+VOID ExpRegisterWorkWaitHook(VOID);
+/* From ExpLeaveWorkRoutine: report what the hook recorded. */
+VOID ExpReportWaitOnQueuedWork(EXP_WORK_FRAME *Frame);
+/* The system is quiet (every thread waits, no timer is set) while drivers'
+ * work items are still queued: no worker can take them any more. Reports
+ * WaitOnQueuedWork for each thread waiting while an item it queued sits in
+ * a queue, and returns TRUE (the run is a deadlock); FALSE if nothing is
+ * queued. For the host's quiet and stall hooks, or a deadlock detector. */
+BOOLEAN ExCheckQueuedWorkDeadlock(VOID);
+/* Registered by Io: the driver's routine of an Io work item (Parameter of
+ * an EXP_WORK_RAW item), for reports. */
+extern PVOID (*ExpRawWorkRoutine)(PVOID Parameter);
+
+/* Is Thread an executive worker that has not gone through its rundown (Ps
+ * stops one that ends otherwise with 0xE9)? */
+BOOLEAN ExIsActiveWorkerThread(PKTHREAD Thread);
+
+/* Drivers' work items queued or running; ExDriverWorkIdle is set when the
+ * count drops to zero (the waiter clears it before it looks at the count). */
+LONG ExDriverWorkInFlight(VOID);
+extern KEVENT ExDriverWorkIdle;
+/* A driver image unloads: its work items still queued are bug check 0xCE
+ * (each listed first); one still running is waited for and reported. */
+VOID ExCheckUnloadedWorkItems(PRTL_MODULE Module);
+/* For a run that does not finish: what each queue holds and runs. */
+VOID ExDescribeWorkQueues(VOID);
 
 #endif /* NTPS_EX_H */

@@ -75,6 +75,7 @@ static VOID HostListThreads(VOID)
 {
     PsEnumerateThreads(HostDescribeThread, NULL);
     PsEnumerateProcesses(HostDescribeProcess, NULL);
+    ExDescribeWorkQueues();
 }
 
 static PKTHREAD HostStalled[256];
@@ -94,8 +95,12 @@ static VOID HostDeadlock(VOID)
     _exit(NTPS_EXIT_STALL);
 }
 
+static BOOLEAN HostWorkChecked;
+
 static VOID HostStall(VOID)
 {
+    if (!HostWorkChecked)
+        (void)ExCheckQueuedWorkDeadlock();     /* a driver's work still queued: say who waits for it */
     HostStalledCount = 0;
     PsEnumerateThreads(HostCollectThread, NULL);
     VfReportStall(HostStalled, HostStalledCount);
@@ -137,6 +142,16 @@ static volatile BOOLEAN HostQuietArmed;
 
 static BOOLEAN HostQuiet(VOID)
 {
+    /* A driver's work item still queued now will never run: a deadlock.
+     * One running and waiting counts as a driver's thread does: the unload
+     * may be what it waits for (Io keeps the driver loaded under it, Ex
+     * waits for it and reports it). */
+    if (ExDriverWorkInFlight() != 0) {
+        HostWorkChecked = TRUE;
+        if (ExCheckQueuedWorkDeadlock())
+            HostStall();
+        HostWorkChecked = FALSE;
+    }
     if (!__atomic_exchange_n(&HostQuietArmed, FALSE, __ATOMIC_ACQ_REL))
         return FALSE;
     KeSetEvent(&HostQuietEvent, 0, FALSE);
@@ -153,7 +168,9 @@ static BOOLEAN HostAnyUnloadRoutine(HOST_RUN *Run)
 
 /* With --unload-after, the unload comes at that time instead, whatever the
  * drivers' threads do (a driver whose threads poll with timeouts is never
- * quiet; a driver with only timers and DPCs has no threads to wait for). */
+ * quiet; a driver with only timers and DPCs has no threads to wait for).
+ * Otherwise: until the drivers' threads have ended and their work items
+ * have run, or the system is quiet. */
 static VOID HostWaitForDriverThreads(HOST_RUN *Run, BOOLEAN BeforeUnload)
 {
     if (BeforeUnload && Run->Config->UnloadAfterMs != 0) {
@@ -165,16 +182,26 @@ static VOID HostWaitForDriverThreads(HOST_RUN *Run, BOOLEAN BeforeUnload)
         KeWaitForSingleObject(&UnloadTimer, Executive, KernelMode, FALSE, NULL);
         return;
     }
-    PVOID Objects[2] = { &PsDriverThreadsDone, &HostQuietEvent };
     BOOLEAN Quiet = BeforeUnload && HostAnyUnloadRoutine(Run);
     if (Quiet) {
         KeClearEvent(&HostQuietEvent);
         __atomic_store_n(&HostQuietArmed, TRUE, __ATOMIC_RELEASE);
     }
-    while (__atomic_load_n(&PsActiveDriverThreads, __ATOMIC_ACQUIRE) != 0) {
-        NTSTATUS Status = KeWaitForMultipleObjects(Quiet ? 2 : 1, Objects, WaitAny, Executive, KernelMode, FALSE,
-                                                   NULL, NULL);
-        if (Status == STATUS_WAIT_1) {
+    for (;;) {
+        /* Cleared before the count is read: the last work item's end sets it. */
+        KeClearEvent(&ExDriverWorkIdle);
+        PVOID Objects[3];
+        ULONG Count = 0;
+        if (__atomic_load_n(&PsActiveDriverThreads, __ATOMIC_ACQUIRE) != 0)
+            Objects[Count++] = &PsDriverThreadsDone;
+        if (ExDriverWorkInFlight() != 0)
+            Objects[Count++] = &ExDriverWorkIdle;
+        if (Count == 0)
+            break;
+        if (Quiet)
+            Objects[Count++] = &HostQuietEvent;
+        NTSTATUS Status = KeWaitForMultipleObjects(Count, Objects, WaitAny, Executive, KernelMode, FALSE, NULL, NULL);
+        if (Quiet && Status == (NTSTATUS)(STATUS_WAIT_0 + Count - 1)) {
             RtlpReport("ntps: every thread is waiting and no timer is set: unloading the drivers\n");
             break;
         }
@@ -189,6 +216,7 @@ static VOID HostPhase1(PVOID Context)
      * thread: at PASSIVE_LEVEL, outside the critical region every new
      * system thread starts in. */
     KeLeaveCriticalRegion();
+    ExInitializeWorkerThreads();
     IoInitializeSystem();
     for (ULONG i = 0; i < Run->ImageCount; i++)
         if (!NT_SUCCESS(IoStartDriver(&Run->Images[i])))
@@ -203,6 +231,7 @@ static VOID HostPhase1(PVOID Context)
     if (Ended != 0 && !Run->Config->Quiet)
         RtlpReport("ntps: %lu user process%s still running at shutdown: ended\n", (unsigned long)Ended,
                    Ended == 1 ? " was" : "es were");
+    ExShutdownWorkerThreads();
     KeRequestShutdown();
 }
 

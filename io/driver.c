@@ -23,10 +23,13 @@ VOID IoInitializeSystem(VOID)
     };
     IoDriverObjectType = ObCreateObjectType(&Init);
     ObpDriverType = IoDriverObjectType;
+    IopCreateDeviceType();
+    IopInitializeWorkItems();
 }
 
 VOID IoShutdownSystem(VOID)
 {
+    IopDeleteDeviceType();
     ObDeleteObjectType(IoDriverObjectType);
     IoDriverObjectType = ObpDriverType = NULL;
 }
@@ -37,13 +40,6 @@ static NTSTATUS IopInvalidDeviceRequest(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     (void)Irp;
     return STATUS_INVALID_DEVICE_REQUEST;
 }
-
-typedef struct _IOP_DRIVER_STORAGE {
-    DRIVER_OBJECT Driver;
-    DRIVER_EXTENSION Extension;
-    UNICODE_STRING RegistryPath;
-    WCHAR Names[3][160];
-} IOP_DRIVER_STORAGE;
 
 /* Base name without extension, as Windows names a service from its image. */
 static VOID IopServiceName(PCSTR ModuleName, PWCHAR Out, SIZE_T Capacity)
@@ -103,7 +99,7 @@ NTSTATUS IoStartDriver(PIO_DRIVER_IMAGE Image)
     if (!NT_SUCCESS(Status))
         return Status;
     PDRIVER_OBJECT Driver = &Storage->Driver;
-    Driver->Type = 4;   /* IO_TYPE_DRIVER */
+    Driver->Type = IO_TYPE_DRIVER;
     Driver->Size = sizeof(DRIVER_OBJECT);
     Driver->DriverStart = Image->Module->Base;
     Driver->DriverSize = (ULONG)Image->Module->Size;
@@ -111,6 +107,7 @@ NTSTATUS IoStartDriver(PIO_DRIVER_IMAGE Image)
     Driver->DriverExtension = &Storage->Extension;
     Driver->DriverInit = Image->DriverEntry;
     Storage->Extension.DriverObject = Driver;
+    KeInitializeEvent(&Storage->WorkItemsDone, NotificationEvent, TRUE);
     WCHAR Service[64];
     IopServiceName(Image->Module->Name, Service, RTL_NUMBER_OF(Service));
     IopMakeName(&Driver->DriverName, Storage->Names[0], RTL_NUMBER_OF(Storage->Names[0]), L"\\Driver\\", Service);
@@ -130,10 +127,16 @@ NTSTATUS IoStartDriver(PIO_DRIVER_IMAGE Image)
     Image->EntryStatus = Status;
     if (!NT_SUCCESS(Status)) {
         RtlpReport("ntps: %s: DriverEntry failed with status 0x%08X\n", Image->Module->Name, (ULONG)Status);
+        /* Its image goes: it must not leave devices or work behind. */
+        IopWaitForDriverWorkItems(Driver);
+        ExCheckUnloadedWorkItems(Image->Module);
+        IopCheckUnloadedDevices(Driver, FALSE);
         Image->DriverObject = NULL;
+        Image->Module->Context = NULL;
         ObfDereferenceObject(Driver);
         return Status;
     }
+    IopReadyDevices(Driver);
     Image->Started = TRUE;
     return STATUS_SUCCESS;
 }
@@ -149,17 +152,23 @@ VOID IoUnloadDriver(PIO_DRIVER_IMAGE Image)
         return;
     if (Driver->DriverUnload == NULL) {
         RtlpReport("ntps: %s has no DriverUnload routine; it stays loaded until shutdown\n", Image->Module->Name);
+        IopWaitForDriverWorkItems(Driver);
+        IopCheckUnloadedDevices(Driver, TRUE);
     } else {
         Driver->DriverUnload(Driver);
         KIRQL Irql = KeGetCurrentIrql();
         if (Irql != PASSIVE_LEVEL)
             KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x2001D, Irql, PASSIVE_LEVEL,
                          (ULONG_PTR)Driver->DriverUnload);
+        /* Io work items keep the driver loaded until their routines return. */
+        IopWaitForDriverWorkItems(Driver);
         KiCheckUnloadedModule(Image->Module->Base, Image->Module->Size);
         PspCheckUnloadedImage(Image->Module->Base, Image->Module->Size);
         PspCheckUnloadedNotify(Image->Module->Base, Image->Module->Size);
         ObCheckUnloadedCallbacks(Image->Module->Base, Image->Module->Size);
         KiCheckUnloadedBugCheckCallbacks(Image->Module->Base, Image->Module->Size);
+        ExCheckUnloadedWorkItems(Image->Module);
+        IopCheckUnloadedDevices(Driver, FALSE);
         ExReportPoolLeaks(Image->Module, TRUE);
     }
     Image->DriverObject = NULL;

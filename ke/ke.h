@@ -88,6 +88,8 @@ typedef struct _KTHREAD {
     KTIMER Timer;
     BOOLEAN TimeoutQueued;
     BOOLEAN Alerted[MaximumMode];
+    ULONGLONG WaitStamp;            /* KiNextWaitStamp() when its last KeWaitFor* call began */
+    PVOID WaitCaller;               /* where that call was made */
 
     /* APCs */
     KAPC_STATE ApcState;
@@ -440,6 +442,12 @@ extern VOID (*KiStallHook)(VOID);
  * (every processor idle, nothing pending, no timer set); TRUE if it readied
  * a thread (ke/idle.c). */
 extern BOOLEAN (*KiQuietHook)(VOID);
+/* Wait stamps order wait calls against other events (a work item leaving
+ * its queue): a global count, one step per call. */
+ULONGLONG KiNextWaitStamp(VOID);
+/* Registered by Ex: Waiter's wait is satisfied by Object, signaled by the
+ * current thread (not by a timeout). Dispatcher lock held: record only. */
+extern VOID (*KiWakeHook)(PKTHREAD Waiter, PVOID Object);
 BOOLEAN KiSimQuiet(VOID);
 
 /* The word driver code polls at its preemption points (ke/irql.c). */

@@ -78,6 +78,20 @@ VOID KiUnwaitThread(PKTHREAD Thread, NTSTATUS WaitStatus, KPRIORITY Increment)
     KiReadyThread(Thread);
 }
 
+VOID (*KiWakeHook)(PKTHREAD Waiter, PVOID Object);
+static volatile ULONGLONG KiWaitStampCounter;
+
+ULONGLONG KiNextWaitStamp(VOID)
+{
+    return __atomic_add_fetch(&KiWaitStampCounter, 1, __ATOMIC_SEQ_CST);
+}
+
+static inline VOID KiStampWait(PKTHREAD Thread, PVOID Caller)
+{
+    Thread->WaitStamp = KiNextWaitStamp();
+    Thread->WaitCaller = Caller;
+}
+
 /* Is every object of Thread's WaitAll satisfiable now? */
 static BOOLEAN KiWaitAllSatisfiable(PKTHREAD Thread)
 {
@@ -123,6 +137,8 @@ restart:
                 continue;
             Status = KiConsumeAll(Thread);
         }
+        if (KiWakeHook != NULL && Status != STATUS_TIMEOUT)
+            KiWakeHook(Thread, Header);
         KiUnwaitThread(Thread, Status, Increment);
         goto restart;   /* the unwait removed entries from this list */
     }
@@ -362,6 +378,7 @@ NTSTATUS KeWaitForMultipleObjects(ULONG Count, PVOID Object[], WAIT_TYPE WaitTyp
     PKWAIT_BLOCK Blocks = WaitBlockArray;
     if (Blocks == NULL)
         Blocks = KiCurrentThread()->WaitBlock;
+    KiStampWait(KiCurrentThread(), __builtin_return_address(0));
     return KiWait(Count, Object, WaitType, WaitReason, WaitMode, Alertable, Timeout, Blocks);
 }
 
@@ -372,6 +389,7 @@ NTSTATUS KeWaitForSingleObject(PVOID Object, KWAIT_REASON WaitReason, KPROCESSOR
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0xE1, (ULONG_PTR)Object, 0, 0);
     if (WaitMode != KernelMode)
         KiCheckUserModeWaitObject(Object);
+    KiStampWait(KiCurrentThread(), __builtin_return_address(0));
     if (KiLockHooks.Acquire != NULL && ((PDISPATCHER_HEADER)Object)->Type == MutantObject &&
         (Timeout == NULL || Timeout->QuadPart != 0))
         KiLockHooks.Acquire(Object, KiLockMutex);      /* lock order (vf/lockdep.c) */

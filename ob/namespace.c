@@ -3,7 +3,7 @@
  * object namespace, and creating or opening objects by name.
  *
  * The namespace is flat: a few fixed directories (the root,
- * \BaseNamedObjects, \KernelObjects) and the objects named in them, in a
+ * \BaseNamedObjects, \KernelObjects, \Device) and the objects named in them, in a
  * hash table. Directory names match case-insensitively, as Windows' object
  * directories do; the last component follows OBJ_CASE_INSENSITIVE, as for
  * Windows' event, mutant and semaphore types (without it the match is
@@ -30,7 +30,7 @@ typedef struct _OBP_NAME_INFO {
     UNICODE_STRING Leaf;            /* the last component; its characters follow */
 } OBP_NAME_INFO;
 
-static const PCWSTR ObpDirectories[] = { L"", L"\\BaseNamedObjects", L"\\KernelObjects" };
+static const PCWSTR ObpDirectories[] = { L"", L"\\BaseNamedObjects", L"\\KernelObjects", L"\\Device" };
 
 #define OBP_NAME_BUCKETS 64
 static LIST_ENTRY ObpNameBuckets[OBP_NAME_BUCKETS];
@@ -365,13 +365,8 @@ NTSTATUS ObpOpenObjectByName(POBJECT_TYPE Type, ACCESS_MASK DesiredAccess, const
 
 /* ---- permanent objects ----------------------------------------------------------------------------------- */
 
-NTSTATUS NtMakeTemporaryObject(HANDLE Handle)
+VOID ObMakeTemporaryObject(PVOID Object)
 {
-    KI_SYSTEM_SERVICE(NtMakeTemporaryObject, Handle);
-    PVOID Object;
-    NTSTATUS Status = ObReferenceObjectByHandle(Handle, DELETE, NULL, ExGetPreviousMode(), &Object, NULL);
-    if (!NT_SUCCESS(Status))
-        return Status;
     POBJECT_HEADER Header = OBJECT_TO_OBJECT_HEADER(Object);
     BOOLEAN WasPermanent = FALSE;
     ExpAcquireSpinLock(&ObpNamespaceLock);
@@ -389,6 +384,16 @@ NTSTATUS NtMakeTemporaryObject(HANDLE Handle)
     ExpReleaseSpinLock(&ObpNamespaceLock);
     if (WasPermanent)
         ObfDereferenceObject(Object);   /* the namespace's */
+}
+
+NTSTATUS NtMakeTemporaryObject(HANDLE Handle)
+{
+    KI_SYSTEM_SERVICE(NtMakeTemporaryObject, Handle);
+    PVOID Object;
+    NTSTATUS Status = ObReferenceObjectByHandle(Handle, DELETE, NULL, ExGetPreviousMode(), &Object, NULL);
+    if (!NT_SUCCESS(Status))
+        return Status;
+    ObMakeTemporaryObject(Object);
     ObfDereferenceObject(Object);
     return STATUS_SUCCESS;
 }

@@ -37,9 +37,32 @@ static VOID PspReapThread(PKTHREAD KThread)
     ObfDereferenceObject(Thread);   /* the reference the running thread held */
 }
 
+/* The executive's own system threads (worker threads and their manager):
+ * in the System process, no driver's, reported to the thread notify
+ * routines like any other system thread. */
+static NTSTATUS PspCreateExecutiveThread(PKSTART_ROUTINE StartRoutine, PVOID Context, PKTHREAD *ThreadOut)
+{
+    ETHREAD *Thread;
+    NTSTATUS Status = PspCreateThread(PspProcess(PsInitialSystemProcess), StartRoutine, Context, FALSE, NULL, &Thread);
+    if (!NT_SUCCESS(Status))
+        return Status;
+    ObfReferenceObject(Thread);     /* the executive's */
+    PspNotifyThreadCreate(Thread, FALSE);
+    KeStartThread(&Thread->Tcb);
+    *ThreadOut = &Thread->Tcb;
+    return STATUS_SUCCESS;
+}
+
+static VOID PspDereferenceExecutiveThread(PKTHREAD Thread)
+{
+    ObfDereferenceObject(Thread);
+}
+
 VOID PspInitializeThreads(VOID)
 {
     KiThreadReaper = PspReapThread;
+    ExpCreateSystemThread = PspCreateExecutiveThread;
+    ExpDereferenceThread = PspDereferenceExecutiveThread;
     KiTerminateAtServiceExit = PspTerminateAtServiceExit;
     KeInitializeEvent(&PsDriverThreadsDone, NotificationEvent, TRUE);
 }
@@ -194,6 +217,10 @@ static BOOLEAN PspLeaveProcess(EPROCESS *Process, NTSTATUS ExitStatus)
 VOID PspExitThread(NTSTATUS ExitStatus)
 {
     ETHREAD *Thread = PspCurrentThread();
+    /* A work item routine ending its worker thread (documented: an
+     * executive worker must only end through its own rundown). */
+    if (ExIsActiveWorkerThread(&Thread->Tcb))
+        KeBugCheckEx(ACTIVE_EX_WORKER_THREAD_TERMINATION, (ULONG_PTR)Thread, 0, 0, 0);
     KIRQL Irql = KeGetCurrentIrql();
     /* Ending inside a notify routine: the critical region the routine runs
      * in is still open, as Windows finds it too. */

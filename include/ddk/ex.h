@@ -1,6 +1,7 @@
 /*
  * ddk/ex.h - executive (Ex) DDIs: pool, fast mutexes, rundown protection,
- * raising exceptions, probing, interlocked lists, system-allocated timers.
+ * raising exceptions, probing, interlocked lists, system-allocated timers,
+ * system worker threads (work items).
  * Part of wdm.h; written for ntps from the WDK documentation.
  */
 #ifndef _NTPS_DDK_EX_H
@@ -187,6 +188,39 @@ NTKERNELAPI PEX_TIMER ExAllocateTimer(PEXT_CALLBACK Callback, PVOID CallbackCont
 NTKERNELAPI BOOLEAN ExSetTimer(PEX_TIMER Timer, LONGLONG DueTime, LONGLONG Period, PEXT_SET_PARAMETERS Parameters);
 NTKERNELAPI BOOLEAN ExCancelTimer(PEX_TIMER Timer, PEXT_CANCEL_PARAMETERS Parameters);
 NTKERNELAPI BOOLEAN ExDeleteTimer(PEX_TIMER Timer, BOOLEAN Cancel, BOOLEAN Wait, PEXT_DELETE_PARAMETERS Parameters);
+
+/* ---- system worker threads ------------------------------------------------ */
+typedef enum _WORK_QUEUE_TYPE {
+    CriticalWorkQueue = 0,          /* priority 13 */
+    DelayedWorkQueue = 1,           /* 12 */
+    HyperCriticalWorkQueue = 2,     /* 15, reserved for the system */
+    NormalWorkQueue = 3,            /* 8 */
+    BackgroundWorkQueue = 4,        /* 7 */
+    RealTimeWorkQueue = 5,          /* 18 */
+    SuperCriticalWorkQueue = 6,     /* 14 */
+    MaximumWorkQueue = 7,           /* not a queue */
+    CustomPriorityWorkQueue = 32    /* + a priority (Windows 8.1 and later) */
+} WORK_QUEUE_TYPE;
+
+typedef VOID WORKER_THREAD_ROUTINE(PVOID Parameter);
+typedef WORKER_THREAD_ROUTINE *PWORKER_THREAD_ROUTINE;
+
+typedef struct _WORK_QUEUE_ITEM {
+    LIST_ENTRY List;                /* the system's while the item is queued */
+    PWORKER_THREAD_ROUTINE WorkerRoutine;
+    volatile PVOID Parameter;
+} WORK_QUEUE_ITEM, *PWORK_QUEUE_ITEM;
+
+/* A macro in wdm.h (a braced block, as there: drivers may omit the
+ * semicolon): any IRQL; List.Flink NULL marks the item not queued. */
+#define ExInitializeWorkItem(Item, Routine, Context) \
+    {                                                 \
+        (Item)->WorkerRoutine = (Routine);            \
+        (Item)->Parameter = (Context);                \
+        (Item)->List.Flink = NULL;                    \
+    }
+
+NTKERNELAPI VOID ExQueueWorkItem(PWORK_QUEUE_ITEM WorkItem, WORK_QUEUE_TYPE QueueType);
 
 /* ---- system time conversions --------------------------------------------- */
 typedef struct _TIME_FIELDS {

@@ -193,6 +193,10 @@ NTKERNELAPI NTSTATUS ObRegisterCallbacks(POB_CALLBACK_REGISTRATION CallbackRegis
 NTKERNELAPI VOID ObUnRegisterCallbacks(PVOID RegistrationHandle);
 NTKERNELAPI USHORT ObGetFilterVersion(VOID);
 
+/* A permanent object (OBJ_PERMANENT) becomes temporary: it leaves the
+ * namespace when its last handle is closed (at once if it has none). */
+NTKERNELAPI VOID ObMakeTemporaryObject(PVOID Object);
+
 /* ---- handles --------------------------------------------------------------------- */
 NTSYSAPI NTSTATUS NTAPI ZwCreateEvent(PHANDLE EventHandle, ACCESS_MASK DesiredAccess,
                                       POBJECT_ATTRIBUTES ObjectAttributes, EVENT_TYPE EventType,
@@ -203,6 +207,7 @@ NTSYSAPI NTSTATUS NTAPI ZwOpenEvent(PHANDLE EventHandle, ACCESS_MASK DesiredAcce
 NTKERNELAPI extern POBJECT_TYPE *ExEventObjectType;
 NTKERNELAPI extern POBJECT_TYPE *ExSemaphoreObjectType;
 NTKERNELAPI extern POBJECT_TYPE *IoFileObjectType;
+NTKERNELAPI extern POBJECT_TYPE *IoDeviceObjectType;
 NTKERNELAPI extern POBJECT_TYPE *PsThreadType;
 NTKERNELAPI extern POBJECT_TYPE *PsProcessType;
 
