@@ -46,11 +46,15 @@ static VOID ExpAcquireFastMutexContended(PFAST_MUTEX FastMutex, PKTHREAD Thread)
 {
     if (ExpOwner(FastMutex) == Thread)  /* recursion: a certain self-deadlock */
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x1000, (ULONG_PTR)FastMutex, 0, 0);
+    if (KiLockHooks.Acquire != NULL)
+        KiLockHooks.Acquire(FastMutex, KiLockFastMutex);   /* lock order (vf/lockdep.c) */
     if (__atomic_sub_fetch(&FastMutex->Count, 1, __ATOMIC_ACQUIRE) != 0) {
         __atomic_add_fetch(&FastMutex->Contention, 1, __ATOMIC_RELAXED);
         KeWaitForSingleObject(&FastMutex->Event, WrFastMutex, KernelMode, FALSE, NULL);
     }
     ExpSetOwner(FastMutex, Thread);
+    if (KiLockHooks.Acquired != NULL)
+        KiLockHooks.Acquired(Thread, FastMutex, KiLockFastMutex);
 }
 
 VOID ExAcquireFastMutex(PFAST_MUTEX FastMutex)
@@ -76,6 +80,8 @@ BOOLEAN ExTryToAcquireFastMutex(PFAST_MUTEX FastMutex)
         return FALSE;
     }
     ExpSetOwner(FastMutex, KiCurrentThread());
+    if (KiLockHooks.Acquired != NULL)
+        KiLockHooks.Acquired(KiCurrentThread(), FastMutex, KiLockFastMutex);
     FastMutex->OldIrql = OldIrql;
     return TRUE;
 }
@@ -96,6 +102,8 @@ static VOID ExpReleaseFastMutexOwnership(PFAST_MUTEX FastMutex)
     if (Owner != KiCurrentThread())
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x1004, (ULONG_PTR)FastMutex, (ULONG_PTR)Owner,
                      (ULONG_PTR)KiCurrentThread());
+    if (KiLockHooks.Released != NULL)
+        KiLockHooks.Released(KiCurrentThread(), FastMutex);
     ExpSetOwner(FastMutex, NULL);
     if (__atomic_add_fetch(&FastMutex->Count, 1, __ATOMIC_RELEASE) <= 0)
         KeSetEvent(&FastMutex->Event, 0, FALSE);

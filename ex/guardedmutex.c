@@ -21,11 +21,15 @@ static VOID ExpAcquireGuarded(PKGUARDED_MUTEX Mutex)
     /* Owner is read by other threads without the mutex: atomic accesses. */
     if (__atomic_load_n(&Mutex->Owner, __ATOMIC_RELAXED) == Thread)
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x1000, (ULONG_PTR)Mutex, 0, 0);
+    if (KiLockHooks.Acquire != NULL)
+        KiLockHooks.Acquire(Mutex, KiLockGuardedMutex);    /* lock order (vf/lockdep.c) */
     if (__atomic_sub_fetch(&Mutex->Count, 1, __ATOMIC_ACQUIRE) != 0) {
         __atomic_add_fetch(&Mutex->Contention, 1, __ATOMIC_RELAXED);
         KeWaitForSingleObject(&Mutex->Event, WrGuardedMutex, KernelMode, FALSE, NULL);
     }
     __atomic_store_n(&Mutex->Owner, Thread, __ATOMIC_RELAXED);
+    if (KiLockHooks.Acquired != NULL)
+        KiLockHooks.Acquired(Thread, Mutex, KiLockGuardedMutex);
 }
 
 static VOID ExpReleaseGuarded(PKGUARDED_MUTEX Mutex)
@@ -34,6 +38,8 @@ static VOID ExpReleaseGuarded(PKGUARDED_MUTEX Mutex)
     if (Owner != KiCurrentThread())
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x1004, (ULONG_PTR)Mutex, (ULONG_PTR)Owner,
                      (ULONG_PTR)KiCurrentThread());
+    if (KiLockHooks.Released != NULL)
+        KiLockHooks.Released(KiCurrentThread(), Mutex);
     __atomic_store_n(&Mutex->Owner, NULL, __ATOMIC_RELAXED);
     if (__atomic_add_fetch(&Mutex->Count, 1, __ATOMIC_RELEASE) <= 0)
         KeSetEvent(&Mutex->Event, 0, FALSE);
@@ -69,6 +75,8 @@ BOOLEAN KeTryToAcquireGuardedMutex(PKGUARDED_MUTEX Mutex)
         return FALSE;
     }
     __atomic_store_n(&Mutex->Owner, KiCurrentThread(), __ATOMIC_RELAXED);
+    if (KiLockHooks.Acquired != NULL)
+        KiLockHooks.Acquired(KiCurrentThread(), Mutex, KiLockGuardedMutex);
     return TRUE;
 }
 

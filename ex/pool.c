@@ -147,6 +147,8 @@ static VOID ExpFreeSpecialBlock(PVOID P, BOOLEAN CheckTag, ULONG Tag, PVOID Call
     if (CheckTag && Tag != Info.Tag)
         KeBugCheckEx(0xC2 /* BAD_POOL_CALLER: wrong tag */, 0x0A, (ULONG_PTR)P, Info.Tag, Tag);
     VfPoolFreed(P);
+    if (KiLockHooks.Freed != NULL)
+        KiLockHooks.Freed(P, Info.Size);   /* locks in the block are forgotten (vf/lockdep.c) */
     ExpFreeSpecial(P, Caller);
     ExpCount(Info.Tag, Info.Size, TRUE);
 }
@@ -181,6 +183,8 @@ static VOID ExpFree(PVOID P, BOOLEAN CheckTag, ULONG Tag, PVOID Caller)
     __atomic_store_n(&H->Magic, EXP_POOL_FREED, __ATOMIC_RELAXED);
     ExpReleaseSpinLock(&ExpPoolLock);
     ExpCount(H->Tag, H->Size, TRUE);
+    if (KiLockHooks.Freed != NULL)
+        KiLockHooks.Freed(P, H->Size);     /* locks in the block are forgotten (vf/lockdep.c) */
     free(H->Allocation);
 }
 

@@ -79,12 +79,33 @@ static VOID HostListThreads(VOID)
     ExDescribeWorkQueues();
 }
 
+static PKTHREAD HostStalled[256];
+static ULONG HostStalledCount;
+
+static VOID HostCollectThread(ETHREAD *Thread, PVOID Context)
+{
+    (void)Context;
+    if (Thread->Tcb.State != Terminated && HostStalledCount < RTL_NUMBER_OF(HostStalled))
+        HostStalled[HostStalledCount++] = &Thread->Tcb;
+}
+
+/* A Deadlock report ended the run (vf/deadlock.c): the dispatcher lock
+ * may be held, so nothing more is listed. */
+static VOID HostDeadlock(VOID)
+{
+    VfFinishRun(NTPS_EXIT_STALL);      /* the summary and the JSON report */
+    _exit(NTPS_EXIT_STALL);
+}
+
 static BOOLEAN HostWorkChecked;
 
 static VOID HostStall(VOID)
 {
     if (!HostWorkChecked)
         (void)ExCheckQueuedWorkDeadlock();     /* a driver's work still queued: say who waits for it */
+    HostStalledCount = 0;
+    PsEnumerateThreads(HostCollectThread, NULL);
+    VfReportStall(HostStalled, HostStalledCount);
     RtlpReport("\nntps: deadlock: every thread is waiting and no timer is set (virtual time %llu ms)\n",
             (unsigned long long)KiSimNow() / 10000);
     HostListThreads();
@@ -274,6 +295,8 @@ int NtpsHostRun(const NTPS_HOST_CONFIG *Config)
     }
     HostConfigureKernel(Config);
     KiStallHook = HostStall;
+    VfDeadlockEndRun = HostDeadlock;
+    VfInitializeLockChecks();
     KiQuietHook = HostQuiet;
     HostQuietArmed = FALSE;
     KeInitializeEvent(&HostQuietEvent, NotificationEvent, FALSE);

@@ -150,6 +150,7 @@ typedef struct _KTHREAD {
     PVOID StartContext;
     PVOID ExceptionState;           /* SEH chain and dispatch state (ke/except.c) */
     PVOID VerifierCallbacks;        /* the verifier's callback frames on this thread (vf/) */
+    PVOID VerifierLocks;            /* the verifier's record of its locks (vf/lockdep.c), or NULL */
     ULONG CalloutActive;            /* KeExpandKernelStackAndCallout callouts running (io/stack.c) */
 
     /* accounting */
@@ -288,6 +289,31 @@ typedef struct _KI_SPIN_WAIT {
  * interrupts, lets other processors run (simulation) or the host schedule
  * (realtime), and ends a wait that lasts 20 s with bug check 0x133. */
 VOID KiSpinWait(KI_SPIN_WAIT *Wait);
+
+/* ---- the verifier's lock checks (set by vf at boot; NULL: off) --------------------------- */
+typedef enum _KI_LOCK_KIND {
+    KiLockSpinLock,         /* KSPIN_LOCK: owner thread | 1 in the lock */
+    KiLockMutex,            /* KMUTEX / KMUTANT: OwnerThread */
+    KiLockFastMutex,        /* FAST_MUTEX: Owner */
+    KiLockGuardedMutex      /* KGUARDED_MUTEX: Owner */
+} KI_LOCK_KIND;
+typedef struct _KI_LOCK_HOOKS {
+    /* Before an acquisition that can wait for the lock (order, contention). */
+    VOID (*Acquire)(PVOID Lock, KI_LOCK_KIND Kind);
+    /* Thread now owns Lock (dispatcher lock held for a mutex) / no more. */
+    VOID (*Acquired)(PKTHREAD Thread, PVOID Lock, KI_LOCK_KIND Kind);
+    VOID (*Released)(PKTHREAD Thread, PVOID Lock);
+    /* Now and then while busy-waiting for a spin lock; NULL when it got it. */
+    VOID (*Spinning)(PKSPIN_LOCK Lock);
+    /* The current thread is about to block: its wait blocks are queued and
+     * the dispatcher lock is held (a deadlock ends the run here). */
+    VOID (*Blocking)(PKTHREAD Thread);
+    /* Pool memory is freed: locks that lived in it are forgotten. */
+    VOID (*Freed)(PVOID Block, SIZE_T Size);
+    /* Thread's stack is released: its VerifierLocks record goes. */
+    VOID (*ThreadDeleted)(PKTHREAD Thread);
+} KI_LOCK_HOOKS;
+extern KI_LOCK_HOOKS KiLockHooks;
 
 /* ---- time ------------------------------------------------------------------------- */
 ULONGLONG KiQueryInterruptTime(VOID);   /* 100 ns since boot: host or virtual */

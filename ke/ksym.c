@@ -39,7 +39,10 @@ static BOOLEAN KiElfFindInTable(const KI_ELF_IMAGE *Image, const Elf64_Shdr *Tab
     const Elf64_Sym *Best = NULL;
     for (SIZE_T i = 0; i < Count; i++) {
         const Elf64_Sym *S = &Symbols[i];
-        if (ELF64_ST_TYPE(S->st_info) != STT_FUNC || S->st_shndx == SHN_UNDEF || S->st_value > Vaddr)
+        /* functions, and data objects (a lock a report names) */
+        UCHAR Type = ELF64_ST_TYPE(S->st_info);
+        if ((Type != STT_FUNC && (Type != STT_OBJECT || S->st_size == 0)) || S->st_shndx == SHN_UNDEF ||
+            S->st_value > Vaddr)
             continue;
         BOOLEAN Inside = Vaddr < S->st_value + (S->st_size ? S->st_size : 1);
         if (Inside && (Best == NULL || S->st_value > Best->st_value))

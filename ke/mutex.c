@@ -65,6 +65,8 @@ BOOLEAN KiAcquireMutant(PKMUTANT Mutant, PKTHREAD Thread)
         KI_MUTANT_DISPATCH_OWNED(Mutant) = FALSE;   /* KiWait marks one taken at DISPATCH_LEVEL */
         InsertHeadList(&Thread->MutantListHead, &Mutant->MutantListEntry);
         Thread->MutexApcDisable -= Mutant->ApcDisable;
+        if (KiLockHooks.Acquired != NULL)
+            KiLockHooks.Acquired(Thread, Mutant, KiLockMutex);
     }
     Mutant->Header.SignalState--;
     return Abandoned;
@@ -86,6 +88,8 @@ BOOLEAN KiMutantAtLimit(PKMUTANT Mutant, PKTHREAD Thread)
 static VOID KiDropOwnership(PKMUTANT Mutant)
 {
     PKTHREAD Owner = Mutant->OwnerThread;
+    if (KiLockHooks.Released != NULL)
+        KiLockHooks.Released(Owner, Mutant);
     RemoveEntryList(&Mutant->MutantListEntry);
     Mutant->MutantListEntry.Flink = Mutant->MutantListEntry.Blink = NULL;
     Owner->MutexApcDisable += Mutant->ApcDisable;

@@ -19,10 +19,14 @@ static inline ULONG_PTR KiLockValue(PKTHREAD Owner)
     return (ULONG_PTR)Owner | 1;
 }
 
+KI_LOCK_HOOKS KiLockHooks;
+
 static VOID KiSpinUntilFree(PKSPIN_LOCK SpinLock, PKPRCB Prcb)
 {
     ULONGLONG Start = KiQueryInterruptTime();
     for (ULONG Spins = 1;; Spins++) {
+        if (KiLockHooks.Spinning != NULL && (Spins & 63) == 1)
+            KiLockHooks.Spinning(SpinLock);    /* a cycle of spinners ends the run (vf/deadlock.c) */
         KiIpiPoll(Prcb);        /* a spinning processor still takes interprocessor interrupts */
         if (KiConfig.Simulation) {
             KiSimSpin(Prcb);    /* let the holder's processor run */
@@ -32,8 +36,11 @@ static VOID KiSpinUntilFree(PKSPIN_LOCK SpinLock, PKPRCB Prcb)
             if ((Spins & 1023) == 0)
                 sched_yield();  /* the holder's host thread may be descheduled */
         }
-        if (__atomic_load_n(SpinLock, __ATOMIC_RELAXED) == 0)
+        if (__atomic_load_n(SpinLock, __ATOMIC_RELAXED) == 0) {
+            if (KiLockHooks.Spinning != NULL)
+                KiLockHooks.Spinning(NULL);
             return;
+        }
         if ((Spins & 255) == 0 && KiQueryInterruptTime() - Start > KI_SPIN_WATCHDOG)
             KeBugCheckEx(0x133, 1, (ULONG_PTR)(KiQueryInterruptTime() - Start) / 156250,
                          (ULONG_PTR)SpinLock, *SpinLock & ~(ULONG_PTR)1);
@@ -43,11 +50,17 @@ static VOID KiSpinUntilFree(PKSPIN_LOCK SpinLock, PKPRCB Prcb)
 static VOID KiAcquireSpinLockRaw(PKSPIN_LOCK SpinLock)
 {
     PKPRCB Prcb = KeGetCurrentPrcb();
-    ULONG_PTR Mine = KiLockValue(Prcb->CurrentThread);
+    PKTHREAD Thread = Prcb->CurrentThread;
+    ULONG_PTR Mine = KiLockValue(Thread);
+    if (KiLockHooks.Acquire != NULL)
+        KiLockHooks.Acquire(SpinLock, KiLockSpinLock);     /* lock order (vf/lockdep.c) */
     for (;;) {
         ULONG_PTR Expected = 0;
-        if (__atomic_compare_exchange_n(SpinLock, &Expected, Mine, FALSE, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+        if (__atomic_compare_exchange_n(SpinLock, &Expected, Mine, FALSE, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+            if (KiLockHooks.Acquired != NULL)
+                KiLockHooks.Acquired(Thread, SpinLock, KiLockSpinLock);
             return;
+        }
         if (Expected == Mine)
             KeBugCheckEx(SPIN_LOCK_ALREADY_OWNED, (ULONG_PTR)SpinLock, 0, 0, 0);
         KiSpinUntilFree(SpinLock, Prcb);
@@ -60,6 +73,8 @@ static VOID KiReleaseSpinLockRaw(PKSPIN_LOCK SpinLock)
     ULONG_PTR Expected = Mine;
     if (!__atomic_compare_exchange_n(SpinLock, &Expected, 0, FALSE, __ATOMIC_RELEASE, __ATOMIC_RELAXED))
         KeBugCheckEx(SPIN_LOCK_NOT_OWNED, (ULONG_PTR)SpinLock, Expected, 0, 0);
+    if (KiLockHooks.Released != NULL)
+        KiLockHooks.Released(KiCurrentThread(), SpinLock);
 }
 
 static VOID KiCheckIrqlAtMost(KIRQL Max, ULONG Code)
@@ -123,8 +138,12 @@ BOOLEAN KeTryToAcquireSpinLockAtDpcLevel(PKSPIN_LOCK SpinLock)
 {
     KiCheckIrqlAtLeastDispatch(0x40);
     ULONG_PTR Expected = 0;
-    return __atomic_compare_exchange_n(SpinLock, &Expected, KiLockValue(KiCurrentThread()), FALSE,
-                                       __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+    if (!__atomic_compare_exchange_n(SpinLock, &Expected, KiLockValue(KiCurrentThread()), FALSE,
+                                     __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+        return FALSE;
+    if (KiLockHooks.Acquired != NULL)
+        KiLockHooks.Acquired(KiCurrentThread(), SpinLock, KiLockSpinLock);
+    return TRUE;
 }
 
 BOOLEAN KeTestSpinLock(PKSPIN_LOCK SpinLock)

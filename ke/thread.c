@@ -102,6 +102,8 @@ VOID KeStartThread(PKTHREAD Thread)
 
 VOID KeReleaseThreadStack(PKTHREAD Thread)
 {
+    if (Thread->VerifierLocks != NULL && KiLockHooks.ThreadDeleted != NULL)
+        KiLockHooks.ThreadDeleted(Thread);
     HalDeleteContext(&Thread->Context);
     HalFreeStack(&Thread->Stack);
 }

@@ -349,6 +349,8 @@ static NTSTATUS KiWait(ULONG Count, PVOID Object[], WAIT_TYPE WaitType, KWAIT_RE
         Thread->WaitType = (UCHAR)WaitType;
         Thread->WaitStatus = STATUS_PENDING;
         Thread->State = Waiting;
+        if (KiLockHooks.Blocking != NULL)
+            KiLockHooks.Blocking(Thread);   /* a wait-for cycle ends the run (vf/deadlock.c) */
         Status = KiSwapThread(Thread, Prcb);
         /* Back at DISPATCH_LEVEL, lock released, maybe on another processor. */
         KeLowerIrql(OldIrql);
@@ -409,6 +411,9 @@ NTSTATUS KeWaitForSingleObject(PVOID Object, KWAIT_REASON WaitReason, KPROCESSOR
     if (WaitMode != KernelMode)
         KiCheckUserModeWaitObject(Object);
     KiStampWait(KiCurrentThread(), __builtin_return_address(0));
+    if (KiLockHooks.Acquire != NULL && ((PDISPATCHER_HEADER)Object)->Type == MutantObject &&
+        (Timeout == NULL || Timeout->QuadPart != 0))
+        KiLockHooks.Acquire(Object, KiLockMutex);      /* lock order (vf/lockdep.c) */
     return KiWait(1, &Object, WaitAny, WaitReason, WaitMode, Alertable, Timeout,
                   KiCurrentThread()->WaitBlock);
 }

@@ -136,4 +136,16 @@ VOID VfPoolFreed(PVOID Block);
  * UnloadLeftovers reports for Module. */
 VOID VfCheckUnload(PRTL_MODULE Module);
 
+/* ---- locks and deadlocks (vf/lockdep.c, vf/deadlock.c) ----------------------------------------- */
+
+/* Before boot, after VfLevel is set: register the lock-order and deadlock
+ * checks with Ke (nothing when the verifier is off). */
+VOID VfInitializeLockChecks(VOID);
+/* Registered by the host: end the run now, a Deadlock was reported (the
+ * dispatcher lock may be held: exit, take no lock). Does not return. */
+extern VOID (*VfDeadlockEndRun)(VOID);
+/* A simulation stalled (every thread waits, no timer is set): the Deadlock
+ * report with the wait-for graph of Threads (those not ended). */
+VOID VfReportStall(PKTHREAD const *Threads, ULONG Count);
+
 #endif /* NTPS_VF_H */
