@@ -156,6 +156,7 @@ PKTHREAD ExpQueuingThread(VOID);
 typedef struct _EXP_WORK_FRAME {
     VF_CALLBACK_FRAME Callback;
     ULONGLONG DequeueStamp;         /* KiNextWaitStamp() when the item left its queue */
+    USHORT QueuedSerial;            /* EXP_QUEUER_SERIAL of the queuer */
     /* The queuer was found waiting, since before the item left its queue,
      * on an object the routine signaled (ex/workwait.c). */
     PKTHREAD Waiter;
@@ -170,7 +171,11 @@ typedef struct _EXP_WORK_FRAME {
 /* Around a driver's work routine, as a worker calls it: a verifier callback
  * frame naming it and its queuer; on return the checks Windows makes
  * (0xE1 bad IRQL, 0x39 a mutex still owned, 0x1 APCs left disabled). */
-VOID ExpEnterWorkRoutine(EXP_WORK_FRAME *Frame, PVOID Routine, PKTHREAD QueuedBy);
+VOID ExpEnterWorkRoutine(EXP_WORK_FRAME *Frame, PVOID Routine, PKTHREAD QueuedBy, USHORT QueuedSerial);
+/* The queuer is known by its KTHREAD and the low bits of its creation
+ * serial: a thread object freed and reused by a later thread (a worker
+ * started for the backlog, say) is not taken for the thread that queued. */
+#define EXP_QUEUER_SERIAL(Thread) ((USHORT)((Thread) != NULL ? (Thread)->Serial : 0))
 VOID ExpLeaveWorkRoutine(EXP_WORK_FRAME *Frame, PVOID Routine, PVOID Parameter, PVOID Item);
 
 /* The WaitOnQueuedWork rule (ex/workwait.c). Registered at boot unless the

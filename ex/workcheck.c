@@ -19,7 +19,7 @@
  */
 #include "ex/workerp.h"
 
-VOID ExpEnterWorkRoutine(EXP_WORK_FRAME *Frame, PVOID Routine, PKTHREAD QueuedBy)
+VOID ExpEnterWorkRoutine(EXP_WORK_FRAME *Frame, PVOID Routine, PKTHREAD QueuedBy, USHORT QueuedSerial)
 {
     EXP_WORKER *Worker = ExpCurrentWorker();
     memset(Frame, 0, sizeof(*Frame));
@@ -31,6 +31,7 @@ VOID ExpEnterWorkRoutine(EXP_WORK_FRAME *Frame, PVOID Routine, PKTHREAD QueuedBy
     }
     VfEnterCallback(&Frame->Callback, VfCallbackWorkItem, Routine);
     Frame->Callback.QueuedBy = QueuedBy;
+    Frame->QueuedSerial = QueuedSerial;
 }
 
 VOID ExpLeaveWorkRoutine(EXP_WORK_FRAME *Frame, PVOID Routine, PVOID Parameter, PVOID Item)

@@ -47,5 +47,8 @@ extern volatile LONG ExpProgressWaiters;
 
 /* The worker the current thread is, or NULL. */
 EXP_WORKER *ExpCurrentWorker(VOID);
+/* A queued item's hidden List.Blink: the thread that queued it and the low
+ * bits of its creation serial (EXP_QUEUER_SERIAL). */
+VOID ExpDecodeQueuer(ULONG_PTR Hidden, PKTHREAD *Thread, USHORT *Serial);
 
 #endif /* NTPS_EX_WORKERP_H */
