@@ -143,6 +143,10 @@ VOID ExShutdownWorkerThreads(VOID);
 VOID ExpQueueWorkItem(PWORK_QUEUE_ITEM Item, WORK_QUEUE_TYPE QueueType, ULONG Flags, PVOID Caller);
 /* The priority a queue type's workers run at; a bad type is bug check 0xE4 (6). */
 KPRIORITY ExpValidateQueueType(PVOID Item, WORK_QUEUE_TYPE QueueType);
+/* A driver frees the pool block [Block, Block + Size): an executive work
+ * item in it that is still queued is bug check 0xE4 (0: item, start and
+ * end of the block), as documented. */
+VOID ExpCheckFreedWorkItems(PVOID Block, SIZE_T Size);
 /* IRQL above DISPATCH_LEVEL for a work item DDI: bug check (0xC4). */
 VOID ExpCheckWorkItemIrql(ULONG Rule, PVOID Caller);
 /* The thread to record as an item's queuer: the current thread, or NULL

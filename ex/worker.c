@@ -31,6 +31,7 @@ NTSTATUS (*ExpCreateSystemThread)(PKSTART_ROUTINE StartRoutine, PVOID Context, P
 VOID (*ExpDereferenceThread)(PKTHREAD Thread);
 
 EXP_WORK_QUEUE ExpWorkQueues[EXP_QUEUE_COUNT];
+volatile LONG ExpQueuedItems;
 KEVENT ExDriverWorkIdle;
 KEVENT ExpWorkerProgress;
 volatile LONG ExpProgressWaiters;
@@ -107,6 +108,7 @@ static VOID ExpInsertWorkItem(EXP_WORK_QUEUE *Queue, PWORK_QUEUE_ITEM Item, PKTH
         Queue->Head = Item;
     Queue->Tail = Item;
     Queue->Depth++;
+    __atomic_add_fetch(&ExpQueuedItems, 1, __ATOMIC_RELAXED);
     BOOLEAN Start = ExpNeedWorker(Queue);
     if (Start)
         Queue->Requested++;
@@ -178,6 +180,7 @@ static BOOLEAN ExpDequeue(EXP_WORK_QUEUE *Queue, EXP_WORKER *Worker, EXP_WORK *W
     if (Queue->Head == NULL)
         Queue->Tail = NULL;
     Queue->Depth--;
+    __atomic_sub_fetch(&ExpQueuedItems, 1, __ATOMIC_RELAXED);
     Queue->Idle--;
     ULONG_PTR Hidden = (ULONG_PTR)Item->List.Blink;
     Work->Item = Item;
@@ -340,6 +343,7 @@ VOID ExInitializeWorkerThreads(VOID)
     KeInitializeEvent(&ExDriverWorkIdle, NotificationEvent, TRUE);
     KeInitializeEvent(&ExpWorkerProgress, NotificationEvent, FALSE);
     ExpDriverWork = 0;
+    ExpQueuedItems = 0;
     ExpProgressWaiters = 0;
     ExpManagerStop = FALSE;
     if (VfLevel != VfLevelOff)

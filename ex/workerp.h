@@ -41,6 +41,8 @@ struct _EXP_WORK_QUEUE {
 };
 
 extern EXP_WORK_QUEUE ExpWorkQueues[EXP_QUEUE_COUNT];
+/* Items queued in all the queues (a pool free looks in them only when not 0). */
+extern volatile LONG ExpQueuedItems;
 /* Set after each routine while someone waits for a routine to return. */
 extern KEVENT ExpWorkerProgress;
 extern volatile LONG ExpProgressWaiters;
