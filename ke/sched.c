@@ -220,8 +220,10 @@ VOID KiDispatchInterrupt(PKPRCB Prcb, LONG Requests)
     }
     KiRemoveReadyQueue(Next);
     Current->Preempted = !QuantumEnd;
-    Current->State = Ready;
-    KiInsertReadyQueue(Current);
+    /* Readied, not only queued: an idle processor it may run on takes it
+     * (otherwise a thread that spins at DISPATCH_LEVEL here would keep it
+     * from running while another processor idles). */
+    KiReadyThread(Current);
     KiSwitchTo(Prcb, Current, Next);
 }
 
@@ -233,9 +235,8 @@ static VOID KiYieldTo(PKPRCB Prcb, PKTHREAD Current, PKTHREAD Next)
 {
     KiRemoveReadyQueue(Next);
     Current->Preempted = FALSE;
-    Current->State = Ready;
     Current->QuantumRemaining = (LONGLONG)KiConfig.Quantum;
-    KiInsertReadyQueue(Current);
+    KiReadyThread(Current);     /* an idle processor may take it */
     KiSwitchTo(Prcb, Current, Next);
 }
 
