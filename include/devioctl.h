@@ -67,9 +67,12 @@
 #define FILE_DEVICE_INFINIBAND 0x0000003b
 
 /* An I/O control code: DeviceType << 16 | Access << 14 | Function << 2 | Method.
- * Functions 0x800 and up are for vendors; device types 0x8000 and up too. */
+ * Functions 0x800 and up are for vendors; device types 0x8000 and up too.
+ * Computed as a ULONG, so that a vendor type's shift into bit 31 is defined
+ * in C (the code is a ULONG in IO_STACK_LOCATION anyway); a constant
+ * expression still, for case labels, but not usable in #if. */
 #define CTL_CODE(DeviceType, Function, Method, Access) \
-    (((DeviceType) << 16) | ((Access) << 14) | ((Function) << 2) | (Method))
+    ((ULONG)(((ULONG)(DeviceType) << 16) | ((ULONG)(Access) << 14) | ((ULONG)(Function) << 2) | (ULONG)(Method)))
 #define DEVICE_TYPE_FROM_CTL_CODE(CtrlCode) (((ULONG)((CtrlCode) & 0xffff0000)) >> 16)
 #define METHOD_FROM_CTL_CODE(CtrlCode) ((ULONG)((CtrlCode) & 3))
 

@@ -34,8 +34,8 @@ typedef WCHAR *NTSTRSAFE_PWSTR;
 typedef const WCHAR *NTSTRSAFE_PCWSTR;
 typedef const WCHAR *NTSTRSAFE_PCUWSTR;
 
-#define NTSTRSAFEDDI NTPS_INLINE NTSTATUS
-#define NTSTRSAFEWORKERDDI NTPS_INLINE NTSTATUS
+#define NTSTRSAFEDDI static inline NTSTATUS
+#define NTSTRSAFEWORKERDDI static inline NTSTATUS
 
 /* The kernel CRT's counted printf routines (Microsoft return contract). */
 NTSYSAPI int _vsnprintf(char *Buffer, size_t Count, const char *Format, va_list Args);
@@ -265,13 +265,13 @@ NTSTRSAFEDDI RtlStringCbVPrintfW(NTSTRSAFE_PWSTR pszDest, size_t cbDest, NTSTRSA
         va_end(Args);                       \
         return Status;                      \
     }
-NTPS_INLINE NTSTATUS RtlStringCchPrintfA(NTSTRSAFE_PSTR pszDest, size_t cchDest, NTSTRSAFE_PCSTR pszFormat, ...)
+NTSTRSAFEDDI RtlStringCchPrintfA(NTSTRSAFE_PSTR pszDest, size_t cchDest, NTSTRSAFE_PCSTR pszFormat, ...)
     NTPS_STRSAFE_VARARGS(RtlpStrVPrintfA(pszDest, cchDest, pszFormat, Args))
-NTPS_INLINE NTSTATUS RtlStringCchPrintfW(NTSTRSAFE_PWSTR pszDest, size_t cchDest, NTSTRSAFE_PCWSTR pszFormat, ...)
+NTSTRSAFEDDI RtlStringCchPrintfW(NTSTRSAFE_PWSTR pszDest, size_t cchDest, NTSTRSAFE_PCWSTR pszFormat, ...)
     NTPS_STRSAFE_VARARGS(RtlpStrVPrintfW(pszDest, cchDest, pszFormat, Args))
-NTPS_INLINE NTSTATUS RtlStringCbPrintfA(NTSTRSAFE_PSTR pszDest, size_t cbDest, NTSTRSAFE_PCSTR pszFormat, ...)
+NTSTRSAFEDDI RtlStringCbPrintfA(NTSTRSAFE_PSTR pszDest, size_t cbDest, NTSTRSAFE_PCSTR pszFormat, ...)
     NTPS_STRSAFE_VARARGS(RtlpStrVPrintfA(pszDest, cbDest, pszFormat, Args))
-NTPS_INLINE NTSTATUS RtlStringCbPrintfW(NTSTRSAFE_PWSTR pszDest, size_t cbDest, NTSTRSAFE_PCWSTR pszFormat, ...)
+NTSTRSAFEDDI RtlStringCbPrintfW(NTSTRSAFE_PWSTR pszDest, size_t cbDest, NTSTRSAFE_PCWSTR pszFormat, ...)
     NTPS_STRSAFE_VARARGS(RtlpStrVPrintfW(pszDest, cbDest > NTPS_CB_MAXW ? cbDest : NTPS_CB_TO_CCHW(cbDest),
                                          pszFormat, Args))
 
@@ -355,7 +355,7 @@ NTSTRSAFEDDI RtlUnicodeStringVPrintf(PUNICODE_STRING DestinationString, NTSTRSAF
     DestinationString->Length = (USHORT)((size_t)Written * sizeof(WCHAR));
     return STATUS_SUCCESS;
 }
-NTPS_INLINE NTSTATUS RtlUnicodeStringPrintf(PUNICODE_STRING DestinationString, NTSTRSAFE_PCWSTR pszFormat, ...)
+NTSTRSAFEDDI RtlUnicodeStringPrintf(PUNICODE_STRING DestinationString, NTSTRSAFE_PCWSTR pszFormat, ...)
     NTPS_STRSAFE_VARARGS(RtlUnicodeStringVPrintf(DestinationString, pszFormat, Args))
 
 NTPS_END_DECLS

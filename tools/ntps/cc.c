@@ -32,7 +32,6 @@ static const char NtpsCcUsage[] =
     "  -o OUT.so         the module to write\n"
     "Sources ending in .c are C (gnu11); .cpp/.cc/.cxx are C++17 without exceptions or RTTI.\n"
     "#include names are resolved without regard to case, as on Windows.\n"
-    "#include names are resolved without regard to case, as on Windows.\n"
     "Other arguments starting with '-' go to the compiler (-DNAME, -Idir, -Wall, -O0 ...).\n"
     "Environment: NTPS_CC / NTPS_CXX choose the compilers (default gcc / g++).\n";
 
