@@ -143,6 +143,10 @@ VOID ExShutdownWorkerThreads(VOID);
 VOID ExpQueueWorkItem(PWORK_QUEUE_ITEM Item, WORK_QUEUE_TYPE QueueType, ULONG Flags, PVOID Caller);
 /* The priority a queue type's workers run at; a bad type is bug check 0xE4 (6). */
 KPRIORITY ExpValidateQueueType(PVOID Item, WORK_QUEUE_TYPE QueueType);
+/* A driver frees the pool block [Block, Block + Size): an executive work
+ * item in it that is still queued is bug check 0xE4 (0: item, start and
+ * end of the block), as documented. */
+VOID ExpCheckFreedWorkItems(PVOID Block, SIZE_T Size);
 /* IRQL above DISPATCH_LEVEL for a work item DDI: bug check (0xC4). */
 VOID ExpCheckWorkItemIrql(ULONG Rule, PVOID Caller);
 /* The thread to record as an item's queuer: the current thread, or NULL
@@ -156,6 +160,7 @@ PKTHREAD ExpQueuingThread(VOID);
 typedef struct _EXP_WORK_FRAME {
     VF_CALLBACK_FRAME Callback;
     ULONGLONG DequeueStamp;         /* KiNextWaitStamp() when the item left its queue */
+    USHORT QueuedSerial;            /* EXP_QUEUER_SERIAL of the queuer */
     /* The queuer was found waiting, since before the item left its queue,
      * on an object the routine signaled (ex/workwait.c). */
     PKTHREAD Waiter;
@@ -170,7 +175,11 @@ typedef struct _EXP_WORK_FRAME {
 /* Around a driver's work routine, as a worker calls it: a verifier callback
  * frame naming it and its queuer; on return the checks Windows makes
  * (0xE1 bad IRQL, 0x39 a mutex still owned, 0x1 APCs left disabled). */
-VOID ExpEnterWorkRoutine(EXP_WORK_FRAME *Frame, PVOID Routine, PKTHREAD QueuedBy);
+VOID ExpEnterWorkRoutine(EXP_WORK_FRAME *Frame, PVOID Routine, PKTHREAD QueuedBy, USHORT QueuedSerial);
+/* The queuer is known by its KTHREAD and the low bits of its creation
+ * serial: a thread object freed and reused by a later thread (a worker
+ * started for the backlog, say) is not taken for the thread that queued. */
+#define EXP_QUEUER_SERIAL(Thread) ((USHORT)((Thread) != NULL ? (Thread)->Serial : 0))
 VOID ExpLeaveWorkRoutine(EXP_WORK_FRAME *Frame, PVOID Routine, PVOID Parameter, PVOID Item);
 
 /* The WaitOnQueuedWork rule (ex/workwait.c). Registered at boot unless the

@@ -146,6 +146,8 @@ static VOID ExpFreeSpecialBlock(PVOID P, BOOLEAN CheckTag, ULONG Tag, PVOID Call
     ExpCheckIrql(Info.Paged, TRUE, (ULONG_PTR)P);
     if (CheckTag && Tag != Info.Tag)
         KeBugCheckEx(0xC2 /* BAD_POOL_CALLER: wrong tag */, 0x0A, (ULONG_PTR)P, Info.Tag, Tag);
+    if (Caller != NULL)
+        ExpCheckFreedWorkItems(P, Info.Size);
     VfPoolFreed(P);
     if (KiLockHooks.Freed != NULL)
         KiLockHooks.Freed(P, Info.Size);   /* locks in the block are forgotten (vf/lockdep.c) */
@@ -172,6 +174,8 @@ static VOID ExpFree(PVOID P, BOOLEAN CheckTag, ULONG Tag, PVOID Caller)
     ExpCheckIrql(H->Paged, TRUE, (ULONG_PTR)P);
     if (CheckTag && Tag != H->Tag)
         KeBugCheckEx(0xC2 /* BAD_POOL_CALLER: wrong tag */, 0x0A, (ULONG_PTR)P, H->Tag, Tag);
+    if (Caller != NULL)
+        ExpCheckFreedWorkItems(P, H->Size);
     if (H->Owner != NULL)
         VfPoolFreed(P);
     ExpAcquireSpinLock(&ExpPoolLock);

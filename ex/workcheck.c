@@ -19,7 +19,7 @@
  */
 #include "ex/workerp.h"
 
-VOID ExpEnterWorkRoutine(EXP_WORK_FRAME *Frame, PVOID Routine, PKTHREAD QueuedBy)
+VOID ExpEnterWorkRoutine(EXP_WORK_FRAME *Frame, PVOID Routine, PKTHREAD QueuedBy, USHORT QueuedSerial)
 {
     EXP_WORKER *Worker = ExpCurrentWorker();
     memset(Frame, 0, sizeof(*Frame));
@@ -31,6 +31,7 @@ VOID ExpEnterWorkRoutine(EXP_WORK_FRAME *Frame, PVOID Routine, PKTHREAD QueuedBy
     }
     VfEnterCallback(&Frame->Callback, VfCallbackWorkItem, Routine);
     Frame->Callback.QueuedBy = QueuedBy;
+    Frame->QueuedSerial = QueuedSerial;
 }
 
 VOID ExpLeaveWorkRoutine(EXP_WORK_FRAME *Frame, PVOID Routine, PVOID Parameter, PVOID Item)
@@ -59,6 +60,34 @@ VOID ExpLeaveWorkRoutine(EXP_WORK_FRAME *Frame, PVOID Routine, PVOID Parameter, 
                           Combined != 0 ? "inside a critical or guarded region" : "attached to another process");
     }
     VfLeaveCallback(&Frame->Callback);
+}
+
+/* ---- a driver frees pool ------------------------------------------------------------------------ */
+
+/* Documented for 0xE4 (parameter 1 = 0): memory freed while an executive
+ * work item in it is still queued; its routine would run from freed pool.
+ * An Io item freed while queued is IoFreeWorkItem's 0xE4 (2). */
+VOID ExpCheckFreedWorkItems(PVOID Block, SIZE_T Size)
+{
+    if (__atomic_load_n(&ExpQueuedItems, __ATOMIC_RELAXED) == 0)
+        return;
+    PCHAR Start = Block, End = Start + Size;
+    for (ULONG i = 1; i < EXP_QUEUE_COUNT; i++) {
+        EXP_WORK_QUEUE *Queue = &ExpWorkQueues[i];
+        PWORK_QUEUE_ITEM Found = NULL;
+        ExpAcquireSpinLock(&Queue->Lock);
+        for (PWORK_QUEUE_ITEM Item = Queue->Head; Item != NULL && Found == NULL;) {
+            if ((PCHAR)Item < End && (PCHAR)(Item + 1) > Start)
+                Found = Item;
+            PLIST_ENTRY Next = __atomic_load_n(&Item->List.Flink, __ATOMIC_RELAXED);
+            Item = Item == Queue->Tail ? NULL : CONTAINING_RECORD(Next, WORK_QUEUE_ITEM, List);
+        }
+        ExpReleaseSpinLock(&Queue->Lock);
+        if (Found != NULL)
+            KiBugCheckExplain(WORKER_INVALID, 0, (ULONG_PTR)Found, (ULONG_PTR)Start, (ULONG_PTR)End,
+                              "pool block %p (%zu bytes) freed while the work item %p in it is still queued",
+                              Block, (size_t)Size, (void *)Found);
+    }
 }
 
 /* ---- a driver unloads -------------------------------------------------------------------------- */

@@ -16,7 +16,9 @@
  * A queued item is linked through List.Flink (the last one points at a
  * marker, so "queued" is Flink != NULL, as ExInitializeWorkItem's NULL
  * says); List.Blink holds its hidden state: the thread that queued it and
- * the EXP_WORK_* flags in the low bits (KTHREADs are 16-byte aligned). A
+ * the EXP_WORK_* flags in the low bits (KTHREADs are 16-byte aligned), and
+ * EXP_QUEUER_SERIAL of that thread in the top 16 bits (user-space addresses
+ * leave them zero). A
  * worker takes the item off its queue and clears Flink before it calls the
  * routine, so the routine may free or requeue it.
  *
@@ -29,6 +31,7 @@ NTSTATUS (*ExpCreateSystemThread)(PKSTART_ROUTINE StartRoutine, PVOID Context, P
 VOID (*ExpDereferenceThread)(PKTHREAD Thread);
 
 EXP_WORK_QUEUE ExpWorkQueues[EXP_QUEUE_COUNT];
+volatile LONG ExpQueuedItems;
 KEVENT ExDriverWorkIdle;
 KEVENT ExpWorkerProgress;
 volatile LONG ExpProgressWaiters;
@@ -41,6 +44,7 @@ static LIST_ENTRY ExpQueueEndMarker;
 
 #define EXP_QUEUE_END (&ExpQueueEndMarker)
 #define EXP_WORK_FLAGS (EXP_WORK_CHARGED | EXP_WORK_RAW)
+#define EXP_SERIAL_SHIFT 48
 #define EXP_MANAGER_PRIORITY HIGH_PRIORITY
 
 /* Documented thread priorities of the queue types below MaximumWorkQueue. */
@@ -87,16 +91,24 @@ static BOOLEAN ExpNeedWorker(EXP_WORK_QUEUE *Queue)
            Queue->Workers + Queue->Requested < EXP_MAX_WORKERS_PER_QUEUE;
 }
 
+VOID ExpDecodeQueuer(ULONG_PTR Hidden, PKTHREAD *Thread, USHORT *Serial)
+{
+    *Thread = (PKTHREAD)(Hidden & (((ULONG_PTR)1 << EXP_SERIAL_SHIFT) - 1) & ~(ULONG_PTR)EXP_WORK_FLAGS);
+    *Serial = (USHORT)(Hidden >> EXP_SERIAL_SHIFT);
+}
+
 static VOID ExpInsertWorkItem(EXP_WORK_QUEUE *Queue, PWORK_QUEUE_ITEM Item, PKTHREAD QueuedBy, ULONG Flags)
 {
     ExpAcquireSpinLock(&Queue->Lock);
-    Item->List.Blink = (PLIST_ENTRY)((ULONG_PTR)QueuedBy | Flags);
+    Item->List.Blink = (PLIST_ENTRY)((ULONG_PTR)QueuedBy | Flags |
+                                     ((ULONG_PTR)EXP_QUEUER_SERIAL(QueuedBy) << EXP_SERIAL_SHIFT));
     if (Queue->Tail != NULL)
         __atomic_store_n(&Queue->Tail->List.Flink, &Item->List, __ATOMIC_RELAXED);
     else
         Queue->Head = Item;
     Queue->Tail = Item;
     Queue->Depth++;
+    __atomic_add_fetch(&ExpQueuedItems, 1, __ATOMIC_RELAXED);
     BOOLEAN Start = ExpNeedWorker(Queue);
     if (Start)
         Queue->Requested++;
@@ -149,6 +161,7 @@ typedef struct _EXP_WORK {
     PWORKER_THREAD_ROUTINE Routine;
     PVOID Parameter;
     PKTHREAD QueuedBy;
+    USHORT QueuedSerial;
     ULONG Flags;
 } EXP_WORK;
 
@@ -167,12 +180,13 @@ static BOOLEAN ExpDequeue(EXP_WORK_QUEUE *Queue, EXP_WORKER *Worker, EXP_WORK *W
     if (Queue->Head == NULL)
         Queue->Tail = NULL;
     Queue->Depth--;
+    __atomic_sub_fetch(&ExpQueuedItems, 1, __ATOMIC_RELAXED);
     Queue->Idle--;
     ULONG_PTR Hidden = (ULONG_PTR)Item->List.Blink;
     Work->Item = Item;
     Work->Routine = Item->WorkerRoutine;
     Work->Parameter = Item->Parameter;
-    Work->QueuedBy = (PKTHREAD)(Hidden & ~(ULONG_PTR)EXP_WORK_FLAGS);
+    ExpDecodeQueuer(Hidden, &Work->QueuedBy, &Work->QueuedSerial);
     Work->Flags = (ULONG)(Hidden & EXP_WORK_FLAGS);
     Worker->Item = Item;
     Worker->Routine = (PVOID)Work->Routine;
@@ -191,7 +205,7 @@ static VOID ExpRunWorkItem(const EXP_WORK *Work)
         return;
     }
     EXP_WORK_FRAME Frame;
-    ExpEnterWorkRoutine(&Frame, (PVOID)Work->Routine, Work->QueuedBy);
+    ExpEnterWorkRoutine(&Frame, (PVOID)Work->Routine, Work->QueuedBy, Work->QueuedSerial);
     Work->Routine(Work->Parameter);
     ExpLeaveWorkRoutine(&Frame, (PVOID)Work->Routine, Work->Parameter, Work->Item);
 }
@@ -329,6 +343,7 @@ VOID ExInitializeWorkerThreads(VOID)
     KeInitializeEvent(&ExDriverWorkIdle, NotificationEvent, TRUE);
     KeInitializeEvent(&ExpWorkerProgress, NotificationEvent, FALSE);
     ExpDriverWork = 0;
+    ExpQueuedItems = 0;
     ExpProgressWaiters = 0;
     ExpManagerStop = FALSE;
     if (VfLevel != VfLevelOff)

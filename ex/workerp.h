@@ -41,11 +41,16 @@ struct _EXP_WORK_QUEUE {
 };
 
 extern EXP_WORK_QUEUE ExpWorkQueues[EXP_QUEUE_COUNT];
+/* Items queued in all the queues (a pool free looks in them only when not 0). */
+extern volatile LONG ExpQueuedItems;
 /* Set after each routine while someone waits for a routine to return. */
 extern KEVENT ExpWorkerProgress;
 extern volatile LONG ExpProgressWaiters;
 
 /* The worker the current thread is, or NULL. */
 EXP_WORKER *ExpCurrentWorker(VOID);
+/* A queued item's hidden List.Blink: the thread that queued it and the low
+ * bits of its creation serial (EXP_QUEUER_SERIAL). */
+VOID ExpDecodeQueuer(ULONG_PTR Hidden, PKTHREAD *Thread, USHORT *Serial);
 
 #endif /* NTPS_EX_WORKERP_H */

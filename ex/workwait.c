@@ -27,9 +27,12 @@ PVOID (*ExpRawWorkRoutine)(PVOID Parameter);
 
 static EXP_WORK_FRAME *ExpFindWorkFrame(PKTHREAD Thread, PKTHREAD QueuedBy)
 {
-    for (VF_CALLBACK_FRAME *F = Thread->VerifierCallbacks; F != NULL; F = F->Next)
-        if (F->Kind == VfCallbackWorkItem)
-            return F->QueuedBy == QueuedBy ? CONTAINING_RECORD(F, EXP_WORK_FRAME, Callback) : NULL;
+    for (VF_CALLBACK_FRAME *F = Thread->VerifierCallbacks; F != NULL; F = F->Next) {
+        if (F->Kind != VfCallbackWorkItem)
+            continue;
+        EXP_WORK_FRAME *Frame = CONTAINING_RECORD(F, EXP_WORK_FRAME, Callback);
+        return F->QueuedBy == QueuedBy && Frame->QueuedSerial == EXP_QUEUER_SERIAL(QueuedBy) ? Frame : NULL;
+    }
     return NULL;
 }
 
@@ -141,7 +144,11 @@ BOOLEAN ExCheckQueuedWorkDeadlock(VOID)
         ExpAcquireSpinLock(&Queue->Lock);
         for (PWORK_QUEUE_ITEM Item = Queue->Head; Item != NULL;) {
             ULONG_PTR Hidden = (ULONG_PTR)Item->List.Blink;
-            PKTHREAD Waiter = (PKTHREAD)(Hidden & ~(ULONG_PTR)(EXP_WORK_CHARGED | EXP_WORK_RAW));
+            PKTHREAD Waiter;
+            USHORT Serial;
+            ExpDecodeQueuer(Hidden, &Waiter, &Serial);
+            if (Waiter != NULL && EXP_QUEUER_SERIAL(Waiter) != Serial)
+                Waiter = NULL;      /* the queuer has ended; its object serves another thread */
             ULONG Flags = (ULONG)(Hidden & (EXP_WORK_CHARGED | EXP_WORK_RAW));
             if (Flags & EXP_WORK_CHARGED) {
                 Stuck = TRUE;

@@ -33,6 +33,7 @@ typedef struct _IO_WORKITEM {
     PVOID Routine;                  /* the driver's WorkItem or WorkItemEx routine */
     PVOID Context;
     PKTHREAD QueuedBy;
+    USHORT QueuedSerial;            /* EXP_QUEUER_SERIAL(QueuedBy) when it was queued */
     volatile LONG Queued;           /* from IoQueueWorkItem until its routine is called */
     BOOLEAN Extended;               /* Routine is an IO_WORKITEM_ROUTINE_EX */
     ULONG Magic;                    /* IOP_WORKITEM_* */
@@ -148,6 +149,7 @@ static VOID IopQueueWorkItem(PIO_WORKITEM Item, PVOID Routine, BOOLEAN Extended,
     Item->Context = Context;
     Item->Extended = Extended;
     Item->QueuedBy = ExpQueuingThread();
+    Item->QueuedSerial = EXP_QUEUER_SERIAL(Item->QueuedBy);
     /* Held until the routine has returned. */
     ObfReferenceObject(Item->IoObject);
     ObfReferenceObject(Item->Driver);
@@ -178,11 +180,12 @@ static VOID IopProcessWorkItem(PVOID Parameter)
     PVOID Context = Item->Context;
     BOOLEAN Extended = Item->Extended;
     PKTHREAD QueuedBy = Item->QueuedBy;
+    USHORT QueuedSerial = Item->QueuedSerial;
     /* Dequeued before its routine runs: the routine may free, uninitialize
      * or requeue it, so the item is not touched after this. */
     __atomic_store_n(&Item->Queued, 0, __ATOMIC_RELEASE);
     EXP_WORK_FRAME Frame;
-    ExpEnterWorkRoutine(&Frame, Routine, QueuedBy);
+    ExpEnterWorkRoutine(&Frame, Routine, QueuedBy, QueuedSerial);
     if (Extended)
         ((PIO_WORKITEM_ROUTINE_EX)Routine)(IoObject, Context, Item);
     else

@@ -328,16 +328,42 @@ static VOID VfpCopyPath(VFP_INVERSION *Inv, const ULONG *Path, ULONG PathLength)
 
 /* ---- the hooks ------------------------------------------------------------------------------ */
 
+/* Records are recycled, never given back to the host while a run goes:
+ * a spinning processor may still be reading the record (SpinningOn) of a
+ * lock owner that has just ended. */
+static VFP_THREAD_LOCKS *VfpFreeRecords;
+static volatile LONG VfpFreeRecordsLock;
+
+static VOID VfpLockFreeRecords(VOID)
+{
+    while (__atomic_exchange_n(&VfpFreeRecordsLock, 1, __ATOMIC_ACQUIRE))
+        __builtin_ia32_pause();
+}
+
+static VOID VfpUnlockFreeRecords(VOID)
+{
+    __atomic_store_n(&VfpFreeRecordsLock, 0, __ATOMIC_RELEASE);
+}
+
 VFP_THREAD_LOCKS *VfpMakeThreadLocks(PKTHREAD Thread)
 {
     VFP_THREAD_LOCKS *Locks = VfpThreadLocks(Thread);
     if (Locks != NULL)
         return Locks;
-    Locks = calloc(1, sizeof(*Locks));
+    VfpLockFreeRecords();
+    Locks = VfpFreeRecords;
+    if (Locks != NULL)
+        VfpFreeRecords = Locks->NextFree;
+    VfpUnlockFreeRecords();
+    if (Locks == NULL)
+        Locks = calloc(1, sizeof(*Locks));
     PVOID Expected = NULL;
     if (Locks != NULL && !__atomic_compare_exchange_n(&Thread->VerifierLocks, &Expected, (PVOID)Locks, FALSE,
                                                       __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
-        free(Locks);
+        VfpLockFreeRecords();       /* another made it first: keep this one for later */
+        Locks->NextFree = VfpFreeRecords;
+        VfpFreeRecords = Locks;
+        VfpUnlockFreeRecords();
         Locks = Expected;
     }
     return Locks;
@@ -345,8 +371,20 @@ VFP_THREAD_LOCKS *VfpMakeThreadLocks(PKTHREAD Thread)
 
 static VOID VfpThreadDeleted(PKTHREAD Thread)
 {
-    free(Thread->VerifierLocks);
-    Thread->VerifierLocks = NULL;
+    VFP_THREAD_LOCKS *Locks = __atomic_exchange_n((VFP_THREAD_LOCKS **)&Thread->VerifierLocks, NULL,
+                                                  __ATOMIC_ACQ_REL);
+    if (Locks == NULL)
+        return;
+    Locks->Depth = 0;
+    Locks->Untracked = 0;
+    Locks->PendingLock = NULL;
+    __atomic_store_n(&Locks->SpinningOn, NULL, __ATOMIC_RELEASE);
+    Locks->SpinCycleSeen = 0;
+    Locks->WaitFrameCount = 0;
+    VfpLockFreeRecords();
+    Locks->NextFree = VfpFreeRecords;
+    VfpFreeRecords = Locks;
+    VfpUnlockFreeRecords();
 }
 
 static VOID VfpCheckOrder(PKTHREAD Thread, VFP_THREAD_LOCKS *Locks, PVOID Lock, KI_LOCK_KIND Kind)

@@ -29,6 +29,7 @@ typedef struct _VFP_THREAD_LOCKS {
     ULONG SpinCycleSeen;        /* consecutive spin checks that found a cycle */
     ULONG WaitFrameCount;
     PVOID WaitFrames[VFP_WAIT_FRAMES];     /* where it last blocked */
+    struct _VFP_THREAD_LOCKS *NextFree;    /* on the recycle list, once its thread is gone */
 } VFP_THREAD_LOCKS;
 
 /* Thread's record, or NULL if it has none yet. */

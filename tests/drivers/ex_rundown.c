@@ -22,7 +22,7 @@ static VOID Holder(PVOID Context)
         ExReleaseRundownProtection(&Ref);
         KtSleep(1);
     }
-    AcquireDuringRundown = FALSE;
+    InterlockedExchange(&AcquireDuringRundown, FALSE);
     InterlockedIncrement(&Released);
     ExReleaseRundownProtectionEx(&Ref, Count);
 }
@@ -56,7 +56,7 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     KeWaitForSingleObject(&Acquired, Executive, KernelMode, FALSE, NULL);
     ExWaitForRundownProtectionRelease(&Ref);
     KT_EQ(Released, 2);                     /* both released before the wait returned */
-    KT_EQ(AcquireDuringRundown, FALSE);
+    KT_EQ(ReadAcquire(&AcquireDuringRundown), FALSE);
     KT_EQ(ExAcquireRundownProtection(&Ref), FALSE);
     KtJoin(A);
     KtJoin(B);

@@ -21,7 +21,7 @@ static volatile LONG_PTR MaxId;
 
 static VOID NoteId(HANDLE Id)
 {
-    LONG_PTR Value = (LONG_PTR)Id, Seen = MaxId;
+    LONG_PTR Value = (LONG_PTR)Id, Seen = (LONG_PTR)ReadAcquire64((LONG64 const volatile *)&MaxId);
     while (Value > Seen) {
         LONG_PTR Previous = InterlockedCompareExchange64((LONG64 *)&MaxId, Value, Seen);
         if (Previous == Seen)

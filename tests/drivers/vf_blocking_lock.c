@@ -37,7 +37,7 @@ static VOID Holder(PVOID Context)
     UNREFERENCED_PARAMETER(Context);
     ExAcquireFastMutex(&Lock);
     KeSetEvent(&Held, 0, FALSE);
-    KtSleep(20);
+    KtSleep(200);   /* long enough for the notify routine to reach the lock on a loaded machine */
     ExReleaseFastMutex(&Lock);
 }
 

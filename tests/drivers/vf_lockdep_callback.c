@@ -38,7 +38,7 @@ static VOID Holder(PVOID Context)
     UNREFERENCED_PARAMETER(Context);
     ExAcquireFastMutex(&Shared);
     KeSetEvent(&Held, 0, FALSE);
-    KtSleep(50);
+    KtSleep(200);   /* long enough for the notify routine to reach the lock on a loaded machine */
     ExReleaseFastMutex(&Shared);
     for (ULONG i = 0; i < 2000; i++) {     /* a spin lock held now and then while the callback runs */
         KIRQL OldIrql;

@@ -26,7 +26,7 @@ static VOID Spinner(PVOID Context)
     KIRQL OldIrql;
     KeAcquireSpinLock(Spin[i], &OldIrql);
     InterlockedIncrement(&Holding);
-    while (Holding < 2)
+    while (ReadAcquire(&Holding) < 2)
         YieldProcessor();
     KeAcquireSpinLockAtDpcLevel(Spin[1 - i]);
     DbgPrint("FAIL: got both\n");
