@@ -28,6 +28,14 @@
 
 #define NTPS_EXPORT __attribute__((visibility("default")))
 
+#ifndef EXTERN_C
+#define EXTERN_C NTPS_EXTERN_C
+#endif
+/* MSVC's __declspec(selectany): one definition kept among identical ones. */
+#ifndef DECLSPEC_SELECTANY
+#define DECLSPEC_SELECTANY __attribute__((weak))
+#endif
+
 /* Calling-convention and linkage decorations are no-ops on x86-64 Linux. */
 #define NTAPI
 #define NTSYSAPI NTPS_EXPORT
@@ -192,6 +200,7 @@ typedef struct _GUID {
     UCHAR Data4[8];
 } GUID, *PGUID, *LPGUID;
 typedef const GUID *LPCGUID, *PCGUID;
+#define _GUID_DEFINED
 
 typedef struct _OBJECT_ATTRIBUTES {
     ULONG Length;
@@ -329,5 +338,7 @@ template <typename T, size_t N> static inline T *NtpsUnconstString(const T (&s)[
 
 #define DUMMYUNIONNAME
 #define DUMMYSTRUCTNAME
+
+#include <guiddef.h>
 
 #endif /* _NTDEF_ */

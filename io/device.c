@@ -15,6 +15,8 @@
  */
 #include "io/io.h"
 
+#include <wdmsec.h>
+
 #include <stddef.h>
 #include <string.h>
 
@@ -257,4 +259,18 @@ VOID IopCheckUnloadedDevices(PDRIVER_OBJECT Driver, BOOLEAN Delete)
     KiBugCheckExplain(DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS, (ULONG_PTR)First, 0,
                       (ULONG_PTR)Driver->DriverUnload, 0, "device object %p (%s) of the unloading driver was not deleted",
                       (void *)First, IopDeviceExtension(First)->Name[0] ? IopDeviceExtension(First)->Name : "unnamed");
+}
+
+/* wdmsec.h: the SDDL string is required but not enforced (ntps keeps no
+ * security descriptor on device objects); the class GUID is ignored. */
+NTSTATUS IoCreateDeviceSecure(PDRIVER_OBJECT DriverObject, ULONG DeviceExtensionSize, PUNICODE_STRING DeviceName,
+                              DEVICE_TYPE DeviceType, ULONG DeviceCharacteristics, BOOLEAN Exclusive,
+                              PCUNICODE_STRING DefaultSDDLString, LPCGUID DeviceClassGuid,
+                              PDEVICE_OBJECT *DeviceObject)
+{
+    (void)DeviceClassGuid;
+    if (DefaultSDDLString == NULL || DefaultSDDLString->Buffer == NULL || DefaultSDDLString->Length == 0)
+        return STATUS_INVALID_PARAMETER;
+    return IoCreateDevice(DriverObject, DeviceExtensionSize, DeviceName, DeviceType, DeviceCharacteristics, Exclusive,
+                          DeviceObject);
 }

@@ -76,6 +76,7 @@ typedef struct _RTLP_SINK {
     PCHAR Buffer;
     SIZE_T Size;
     SIZE_T Count;
+    BOOLEAN WideDefault;    /* %s %c are wide and %S %C narrow (wide printf) */
 } RTLP_SINK, *PRTLP_SINK;
 
 static SIZE_T RtlpSinkRoom(PRTLP_SINK Sink)
@@ -500,7 +501,8 @@ static BOOLEAN RtlpFormatOne(PRTLP_SINK Sink, PRTLP_SPEC Spec, CHAR Conversion, 
     case 'C': {
         /* Characters arrive promoted to int. */
         int Value = va_arg(*Args, int);
-        BOOLEAN Wide = Conversion == 'c' ? RtlpIsWideSize(Spec->Size) : !RtlpIsNarrowSize(Spec->Size);
+        BOOLEAN Wide = (Conversion == 'c') != Sink->WideDefault ? RtlpIsWideSize(Spec->Size)
+                                                                : !RtlpIsNarrowSize(Spec->Size);
         if (Wide) {
             WCHAR Character = (WCHAR)Value;
             RtlpFormatWide(Sink, Spec, &Character, 1);
@@ -512,7 +514,8 @@ static BOOLEAN RtlpFormatOne(PRTLP_SINK Sink, PRTLP_SPEC Spec, CHAR Conversion, 
     }
     case 's':
     case 'S': {
-        BOOLEAN Wide = Conversion == 's' ? RtlpIsWideSize(Spec->Size) : !RtlpIsNarrowSize(Spec->Size);
+        BOOLEAN Wide = (Conversion == 's') != Sink->WideDefault ? RtlpIsWideSize(Spec->Size)
+                                                                : !RtlpIsNarrowSize(Spec->Size);
         if (Wide)
             RtlpFormatWideString(Sink, Spec, va_arg(*Args, PCWSTR));
         else
@@ -557,7 +560,12 @@ static BOOLEAN RtlpFormatOne(PRTLP_SINK Sink, PRTLP_SPEC Spec, CHAR Conversion, 
 
 SIZE_T RtlpFormatV(PCHAR Buffer, SIZE_T Size, PCSTR Format, va_list Args)
 {
-    RTLP_SINK Sink = { Buffer, Size, 0 };
+    return RtlpFormatVEx(Buffer, Size, Format, Args, FALSE);
+}
+
+SIZE_T RtlpFormatVEx(PCHAR Buffer, SIZE_T Size, PCSTR Format, va_list Args, BOOLEAN WideDefault)
+{
+    RTLP_SINK Sink = { Buffer, Size, 0, WideDefault };
     PCSTR Cursor = Format != NULL ? Format : "";
     va_list Copy;
 

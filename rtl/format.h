@@ -15,6 +15,9 @@
  * as UTF-8. Args is not consumed (the engine works on a copy).
  */
 SIZE_T RtlpFormatV(PCHAR Buffer, SIZE_T Size, PCSTR Format, va_list Args);
+/* The same with the wide printf family's defaults when WideDefault is TRUE:
+ * %s and %c take wide text, %S and %C narrow text (h and l/w still choose). */
+SIZE_T RtlpFormatVEx(PCHAR Buffer, SIZE_T Size, PCSTR Format, va_list Args, BOOLEAN WideDefault);
 SIZE_T RtlpFormat(PCHAR Buffer, SIZE_T Size, PCSTR Format, ...);
 
 /* The most one DbgPrint-family call transmits (bytes of text, no NUL). */

@@ -12,6 +12,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "ccinclude.h"
+
 #ifndef NTPS_POINTS_PLUGIN_PATH
 #define NTPS_POINTS_PLUGIN_PATH ""
 #endif
@@ -29,6 +31,7 @@ static const char NtpsCcUsage[] =
     "  --no-sanitize     do not build with the sanitizer the kernel was built with\n"
     "  -o OUT.so         the module to write\n"
     "Sources ending in .c are C (gnu11); .cpp/.cc/.cxx are C++17 without exceptions or RTTI.\n"
+    "#include names are resolved without regard to case, as on Windows.\n"
     "Other arguments starting with '-' go to the compiler (-DNAME, -Idir, -Wall, -O0 ...).\n"
     "Environment: NTPS_CC / NTPS_CXX choose the compilers (default gcc / g++).\n";
 
@@ -147,6 +150,12 @@ int NtpsCcMain(int argc, char **argv)
     } else if (Sanitize && !strcmp(San, "thread")) {
         Args[NArgs++] = "-fsanitize=thread";
     }
+    /* #include names are matched without regard to case, as on Windows. */
+    const char *ShimDir = NtpsCcCaseShim(Extra, NExtra, NtpsIncludeDir());
+    if (ShimDir != NULL) {
+        Args[NArgs++] = "-idirafter";
+        Args[NArgs++] = ShimDir;
+    }
     Args[NArgs++] = "-o";
     Args[NArgs++] = Output;
     for (int i = 0; i < NExtra; i++)
@@ -174,6 +183,7 @@ int NtpsCcMain(int argc, char **argv)
     }
     if (Mark[0])
         unlink(Mark);
+    NtpsCcCaseShimRemove();
     free(Args);
     free(Extra);
     return Status;
