@@ -19,69 +19,7 @@ static UNICODE_STRING Image = RTL_CONSTANT_STRING(L"\\??\\C:\\Windows\\System32\
 
 #define MAXIMUM_SUSPEND_COUNT 0x7F      /* winnt.h */
 
-static LARGE_INTEGER Ms(LONG Milliseconds)
-{
-    LARGE_INTEGER I;
-    I.QuadPart = KT_MS(Milliseconds);
-    return I;
-}
-
-/* Sleep from kernel or user code alike. */
-static VOID Pause(LONG Milliseconds)
-{
-    LARGE_INTEGER I = Ms(Milliseconds);
-    NtDelayExecution(FALSE, &I);
-}
-
-static LARGE_INTEGER FiveSeconds = { .QuadPart = -5000LL * 10000 };
-
-static LONG Read(volatile LONG *Counter)
-{
-    return InterlockedCompareExchange(Counter, 0, 0);
-}
-
-/* TRUE once Counter has stopped moving (suspension is asynchronous) and
- * stays still for a while. */
-static BOOLEAN Stops(volatile LONG *Counter)
-{
-    for (int i = 0; i < 400; i++) {
-        LONG A = Read(Counter);
-        Pause(5);
-        if (Read(Counter) != A)
-            continue;
-        Pause(40);
-        return Read(Counter) == A;
-    }
-    return FALSE;
-}
-
-static BOOLEAN Moves(volatile LONG *Counter)
-{
-    LONG A = Read(Counter);
-    for (int i = 0; i < 2000; i++) {
-        if (Read(Counter) != A)
-            return TRUE;
-        Pause(1);
-    }
-    return FALSE;
-}
-
-static volatile LONG Counter[4];
-
-static NTSTATUS NTAPI Spin(PVOID Parameter)
-{
-    volatile LONG *C = &Counter[(ULONG_PTR)Parameter];
-    for (;;)
-        InterlockedIncrement(C);
-    return 0;
-}
-
-static NTSTATUS Start(PCUNICODE_STRING Name, PUSER_THREAD_START_ROUTINE Routine, PVOID Parameter, PHANDLE Handle,
-                      PCLIENT_ID Cid)
-{
-    NTPS_PROCESS_CREATE C = { Name, NULL, SubsystemInformationTypeWin32, NULL, Routine, Parameter };
-    return NtpsCreateProcess(&C, Handle, Cid);
-}
+#include "ksuspend.h"
 
 static VOID EndProcess(HANDLE Handle)
 {
