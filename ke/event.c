@@ -106,7 +106,11 @@ VOID KeClearEvent(PRKEVENT Event)
 {
     KI_CHECK_OBJECT(Event, KI_EVENT_OBJECTS);
     KiCheckSignalIrql(FALSE, 0x20011);
-    __atomic_store_n(&Event->Header.SignalState, 0, __ATOMIC_RELEASE);
+    /* Under the dispatcher lock: the state is read and written there by
+     * KeSetEvent and the wait paths. */
+    KIRQL OldIrql = KiAcquireDispatcherLock();
+    Event->Header.SignalState = 0;
+    KiReleaseDispatcherLock(OldIrql);
 }
 
 LONG KeReadStateEvent(PRKEVENT Event)

@@ -137,6 +137,10 @@ static VOID VfpDescribeWait(PKTHREAD Thread, ULONG I, PCHAR Buffer, SIZE_T Size)
     snprintf(Buffer, Size, "%s%s", What, Who);
 }
 
+/* A snapshot of a thread of the cycle, read while the other spinners go
+ * on writing their records (what they spin on, where): not instrumented
+ * by TSan, a torn field only blurs the report. */
+__attribute__((no_sanitize("thread")))
 static VOID VfpPrintThread(PKTHREAD Thread, BOOLEAN Waiting)
 {
     char Text[320];
@@ -164,14 +168,21 @@ static VOID VfpPrintThread(PKTHREAD Thread, BOOLEAN Waiting)
     for (ULONG i = 0; i < Locks->Depth && i < VFP_HELD_LOCKS; i++) {
         char Lock[224], Where[192] = "?";
         VfpDescribeLock(Locks->Held[i].Lock, Locks->Held[i].Kind, Lock, sizeof(Lock));
-        PVOID At = VfpDriverFrame(Locks->Held[i].Frames, VFP_HELD_FRAMES);
+        PVOID Frames[VFP_HELD_FRAMES];     /* copied here, where the reads are not instrumented */
+        for (ULONG f = 0; f < VFP_HELD_FRAMES; f++)
+            Frames[f] = ((PVOID volatile *)Locks->Held[i].Frames)[f];
+        PVOID At = VfpDriverFrame(Frames, VFP_HELD_FRAMES);
         if (At != NULL)
             KiDescribeAddress((PCHAR)At - 1, Where, sizeof(Where));
         RtlpReport("    holds %s, acquired at %s\n", Lock, Where);
     }
-    if (Locks->WaitFrameCount != 0) {
+    ULONG Count = Locks->WaitFrameCount < VFP_WAIT_FRAMES ? Locks->WaitFrameCount : VFP_WAIT_FRAMES;
+    if (Count != 0) {
+        PVOID Frames[VFP_WAIT_FRAMES];
+        for (ULONG f = 0; f < Count; f++)
+            Frames[f] = ((PVOID volatile *)Locks->WaitFrames)[f];
         RtlpReport("    blocked at:\n");
-        VfpPrintFrames("      ", Locks->WaitFrames, Locks->WaitFrameCount);
+        VfpPrintFrames("      ", Frames, Count);
     }
 }
 
@@ -257,6 +268,17 @@ VOID VfpBlocking(PKTHREAD Thread)
     VfpReportDeadlock(Chain, Length, FALSE);
 }
 
+/* The spin lock Owner spins on, if any. Owner came from a lock word and
+ * may have ended since: its KTHREAD (type-stable) may be in reuse and its
+ * record recycled, so the reads are plain and not instrumented by TSan; a
+ * stale answer costs one more round (a cycle must be seen twice). */
+__attribute__((noinline, no_sanitize("thread")))
+static PKSPIN_LOCK VfpOwnerSpinningOn(PKTHREAD Owner)
+{
+    VFP_THREAD_LOCKS *Locks = *(VFP_THREAD_LOCKS *volatile *)&Owner->VerifierLocks;
+    return Locks != NULL ? *(PKSPIN_LOCK volatile *)&Locks->SpinningOn : NULL;
+}
+
 /* Busy-waiting for Lock (NULL: no more). Two checks in a row that find a
  * cycle of spinners (each spinning on a lock the next holds) end the run;
  * one could have read a spinner that had just got its lock. */
@@ -288,9 +310,8 @@ VOID VfpSpinning(PKSPIN_LOCK Lock)
             if (Chain[k] == Owner)
                 L = NULL;   /* a cycle without this thread: its spinners report it */
         T = Owner;
-        VFP_THREAD_LOCKS *OwnerLocks = VfpThreadLocks(Owner);
         if (L != NULL)
-            L = OwnerLocks != NULL ? __atomic_load_n(&OwnerLocks->SpinningOn, __ATOMIC_ACQUIRE) : NULL;
+            L = VfpOwnerSpinningOn(Owner);
     }
     if (!Cycle) {
         Locks->SpinCycleSeen = 0;
