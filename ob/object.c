@@ -144,11 +144,13 @@ static POBJECT_HEADER ObpTakeCachedObject(POBJECT_TYPE Type)
 static VOID ObpCacheObject(POBJECT_TYPE Type, POBJECT_HEADER Header)
 {
     PVOID Body = OBJECT_HEADER_TO_BODY(Header);
+    /* Before it is on the list: once there, another thread may take it
+     * (and unpoison it) at once. */
+    ObpPoisonBody(Body, Type->StableSize);
     ExpAcquireSpinLock(&Type->CacheLock);
     *(PVOID *)Body = Type->FreeObjects;
     Type->FreeObjects = Body;
     ExpReleaseSpinLock(&Type->CacheLock);
-    ObpPoisonBody(Body, Type->StableSize);
 }
 
 /* Prefix bytes (a named object's OBP_NAME_INFO) go before the header,
