@@ -29,6 +29,12 @@ VOID IoInitializeSystem(VOID)
     IopInitializeIrps();
     IopInitializeFiles();
     IopInitializeSymbolicLinks();
+    IopCreateSystemDevices();
+}
+
+VOID IoStopSystem(VOID)
+{
+    IopDeleteSystemDevices();
 }
 
 VOID IoShutdownSystem(VOID)

@@ -37,6 +37,9 @@ extern POBJECT_TYPE IopDeviceObjectType;
 
 VOID IoInitializeSystem(VOID);
 VOID IoShutdownSystem(VOID);
+/* In the last system thread, drivers unloaded and user processes ended:
+ * delete Io's built-in devices (\\Device\\Beep, \\Device\\KeyboardClass0). */
+VOID IoStopSystem(VOID);
 /* Create the driver object and call DriverEntry at PASSIVE_LEVEL on the
  * current system thread. */
 NTSTATUS IoStartDriver(PIO_DRIVER_IMAGE Image);
@@ -130,6 +133,9 @@ VOID IopCheckUnloadedSymbolicLinks(PRTL_MODULE Module);
 /* System devices (io/beep.c, io/kbdclass.c). */
 VOID IopCreateSystemDevices(VOID);
 VOID IopDeleteSystemDevices(VOID);
+PDRIVER_OBJECT IopCreateBuiltinDriver(PCWSTR Name);
+PDRIVER_OBJECT IopCreateBeepDriver(VOID);
+PDRIVER_OBJECT IopCreateKeyboardClassDriver(VOID);
 
 /* Thread exit (io/irp.c): registered as PspCancelThreadIo. */
 VOID IopCancelThreadIo(ETHREAD *Thread);
