@@ -80,6 +80,7 @@ typedef struct _IOP_IRP_PRIVATE {
     volatile LONG Deferral;         /* IOP_DEFER_*: a service's IRP completed before its dispatch returned */
     BOOLEAN EventReferenced;        /* UserEvent came from a handle */
     BOOLEAN OnThreadList;
+    volatile BOOLEAN Completed;     /* completed to the top: another IoCompleteRequest is 0x44 */
     ULONG OutputLength;             /* the caller's buffer, for the buffered copy back */
     PVOID Caller;                   /* who allocated it, for reports */
     KAPC Apc;                       /* the completion APC */

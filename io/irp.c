@@ -116,6 +116,8 @@ VOID IoReuseIrp(PIRP Irp, NTSTATUS Iostatus)
     IopInitializeIrpFields(Irp, Size, StackSize);
     Irp->AllocationFlags = Flags;
     Irp->IoStatus.Status = Iostatus;
+    if (IopIrpPrivate(Irp) != NULL)
+        IopIrpPrivate(Irp)->Completed = FALSE;
 }
 
 VOID IoFreeIrp(PIRP Irp)
@@ -294,7 +296,9 @@ VOID FASTCALL IofCompleteRequest(PIRP Irp, CCHAR PriorityBoost)
     } __except (EXCEPTION_EXECUTE_HANDLER) {
         Type = 0;
     }
-    if (Type != IO_TYPE_IRP || Irp->CurrentLocation > Irp->StackCount + 1)
+    IOP_IRP_PRIVATE *Private = Type == IO_TYPE_IRP ? IopIrpPrivate(Irp) : NULL;
+    if (Type != IO_TYPE_IRP || Irp->CurrentLocation > Irp->StackCount + 1 ||
+        (Private != NULL && __atomic_load_n(&Private->Completed, __ATOMIC_ACQUIRE)))
         KiBugCheckExplain(MULTIPLE_IRP_COMPLETE_REQUESTS, (ULONG_PTR)Irp, 0, 0, 0,
                           "IoCompleteRequest(%p) from %p: the IRP was completed already", (void *)Irp, Caller);
     if (Irp->IoStatus.Status == STATUS_PENDING || Irp->IoStatus.Status == (NTSTATUS)-1)
@@ -307,7 +311,8 @@ VOID FASTCALL IofCompleteRequest(PIRP Irp, CCHAR PriorityBoost)
                           (void *)Irp, (void *)Irp->CancelRoutine);
     if (!IopRunCompletionRoutines(Irp))
         return;
-    IOP_IRP_PRIVATE *Private = IopIrpPrivate(Irp);
+    if (Private != NULL)
+        __atomic_store_n(&Private->Completed, TRUE, __ATOMIC_RELEASE);
     if (Private == NULL || Private->Kind == IopIrpDriver) {
         VfReport("IrpCompletedWithoutOwner", Caller,
                  "IRP %p, allocated by a driver, was completed to the top without a completion routine "
