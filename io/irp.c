@@ -593,3 +593,15 @@ BOOLEAN IoIs32bitProcess(PIRP Irp)
     (void)Irp;
     return FALSE;
 }
+
+/* The routine is set as IoSetCompletionRoutine does. Windows also keeps the
+ * driver of DeviceObject from unloading until the routine has run; ntps
+ * does not (documented in docs/io.md). */
+NTSTATUS IoSetCompletionRoutineEx(PDEVICE_OBJECT DeviceObject, PIRP Irp, PIO_COMPLETION_ROUTINE CompletionRoutine,
+                                  PVOID Context, BOOLEAN InvokeOnSuccess, BOOLEAN InvokeOnError,
+                                  BOOLEAN InvokeOnCancel)
+{
+    (void)DeviceObject;
+    IoSetCompletionRoutine(Irp, CompletionRoutine, Context, InvokeOnSuccess, InvokeOnError, InvokeOnCancel);
+    return STATUS_SUCCESS;
+}
