@@ -686,7 +686,7 @@ static bool ScnCallbackKinds(SCN_LOADER *L, const SCN_NODE *Node, uint32_t *Mask
 bool ScnLoadExpect(SCN_LOADER *L, const SCN_NODE *Node, SCN_EXPECT *E)
 {
     static const char *const Keys[] = { "process", "instance", "exit_status", "created", "callbacks", "driver",
-                                        "count", "at_least", "at_most", "record", NULL };
+                                        "count", "at_least", "at_most", "record", "equals", "contains", NULL };
     if (!ScnNeed(L, Node, ScnMapping, "an expectation") || !ScnCheckKeys(L, Node, "an expectation", Keys))
         return false;
     E->Line = Node->Line;

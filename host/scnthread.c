@@ -137,11 +137,21 @@ static NTSTATUS ScnQuery(SCN_THREAD_STATE *T, const SCN_ACTION *A)
     NTSTATUS Status = ScnHandle(T, &A->Handles[0], &Handle);
     if (!NT_SUCCESS(Status))
         return Status;
+    /* As a caller that does not know the class's size: a fixed-size class
+     * wants exactly its size and does not say it, a string class says
+     * what it needs. */
+    static const ULONG Sizes[] = { sizeof(ULONG64) * 128, 1, 2, 4, 8, 16, 24, 32, 40, 48, 56, 64, 72, 80, 96, 128 };
     ULONG64 Buffer[128];
-    ULONG Length = 0;
-    if (A->Handles[0].Kind == ScnHandleThread)
-        return NtQueryInformationThread(Handle, (THREADINFOCLASS)A->Class, Buffer, sizeof(Buffer), &Length);
-    return NtQueryInformationProcess(Handle, (PROCESSINFOCLASS)A->Class, Buffer, sizeof(Buffer), &Length);
+    for (ULONG i = 0; i < RTL_NUMBER_OF(Sizes); i++) {
+        ULONG Length = 0;
+        if (A->Handles[0].Kind == ScnHandleThread)
+            Status = NtQueryInformationThread(Handle, (THREADINFOCLASS)A->Class, Buffer, Sizes[i], &Length);
+        else
+            Status = NtQueryInformationProcess(Handle, (PROCESSINFOCLASS)A->Class, Buffer, Sizes[i], &Length);
+        if (Status != STATUS_INFO_LENGTH_MISMATCH)
+            break;
+    }
+    return Status;
 }
 
 static NTSTATUS ScnLoadImage(const SCN_ACTION *A)

@@ -81,11 +81,15 @@ static bool ScnAdd(SCN_YAML *Y, SCN_OPEN *Open, SCN_NODE *Child)
             ScnYamlError(Y, Child->Line, Child->Column, "out of memory");
             return false;
         }
+        memset(Items + Open->Capacity, 0, (Capacity - Open->Capacity) * sizeof(*Items));
         Open->Node->Items = Items;
         Open->Capacity = Capacity;
     }
     Open->Node->Items[Open->Items++] = Child;
-    Open->Node->Count = Open->Node->Kind == ScnMapping ? Open->Items / 2 : Open->Items;
+    /* A mapping's key without its value yet (only in a tree left by an
+     * error) counts as a pair, so that ScnFreeNode frees it; the value's
+     * slot is NULL. */
+    Open->Node->Count = Open->Node->Kind == ScnMapping ? (Open->Items + 1) / 2 : Open->Items;
     return true;
 }
 
