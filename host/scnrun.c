@@ -337,9 +337,11 @@ static VOID ScnReportStuck(VOID)
     }
 }
 
+typedef enum { ScnEnded, ScnEndedAfterStuck, ScnStillStuck } SCN_END;
+
 /* Wait until every instance has ended: up to 63 at a time, the stuck
- * event as the last object. Returns FALSE if the scenario was stuck. */
-static BOOLEAN ScnWaitForAll(VOID)
+ * event as the last object. */
+static SCN_END ScnWaitForAll(VOID)
 {
     static KWAIT_BLOCK Blocks[64];
     PVOID Objects[64];
@@ -366,7 +368,7 @@ static BOOLEAN ScnWaitForAll(VOID)
             }
         }
         if (Count == 0 && !Pending)
-            return !WasStuck;
+            return WasStuck ? ScnEndedAfterStuck : ScnEnded;
         if (Count == 0) {
             LARGE_INTEGER Poll = { .QuadPart = -10000 };
             KeDelayExecutionThread(KernelMode, FALSE, &Poll);
@@ -386,7 +388,7 @@ static BOOLEAN ScnWaitForAll(VOID)
         } else if (Status == (NTSTATUS)(STATUS_WAIT_0 + Count)) {
             if (WasStuck) {
                 RtlpReport("ntps: scenario still stuck after ending its processes: going on to the unload\n");
-                return FALSE;
+                return ScnStillStuck;
             }
             WasStuck = TRUE;
             ScnReportStuck();
@@ -622,20 +624,27 @@ int NtpsScenarioRun(const NTPS_SCENARIO *S, BOOLEAN Quiet)
         }
         ScnSpawn((int)i, P->Count, P->Rate, false);
     }
-    BOOLEAN Finished = ScnWaitForAll();
+    SCN_END End = ScnWaitForAll();
     ScnReportActionFailures();
     ULONG Passed = 0;
-    for (size_t i = 0; i < S->ExpectCount; i++)
+    for (size_t i = 0; i < S->ExpectCount && End == ScnEnded; i++)
         Passed += ScnCheckExpectation(&S->Expects[i]) ? 1 : 0;
     LONG64 Failures = __atomic_load_n(&Scn.Expectations, __ATOMIC_RELAXED);
-    if (!Quiet || Failures != 0)
-        RtlpReport("ntps: scenario %s: %lld processes created (%lld failed), %lld threads, %lld actions; "
-                   "expectations: %lu of %lu passed%s\n", S->Name, (long long)Scn.Created, (long long)Scn.Failed,
-                   (long long)Scn.Threads, (long long)Scn.Actions, (unsigned long)Passed, (unsigned long)S->ExpectCount,
-                   Failures != 0 ? ", actions or expectations failed" : "");
+    char Outcome[160];
+    if (End != ScnEnded)
+        snprintf(Outcome, sizeof(Outcome), "stuck: expectations not checked");
+    else
+        snprintf(Outcome, sizeof(Outcome), "expectations: %lu of %lu passed%s", (unsigned long)Passed,
+                 (unsigned long)S->ExpectCount, Failures != 0 ? ", actions or expectations failed" : "");
+    if (!Quiet || Failures != 0 || End != ScnEnded)
+        RtlpReport("ntps: scenario %s: %lld processes created (%lld failed), %lld threads, %lld actions; %s\n",
+                   S->Name, (long long)__atomic_load_n(&Scn.Created, __ATOMIC_RELAXED),
+                   (long long)__atomic_load_n(&Scn.Failed, __ATOMIC_RELAXED),
+                   (long long)__atomic_load_n(&Scn.Threads, __ATOMIC_RELAXED),
+                   (long long)__atomic_load_n(&Scn.Actions, __ATOMIC_RELAXED), Outcome);
     __atomic_store_n(&Scn.Running, 2, __ATOMIC_RELEASE);
-    ScnCleanup(Finished);
-    if (!Finished)
+    ScnCleanup(End != ScnStillStuck);
+    if (End != ScnEnded)
         return NTPS_EXIT_STALL;
     return Failures != 0 ? NTPS_EXIT_SCENARIO : NTPS_EXIT_OK;
 }

@@ -2,7 +2,8 @@
 # in the modes their "# NTPS-TEST: modes" line names (default rt1 rt2 sim1 sim2);
 # tests/scenarios/errors/*.yaml are loaded by `ntps scenario check`, which must
 # report the error their "# NTPS-TEST: error" line names. The loader's fuzz
-# driver runs for 20 s over every scenario as seeds.
+# driver runs for 20 s over every scenario as seeds. "# NTPS-TEST: modes none":
+# a scenario that a test driver runs (tests/drivers/scn_*.c, args --scenario).
 
 file(GLOB NTPS_SCENARIO_TESTS CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/scenarios/*.yaml)
 set(NTPS_SCENARIO_RUNNER ${CMAKE_CURRENT_SOURCE_DIR}/scripts/run-scenario-test.sh)
@@ -14,6 +15,9 @@ foreach(src ${NTPS_SCENARIO_TESTS})
   if(modes_line)
     string(REGEX REPLACE "^# NTPS-TEST: modes " "" modes "${modes_line}")
     separate_arguments(modes)
+  endif()
+  if(modes STREQUAL "none")     # run by a test driver (tests/drivers/scn_*.c), not alone
+    set(modes "")
   endif()
   set(labels "")
   if(labels_line)
