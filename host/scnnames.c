@@ -113,6 +113,9 @@ bool ScnParseStatus(const char *Text, int32_t *Status)
 
 const char *ScnStatusName(int32_t Status)
 {
+    /* 1..63 are exit codes far more often than STATUS_WAIT_1..63 */
+    if (Status > 0 && Status < 64)
+        return NULL;
     for (size_t i = 0; i < SCN_COUNT(ScnStatuses); i++)
         if (ScnStatuses[i].Value == (uint32_t)Status)
             return ScnStatuses[i].Name;

@@ -195,7 +195,7 @@ typedef struct _SCN_THREAD_STATE {
 struct _SCN_INSTANCE {
     const SCN_PROCESS *Def;
     uint32_t Index;                 /* among the instances of Def */
-    void *ProcessId;
+    void *volatile ProcessId;       /* set once created (atomic: other threads open it) */
     void *volatile Process;         /* PEPROCESS, referenced once it is known */
     volatile int32_t CreateStatus;  /* STATUS_PENDING while being created */
     SCN_THREAD_STATE *Threads;      /* Def->ThreadTotal */

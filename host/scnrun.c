@@ -241,7 +241,7 @@ static NTSTATUS ScnCreateOne(int Definition, PHANDLE Handle)
     free(CommandLine.Buffer);
     if (NT_SUCCESS(Status)) {
         PVOID Process;
-        I->ProcessId = Cid.UniqueProcess;
+        __atomic_store_n(&I->ProcessId, Cid.UniqueProcess, __ATOMIC_RELEASE);
         if (NT_SUCCESS(ObReferenceObjectByHandle(*Handle, 0, *PsProcessType, ExGetPreviousMode(), &Process, NULL))) {
             ScnSetProcess(I, Process);
             ObfDereferenceObject(Process);
@@ -325,7 +325,7 @@ static VOID ScnReportStuck(VOID)
             if (A == NULL)
                 continue;
             RtlpReport("  %s #%u (PID %lu) thread %lu: %s at %s:%u:%u\n", I->Def->Name, I->Index,
-                       (unsigned long)(ULONG_PTR)I->ProcessId, (unsigned long)t, A->Text, Scn.Scenario->File,
+                       (unsigned long)(ULONG_PTR)__atomic_load_n(&I->ProcessId, __ATOMIC_ACQUIRE), (unsigned long)t, A->Text, Scn.Scenario->File,
                        A->Line, A->Column);
             Listed++;
         }
@@ -456,7 +456,7 @@ static BOOLEAN ScnCheckExitStatus(const SCN_EXPECT *E)
         if (!Match) {
             ScnStatusText(Status, Got, sizeof(Got));
             Ok = ScnFail(E, "%s #%u (PID %lu) %s %s, expected %s", P->Name, I->Index,
-                         (unsigned long)(ULONG_PTR)I->ProcessId,
+                         (unsigned long)(ULONG_PTR)__atomic_load_n(&I->ProcessId, __ATOMIC_ACQUIRE),
                          __atomic_load_n(&I->Process, __ATOMIC_ACQUIRE) ? "exited with" : "was not created:", Got,
                          Want);
         }
@@ -512,6 +512,7 @@ static VOID ScnReportActionFailures(VOID)
         const SCN_ACTION *A = __atomic_load_n(&F->Action, __ATOMIC_ACQUIRE);
         if (A == NULL)
             break;
+        LONG64 Count = __atomic_load_n(&F->Count, __ATOMIC_ACQUIRE);    /* first: the details are written before it */
         char Got[128], Want[400] = "";
         if (F->IsValue)
             snprintf(Got, sizeof(Got), "returned %llu", (unsigned long long)F->Value);
@@ -526,10 +527,9 @@ static VOID ScnReportActionFailures(VOID)
             ScnStatusList(A->Expect, A->ExpectCount, Want, sizeof(Want));
         else
             snprintf(Want, sizeof(Want), "success (add `expect:` to allow others)");
-        LONG64 Count = __atomic_load_n(&F->Count, __ATOMIC_ACQUIRE);
         RtlpReport("ntps: scenario: %s:%u:%u: expectation failed: %s in %s #%u (PID %lu) thread %lu %s, expected %s"
                    "%s%lld time%s\n", Scn.Scenario->File, A->Line, A->Column, A->Text, F->Instance->Def->Name,
-                   F->Instance->Index, (unsigned long)(ULONG_PTR)F->Instance->ProcessId, (unsigned long)F->Thread,
+                   F->Instance->Index, (unsigned long)(ULONG_PTR)__atomic_load_n(&F->Instance->ProcessId, __ATOMIC_ACQUIRE), (unsigned long)F->Thread,
                    Got, Want, "; ", (long long)Count, Count == 1 ? "" : "s");
     }
     LONG64 More = __atomic_load_n(&Scn.MoreFailures, __ATOMIC_RELAXED);

@@ -116,7 +116,7 @@ static NTSTATUS ScnOpen(SCN_THREAD_STATE *T, const SCN_ACTION *A)
     SCN_INSTANCE *Target = ScnFindInstance(A->Process, A->Instance);
     CLIENT_ID Cid = { NULL, NULL };
     if (Target != NULL && A->Kind == ScnActOpenProcess)
-        Cid.UniqueProcess = Target->ProcessId;
+        Cid.UniqueProcess = __atomic_load_n(&Target->ProcessId, __ATOMIC_ACQUIRE);
     else if (Target != NULL && (ULONG)A->Thread < Target->Def->ThreadTotal)
         Cid.UniqueThread = __atomic_load_n(&Target->Threads[A->Thread].ThreadId, __ATOMIC_ACQUIRE);
     if (Cid.UniqueProcess == NULL && Cid.UniqueThread == NULL)
@@ -348,6 +348,7 @@ int32_t ScnThreadMain(void *Parameter)
     __atomic_store_n(&T->ThreadId, PsGetCurrentThreadId(), __ATOMIC_RELEASE);
     if (T->Index == 0) {
         ScnSetProcess(T->Instance, PsGetCurrentProcess());
+        __atomic_store_n(&T->Instance->ProcessId, PsGetCurrentProcessId(), __ATOMIC_RELEASE);
         ScnStartInstance(T);
     }
     NTSTATUS Exit = STATUS_SUCCESS;
