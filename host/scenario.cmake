@@ -50,3 +50,16 @@ target_compile_options(scenario_fuzz PRIVATE ${NTPS_WARN} ${NTPS_SAN_FLAGS})
 target_compile_definitions(scenario_fuzz PRIVATE _GNU_SOURCE)
 target_link_options(scenario_fuzz PRIVATE ${NTPS_SAN_FLAGS})
 target_link_libraries(scenario_fuzz PRIVATE ${NTPS_YAML_LIBRARIES})
+
+# With clang: the same target under libFuzzer (not built by default):
+#   cmake --build build --target scenario_libfuzzer
+#   build/scenario_libfuzzer -max_total_time=60 CORPUS_DIR tests/scenarios
+find_program(NTPS_CLANG clang)
+if(NTPS_CLANG)
+  add_custom_target(scenario_libfuzzer
+    COMMAND ${NTPS_CLANG} -g -O1 -fsanitize=fuzzer,address,undefined -DNTPS_LIBFUZZER -D_GNU_SOURCE
+            -I${CMAKE_SOURCE_DIR} -I${NTPS_GENERATED} ${CMAKE_SOURCE_DIR}/tests/fuzz/scenario_fuzz.c
+            ${NTPS_SCENARIO_LOADER_SOURCES} -lyaml -o ${CMAKE_BINARY_DIR}/scenario_libfuzzer
+    COMMENT "clang -fsanitize=fuzzer: scenario_libfuzzer"
+    VERBATIM)
+endif()
