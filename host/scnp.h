@@ -135,7 +135,7 @@ typedef struct _SCN_PROCESS {
     SCN_THREAD *Threads;
     size_t ThreadCount;
     uint32_t ThreadTotal;           /* threads of one instance, counts expanded */
-    bool Tracked;                   /* an expectation or action names it: keep its instances */
+    bool Tracked;                   /* an expectation or action names it: keep its process objects */
 } SCN_PROCESS;
 
 typedef enum { ScnExpExitStatus, ScnExpCreated, ScnExpCallbacks, ScnExpRecord } SCN_EXPECT_KIND;
@@ -202,6 +202,8 @@ struct _SCN_INSTANCE {
     struct _SCN_INSTANCE *Next;     /* of the same definition */
     struct _SCN_INSTANCE *NextAll;
     bool Ended;                     /* the controller saw it end (its own) */
+    bool Exited;                    /* ...and ExitStatus is its exit status */
+    int32_t ExitStatus;
 };
 
 /* scnrun.c: the running scenario's bookkeeping, for the interpreter. */

@@ -383,7 +383,13 @@ static SCN_END ScnWaitForAll(VOID)
                                                    Pending ? &Poll : NULL, Blocks);
         __atomic_store_n(&Scn.StuckArmed, FALSE, __ATOMIC_RELEASE);
         if (Status >= STATUS_WAIT_0 && Status < (NTSTATUS)(STATUS_WAIT_0 + Count)) {
-            Which[Status - STATUS_WAIT_0]->Ended = TRUE;
+            SCN_INSTANCE *I = Which[Status - STATUS_WAIT_0];
+            I->Ended = I->Exited = TRUE;
+            I->ExitStatus = PsGetProcessExitStatus(Objects[Status - STATUS_WAIT_0]);
+            /* A storm's processes need not stay until the end: only
+             * those an expectation or an open names keep their object. */
+            if (!I->Def->Tracked)
+                ObfDereferenceObject(__atomic_exchange_n(&I->Process, NULL, __ATOMIC_ACQ_REL));
             __atomic_add_fetch(&Scn.Ended, 1, __ATOMIC_RELAXED);
         } else if (Status == (NTSTATUS)(STATUS_WAIT_0 + Count)) {
             if (WasStuck) {
@@ -433,6 +439,8 @@ static BOOLEAN ScnFail(const SCN_EXPECT *E, PCSTR Format, ...)
 
 static NTSTATUS ScnExitStatusOf(SCN_INSTANCE *I)
 {
+    if (I->Exited)
+        return I->ExitStatus;
     PVOID Process = __atomic_load_n(&I->Process, __ATOMIC_ACQUIRE);
     if (Process != NULL)
         return PsGetProcessExitStatus(Process);
@@ -457,7 +465,7 @@ static BOOLEAN ScnCheckExitStatus(const SCN_EXPECT *E)
             ScnStatusText(Status, Got, sizeof(Got));
             Ok = ScnFail(E, "%s #%u (PID %lu) %s %s, expected %s", P->Name, I->Index,
                          (unsigned long)(ULONG_PTR)__atomic_load_n(&I->ProcessId, __ATOMIC_ACQUIRE),
-                         __atomic_load_n(&I->Process, __ATOMIC_ACQUIRE) ? "exited with" : "was not created:", Got,
+                         I->Exited ? "exited with" : "was not created:", Got,
                          Want);
         }
     }
