@@ -16,14 +16,14 @@ for mode in full dual; do
   "$ntps" cc --points $mode -I"$src/include" -o "$work/race_$mode.so" "$src/drivers/ke_sim_race.c" ||
     fail "ntps cc --points $mode"
 done
-size() { size -A "$1" | awk '$1 == ".text" { print $2 }'; }
-[ "$(size "$work/race_dual.so")" -gt "$(size "$work/race_full.so")" ] ||
+text_size() { command size -A "$1" | awk '$1 == ".text" { print $2 }'; }
+[ "$(text_size "$work/race_dual.so")" -gt "$(text_size "$work/race_full.so")" ] ||
   fail "the dual build is not larger than the full one: one body only?"
 for cpus in 1 2; do
   for seed in 1 2 3 4 5 6 7 8; do
-    out() { "$ntps" run --driver "$work/race_$1.so" --sim --cpus "$cpus" --seed "$seed" --timeout 60 2>&1 |
+    run_mode() { "$ntps" run --driver "$work/race_$1.so" --sim --cpus "$cpus" --seed "$seed" --timeout 60 2>&1 |
               grep -E '^counter|simulation seed'; }
-    f=$(out full) d=$(out dual)
+    f=$(run_mode full) d=$(run_mode dual)
     [ -n "$f" ] || fail "cpus $cpus seed $seed: no output from the full build"
     [ "$f" = "$d" ] || fail "cpus $cpus seed $seed: dual schedules differently from full:
 --- full
