@@ -35,12 +35,7 @@ edges:-O2
 edges:-O3 -fsanitize=address
 edges:-O0 -g
 dual:-O0
-dual:-O2
-dual:-O3
-dual:-Os -g
-dual:-O2 -fsanitize=address
-dual:-O2 -fsanitize=thread
-dual:-O3 -g -fPIC -march=x86-64-v3
+dual:-O3 -fsanitize=address
 dual:-O2 -g -fcompare-debug
 dual:-O2 -fnon-call-exceptions -fexceptions
 '
@@ -50,8 +45,7 @@ full:-O2
 full:-O3 -fsanitize=address
 full:-O2 -fsanitize=thread -g
 edges:-Os -fPIC
-dual:-O2
-dual:-O3 -fsanitize=address -g
+dual:-O2 -g
 '
 
 for src in "$@"; do
