@@ -10,9 +10,12 @@
 
 #define SCALING_ROUNDS 50000
 
+#define SCALING_BATCH 500
+
 typedef struct _PAIR {
     KEVENT Ball[2];
     ULONG Processor;
+    double Best;        /* best batch of SCALING_BATCH rounds, per round */
 } PAIR;
 
 typedef struct _SCALING {
@@ -29,10 +32,19 @@ static VOID ScalingPlayer(PVOID Context)
     PAIR *P = &ScalingShared->Pair[Id / 2];
     ULONG Side = Id % 2;
     KeSetSystemAffinityThreadEx((KAFFINITY)1 << P->Processor);
+    double Batch = BenchNow(), Best = 1e30;
     for (ULONG i = 0; i < SCALING_ROUNDS; i++) {
         KeWaitForSingleObject(&P->Ball[Side], Executive, KernelMode, FALSE, NULL);
         KeSetEvent(&P->Ball[!Side], IO_NO_INCREMENT, FALSE);
+        if (Side == 0 && (i + 1) % SCALING_BATCH == 0) {
+            double Now = BenchNow();
+            if (Now - Batch < Best)
+                Best = Now - Batch;
+            Batch = Now;
+        }
     }
+    if (Side == 0)
+        P->Best = Best / SCALING_BATCH;
 }
 
 static VOID ScalingMatch(PVOID Context)
@@ -68,16 +80,24 @@ VOID BenchScaling(VOID)
     ULONG Host = HalQueryHostProcessorCount();
     ULONG Max = Host < 4 ? Host : 4;
     static SCALING S;
-    double One = 0;
+    double One = 0, OneMean = 0;
     for (ULONG n = 1; n <= Max; n++) {
         S.Pairs = n;
         BenchRunKernel(n, FALSE, ScalingMatch, &S);
+        /* Each pair's best batch (the machine may be shared); the slowest
+         * pair's is the per-pair figure, the sum of their rates the total. */
+        double Worst = 0, Rate = 0;
+        for (ULONG p = 0; p < n; p++) {
+            if (S.Pair[p].Best > Worst)
+                Worst = S.Pair[p].Best;
+            Rate += 1e3 / S.Pair[p].Best;
+        }
         if (n == 1)
-            One = S.Ns;
+            One = Worst, OneMean = S.Ns;
         char Label[96];
         snprintf(Label, sizeof(Label), "%u independent ping-pong pair(s), %u processor(s)", n, n);
-        BenchReport(Label, S.Ns, "ns/round", "1 pair, 1 processor", One);
-        printf("%-44s %10s aggregate %.2f M rounds/s, %.2fx of one pair (ideal %ux)\n", "", "",
-               n * 1e3 / S.Ns, n * One / S.Ns, n);
+        BenchReport(Label, Worst, "ns/round", "1 pair, 1 processor", One);
+        printf("%-44s %10s all pairs %.2f M rounds/s, %.2fx of one pair (ideal %ux); mean over the run %.2fx\n",
+               "", "", Rate, Rate * One / 1e3, n, n * OneMean / S.Ns);
     }
 }
