@@ -248,6 +248,7 @@ static VOID HostPhase1(PVOID Context)
     if (Ended != 0 && !Run->Config->Quiet)
         RtlpReport("ntps: %lu user process%s still running at shutdown: ended\n", (unsigned long)Ended,
                    Ended == 1 ? " was" : "es were");
+    IoStopSystem();         /* Io's own devices, after every user of them */
     ExShutdownWorkerThreads();
     KeRequestShutdown();
 }

@@ -1,7 +1,7 @@
 /*
  * ntddbeep.h - the interface of the Beep device (\Device\Beep), as the WDK
- * documents it. ntps has no Beep device; drivers that build requests for
- * one compile. Written for ntps; see include/README.md.
+ * documents it. ntps's own \Device\Beep answers IOCTL_BEEP_SET (io/beep.c).
+ * Written for ntps; see include/README.md.
  */
 #ifndef _NTDDBEEP_
 #define _NTDDBEEP_

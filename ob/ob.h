@@ -16,6 +16,8 @@ typedef struct _OBJECT_TYPE {
     ACCESS_MASK ValidAccessMask;
     ULONG PoolTag;
     VOID (*DeleteProcedure)(PVOID Object);
+    /* Called when the object's last handle is closed (Io: IRP_MJ_CLEANUP). */
+    VOID (*CloseProcedure)(PVOID Object);
     volatile LONG TotalNumberOfObjects;
     volatile LONG TotalNumberOfHandles;
     /* Object callback entries (ObRegisterCallbacks) registered for this
@@ -120,6 +122,7 @@ NTSTATUS ObpCloseHandleIn(PVOID Process, HANDLE Handle, KPROCESSOR_MODE Previous
  * its last handle (ob/namespace.c). */
 VOID ObpDecrementHandleCount(PVOID Object);
 BOOLEAN ObpIsWaitableType(POBJECT_TYPE Type);
+PVOID ObpWaitableBody(PVOID Object);
 
 /* ---- object callbacks (ob/callback.c) ------------------------------------------------- */
 /* One registered entry taking part in one handle operation, on the stack
@@ -172,6 +175,9 @@ NTSTATUS ObpInsertObject(PVOID Object, ACCESS_MASK DesiredAccess, const OBP_CAPT
                          KPROCESSOR_MODE Mode, PHANDLE Handle);
 NTSTATUS ObpOpenObjectByName(POBJECT_TYPE Type, ACCESS_MASK DesiredAccess, const OBP_CAPTURED_ATTRIBUTES *Captured,
                              PHANDLE Handle);
+/* The object of any type named Name (absolute; \??\ and \DosDevices\ are
+ * \GLOBAL??\), referenced; STATUS_OBJECT_NAME_NOT_FOUND or a path status. */
+NTSTATUS ObpReferenceObjectByName(PCUNICODE_STRING Name, BOOLEAN CaseInsensitive, PVOID *Object);
 VOID ObpInitializeNamespace(VOID);
 VOID ObpShutdownNamespace(VOID);
 VOID ObpInitializeCallbacks(VOID);
