@@ -116,4 +116,6 @@
 
 #define STILL_ACTIVE STATUS_PENDING
 
+#include <ddk/ntstatus_more.h>
+
 #endif /* _NTSTATUS_ */
