@@ -307,9 +307,21 @@ typedef struct _GROUP_AFFINITY {
 #define IntToPtr(i) ((PVOID)(INT_PTR)(i))
 #define PtrToInt(p) ((INT)(INT_PTR)(p))
 
-/* min and max, for C and C++ as the Windows headers give them (NOMINMAX
- * keeps them out, for code that includes the C++ library's <algorithm>). */
+/* min and max, as the Windows headers give them (NOMINMAX keeps them
+ * out): macros in C; in C++ function templates, which the C++ library's
+ * headers (std::min, parameters named min) survive and which take the
+ * same mixed-type arguments. */
 #ifndef NOMINMAX
+#ifdef __cplusplus
+extern "C++" {
+template <typename T> struct NtpsValueOf { typedef T Type; };
+template <typename T> struct NtpsValueOf<T &> { typedef T Type; };
+template <typename A, typename B>
+constexpr typename NtpsValueOf<decltype(true ? A() : B())>::Type min(A a, B b) { return a < b ? a : b; }
+template <typename A, typename B>
+constexpr typename NtpsValueOf<decltype(true ? A() : B())>::Type max(A a, B b) { return a > b ? a : b; }
+}
+#else
 #ifndef min
 #define min(a, b) (((a) < (b)) ? (a) : (b))
 #endif
@@ -317,11 +329,12 @@ typedef struct _GROUP_AFFINITY {
 #define max(a, b) (((a) > (b)) ? (a) : (b))
 #endif
 #endif
+#endif
 
 /* The CRT's _countof: the array's element count (in C++, arrays only). */
 #ifndef _countof
 #ifdef __cplusplus
-template <typename T, size_t N> char (*NtpsCountOfHelper(T (&)[N]))[N];
+extern "C++" template <typename T, size_t N> char (*NtpsCountOfHelper(T (&)[N]))[N];
 #define _countof(a) (sizeof(*NtpsCountOfHelper(a)))
 #else
 #define _countof(a) (sizeof(a) / sizeof((a)[0]))
@@ -354,7 +367,7 @@ template <typename T, size_t N> char (*NtpsCountOfHelper(T (&)[N]))[N];
 #endif
 
 #ifdef __cplusplus
-template <typename T, size_t N> static inline T *NtpsUnconstString(const T (&s)[N]) { return const_cast<T *>(s); }
+extern "C++" { template <typename T, size_t N> static inline T *NtpsUnconstString(const T (&s)[N]) { return const_cast<T *>(s); } }
 #define RTL_CONSTANT_STRING(s) \
     { (USHORT)(sizeof(s) - sizeof((s)[0])), (USHORT)sizeof(s), NtpsUnconstString(s) }
 #else

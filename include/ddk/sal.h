@@ -142,6 +142,9 @@
 #define __drv_useCancelIRQL
 #define __drv_acquiresCancelSpinLock
 #define __drv_releasesCancelSpinLock
+/* The legacy SAL names: in C only. The C++ library names its own
+ * parameters __in and __out. */
+#ifndef __cplusplus
 #define __in
 #define __out
 #define __inout
@@ -155,6 +158,7 @@
 #define __deref_out
 #define __checkReturn
 #define __reserved
+#endif
 #define __analysis_assume(e)
 
 /* MSVC keywords and pragmas drivers use. */

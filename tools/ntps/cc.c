@@ -156,6 +156,10 @@ static int NtpsCompileFlags(const NTPS_CC *Cc, int Lang, const char **Args, int 
     static const char *User[] = { "-DNTPS_USER", "-D_CONSOLE", "-DWIN32", "-D_WIN32" };
     N = NtpsAddArgs(Args, N, Common, sizeof(Common) / sizeof(Common[0]));
     N = Cc->User ? NtpsAddArgs(Args, N, User, 4) : NtpsAddArgs(Args, N, Driver, 2);
+    /* A client's std::wstring must be instantiated here, for a 16-bit
+     * wchar_t: no use of the C++ library's prebuilt (32-bit) strings. */
+    if (Cc->User && Lang == NTPS_LANG_CXX)
+        Args[N++] = "-D_GLIBCXX_ASSERTIONS";
     if (Lang == NTPS_LANG_CXX) {
         Args[N++] = Cc->CxxStd;
         Args[N++] = "-fno-exceptions";
@@ -204,14 +208,19 @@ static int NtpsCompileFlags(const NTPS_CC *Cc, int Lang, const char **Args, int 
     }
     for (int i = 0; i < Cc->NFlags; i++)
         Args[N++] = Cc->Flags[i];
-    /* After the caller's -Wall: MSVC pragmas (alloc_text, warning, comment) are ignored quietly. */
+    /* After the caller's -Wall: MSVC pragmas (alloc_text, warning, comment) are ignored quietly;
+     * a client's printf has Microsoft's conversions (%ws, %S, %I64d), not the C library's. */
     Args[N++] = "-Wno-unknown-pragmas";
+    if (Cc->User)
+        Args[N++] = "-Wno-format";
     return N;
 }
 
 static int NtpsLinkFlags(const NTPS_CC *Cc, const char **Args, int N)
 {
     Args[N++] = "-shared";
+    if (Cc->User)
+        Args[N++] = "-Wl,-Bsymbolic";   /* the image's own definitions first (printf, its templates) */
     const char *San = NTPS_SANITIZE_NAME;
     if (Cc->Sanitize && !strcmp(San, "address"))
         Args[N++] = "-fsanitize=address,undefined";
@@ -273,6 +282,8 @@ static int NtpsBuild(NTPS_CC *Cc, const char **Args, const char **Extra, int NEx
         } else {
             N = NtpsCompileFlags(Cc, LinkLang, Args, N);
             Args[N++] = "-shared";
+            if (Cc->User)
+                Args[N++] = "-Wl,-Bsymbolic";
             for (int i = 0; i < Cc->NSources; i++)
                 Args[N++] = Cc->Sources[i];
         }
@@ -361,7 +372,7 @@ int NtpsCcMain(int argc, char **argv)
         Scan[NScan++] = Cc.Sources[i];
     Cc.ShimDir = NtpsCcCaseShim(Scan, NScan, Cc.User ? NtpsIncludeDir("/win32") : NULL, NtpsIncludeDir(""));
     free(Scan);
-    const char *Extra[4];
+    const char *Extra[6];
     int NExtra = 0;
     char Mark[64] = "";
     if (Cc.Integrity) {
@@ -387,6 +398,7 @@ int NtpsCcMain(int argc, char **argv)
             Status = 1;
             goto out;
         }
+        Extra[NExtra++] = "-Wl,-u," "__ntps_user_start";    /* the entry point: from the library's start.o */
         Extra[NExtra++] = Lib;
     }
     Status = NtpsBuild(&Cc, Args, Extra, NExtra);
