@@ -258,6 +258,31 @@ NTSYSAPI NTSTATUS NTAPI NtQueryKey(HANDLE KeyHandle, KEY_INFORMATION_CLASS KeyIn
 NTSYSAPI NTSTATUS NTAPI NtEnumerateKey(HANDLE KeyHandle, ULONG Index, KEY_INFORMATION_CLASS KeyInformationClass,
                                        PVOID KeyInformation, ULONG Length, PULONG ResultLength);
 
+/* ---- the I/O services for user-mode code (ntdll's; the Zw forms are in wdm.h) ----------
+ * A file handle is opened on a device by name: \Device\Name, or a symbolic
+ * link \??\Name (what Win32's \\.\Name becomes), \DosDevices\Name,
+ * \GLOBAL??\Name. Without FILE_SYNCHRONOUS_IO_(NON)ALERT the handle is
+ * asynchronous: a request the driver pends returns STATUS_PENDING, and at
+ * completion *IoStatusBlock is written, Event (or the file object) is set and
+ * ApcRoutine is queued as a user APC, in the requesting thread. */
+NTSYSAPI NTSTATUS NTAPI NtCreateFile(PHANDLE FileHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes,
+                                     PIO_STATUS_BLOCK IoStatusBlock, PLARGE_INTEGER AllocationSize,
+                                     ULONG FileAttributes, ULONG ShareAccess, ULONG CreateDisposition,
+                                     ULONG CreateOptions, PVOID EaBuffer, ULONG EaLength);
+NTSYSAPI NTSTATUS NTAPI NtOpenFile(PHANDLE FileHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes,
+                                   PIO_STATUS_BLOCK IoStatusBlock, ULONG ShareAccess, ULONG OpenOptions);
+NTSYSAPI NTSTATUS NTAPI NtReadFile(HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE ApcRoutine, PVOID ApcContext,
+                                   PIO_STATUS_BLOCK IoStatusBlock, PVOID Buffer, ULONG Length,
+                                   PLARGE_INTEGER ByteOffset, PULONG Key);
+NTSYSAPI NTSTATUS NTAPI NtWriteFile(HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE ApcRoutine, PVOID ApcContext,
+                                    PIO_STATUS_BLOCK IoStatusBlock, PVOID Buffer, ULONG Length,
+                                    PLARGE_INTEGER ByteOffset, PULONG Key);
+NTSYSAPI NTSTATUS NTAPI NtDeviceIoControlFile(HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE ApcRoutine,
+                                              PVOID ApcContext, PIO_STATUS_BLOCK IoStatusBlock, ULONG IoControlCode,
+                                              PVOID InputBuffer, ULONG InputBufferLength, PVOID OutputBuffer,
+                                              ULONG OutputBufferLength);
+NTSYSAPI NTSTATUS NTAPI NtCancelIoFile(HANDLE FileHandle, PIO_STATUS_BLOCK IoStatusBlock);
+
 /* The access rights of processes and threads the WDK leaves to drivers. */
 #ifndef PROCESS_TERMINATE
 #define PROCESS_TERMINATE 0x0001

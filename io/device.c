@@ -38,12 +38,29 @@ _Static_assert(sizeof(DRIVER_OBJECT) == 0x150, "DRIVER_OBJECT layout");
 typedef struct _IOP_DEVOBJ_EXTENSION {
     DEVOBJ_EXTENSION Public;
     volatile LONG DeletePending;    /* IoDeleteDevice was called */
+    PDEVICE_OBJECT AttachedTo;      /* the device below in its stack (IopDatabaseLock) */
     CHAR Name[96];                  /* for reports; empty if unnamed */
 } IOP_DEVOBJ_EXTENSION;
 
 static IOP_DEVOBJ_EXTENSION *IopDeviceExtension(PDEVICE_OBJECT Device)
 {
     return CONTAINING_RECORD(Device->DeviceObjectExtension, IOP_DEVOBJ_EXTENSION, Public);
+}
+
+BOOLEAN IopDeviceDeleted(PDEVICE_OBJECT Device)
+{
+    return __atomic_load_n(&IopDeviceExtension(Device)->DeletePending, __ATOMIC_ACQUIRE) != 0;
+}
+
+PCSTR IopDeviceName(PDEVICE_OBJECT Device)
+{
+    PCSTR Name = IopDeviceExtension(Device)->Name;
+    return Name[0] ? Name : "(unnamed)";
+}
+
+PDEVICE_OBJECT *IopAttachedToSlot(PDEVICE_OBJECT Device)
+{
+    return &IopDeviceExtension(Device)->AttachedTo;
 }
 
 static VOID IopDeleteDeviceObject(PVOID Object)
@@ -219,6 +236,14 @@ VOID IoDeleteDevice(PDEVICE_OBJECT DeviceObject)
         VfReport("IoDeleteDeviceTwice", Caller, "IoDeleteDevice(%p) called again for a deleted device",
                  (void *)DeviceObject);
         return;
+    }
+    /* Documented: a filter detaches (IoDetachDevice) before it deletes. */
+    if (IopDeviceExtension(DeviceObject)->AttachedTo != NULL) {
+        VfReport("IoDeleteDeviceAttached", Caller,
+                 "IoDeleteDevice(%p %s): the device is still attached to %p; detached now (call IoDetachDevice first)",
+                 (void *)DeviceObject, IopDeviceName(DeviceObject),
+                 (void *)IopDeviceExtension(DeviceObject)->AttachedTo);
+        IoDetachDevice(IopDeviceExtension(DeviceObject)->AttachedTo);
     }
     IopDeleteDevice(DeviceObject);
 }

@@ -26,10 +26,15 @@ VOID IoInitializeSystem(VOID)
     ObpDriverType = IoDriverObjectType;
     IopCreateDeviceType();
     IopInitializeWorkItems();
+    IopInitializeIrps();
+    IopInitializeFiles();
+    IopInitializeSymbolicLinks();
 }
 
 VOID IoShutdownSystem(VOID)
 {
+    IopShutdownFiles();
+    IopShutdownSymbolicLinks();
     IopDeleteDeviceType();
     ObDeleteObjectType(IoDriverObjectType);
     IoDriverObjectType = ObpDriverType = NULL;
@@ -171,6 +176,7 @@ VOID IoUnloadDriver(PIO_DRIVER_IMAGE Image)
         ObCheckUnloadedCallbacks(Image->Module->Base, Image->Module->Size);
         KiCheckUnloadedBugCheckCallbacks(Image->Module->Base, Image->Module->Size);
         ExCheckUnloadedWorkItems(Image->Module);
+        IopCheckUnloadedSymbolicLinks(Image->Module);
         IopCheckUnloadedDevices(Driver, FALSE);
         /* Leftovers that are reports (threads still running its code), and
          * where its leaked pool was allocated, before the leak's bug check. */

@@ -62,4 +62,77 @@ VOID IopInitializeWorkItems(VOID);
  * keep it loaded until their routines return, as on Windows). */
 VOID IopWaitForDriverWorkItems(PDRIVER_OBJECT Driver);
 
+/* ---- the I/O path (io/irp.c, io/file.c, io/stack.c ...) ----------------------------- */
+/* What Io keeps before every IRP it allocates (IRP.AllocationFlags has
+ * IOP_IRP_HAS_PRIVATE): who owns the IRP, and its completion APC. */
+#define IOP_IRP_HAS_PRIVATE 0x80
+typedef enum _IOP_IRP_KIND {
+    IopIrpDriver,       /* IoAllocateIrp: the driver frees it (STATUS_MORE_PROCESSING_REQUIRED) */
+    IopIrpThreaded,     /* a system service's or IoBuild*Request's: completed in its thread by an APC */
+    IopIrpLocal,        /* Io's own synchronous request (create, cleanup, close): the issuer waits and frees */
+} IOP_IRP_KIND;
+typedef struct _IOP_IRP_PRIVATE {
+    IOP_IRP_KIND Kind;
+    volatile LONG Holds;            /* the service's and the completion's; freed at zero */
+    volatile LONG Deferral;         /* IOP_DEFER_*: a service's IRP completed before its dispatch returned */
+    BOOLEAN EventReferenced;        /* UserEvent came from a handle */
+    BOOLEAN OnThreadList;
+    ULONG OutputLength;             /* the caller's buffer, for the buffered copy back */
+    PVOID Caller;                   /* who allocated it, for reports */
+    KAPC Apc;                       /* the completion APC */
+} IOP_IRP_PRIVATE;
+#define IOP_DEFER_OPEN 0
+#define IOP_DEFER_COMPLETED 1       /* completion left the rest to the service */
+#define IOP_DEFER_OFF 2             /* the service gave up waiting: completion queues its APC */
+
+#define IOP_IRP_PRIVATE_SPAN ALIGN_UP_BY(sizeof(IOP_IRP_PRIVATE), 16)
+static inline IOP_IRP_PRIVATE *IopIrpPrivate(PIRP Irp)
+{
+    return (Irp->AllocationFlags & IOP_IRP_HAS_PRIVATE) ? (IOP_IRP_PRIVATE *)((PCHAR)Irp - IOP_IRP_PRIVATE_SPAN)
+                                                         : NULL;
+}
+
+VOID IopInitializeIrps(VOID);
+PIRP IopAllocateIrp(CCHAR StackSize, IOP_IRP_KIND Kind, PVOID Caller);
+VOID IopFreeIrp(PIRP Irp);
+/* Put a threaded IRP on the current thread's list (at APC_LEVEL). */
+VOID IopQueueThreadIrp(PIRP Irp);
+/* The end of a threaded IRP's completion, in its thread: copy back, status
+ * block, events, user APC, free. */
+VOID IopCompleteInThread(PIRP Irp);
+/* Send a local IRP down and wait for it; returns its final status. */
+NTSTATUS IopSendLocalIrp(PDEVICE_OBJECT Device, PIRP Irp);
+PDEVICE_OBJECT IopTopOfStack(PDEVICE_OBJECT Device);   /* not referenced; IopDeviceListLock-free read */
+
+/* Devices (io/device.c). */
+BOOLEAN IopDeviceDeleted(PDEVICE_OBJECT Device);
+PCSTR IopDeviceName(PDEVICE_OBJECT Device);
+extern EX_SPIN_LOCK IopDatabaseLock;   /* device stacks (AttachedDevice links) */
+PDEVICE_OBJECT *IopAttachedToSlot(PDEVICE_OBJECT Device);   /* the device below */
+
+/* Files (io/file.c). */
+VOID IopInitializeFiles(VOID);
+VOID IopShutdownFiles(VOID);
+BOOLEAN IopIsIoFile(PFILE_OBJECT File);
+/* Open a device by name for a kernel or user caller: a file object,
+ * referenced, after a successful IRP_MJ_CREATE. */
+NTSTATUS IopOpenDevice(PCUNICODE_STRING Name, ACCESS_MASK Access, ULONG ShareAccess, ULONG Disposition,
+                       ULONG Options, KPROCESSOR_MODE Mode, PFILE_OBJECT *FileOut);
+
+/* Symbolic links (io/symlink.c). */
+VOID IopInitializeSymbolicLinks(VOID);
+VOID IopShutdownSymbolicLinks(VOID);
+/* Name with a leading symbolic link replaced by its target (a new buffer
+ * from ExpAllocateKernel in *Out), or STATUS_OBJECT_NAME_NOT_FOUND. */
+NTSTATUS IopResolveName(PCUNICODE_STRING Name, PUNICODE_STRING Out);
+VOID IopCheckUnloadedSymbolicLinks(PRTL_MODULE Module);
+
+/* System devices (io/beep.c, io/kbdclass.c). */
+VOID IopCreateSystemDevices(VOID);
+VOID IopDeleteSystemDevices(VOID);
+
+/* Thread exit (io/irp.c): registered as PspCancelThreadIo. */
+VOID IopCancelThreadIo(ETHREAD *Thread);
+VOID IopCancelFileIo(PFILE_OBJECT File);     /* the current thread's requests on File */
+
 #endif /* NTPS_IO_H */

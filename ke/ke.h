@@ -380,8 +380,10 @@ extern VOID (*KiTerminateAtServiceExit)(VOID);
 #define KI_SS_MAP8(a, ...) KI_SS_ARG(a), KI_SS_MAP7(__VA_ARGS__)
 #define KI_SS_MAP9(a, ...) KI_SS_ARG(a), KI_SS_MAP8(__VA_ARGS__)
 #define KI_SS_MAP10(a, ...) KI_SS_ARG(a), KI_SS_MAP9(__VA_ARGS__)
-#define KI_SS_PICK(_1, _2, _3, _4, _5, _6, _7, _8, _9, _10, N, ...) N
-#define KI_SS_COUNT(...) KI_SS_PICK(__VA_ARGS__, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0)
+#define KI_SS_MAP11(a, ...) KI_SS_ARG(a), KI_SS_MAP10(__VA_ARGS__)
+#define KI_SS_MAP12(a, ...) KI_SS_ARG(a), KI_SS_MAP11(__VA_ARGS__)
+#define KI_SS_PICK(_1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, N, ...) N
+#define KI_SS_COUNT(...) KI_SS_PICK(__VA_ARGS__, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0)
 #define KI_SS_CAT(a, b) a##b
 #define KI_SS_XCAT(a, b) KI_SS_CAT(a, b)
 #define KI_SS_MAP(...) KI_SS_XCAT(KI_SS_MAP, KI_SS_COUNT(__VA_ARGS__))(__VA_ARGS__)

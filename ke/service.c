@@ -119,25 +119,26 @@ static BOOLEAN KiTakeUserApc(PKTHREAD Thread, KI_USER_APC *Out)
 /* ---- system services ------------------------------------------------------------------ */
 
 typedef ULONG_PTR (*KI_SERVICE_ROUTINE)(ULONG_PTR, ULONG_PTR, ULONG_PTR, ULONG_PTR, ULONG_PTR, ULONG_PTR,
-                                        ULONG_PTR, ULONG_PTR, ULONG_PTR, ULONG_PTR);
+                                        ULONG_PTR, ULONG_PTR, ULONG_PTR, ULONG_PTR, ULONG_PTR, ULONG_PTR);
 
 typedef struct _KI_SERVICE_CALL {
     PVOID Service;
-    ULONG_PTR Arguments[10];
+    ULONG_PTR Arguments[12];      /* NtCreateFile has 11 */
     ULONG_PTR Result;
     KI_USER_APC Apc;
     BOOLEAN ApcDue;
 } KI_SERVICE_CALL;
 
 /* On the kernel stack. Every argument is an integer or a pointer, so a
- * call with ten of them reaches a service that takes fewer correctly
+ * call with twelve of them reaches a service that takes fewer correctly
  * (System V passes the first six in registers, the rest on the stack in
  * order, and a callee ignores what it does not declare). */
 static VOID KiServiceOnKernelStack(PVOID Context)
 {
     KI_SERVICE_CALL *Call = Context;
     const ULONG_PTR *A = Call->Arguments;
-    Call->Result = ((KI_SERVICE_ROUTINE)Call->Service)(A[0], A[1], A[2], A[3], A[4], A[5], A[6], A[7], A[8], A[9]);
+    Call->Result = ((KI_SERVICE_ROUTINE)Call->Service)(A[0], A[1], A[2], A[3], A[4], A[5], A[6], A[7], A[8], A[9],
+                                                       A[10], A[11]);
     PKTHREAD Thread = KiCurrentThread();
     KiCheckReturnToUser(Thread, Call->Service);
     /* Terminated during the service: the service has completed (its UserMode

@@ -30,7 +30,12 @@ typedef struct _OBP_NAME_INFO {
     UNICODE_STRING Leaf;            /* the last component; its characters follow */
 } OBP_NAME_INFO;
 
-static const PCWSTR ObpDirectories[] = { L"", L"\\BaseNamedObjects", L"\\KernelObjects", L"\\Device" };
+static const PCWSTR ObpDirectories[] = { L"", L"\\BaseNamedObjects", L"\\KernelObjects", L"\\Device",
+                                         L"\\GLOBAL??" };
+#define OBP_GLOBAL_DIRECTORY 4
+/* Other names of \GLOBAL?? (Windows: \?? is the session's view, and
+ * \DosDevices a symbolic link to it; here there is one global view). */
+static const PCWSTR ObpGlobalAliases[] = { L"\\??", L"\\DosDevices" };
 
 #define OBP_NAME_BUCKETS 64
 static LIST_ENTRY ObpNameBuckets[OBP_NAME_BUCKETS];
@@ -173,6 +178,13 @@ static ULONG ObpFindDirectory(PCWCH Path, SIZE_T Count)
         if (Length == Count && ObpEqual(Path, ObpDirectories[i], Count, TRUE))
             return i;
     }
+    for (ULONG i = 0; i < RTL_NUMBER_OF(ObpGlobalAliases); i++) {
+        SIZE_T Length = 0;
+        while (ObpGlobalAliases[i][Length] != 0)
+            Length++;
+        if (Length == Count && ObpEqual(Path, ObpGlobalAliases[i], Count, TRUE))
+            return OBP_GLOBAL_DIRECTORY;
+    }
     return MAXULONG;
 }
 
@@ -250,7 +262,8 @@ VOID ObpDecrementHandleCount(PVOID Object)
 {
     POBJECT_HEADER Header = OBJECT_TO_OBJECT_HEADER(Object);
     if (!(Header->Flags & OB_FLAG_NAMED)) {
-        __atomic_sub_fetch(&Header->HandleCount, 1, __ATOMIC_RELAXED);
+        if (__atomic_sub_fetch(&Header->HandleCount, 1, __ATOMIC_ACQ_REL) == 0 && Header->Type->CloseProcedure != NULL)
+            Header->Type->CloseProcedure(Object);
         return;
     }
     /* An open by name may take a handle again before we have the lock:
@@ -367,6 +380,28 @@ NTSTATUS ObpOpenObjectByName(POBJECT_TYPE Type, ACCESS_MASK DesiredAccess, const
     if (!NT_SUCCESS(Status))
         return Status;
     return ObpHandleToTaken(Object, ObMapGenericMask(Type, DesiredAccess), Captured, Handle);
+}
+
+NTSTATUS ObpReferenceObjectByName(PCUNICODE_STRING Name, BOOLEAN CaseInsensitive, PVOID *Object)
+{
+    ULONG Directory;
+    UNICODE_STRING Leaf;
+    *Object = NULL;
+    NTSTATUS Status = ObpParseName(Name, &Directory, &Leaf);
+    if (!NT_SUCCESS(Status))
+        return Status;
+    if (Directory == OBP_ROOT_ITSELF)
+        return STATUS_OBJECT_TYPE_MISMATCH;     /* a directory: no directory objects here */
+    ULONG Hash = ObpHashName(Directory, &Leaf);
+    ExpAcquireSpinLock(&ObpNamespaceLock);
+    OBP_NAME_INFO *Info = ObpLookupName(Directory, &Leaf, Hash, CaseInsensitive);
+    PVOID Found = Info != NULL ? ObpNameInfoObject(Info) : NULL;
+    if (Found == NULL || !ObReferenceObjectSafe(Found))
+        Status = STATUS_OBJECT_NAME_NOT_FOUND;
+    else
+        *Object = Found;
+    ExpReleaseSpinLock(&ObpNamespaceLock);
+    return Status;
 }
 
 /* ---- permanent objects ----------------------------------------------------------------------------------- */

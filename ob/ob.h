@@ -16,6 +16,8 @@ typedef struct _OBJECT_TYPE {
     ACCESS_MASK ValidAccessMask;
     ULONG PoolTag;
     VOID (*DeleteProcedure)(PVOID Object);
+    /* Called when the object's last handle is closed (Io: IRP_MJ_CLEANUP). */
+    VOID (*CloseProcedure)(PVOID Object);
     volatile LONG TotalNumberOfObjects;
     volatile LONG TotalNumberOfHandles;
     /* Object callback entries (ObRegisterCallbacks) registered for this
@@ -172,6 +174,9 @@ NTSTATUS ObpInsertObject(PVOID Object, ACCESS_MASK DesiredAccess, const OBP_CAPT
                          KPROCESSOR_MODE Mode, PHANDLE Handle);
 NTSTATUS ObpOpenObjectByName(POBJECT_TYPE Type, ACCESS_MASK DesiredAccess, const OBP_CAPTURED_ATTRIBUTES *Captured,
                              PHANDLE Handle);
+/* The object of any type named Name (absolute; \??\ and \DosDevices\ are
+ * \GLOBAL??\), referenced; STATUS_OBJECT_NAME_NOT_FOUND or a path status. */
+NTSTATUS ObpReferenceObjectByName(PCUNICODE_STRING Name, BOOLEAN CaseInsensitive, PVOID *Object);
 VOID ObpInitializeNamespace(VOID);
 VOID ObpShutdownNamespace(VOID);
 VOID ObpInitializeCallbacks(VOID);

@@ -71,6 +71,9 @@ typedef struct _ETHREAD {
     struct _TEB *Teb;                   /* Win32 user threads only */
     HAL_STACK UserStack;                /* user threads only */
     LIST_ENTRY ThreadListEntry;
+    /* Io: the IRPs this thread requested and that are not completed (only
+     * the thread itself touches the list, at APC_LEVEL; empty while zero). */
+    LIST_ENTRY IrpList;
 } ETHREAD, *PETHREAD_INTERNAL;
 
 static inline EPROCESS *PspProcess(PEPROCESS Process) { return (EPROCESS *)Process; }
@@ -108,6 +111,9 @@ extern KEVENT PsDriverThreadsDone;
 NTSTATUS PspCreateThread(EPROCESS *Process, PKSTART_ROUTINE StartRoutine, PVOID StartContext, BOOLEAN DriverThread,
                          PVOID Creator, ETHREAD **ThreadOut);
 DECLSPEC_NORETURN VOID PspExitThread(NTSTATUS ExitStatus);
+/* Registered by Io: cancel the exiting thread's IRPs and wait for them
+ * (IoCancelThreadIo), in the thread, at PASSIVE_LEVEL. */
+extern VOID (*PspCancelThreadIo)(ETHREAD *Thread);
 
 /* Iterate over every process and thread (for reports). */
 VOID PsEnumerateThreads(VOID (*Visit)(ETHREAD *Thread, PVOID Context), PVOID Context);

@@ -217,6 +217,8 @@ static BOOLEAN PspLeaveProcess(EPROCESS *Process, NTSTATUS ExitStatus)
     return Last;
 }
 
+VOID (*PspCancelThreadIo)(ETHREAD *Thread);
+
 VOID PspExitThread(NTSTATUS ExitStatus)
 {
     ETHREAD *Thread = PspCurrentThread();
@@ -242,6 +244,10 @@ VOID PspExitThread(NTSTATUS ExitStatus)
                      Irql, 1);
     /* Before anything of the exit happens in the wrong process's context. */
     KiCheckNotAttached(&Thread->Tcb);
+    /* Its I/O requests are cancelled and waited for while it can still
+     * take their completion APCs. */
+    if (PspCancelThreadIo != NULL && Thread->IrpList.Flink != NULL && !IsListEmpty(&Thread->IrpList))
+        PspCancelThreadIo(Thread);
     /* An exit APC still queued (a termination that raced with this exit)
      * must not end the thread a second time: it is run down instead. */
     KeEnterCriticalRegion();

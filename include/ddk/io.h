@@ -1,7 +1,7 @@
 /*
  * ddk/io.h - the part of the I/O manager that drivers need so far:
- * DRIVER_OBJECT, DEVICE_OBJECT (created and deleted; no I/O requests yet),
- * the driver role types, and Io work items.
+ * DRIVER_OBJECT, DEVICE_OBJECT, FILE_OBJECT, the driver role types, and
+ * Io work items; the I/O request path is in ddk/irp.h.
  * Part of wdm.h; written for ntps from the WDK documentation.
  */
 #ifndef _NTPS_DDK_IO_H
@@ -253,6 +253,9 @@ typedef struct _FILE_OBJECT {
     volatile PVOID FileObjectExtension;
 } FILE_OBJECT, *PFILE_OBJECT;
 #define IO_TYPE_FILE 5
+
+/* IRPs, stack locations, MDLs, CSQs, remove locks, device stacks. */
+#include <ddk/irp.h>
 
 /* Every driver module exports DriverEntry; declaring it here gives it
  * default visibility even in modules built with -fvisibility=hidden. */

@@ -1,0 +1,371 @@
+/*
+ * io/rw.c - the I/O services on an open file: Nt/ZwReadFile,
+ * Nt/ZwWriteFile, Nt/ZwDeviceIoControlFile, Nt/ZwCancelIoFile.
+ *
+ * Buffers, by the device's DO_BUFFERED_IO / DO_DIRECT_IO (reads and
+ * writes) or the control code's method (I/O controls): buffered (a
+ * SystemBuffer copy, back to the caller's buffer at completion,
+ * IoStatus.Information bytes), direct (an MDL over the caller's buffer,
+ * probed and locked) or neither (the caller's pointers: UserBuffer,
+ * Type3InputBuffer; the driver probes). User callers' pointers are probed.
+ *
+ * Each request is an IRP on the calling thread's list. A request its
+ * driver completes before the dispatch routine returns (without pending)
+ * is finished by the service itself; one completed later is finished by a
+ * kernel APC in the thread (io/irp.c): status block, event, user APC. On
+ * a synchronous file object (FILE_SYNCHRONOUS_IO_*) the service waits for
+ * a pending request and returns its final status; on an asynchronous one
+ * it returns STATUS_PENDING and the caller waits on its event or the file
+ * handle. Requests on one synchronous file object are not serialized
+ * (Windows does serialize them): documented in docs/io.md.
+ */
+#include "io/io.h"
+#include "vf/vf.h"
+
+#include <string.h>
+
+typedef struct _IOP_REQUEST {
+    KPROCESSOR_MODE Mode;
+    PFILE_OBJECT File;              /* referenced (the service's own reference) */
+    PDEVICE_OBJECT Top;
+    PKEVENT Event;                  /* referenced, or NULL */
+    PIO_STATUS_BLOCK Iosb;
+    PIO_APC_ROUTINE ApcRoutine;
+    PVOID ApcContext;
+} IOP_REQUEST;
+
+static NTSTATUS IopBeginRequest(IOP_REQUEST *R, HANDLE FileHandle, ACCESS_MASK Access, HANDLE Event,
+                                PIO_APC_ROUTINE ApcRoutine, PVOID ApcContext, PIO_STATUS_BLOCK IoStatusBlock)
+{
+    memset(R, 0, sizeof(*R));
+    R->Mode = ExGetPreviousMode();
+    if (R->Mode != KernelMode) {
+        __try {
+            ProbeForWrite(IoStatusBlock, sizeof(IO_STATUS_BLOCK), sizeof(ULONG));
+        } __except (EXCEPTION_EXECUTE_HANDLER) {
+            return GetExceptionCode();
+        }
+    }
+    NTSTATUS Status = ObReferenceObjectByHandle(FileHandle, Access, ObpFileType, R->Mode, (PVOID *)&R->File, NULL);
+    if (!NT_SUCCESS(Status))
+        return Status;
+    if (!IopIsIoFile(R->File)) {
+        ObfDereferenceObject(R->File);
+        return STATUS_INVALID_DEVICE_REQUEST;
+    }
+    if (Event != NULL) {
+        Status = ObReferenceObjectByHandle(Event, EVENT_MODIFY_STATE, ObpEventType, R->Mode, (PVOID *)&R->Event,
+                                           NULL);
+        if (!NT_SUCCESS(Status)) {
+            ObfDereferenceObject(R->File);
+            return Status;
+        }
+        KeClearEvent(R->Event);
+    }
+    /* A user APC routine on a synchronous file is refused, as on Windows. */
+    if (ApcRoutine != NULL && (R->File->Flags & FO_SYNCHRONOUS_IO)) {
+        if (R->Event != NULL)
+            ObfDereferenceObject(R->Event);
+        ObfDereferenceObject(R->File);
+        return STATUS_INVALID_PARAMETER;
+    }
+    R->Top = IoGetRelatedDeviceObject(R->File);
+    R->Iosb = IoStatusBlock;
+    R->ApcRoutine = ApcRoutine;
+    R->ApcContext = ApcContext;
+    return STATUS_SUCCESS;
+}
+
+static VOID IopAbandonRequest(IOP_REQUEST *R, PIRP Irp)
+{
+    if (Irp != NULL) {
+        if (Irp->AssociatedIrp.SystemBuffer != NULL && (Irp->Flags & IRP_DEALLOCATE_BUFFER))
+            ExpFreeKernel(Irp->AssociatedIrp.SystemBuffer);
+        for (PMDL Mdl = Irp->MdlAddress, Next; Mdl != NULL; Mdl = Next) {
+            Next = Mdl->Next;
+            ExpFreeKernel(Mdl);
+        }
+        IopFreeIrp(Irp);
+    }
+    if (R->Event != NULL)
+        ObfDereferenceObject(R->Event);
+    ObfDereferenceObject(R->File);
+}
+
+static PIRP IopNewRequestIrp(IOP_REQUEST *R, UCHAR MajorFunction)
+{
+    PIRP Irp = IopAllocateIrp(R->Top->StackSize, IopIrpThreaded, NULL);
+    if (Irp == NULL)
+        return NULL;
+    PIO_STACK_LOCATION Next = IoGetNextIrpStackLocation(Irp);
+    Next->MajorFunction = MajorFunction;
+    Next->FileObject = R->File;
+    return Irp;
+}
+
+/* Send the IRP and finish as the file object's mode says. */
+static NTSTATUS IopIssue(IOP_REQUEST *R, PIRP Irp)
+{
+    IOP_IRP_PRIVATE *Private = IopIrpPrivate(Irp);
+    BOOLEAN Synchronous = (R->File->Flags & FO_SYNCHRONOUS_IO) != 0;
+    Irp->RequestorMode = R->Mode;
+    Irp->UserIosb = R->Iosb;
+    Irp->UserEvent = R->Event;
+    Private->EventReferenced = R->Event != NULL;
+    Irp->Overlay.AsynchronousParameters.UserApcRoutine = R->ApcRoutine;
+    Irp->Overlay.AsynchronousParameters.UserApcContext = R->ApcContext;
+    Irp->Flags |= IRP_DEFER_IO_COMPLETION;
+    ObfReferenceObject(R->File);
+    Irp->Tail.Overlay.OriginalFileObject = R->File;     /* the IRP's reference */
+    Private->Holds = 2;                                 /* the completion's and ours */
+    if (Synchronous)
+        KeClearEvent(&R->File->Event);
+    IopQueueThreadIrp(Irp);
+
+    NTSTATUS Status = IofCallDriver(R->Top, Irp);
+
+    LONG Open = IOP_DEFER_OPEN;
+    BOOLEAN NotCompleted = __atomic_compare_exchange_n(&Private->Deferral, &Open, IOP_DEFER_OFF, FALSE,
+                                                       __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+    if (!NotCompleted) {
+        /* Completed inside the dispatch routine, without pending. */
+        if (Status == STATUS_PENDING)
+            VfReport("IrpPendingNotMarked", (PVOID)R->Top->DriverObject->MajorFunction[IoGetNextIrpStackLocation(Irp)
+                                                                                           ->MajorFunction],
+                     "a dispatch routine of %s returned STATUS_PENDING for IRP %p it had completed without "
+                     "IoMarkIrpPending", IopDeviceName(R->Top), (void *)Irp);
+        IopCompleteInThread(Irp);
+    }
+    if (__atomic_sub_fetch(&Private->Holds, 1, __ATOMIC_ACQ_REL) == 0)
+        IopFreeIrp(Irp);
+    if (Synchronous && Status == STATUS_PENDING) {
+        NTSTATUS Wait = KeWaitForSingleObject(&R->File->Event, Executive, R->Mode,
+                                              (R->File->Flags & FO_ALERTABLE_IO) != 0, NULL);
+        Status = (Wait == STATUS_USER_APC || Wait == STATUS_ALERTED) ? Wait : R->File->FinalStatus;
+    }
+    ObfDereferenceObject(R->File);
+    return Status;
+}
+
+/* ---- read and write ------------------------------------------------------------------------------ */
+
+static NTSTATUS IopReadWrite(UCHAR MajorFunction, HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE ApcRoutine,
+                             PVOID ApcContext, PIO_STATUS_BLOCK IoStatusBlock, PVOID Buffer, ULONG Length,
+                             PLARGE_INTEGER ByteOffset, PULONG Key)
+{
+    BOOLEAN Read = MajorFunction == IRP_MJ_READ;
+    IOP_REQUEST R;
+    NTSTATUS Status = IopBeginRequest(&R, FileHandle, Read ? FILE_READ_DATA : FILE_WRITE_DATA, Event, ApcRoutine,
+                                      ApcContext, IoStatusBlock);
+    if (!NT_SUCCESS(Status))
+        return Status;
+    LARGE_INTEGER Offset = R.File->CurrentByteOffset;
+    ULONG KeyValue = 0;
+    if (R.Mode != KernelMode) {
+        __try {
+            if (Read)
+                ProbeForWrite(Buffer, Length, 1);
+            else
+                ProbeForRead(Buffer, Length, 1);
+            if (ByteOffset != NULL) {
+                ProbeForRead(ByteOffset, sizeof(LARGE_INTEGER), sizeof(ULONG));
+                Offset = *ByteOffset;
+            }
+            if (Key != NULL) {
+                ProbeForRead(Key, sizeof(ULONG), sizeof(ULONG));
+                KeyValue = *Key;
+            }
+        } __except (EXCEPTION_EXECUTE_HANDLER) {
+            IopAbandonRequest(&R, NULL);
+            return GetExceptionCode();
+        }
+    } else {
+        if (ByteOffset != NULL)
+            Offset = *ByteOffset;
+        if (Key != NULL)
+            KeyValue = *Key;
+    }
+    PIRP Irp = IopNewRequestIrp(&R, MajorFunction);
+    if (Irp == NULL) {
+        IopAbandonRequest(&R, NULL);
+        return STATUS_INSUFFICIENT_RESOURCES;
+    }
+    PIO_STACK_LOCATION Next = IoGetNextIrpStackLocation(Irp);
+    Next->Parameters.Read.Length = Length;
+    Next->Parameters.Read.Key = KeyValue;
+    Next->Parameters.Read.ByteOffset = Offset;
+    Irp->UserBuffer = Buffer;
+    Irp->Flags |= Read ? IRP_READ_OPERATION : IRP_WRITE_OPERATION;
+    IopIrpPrivate(Irp)->OutputLength = Read ? Length : 0;
+    __try {
+        if ((R.Top->Flags & DO_BUFFERED_IO) && Length != 0) {
+            Irp->AssociatedIrp.SystemBuffer = ExpAllocateKernel(Length, 'fbOI');
+            if (Irp->AssociatedIrp.SystemBuffer == NULL)
+                ExRaiseStatus(STATUS_INSUFFICIENT_RESOURCES);
+            Irp->Flags |= IRP_BUFFERED_IO | IRP_DEALLOCATE_BUFFER | (Read ? IRP_INPUT_OPERATION : 0);
+            if (!Read)
+                memcpy(Irp->AssociatedIrp.SystemBuffer, Buffer, Length);
+        } else if ((R.Top->Flags & DO_DIRECT_IO) && Length != 0) {
+            PMDL Mdl = IoAllocateMdl(Buffer, Length, FALSE, FALSE, Irp);
+            if (Mdl == NULL)
+                ExRaiseStatus(STATUS_INSUFFICIENT_RESOURCES);
+            MmProbeAndLockPages(Mdl, R.Mode, Read ? IoWriteAccess : IoReadAccess);
+        }
+    } __except (EXCEPTION_EXECUTE_HANDLER) {
+        IopAbandonRequest(&R, Irp);
+        return GetExceptionCode();
+    }
+    return IopIssue(&R, Irp);
+}
+
+NTSTATUS NtReadFile(HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE ApcRoutine, PVOID ApcContext,
+                    PIO_STATUS_BLOCK IoStatusBlock, PVOID Buffer, ULONG Length, PLARGE_INTEGER ByteOffset, PULONG Key)
+{
+    KI_SYSTEM_SERVICE(NtReadFile, FileHandle, Event, ApcRoutine, ApcContext, IoStatusBlock, Buffer, Length,
+                      ByteOffset, Key);
+    return IopReadWrite(IRP_MJ_READ, FileHandle, Event, ApcRoutine, ApcContext, IoStatusBlock, Buffer, Length,
+                        ByteOffset, Key);
+}
+
+NTSTATUS ZwReadFile(HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE ApcRoutine, PVOID ApcContext,
+                    PIO_STATUS_BLOCK IoStatusBlock, PVOID Buffer, ULONG Length, PLARGE_INTEGER ByteOffset, PULONG Key)
+{
+    KI_ZW_SERVICE(NtReadFile, FileHandle, Event, ApcRoutine, ApcContext, IoStatusBlock, Buffer, Length, ByteOffset,
+                  Key);
+}
+
+NTSTATUS NtWriteFile(HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE ApcRoutine, PVOID ApcContext,
+                     PIO_STATUS_BLOCK IoStatusBlock, PVOID Buffer, ULONG Length, PLARGE_INTEGER ByteOffset,
+                     PULONG Key)
+{
+    KI_SYSTEM_SERVICE(NtWriteFile, FileHandle, Event, ApcRoutine, ApcContext, IoStatusBlock, Buffer, Length,
+                      ByteOffset, Key);
+    return IopReadWrite(IRP_MJ_WRITE, FileHandle, Event, ApcRoutine, ApcContext, IoStatusBlock, Buffer, Length,
+                        ByteOffset, Key);
+}
+
+NTSTATUS ZwWriteFile(HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE ApcRoutine, PVOID ApcContext,
+                     PIO_STATUS_BLOCK IoStatusBlock, PVOID Buffer, ULONG Length, PLARGE_INTEGER ByteOffset,
+                     PULONG Key)
+{
+    KI_ZW_SERVICE(NtWriteFile, FileHandle, Event, ApcRoutine, ApcContext, IoStatusBlock, Buffer, Length, ByteOffset,
+                  Key);
+}
+
+/* ---- I/O control ------------------------------------------------------------------------------------ */
+
+static NTSTATUS IopBufferControl(IOP_REQUEST *R, PIRP Irp, ULONG Method, PVOID In, ULONG InLength, PVOID Out,
+                                 ULONG OutLength)
+{
+    if (Method == METHOD_NEITHER) {
+        IoGetNextIrpStackLocation(Irp)->Parameters.DeviceIoControl.Type3InputBuffer = In;
+        Irp->UserBuffer = Out;
+        return STATUS_SUCCESS;
+    }
+    __try {
+        if (R->Mode != KernelMode) {
+            if (InLength != 0)
+                ProbeForRead(In, InLength, 1);
+            if (OutLength != 0) {
+                if (Method == METHOD_IN_DIRECT)
+                    ProbeForRead(Out, OutLength, 1);
+                else
+                    ProbeForWrite(Out, OutLength, 1);
+            }
+        }
+        ULONG Span = Method == METHOD_BUFFERED && OutLength > InLength ? OutLength : InLength;
+        if (Span != 0) {
+            Irp->AssociatedIrp.SystemBuffer = ExpAllocateKernel(Span, 'fbOI');
+            if (Irp->AssociatedIrp.SystemBuffer == NULL)
+                ExRaiseStatus(STATUS_INSUFFICIENT_RESOURCES);
+            Irp->Flags |= IRP_BUFFERED_IO | IRP_DEALLOCATE_BUFFER;
+            if (InLength != 0)
+                memcpy(Irp->AssociatedIrp.SystemBuffer, In, InLength);
+        }
+        Irp->UserBuffer = Out;
+        if (Method == METHOD_BUFFERED) {
+            if (OutLength != 0)
+                Irp->Flags |= IRP_INPUT_OPERATION;
+        } else if (OutLength != 0) {
+            PMDL Mdl = IoAllocateMdl(Out, OutLength, FALSE, FALSE, Irp);
+            if (Mdl == NULL)
+                ExRaiseStatus(STATUS_INSUFFICIENT_RESOURCES);
+            MmProbeAndLockPages(Mdl, R->Mode, Method == METHOD_IN_DIRECT ? IoReadAccess : IoWriteAccess);
+        }
+    } __except (EXCEPTION_EXECUTE_HANDLER) {
+        return GetExceptionCode();
+    }
+    return STATUS_SUCCESS;
+}
+
+static ACCESS_MASK IopControlAccess(ULONG IoControlCode)
+{
+    ULONG Access = (IoControlCode >> 14) & 3;
+    return ((Access & FILE_READ_ACCESS) ? FILE_READ_DATA : 0) | ((Access & FILE_WRITE_ACCESS) ? FILE_WRITE_DATA : 0);
+}
+
+NTSTATUS NtDeviceIoControlFile(HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE ApcRoutine, PVOID ApcContext,
+                               PIO_STATUS_BLOCK IoStatusBlock, ULONG IoControlCode, PVOID InputBuffer,
+                               ULONG InputBufferLength, PVOID OutputBuffer, ULONG OutputBufferLength)
+{
+    KI_SYSTEM_SERVICE(NtDeviceIoControlFile, FileHandle, Event, ApcRoutine, ApcContext, IoStatusBlock, IoControlCode,
+                      InputBuffer, InputBufferLength, OutputBuffer, OutputBufferLength);
+    IOP_REQUEST R;
+    NTSTATUS Status = IopBeginRequest(&R, FileHandle, IopControlAccess(IoControlCode), Event, ApcRoutine, ApcContext,
+                                      IoStatusBlock);
+    if (!NT_SUCCESS(Status))
+        return Status;
+    PIRP Irp = IopNewRequestIrp(&R, IRP_MJ_DEVICE_CONTROL);
+    if (Irp == NULL) {
+        IopAbandonRequest(&R, NULL);
+        return STATUS_INSUFFICIENT_RESOURCES;
+    }
+    PIO_STACK_LOCATION Next = IoGetNextIrpStackLocation(Irp);
+    Next->Parameters.DeviceIoControl.IoControlCode = IoControlCode;
+    Next->Parameters.DeviceIoControl.InputBufferLength = InputBufferLength;
+    Next->Parameters.DeviceIoControl.OutputBufferLength = OutputBufferLength;
+    IopIrpPrivate(Irp)->OutputLength = OutputBufferLength;
+    Status = IopBufferControl(&R, Irp, METHOD_FROM_CTL_CODE(IoControlCode), InputBuffer, InputBufferLength,
+                              OutputBuffer, OutputBufferLength);
+    if (!NT_SUCCESS(Status)) {
+        IopAbandonRequest(&R, Irp);
+        return Status;
+    }
+    return IopIssue(&R, Irp);
+}
+
+NTSTATUS ZwDeviceIoControlFile(HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE ApcRoutine, PVOID ApcContext,
+                               PIO_STATUS_BLOCK IoStatusBlock, ULONG IoControlCode, PVOID InputBuffer,
+                               ULONG InputBufferLength, PVOID OutputBuffer, ULONG OutputBufferLength)
+{
+    KI_ZW_SERVICE(NtDeviceIoControlFile, FileHandle, Event, ApcRoutine, ApcContext, IoStatusBlock, IoControlCode,
+                  InputBuffer, InputBufferLength, OutputBuffer, OutputBufferLength);
+}
+
+/* ---- cancel ---------------------------------------------------------------------------------------------- */
+
+NTSTATUS NtCancelIoFile(HANDLE FileHandle, PIO_STATUS_BLOCK IoStatusBlock)
+{
+    KI_SYSTEM_SERVICE(NtCancelIoFile, FileHandle, IoStatusBlock);
+    KPROCESSOR_MODE Mode = ExGetPreviousMode();
+    PFILE_OBJECT File;
+    NTSTATUS Status = ObReferenceObjectByHandle(FileHandle, 0, ObpFileType, Mode, (PVOID *)&File, NULL);
+    if (!NT_SUCCESS(Status))
+        return Status;
+    IopCancelFileIo(File);
+    ObfDereferenceObject(File);
+    __try {
+        if (Mode != KernelMode)
+            ProbeForWrite(IoStatusBlock, sizeof(IO_STATUS_BLOCK), sizeof(ULONG));
+        IoStatusBlock->Status = STATUS_SUCCESS;
+        IoStatusBlock->Information = 0;
+    } __except (EXCEPTION_EXECUTE_HANDLER) {
+        return GetExceptionCode();
+    }
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS ZwCancelIoFile(HANDLE FileHandle, PIO_STATUS_BLOCK IoStatusBlock)
+{
+    KI_ZW_SERVICE(NtCancelIoFile, FileHandle, IoStatusBlock);
+}
