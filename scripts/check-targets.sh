@@ -107,6 +107,10 @@ owner() {
     *PushLock*|*EX_PUSH_LOCK*|*KeInitializeApc*|*ObOpenObjectByPointer*|*ExInitializeDriverRuntime*|*RtlAvl*|*RTL_AVL*|\
     *ZwQueryInformationProcess*|*MmCopyVirtualMemory*|*SeLocateProcessImageName*|*REG_NOTIFY*|*ExEnterCriticalRegion*)
       echo "ex" ;;
+    *SERVICE_*|*SC_MANAGER*|*OpenSCManager*|*CreateService*) echo "Win32 service manager (not planned)" ;;
+    *conio.h*) echo "conio.h console input (not planned)" ;;
+    *"jump to label"*) echo "source: MSVC-only C++ (goto over an initialization)" ;;
+    *ExQueryTimerResolution*|*ExSetTimerResolution*) echo "ex" ;;
     *windows.h*|*kernel32*|*--user*|*wmain*|*"undefined reference"*) echo "cc (user)" ;;
     "") echo "" ;;
     *) echo "cc" ;;

@@ -161,8 +161,20 @@
 #endif
 #define __analysis_assume(e)
 
+#include <ddk/sal_more.h>
+
 /* MSVC keywords and pragmas drivers use. */
 #define __pragma(x) _Pragma(#x)
+/* MSVC's single-underscore calling conventions (no-ops on x64). */
+#ifndef _cdecl
+#define _cdecl
+#endif
+#ifndef _stdcall
+#define _stdcall
+#endif
+#ifndef _fastcall
+#define _fastcall
+#endif
 #define __declspec(x) __ntps_declspec_##x
 #define __ntps_declspec_noinline __attribute__((noinline))
 #define __ntps_declspec_noreturn __attribute__((noreturn))

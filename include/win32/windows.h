@@ -21,6 +21,7 @@
 #include <ntdef.h>
 #include <ntstatus.h>
 #include <ddk/sal.h>
+#include <stdlib.h>     /* atoi and friends: Visual C++'s windows.h users get them */
 #include <string.h>
 #include <wchar.h>      /* the wcs* routines Microsoft's <string.h> declares; 16-bit, from the ntps executable */
 
@@ -114,6 +115,22 @@ typedef const char *LPCTSTR, *PCTSTR;
 #endif
 #define EVENT_MODIFY_STATE 0x0002
 #define EVENT_ALL_ACCESS (STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | 0x3)
+
+/* ---- registry value types ----------------------------------------------------------- */
+#ifndef REG_NONE
+#define REG_NONE 0
+#define REG_SZ 1
+#define REG_EXPAND_SZ 2
+#define REG_BINARY 3
+#define REG_DWORD 4
+#define REG_DWORD_LITTLE_ENDIAN 4
+#define REG_DWORD_BIG_ENDIAN 5
+#define REG_LINK 6
+#define REG_MULTI_SZ 7
+#define REG_RESOURCE_LIST 8
+#define REG_QWORD 11
+#define REG_QWORD_LITTLE_ENDIAN 11
+#endif
 
 /* ---- files ------------------------------------------------------------------------ */
 #ifndef FILE_SHARE_READ
@@ -267,6 +284,8 @@ int _stricmp(const char *String1, const char *String2);
 int _strnicmp(const char *String1, const char *String2, size_t Count);
 errno_t wcscpy_s(wchar_t *Destination, size_t SizeInWords, const wchar_t *Source);
 errno_t wcscat_s(wchar_t *Destination, size_t SizeInWords, const wchar_t *Source);
+errno_t wcsncpy_s(wchar_t *Destination, size_t SizeInWords, const wchar_t *Source, size_t Count);
+errno_t wcsncat_s(wchar_t *Destination, size_t SizeInWords, const wchar_t *Source, size_t Count);
 errno_t strcpy_s(char *Destination, size_t SizeInBytes, const char *Source);
 int _snwprintf(wchar_t *Buffer, size_t Count, const wchar_t *Format, ...);
 int _snprintf(char *Buffer, size_t Count, const char *Format, ...);
@@ -285,6 +304,20 @@ int _vsnprintf(char *Buffer, size_t Count, const char *Format, va_list Args);
 #endif
 
 NTPS_END_DECLS
+
+#ifdef __cplusplus
+/* The CRT's C++ overloads: the destination size is the array's. */
+extern "C++" {
+template <size_t N> inline errno_t wcscpy_s(wchar_t (&Destination)[N], const wchar_t *Source)
+{ return wcscpy_s(Destination, N, Source); }
+template <size_t N> inline errno_t wcscat_s(wchar_t (&Destination)[N], const wchar_t *Source)
+{ return wcscat_s(Destination, N, Source); }
+template <size_t N> inline errno_t wcsncpy_s(wchar_t (&Destination)[N], const wchar_t *Source, size_t Count)
+{ return wcsncpy_s(Destination, N, Source, Count); }
+template <size_t N> inline errno_t strcpy_s(char (&Destination)[N], const char *Source)
+{ return strcpy_s(Destination, N, Source); }
+}
+#endif
 
 #include <winioctl.h>
 
