@@ -118,8 +118,7 @@ static NTSTATUS IopIssue(IOP_REQUEST *R, PIRP Irp)
     ObfReferenceObject(R->File);
     Irp->Tail.Overlay.OriginalFileObject = R->File;     /* the IRP's reference */
     Private->Holds = 2;                                 /* the completion's and ours */
-    if (Synchronous)
-        KeClearEvent(&R->File->Event);
+    KeClearEvent(&R->File->Event);     /* as Windows: a wait on the file waits for this request */
     IopQueueThreadIrp(Irp);
 
     NTSTATUS Status = IofCallDriver(R->Top, Irp);

@@ -122,6 +122,7 @@ NTSTATUS ObpCloseHandleIn(PVOID Process, HANDLE Handle, KPROCESSOR_MODE Previous
  * its last handle (ob/namespace.c). */
 VOID ObpDecrementHandleCount(PVOID Object);
 BOOLEAN ObpIsWaitableType(POBJECT_TYPE Type);
+PVOID ObpWaitableBody(PVOID Object);
 
 /* ---- object callbacks (ob/callback.c) ------------------------------------------------- */
 /* One registered entry taking part in one handle operation, on the stack

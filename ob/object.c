@@ -333,7 +333,16 @@ ACCESS_MASK ObMapGenericMask(POBJECT_TYPE Type, ACCESS_MASK Access)
 BOOLEAN ObpIsWaitableType(POBJECT_TYPE Type)
 {
     return Type == ObpProcessType || Type == ObpThreadType || Type == ObpEventType || Type == ObpSemaphoreType ||
-           Type == ObpMutantType;
+           Type == ObpMutantType || Type == ObpFileType;
+}
+
+/* What a wait on the object waits for: a file object's Event (set when
+ * an I/O request on it completes), else the object itself. */
+PVOID ObpWaitableBody(PVOID Object)
+{
+    if (OBJECT_TO_OBJECT_HEADER(Object)->Type == ObpFileType)
+        return &((PFILE_OBJECT)Object)->Event;
+    return Object;
 }
 
 static POBJECT_TYPE ObpSimpleType(PCWSTR Name, PCSTR Ascii, ULONG Tag, ACCESS_MASK Query, ACCESS_MASK Modify,

@@ -48,7 +48,7 @@ NTSTATUS NtWaitForSingleObject(HANDLE Handle, BOOLEAN Alertable, PLARGE_INTEGER 
     if (!NT_SUCCESS(Status))
         return Status;
     __try {
-        Status = KeWaitForSingleObject(Object, UserRequest, Mode, Alertable, Wait);
+        Status = KeWaitForSingleObject(ObpWaitableBody(Object), UserRequest, Mode, Alertable, Wait);
     } __except (EXCEPTION_EXECUTE_HANDLER) {
         Status = GetExceptionCode();    /* a mutant acquired past its recursion limit */
     }
@@ -127,8 +127,11 @@ NTSTATUS NtWaitForMultipleObjects(ULONG Count, HANDLE Handles[], WAIT_TYPE WaitT
             return STATUS_INSUFFICIENT_RESOURCES;
         }
     }
+    PVOID Waitables[MAXIMUM_WAIT_OBJECTS];
+    for (ULONG i = 0; i < Count; i++)
+        Waitables[i] = ObpWaitableBody(Objects[i]);
     __try {
-        Status = KeWaitForMultipleObjects(Count, Objects, WaitType, UserRequest, Mode, Alertable, Wait, Blocks);
+        Status = KeWaitForMultipleObjects(Count, Waitables, WaitType, UserRequest, Mode, Alertable, Wait, Blocks);
     } __except (EXCEPTION_EXECUTE_HANDLER) {
         Status = GetExceptionCode();
     }
