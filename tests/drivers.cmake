@@ -25,6 +25,7 @@ foreach(src ${NTPS_DRIVER_TESTS})
   if(modes_line)
     string(REGEX REPLACE "^// NTPS-TEST: modes " "" modes "${modes_line}")
     separate_arguments(modes)
+    list(REMOVE_ITEM modes none)    # "modes none": built, not run
   endif()
   set(ccargs "")
   if(cc_line)

