@@ -40,7 +40,8 @@ check "not a source" 1 "ntps cc: .*notes.txt: not a C or C\+\+ source" -- "$ntps
 
 # Windows include names.
 mkdir -p "$tmp/proj/Driver" "$tmp/proj/Common" "$tmp/proj/inc"
-printf '#pragma once\n#define SHARED_VALUE 41\n' > "$tmp/proj/Common/Shared.h"
+printf '#pragma once\n#include "Inner.h"\n#define SHARED_VALUE (INNER_VALUE + 1)\n' > "$tmp/proj/Common/Shared.h"
+printf '#pragma once\n#define INNER_VALUE 40\n' > "$tmp/proj/Common/Inner.h"     # beside Shared.h, reached through a link
 printf '#pragma once\n#define LOCAL_WINS 1\n' > "$tmp/proj/Driver/Config.h"
 printf '#pragma once\n#define LOCAL_WINS 0\n' > "$tmp/proj/inc/config.h"
 cat > "$tmp/proj/Driver/drv.c" <<'C'

@@ -39,6 +39,7 @@ typedef struct _NTPS_SHIM {
     int NVisited;
     char *Created[NTPS_SHIM_MAX_FILES];     /* links and folders, to remove in reverse */
     const char *IncludeDir, *Win32Dir;      /* include/ and include/win32 (--user) */
+    int FirstSystem;                        /* SearchDirs from here on: the C library's */
     int NCreated;
 } NTPS_SHIM;
 
@@ -109,18 +110,22 @@ static void NtpsShimLink(const char *Name, const char *Target)
         Shim.Created[Shim.NCreated++] = strdup(Path);
 }
 
-static void NtpsScan(const char *File);
+static void NtpsScan(const char *File, int ViaLink);
 
-/* Is Dir one of the include/ folders (ours: not scanned further)? */
+/* Is Dir one of the include/ folders or the C library's (not the
+ * driver's: not scanned further)? */
 static int NtpsIsOurs(const char *Dir)
 {
+    for (int i = Shim.FirstSystem; i < Shim.NSearch; i++)
+        if (!strcmp(Dir, Shim.SearchDirs[i]))
+            return 1;
     return !strcmp(Dir, Shim.IncludeDir) || (Shim.Win32Dir != NULL && !strcmp(Dir, Shim.Win32Dir));
 }
 
 /* One #include name from File: find it as Windows would, link it if the
  * compiler would not find that file by the written name, and scan it if it
  * is the driver's own. */
-static void NtpsResolve(const char *File, const char *Name, int Quoted)
+static void NtpsResolve(const char *File, int FileViaLink, const char *Name, int Quoted)
 {
     char Real[PATH_MAX], Here[PATH_MAX], Exact[PATH_MAX];
     int Backslash = strchr(Name, '\\') != NULL;
@@ -142,16 +147,19 @@ static void NtpsResolve(const char *File, const char *Name, int Quoted)
         if (!NtpsFindCaseless(Order[i], Name, Real, sizeof(Real)))
             continue;
         snprintf(Exact, sizeof(Exact), "%s/%s", Order[i], Name);
-        /* The compiler finds the exact spelling in this folder itself. */
-        if (Backslash || !NtpsIsFile(Exact))
+        /* The compiler finds the exact spelling in this folder itself,
+         * unless the folder is the including file's and the compiler
+         * reached that file through a link (its folder is the shim's). */
+        int Linked = Backslash || !NtpsIsFile(Exact) || (i == 0 && Quoted && FileViaLink);
+        if (Linked)
             NtpsShimLink(Name, Real);
         if (!NtpsIsOurs(Order[i]))
-            NtpsScan(Real);
+            NtpsScan(Real, Linked);
         return;
     }
 }
 
-static void NtpsScan(const char *File)
+static void NtpsScan(const char *File, int ViaLink)
 {
     for (int i = 0; i < Shim.NVisited; i++)
         if (!strcmp(Shim.Visited[i], File))
@@ -183,7 +191,7 @@ static void NtpsScan(const char *File)
         char Name[PATH_MAX / 2];
         memcpy(Name, P + 1, (size_t)(End - P - 1));
         Name[End - P - 1] = 0;
-        NtpsResolve(File, Name, Close == '"');
+        NtpsResolve(File, ViaLink, Name, Close == '"');
     }
     fclose(F);
 }
@@ -201,6 +209,7 @@ const char *NtpsCcCaseShim(const char *const *Args, int NArgs, const char *Win32
     if (Win32Dir != NULL)
         Shim.SearchDirs[Shim.NSearch++] = Win32Dir;
     Shim.SearchDirs[Shim.NSearch++] = IncludeDir;
+    Shim.FirstSystem = Shim.NSearch;
     /* The C library's headers: "Memory.h" is the CRT's memory.h on Windows. */
     static const char *System[] = { "/usr/local/include", "/usr/include/x86_64-linux-gnu", "/usr/include" };
     for (size_t i = 0; i < sizeof(System) / sizeof(System[0]); i++)
@@ -211,7 +220,7 @@ const char *NtpsCcCaseShim(const char *const *Args, int NArgs, const char *Win32
         if (Args[i][0] != '-' && Dot != NULL && strchr("cCh", Dot[1]) != NULL) {
             char Real[PATH_MAX];
             if (realpath(Args[i], Real) != NULL)
-                NtpsScan(Real);
+                NtpsScan(Real, 0);
         }
     }
     return Shim.Dir;
