@@ -398,8 +398,11 @@ int NtpsCcMain(int argc, char **argv)
             Status = 1;
             goto out;
         }
-        Extra[NExtra++] = "-Wl,-u," "__ntps_user_start";    /* the entry point: from the library's start.o */
+        /* All of it: its printf must win over a sanitizer runtime's, which
+         * the link would otherwise take first; and start.o has the entry. */
+        Extra[NExtra++] = "-Wl,--whole-archive";
         Extra[NExtra++] = Lib;
+        Extra[NExtra++] = "-Wl,--no-whole-archive";
     }
     Status = NtpsBuild(&Cc, Args, Extra, NExtra);
     if (Mark[0])
