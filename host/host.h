@@ -10,6 +10,7 @@
 #include "host/scenario.h"
 
 #define NTPS_MAX_DRIVERS 32
+#define NTPS_MAX_USER_IMAGES 8
 
 /* Exit statuses of a run. */
 #define NTPS_EXIT_OK 0
@@ -65,6 +66,13 @@ typedef struct _NTPS_HOST_CONFIG {
     /* The workload, run after the drivers' DriverEntry and before their
      * unload (NULL: none). The caller loads and frees it. */
     const NTPS_SCENARIO *Scenario;
+    /* `--user IMAGE [-- ARGS]`: Win32 console programs built with `ntps cc
+     * --user`, started in this order as user processes after the drivers'
+     * DriverEntry, each waited for before the next; ARGS are the last one's. */
+    const char *UserImages[NTPS_MAX_USER_IMAGES];
+    ULONG UserImageCount;
+    int UserArgc;
+    char **UserArgv;
     /* For C tests: run this on a system thread instead of (after) drivers. */
     VOID (*Routine)(PVOID Context);
     PVOID RoutineContext;
@@ -80,6 +88,19 @@ typedef struct _NTPS_HOST_CONFIG {
 int NtpsScenarioRun(const NTPS_SCENARIO *Scenario, BOOLEAN Quiet);
 /* The host's quiet hook, while a scenario runs: TRUE, it is stuck. */
 BOOLEAN ScnQuiet(VOID);
+/* ---- user images: Win32 console programs built with `ntps cc --user` (host/user.c) ----
+ * Load on the host thread before the kernel boots (the dynamic loader needs
+ * a large stack); start from a kernel thread at PASSIVE_LEVEL, any number
+ * of times: each start is a new Win32 process whose initial thread runs
+ * the program's main or wmain with Argv (Argv[0] is the program's name:
+ * NULL, its file name) and whose exit status is main's return value;
+ * unload after the kernel has shut down. For the scenario engine's
+ * "run image" action as for `ntps run --user`. */
+typedef struct _NTPS_USER_IMAGE NTPS_USER_IMAGE;
+BOOLEAN NtpsLoadUserImage(const char *Path, NTPS_USER_IMAGE **Image, char *Error, size_t ErrorSize);
+NTSTATUS NtpsStartUserImage(NTPS_USER_IMAGE *Image, int Argc, char *const *Argv, PHANDLE ProcessHandle,
+                            PCLIENT_ID ClientId);
+VOID NtpsUnloadUserImage(NTPS_USER_IMAGE *Image);
 
 /* Boot, load and run the drivers, unload them, shut down. Returns the exit status. */
 int NtpsHostRun(const NTPS_HOST_CONFIG *Config);

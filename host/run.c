@@ -25,6 +25,7 @@ typedef struct _HOST_RUN {
     const NTPS_HOST_CONFIG *Config;
     IO_DRIVER_IMAGE Images[NTPS_MAX_DRIVERS];
     ULONG ImageCount;
+    NTPS_USER_IMAGE *UserImages[NTPS_MAX_USER_IMAGES];
     int ExitStatus;
 } HOST_RUN;
 
@@ -215,6 +216,41 @@ static VOID HostWaitForDriverThreads(HOST_RUN *Run, BOOLEAN BeforeUnload)
     __atomic_store_n(&HostQuietArmed, FALSE, __ATOMIC_RELEASE);
 }
 
+/* `--user`: each program in turn, as a Win32 process, to its end. */
+static VOID HostRunUserImages(HOST_RUN *Run)
+{
+    const NTPS_HOST_CONFIG *Config = Run->Config;
+    for (ULONG i = 0; i < Config->UserImageCount; i++) {
+        BOOLEAN Last = i + 1 == Config->UserImageCount;
+        HANDLE Process;
+        CLIENT_ID Cid;
+        /* The program's name first (NULL: its file name), then the arguments after --. */
+        int Argc = 1 + (Last ? Config->UserArgc : 0);
+        char **Argv = calloc((size_t)Argc + 1, sizeof(char *));
+        for (int j = 1; j < Argc && Argv != NULL; j++)
+            Argv[j] = Config->UserArgv[j];
+        NTSTATUS Status = Argv != NULL ? NtpsStartUserImage(Run->UserImages[i], Argc, Argv, &Process, &Cid)
+                                       : STATUS_INSUFFICIENT_RESOURCES;
+        free(Argv);
+        if (!NT_SUCCESS(Status)) {
+            RtlpReport("ntps: cannot start user image %s: status 0x%08x\n", Config->UserImages[i], (unsigned)Status);
+            Run->ExitStatus = NTPS_EXIT_LOAD;
+            return;
+        }
+        ZwWaitForSingleObject(Process, FALSE, NULL);
+        PEPROCESS Object;
+        NTSTATUS Exit = STATUS_UNSUCCESSFUL;
+        if (NT_SUCCESS(ObReferenceObjectByHandle(Process, 0, *PsProcessType, KernelMode, (PVOID *)&Object, NULL))) {
+            Exit = PsGetProcessExitStatus(Object);
+            ObDereferenceObject(Object);
+        }
+        ZwClose(Process);
+        if (!Config->Quiet)
+            RtlpReport("ntps: user process %s (PID %lu) exited with status %d (0x%x)\n", Config->UserImages[i],
+                       (unsigned long)(ULONG_PTR)Cid.UniqueProcess, (int)Exit, (unsigned)Exit);
+    }
+}
+
 static VOID HostPhase1(PVOID Context)
 {
     HOST_RUN *Run = Context;
@@ -240,6 +276,8 @@ static VOID HostPhase1(PVOID Context)
     /* The workload runs to its end with the drivers loaded. */
     if (Run->Config->Scenario != NULL && Run->ExitStatus == NTPS_EXIT_OK)
         Run->ExitStatus = NtpsScenarioRun(Run->Config->Scenario, Run->Config->Quiet);
+    if (Run->ExitStatus == NTPS_EXIT_OK)
+        HostRunUserImages(Run);
     HostWaitForDriverThreads(Run, TRUE);
     for (ULONG i = Run->ImageCount; i-- > 0;)
         IoUnloadDriver(&Run->Images[i]);
@@ -299,6 +337,18 @@ int NtpsHostRun(const NTPS_HOST_CONFIG *Config)
         }
         Run->ImageCount++;
     }
+    for (ULONG i = 0; i < Config->UserImageCount; i++) {
+        char Error[512];
+        if (!NtpsLoadUserImage(Config->UserImages[i], &Run->UserImages[i], Error, sizeof(Error))) {
+            fprintf(stderr, "ntps: cannot load user image %s: %s\n", Config->UserImages[i], Error);
+            for (ULONG j = 0; j < i; j++)
+                NtpsUnloadUserImage(Run->UserImages[j]);
+            for (ULONG j = 0; j < Run->ImageCount; j++)
+                HostUnloadImage(&Run->Images[j]);
+            free(Run);
+            return NTPS_EXIT_LOAD;
+        }
+    }
     HostConfigureKernel(Config);
     KiStallHook = HostStall;
     VfDeadlockEndRun = HostDeadlock;
@@ -327,6 +377,8 @@ int NtpsHostRun(const NTPS_HOST_CONFIG *Config)
     PsShutdownSystem();
     for (ULONG i = 0; i < Run->ImageCount; i++)
         HostUnloadImage(&Run->Images[i]);
+    for (ULONG i = 0; i < Config->UserImageCount; i++)
+        NtpsUnloadUserImage(Run->UserImages[i]);
     if (Config->TimeoutSeconds != 0) {
         pthread_cancel(Watchdog);
         pthread_join(Watchdog, NULL);

@@ -307,7 +307,21 @@ typedef struct _GROUP_AFFINITY {
 #define IntToPtr(i) ((PVOID)(INT_PTR)(i))
 #define PtrToInt(p) ((INT)(INT_PTR)(p))
 
-#ifndef __cplusplus
+/* min and max, as the Windows headers give them (NOMINMAX keeps them
+ * out): macros in C; in C++ function templates, which the C++ library's
+ * headers (std::min, parameters named min) survive and which take the
+ * same mixed-type arguments. */
+#ifndef NOMINMAX
+#ifdef __cplusplus
+extern "C++" {
+template <typename T> struct NtpsValueOf { typedef T Type; };
+template <typename T> struct NtpsValueOf<T &> { typedef T Type; };
+template <typename A, typename B>
+constexpr typename NtpsValueOf<decltype(true ? A() : B())>::Type min(A a, B b) { return a < b ? a : b; }
+template <typename A, typename B>
+constexpr typename NtpsValueOf<decltype(true ? A() : B())>::Type max(A a, B b) { return a > b ? a : b; }
+}
+#else
 #ifndef min
 #define min(a, b) (((a) < (b)) ? (a) : (b))
 #endif
@@ -315,9 +329,45 @@ typedef struct _GROUP_AFFINITY {
 #define max(a, b) (((a) > (b)) ? (a) : (b))
 #endif
 #endif
+#endif
+
+/* The CRT's _countof: the array's element count (in C++, arrays only). */
+#ifndef _countof
+#ifdef __cplusplus
+extern "C++" template <typename T, size_t N> char (*NtpsCountOfHelper(T (&)[N]))[N];
+#define _countof(a) (sizeof(*NtpsCountOfHelper(a)))
+#else
+#define _countof(a) (sizeof(a) / sizeof((a)[0]))
+#endif
+#endif
+#define RTL_NUMBER_OF_V1(a) (sizeof(a) / sizeof((a)[0]))
+#ifdef __cplusplus
+#define RTL_NUMBER_OF_V2(a) _countof(a)
+#else
+#define RTL_NUMBER_OF_V2(a) RTL_NUMBER_OF_V1(a)
+#endif
+#define RTL_BITS_OF(type) (sizeof(type) * 8)
+#define RTL_BITS_OF_FIELD(type, field) (RTL_FIELD_SIZE(type, field) * 8)
+#define TYPE_ALIGNMENT(t) ((LONG)__alignof__(t))
+
+/* Bitwise operators for a flags enum in C++, as ntdef.h gives them. */
+#ifdef __cplusplus
+#define DEFINE_ENUM_FLAG_OPERATORS(T)                                                             \
+    extern "C++" {                                                                                \
+    inline constexpr T operator|(T a, T b) { return T(((__underlying_type(T))a) | ((__underlying_type(T))b)); } \
+    inline T &operator|=(T &a, T b) { return (T &)(((__underlying_type(T) &)a) |= ((__underlying_type(T))b)); } \
+    inline constexpr T operator&(T a, T b) { return T(((__underlying_type(T))a) & ((__underlying_type(T))b)); } \
+    inline T &operator&=(T &a, T b) { return (T &)(((__underlying_type(T) &)a) &= ((__underlying_type(T))b)); } \
+    inline constexpr T operator~(T a) { return T(~((__underlying_type(T))a)); }                  \
+    inline constexpr T operator^(T a, T b) { return T(((__underlying_type(T))a) ^ ((__underlying_type(T))b)); } \
+    inline T &operator^=(T &a, T b) { return (T &)(((__underlying_type(T) &)a) ^= ((__underlying_type(T))b)); } \
+    }
+#else
+#define DEFINE_ENUM_FLAG_OPERATORS(T)
+#endif
 
 #ifdef __cplusplus
-template <typename T, size_t N> static inline T *NtpsUnconstString(const T (&s)[N]) { return const_cast<T *>(s); }
+extern "C++" { template <typename T, size_t N> static inline T *NtpsUnconstString(const T (&s)[N]) { return const_cast<T *>(s); } }
 #define RTL_CONSTANT_STRING(s) \
     { (USHORT)(sizeof(s) - sizeof((s)[0])), (USHORT)sizeof(s), NtpsUnconstString(s) }
 #else

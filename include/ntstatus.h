@@ -136,4 +136,6 @@
 
 #define STILL_ACTIVE STATUS_PENDING
 
+#include <ddk/ntstatus_more.h>
+
 #endif /* _NTSTATUS_ */

@@ -13,7 +13,9 @@
  * Cb routines take byte counts, Cch routines character counts.
  * UNICODE_STRING routines need not NUL-terminate and fill the destination
  * up to MaximumLength on overflow. The Ex forms (end pointer, remaining
- * count, STRSAFE_* flags) are not provided yet.
+ * count, STRSAFE_* flags), the UNICODE_STRING N and Ex forms and the
+ * UNICODE_STRING <-> string copies are in ddk/strsafe_ex.h and
+ * ddk/strsafe_unicode.h, included at the end.
  */
 #ifndef _NTSTRSAFE_H_INCLUDED_
 #define _NTSTRSAFE_H_INCLUDED_
@@ -357,6 +359,8 @@ NTSTRSAFEDDI RtlUnicodeStringVPrintf(PUNICODE_STRING DestinationString, NTSTRSAF
 }
 NTSTRSAFEDDI RtlUnicodeStringPrintf(PUNICODE_STRING DestinationString, NTSTRSAFE_PCWSTR pszFormat, ...)
     NTPS_STRSAFE_VARARGS(RtlUnicodeStringVPrintf(DestinationString, pszFormat, Args))
+
+#include <ddk/strsafe_ex.h>
 
 NTPS_END_DECLS
 

@@ -244,7 +244,15 @@ NTKERNELAPI ULONG vDbgPrintEx(ULONG ComponentId, ULONG Level, PCSTR Format, va_l
 NTKERNELAPI ULONG vDbgPrintExWithPrefix(PCSTR Prefix, ULONG ComponentId, ULONG Level, PCSTR Format, va_list arglist);
 NTKERNELAPI VOID DbgBreakPoint(VOID);
 NTKERNELAPI VOID DbgBreakPointWithStatus(ULONG Status);
-#define DbgRaiseAssertionFailure() __asm__ volatile("int $0x2c")
+/* The WDK's DbgRaiseAssertionFailure is the __int2c intrinsic, an
+ * expression: it raises STATUS_ASSERTION_FAILURE in the caller, as the
+ * int 2c handler does (unhandled: a bug check naming the driver). */
+NTKERNELAPI DECLSPEC_NORETURN VOID RtlRaiseStatus(NTSTATUS Status);
+NTPS_INLINE VOID __int2c(VOID)
+{
+    RtlRaiseStatus(STATUS_ASSERTION_FAILURE);
+}
+#define DbgRaiseAssertionFailure __int2c
 
 #ifndef DBG
 #define DBG 1
@@ -267,10 +275,47 @@ NTKERNELAPI VOID RtlAssert(PVOID VoidFailedAssertion, PVOID VoidFileName, ULONG 
 #define ASSERT(exp) ((void)0)
 #define ASSERTMSG(msg, exp) ((void)0)
 #endif
-#define NT_ASSERT(exp) ASSERT(exp)
-#define NT_ASSERTMSG(msg, exp) ASSERTMSG(msg, exp)
-#define NT_VERIFY(exp) ((exp) ? TRUE : (RtlAssert((PVOID)#exp, (PVOID)__FILE__, __LINE__, NULL), FALSE))
+/* The NT_ forms are expressions of type BOOLEAN, as in the WDK (usable in
+ * a condition or a comma expression); a failure reports the expression,
+ * file and line and raises STATUS_ASSERTION_FAILURE. The W forms take a
+ * wide message. NT_VERIFY evaluates its expression in every build. */
 #define NT_ANALYSIS_ASSUME(exp) ((void)0)
+#define NTPS_ASSERT_FAILED(exp, msg) (RtlAssert((PVOID)(exp), (PVOID)__FILE__, __LINE__, (PSTR)(msg)), (BOOLEAN)FALSE)
+#define NTPS_ASSERT_FAILED_W(exp, msg) (DbgPrint("%ws\n", (msg)), NTPS_ASSERT_FAILED(exp, NULL))
+#if DBG
+#define NT_ASSERT_ACTION(exp) ((!(exp)) ? NTPS_ASSERT_FAILED(#exp, NULL) : (BOOLEAN)TRUE)
+#define NT_ASSERTMSG_ACTION(msg, exp) ((!(exp)) ? NTPS_ASSERT_FAILED(#exp, msg) : (BOOLEAN)TRUE)
+#define NT_ASSERTMSGW_ACTION(msg, exp) ((!(exp)) ? NTPS_ASSERT_FAILED_W(#exp, msg) : (BOOLEAN)TRUE)
+#define NT_ASSERT(exp) NT_ASSERT_ACTION(exp)
+#define NT_ASSERTMSG(msg, exp) NT_ASSERTMSG_ACTION(msg, exp)
+#define NT_ASSERTMSGW(msg, exp) NT_ASSERTMSGW_ACTION(msg, exp)
+#define NT_ASSERT_ASSUME(exp) NT_ASSERT(exp)
+#define NT_ASSERT_NOASSUME(exp) NT_ASSERT(exp)
+#define NT_ASSERTMSG_ASSUME(msg, exp) NT_ASSERTMSG(msg, exp)
+#define NT_ASSERTMSG_NOASSUME(msg, exp) NT_ASSERTMSG(msg, exp)
+#define NT_ASSERTMSGW_ASSUME(msg, exp) NT_ASSERTMSGW(msg, exp)
+#define NT_ASSERTMSGW_NOASSUME(msg, exp) NT_ASSERTMSGW(msg, exp)
+#define NT_VERIFY(exp) NT_ASSERT_ACTION(exp)
+#define NT_VERIFYMSG(msg, exp) NT_ASSERTMSG_ACTION(msg, exp)
+#define NT_VERIFYMSGW(msg, exp) NT_ASSERTMSGW_ACTION(msg, exp)
+#else
+#define NT_ASSERT(exp) ((void)0)
+#define NT_ASSERTMSG(msg, exp) ((void)0)
+#define NT_ASSERTMSGW(msg, exp) ((void)0)
+#define NT_ASSERT_ASSUME(exp) ((void)0)
+#define NT_ASSERT_NOASSUME(exp) ((void)0)
+#define NT_ASSERTMSG_ASSUME(msg, exp) ((void)0)
+#define NT_ASSERTMSG_NOASSUME(msg, exp) ((void)0)
+#define NT_ASSERTMSGW_ASSUME(msg, exp) ((void)0)
+#define NT_ASSERTMSGW_NOASSUME(msg, exp) ((void)0)
+#define NT_VERIFY(exp) ((exp) ? TRUE : FALSE)
+#define NT_VERIFYMSG(msg, exp) ((exp) ? TRUE : FALSE)
+#define NT_VERIFYMSGW(msg, exp) ((exp) ? TRUE : FALSE)
+#endif
+/* Checked in every build. */
+#define NT_FRE_ASSERT(exp) ((!(exp)) ? NTPS_ASSERT_FAILED(#exp, NULL) : TRUE)
+#define NT_FRE_ASSERTMSG(msg, exp) ((!(exp)) ? NTPS_ASSERT_FAILED(#exp, msg) : TRUE)
+#define NT_RELEASE_ASSERT(exp) NT_FRE_ASSERT(exp)
 
 /* ---- version ----------------------------------------------------------------- */
 typedef struct _OSVERSIONINFOW {
@@ -309,6 +354,7 @@ NTPS_END_DECLS
 
 #ifdef __cplusplus
 /* The CRT's C++ overloads: the destination size is the array's. */
+extern "C++" {
 template <size_t N> inline errno_t wcscpy_s(wchar_t (&Destination)[N], const wchar_t *Source)
 { return wcscpy_s(Destination, N, Source); }
 template <size_t N> inline errno_t wcscat_s(wchar_t (&Destination)[N], const wchar_t *Source)
@@ -323,6 +369,7 @@ template <size_t N> inline errno_t strcat_s(char (&Destination)[N], const char *
 { return strcat_s(Destination, N, Source); }
 template <size_t N> inline errno_t strncpy_s(char (&Destination)[N], const char *Source, size_t Count)
 { return strncpy_s(Destination, N, Source, Count); }
+}
 #endif
 
 #endif /* _NTPS_DDK_RTL_H */

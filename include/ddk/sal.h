@@ -142,6 +142,9 @@
 #define __drv_useCancelIRQL
 #define __drv_acquiresCancelSpinLock
 #define __drv_releasesCancelSpinLock
+/* The legacy SAL names: in C only. The C++ library names its own
+ * parameters __in and __out. */
+#ifndef __cplusplus
 #define __in
 #define __out
 #define __inout
@@ -155,10 +158,23 @@
 #define __deref_out
 #define __checkReturn
 #define __reserved
+#endif
 #define __analysis_assume(e)
+
+#include <ddk/sal_more.h>
 
 /* MSVC keywords and pragmas drivers use. */
 #define __pragma(x) _Pragma(#x)
+/* MSVC's single-underscore calling conventions (no-ops on x64). */
+#ifndef _cdecl
+#define _cdecl
+#endif
+#ifndef _stdcall
+#define _stdcall
+#endif
+#ifndef _fastcall
+#define _fastcall
+#endif
 #define __declspec(x) __ntps_declspec_##x
 #define __ntps_declspec_noinline __attribute__((noinline))
 #define __ntps_declspec_noreturn __attribute__((noreturn))

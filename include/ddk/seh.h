@@ -261,6 +261,23 @@ NTPS_END_DECLS
 
 #define __leave goto _seh_leave
 
+/* MSVC's other spellings: _try, _except, _finally, _leave in C and C++;
+ * and in C (not C++, where try is C++'s own), try, except, finally and
+ * leave, which the Windows headers define for C. Driver and client code
+ * only: the kernel's own sources keep those names free. */
+#if defined(NTPS_DRIVER) || defined(NTPS_USER)
+#define _try __try
+#define _except __except
+#define _finally __finally
+#define _leave __leave
+#if !defined(__cplusplus)
+#define try __try
+#define except __except
+#define finally __finally
+#define leave __leave
+#endif
+#endif
+
 #define GetExceptionCode() ((NTSTATUS)_seh_frame.Code)
 #define GetExceptionInformation() ((PEXCEPTION_POINTERS)_seh_frame.Pointers)
 #define AbnormalTermination() ((int)_seh_frame.Abnormal)

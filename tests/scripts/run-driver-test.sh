@@ -3,8 +3,9 @@
 # usage: run-driver-test.sh NTPS DRIVER.so MODE SOURCE
 #
 # Lines in SOURCE that configure the test (all optional):
-#   // NTPS-TEST: modes rt1 rt2 sim1 sim2    (read by CMake: which modes to run)
+#   // NTPS-TEST: modes rt1 rt2 sim1 sim2    (read by CMake: which modes to run; none: build only)
 #   // NTPS-TEST: cc ARGS                     (read by CMake: extra `ntps cc` arguments)
+#   // NTPS-TEST: sources parts/x.c           (read by CMake: more sources of the driver, below tests/drivers/)
 #   // NTPS-TEST: labels racy nosan           (read by CMake: ctest labels; racy = excluded
 #                                              from TSan runs, nosan = from all sanitizer runs)
 #   // NTPS-TEST: args ARGS                   extra `ntps run` arguments; @DRIVERDIR@ stands for
@@ -36,9 +37,9 @@ args=${args//@SCENARIOS@/$(cd "$(dirname "$0")/../scenarios" && pwd)}
 case " $args " in *" --scenario"*) ;; *) args="--scenario none $args" ;; esac
 
 # shellcheck disable=SC2086
-out=$("$ntps" run --driver "$so" $margs $args --timeout "$timeout" 2>&1)
+out=$("$ntps" run --driver "$so" $margs --timeout "$timeout" $args 2>&1)   # args last: they may end with -- ARGS
 rc=$?
-fail() { echo "--- ntps run --driver $so $margs $args"; echo "$out"; echo "--- FAILED: $*"; exit 1; }
+fail() { echo "--- ntps run --driver $so $margs --timeout $timeout $args"; echo "$out"; echo "--- FAILED: $*"; exit 1; }
 
 [ "$rc" = "$expected_exit" ] || fail "exit status $rc, expected $expected_exit"
 expects=$(meta expect)

@@ -1,9 +1,12 @@
 /*
  * tools/ntps/cc.c - `ntps cc`: build WDK-style driver sources into a module
- * `ntps run` loads. It supplies the include path, the flags that make
+ * `ntps run` loads, or (--user) a console client into an image ntps runs
+ * as a Win32 process. It supplies the include path, the flags that make
  * Windows types right on Linux (16-bit wchar_t), the preemption points
- * compiled into driver code (tools/plugin), and the sanitizer the kernel
- * was built with.
+ * compiled into the code (tools/plugin), and the sanitizer the kernel was
+ * built with. Each source is compiled as its own language: a call with .c
+ * and .cpp files compiles the C files as C and the others as C++ (objects
+ * first, then one link), as MSVC does.
  */
 #include <spawn.h>
 #include <stdio.h>
@@ -17,38 +20,58 @@
 #ifndef NTPS_POINTS_PLUGIN_PATH
 #define NTPS_POINTS_PLUGIN_PATH ""
 #endif
+#ifndef NTPS_WIN32_LIB_PATH
+#define NTPS_WIN32_LIB_PATH ""
+#endif
 
 extern char **environ;
 
 static const char NtpsCcUsage[] =
-    "usage: ntps cc [--integritycheck] [--points dual|full|edges|none] [--no-sanitize] -o OUT.so SOURCE... [FLAG...]\n"
+    "usage: ntps cc [--user] [--integritycheck] [--std=c++17|c++20] [--points dual|full|edges|none] [--no-sanitize]\n"
+    "               -o OUT.so SOURCE... [FLAG...]\n"
     "\n"
+    "  --user            build a console program (main or wmain) into an image that\n"
+    "                    `ntps run --user IMAGE` runs as a Win32 process, against ntps's\n"
+    "                    kernel32 subset (<windows.h>: include/win32)\n"
     "  --integritycheck  mark the image as the linker's /INTEGRITYCHECK does (needed by\n"
     "                    PsSetCreateProcessNotifyRoutineEx and ObRegisterCallbacks)\n"
-    "  --points MODE     preemption points compiled into the driver: dual (default: each\n"
+    "  --std=STD         the C++ standard: c++17 (default) or c++20; c11/c17 for C\n"
+    "  --points MODE     preemption points compiled into the code: dual (default: each\n"
     "                    function twice, the realtime copy with edges' points, the simulation\n"
     "                    copy with full's, picked at every call), full (function entries,\n"
     "                    loop back-edges and shared-memory accesses), edges (no memory\n"
     "                    accesses), none\n"
     "  --no-sanitize     do not build with the sanitizer the kernel was built with\n"
     "  -o OUT.so         the module to write\n"
-    "Sources ending in .c are C (gnu11); .cpp/.cc/.cxx are C++17 without exceptions or RTTI.\n"
-    "#include names are resolved without regard to case, as on Windows.\n"
+    "Sources ending in .c are C (gnu11); .cpp/.cc/.cxx are C++17 without exceptions or RTTI;\n"
+    "one call may mix them. #include names are resolved without regard to case and with\n"
+    "backslashes, in the including file's folder first, as on Windows. #pragma alloc_text and\n"
+    "other MSVC pragmas are ignored. Framework headers (fltKernel.h, wdf.h, fwpsk.h,\n"
+    "TraceLogging) are not supported yet.\n"
     "Other arguments starting with '-' go to the compiler (-DNAME, -Idir, -Wall, -O0 ...).\n"
     "Environment: NTPS_CC / NTPS_CXX choose the compilers (default gcc / g++).\n";
 
-static int NtpsIsCxx(const char *Path)
+enum { NTPS_LANG_C = 1, NTPS_LANG_CXX = 2 };
+
+static int NtpsSourceLanguage(const char *Path)
 {
     const char *Dot = strrchr(Path, '.');
-    return Dot != NULL && (!strcmp(Dot, ".cpp") || !strcmp(Dot, ".cc") || !strcmp(Dot, ".cxx") || !strcmp(Dot, ".C"));
+    if (Dot == NULL)
+        return 0;
+    if (!strcmp(Dot, ".c"))
+        return NTPS_LANG_C;
+    if (!strcasecmp(Dot, ".cpp") || !strcasecmp(Dot, ".cc") || !strcasecmp(Dot, ".cxx") || !strcmp(Dot, ".C"))
+        return NTPS_LANG_CXX;
+    return 0;
 }
 
-static const char *NtpsIncludeDir(void)
+static const char *NtpsIncludeDir(const char *Sub)
 {
-    static char Buffer[4096];
+    static char Buffer[2][4096];
     const char *Home = getenv("NTPS_HOME");
-    snprintf(Buffer, sizeof(Buffer), "%s/include", Home != NULL ? Home : NTPS_SOURCE_DIR);
-    return Buffer;
+    char *Out = Buffer[Sub[0] != 0];
+    snprintf(Out, sizeof(Buffer[0]), "%s/include%s", Home != NULL ? Home : NTPS_SOURCE_DIR, Sub);
+    return Out;
 }
 
 static int NtpsWriteIntegrityMark(char *Path, size_t Size)
@@ -59,137 +82,342 @@ static int NtpsWriteIntegrityMark(char *Path, size_t Size)
         return 0;
     static const char Text[] =
         "/* written by ntps cc --integritycheck */\n"
-        "__attribute__((visibility(\"default\"))) const unsigned short __ntps_image_characteristics = 0x0080;\n";
+        "__attribute__((visibility(\"default\"))) extern const unsigned short __ntps_image_characteristics;\n"
+        "const unsigned short __ntps_image_characteristics = 0x0080;\n";
     int Ok = write(Fd, Text, sizeof(Text) - 1) == (ssize_t)(sizeof(Text) - 1);
     close(Fd);
     return Ok;
 }
 
-int NtpsCcMain(int argc, char **argv)
+static int NtpsSpawn(const char **Args)
 {
-    const char *Output = NULL, *Points = getenv("NTPS_POINTS");
-    int Integrity = 0, Sanitize = 1, Cxx = 0, Sources = 0;
-    const char **Args = calloc((size_t)argc + 64, sizeof(char *));
-    const char **Extra = calloc((size_t)argc + 1, sizeof(char *));
-    int NArgs = 0, NExtra = 0;
-    if (Args == NULL || Extra == NULL)
+    if (getenv("NTPS_CC_VERBOSE") != NULL) {
+        for (int i = 0; Args[i] != NULL; i++)
+            fprintf(stderr, "%s%s", i ? " " : "", Args[i]);
+        fputc('\n', stderr);
+    }
+    pid_t Pid;
+    int Status = 1;
+    if (posix_spawnp(&Pid, Args[0], NULL, NULL, (char *const *)Args, environ) != 0) {
+        fprintf(stderr, "ntps cc: cannot run %s\n", Args[0]);
+        return 1;
+    }
+    if (waitpid(Pid, &Status, 0) != Pid)
+        return 1;
+    return WIFEXITED(Status) ? WEXITSTATUS(Status) : 1;
+}
+
+/* What one call builds, parsed from the command line. */
+typedef struct _NTPS_CC {
+    const char *Output, *Points;
+    int Integrity, Sanitize, User, Languages;
+    const char *CxxStd, *CStd;
+    const char **Sources;           /* in order, with their languages */
+    int *SourceLang, NSources;
+    const char **Flags;             /* to the compiler (and the link: -l -L -Wl,) */
+    int NFlags;
+    const char *ShimDir;
+} NTPS_CC;
+
+/* --std=c++20, -std=c++17, /std:c++20: the standard of one language. */
+static int NtpsParseStd(NTPS_CC *Cc, const char *Value)
+{
+    static char Std[2][32];
+    int Cxx = !strncmp(Value, "c++", 3) || !strncmp(Value, "gnu++", 5);
+    const char *Num = Value + (Value[0] == 'g' ? (Cxx ? 5 : 3) : (Cxx ? 3 : 1));
+    if (!strcmp(Num, "latest"))
+        Num = Cxx ? "20" : "17";
+    if (strlen(Num) > 8 || (!Cxx && strncmp(Value, "c", 1) && strncmp(Value, "gnu", 3)))
+        return 0;
+    snprintf(Std[Cxx], sizeof(Std[0]), "-std=gnu%s%s", Cxx ? "++" : "", Num);
+    if (Cxx)
+        Cc->CxxStd = Std[1];
+    else
+        Cc->CStd = Std[0];
+    return 1;
+}
+
+static int NtpsAddArgs(const char **Args, int N, const char *const *Add, size_t Count)
+{
+    for (size_t i = 0; i < Count; i++)
+        Args[N++] = Add[i];
+    return N;
+}
+
+/* The flags every compilation gets, for the language Lang. */
+static int NtpsCompileFlags(const NTPS_CC *Cc, int Lang, const char **Args, int N)
+{
+    static const char *Common[] = {
+        "-fPIC", "-O2", "-g", "-fshort-wchar", "-fno-strict-aliasing", "-fno-omit-frame-pointer",
+        "-fvisibility=hidden", "-fno-stack-protector",
+        /* loops start on a 32-byte boundary: a small loop's speed then does not
+         * depend on where the points before it happened to move it */
+        "-falign-loops=32", "-Wno-multichar", "-DDBG=1", "-D_WIN64", "-D_AMD64_",
+        "-D_M_AMD64=100", "-D_M_X64=100",
+        /* glibc's fortified wcs* wrappers would call its 32-bit-wchar_t checkers */
+        "-U_FORTIFY_SOURCE",
+    };
+    static const char *Driver[] = { "-DNTPS_DRIVER", "-D_KERNEL_MODE" };
+    static const char *User[] = { "-DNTPS_USER", "-D_CONSOLE", "-DWIN32", "-D_WIN32" };
+    N = NtpsAddArgs(Args, N, Common, sizeof(Common) / sizeof(Common[0]));
+    N = Cc->User ? NtpsAddArgs(Args, N, User, 4) : NtpsAddArgs(Args, N, Driver, 2);
+    /* A client's std::wstring must be instantiated here, for a 16-bit
+     * wchar_t: no use of the C++ library's prebuilt (32-bit) strings. */
+    if (Cc->User && Lang == NTPS_LANG_CXX)
+        Args[N++] = "-D_GLIBCXX_ASSERTIONS";
+    if (Lang == NTPS_LANG_CXX) {
+        Args[N++] = Cc->CxxStd;
+        Args[N++] = "-fno-exceptions";
+        Args[N++] = "-fno-rtti";
+    } else {
+        Args[N++] = Cc->CStd;
+    }
+    static char Include[8300], Win32Include[8300], Plugin[4200], PluginMode[64];
+    if (Cc->User) {
+        snprintf(Win32Include, sizeof(Win32Include), "-I%s", NtpsIncludeDir("/win32"));
+        Args[N++] = Win32Include;
+    }
+    snprintf(Include, sizeof(Include), "-I%s", NtpsIncludeDir(""));
+    Args[N++] = Include;
+    const char *PluginPath = getenv("NTPS_POINTS_PLUGIN");
+    if (PluginPath == NULL)
+        PluginPath = NTPS_POINTS_PLUGIN_PATH;
+    if (strcmp(Cc->Points, "none") != 0) {
+        if (PluginPath[0] != 0 && access(PluginPath, R_OK) == 0) {
+            snprintf(Plugin, sizeof(Plugin), "-fplugin=%s", PluginPath);
+            snprintf(PluginMode, sizeof(PluginMode), "-fplugin-arg-ntps_points-mode=%s", Cc->Points);
+            Args[N++] = Plugin;
+            Args[N++] = PluginMode;
+        } else {
+            Args[N++] = "-fsanitize-coverage=trace-pc";    /* every basic block: slower, same effect */
+        }
+    }
+    const char *San = NTPS_SANITIZE_NAME;
+    if (Cc->Sanitize && !strcmp(San, "address")) {
+        Args[N++] = "-fsanitize=address,undefined";
+        Args[N++] = "-fno-sanitize-recover=undefined";
+        /* In driver code a NULL dereference or a faulting division (by zero,
+         * or INT_MIN by -1) is an NT exception its __try may catch, and
+         * signed arithmetic wraps as it does for MSVC: no UBSan report. */
+        Args[N++] = "-fno-sanitize=null,integer-divide-by-zero,signed-integer-overflow,alignment";
+    } else if (Cc->Sanitize && !strcmp(San, "thread")) {
+        Args[N++] = "-fsanitize=thread";
+    }
+    /* #include names as on Windows: the shim's links for quoted names come
+     * before the -I folders and the system's, for angle names after them. */
+    if (Cc->ShimDir != NULL) {
+        Args[N++] = "-iquote";
+        Args[N++] = Cc->ShimDir;
+        Args[N++] = "-idirafter";
+        Args[N++] = Cc->ShimDir;
+    }
+    for (int i = 0; i < Cc->NFlags; i++)
+        Args[N++] = Cc->Flags[i];
+    /* After the caller's -Wall: MSVC pragmas (alloc_text, warning, comment) are ignored quietly;
+     * a client's printf has Microsoft's conversions (%ws, %S, %I64d), not the C library's. */
+    Args[N++] = "-Wno-unknown-pragmas";
+    if (Cc->User)
+        Args[N++] = "-Wno-format";
+    return N;
+}
+
+static int NtpsLinkFlags(const NTPS_CC *Cc, const char **Args, int N)
+{
+    Args[N++] = "-shared";
+    if (Cc->User)
+        Args[N++] = "-Wl,-Bsymbolic";   /* the image's own definitions first (printf, its templates) */
+    const char *San = NTPS_SANITIZE_NAME;
+    if (Cc->Sanitize && !strcmp(San, "address"))
+        Args[N++] = "-fsanitize=address,undefined";
+    else if (Cc->Sanitize && !strcmp(San, "thread"))
+        Args[N++] = "-fsanitize=thread";
+    for (int i = 0; i < Cc->NFlags; i++)
+        if (!strncmp(Cc->Flags[i], "-l", 2) || !strncmp(Cc->Flags[i], "-L", 2) || !strncmp(Cc->Flags[i], "-Wl,", 4))
+            Args[N++] = Cc->Flags[i];
+    return N;
+}
+
+static const char *NtpsCompiler(int Lang)
+{
+    const char *Compiler = getenv(Lang == NTPS_LANG_CXX ? "NTPS_CXX" : "NTPS_CC");
+    return Compiler != NULL ? Compiler : Lang == NTPS_LANG_CXX ? "g++" : "gcc";
+}
+
+/* One language: one compiler call, as before. Mixed: an object per source,
+ * then a link with the C++ driver. Extra are objects to link in. */
+static int NtpsBuild(NTPS_CC *Cc, const char **Args, const char **Extra, int NExtra)
+{
+    int Mixed = Cc->Languages == (NTPS_LANG_C | NTPS_LANG_CXX);
+    int LinkLang = (Cc->Languages & NTPS_LANG_CXX) ? NTPS_LANG_CXX : NTPS_LANG_C;
+    char ObjDir[64] = "";
+    char **Objects = calloc((size_t)Cc->NSources + 1, sizeof(char *));
+    int Status = 0, NObjects = 0;
+    if (Objects == NULL)
         return 70;
-    if (Points == NULL)
-        Points = "dual";
+    if (Mixed) {
+        snprintf(ObjDir, sizeof(ObjDir), "/tmp/ntps-cc-obj-XXXXXX");
+        if (mkdtemp(ObjDir) == NULL) {
+            fprintf(stderr, "ntps cc: cannot make a folder for the objects\n");
+            free(Objects);
+            return 1;
+        }
+        for (int i = 0; i < Cc->NSources && Status == 0; i++) {
+            int N = 0;
+            Args[N++] = NtpsCompiler(Cc->SourceLang[i]);
+            N = NtpsCompileFlags(Cc, Cc->SourceLang[i], Args, N);
+            size_t Size = strlen(ObjDir) + 32;
+            Objects[i] = malloc(Size);
+            snprintf(Objects[i], Size, "%s/%d.o", ObjDir, i);
+            NObjects++;
+            Args[N++] = "-c";
+            Args[N++] = "-o";
+            Args[N++] = Objects[i];
+            Args[N++] = Cc->Sources[i];
+            Args[N] = NULL;
+            Status = NtpsSpawn(Args);
+        }
+    }
+    if (Status == 0) {
+        int N = 0;
+        Args[N++] = NtpsCompiler(LinkLang);
+        if (Mixed) {
+            N = NtpsLinkFlags(Cc, Args, N);
+            for (int i = 0; i < NObjects; i++)
+                Args[N++] = Objects[i];
+        } else {
+            N = NtpsCompileFlags(Cc, LinkLang, Args, N);
+            Args[N++] = "-shared";
+            if (Cc->User)
+                Args[N++] = "-Wl,-Bsymbolic";
+            for (int i = 0; i < Cc->NSources; i++)
+                Args[N++] = Cc->Sources[i];
+        }
+        for (int i = 0; i < NExtra; i++)
+            Args[N++] = Extra[i];
+        Args[N++] = "-o";
+        Args[N++] = Cc->Output;
+        Args[N] = NULL;
+        Status = NtpsSpawn(Args);
+    }
+    for (int i = 0; i < NObjects; i++) {
+        unlink(Objects[i]);
+        free(Objects[i]);
+    }
+    if (ObjDir[0])
+        rmdir(ObjDir);
+    free(Objects);
+    return Status;
+}
+
+static int NtpsParse(NTPS_CC *Cc, int argc, char **argv)
+{
     for (int i = 1; i < argc; i++) {
         const char *Arg = argv[i];
         if (!strcmp(Arg, "--help") || !strcmp(Arg, "-h")) {
             fputs(NtpsCcUsage, stdout);
             return 0;
         } else if (!strcmp(Arg, "--integritycheck")) {
-            Integrity = 1;
+            Cc->Integrity = 1;
+        } else if (!strcmp(Arg, "--user")) {
+            Cc->User = 1;
         } else if (!strcmp(Arg, "--no-sanitize")) {
-            Sanitize = 0;
+            Cc->Sanitize = 0;
         } else if (!strcmp(Arg, "--points") && i + 1 < argc) {
-            Points = argv[++i];
+            Cc->Points = argv[++i];
+        } else if (!strncmp(Arg, "--std=", 6) || !strncmp(Arg, "-std=", 5) || !strncmp(Arg, "/std:", 5)) {
+            const char *Value = strchr(Arg, Arg[0] == '/' ? ':' : '=') + 1;
+            if (!NtpsParseStd(Cc, Value)) {
+                fprintf(stderr, "ntps cc: %s: unknown standard (c++17, c++20, c11, c17)\n", Arg);
+                return 1;
+            }
         } else if (!strcmp(Arg, "-o") && i + 1 < argc) {
-            Output = argv[++i];
+            Cc->Output = argv[++i];
         } else if (Arg[0] == '-') {
-            Extra[NExtra++] = Arg;
+            Cc->Flags[Cc->NFlags++] = Arg;
+        } else if (NtpsSourceLanguage(Arg) != 0) {
+            Cc->SourceLang[Cc->NSources] = NtpsSourceLanguage(Arg);
+            Cc->Languages |= Cc->SourceLang[Cc->NSources];
+            Cc->Sources[Cc->NSources++] = Arg;
         } else {
-            Extra[NExtra++] = Arg;
-            Sources++;
-            Cxx |= NtpsIsCxx(Arg);
+            fprintf(stderr, "ntps cc: %s: not a C or C++ source (.c, .cpp, .cc, .cxx)\n", Arg);
+            return 1;
         }
     }
-    if (Output == NULL || Sources == 0) {
+    if (Cc->Output == NULL || Cc->NSources == 0) {
         fprintf(stderr, "ntps cc: need -o OUT.so and at least one source\n%s", NtpsCcUsage);
         return 1;
     }
-    if (strcmp(Points, "dual") && strcmp(Points, "full") && strcmp(Points, "edges") && strcmp(Points, "none")) {
-        fprintf(stderr, "ntps cc: --points must be dual, full, edges or none (not '%s')\n", Points);
+    if (strcmp(Cc->Points, "dual") && strcmp(Cc->Points, "full") && strcmp(Cc->Points, "edges") &&
+        strcmp(Cc->Points, "none")) {
+        fprintf(stderr, "ntps cc: --points must be dual, full, edges or none (not '%s')\n", Cc->Points);
         return 1;
     }
-    const char *Compiler = Cxx ? getenv("NTPS_CXX") : getenv("NTPS_CC");
-    if (Compiler == NULL)
-        Compiler = Cxx ? "g++" : "gcc";
-    Args[NArgs++] = Compiler;
-    static const char *Common[] = {
-        "-shared", "-fPIC", "-O2", "-g", "-fshort-wchar", "-fno-strict-aliasing", "-fno-omit-frame-pointer",
-        "-fvisibility=hidden", "-fno-stack-protector",
-        /* loops start on a 32-byte boundary: a small loop's speed then does not
-         * depend on where the points before it happened to move it */
-        "-falign-loops=32", "-Wno-multichar", "-Wno-unknown-pragmas", "-DDBG=1", "-D_WIN64", "-D_AMD64_",
-        "-D_M_AMD64=100", "-D_M_X64=100", "-DNTPS_DRIVER", "-D_KERNEL_MODE",
-        /* glibc's fortified wcs* wrappers would call its 32-bit-wchar_t checkers */
-        "-U_FORTIFY_SOURCE",
-    };
-    for (size_t i = 0; i < sizeof(Common) / sizeof(Common[0]); i++)
-        Args[NArgs++] = Common[i];
-    if (Cxx) {
-        Args[NArgs++] = "-std=gnu++17";
-        Args[NArgs++] = "-fno-exceptions";
-        Args[NArgs++] = "-fno-rtti";
-    } else {
-        Args[NArgs++] = "-std=gnu11";
-    }
-    static char Include[4200], Plugin[4200], PluginMode[64];
-    snprintf(Include, sizeof(Include), "-I%s", NtpsIncludeDir());
-    Args[NArgs++] = Include;
-    const char *PluginPath = getenv("NTPS_POINTS_PLUGIN");
-    if (PluginPath == NULL)
-        PluginPath = NTPS_POINTS_PLUGIN_PATH;
-    if (strcmp(Points, "none") != 0) {
-        if (PluginPath[0] != 0 && access(PluginPath, R_OK) == 0) {
-            snprintf(Plugin, sizeof(Plugin), "-fplugin=%s", PluginPath);
-            snprintf(PluginMode, sizeof(PluginMode), "-fplugin-arg-ntps_points-mode=%s", Points);
-            Args[NArgs++] = Plugin;
-            Args[NArgs++] = PluginMode;
-        } else {
-            Args[NArgs++] = "-fsanitize-coverage=trace-pc";    /* every basic block: slower, same effect */
-        }
-    }
-    const char *San = NTPS_SANITIZE_NAME;
-    if (Sanitize && !strcmp(San, "address")) {
-        Args[NArgs++] = "-fsanitize=address,undefined";
-        Args[NArgs++] = "-fno-sanitize-recover=undefined";
-        /* In driver code a NULL dereference or a faulting division (by zero,
-         * or INT_MIN by -1) is an NT exception its __try may catch, and
-         * signed arithmetic wraps as it does for MSVC: no UBSan report. */
-        Args[NArgs++] = "-fno-sanitize=null,integer-divide-by-zero,signed-integer-overflow,alignment";
-    } else if (Sanitize && !strcmp(San, "thread")) {
-        Args[NArgs++] = "-fsanitize=thread";
-    }
-    /* #include names are matched without regard to case, as on Windows. */
-    const char *ShimDir = NtpsCcCaseShim(Extra, NExtra, NtpsIncludeDir());
-    if (ShimDir != NULL) {
-        Args[NArgs++] = "-idirafter";
-        Args[NArgs++] = ShimDir;
-    }
-    Args[NArgs++] = "-o";
-    Args[NArgs++] = Output;
-    for (int i = 0; i < NExtra; i++)
-        Args[NArgs++] = Extra[i];
+    return -1;
+}
+
+int NtpsCcMain(int argc, char **argv)
+{
+    NTPS_CC Cc = { .Points = getenv("NTPS_POINTS"), .Sanitize = 1, .CxxStd = "-std=gnu++17", .CStd = "-std=gnu11" };
+    const char **Args = calloc((size_t)argc * 2 + 96, sizeof(char *));
+    Cc.Sources = calloc((size_t)argc + 1, sizeof(char *));
+    Cc.SourceLang = calloc((size_t)argc + 1, sizeof(int));
+    Cc.Flags = calloc((size_t)argc + 1, sizeof(char *));
+    if (Args == NULL || Cc.Sources == NULL || Cc.SourceLang == NULL || Cc.Flags == NULL)
+        return 70;
+    if (Cc.Points == NULL)
+        Cc.Points = "dual";
+    int Status = NtpsParse(&Cc, argc, argv);
+    if (Status >= 0)
+        goto out;
+    /* Sources and flags, for the include scan (it reads -I and the sources). */
+    const char **Scan = calloc((size_t)argc + 4, sizeof(char *));
+    int NScan = 0;
+    for (int i = 0; i < Cc.NFlags; i++)
+        Scan[NScan++] = Cc.Flags[i];
+    for (int i = 0; i < Cc.NSources; i++)
+        Scan[NScan++] = Cc.Sources[i];
+    Cc.ShimDir = NtpsCcCaseShim(Scan, NScan, Cc.User ? NtpsIncludeDir("/win32") : NULL, NtpsIncludeDir(""));
+    free(Scan);
+    const char *Extra[6];
+    int NExtra = 0;
     char Mark[64] = "";
-    if (Integrity) {
+    if (Cc.Integrity) {
         if (!NtpsWriteIntegrityMark(Mark, sizeof(Mark))) {
             fprintf(stderr, "ntps cc: cannot write the integrity mark\n");
-            return 1;
+            Status = 1;
+            goto out;
         }
-        Args[NArgs++] = Mark;
+        /* a mixed build links objects: the mark is one more C source then */
+        if (Cc.Languages == (NTPS_LANG_C | NTPS_LANG_CXX)) {
+            Cc.Sources[Cc.NSources] = Mark;
+            Cc.SourceLang[Cc.NSources++] = NTPS_LANG_C;
+        } else {
+            Extra[NExtra++] = Mark;
+        }
     }
-    Args[NArgs] = NULL;
-    if (getenv("NTPS_CC_VERBOSE") != NULL) {
-        for (int i = 0; i < NArgs; i++)
-            fprintf(stderr, "%s%s", i ? " " : "", Args[i]);
-        fputc('\n', stderr);
+    if (Cc.User) {
+        const char *Lib = getenv("NTPS_WIN32_LIB");
+        if (Lib == NULL)
+            Lib = NTPS_WIN32_LIB_PATH;
+        if (Lib[0] == 0 || access(Lib, R_OK) != 0) {
+            fprintf(stderr, "ntps cc: --user: the Win32 library is not built (%s)\n", Lib[0] ? Lib : "no path");
+            Status = 1;
+            goto out;
+        }
+        /* All of it: its printf must win over a sanitizer runtime's, which
+         * the link would otherwise take first; and start.o has the entry. */
+        Extra[NExtra++] = "-Wl,--whole-archive";
+        Extra[NExtra++] = Lib;
+        Extra[NExtra++] = "-Wl,--no-whole-archive";
     }
-    pid_t Pid;
-    int Status = 1;
-    if (posix_spawnp(&Pid, Compiler, NULL, NULL, (char *const *)Args, environ) != 0) {
-        fprintf(stderr, "ntps cc: cannot run %s\n", Compiler);
-    } else if (waitpid(Pid, &Status, 0) == Pid) {
-        Status = WIFEXITED(Status) ? WEXITSTATUS(Status) : 1;
-    }
+    Status = NtpsBuild(&Cc, Args, Extra, NExtra);
     if (Mark[0])
         unlink(Mark);
+out:
     NtpsCcCaseShimRemove();
     free(Args);
-    free(Extra);
+    free(Cc.Sources);
+    free(Cc.SourceLang);
+    free(Cc.Flags);
     return Status;
 }

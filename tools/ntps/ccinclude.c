@@ -2,16 +2,20 @@
  * tools/ntps/ccinclude.c - `ntps cc`: #include names resolved without
  * regard to case, as on Windows.
  *
- * Driver sources write <NTDDK.h>, <Ntstrsafe.h> or "Memory.h" for a file
- * named memory.h. Before compiling, ntps cc scans the sources and, from
- * them, the driver's own headers for #include directives; a name that no
- * directory in its search order holds with that exact spelling, but that
- * one holds in another case, gets a symbolic link with the spelling written
- * in a temporary "shim" directory, searched last (-idirafter). Quoted names
- * look in the including file's folder first, then the -I folders and
- * include/; angle names in the -I folders and include/. A backslash in a
- * name is a folder separator for the search (the link keeps the written
- * name). Names with ".." or an absolute path are left to the compiler.
+ * Driver sources write <NTDDK.h>, <Ntstrsafe.h>, "Memory.h" for a file
+ * named memory.h, or "..\\Common\\Shared.h". Before compiling, ntps cc scans
+ * the sources and, from them, the driver's own headers for #include
+ * directives and resolves each name as Windows would: quoted names in the
+ * including file's folder first, then the -I folders, include/ and the
+ * system's; angle names without the first. The first folder holding the
+ * name in any case wins (the exact spelling first within a folder). When
+ * the compiler would not find that file by the written name (another case,
+ * or backslashes, which are folder separators on Windows and may climb
+ * with ".."), the written name becomes a symbolic link in a temporary
+ * "shim" folder, searched right after the including file's folder for
+ * quoted names (-iquote) and last for angle names (-idirafter). A name
+ * the sources write for two different files (two folders' "..\\x.h") gets
+ * the first; absolute names are left to the compiler.
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -34,6 +38,8 @@ typedef struct _NTPS_SHIM {
     char *Visited[NTPS_SHIM_MAX_FILES];
     int NVisited;
     char *Created[NTPS_SHIM_MAX_FILES];     /* links and folders, to remove in reverse */
+    const char *IncludeDir, *Win32Dir;      /* include/ and include/win32 (--user) */
+    int FirstSystem;                        /* SearchDirs from here on: the C library's */
     int NCreated;
 } NTPS_SHIM;
 
@@ -60,6 +66,12 @@ static int NtpsFindCaseless(const char *Dir, const char *Rel, char *Out, size_t 
         memcpy(Part, Rel, Length);
         Part[Length] = 0;
         Rel += Length;
+        if (!strcmp(Part, ".") || !strcmp(Part, "..")) {
+            if (strlen(Path) + 4 > sizeof(Path))
+                return 0;
+            strcat(Path, Part[1] ? "/.." : "");
+            continue;
+        }
         DIR *D = opendir(Path);
         if (D == NULL)
             return 0;
@@ -98,14 +110,26 @@ static void NtpsShimLink(const char *Name, const char *Target)
         Shim.Created[Shim.NCreated++] = strdup(Path);
 }
 
-static void NtpsScan(const char *File, const char *IncludeDir);
+static void NtpsScan(const char *File, int ViaLink);
 
-/* One #include name from File: find it, link it if only its case differs,
- * and scan it if it is the driver's own. */
-static void NtpsResolve(const char *File, const char *Name, int Quoted, const char *IncludeDir)
+/* Is Dir one of the include/ folders or the C library's (not the
+ * driver's: not scanned further)? */
+static int NtpsIsOurs(const char *Dir)
 {
-    char Candidate[PATH_MAX], Real[PATH_MAX], Here[PATH_MAX];
-    if (Name[0] == '/' || strstr(Name, "..") != NULL)
+    for (int i = Shim.FirstSystem; i < Shim.NSearch; i++)
+        if (!strcmp(Dir, Shim.SearchDirs[i]))
+            return 1;
+    return !strcmp(Dir, Shim.IncludeDir) || (Shim.Win32Dir != NULL && !strcmp(Dir, Shim.Win32Dir));
+}
+
+/* One #include name from File: find it as Windows would, link it if the
+ * compiler would not find that file by the written name, and scan it if it
+ * is the driver's own. */
+static void NtpsResolve(const char *File, int FileViaLink, const char *Name, int Quoted)
+{
+    char Real[PATH_MAX], Here[PATH_MAX], Exact[PATH_MAX];
+    int Backslash = strchr(Name, '\\') != NULL;
+    if (Name[0] == '/' || (!Backslash && strstr(Name, "..") != NULL))
         return;
     snprintf(Here, sizeof(Here), "%s", File);
     char *Slash = strrchr(Here, '/');
@@ -119,25 +143,23 @@ static void NtpsResolve(const char *File, const char *Name, int Quoted, const ch
         Order[N++] = Here;
     for (int i = 0; i < Shim.NSearch && N < NTPS_SHIM_MAX_DIRS; i++)
         Order[N++] = Shim.SearchDirs[i];
-    for (int i = 0; i < N; i++) {           /* the exact name: the compiler finds it */
-        snprintf(Candidate, sizeof(Candidate), "%s/%s", Order[i], Name);
-        if (strchr(Name, '\\') == NULL && NtpsIsFile(Candidate)) {
-            if (strcmp(Order[i], IncludeDir) != 0 && realpath(Candidate, Real) != NULL)
-                NtpsScan(Real, IncludeDir);
-            return;
-        }
-    }
     for (int i = 0; i < N; i++) {
-        if (NtpsFindCaseless(Order[i], Name, Real, sizeof(Real))) {
+        if (!NtpsFindCaseless(Order[i], Name, Real, sizeof(Real)))
+            continue;
+        snprintf(Exact, sizeof(Exact), "%s/%s", Order[i], Name);
+        /* The compiler finds the exact spelling in this folder itself,
+         * unless the folder is the including file's and the compiler
+         * reached that file through a link (its folder is the shim's). */
+        int Linked = Backslash || !NtpsIsFile(Exact) || (i == 0 && Quoted && FileViaLink);
+        if (Linked)
             NtpsShimLink(Name, Real);
-            if (strcmp(Order[i], IncludeDir) != 0)
-                NtpsScan(Real, IncludeDir);
-            return;
-        }
+        if (!NtpsIsOurs(Order[i]))
+            NtpsScan(Real, Linked);
+        return;
     }
 }
 
-static void NtpsScan(const char *File, const char *IncludeDir)
+static void NtpsScan(const char *File, int ViaLink)
 {
     for (int i = 0; i < Shim.NVisited; i++)
         if (!strcmp(Shim.Visited[i], File))
@@ -169,26 +191,36 @@ static void NtpsScan(const char *File, const char *IncludeDir)
         char Name[PATH_MAX / 2];
         memcpy(Name, P + 1, (size_t)(End - P - 1));
         Name[End - P - 1] = 0;
-        NtpsResolve(File, Name, Close == '"', IncludeDir);
+        NtpsResolve(File, ViaLink, Name, Close == '"');
     }
     fclose(F);
 }
 
-const char *NtpsCcCaseShim(const char *const *Args, int NArgs, const char *IncludeDir)
+const char *NtpsCcCaseShim(const char *const *Args, int NArgs, const char *Win32Dir, const char *IncludeDir)
 {
     snprintf(Shim.Dir, sizeof(Shim.Dir), "/tmp/ntps-cc-inc-XXXXXX");
     if (mkdtemp(Shim.Dir) == NULL)
         return NULL;
-    for (int i = 0; i < NArgs && Shim.NSearch < NTPS_SHIM_MAX_DIRS - 1; i++)
+    Shim.IncludeDir = IncludeDir;
+    Shim.Win32Dir = Win32Dir;
+    for (int i = 0; i < NArgs && Shim.NSearch < NTPS_SHIM_MAX_DIRS - 6; i++)
         if (!strncmp(Args[i], "-I", 2) && Args[i][2] != 0)
             Shim.SearchDirs[Shim.NSearch++] = Args[i] + 2;
+    if (Win32Dir != NULL)
+        Shim.SearchDirs[Shim.NSearch++] = Win32Dir;
     Shim.SearchDirs[Shim.NSearch++] = IncludeDir;
+    Shim.FirstSystem = Shim.NSearch;
+    /* The C library's headers: "Memory.h" is the CRT's memory.h on Windows. */
+    static const char *System[] = { "/usr/local/include", "/usr/include/x86_64-linux-gnu", "/usr/include" };
+    for (size_t i = 0; i < sizeof(System) / sizeof(System[0]); i++)
+        if (access(System[i], X_OK) == 0)
+            Shim.SearchDirs[Shim.NSearch++] = System[i];
     for (int i = 0; i < NArgs; i++) {
         const char *Dot = strrchr(Args[i], '.');
         if (Args[i][0] != '-' && Dot != NULL && strchr("cCh", Dot[1]) != NULL) {
             char Real[PATH_MAX];
             if (realpath(Args[i], Real) != NULL)
-                NtpsScan(Real, IncludeDir);
+                NtpsScan(Real, 0);
         }
     }
     return Shim.Dir;

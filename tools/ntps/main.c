@@ -55,10 +55,13 @@ static const char NtpsUsage[] =
     "  ntps scenario default      print the built-in default scenario\n";
 
 static const char NtpsRunUsage[] =
-    "usage: ntps run [--driver X.so]... [options]\n"
+    "usage: ntps run [--driver X.so]... [--user IMAGE]... [options] [-- ARGS]\n"
     "\n"
     "  --driver X.so        load this driver module (repeatable); DriverEntry runs on a\n"
     "                       system thread at PASSIVE_LEVEL, DriverUnload at the end\n"
+    "  --user IMAGE         run this console program (built with `ntps cc --user`) as a\n"
+    "                       Win32 process after the drivers' DriverEntry, to its end\n"
+    "                       (repeatable: in order); arguments after -- go to the last\n"
     "  --cpus N             virtual processors (default: the host's count; at most 64)\n"
     "  --sim                simulation: all processors on one host thread, virtual time,\n"
     "                       every scheduling choice drawn from the seed\n"
@@ -205,6 +208,21 @@ static int NtpsRunMain(int argc, char **argv)
                 return NTPS_EXIT_USAGE;
             }
             Config.Drivers[Config.DriverCount++] = Value;
+        } else if (!strcmp(Arg, "--user")) {
+            NEED_VALUE();
+            if (Config.UserImageCount == NTPS_MAX_USER_IMAGES) {
+                fprintf(stderr, "ntps run: at most %d user images\n", NTPS_MAX_USER_IMAGES);
+                return NTPS_EXIT_USAGE;
+            }
+            Config.UserImages[Config.UserImageCount++] = Value;
+        } else if (!strcmp(Arg, "--")) {
+            if (Config.UserImageCount == 0) {
+                fprintf(stderr, "ntps run: arguments after -- are for a --user program, and there is none\n");
+                return NTPS_EXIT_USAGE;
+            }
+            Config.UserArgc = argc - i - 1;     /* argv[i] stands in for the program's name */
+            Config.UserArgv = argv + i;
+            break;
         } else if (!strcmp(Arg, "--cpus")) {
             NEED_VALUE();
             if (!NtpsParseNumber(Value, &N, Arg) || N < 1 || N > MAXIMUM_PROCESSORS) {

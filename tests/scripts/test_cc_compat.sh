@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# `ntps cc` as Windows sources need it: framework headers stop with "not
+# supported yet"; --std values; non-source arguments; includes written as
+# on Windows (another case, backslashes with .., the C library's
+# "Memory.h", the including file's folder before -I folders); a mixed C
+# and C++ call with -Werror; --user needs main or wmain; `ntps run --user`
+# errors.
+set -u
+build=$1
+ntps="$build/ntps"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failures=0
+check() {   # check NAME EXPECTED_STATUS REGEX -- command...
+  local name=$1 want=$2 re=$3; shift 4
+  local out rc
+  out=$("$@" 2>&1); rc=$?
+  if [ "$rc" != "$want" ] || ! grep -Eq -- "$re" <<<"$out"; then
+    echo "FAILED: $name (status $rc, wanted $want; output must match: $re)"; echo "$out" | head -20
+    failures=$((failures + 1))
+  else
+    echo "ok: $name"
+  fi
+}
+
+for h in fltKernel.h FltKernel.h wdf.h fwpsk.h TraceLoggingProvider.h; do
+  printf '#include <ntddk.h>\n#include <%s>\nNTSTATUS DriverEntry(PDRIVER_OBJECT D, PUNICODE_STRING R) { return FltUndeclared(D, R); }\n' "$h" > "$tmp/fw.c"
+  check "framework $h" 1 "not supported yet: $(echo "$h" | sed 's/^F/f/')" -- "$ntps" cc -o "$tmp/fw.so" "$tmp/fw.c"
+  out=$("$ntps" cc -o "$tmp/fw.so" "$tmp/fw.c" 2>&1)
+  if grep -q FltUndeclared <<<"$out"; then echo "FAILED: framework $h: compilation went on"; failures=$((failures + 1)); fi
+done
+
+printf '#include <ntddk.h>\nNTSTATUS DriverEntry(PDRIVER_OBJECT D, PUNICODE_STRING R) { (void)D; (void)R; return 0; }\n' > "$tmp/ok.c"
+cp "$tmp/ok.c" "$tmp/ok.cpp"
+check "--std=c++20" 0 "" -- "$ntps" cc --std=c++20 -o "$tmp/a.so" "$tmp/ok.cpp"
+check "-std=c++17 is the C++ standard" 0 "" -- "$ntps" cc -std=c++17 -o "$tmp/a.so" "$tmp/ok.cpp"
+check "--std=c++14" 0 "" -- "$ntps" cc --std=c++14 -o "$tmp/a.so" "$tmp/ok.cpp"
+check "bad --std" 1 "ntps cc: --std=fortran: unknown standard" -- "$ntps" cc --std=fortran -o "$tmp/a.so" "$tmp/ok.c"
+check "not a source" 1 "ntps cc: .*notes.txt: not a C or C\+\+ source" -- "$ntps" cc -o "$tmp/a.so" "$tmp/ok.c" "$tmp/notes.txt"
+
+# Windows include names.
+mkdir -p "$tmp/proj/Driver" "$tmp/proj/Common" "$tmp/proj/inc"
+printf '#pragma once\n#include "Inner.h"\n#define SHARED_VALUE (INNER_VALUE + 1)\n' > "$tmp/proj/Common/Shared.h"
+printf '#pragma once\n#define INNER_VALUE 40\n' > "$tmp/proj/Common/Inner.h"     # beside Shared.h, reached through a link
+printf '#pragma once\n#define LOCAL_WINS 1\n' > "$tmp/proj/Driver/Config.h"
+printf '#pragma once\n#define LOCAL_WINS 0\n' > "$tmp/proj/inc/config.h"
+cat > "$tmp/proj/Driver/drv.c" <<'C'
+#include <NTDDK.H>
+#include "Memory.h"
+#include "..\Common\SHARED.h"
+#include "CONFIG.H"
+#if !LOCAL_WINS
+#error the including file folder comes first
+#endif
+NTSTATUS DriverEntry(PDRIVER_OBJECT D, PUNICODE_STRING R) { (void)D; (void)R; return SHARED_VALUE + 1 == 42 ? 0 : 1; }
+C
+check "includes as on Windows" 0 "" -- "$ntps" cc -Wall -Werror -I"$tmp/proj/inc" -o "$tmp/proj.so" "$tmp/proj/Driver/drv.c"
+
+# Mixed call with -Werror and a C-only construct.
+printf '#include <ntddk.h>\nint CPart(void) { int new = 1; void *p = &new; int *q = p; return *q; }\n' > "$tmp/part.c"
+printf '#include <ntddk.h>\nextern "C" int CPart(void);\nextern "C" NTSTATUS DriverEntry(PDRIVER_OBJECT D, PUNICODE_STRING R) { (void)D; (void)R; return CPart() == 1 ? 0 : 1; }\n' > "$tmp/main.cpp"
+check "mixed C and C++" 0 "" -- "$ntps" cc -Wall -Wextra -Werror --integritycheck -o "$tmp/mixed.so" "$tmp/main.cpp" "$tmp/part.c"
+check "mixed module loads" 0 "verifier: no rule broken" -- "$ntps" run --driver "$tmp/mixed.so" --cpus 1
+
+# --user.
+printf '#include <windows.h>\nint helper(void) { return 1; }\n' > "$tmp/nomain.c"
+check "user image without main" 2 "neither main nor wmain|cannot" -- bash -c "'$ntps' cc --user -o '$tmp/nomain.exe.so' '$tmp/nomain.c' && '$ntps' run --driver '$tmp/mixed.so' --user '$tmp/nomain.exe.so' --cpus 1; r=\$?; [ \$r = 0 ] && exit 2; exit \$r"
+check "--user a driver" 2 "not a user image" -- "$ntps" run --driver "$tmp/mixed.so" --user "$tmp/mixed.so" --cpus 1
+check "-- without --user" 1 "arguments after -- are for a --user program" -- "$ntps" run --driver "$tmp/mixed.so" -- x
+
+[ $failures = 0 ] && echo PASS || { echo "$failures failed"; exit 1; }
