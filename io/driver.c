@@ -132,6 +132,8 @@ NTSTATUS IoStartDriver(PIO_DRIVER_IMAGE Image)
          * leave devices, work or pool behind. */
         IopWaitForDriverWorkItems(Driver);
         ExCheckUnloadedWorkItems(Image->Module);
+        ExCheckUnloadedResources(Image->Module);
+        ExCheckUnloadedLookasideLists(Image->Module);
         IopCheckUnloadedDevices(Driver, FALSE);
         ExReportPoolLeaks(Image->Module, TRUE);
         Image->DriverObject = NULL;
@@ -171,6 +173,8 @@ VOID IoUnloadDriver(PIO_DRIVER_IMAGE Image)
         ObCheckUnloadedCallbacks(Image->Module->Base, Image->Module->Size);
         KiCheckUnloadedBugCheckCallbacks(Image->Module->Base, Image->Module->Size);
         ExCheckUnloadedWorkItems(Image->Module);
+        ExCheckUnloadedResources(Image->Module);
+        ExCheckUnloadedLookasideLists(Image->Module);
         IopCheckUnloadedDevices(Driver, FALSE);
         /* Leftovers that are reports (threads still running its code), and
          * where its leaked pool was allocated, before the leak's bug check. */

@@ -197,7 +197,7 @@ static BOOLEAN VfpReachable(ULONG Start, ULONG Target, ULONG *Path, ULONG *PathL
 
 PCSTR VfpLockKindName(KI_LOCK_KIND Kind)
 {
-    static const PCSTR Names[] = { "spin lock", "mutex", "fast mutex", "guarded mutex" };
+    static const PCSTR Names[] = { "spin lock", "mutex", "fast mutex", "guarded mutex", "resource", "push lock" };
     return (ULONG)Kind < RTL_NUMBER_OF(Names) ? Names[Kind] : "lock";
 }
 
@@ -221,6 +221,15 @@ PKTHREAD VfpLockOwner(PVOID Lock, KI_LOCK_KIND Kind)
     case KiLockFastMutex:
     case KiLockGuardedMutex:
         return (PKTHREAD)__atomic_load_n(&((PFAST_MUTEX)Lock)->Owner, __ATOMIC_RELAXED);
+    case KiLockResource: {
+        /* Only a resource with one owner has an owner to name. */
+        PERESOURCE Resource = Lock;
+        SHORT Active = __atomic_load_n(&Resource->ActiveCount, __ATOMIC_RELAXED);
+        ERESOURCE_THREAD Owner = __atomic_load_n(&Resource->OwnerEntry.OwnerThread, __ATOMIC_RELAXED);
+        return Active == 1 && Owner > 1 ? (PKTHREAD)Owner : NULL;
+    }
+    case KiLockPushLock:
+        return NULL;
     }
     return NULL;
 }
@@ -488,6 +497,17 @@ static VOID VfpReleased(PKTHREAD Thread, PVOID Lock)
     }
     if (Locks->Untracked != 0)
         Locks->Untracked--;
+}
+
+BOOLEAN VfThreadHoldsLock(PKTHREAD Thread, PVOID Lock)
+{
+    VFP_THREAD_LOCKS *Locks = VfpThreadLocks(Thread);
+    if (Locks == NULL)
+        return FALSE;
+    for (ULONG i = 0; i < Locks->Depth && i < VFP_HELD_LOCKS; i++)
+        if (Locks->Held[i].Lock == Lock)
+            return TRUE;
+    return FALSE;
 }
 
 /* Pool memory is freed: its locks' classes go. */
