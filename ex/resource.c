@@ -99,10 +99,12 @@ static POWNER_ENTRY ExpFindShared(PERESOURCE Resource, ERESOURCE_THREAD Thread)
 }
 
 /* A free entry for a new shared owner, or NULL when the table is full
- * (the caller grows it with the lock dropped: ExpGrowTable). */
-static POWNER_ENTRY ExpFreeEntry(PERESOURCE Resource)
+ * (the caller grows it with the lock dropped: ExpGrowTable). A waiter's
+ * entry is never OwnerEntry: the exclusive owner a release may make while
+ * it waits goes there. */
+static POWNER_ENTRY ExpFreeEntry(PERESOURCE Resource, BOOLEAN Waiter)
 {
-    if (Resource->OwnerEntry.OwnerThread == 0)
+    if (Resource->OwnerEntry.OwnerThread == 0 && !Waiter)
         return &Resource->OwnerEntry;
     for (ULONG i = 1; i < ExpTableSize(Resource); i++)
         if (Resource->OwnerTable[i].OwnerThread == 0)
@@ -142,9 +144,9 @@ static VOID ExpGrowTable(PERESOURCE Resource)
 }
 
 /* FALSE: the table is full; drop the lock, ExpGrowTable, try again. */
-static BOOLEAN ExpAddShared(PERESOURCE Resource, ERESOURCE_THREAD Thread)
+static BOOLEAN ExpAddShared(PERESOURCE Resource, ERESOURCE_THREAD Thread, BOOLEAN Waiter)
 {
-    POWNER_ENTRY Entry = ExpFreeEntry(Resource);
+    POWNER_ENTRY Entry = ExpFreeEntry(Resource, Waiter);
     if (Entry == NULL)
         return FALSE;
     Entry->OwnerThread = Thread;
@@ -383,7 +385,7 @@ static BOOLEAN ExpAcquireShared(PERESOURCE Resource, BOOLEAN Wait, EXP_SHARED_KI
             }
             if (Resource->ActiveCount == 0 || Resource->NumberOfExclusiveWaiters == 0 ||
                 Kind == ExpSharedStarveExclusive) {
-                if (!ExpAddShared(Resource, Thread)) {
+                if (!ExpAddShared(Resource, Thread, FALSE)) {
                     ExpReleaseSpinLock(ExpLockOf(Resource));
                     continue;
                 }
@@ -399,7 +401,7 @@ static BOOLEAN ExpAcquireShared(PERESOURCE Resource, BOOLEAN Wait, EXP_SHARED_KI
             ExpReleaseSpinLock(ExpLockOf(Resource));
             return FALSE;
         }
-        if (!ExpAddShared(Resource, Thread)) {
+        if (!ExpAddShared(Resource, Thread, TRUE)) {
             ExpReleaseSpinLock(ExpLockOf(Resource));
             continue;
         }
