@@ -30,7 +30,8 @@ typedef struct _OBP_NAME_INFO {
     UNICODE_STRING Leaf;            /* the last component; its characters follow */
 } OBP_NAME_INFO;
 
-static const PCWSTR ObpDirectories[] = { L"", L"\\BaseNamedObjects", L"\\KernelObjects", L"\\Device" };
+static const PCWSTR ObpDirectories[] = { L"", L"\\BaseNamedObjects", L"\\KernelObjects", L"\\Device",
+                                           L"\\Callback" };
 
 #define OBP_NAME_BUCKETS 64
 static LIST_ENTRY ObpNameBuckets[OBP_NAME_BUCKETS];
