@@ -71,6 +71,7 @@ typedef struct _ETHREAD {
     struct _TEB *Teb;                   /* Win32 user threads only */
     HAL_STACK UserStack;                /* user threads only */
     LIST_ENTRY ThreadListEntry;
+    PVOID IoObject;                     /* IoCreateSystemThread's driver or device object, referenced until the thread ends */
 } ETHREAD, *PETHREAD_INTERNAL;
 
 static inline EPROCESS *PspProcess(PEPROCESS Process) { return (EPROCESS *)Process; }
@@ -92,6 +93,7 @@ static inline ULONG PspThreadFlags(ETHREAD *Thread) { return __atomic_load_n(&Th
 extern PEX_HANDLE_TABLE PspCidTable;
 extern EPROCESS *PspIdleProcess;
 extern EX_SPIN_LOCK PspLock;
+extern LIST_ENTRY PspActiveProcesses;     /* under PspLock */
 
 /* Boot: create the Idle and System processes and the initial thread, run
  * the kernel, and return after shutdown. */
@@ -105,6 +107,11 @@ VOID PsBootSystem(const PS_BOOT_PARAMETERS *Parameters);
 extern volatile LONG PsActiveDriverThreads;
 extern KEVENT PsDriverThreadsDone;
 
+/* PsCreateSystemThread for the code at Caller; with IoObject (referenced
+ * by the caller) kept until the thread ends (IoCreateSystemThread). */
+NTSTATUS PspCreateSystemThread(PHANDLE ThreadHandle, ULONG DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes,
+                               HANDLE ProcessHandle, PCLIENT_ID ClientId, PKSTART_ROUTINE StartRoutine,
+                               PVOID StartContext, PVOID Caller, PVOID IoObject);
 NTSTATUS PspCreateThread(EPROCESS *Process, PKSTART_ROUTINE StartRoutine, PVOID StartContext, BOOLEAN DriverThread,
                          PVOID Creator, ETHREAD **ThreadOut);
 DECLSPEC_NORETURN VOID PspExitThread(NTSTATUS ExitStatus);

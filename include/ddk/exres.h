@@ -208,6 +208,10 @@ NTKERNELAPI VOID ExNotifyCallback(PVOID CallbackObject, PVOID Argument1, PVOID A
 #define PO_CB_LID_SWITCH_STATE 4
 #define PO_CB_PROCESSOR_POWER_POLICY 5
 
+/* ---- routines by name --------------------------------------------------------------------- */
+/* The address of a routine (or variable) the kernel exports, or NULL. */
+NTKERNELAPI PVOID MmGetSystemRoutineAddress(PUNICODE_STRING SystemRoutineName);
+
 NTPS_END_DECLS
 
 #endif /* _NTPS_DDK_EXRES_H */
