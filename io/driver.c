@@ -149,6 +149,7 @@ NTSTATUS IoStartDriver(PIO_DRIVER_IMAGE Image)
 /* A timer or DPC queued from the driver's image, or pointing at its code,
  * would run after the code is gone: Windows stops with 0xCE. */
 VOID KiCheckUnloadedModule(PVOID Base, SIZE_T Size);
+VOID CmCheckUnloadedCallbacks(PVOID Base, SIZE_T Size);    /* cm/regcallback.c */
 
 VOID IoUnloadDriver(PIO_DRIVER_IMAGE Image)
 {
@@ -171,6 +172,7 @@ VOID IoUnloadDriver(PIO_DRIVER_IMAGE Image)
         PspCheckUnloadedImage(Image->Module->Base, Image->Module->Size);
         PspCheckUnloadedNotify(Image->Module->Base, Image->Module->Size);
         ObCheckUnloadedCallbacks(Image->Module->Base, Image->Module->Size);
+        CmCheckUnloadedCallbacks(Image->Module->Base, Image->Module->Size);
         KiCheckUnloadedBugCheckCallbacks(Image->Module->Base, Image->Module->Size);
         ExCheckUnloadedWorkItems(Image->Module);
         ExCheckUnloadedResources(Image->Module);
