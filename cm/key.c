@@ -24,7 +24,7 @@
 VOID CmpCheckCallbackRule(PCSTR Routine, PVOID Caller)
 {
     VF_CALLBACK_FRAME *Frame = VfCurrentCallback();
-    if (Frame == NULL || Frame->Kind == VfCallbackWorkItem)
+    if (Frame == NULL || Frame->Kind == VfCallbackWorkItem || Frame->Kind == VfCallbackRegistry)
         return;
     VfReport("CallbackRegistryCall", Caller,
              "%s called inside a driver callback: the WDK says notify routines and object callbacks must not "

@@ -185,6 +185,17 @@ NTSTATUS CmUnRegisterCallback(LARGE_INTEGER Cookie)
 
 /* ---- notifications ---------------------------------------------------------------------------- */
 
+/* In a verifier frame: its stack use is measured, and the registry calls
+ * it makes are not CallbackRegistryCall (they are what it is for). */
+static NTSTATUS CmpCall(CMP_REG_CALLBACK *R, REG_NOTIFY_CLASS Class, PVOID Info)
+{
+    VF_CALLBACK_FRAME Frame;
+    VfEnterCallback(&Frame, VfCallbackRegistry, (PVOID)R->Function);
+    NTSTATUS Status = R->Function(R->Context, (PVOID)(ULONG_PTR)Class, Info);
+    VfLeaveCallback(&Frame);
+    return Status;
+}
+
 BOOLEAN CmpRegCallbacksActive(VOID)
 {
     return __atomic_load_n(&CmpRegCallbackCount, __ATOMIC_ACQUIRE) != 0;
@@ -206,7 +217,7 @@ NTSTATUS CmpPreNotify(CMP_CALLS *Calls, REG_NOTIFY_CLASS Class, PVOID Info)
     ExpReleaseSpinLock(&CmpRegCallbackLock);
     NTSTATUS Status = STATUS_SUCCESS;
     for (ULONG i = 0; i < Calls->Count && Status == STATUS_SUCCESS; i++) {
-        NTSTATUS Result = Calls->Taken[i]->Function(Calls->Taken[i]->Context, (PVOID)(ULONG_PTR)Class, Info);
+        NTSTATUS Result = CmpCall(Calls->Taken[i], Class, Info);
         if (Result == STATUS_CALLBACK_BYPASS || !NT_SUCCESS(Result))
             Status = Result;
         else
@@ -221,7 +232,7 @@ VOID CmpPostNotify(CMP_CALLS *Calls, REG_NOTIFY_CLASS Class, PVOID Object, NTSTA
     for (ULONG i = 0; i < Calls->Called; i++) {
         REG_POST_OPERATION_INFORMATION Post = { .Object = Object, .Status = Status, .PreInformation = PreInfo,
                                                 .ReturnStatus = Status };
-        Calls->Taken[i]->Function(Calls->Taken[i]->Context, (PVOID)(ULONG_PTR)Class, &Post);
+        CmpCall(Calls->Taken[i], Class, &Post);
     }
     for (ULONG i = 0; i < Calls->Count; i++)
         ExReleaseRundownProtection(&Calls->Taken[i]->Rundown);

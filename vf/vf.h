@@ -59,6 +59,7 @@ typedef enum _VF_CALLBACK_KIND {
     VfCallbackObjectPreOperation,
     VfCallbackObjectPostOperation,
     VfCallbackWorkItem,
+    VfCallbackRegistry,             /* a registry callback (CmRegisterCallbackEx): stack only, as work items */
     VfCallbackKinds
 } VF_CALLBACK_KIND;
 
