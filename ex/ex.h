@@ -221,8 +221,6 @@ VOID ExpCheckFreedLookasideLists(PVOID Block, SIZE_T Size, PVOID Caller);
  * initialized is 0xCE. */
 VOID ExCheckUnloadedResources(PRTL_MODULE Module);
 VOID ExCheckUnloadedLookasideLists(PRTL_MODULE Module);
-/* For the verifier's deadlock check: the one owner of a resource, or NULL. */
-PKTHREAD ExpResourceSoleOwner(PERESOURCE Resource);
 /* Pool for a lookaside list's entries, as if the driver code at Caller
  * had called ExAllocatePoolWithTag / ExFreePool (special pool, fault
  * injection and leak reports apply to it). */

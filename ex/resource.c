@@ -577,28 +577,23 @@ ULONG ExIsResourceAcquiredLite(PERESOURCE Resource)
 
 ULONG ExGetExclusiveWaiterCount(PERESOURCE Resource)
 {
-    return __atomic_load_n(&Resource->NumberOfExclusiveWaiters, __ATOMIC_RELAXED);
+    ExpAcquireSpinLock(ExpLockOf(Resource));
+    ULONG Count = Resource->NumberOfExclusiveWaiters;
+    ExpReleaseSpinLock(ExpLockOf(Resource));
+    return Count;
 }
 
 ULONG ExGetSharedWaiterCount(PERESOURCE Resource)
 {
-    return __atomic_load_n(&Resource->NumberOfSharedWaiters, __ATOMIC_RELAXED);
+    ExpAcquireSpinLock(ExpLockOf(Resource));
+    ULONG Count = Resource->NumberOfSharedWaiters;
+    ExpReleaseSpinLock(ExpLockOf(Resource));
+    return Count;
 }
 
 ERESOURCE_THREAD ExGetCurrentResourceThread(VOID)
 {
     return ExpCurrent();
-}
-
-/* The one thread that owns Resource (exclusive, or the only shared owner),
- * or NULL: for the verifier's deadlock check, read without the lock. */
-PKTHREAD ExpResourceSoleOwner(PERESOURCE Resource)
-{
-    SHORT Active = __atomic_load_n(&Resource->ActiveCount, __ATOMIC_RELAXED);
-    ERESOURCE_THREAD Owner = __atomic_load_n(&Resource->OwnerEntry.OwnerThread, __ATOMIC_RELAXED);
-    if (Active != 1 || Owner <= EXP_GRANTED)
-        return NULL;
-    return (PKTHREAD)Owner;
 }
 
 /* ---- memory that goes away with a resource in it ---------------------------------------------- */
