@@ -104,6 +104,21 @@ VOID CmpNotImplemented(PCSTR What);
 #define CMP_IRQL_ZW_PASSIVE 0x2001F
 
 /* A Zw* routine: the checks, then the body with PreviousMode KernelMode. */
+/* ---- registry callbacks (cm/regcallback.c) ---------------------------------------------- */
+#define CMP_MAX_CALLBACKS 64
+typedef struct _CMP_CALLS {
+    ULONG Count;
+    struct _CMP_REG_CALLBACK *Taken[CMP_MAX_CALLBACKS];
+    ULONG Called;                   /* how many got the pre-notification */
+} CMP_CALLS;
+BOOLEAN CmpRegCallbacksActive(VOID);
+/* STATUS_SUCCESS: do the operation; else its result (BYPASS: success). */
+NTSTATUS CmpPreNotify(CMP_CALLS *Calls, REG_NOTIFY_CLASS Class, PVOID Info);
+/* Always after CmpPreNotify: post-notifies those called, releases all. */
+VOID CmpPostNotify(CMP_CALLS *Calls, REG_NOTIFY_CLASS Class, PVOID Object, NTSTATUS Status, PVOID PreInfo);
+/* A driver unloads: 0xCE if one of its routines is still registered. */
+VOID CmCheckUnloadedCallbacks(PVOID Base, SIZE_T Size);
+
 #define CMP_ZW(Name, Body, ...)                                                                \
     do {                                                                                       \
         CmpCheckIrql(CMP_IRQL_ZW_PASSIVE, __builtin_return_address(0));                        \

@@ -24,7 +24,7 @@
 VOID CmpCheckCallbackRule(PCSTR Routine, PVOID Caller)
 {
     VF_CALLBACK_FRAME *Frame = VfCurrentCallback();
-    if (Frame == NULL || Frame->Kind == VfCallbackWorkItem)
+    if (Frame == NULL || Frame->Kind == VfCallbackWorkItem || Frame->Kind == VfCallbackRegistry)
         return;
     VfReport("CallbackRegistryCall", Caller,
              "%s called inside a driver callback: the WDK says notify routines and object callbacks must not "
@@ -360,15 +360,25 @@ static NTSTATUS CmpDeleteKeyBody(HANDLE KeyHandle)
     NTSTATUS Status = CmpReferenceKey(KeyHandle, DELETE, ExGetPreviousMode(), &Body, NULL);
     if (!NT_SUCCESS(Status))
         return Status;
-    CmpLockRegistry();
-    PCM_KEY_NODE Node = Body->Node;
-    if (Node->Deleted)
-        Status = STATUS_KEY_DELETED;
-    else if (Node->HiveRoot || Node->SubkeyCount != 0)
-        Status = STATUS_CANNOT_DELETE;
-    else
-        CmpRemoveKey(Node);
-    CmpUnlockRegistry();
+    CMP_CALLS Calls;
+    BOOLEAN Notify = CmpRegCallbacksActive();
+    REG_DELETE_KEY_INFORMATION Pre = { .Object = Body };
+    NTSTATUS PreStatus = Notify ? CmpPreNotify(&Calls, RegNtPreDeleteKey, &Pre) : STATUS_SUCCESS;
+    if (PreStatus == STATUS_SUCCESS) {
+        CmpLockRegistry();
+        PCM_KEY_NODE Node = Body->Node;
+        if (Node->Deleted)
+            Status = STATUS_KEY_DELETED;
+        else if (Node->HiveRoot || Node->SubkeyCount != 0)
+            Status = STATUS_CANNOT_DELETE;
+        else
+            CmpRemoveKey(Node);
+        CmpUnlockRegistry();
+    } else {
+        Status = PreStatus == STATUS_CALLBACK_BYPASS ? STATUS_SUCCESS : PreStatus;
+    }
+    if (Notify)
+        CmpPostNotify(&Calls, RegNtPostDeleteKey, Body, Status, &Pre);
     ObfDereferenceObject(Body);
     return Status;
 }

@@ -239,12 +239,23 @@ static NTSTATUS CmpSetValueKeyBody(HANDLE KeyHandle, PUNICODE_STRING ValueName, 
     if (NT_SUCCESS(Status))
         Status = CmpReferenceKey(KeyHandle, KEY_SET_VALUE, Mode, &Body, NULL);
     if (NT_SUCCESS(Status)) {
-        CmpLockRegistry();
-        if (Body->Node->Deleted)
-            Status = STATUS_KEY_DELETED;
-        else
-            Status = CmpSetValue(Body->Node, Name.Buffer, Name.Length, Type, Copy, DataSize);
-        CmpUnlockRegistry();
+        CMP_CALLS Calls;
+        BOOLEAN Notify = CmpRegCallbacksActive();
+        REG_SET_VALUE_KEY_INFORMATION Pre = { .Object = Body, .ValueName = &Name, .Type = Type, .Data = Copy,
+                                              .DataSize = DataSize };
+        NTSTATUS PreStatus = Notify ? CmpPreNotify(&Calls, RegNtPreSetValueKey, &Pre) : STATUS_SUCCESS;
+        if (PreStatus == STATUS_SUCCESS) {
+            CmpLockRegistry();
+            if (Body->Node->Deleted)
+                Status = STATUS_KEY_DELETED;
+            else
+                Status = CmpSetValue(Body->Node, Name.Buffer, Name.Length, Type, Copy, DataSize);
+            CmpUnlockRegistry();
+        } else {
+            Status = PreStatus == STATUS_CALLBACK_BYPASS ? STATUS_SUCCESS : PreStatus;
+        }
+        if (Notify)
+            CmpPostNotify(&Calls, RegNtPostSetValueKey, Body, Status, &Pre);
         ObfDereferenceObject(Body);
     }
     if (Copy != NULL)
@@ -283,15 +294,25 @@ static NTSTATUS CmpDeleteValueKeyBody(HANDLE KeyHandle, PUNICODE_STRING ValueNam
     PCM_KEY_BODY Body;
     Status = CmpReferenceKey(KeyHandle, KEY_SET_VALUE, Mode, &Body, NULL);
     if (NT_SUCCESS(Status)) {
-        ULONG Index;
-        CmpLockRegistry();
-        if (Body->Node->Deleted)
-            Status = STATUS_KEY_DELETED;
-        else if (CmpFindValue(Body->Node, Name.Buffer, Name.Length, &Index) == NULL)
-            Status = STATUS_OBJECT_NAME_NOT_FOUND;
-        else
-            CmpDeleteValue(Body->Node, Index);
-        CmpUnlockRegistry();
+        CMP_CALLS Calls;
+        BOOLEAN Notify = CmpRegCallbacksActive();
+        REG_DELETE_VALUE_KEY_INFORMATION Pre = { .Object = Body, .ValueName = &Name };
+        NTSTATUS PreStatus = Notify ? CmpPreNotify(&Calls, RegNtPreDeleteValueKey, &Pre) : STATUS_SUCCESS;
+        if (PreStatus == STATUS_SUCCESS) {
+            ULONG Index;
+            CmpLockRegistry();
+            if (Body->Node->Deleted)
+                Status = STATUS_KEY_DELETED;
+            else if (CmpFindValue(Body->Node, Name.Buffer, Name.Length, &Index) == NULL)
+                Status = STATUS_OBJECT_NAME_NOT_FOUND;
+            else
+                CmpDeleteValue(Body->Node, Index);
+            CmpUnlockRegistry();
+        } else {
+            Status = PreStatus == STATUS_CALLBACK_BYPASS ? STATUS_SUCCESS : PreStatus;
+        }
+        if (Notify)
+            CmpPostNotify(&Calls, RegNtPostDeleteValueKey, Body, Status, &Pre);
         ObfDereferenceObject(Body);
     }
     CmpReleaseName(&Name);

@@ -211,4 +211,20 @@ VOID ExCheckUnloadedWorkItems(PRTL_MODULE Module);
 /* For a run that does not finish: what each queue holds and runs. */
 VOID ExDescribeWorkQueues(VOID);
 
+/* ---- resources and lookaside lists (ex/resource.c, ex/lookaside.c) ---------------------------- */
+/* A driver frees the pool block [Block, Block + Size): a resource still
+ * initialized in it is 0xC4/0x17; a lookaside list still initialized in it
+ * is reported and forgotten. */
+VOID ExpCheckFreedResources(PVOID Block, SIZE_T Size);
+VOID ExpCheckFreedLookasideLists(PVOID Block, SIZE_T Size, PVOID Caller);
+/* A driver image unloads: a resource or lookaside list of its own still
+ * initialized is 0xCE. */
+VOID ExCheckUnloadedResources(PRTL_MODULE Module);
+VOID ExCheckUnloadedLookasideLists(PRTL_MODULE Module);
+/* Pool for a lookaside list's entries, as if the driver code at Caller
+ * had called ExAllocatePoolWithTag / ExFreePool (special pool, fault
+ * injection and leak reports apply to it). */
+PVOID ExpAllocatePoolForCaller(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag, PVOID Caller, PCSTR Routine);
+VOID ExpFreePoolForCaller(PVOID P, PVOID Caller);
+
 #endif /* NTPS_EX_H */

@@ -146,8 +146,11 @@ static VOID ExpFreeSpecialBlock(PVOID P, BOOLEAN CheckTag, ULONG Tag, PVOID Call
     ExpCheckIrql(Info.Paged, TRUE, (ULONG_PTR)P);
     if (CheckTag && Tag != Info.Tag)
         KeBugCheckEx(0xC2 /* BAD_POOL_CALLER: wrong tag */, 0x0A, (ULONG_PTR)P, Info.Tag, Tag);
-    if (Caller != NULL)
+    if (Caller != NULL) {
         ExpCheckFreedWorkItems(P, Info.Size);
+        ExpCheckFreedResources(P, Info.Size);
+        ExpCheckFreedLookasideLists(P, Info.Size, Caller);
+    }
     VfPoolFreed(P);
     if (KiLockHooks.Freed != NULL)
         KiLockHooks.Freed(P, Info.Size);   /* locks in the block are forgotten (vf/lockdep.c) */
@@ -174,8 +177,11 @@ static VOID ExpFree(PVOID P, BOOLEAN CheckTag, ULONG Tag, PVOID Caller)
     ExpCheckIrql(H->Paged, TRUE, (ULONG_PTR)P);
     if (CheckTag && Tag != H->Tag)
         KeBugCheckEx(0xC2 /* BAD_POOL_CALLER: wrong tag */, 0x0A, (ULONG_PTR)P, H->Tag, Tag);
-    if (Caller != NULL)
+    if (Caller != NULL) {
         ExpCheckFreedWorkItems(P, H->Size);
+        ExpCheckFreedResources(P, H->Size);
+        ExpCheckFreedLookasideLists(P, H->Size, Caller);
+    }
     if (H->Owner != NULL)
         VfPoolFreed(P);
     ExpAcquireSpinLock(&ExpPoolLock);
@@ -267,6 +273,16 @@ PVOID ExAllocatePoolZero(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag)
 PVOID ExAllocatePoolUninitialized(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag)
 {
     return ExpAllocateWithType(PoolType, NumberOfBytes, Tag, FALSE, __builtin_return_address(0), __func__);
+}
+
+PVOID ExpAllocatePoolForCaller(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag, PVOID Caller, PCSTR Routine)
+{
+    return ExpAllocateWithType(PoolType, NumberOfBytes, Tag, FALSE, Caller, Routine);
+}
+
+VOID ExpFreePoolForCaller(PVOID P, PVOID Caller)
+{
+    ExpFree(P, FALSE, 0, Caller);
 }
 
 VOID ExFreePoolWithTag(PVOID P, ULONG Tag)

@@ -8,5 +8,6 @@
 #include <wdm.h>
 #include <ddk/ntddk_extra.h>
 #include <ddk/pscallbacks.h>
+#include <ddk/rtltable.h>
 
 #endif /* _NTDDK_ */

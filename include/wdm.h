@@ -20,6 +20,7 @@
 #include <ddk/rtl.h>
 #include <ddk/ke.h>
 #include <ddk/ex.h>
+#include <ddk/exres.h>
 #include <ddk/ob.h>
 #include <ddk/ps.h>
 #include <ddk/io.h>

@@ -143,6 +143,8 @@ NTSTATUS IoStartDriver(PIO_DRIVER_IMAGE Image)
          * leave devices, work or pool behind. */
         IopWaitForDriverWorkItems(Driver);
         ExCheckUnloadedWorkItems(Image->Module);
+        ExCheckUnloadedResources(Image->Module);
+        ExCheckUnloadedLookasideLists(Image->Module);
         IopCheckUnloadedDevices(Driver, FALSE);
         ExReportPoolLeaks(Image->Module, TRUE);
         Image->DriverObject = NULL;
@@ -158,6 +160,7 @@ NTSTATUS IoStartDriver(PIO_DRIVER_IMAGE Image)
 /* A timer or DPC queued from the driver's image, or pointing at its code,
  * would run after the code is gone: Windows stops with 0xCE. */
 VOID KiCheckUnloadedModule(PVOID Base, SIZE_T Size);
+VOID CmCheckUnloadedCallbacks(PVOID Base, SIZE_T Size);    /* cm/regcallback.c */
 
 VOID IoUnloadDriver(PIO_DRIVER_IMAGE Image)
 {
@@ -180,9 +183,12 @@ VOID IoUnloadDriver(PIO_DRIVER_IMAGE Image)
         PspCheckUnloadedImage(Image->Module->Base, Image->Module->Size);
         PspCheckUnloadedNotify(Image->Module->Base, Image->Module->Size);
         ObCheckUnloadedCallbacks(Image->Module->Base, Image->Module->Size);
+        CmCheckUnloadedCallbacks(Image->Module->Base, Image->Module->Size);
         KiCheckUnloadedBugCheckCallbacks(Image->Module->Base, Image->Module->Size);
         ExCheckUnloadedWorkItems(Image->Module);
         IopCheckUnloadedSymbolicLinks(Image->Module);
+        ExCheckUnloadedResources(Image->Module);
+        ExCheckUnloadedLookasideLists(Image->Module);
         IopCheckUnloadedDevices(Driver, FALSE);
         /* Leftovers that are reports (threads still running its code), and
          * where its leaked pool was allocated, before the leak's bug check. */

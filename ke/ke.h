@@ -295,8 +295,17 @@ typedef enum _KI_LOCK_KIND {
     KiLockSpinLock,         /* KSPIN_LOCK: owner thread | 1 in the lock */
     KiLockMutex,            /* KMUTEX / KMUTANT: OwnerThread */
     KiLockFastMutex,        /* FAST_MUTEX: Owner */
-    KiLockGuardedMutex      /* KGUARDED_MUTEX: Owner */
+    KiLockGuardedMutex,     /* KGUARDED_MUTEX: Owner */
+    KiLockResource,         /* ERESOURCE: its exclusive owner, or its one shared owner */
+    KiLockPushLock          /* EX_PUSH_LOCK: owners not recorded */
 } KI_LOCK_KIND;
+/* What an ERESOURCE's waiters block on (ex/resource.c): a wait with
+ * WaitReason WrResource is on one of these two objects. */
+typedef struct _KI_RESOURCE_WAITERS {
+    KSEMAPHORE SharedWaiters;
+    KEVENT ExclusiveWaiters;
+    PERESOURCE Resource;
+} KI_RESOURCE_WAITERS;
 typedef struct _KI_LOCK_HOOKS {
     /* Before an acquisition that can wait for the lock (order, contention). */
     VOID (*Acquire)(PVOID Lock, KI_LOCK_KIND Kind);

@@ -299,6 +299,7 @@ static BOOLEAN ObpInRange(PVOID Address, PVOID Base, SIZE_T Size)
  * freed code: Windows stops with 0xCE. */
 VOID ObCheckUnloadedCallbacks(PVOID Base, SIZE_T Size)
 {
+    ObpCheckUnloadedCallbackObjects(Base, Size);
     ExpAcquireSpinLock(&ObpCallbackLock);
     for (PLIST_ENTRY E = ObpCallbackList.Flink; E != &ObpCallbackList; E = E->Flink) {
         OBP_CALLBACK_REGISTRATION *Registration = CONTAINING_RECORD(E, OBP_CALLBACK_REGISTRATION, Link);

@@ -31,7 +31,7 @@ typedef struct _OBP_NAME_INFO {
 } OBP_NAME_INFO;
 
 static const PCWSTR ObpDirectories[] = { L"", L"\\BaseNamedObjects", L"\\KernelObjects", L"\\Device",
-                                         L"\\GLOBAL??" };
+                                         L"\\GLOBAL??", L"\\Callback" };
 #define OBP_GLOBAL_DIRECTORY 4
 /* Other names of \GLOBAL?? (Windows: \?? is the session's view, and
  * \DosDevices a symbolic link to it; here there is one global view). */

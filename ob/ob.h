@@ -182,6 +182,11 @@ VOID ObpInitializeNamespace(VOID);
 VOID ObpShutdownNamespace(VOID);
 VOID ObpInitializeCallbacks(VOID);
 VOID ObpShutdownCallbacks(VOID);
+/* Callback objects (ob/callbackobj.c): the type, and the unload check
+ * (ObCheckUnloadedCallbacks calls it). */
+VOID ObpInitializeCallbackObjects(VOID);
+VOID ObpShutdownCallbackObjects(VOID);
+VOID ObpCheckUnloadedCallbackObjects(PVOID Base, SIZE_T Size);
 
 #define KERNEL_HANDLE_FLAG ((ULONG_PTR)0xFFFFFFFF80000000ULL)
 static inline BOOLEAN ObIsKernelHandle(HANDLE Handle)

@@ -384,12 +384,14 @@ VOID ObInitializeSystem(VOID)
     ObpFileType = ObpSimpleType(L"File", "File", 'eliF', 0, 0, STANDARD_RIGHTS_ALL | 0x1FF, NULL);
     ObpInitializeNamespace();
     ObpInitializeCallbacks();
+    ObpInitializeCallbackObjects();
 }
 
 VOID ObShutdownSystem(VOID)
 {
     ObpShutdownCallbacks();
     ObpShutdownNamespace();
+    ObpShutdownCallbackObjects();
     ObDeleteObjectType(ObpEventType);
     ObDeleteObjectType(ObpSemaphoreType);
     ObDeleteObjectType(ObpMutantType);

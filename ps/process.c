@@ -24,7 +24,7 @@ NTSTATUS PspCreateProcessImage(EPROCESS *Process);
 VOID PspDeleteProcessImage(EPROCESS *Process);
 BOOLEAN PspMarkProcessTerminated(EPROCESS *Process, NTSTATUS ExitStatus);
 
-static LIST_ENTRY PspActiveProcesses = { &PspActiveProcesses, &PspActiveProcesses };
+LIST_ENTRY PspActiveProcesses = { &PspActiveProcesses, &PspActiveProcesses };
 
 /* ---- the PEB ---------------------------------------------------------------------------- */
 

@@ -74,6 +74,7 @@ typedef struct _ETHREAD {
     /* Io: the IRPs this thread requested and that are not completed (only
      * the thread itself touches the list, at APC_LEVEL; empty while zero). */
     LIST_ENTRY IrpList;
+    PVOID IoObject;                     /* IoCreateSystemThread's driver or device object, referenced until the thread ends */
 } ETHREAD, *PETHREAD_INTERNAL;
 
 static inline EPROCESS *PspProcess(PEPROCESS Process) { return (EPROCESS *)Process; }
@@ -95,6 +96,7 @@ static inline ULONG PspThreadFlags(ETHREAD *Thread) { return __atomic_load_n(&Th
 extern PEX_HANDLE_TABLE PspCidTable;
 extern EPROCESS *PspIdleProcess;
 extern EX_SPIN_LOCK PspLock;
+extern LIST_ENTRY PspActiveProcesses;     /* under PspLock */
 
 /* Boot: create the Idle and System processes and the initial thread, run
  * the kernel, and return after shutdown. */
@@ -108,6 +110,11 @@ VOID PsBootSystem(const PS_BOOT_PARAMETERS *Parameters);
 extern volatile LONG PsActiveDriverThreads;
 extern KEVENT PsDriverThreadsDone;
 
+/* PsCreateSystemThread for the code at Caller; with IoObject (referenced
+ * by the caller) kept until the thread ends (IoCreateSystemThread). */
+NTSTATUS PspCreateSystemThread(PHANDLE ThreadHandle, ULONG DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes,
+                               HANDLE ProcessHandle, PCLIENT_ID ClientId, PKSTART_ROUTINE StartRoutine,
+                               PVOID StartContext, PVOID Caller, PVOID IoObject);
 NTSTATUS PspCreateThread(EPROCESS *Process, PKSTART_ROUTINE StartRoutine, PVOID StartContext, BOOLEAN DriverThread,
                          PVOID Creator, ETHREAD **ThreadOut);
 DECLSPEC_NORETURN VOID PspExitThread(NTSTATUS ExitStatus);

@@ -154,20 +154,20 @@ VOID PspExitUnstartedThread(ETHREAD *Thread)
     KeStartThread(&Thread->Tcb);
 }
 
-NTSTATUS PsCreateSystemThread(PHANDLE ThreadHandle, ULONG DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes,
-                              HANDLE ProcessHandle, PCLIENT_ID ClientId, PKSTART_ROUTINE StartRoutine,
-                              PVOID StartContext)
+NTSTATUS PspCreateSystemThread(PHANDLE ThreadHandle, ULONG DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes,
+                               HANDLE ProcessHandle, PCLIENT_ID ClientId, PKSTART_ROUTINE StartRoutine,
+                               PVOID StartContext, PVOID Caller, PVOID IoObject)
 {
     KIRQL Irql = KeGetCurrentIrql();
     if (Irql != PASSIVE_LEVEL)
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x2001C, Irql, PASSIVE_LEVEL,
-                     (ULONG_PTR)__builtin_return_address(0));
+                     (ULONG_PTR)Caller);
     if (ThreadHandle == NULL || StartRoutine == NULL)
         return STATUS_INVALID_PARAMETER;
     ULONG Attributes = ObjectAttributes != NULL ? ObjectAttributes->Attributes : 0;
     if (Attributes & (OBJ_PERMANENT | OBJ_EXCLUSIVE | OBJ_OPENIF | ~OBJ_VALID_ATTRIBUTES))
         return STATUS_INVALID_PARAMETER;
-    if (ExpInjectFailure(__func__, __builtin_return_address(0)))
+    if (ExpInjectFailure(IoObject != NULL ? "IoCreateSystemThread" : "PsCreateSystemThread", Caller))
         return STATUS_INSUFFICIENT_RESOURCES;
 
     EPROCESS *Process = PspProcess(PsInitialSystemProcess);
@@ -180,7 +180,7 @@ NTSTATUS PsCreateSystemThread(PHANDLE ThreadHandle, ULONG DesiredAccess, POBJECT
         ObfReferenceObject(Process);
     }
     ETHREAD *Thread;
-    NTSTATUS Status = PspCreateThread(Process, StartRoutine, StartContext, TRUE, __builtin_return_address(0), &Thread);
+    NTSTATUS Status = PspCreateThread(Process, StartRoutine, StartContext, TRUE, Caller, &Thread);
     ObfDereferenceObject(Process);
     if (!NT_SUCCESS(Status))
         return Status;
@@ -194,10 +194,19 @@ NTSTATUS PsCreateSystemThread(PHANDLE ThreadHandle, ULONG DesiredAccess, POBJECT
     }
     if (ClientId != NULL)
         *ClientId = Thread->Cid;
+    Thread->IoObject = IoObject;
     /* The creator-context thread notify routines, before the thread runs. */
     PspNotifyThreadCreate(Thread, FALSE);
     KeStartThread(&Thread->Tcb);
     return STATUS_SUCCESS;
+}
+
+NTSTATUS PsCreateSystemThread(PHANDLE ThreadHandle, ULONG DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes,
+                              HANDLE ProcessHandle, PCLIENT_ID ClientId, PKSTART_ROUTINE StartRoutine,
+                              PVOID StartContext)
+{
+    return PspCreateSystemThread(ThreadHandle, DesiredAccess, ObjectAttributes, ProcessHandle, ClientId, StartRoutine,
+                                 StartContext, __builtin_return_address(0), NULL);
 }
 
 /* ---- termination ---------------------------------------------------------------- */
@@ -261,6 +270,9 @@ VOID PspExitThread(NTSTATUS ExitStatus)
     PspNotifyThreadExit(Thread);
     if (PspLeaveProcess(Process, ExitStatus))
         PspRundownProcess(Process);     /* in the context of its last thread */
+    PVOID IoObject = __atomic_exchange_n(&Thread->IoObject, NULL, __ATOMIC_ACQ_REL);
+    if (IoObject != NULL)
+        ObfDereferenceObject(IoObject);     /* IoCreateSystemThread's reference */
     if (Thread->DriverThread && __atomic_sub_fetch(&PsActiveDriverThreads, 1, __ATOMIC_ACQ_REL) == 0)
         KeSetEvent(&PsDriverThreadsDone, 0, FALSE);
     KeTerminateThread();

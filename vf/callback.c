@@ -368,7 +368,7 @@ PCSTR VfCallbackKindName(VF_CALLBACK_KIND Kind)
 {
     static const PCSTR Names[] = { "process notify routine", "thread notify routine", "load-image notify routine",
                                    "object pre-operation callback", "object post-operation callback",
-                                   "work item routine" };
+                                   "work item routine", "registry callback" };
     return (ULONG)Kind < RTL_NUMBER_OF(Names) ? Names[Kind] : "callback";
 }
 

@@ -6,6 +6,7 @@
  *
  * An object's owner is known for a mutex (its owner thread), a fast or
  * guarded mutex (the thread that holds it: its waiters wait on its event),
+ * an ERESOURCE with a single owner (exclusive, or one shared owner),
  * and a thread (the thread itself, until it ends). A waiting thread is
  * stuck when its wait has no timeout, is not alertable, is a KernelMode
  * wait (a UserMode one ends when the thread is terminated), and cannot be
@@ -44,6 +45,15 @@ static PKTHREAD VfpObjectOwner(PKTHREAD Thread, ULONG I, PVOID *Lock, KI_LOCK_KI
 {
     PDISPATCHER_HEADER Header = Thread->WaitBlockList[I].Object;
     *Lock = NULL;
+    if (Thread->WaitReason == WrResource && Thread->WaitCount == 1 &&
+        (Header->Type == SemaphoreObject || Header->Type == EventSynchronizationObject)) {
+        KI_RESOURCE_WAITERS *Waiters = Header->Type == SemaphoreObject
+                                           ? CONTAINING_RECORD(Header, KI_RESOURCE_WAITERS, SharedWaiters)
+                                           : CONTAINING_RECORD(Header, KI_RESOURCE_WAITERS, ExclusiveWaiters);
+        *Lock = Waiters->Resource;
+        *Kind = KiLockResource;
+        return VfpLockOwner(*Lock, *Kind);
+    }
     switch (Header->Type) {
     case MutantObject:
         *Lock = Header;

@@ -81,7 +81,7 @@ static VOID VfJsonString(VF_JSON *Json, PCSTR Text)
 static PCSTR VfKindId(LONG Kind)
 {
     static const PCSTR Ids[] = { "process_notify", "thread_notify", "image_notify", "object_pre_operation",
-                                 "object_post_operation", "work_item" };
+                                 "object_post_operation", "work_item", "registry_callback" };
     return Kind >= 0 && (ULONG)Kind < RTL_NUMBER_OF(Ids) ? Ids[Kind] : "unknown";
 }
 

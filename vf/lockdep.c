@@ -197,7 +197,7 @@ static BOOLEAN VfpReachable(ULONG Start, ULONG Target, ULONG *Path, ULONG *PathL
 
 PCSTR VfpLockKindName(KI_LOCK_KIND Kind)
 {
-    static const PCSTR Names[] = { "spin lock", "mutex", "fast mutex", "guarded mutex" };
+    static const PCSTR Names[] = { "spin lock", "mutex", "fast mutex", "guarded mutex", "resource", "push lock" };
     return (ULONG)Kind < RTL_NUMBER_OF(Names) ? Names[Kind] : "lock";
 }
 
@@ -211,6 +211,18 @@ VOID VfpDescribeLock(PVOID Lock, KI_LOCK_KIND Kind, PCHAR Buffer, SIZE_T Size)
         snprintf(Buffer, Size, "%s %p (%s)", VfpLockKindName(Kind), Lock, Where);
 }
 
+/* Only a resource with one owner has an owner to name. Its fields change
+ * under the resource's own lock, which a deadlock check (dispatcher lock
+ * held) cannot take: a snapshot, not instrumented by TSan; a stale one
+ * only delays the finding to the next thread that blocks. */
+__attribute__((noinline, no_sanitize("thread")))
+static PKTHREAD VfpResourceOwner(PERESOURCE Resource)
+{
+    SHORT Active = *(volatile SHORT *)&Resource->ActiveCount;
+    ERESOURCE_THREAD Owner = *(volatile ERESOURCE_THREAD *)&Resource->OwnerEntry.OwnerThread;
+    return Active == 1 && Owner > 1 ? (PKTHREAD)Owner : NULL;
+}
+
 PKTHREAD VfpLockOwner(PVOID Lock, KI_LOCK_KIND Kind)
 {
     switch (Kind) {
@@ -221,6 +233,10 @@ PKTHREAD VfpLockOwner(PVOID Lock, KI_LOCK_KIND Kind)
     case KiLockFastMutex:
     case KiLockGuardedMutex:
         return (PKTHREAD)__atomic_load_n(&((PFAST_MUTEX)Lock)->Owner, __ATOMIC_RELAXED);
+    case KiLockResource:
+        return VfpResourceOwner(Lock);
+    case KiLockPushLock:
+        return NULL;
     }
     return NULL;
 }
@@ -488,6 +504,17 @@ static VOID VfpReleased(PKTHREAD Thread, PVOID Lock)
     }
     if (Locks->Untracked != 0)
         Locks->Untracked--;
+}
+
+BOOLEAN VfThreadHoldsLock(PKTHREAD Thread, PVOID Lock)
+{
+    VFP_THREAD_LOCKS *Locks = VfpThreadLocks(Thread);
+    if (Locks == NULL)
+        return FALSE;
+    for (ULONG i = 0; i < Locks->Depth && i < VFP_HELD_LOCKS; i++)
+        if (Locks->Held[i].Lock == Lock)
+            return TRUE;
+    return FALSE;
 }
 
 /* Pool memory is freed: its locks' classes go. */

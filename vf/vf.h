@@ -59,6 +59,7 @@ typedef enum _VF_CALLBACK_KIND {
     VfCallbackObjectPreOperation,
     VfCallbackObjectPostOperation,
     VfCallbackWorkItem,
+    VfCallbackRegistry,             /* a registry callback (CmRegisterCallbackEx): stack only, as work items */
     VfCallbackKinds
 } VF_CALLBACK_KIND;
 
@@ -145,6 +146,10 @@ VOID VfCheckUnload(PRTL_MODULE Module);
 /* Before boot, after VfLevel is set: register the lock-order and deadlock
  * checks with Ke (nothing when the verifier is off). */
 VOID VfInitializeLockChecks(VOID);
+/* Does Thread hold Lock, as the lock checks recorded it (FALSE with the
+ * verifier off, or beyond the depth they track)? For locks that keep no
+ * owner themselves (push locks). */
+BOOLEAN VfThreadHoldsLock(PKTHREAD Thread, PVOID Lock);
 /* Registered by the host: end the run now, a Deadlock was reported (the
  * dispatcher lock may be held: exit, take no lock). Does not return. */
 extern VOID (*VfDeadlockEndRun)(VOID);

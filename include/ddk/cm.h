@@ -216,6 +216,80 @@ NTSYSAPI NTSTATUS NTAPI RtlDeleteRegistryValue(ULONG RelativeTo, PCWSTR Path, PC
 NTSYSAPI NTSTATUS NTAPI RtlCheckRegistryKey(ULONG RelativeTo, PWSTR Path);
 NTSYSAPI NTSTATUS NTAPI RtlCreateRegistryKey(ULONG RelativeTo, PWSTR Path);
 
+/* ---- registry callbacks ---------------------------------------------------------------- */
+typedef enum _REG_NOTIFY_CLASS {
+    RegNtDeleteKey, RegNtPreDeleteKey = RegNtDeleteKey,
+    RegNtSetValueKey, RegNtPreSetValueKey = RegNtSetValueKey,
+    RegNtDeleteValueKey, RegNtPreDeleteValueKey = RegNtDeleteValueKey,
+    RegNtSetInformationKey, RegNtPreSetInformationKey = RegNtSetInformationKey,
+    RegNtRenameKey, RegNtPreRenameKey = RegNtRenameKey,
+    RegNtEnumerateKey, RegNtPreEnumerateKey = RegNtEnumerateKey,
+    RegNtEnumerateValueKey, RegNtPreEnumerateValueKey = RegNtEnumerateValueKey,
+    RegNtQueryKey, RegNtPreQueryKey = RegNtQueryKey,
+    RegNtQueryValueKey, RegNtPreQueryValueKey = RegNtQueryValueKey,
+    RegNtQueryMultipleValueKey, RegNtPreQueryMultipleValueKey = RegNtQueryMultipleValueKey,
+    RegNtPreCreateKey, RegNtPostCreateKey, RegNtPreOpenKey, RegNtPostOpenKey,
+    RegNtKeyHandleClose, RegNtPreKeyHandleClose = RegNtKeyHandleClose,
+    RegNtPostDeleteKey, RegNtPostSetValueKey, RegNtPostDeleteValueKey, RegNtPostSetInformationKey,
+    RegNtPostRenameKey, RegNtPostEnumerateKey, RegNtPostEnumerateValueKey, RegNtPostQueryKey,
+    RegNtPostQueryValueKey, RegNtPostQueryMultipleValueKey, RegNtPostKeyHandleClose,
+    RegNtPreCreateKeyEx, RegNtPostCreateKeyEx, RegNtPreOpenKeyEx, RegNtPostOpenKeyEx,
+    RegNtPreFlushKey, RegNtPostFlushKey, RegNtPreLoadKey, RegNtPostLoadKey, RegNtPreUnLoadKey,
+    RegNtPostUnLoadKey, RegNtPreQueryKeySecurity, RegNtPostQueryKeySecurity, RegNtPreSetKeySecurity,
+    RegNtPostSetKeySecurity, RegNtCallbackObjectContextCleanup, RegNtPreRestoreKey, RegNtPostRestoreKey,
+    RegNtPreSaveKey, RegNtPostSaveKey, RegNtPreReplaceKey, RegNtPostReplaceKey, RegNtPreQueryKeyName,
+    RegNtPostQueryKeyName, MaxRegNtNotifyClass
+} REG_NOTIFY_CLASS;
+
+typedef NTSTATUS EX_CALLBACK_FUNCTION(PVOID CallbackContext, PVOID Argument1, PVOID Argument2);
+typedef EX_CALLBACK_FUNCTION *PEX_CALLBACK_FUNCTION;
+
+typedef struct _REG_SET_VALUE_KEY_INFORMATION {
+    PVOID Object;
+    PUNICODE_STRING ValueName;
+    ULONG TitleIndex;
+    ULONG Type;
+    PVOID Data;
+    ULONG DataSize;
+    PVOID CallContext;
+    PVOID ObjectContext;
+    PVOID Reserved;
+} REG_SET_VALUE_KEY_INFORMATION, *PREG_SET_VALUE_KEY_INFORMATION;
+
+typedef struct _REG_DELETE_VALUE_KEY_INFORMATION {
+    PVOID Object;
+    PUNICODE_STRING ValueName;
+    PVOID CallContext;
+    PVOID ObjectContext;
+    PVOID Reserved;
+} REG_DELETE_VALUE_KEY_INFORMATION, *PREG_DELETE_VALUE_KEY_INFORMATION;
+
+typedef struct _REG_DELETE_KEY_INFORMATION {
+    PVOID Object;
+    PVOID CallContext;
+    PVOID ObjectContext;
+    PVOID Reserved;
+} REG_DELETE_KEY_INFORMATION, *PREG_DELETE_KEY_INFORMATION;
+
+typedef struct _REG_POST_OPERATION_INFORMATION {
+    PVOID Object;
+    NTSTATUS Status;
+    PVOID PreInformation;
+    NTSTATUS ReturnStatus;
+    PVOID CallContext;
+    PVOID ObjectContext;
+    PVOID Reserved;
+} REG_POST_OPERATION_INFORMATION, *PREG_POST_OPERATION_INFORMATION;
+
+/* Notified so far: pre and post SetValueKey, DeleteValueKey and DeleteKey. */
+NTKERNELAPI NTSTATUS CmRegisterCallbackEx(PEX_CALLBACK_FUNCTION Function, PCUNICODE_STRING Altitude, PVOID Driver,
+                                          PVOID Context, PLARGE_INTEGER Cookie, PVOID Reserved);
+NTKERNELAPI NTSTATUS CmRegisterCallback(PEX_CALLBACK_FUNCTION Function, PVOID Context, PLARGE_INTEGER Cookie);
+NTKERNELAPI NTSTATUS CmUnRegisterCallback(LARGE_INTEGER Cookie);
+NTKERNELAPI NTSTATUS CmCallbackGetKeyObjectIDEx(PLARGE_INTEGER Cookie, PVOID Object, PULONG_PTR ObjectID,
+                                                PCUNICODE_STRING *ObjectName, ULONG Flags);
+NTKERNELAPI VOID CmCallbackReleaseKeyObjectIDEx(PCUNICODE_STRING ObjectName);
+
 NTPS_END_DECLS
 
 #endif /* _NTPS_DDK_CM_H */

@@ -13,6 +13,10 @@ typedef KSTART_ROUTINE *PKSTART_ROUTINE;
 NTKERNELAPI NTSTATUS PsCreateSystemThread(PHANDLE ThreadHandle, ULONG DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes,
                                           HANDLE ProcessHandle, PCLIENT_ID ClientId, PKSTART_ROUTINE StartRoutine,
                                           PVOID StartContext);
+/* IoObject (a driver or device object) stays referenced until the thread ends. */
+NTKERNELAPI NTSTATUS IoCreateSystemThread(PVOID IoObject, PHANDLE ThreadHandle, ULONG DesiredAccess,
+                                          POBJECT_ATTRIBUTES ObjectAttributes, HANDLE ProcessHandle,
+                                          PCLIENT_ID ClientId, PKSTART_ROUTINE StartRoutine, PVOID StartContext);
 NTKERNELAPI NTSTATUS PsTerminateSystemThread(NTSTATUS ExitStatus);
 NTKERNELAPI HANDLE PsGetCurrentProcessId(VOID);
 NTKERNELAPI HANDLE PsGetCurrentThreadId(VOID);
