@@ -41,6 +41,7 @@ typedef struct _EPROCESS {
     ULONGLONG DeletedKernelTime;        /* run time of its threads already deleted (under ProcessLock) */
     ULONGLONG DeletedUserTime;
     LIST_ENTRY ActiveProcessLinks;      /* under PspLock */
+    ULONG ActivityRecord;               /* the host's record of it (PsActivityHooks), 0: none */
 } EPROCESS, *PEPROCESS_INTERNAL;
 
 /* A Win32 thread's TEB: at the top of its user stack mapping. */
@@ -71,6 +72,7 @@ typedef struct _ETHREAD {
     struct _TEB *Teb;                   /* Win32 user threads only */
     HAL_STACK UserStack;                /* user threads only */
     LIST_ENTRY ThreadListEntry;
+    ULONG ActivityRecord;               /* the host's record of it (PsActivityHooks), 0: none */
 } ETHREAD, *PETHREAD_INTERNAL;
 
 static inline EPROCESS *PspProcess(PEPROCESS Process) { return (EPROCESS *)Process; }
@@ -108,6 +110,22 @@ extern KEVENT PsDriverThreadsDone;
 NTSTATUS PspCreateThread(EPROCESS *Process, PKSTART_ROUTINE StartRoutine, PVOID StartContext, BOOLEAN DriverThread,
                          PVOID Creator, ETHREAD **ThreadOut);
 DECLSPEC_NORETURN VOID PspExitThread(NTSTATUS ExitStatus);
+
+/* Process and thread activity for the host's run record, trace and status
+ * line: not driver callbacks (no notify table, no verifier frame, not
+ * counted). Set before boot; each member may be NULL. Called at
+ * PASSIVE_LEVEL or APC_LEVEL with no lock held: ProcessCreated in the
+ * creator before the create notify routines, ProcessExited in the last
+ * thread once ExitStatus and ExitTime are final, ThreadCreated in the
+ * creator before the thread starts (system, executive and user threads),
+ * ThreadExited in the exiting thread once ExitStatus and ExitTime are set. */
+typedef struct _PS_ACTIVITY_HOOKS {
+    VOID (*ProcessCreated)(EPROCESS *Process);
+    VOID (*ProcessExited)(EPROCESS *Process);
+    VOID (*ThreadCreated)(ETHREAD *Thread);
+    VOID (*ThreadExited)(ETHREAD *Thread);
+} PS_ACTIVITY_HOOKS;
+extern PS_ACTIVITY_HOOKS PsActivityHooks;
 
 /* Iterate over every process and thread (for reports). */
 VOID PsEnumerateThreads(VOID (*Visit)(ETHREAD *Thread, PVOID Context), PVOID Context);

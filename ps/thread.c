@@ -253,6 +253,8 @@ VOID PspExitThread(NTSTATUS ExitStatus)
     /* In the exiting thread, before its object is signaled (and before
      * the host may unload the driver that created it). */
     PspNotifyThreadExit(Thread);
+    if (PsActivityHooks.ThreadExited != NULL && Thread->ActivityRecord != 0)
+        PsActivityHooks.ThreadExited(Thread);
     if (PspLeaveProcess(Process, ExitStatus))
         PspRundownProcess(Process);     /* in the context of its last thread */
     if (Thread->DriverThread && __atomic_sub_fetch(&PsActiveDriverThreads, 1, __ATOMIC_ACQ_REL) == 0)
