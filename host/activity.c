@@ -146,6 +146,15 @@ static VOID HostThreadExited(ETHREAD *Thread)
     pthread_mutex_unlock(&HostActivityLock);
 }
 
+/* The initial system thread (the host's, running HostPhase1) is created
+ * before the hooks could see it. */
+VOID HostRecordCurrentThread(VOID)
+{
+    ETHREAD *Thread = PspCurrentThread();
+    if (__atomic_load_n(&Thread->ActivityRecord, __ATOMIC_ACQUIRE) == 0)
+        HostThreadCreated(Thread);
+}
+
 VOID HostStartActivity(VOID)
 {
     HostFreeActivity();

@@ -52,6 +52,8 @@ extern HOST_ACTIVITY HostActivity;
 
 /* Before boot: start recording (clears the previous run's records). */
 VOID HostStartActivity(VOID);
+/* First thing on the initial system thread: record it too. */
+VOID HostRecordCurrentThread(VOID);
 /* After the run: free the records. */
 VOID HostFreeActivity(VOID);
 

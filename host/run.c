@@ -217,6 +217,7 @@ static VOID HostWaitForDriverThreads(HOST_RUN *Run, BOOLEAN BeforeUnload)
 static VOID HostPhase1(PVOID Context)
 {
     HOST_RUN *Run = Context;
+    HostRecordCurrentThread();
     /* DriverEntry and DriverUnload run as on a Windows system worker
      * thread: at PASSIVE_LEVEL, outside the critical region every new
      * system thread starts in. */

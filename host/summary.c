@@ -183,13 +183,19 @@ VOID HostJsonString(FILE *Out, const char *Text)
         return;
     }
     fputc('"', Out);
-    for (const unsigned char *p = (const unsigned char *)Text; *p; p++) {
+    for (const unsigned char *p = (const unsigned char *)Text; *p;) {
+        size_t Plain = 0;
+        while (p[Plain] >= 0x20 && p[Plain] <= 0x7E && p[Plain] != '"' && p[Plain] != '\\')
+            Plain++;
+        fwrite(p, 1, Plain, Out);
+        p += Plain;
+        if (*p == 0)
+            break;
         if (*p == '"' || *p == '\\')
             fprintf(Out, "\\%c", *p);
-        else if (*p < 0x20 || *p > 0x7E)
-            fprintf(Out, "\\u%04x", *p);
         else
-            fputc(*p, Out);
+            fprintf(Out, "\\u%04x", *p);
+        p++;
     }
     fputc('"', Out);
 }

@@ -5,17 +5,20 @@
  *
  * Recording: Ke calls KiTraceSwitchHook at every context switch and vf
  * calls VfTraceCallbackHook when a callback frame begins and ends; each
- * appends a small event to the buffer of the processor it runs on (no
+ * appends a 24-byte event to the buffer of the processor it runs on (no
  * lock: a processor's buffer is written by its own host thread only). A
  * global sequence number orders events across processors: a switch is
  * numbered under the dispatcher lock, a callback's events on the thread
  * between its switch in and out, so a thread's events are in order.
- * Writing (at the end): events sorted by sequence, turned into complete
- * ("X") spans: per processor, the threads it ran; per thread, where it
- * ran ("running", on CPU n) and inside those its callbacks, nested (a
- * callback a thread is switched out of is cut there and continued at the
- * switch back, so callbacks stay inside running spans); per process, its
- * lifetime (from the run record).
+ * Threads are named by their run record (host/activity.c).
+ *
+ * Writing (at the end), streamed in sequence order (a merge of the
+ * processors' buffers, nothing copied): per processor, the threads it ran
+ * ("X" spans); per thread, B/E spans for where it ran ("running", on CPU
+ * n) and inside those its callbacks, nested (a callback its thread is
+ * switched out of is ended there and begun again, marked continued, at
+ * the switch back, so callbacks stay inside running spans); per process,
+ * its lifetime ("X", from the run record).
  */
 #include "host/activity.h"
 #include "vf/vf.h"
@@ -23,20 +26,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define HOST_TRACE_CHUNK_EVENTS 8192
-#define HOST_TRACE_DEPTH 16             /* callbacks nested on one thread, as traced */
-#define HOST_TRACE_CPU_PID 0x7FFFFFF0u  /* the pseudo-process of the processor tracks */
+#define HOST_TRACE_CHUNK_EVENTS 2700     /* 64 KiB chunks: from the heap, reused after the run */
+#define HOST_TRACE_DEPTH 16                 /* callbacks nested on one thread, as traced */
+#define HOST_TRACE_CPU_PID 0x7FFFFFF0u      /* the pseudo-process of the processor tracks */
 
 enum { TraceIn, TraceOut, TraceEnter, TraceLeave };
 
+/* Record: the thread's run record index + 1 (low 27 bits), the type and
+ * the callback kind above it. */
 typedef struct _HOST_TRACE_EVENT {
-    ULONG64 Sequence;
     ULONG64 Time;
-    PKTHREAD Thread;
-    PVOID Routine;
-    ULONG Tid, Pid;
-    UCHAR Type, Cpu, Kind;
+    ULONG Sequence;
+    ULONG Record;
+    PVOID Routine;                      /* TraceEnter */
 } HOST_TRACE_EVENT;
+
+#define HOST_TRACE_RECORD_MASK 0x07FFFFFFu
+#define HOST_TRACE_TYPE(e) ((e)->Record >> 30)
+#define HOST_TRACE_KIND(e) (((e)->Record >> 27) & 7)
 
 typedef struct _HOST_TRACE_CHUNK {
     struct _HOST_TRACE_CHUNK *Next;
@@ -51,17 +58,20 @@ typedef struct DECLSPEC_CACHEALIGN _HOST_TRACE_CPU {
 
 volatile BOOLEAN HostTracing;
 static HOST_TRACE_CPU HostTraceCpus[MAXIMUM_PROCESSORS];
-static volatile ULONG64 HostTraceSequence;
+static volatile ULONG HostTraceSequence;
 
-static HOST_TRACE_EVENT *HostTraceSlot(ULONG Cpu)
+static VOID HostTraceAppend(ULONG Cpu, ULONG Type, PKTHREAD Thread, PVOID Routine, ULONG Kind)
 {
+    ULONG Record = __atomic_load_n(&((ETHREAD *)Thread)->ActivityRecord, __ATOMIC_RELAXED);
+    if (Record == 0 || Record > HOST_TRACE_RECORD_MASK)
+        return;     /* not a recorded thread */
     HOST_TRACE_CPU *C = &HostTraceCpus[Cpu];
     HOST_TRACE_CHUNK *Chunk = C->Current;
-    if (Chunk == NULL || Chunk->Count == HOST_TRACE_CHUNK_EVENTS) {
+    if (__builtin_expect(Chunk == NULL || Chunk->Count == HOST_TRACE_CHUNK_EVENTS, 0)) {
         HOST_TRACE_CHUNK *New = malloc(sizeof(*New));
         if (New == NULL) {
             C->Failed = TRUE;
-            return NULL;
+            return;
         }
         New->Next = NULL;
         New->Count = 0;
@@ -74,37 +84,23 @@ static HOST_TRACE_EVENT *HostTraceSlot(ULONG Cpu)
     HOST_TRACE_EVENT *Event = &Chunk->Events[Chunk->Count++];
     Event->Sequence = __atomic_fetch_add(&HostTraceSequence, 1, __ATOMIC_SEQ_CST);
     Event->Time = KiQueryInterruptTime();
-    Event->Cpu = (UCHAR)Cpu;
-    return Event;
-}
-
-static VOID HostTraceThread(ULONG Cpu, UCHAR Type, PKTHREAD Thread, PVOID Routine, UCHAR Kind)
-{
-    HOST_TRACE_EVENT *Event = HostTraceSlot(Cpu);
-    if (Event == NULL)
-        return;
-    ETHREAD *T = (ETHREAD *)Thread;
-    Event->Type = Type;
-    Event->Thread = Thread;
+    Event->Record = Record | Type << 30 | (Kind & 7) << 27;
     Event->Routine = Routine;
-    Event->Kind = Kind;
-    Event->Tid = (ULONG)(ULONG_PTR)T->Cid.UniqueThread;
-    Event->Pid = (ULONG)(ULONG_PTR)T->Cid.UniqueProcess;
 }
 
 static VOID HostTraceSwitch(PKPRCB Prcb, PKTHREAD Old, PKTHREAD New)
 {
     if (Old != Prcb->IdleThread)
-        HostTraceThread(Prcb->Number, TraceOut, Old, NULL, 0);
+        HostTraceAppend(Prcb->Number, TraceOut, Old, NULL, 0);
     if (New != Prcb->IdleThread)
-        HostTraceThread(Prcb->Number, TraceIn, New, NULL, 0);
+        HostTraceAppend(Prcb->Number, TraceIn, New, NULL, 0);
 }
 
 static VOID HostTraceCallback(VF_CALLBACK_FRAME *Frame, BOOLEAN Enter)
 {
     PKPRCB Prcb = KeGetCurrentPrcb();
-    HostTraceThread(Prcb->Number, Enter ? TraceEnter : TraceLeave, Prcb->CurrentThread, Frame->Routine,
-                    (UCHAR)Frame->Kind);
+    HostTraceAppend(Prcb->Number, Enter ? TraceEnter : TraceLeave, Prcb->CurrentThread, Frame->Routine,
+                    (ULONG)Frame->Kind);
 }
 
 VOID HostTraceProcessEvent(ULONG Record, BOOLEAN Created)
@@ -142,168 +138,41 @@ VOID HostStopTrace(VOID)
 
 /* ---- writing ----------------------------------------------------------------------------- */
 
-enum { SpanCpu, SpanRunning, SpanCallback, SpanProcess };
-
-typedef struct _HOST_SPAN {
-    ULONG64 Start, Duration;
-    ULONG Pid, Tid;
-    PVOID Routine;                      /* callback; process: record index */
-    UCHAR Type, Cpu, Kind, Depth;
-    BOOLEAN Continued;                  /* a callback's part after a switch back */
-} HOST_SPAN;
-
 typedef struct _HOST_TRACED_THREAD {
-    PKTHREAD Thread;                    /* hash key */
     BOOLEAN Running;
     UCHAR Cpu, Depth;
-    ULONG Tid, Pid;
-    ULONG64 Since;                      /* running since */
-    struct { PVOID Routine; UCHAR Kind; BOOLEAN Continued; ULONG64 Since; } Stack[HOST_TRACE_DEPTH];
+    ULONG64 Last;                       /* its latest time: a thread's events never go back */
+    struct { PVOID Routine; ULONG Kind; } *Stack;   /* HOST_TRACE_DEPTH entries, made at its first callback */
 } HOST_TRACED_THREAD;
 
-typedef struct _HOST_TRACE_WRITER {
-    HOST_SPAN *Spans;
-    ULONG SpanCount, SpanCapacity;
-    HOST_TRACED_THREAD *Threads;        /* open addressing by KTHREAD address */
-    ULONG ThreadSlots;
-    BOOLEAN Failed;
-} HOST_TRACE_WRITER;
+typedef struct _HOST_TRACE_CURSOR {
+    HOST_TRACE_CHUNK *Chunk;
+    ULONG Index;
+    ULONG Record;                       /* the thread it runs (record index + 1), 0: idle */
+    ULONG64 Since;
+} HOST_TRACE_CURSOR;
 
-static HOST_SPAN *HostAddSpan(HOST_TRACE_WRITER *W, UCHAR Type, ULONG64 Start, ULONG64 End)
+/* Describing an address reads the image's symbols: once per routine. */
+static struct { PVOID Routine; char Name[96]; } HostNameCache[512];
+
+static PCSTR HostSpanName(PVOID Routine)
 {
-    if (W->SpanCount == W->SpanCapacity) {
-        ULONG New = W->SpanCapacity ? W->SpanCapacity * 2 : 4096;
-        HOST_SPAN *Grown = realloc(W->Spans, (size_t)New * sizeof(HOST_SPAN));
-        if (Grown == NULL) {
-            W->Failed = TRUE;
-            return NULL;
+    ULONG Slot = (ULONG)(((ULONG_PTR)Routine * 0x9E3779B97F4A7C15ull) >> 55);     /* 9 bits */
+    for (ULONG Probe = 0; Probe < RTL_NUMBER_OF(HostNameCache); Probe++) {
+        if (HostNameCache[Slot].Routine == Routine)
+            return HostNameCache[Slot].Name;
+        if (HostNameCache[Slot].Routine == NULL) {
+            char *Name = HostNameCache[Slot].Name;
+            KiDescribeAddress(Routine, Name, sizeof(HostNameCache[Slot].Name));
+            size_t Length = strlen(Name);
+            if (Length > 4 && !strcmp(Name + Length - 4, "+0x0"))
+                Name[Length - 4] = 0;     /* the routine itself: driver.so!Routine */
+            HostNameCache[Slot].Routine = Routine;
+            return HostNameCache[Slot].Name;
         }
-        W->Spans = Grown;
-        W->SpanCapacity = New;
+        Slot = (Slot + 1) % RTL_NUMBER_OF(HostNameCache);
     }
-    HOST_SPAN *S = &W->Spans[W->SpanCount++];
-    memset(S, 0, sizeof(*S));
-    S->Type = Type;
-    S->Start = Start;
-    S->Duration = End > Start ? End - Start : 0;
-    return S;
-}
-
-static HOST_TRACED_THREAD *HostFindThread(HOST_TRACE_WRITER *W, PKTHREAD Thread)
-{
-    ULONG i = (ULONG)(((ULONG_PTR)Thread >> 6) * 2654435761u) & (W->ThreadSlots - 1);
-    while (W->Threads[i].Thread != NULL && W->Threads[i].Thread != Thread)
-        i = (i + 1) & (W->ThreadSlots - 1);
-    W->Threads[i].Thread = Thread;
-    return &W->Threads[i];
-}
-
-/* Close the thread's callbacks (innermost first) and its running span at Time. */
-static VOID HostSwitchOut(HOST_TRACE_WRITER *W, HOST_TRACED_THREAD *T, ULONG64 Time)
-{
-    for (ULONG d = T->Depth; d-- > 0;) {
-        HOST_SPAN *S = HostAddSpan(W, SpanCallback, T->Stack[d].Since, Time);
-        if (S == NULL)
-            return;
-        S->Pid = T->Pid, S->Tid = T->Tid, S->Routine = T->Stack[d].Routine, S->Kind = T->Stack[d].Kind;
-        S->Depth = (UCHAR)(d + 1), S->Continued = T->Stack[d].Continued, S->Cpu = T->Cpu;
-        T->Stack[d].Continued = TRUE;
-    }
-    for (UCHAR Type = SpanCpu; Type <= SpanRunning; Type++) {
-        HOST_SPAN *S = HostAddSpan(W, Type, T->Since, Time);
-        if (S == NULL)
-            return;
-        S->Pid = T->Pid, S->Tid = T->Tid, S->Cpu = T->Cpu;
-    }
-    T->Running = FALSE;
-}
-
-static VOID HostReplay(HOST_TRACE_WRITER *W, const HOST_TRACE_EVENT *E)
-{
-    HOST_TRACED_THREAD *T = HostFindThread(W, E->Thread);
-    switch (E->Type) {
-    case TraceIn:
-        if (T->Running)
-            HostSwitchOut(W, T, E->Time);
-        if (T->Tid != E->Tid || T->Pid != E->Pid)
-            T->Depth = 0;       /* the thread object was reused by a new thread */
-        T->Running = TRUE, T->Cpu = E->Cpu, T->Since = E->Time, T->Tid = E->Tid, T->Pid = E->Pid;
-        for (ULONG d = 0; d < T->Depth; d++)
-            T->Stack[d].Since = E->Time;
-        break;
-    case TraceOut:
-        if (T->Running)
-            HostSwitchOut(W, T, E->Time);
-        break;
-    case TraceEnter:
-        if (T->Depth < HOST_TRACE_DEPTH) {
-            T->Stack[T->Depth].Routine = E->Routine, T->Stack[T->Depth].Kind = E->Kind;
-            T->Stack[T->Depth].Since = E->Time, T->Stack[T->Depth].Continued = FALSE;
-        }
-        T->Depth++;
-        break;
-    case TraceLeave:
-        if (T->Depth == 0)
-            break;
-        T->Depth--;
-        if (T->Depth < HOST_TRACE_DEPTH && T->Running) {
-            HOST_SPAN *S = HostAddSpan(W, SpanCallback, T->Stack[T->Depth].Since, E->Time);
-            if (S != NULL) {
-                S->Pid = T->Pid, S->Tid = T->Tid, S->Routine = E->Routine, S->Kind = E->Kind, S->Cpu = T->Cpu;
-                S->Depth = (UCHAR)(T->Depth + 1), S->Continued = T->Stack[T->Depth].Continued;
-            }
-        }
-        break;
-    }
-}
-
-static int HostCompareEvents(const void *A, const void *B)
-{
-    ULONG64 a = ((const HOST_TRACE_EVENT *)A)->Sequence, b = ((const HOST_TRACE_EVENT *)B)->Sequence;
-    return a < b ? -1 : a > b;
-}
-
-/* Outer spans first at equal start times, so that viewers nest them. */
-static int HostCompareSpans(const void *A, const void *B)
-{
-    const HOST_SPAN *a = A, *b = B;
-    if (a->Start != b->Start)
-        return a->Start < b->Start ? -1 : 1;
-    if (a->Duration != b->Duration)
-        return a->Duration > b->Duration ? -1 : 1;
-    return (int)a->Type * 64 + a->Depth - ((int)b->Type * 64 + b->Depth);
-}
-
-static HOST_TRACE_EVENT *HostGatherEvents(ULONG64 *CountOut)
-{
-    ULONG64 Count = 0;
-    for (ULONG i = 0; i < MAXIMUM_PROCESSORS; i++)
-        for (HOST_TRACE_CHUNK *c = HostTraceCpus[i].First; c != NULL; c = c->Next)
-            Count += c->Count;
-    HOST_TRACE_EVENT *Events = malloc((Count ? Count : 1) * sizeof(HOST_TRACE_EVENT));
-    if (Events == NULL)
-        return NULL;
-    ULONG64 n = 0;
-    for (ULONG i = 0; i < MAXIMUM_PROCESSORS; i++)
-        for (HOST_TRACE_CHUNK *c = HostTraceCpus[i].First; c != NULL; c = c->Next) {
-            memcpy(&Events[n], c->Events, c->Count * sizeof(HOST_TRACE_EVENT));
-            n += c->Count;
-        }
-    qsort(Events, Count, sizeof(HOST_TRACE_EVENT), HostCompareEvents);
-    *CountOut = Count;
-    return Events;
-}
-
-static PCSTR HostSpanName(PVOID Routine, char *Buffer, SIZE_T Size)
-{
-    static struct { PVOID Routine; char Name[96]; } Cache[64];
-    ULONG Slot = (ULONG)(((ULONG_PTR)Routine >> 4) % RTL_NUMBER_OF(Cache));
-    if (Cache[Slot].Routine != Routine) {
-        KiDescribeAddress(Routine, Cache[Slot].Name, sizeof(Cache[Slot].Name));
-        Cache[Slot].Routine = Routine;
-    }
-    snprintf(Buffer, Size, "%s", Cache[Slot].Name);
-    return Buffer;
+    return "callback";
 }
 
 static VOID HostWriteTime(FILE *Out, PCSTR Name, ULONG64 Time)
@@ -311,41 +180,123 @@ static VOID HostWriteTime(FILE *Out, PCSTR Name, ULONG64 Time)
     fprintf(Out, ",\"%s\":%llu.%01llu", Name, Time / 10, Time % 10);   /* microseconds */
 }
 
-static VOID HostWriteSpan(FILE *Out, const HOST_SPAN *S)
+/* The B or E event of a thread-track span. */
+static VOID HostWriteEdge(FILE *Out, const HOST_THREAD_RECORD *T, BOOLEAN Begin, ULONG64 Time, PVOID Routine,
+                          ULONG Kind, ULONG Cpu, BOOLEAN Continued)
 {
-    char Name[128];
-    const HOST_PROCESS_RECORD *P;
-    switch (S->Type) {
-    case SpanCpu:
-        fprintf(Out, "{\"ph\":\"X\",\"cat\":\"cpu\",\"pid\":%u,\"tid\":%u,\"name\":\"TID %lu (PID %lu)\"",
-                HOST_TRACE_CPU_PID, S->Cpu, (unsigned long)S->Tid, (unsigned long)S->Pid);
+    fprintf(Out, ",\n{\"ph\":\"%c\",\"pid\":%lu,\"tid\":%lu", Begin ? 'B' : 'E',
+            (unsigned long)HostActivity.Processes[T->Process].Pid, (unsigned long)T->Tid);
+    HostWriteTime(Out, "ts", Time);
+    if (!Begin) {
+        fputc('}', Out);
+    } else if (Routine == NULL) {
+        fprintf(Out, ",\"cat\":\"thread\",\"name\":\"running\",\"args\":{\"cpu\":%lu}}", (unsigned long)Cpu);
+    } else {
+        static const char *const Kinds[] = { "process", "thread", "image", "ob-pre", "ob-post", "work-item" };
+        fputs(",\"cat\":\"callback\",\"name\":", Out);
+        HostJsonString(Out, HostSpanName(Routine));
+        fprintf(Out, ",\"args\":{\"kind\":\"%s\"%s}}", Kind < RTL_NUMBER_OF(Kinds) ? Kinds[Kind] : "?",
+                Continued ? ",\"continued\":true" : "");
+    }
+}
+
+static VOID HostWriteCpuSpan(FILE *Out, ULONG Cpu, const HOST_TRACE_CURSOR *C, ULONG64 End)
+{
+    const HOST_THREAD_RECORD *T = &HostActivity.Threads[C->Record - 1];
+    const HOST_PROCESS_RECORD *P = &HostActivity.Processes[T->Process];
+    fprintf(Out, ",\n{\"ph\":\"X\",\"cat\":\"cpu\",\"pid\":%u,\"tid\":%lu,\"name\":", HOST_TRACE_CPU_PID,
+            (unsigned long)Cpu);
+    HostJsonString(Out, P->Image);
+    HostWriteTime(Out, "ts", C->Since);
+    HostWriteTime(Out, "dur", End > C->Since ? End - C->Since : 0);
+    fprintf(Out, ",\"args\":{\"pid\":%lu,\"tid\":%lu}}", (unsigned long)P->Pid, (unsigned long)T->Tid);
+}
+
+/* The thread leaves its processor: its callbacks end (innermost first), then its running span. */
+static VOID HostTraceOut(FILE *Out, HOST_TRACED_THREAD *S, const HOST_THREAD_RECORD *T, HOST_TRACE_CURSOR *C,
+                         ULONG Cpu, ULONG64 Time)
+{
+    ULONG Open = S->Depth < HOST_TRACE_DEPTH ? S->Depth : HOST_TRACE_DEPTH;
+    for (ULONG d = 0; d < Open; d++)
+        HostWriteEdge(Out, T, FALSE, Time, NULL, 0, 0, FALSE);
+    HostWriteEdge(Out, T, FALSE, Time, NULL, 0, 0, FALSE);
+    S->Running = FALSE;
+    if (C->Record != 0) {
+        HostWriteCpuSpan(Out, Cpu, C, Time);
+        C->Record = 0;
+    }
+}
+
+static BOOLEAN HostReplay(FILE *Out, HOST_TRACED_THREAD *States, HOST_TRACE_CURSOR *Cursors, ULONG Cpu,
+                          const HOST_TRACE_EVENT *E)
+{
+    ULONG Record = E->Record & HOST_TRACE_RECORD_MASK;
+    if (Record > HostActivity.ThreadCount)
+        return TRUE;
+    const HOST_THREAD_RECORD *T = &HostActivity.Threads[Record - 1];
+    HOST_TRACED_THREAD *S = &States[Record - 1];
+    ULONG64 Time = E->Time > S->Last ? E->Time : S->Last;
+    S->Last = Time;
+    switch (HOST_TRACE_TYPE(E)) {
+    case TraceIn:
+        if (S->Running)     /* not seen leaving (events dropped): leave now */
+            HostTraceOut(Out, S, T, &Cursors[S->Cpu], S->Cpu, Time);
+        if (Cursors[Cpu].Record != 0)
+            HostWriteCpuSpan(Out, Cpu, &Cursors[Cpu], Time);
+        Cursors[Cpu].Record = Record;
+        Cursors[Cpu].Since = Time;
+        S->Running = TRUE;
+        S->Cpu = (UCHAR)Cpu;
+        HostWriteEdge(Out, T, TRUE, Time, NULL, 0, Cpu, FALSE);
+        for (ULONG d = 0; d < S->Depth && d < HOST_TRACE_DEPTH; d++)
+            HostWriteEdge(Out, T, TRUE, Time, S->Stack[d].Routine, S->Stack[d].Kind, Cpu, TRUE);
         break;
-    case SpanRunning:
-        fprintf(Out, "{\"ph\":\"X\",\"cat\":\"thread\",\"pid\":%lu,\"tid\":%lu,\"name\":\"running\"",
-                (unsigned long)S->Pid, (unsigned long)S->Tid);
+    case TraceOut:
+        if (S->Running)
+            HostTraceOut(Out, S, T, Cursors[S->Cpu].Record == Record ? &Cursors[S->Cpu] : &(HOST_TRACE_CURSOR){ 0 },
+                         S->Cpu, Time);
         break;
-    case SpanCallback:
-        fprintf(Out, "{\"ph\":\"X\",\"cat\":\"callback\",\"pid\":%lu,\"tid\":%lu,\"name\":", (unsigned long)S->Pid,
-                (unsigned long)S->Tid);
-        HostJsonString(Out, HostSpanName(S->Routine, Name, sizeof(Name)));
+    case TraceEnter:
+        if (S->Stack == NULL && (S->Stack = malloc(HOST_TRACE_DEPTH * sizeof(*S->Stack))) == NULL)
+            return FALSE;
+        if (S->Depth < HOST_TRACE_DEPTH) {
+            S->Stack[S->Depth].Routine = E->Routine;
+            S->Stack[S->Depth].Kind = HOST_TRACE_KIND(E);
+            if (S->Running)
+                HostWriteEdge(Out, T, TRUE, Time, E->Routine, HOST_TRACE_KIND(E), S->Cpu, FALSE);
+        }
+        if (S->Depth < 255)
+            S->Depth++;
         break;
-    default:
-        P = &HostActivity.Processes[(ULONG_PTR)S->Routine];
-        fprintf(Out, "{\"ph\":\"X\",\"cat\":\"process\",\"pid\":%lu,\"tid\":%lu,\"name\":", (unsigned long)S->Pid,
-                (unsigned long)S->Pid);
-        HostJsonString(Out, P->Image);
+    case TraceLeave:
+        if (S->Depth == 0)
+            break;
+        S->Depth--;
+        if (S->Depth < HOST_TRACE_DEPTH && S->Running)
+            HostWriteEdge(Out, T, FALSE, Time, NULL, 0, 0, FALSE);
         break;
     }
-    HostWriteTime(Out, "ts", S->Start);
-    HostWriteTime(Out, "dur", S->Duration);
-    if (S->Type == SpanCallback)
-        fprintf(Out, ",\"args\":{\"kind\":\"%s\",\"cpu\":%u,\"depth\":%u,\"continued\":%s}}",
-                VfCallbackKindName((VF_CALLBACK_KIND)S->Kind), S->Cpu, S->Depth, S->Continued ? "true" : "false");
-    else if (S->Type == SpanProcess)
-        fprintf(Out, ",\"args\":{\"exit_status\":\"0x%08X\"}}", (unsigned)HostActivity.Processes[(ULONG_PTR)S->Routine].ExitStatus);
-    else
-        fprintf(Out, ",\"args\":{\"cpu\":%u,\"pid\":%lu,\"tid\":%lu}}", S->Cpu, (unsigned long)S->Pid,
-                (unsigned long)S->Tid);
+    return TRUE;
+}
+
+/* The processor whose next event comes first, or MAXIMUM_PROCESSORS at the end. */
+static ULONG HostNextCpu(HOST_TRACE_CURSOR *Cursors)
+{
+    ULONG Best = MAXIMUM_PROCESSORS;
+    ULONG BestSequence = 0;
+    for (ULONG i = 0; i < MAXIMUM_PROCESSORS; i++) {
+        HOST_TRACE_CURSOR *C = &Cursors[i];
+        while (C->Chunk != NULL && C->Index == C->Chunk->Count) {
+            C->Chunk = C->Chunk->Next;
+            C->Index = 0;
+        }
+        if (C->Chunk == NULL)
+            continue;
+        ULONG Sequence = C->Chunk->Events[C->Index].Sequence;
+        if (Best == MAXIMUM_PROCESSORS || (LONG)(Sequence - BestSequence) < 0)
+            Best = i, BestSequence = Sequence;
+    }
+    return Best;
 }
 
 static VOID HostWriteMetadata(FILE *Out, ULONG Cpus)
@@ -363,6 +314,17 @@ static VOID HostWriteMetadata(FILE *Out, ULONG Cpus)
         HostJsonString(Out, P->Image);
         fprintf(Out, "}},\n{\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":%lu,\"tid\":%lu,\"args\":{\"name\":"
                 "\"lifetime\"}}", (unsigned long)P->Pid, (unsigned long)P->Pid);
+        if (P->System)
+            continue;
+        fprintf(Out, ",\n{\"ph\":\"X\",\"cat\":\"process\",\"pid\":%lu,\"tid\":%lu,\"name\":", (unsigned long)P->Pid,
+                (unsigned long)P->Pid);
+        HostJsonString(Out, P->Image);
+        HostWriteTime(Out, "ts", P->CreateTime);
+        HostWriteTime(Out, "dur", P->Ended && P->ExitTime > P->CreateTime ? P->ExitTime - P->CreateTime : 0);
+        if (P->Ended)
+            fprintf(Out, ",\"args\":{\"exit_status\":\"0x%08X\"}}", (unsigned)P->ExitStatus);
+        else
+            fputs(",\"args\":{\"exit_status\":null}}", Out);
     }
     for (ULONG i = 0; i < A->ThreadCount; i++) {
         const HOST_THREAD_RECORD *T = &A->Threads[i];
@@ -374,49 +336,38 @@ static VOID HostWriteMetadata(FILE *Out, ULONG Cpus)
 
 BOOLEAN HostWriteTrace(const char *Path, ULONGLONG EndTime)
 {
-    HOST_TRACE_WRITER W;
-    memset(&W, 0, sizeof(W));
-    ULONG64 Count = 0;
-    HOST_TRACE_EVENT *Events = HostGatherEvents(&Count);
-    FILE *Out = Events != NULL ? fopen(Path, "w") : NULL;
-    if (Out == NULL) {
-        free(Events);
+    FILE *Out = fopen(Path, "w");
+    if (Out == NULL)
         return FALSE;
-    }
-    W.ThreadSlots = 1024;
-    while (W.ThreadSlots < 2 * HostActivity.ThreadCount + 256)
-        W.ThreadSlots *= 2;
-    W.Threads = calloc(W.ThreadSlots, sizeof(HOST_TRACED_THREAD));
+    static char Buffer[64 * 1024];
+    setvbuf(Out, Buffer, _IOFBF, sizeof(Buffer));
+    HOST_TRACED_THREAD *States = calloc(HostActivity.ThreadCount + 1, sizeof(HOST_TRACED_THREAD));
+    static HOST_TRACE_CURSOR Cursors[MAXIMUM_PROCESSORS];
     ULONG Cpus = 0;
-    for (ULONG64 i = 0; i < Count && W.Threads != NULL; i++) {
-        HostReplay(&W, &Events[i]);
-        if (Events[i].Cpu + 1u > Cpus)
-            Cpus = Events[i].Cpu + 1u;
+    for (ULONG i = 0; i < MAXIMUM_PROCESSORS; i++) {
+        Cursors[i] = (HOST_TRACE_CURSOR){ HostTraceCpus[i].First, 0, 0, 0 };
+        if (HostTraceCpus[i].First != NULL)
+            Cpus = i + 1;
     }
-    for (ULONG i = 0; i < W.ThreadSlots && W.Threads != NULL; i++)
-        if (W.Threads[i].Thread != NULL && W.Threads[i].Running)
-            HostSwitchOut(&W, &W.Threads[i], EndTime);
-    for (ULONG i = 0; i < HostActivity.ProcessCount; i++) {
-        const HOST_PROCESS_RECORD *P = &HostActivity.Processes[i];
-        HOST_SPAN *S = P->System ? NULL : HostAddSpan(&W, SpanProcess, P->CreateTime, P->Ended ? P->ExitTime : EndTime);
-        if (S != NULL)
-            S->Pid = P->Pid, S->Tid = P->Pid, S->Routine = (PVOID)(ULONG_PTR)i;
-    }
-    if (W.SpanCount != 0)
-        qsort(W.Spans, W.SpanCount, sizeof(HOST_SPAN), HostCompareSpans);
+    BOOLEAN Ok = States != NULL;
+    memset(HostNameCache, 0, sizeof(HostNameCache));     /* images differ from run to run */
     fputs("{\"displayTimeUnit\":\"ms\",\"otherData\":{\"generator\":\"ntps\"},\"traceEvents\":[\n", Out);
-    HostWriteMetadata(Out, Cpus);
-    for (ULONG i = 0; i < W.SpanCount; i++) {
-        fputs(",\n", Out);
-        HostWriteSpan(Out, &W.Spans[i]);
+    HostWriteMetadata(Out, Cpus > KiConfig.ProcessorCount ? Cpus : KiConfig.ProcessorCount);
+    for (ULONG Cpu; Ok && (Cpu = HostNextCpu(Cursors)) != MAXIMUM_PROCESSORS;) {
+        HOST_TRACE_CURSOR *C = &Cursors[Cpu];
+        Ok = HostReplay(Out, States, Cursors, Cpu, &C->Chunk->Events[C->Index++]);
     }
+    for (ULONG i = 0; Ok && i < HostActivity.ThreadCount; i++)
+        if (States[i].Running)
+            HostTraceOut(Out, &States[i], &HostActivity.Threads[i], &Cursors[States[i].Cpu], States[i].Cpu,
+                         EndTime > States[i].Last ? EndTime : States[i].Last);
     fputs("\n]}\n", Out);
-    BOOLEAN Ok = !ferror(Out) && !W.Failed && W.Threads != NULL;
+    Ok = Ok && !ferror(Out);
     for (ULONG i = 0; i < MAXIMUM_PROCESSORS; i++)
         Ok = Ok && !HostTraceCpus[i].Failed;
     Ok = (fclose(Out) == 0) && Ok;
-    free(W.Spans);
-    free(W.Threads);
-    free(Events);
+    for (ULONG i = 0; States != NULL && i < HostActivity.ThreadCount; i++)
+        free(States[i].Stack);
+    free(States);
     return Ok;
 }

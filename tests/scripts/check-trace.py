@@ -45,7 +45,7 @@ def main():
     by_thread_cpu = defaultdict(list)  # tid -> [(start, end, cpu)]
     callbacks = defaultdict(list)     # (pid, tid) -> [(start, end, name)]
     processes = 0
-    open_spans = defaultdict(list)
+    stacks = defaultdict(list)        # (pid, tid) -> open B events
     for e in events:
         ph = e.get("ph")
         if ph not in ("X", "B", "E", "M", "i", "I"):
@@ -57,35 +57,45 @@ def main():
                 fail("a %s event without %s: %r" % (ph, key, e))
         track = (e["pid"], e["tid"])
         if ph == "B":
-            open_spans[track].append(e["ts"])
+            cat = e.get("cat")
+            stack = stacks[track]
+            if cat == "thread" and stack:
+                fail("thread %r begins running inside %r" % (track, stack[-1]["name"]))
+            if cat == "callback" and not any(b.get("cat") == "thread" for b in stack):
+                fail("callback %s on %r begins outside a running span of its thread" % (e["name"], track))
+            stack.append(e)
             continue
         if ph == "E":
-            if not open_spans[track]:
-                fail("an E event without its B on track %r" % (track,))
-            open_spans[track].pop()
+            if not stacks[track]:
+                fail("an E event without its B on track %r (ts %s)" % (track, e["ts"]))
+            b = stacks[track].pop()
+            if float(e["ts"]) < float(b["ts"]) - EPS:
+                fail("span %s on %r ends before it begins" % (b["name"], track))
+            span = dict(b, ph="X", dur=float(e["ts"]) - float(b["ts"]))
+        elif ph == "X":
+            span = e
+        else:
             continue
-        if ph != "X":
-            continue
-        if "dur" not in e or e["dur"] < 0:
-            fail("an X event without a duration: %r" % (e,))
-        start, end = float(e["ts"]), float(e["ts"]) + float(e["dur"])
-        cat = e.get("cat")
+        if "dur" not in span or span["dur"] < 0:
+            fail("an X event without a duration: %r" % (span,))
+        start, end = float(span["ts"]), float(span["ts"]) + float(span["dur"])
+        cat = span.get("cat")
         if cat == "cpu":
-            if e["pid"] != CPU_PID:
+            if span["pid"] != CPU_PID:
                 fail("a processor span outside the processors' track group")
-            on_cpu[e["tid"]].append((start, end, e["args"]["tid"]))
-            by_thread_cpu[e["args"]["tid"]].append((start, end, e["tid"]))
+            on_cpu[span["tid"]].append((start, end, span["args"]["tid"]))
+            by_thread_cpu[span["args"]["tid"]].append((start, end, span["tid"]))
         elif cat == "thread":
-            running[track].append((start, end, e["args"]["cpu"]))
+            running[track].append((start, end, span["args"]["cpu"]))
         elif cat == "callback":
-            callbacks[track].append((start, end, e["name"]))
+            callbacks[track].append((start, end, span["name"]))
         elif cat == "process":
-            if not e["name"]:
+            if not span["name"]:
                 fail("a process lifetime without a name")
             processes += 1
-    for track, spans in open_spans.items():
-        if spans:
-            fail("%d B event(s) without E on track %r" % (len(spans), track))
+    for track, stack in stacks.items():
+        if stack:
+            fail("%d B event(s) without E on track %r" % (len(stack), track))
 
     def no_overlap(spans, what):
         spans.sort()
