@@ -180,36 +180,105 @@ static VOID HostWriteTime(FILE *Out, PCSTR Name, ULONG64 Time)
     fprintf(Out, ",\"%s\":%llu.%01llu", Name, Time / 10, Time % 10);   /* microseconds */
 }
 
+/* One event's text, built without printf (the writer's main cost). */
+typedef struct _HOST_LINE {
+    char Text[512];
+    SIZE_T Used;
+} HOST_LINE;
+
+static VOID HostPut(HOST_LINE *L, PCSTR Text)
+{
+    SIZE_T Length = strlen(Text);
+    if (Length > sizeof(L->Text) - L->Used)
+        Length = sizeof(L->Text) - L->Used;
+    memcpy(L->Text + L->Used, Text, Length);
+    L->Used += Length;
+}
+
+static VOID HostPutNumber(HOST_LINE *L, ULONG64 Value)
+{
+    char Digits[24];
+    int n = 0;
+    do
+        Digits[n++] = (char)('0' + Value % 10);
+    while ((Value /= 10) != 0);
+    while (n > 0 && L->Used < sizeof(L->Text))
+        L->Text[L->Used++] = Digits[--n];
+}
+
+/* ,"Name":microseconds.tenths */
+static VOID HostPutTime(HOST_LINE *L, PCSTR Name, ULONG64 Time)
+{
+    HostPut(L, ",\"");
+    HostPut(L, Name);
+    HostPut(L, "\":");
+    HostPutNumber(L, Time / 10);
+    HostPut(L, ".");
+    HostPutNumber(L, Time % 10);
+}
+
+static VOID HostPutIds(HOST_LINE *L, ULONG Pid, ULONG Tid)
+{
+    HostPut(L, ",\"pid\":");
+    HostPutNumber(L, Pid);
+    HostPut(L, ",\"tid\":");
+    HostPutNumber(L, Tid);
+}
+
+/* The name of an image or routine: ours, plain ASCII without quotes. */
+static VOID HostPutName(HOST_LINE *L, PCSTR Name)
+{
+    HostPut(L, "\"");
+    for (; *Name && L->Used < sizeof(L->Text); Name++)
+        L->Text[L->Used++] = *Name == '"' || *Name == '\\' || (UCHAR)*Name < 0x20 || (UCHAR)*Name > 0x7E ? '?'
+                                                                                                     : *Name;
+    HostPut(L, "\"");
+}
+
 /* The B or E event of a thread-track span. */
 static VOID HostWriteEdge(FILE *Out, const HOST_THREAD_RECORD *T, BOOLEAN Begin, ULONG64 Time, PVOID Routine,
                           ULONG Kind, ULONG Cpu, BOOLEAN Continued)
 {
-    fprintf(Out, ",\n{\"ph\":\"%c\",\"pid\":%lu,\"tid\":%lu", Begin ? 'B' : 'E',
-            (unsigned long)HostActivity.Processes[T->Process].Pid, (unsigned long)T->Tid);
-    HostWriteTime(Out, "ts", Time);
+    static const char *const Kinds[] = { "process", "thread", "image", "ob-pre", "ob-post", "work-item" };
+    HOST_LINE L;
+    L.Used = 0;
+    HostPut(&L, Begin ? ",\n{\"ph\":\"B\"" : ",\n{\"ph\":\"E\"");
+    HostPutIds(&L, HostActivity.Processes[T->Process].Pid, T->Tid);
+    HostPutTime(&L, "ts", Time);
     if (!Begin) {
-        fputc('}', Out);
+        HostPut(&L, "}");
     } else if (Routine == NULL) {
-        fprintf(Out, ",\"cat\":\"thread\",\"name\":\"running\",\"args\":{\"cpu\":%lu}}", (unsigned long)Cpu);
+        HostPut(&L, ",\"cat\":\"thread\",\"name\":\"running\",\"args\":{\"cpu\":");
+        HostPutNumber(&L, Cpu);
+        HostPut(&L, "}}");
     } else {
-        static const char *const Kinds[] = { "process", "thread", "image", "ob-pre", "ob-post", "work-item" };
-        fputs(",\"cat\":\"callback\",\"name\":", Out);
-        HostJsonString(Out, HostSpanName(Routine));
-        fprintf(Out, ",\"args\":{\"kind\":\"%s\"%s}}", Kind < RTL_NUMBER_OF(Kinds) ? Kinds[Kind] : "?",
-                Continued ? ",\"continued\":true" : "");
+        HostPut(&L, ",\"cat\":\"callback\",\"name\":");
+        HostPutName(&L, HostSpanName(Routine));
+        HostPut(&L, ",\"args\":{\"kind\":\"");
+        HostPut(&L, Kind < RTL_NUMBER_OF(Kinds) ? Kinds[Kind] : "?");
+        HostPut(&L, Continued ? "\",\"continued\":true}}" : "\"}}");
     }
+    fwrite_unlocked(L.Text, 1, L.Used, Out);
 }
 
 static VOID HostWriteCpuSpan(FILE *Out, ULONG Cpu, const HOST_TRACE_CURSOR *C, ULONG64 End)
 {
     const HOST_THREAD_RECORD *T = &HostActivity.Threads[C->Record - 1];
     const HOST_PROCESS_RECORD *P = &HostActivity.Processes[T->Process];
-    fprintf(Out, ",\n{\"ph\":\"X\",\"cat\":\"cpu\",\"pid\":%u,\"tid\":%lu,\"name\":", HOST_TRACE_CPU_PID,
-            (unsigned long)Cpu);
-    HostJsonString(Out, P->Image);
-    HostWriteTime(Out, "ts", C->Since);
-    HostWriteTime(Out, "dur", End > C->Since ? End - C->Since : 0);
-    fprintf(Out, ",\"args\":{\"pid\":%lu,\"tid\":%lu}}", (unsigned long)P->Pid, (unsigned long)T->Tid);
+    HOST_LINE L;
+    L.Used = 0;
+    HostPut(&L, ",\n{\"ph\":\"X\",\"cat\":\"cpu\"");
+    HostPutIds(&L, HOST_TRACE_CPU_PID, Cpu);
+    HostPut(&L, ",\"name\":");
+    HostPutName(&L, P->Image);
+    HostPutTime(&L, "ts", C->Since);
+    HostPutTime(&L, "dur", End > C->Since ? End - C->Since : 0);
+    HostPut(&L, ",\"args\":{\"pid\":");
+    HostPutNumber(&L, P->Pid);
+    HostPut(&L, ",\"tid\":");
+    HostPutNumber(&L, T->Tid);
+    HostPut(&L, "}}");
+    fwrite_unlocked(L.Text, 1, L.Used, Out);
 }
 
 /* The thread leaves its processor: its callbacks end (innermost first), then its running span. */
