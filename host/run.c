@@ -294,7 +294,6 @@ static int HostFinishView(const NTPS_HOST_CONFIG *Config, const HOST_RUN_FACTS *
         Final.ExitStatus = Status;
         HostWriteJsonSummary(stdout, &Final);
     }
-    RtlpDebugOutputFd = STDOUT_FILENO;
     return Status;
 }
 
@@ -380,6 +379,7 @@ int NtpsHostRun(const NTPS_HOST_CONFIG *Config)
                 (unsigned long long)KiSimTraceEvents(), (unsigned long long)KiSimNow() / 10000,
                 (unsigned long long)(KiSimNow() % 10000) / 10);
     HostFreeActivity();
+    RtlpDebugOutputFd = STDOUT_FILENO;
     CmShutdownSystem();     /* every handle table is closed: no key is open */
     IoShutdownSystem();
     PsShutdownSystem();
