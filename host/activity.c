@@ -151,7 +151,7 @@ static VOID HostThreadExited(ETHREAD *Thread)
 VOID HostRecordCurrentThread(VOID)
 {
     ETHREAD *Thread = PspCurrentThread();
-    if (__atomic_load_n(&Thread->ActivityRecord, __ATOMIC_ACQUIRE) == 0)
+    if (PsActivityHooks.ThreadCreated != NULL && __atomic_load_n(&Thread->ActivityRecord, __ATOMIC_ACQUIRE) == 0)
         HostThreadCreated(Thread);
 }
 

@@ -263,11 +263,15 @@ static ULONGLONG HostElapsedUs(const struct timespec *Started)
  * line, where debug output goes. */
 static VOID HostStartView(const NTPS_HOST_CONFIG *Config, PRTL_MODULE *Modules, ULONG ModuleCount)
 {
-    HostStartActivity();
+    BOOLEAN Status = Config->StatusLine == NTPS_STATUS_ON ||
+                     (Config->StatusLine == NTPS_STATUS_AUTO && isatty(STDERR_FILENO));
+    /* A quiet run that keeps nothing (benchmarks, embedders) records nothing. */
+    if (!Config->Quiet || Config->Json || Config->RecordPath != NULL || Config->TracePath != NULL || Status)
+        HostStartActivity();
     if (Config->TracePath != NULL)
         HostStartTrace(KiConfig.ProcessorCount);
     RtlpDebugOutputFd = Config->Json ? STDERR_FILENO : STDOUT_FILENO;
-    if (Config->StatusLine == NTPS_STATUS_ON || (Config->StatusLine == NTPS_STATUS_AUTO && isatty(STDERR_FILENO)))
+    if (Status)
         HostStartStatusLine(Modules, ModuleCount);
 }
 

@@ -159,12 +159,15 @@ VOID HostPrintSummary(const HOST_RUN_FACTS *Facts)
         }
     for (ULONG i = 0; i < A->ThreadCount; i++)
         UserThreads += !A->Threads[i].System;
-    RtlpReport("\nntps: summary: %s, %lu processor%s, %llu.%03llu s; %lu Win32 and %lu WSL process%s, "
+    /* A simulation prints only what its seed decides: virtual time, not host time. */
+    ULONGLONG Time = Facts->Simulation ? Facts->KernelTime / 10 : Facts->ElapsedUs;
+    RtlpReport("\nntps: summary: %s, %lu processor%s, %llu.%03llu %s; %lu Win32 and %lu WSL process%s, "
                "%lu thread%s (%lu user)\n",
                Facts->Simulation ? "simulation" : "realtime", (unsigned long)Facts->Cpus, Facts->Cpus == 1 ? "" : "s",
-               Facts->ElapsedUs / 1000000, (Facts->ElapsedUs / 1000) % 1000, (unsigned long)Win32,
-               (unsigned long)Wsl, Win32 + Wsl == 1 ? "" : "es", (unsigned long)A->ThreadCount,
-               A->ThreadCount == 1 ? "" : "s", (unsigned long)UserThreads);
+               Time / (Facts->Simulation ? 1000 : 1000000), (Time / (Facts->Simulation ? 1 : 1000)) % 1000,
+               Facts->Simulation ? "ms virtual time" : "s", (unsigned long)Win32, (unsigned long)Wsl,
+               Win32 + Wsl == 1 ? "" : "es", (unsigned long)A->ThreadCount, A->ThreadCount == 1 ? "" : "s",
+               (unsigned long)UserThreads);
     HOST_TREE Tree;
     if (A->ProcessCount != 0 && HostBuildTree(&Tree)) {
         RtlpReport("ntps: process tree (image (PID), threads created, exit status):\n");
