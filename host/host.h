@@ -7,6 +7,7 @@
 
 #include "io/io.h"
 #include "cm/cm.h"
+#include "host/scenario.h"
 
 #define NTPS_MAX_DRIVERS 32
 
@@ -19,6 +20,7 @@
 #define NTPS_EXIT_STALL 5
 #define NTPS_EXIT_VERIFIER 6        /* --verifier=strict and a rule was reported */
 #define NTPS_EXIT_INJECT 7          /* --inject=each: a failed call site was not survived */
+#define NTPS_EXIT_SCENARIO 8        /* a scenario's action or expectation failed (docs/scenarios.md) */
 #define NTPS_EXIT_INTERNAL 70
 
 /* A registry value set before DriverEntry (`ntps run --reg KEY\VALUE=TYPE:DATA`). */
@@ -66,6 +68,9 @@ typedef struct _NTPS_HOST_CONFIG {
     BOOLEAN Json;                   /* --json: the summary as JSON on stdout, debug output on stderr */
     UCHAR StatusLine;               /* NTPS_STATUS_*: the live line on stderr */
     ULONG TreeChildren;             /* children shown per process in the tree (0: 8) */
+    /* The workload, run after the drivers' DriverEntry and before their
+     * unload (NULL: none). The caller loads and frees it. */
+    const NTPS_SCENARIO *Scenario;
     /* For C tests: run this on a system thread instead of (after) drivers. */
     VOID (*Routine)(PVOID Context);
     PVOID RoutineContext;
@@ -79,6 +84,12 @@ typedef struct _NTPS_HOST_CONFIG {
 #define NTPS_VERIFIER_OFF 1
 #define NTPS_VERIFIER_STANDARD 2
 #define NTPS_VERIFIER_STRICT 3
+
+/* Run a scenario on the current (system) thread, to its end; the exit
+ * status (0, NTPS_EXIT_SCENARIO, or NTPS_EXIT_STALL when it was stuck). */
+int NtpsScenarioRun(const NTPS_SCENARIO *Scenario, BOOLEAN Quiet);
+/* The host's quiet hook, while a scenario runs: TRUE, it is stuck. */
+BOOLEAN ScnQuiet(VOID);
 
 /* Boot, load and run the drivers, unload them, shut down. Returns the exit status. */
 int NtpsHostRun(const NTPS_HOST_CONFIG *Config);

@@ -15,11 +15,6 @@ for dir in examples/*/; do
 done
 samples=()
 for name in procmon protect workers wslprov; do samples+=(--driver "$out/$name.so"); done
-# Until the default scenario is part of `ntps run`, a C workload stands in
-# for it (tests/drivers/ui_workload.c, built by `make`).
-if ! "$ntps" run --help | grep -q 'default scenario'; then
-  samples+=(--driver "$build/tests/drivers/ui_workload.so")
-fi
 
 section() { printf '\n== %s\n' "$*"; }
 seed=7

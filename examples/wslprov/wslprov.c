@@ -37,7 +37,9 @@ static ULONG_PTR Write(ULONG_PTR Fd, ULONG_PTR Buffer, ULONG_PTR Count)
         Count = 4096;
     __try {
         ProbeForRead((PVOID)Buffer, Count, 1);
-        DbgPrint("[%lu] %.*s", HandleToULong(PsGetCurrentProcessId()), (int)Count, (const char *)Buffer);
+        const char *Text = (const char *)Buffer;
+        BOOLEAN Newline = Count != 0 && Text[Count - 1] == '\n';
+        DbgPrint("[%lu] %.*s%s", HandleToULong(PsGetCurrentProcessId()), (int)Count, Text, Newline ? "" : "\n");
     } __except (EXCEPTION_EXECUTE_HANDLER) {
         return Errno(LINUX_EFAULT);
     }
