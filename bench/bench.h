@@ -26,5 +26,6 @@ VOID BenchSimulation(VOID);
 VOID BenchVerifier(VOID);
 VOID BenchPool(VOID);
 VOID BenchWorker(VOID);
+VOID BenchTrace(VOID);
 
 #endif

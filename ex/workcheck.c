@@ -29,6 +29,7 @@ VOID ExpEnterWorkRoutine(EXP_WORK_FRAME *Frame, PVOID Routine, PKTHREAD QueuedBy
         Frame->DequeueStamp = Worker->DequeueStamp;
         ExpReleaseSpinLock(&Worker->Queue->Lock);
     }
+    RtlpCountCallback(RtlpLookupModuleByAddress(Routine), VfCallbackWorkItem);
     VfEnterCallback(&Frame->Callback, VfCallbackWorkItem, Routine);
     Frame->Callback.QueuedBy = QueuedBy;
     Frame->QueuedSerial = QueuedSerial;

@@ -63,6 +63,12 @@ typedef struct _NTPS_HOST_CONFIG {
     ULONG DriverCount;
     NTPS_HOST_REG_VALUE *RegistryValues;    /* set in this order before the first DriverEntry */
     ULONG RegistryValueCount;
+    /* What the user sees (host/summary.c, host/status.c, host/trace.c). */
+    const char *RecordPath;         /* --record: the run record, or NULL */
+    const char *TracePath;          /* --trace: Chrome trace event JSON, or NULL */
+    BOOLEAN Json;                   /* --json: the summary as JSON on stdout, debug output on stderr */
+    UCHAR StatusLine;               /* NTPS_STATUS_*: the live line on stderr */
+    ULONG TreeChildren;             /* children shown per process in the tree (0: 8) */
     /* The workload, run after the drivers' DriverEntry and before their
      * unload (NULL: none). The caller loads and frees it. */
     const NTPS_SCENARIO *Scenario;
@@ -77,6 +83,10 @@ typedef struct _NTPS_HOST_CONFIG {
     VOID (*Routine)(PVOID Context);
     PVOID RoutineContext;
 } NTPS_HOST_CONFIG;
+
+#define NTPS_STATUS_AUTO 0          /* when stderr is a terminal */
+#define NTPS_STATUS_OFF 1
+#define NTPS_STATUS_ON 2
 
 #define NTPS_VERIFIER_DEFAULT 0
 #define NTPS_VERIFIER_OFF 1

@@ -4,6 +4,7 @@
  * started has ended, unload them, shut down, and say how it went.
  */
 #include "host/host.h"
+#include "host/activity.h"
 #include "vf/vf.h"
 
 #include <pthread.h>
@@ -254,6 +255,7 @@ static VOID HostRunUserImages(HOST_RUN *Run)
 static VOID HostPhase1(PVOID Context)
 {
     HOST_RUN *Run = Context;
+    HostRecordCurrentThread();
     /* DriverEntry and DriverUnload run as on a Windows system worker
      * thread: at PASSIVE_LEVEL, outside the critical region every new
      * system thread starts in. */
@@ -292,6 +294,56 @@ static VOID HostPhase1(PVOID Context)
 }
 
 /* ---- the run ------------------------------------------------------------------------- */
+
+static ULONGLONG HostElapsedUs(const struct timespec *Started)
+{
+    struct timespec Now;
+    clock_gettime(CLOCK_MONOTONIC, &Now);
+    return (ULONGLONG)(Now.tv_sec - Started->tv_sec) * 1000000 + (ULONGLONG)(Now.tv_nsec / 1000) -
+           (ULONGLONG)(Started->tv_nsec / 1000);
+}
+
+/* Before boot: the record of processes and threads, the trace, the status
+ * line, where debug output goes. */
+static VOID HostStartView(const NTPS_HOST_CONFIG *Config, PRTL_MODULE *Modules, ULONG ModuleCount)
+{
+    BOOLEAN Status = Config->StatusLine == NTPS_STATUS_ON ||
+                     (Config->StatusLine == NTPS_STATUS_AUTO && isatty(STDERR_FILENO));
+    /* A quiet run that keeps nothing (benchmarks, embedders) records nothing. */
+    if (!Config->Quiet || Config->Json || Config->RecordPath != NULL || Config->TracePath != NULL || Status)
+        HostStartActivity();
+    if (Config->TracePath != NULL)
+        HostStartTrace(KiConfig.ProcessorCount);
+    RtlpDebugOutputFd = Config->Json ? STDERR_FILENO : STDOUT_FILENO;
+    if (Status)
+        HostStartStatusLine(Modules, ModuleCount);
+}
+
+/* After the run, the drivers' images still loaded: --json, --record,
+ * --trace. A file that cannot be written fails a run that went well. */
+static int HostFinishView(const NTPS_HOST_CONFIG *Config, const HOST_RUN_FACTS *Facts)
+{
+    int Status = Facts->ExitStatus;
+    if (Config->TracePath != NULL) {
+        if (!HostWriteTrace(Config->TracePath, Facts->KernelTime)) {
+            RtlpReport("ntps: cannot write the trace to %s: check the directory exists and is writable\n",
+                       Config->TracePath);
+            Status = Status == NTPS_EXIT_OK ? NTPS_EXIT_USAGE : Status;
+        }
+        HostStopTrace();
+    }
+    if (Config->RecordPath != NULL && !HostWriteRecord(Config->RecordPath, Facts)) {
+        RtlpReport("ntps: cannot write the run record to %s: check the directory exists and is writable\n",
+                   Config->RecordPath);
+        Status = Status == NTPS_EXIT_OK ? NTPS_EXIT_USAGE : Status;
+    }
+    if (Config->Json) {
+        HOST_RUN_FACTS Final = *Facts;
+        Final.ExitStatus = Status;
+        HostWriteJsonSummary(stdout, &Final);
+    }
+    return Status;
+}
 
 static VOID HostConfigureKernel(const NTPS_HOST_CONFIG *Config)
 {
@@ -360,18 +412,34 @@ int NtpsHostRun(const NTPS_HOST_CONFIG *Config)
     if (Config->TimeoutSeconds != 0)
         pthread_create(&Watchdog, NULL, HostWatchdog, (void *)Config);
 
+    PRTL_MODULE Modules[NTPS_MAX_DRIVERS];
+    for (ULONG i = 0; i < Run->ImageCount; i++)
+        Modules[i] = Run->Images[i].Module;
+    HostStartView(Config, Modules, Run->ImageCount);
+    struct timespec Started;
+    clock_gettime(CLOCK_MONOTONIC, &Started);
+
     PS_BOOT_PARAMETERS Boot = { HostPhase1, Run };
     PsBootSystem(&Boot);
 
     /* Strict mode fails a run that would otherwise have succeeded. */
     if (Run->ExitStatus == NTPS_EXIT_OK && VfLevel == VfLevelStrict && VfViolationCount() != 0)
         Run->ExitStatus = NTPS_EXIT_VERIFIER;
+    HOST_RUN_FACTS Facts = { Run->ExitStatus, Config->Simulation, KiConfig.ProcessorCount, Config->Seed, 0,
+                             KiQueryInterruptTime(), Modules, Run->ImageCount, Config->TreeChildren };
+    Facts.ElapsedUs = HostElapsedUs(&Started);
+    HostStopStatusLine();
+    if (!Config->Quiet && !Config->Json)
+        HostPrintSummary(&Facts);
     VfFinishRun(Run->ExitStatus);      /* while the drivers' images can still be described */
+    Run->ExitStatus = HostFinishView(Config, &Facts);
     if (Config->Simulation && !Config->Quiet)
         RtlpReport("ntps: simulation seed %llu: trace 0x%016llx, %llu events, virtual time %llu.%03llu ms\n",
                 (unsigned long long)Config->Seed, (unsigned long long)KiSimTraceHash(),
                 (unsigned long long)KiSimTraceEvents(), (unsigned long long)KiSimNow() / 10000,
                 (unsigned long long)(KiSimNow() % 10000) / 10);
+    HostFreeActivity();
+    RtlpDebugOutputFd = STDOUT_FILENO;
     CmShutdownSystem();     /* every handle table is closed: no key is open */
     IoShutdownSystem();
     PsShutdownSystem();

@@ -477,6 +477,11 @@ ULONGLONG KiNextWaitStamp(VOID);
 /* Registered by Ex: Waiter's wait is satisfied by Object, signaled by the
  * current thread (not by a timeout). Dispatcher lock held: record only. */
 extern VOID (*KiWakeHook)(PKTHREAD Waiter, PVOID Object);
+/* Registered by the host while it records a trace (--trace): every context
+ * switch on Prcb from Old to New (either may be the idle thread), under the
+ * dispatcher lock at DISPATCH_LEVEL, before the switch. NULL: no tracing,
+ * and the switch pays one predicted branch. */
+extern VOID (*KiTraceSwitchHook)(PKPRCB Prcb, PKTHREAD Old, PKTHREAD New);
 BOOLEAN KiSimQuiet(VOID);
 
 /* The word driver code polls at its preemption points (ke/irql.c). */

@@ -101,6 +101,8 @@ VOID KiReadyThread(PKTHREAD Thread)
 
 /* ---- the context switch --------------------------------------------------------- */
 
+VOID (*KiTraceSwitchHook)(PKPRCB Prcb, PKTHREAD Old, PKTHREAD New);
+
 /* Runs first thing on the thread that was switched to: the switcher left
  * the dispatcher lock held so that nobody could resume the old thread
  * before its context was saved. */
@@ -131,6 +133,8 @@ static VOID KiSwitchTo(PKPRCB Prcb, PKTHREAD Old, PKTHREAD New)
     New->ContextSwitches++;
     if (New->ApcState.KernelApcPending)
         __atomic_or_fetch(&Prcb->InterruptRequest, KI_REQUEST_APC, __ATOMIC_RELAXED);
+    if (__builtin_expect(KiTraceSwitchHook != NULL, 0))
+        KiTraceSwitchHook(Prcb, Old, New);
     if (KiConfig.Simulation)
         KiSimTrace(KI_TRACE_SWITCH, Prcb->Number, New->Serial);
     else if ((Old->VerifierCallbacks != NULL || New->VerifierCallbacks != NULL) && KiVerifierHooks.SwitchThread)

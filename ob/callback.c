@@ -26,6 +26,7 @@ typedef struct _OBP_CALLBACK_ENTRY {
     OB_OPERATION Operations;
     POB_PRE_OPERATION_CALLBACK PreOperation;
     POB_POST_OPERATION_CALLBACK PostOperation;
+    PRTL_MODULE PreModule, PostModule;      /* their driver images (call counts), or NULL */
 } OBP_CALLBACK_ENTRY;
 
 typedef struct _OBP_CALLBACK_REGISTRATION {
@@ -216,8 +217,10 @@ NTSTATUS ObRegisterCallbacks(POB_CALLBACK_REGISTRATION CallbackRegistration, PVO
     Registration->EntryCount = Count;
     for (ULONG i = 0; i < Count; i++) {
         const OB_OPERATION_REGISTRATION *Operation = &CallbackRegistration->OperationRegistration[i];
-        Registration->Entries[i] = (OBP_CALLBACK_ENTRY){ *Operation->ObjectType, Operation->Operations,
-                                                         Operation->PreOperation, Operation->PostOperation };
+        Registration->Entries[i] = (OBP_CALLBACK_ENTRY){
+            *Operation->ObjectType, Operation->Operations, Operation->PreOperation, Operation->PostOperation,
+            RtlpLookupModuleByAddress((PVOID)Operation->PreOperation),
+            RtlpLookupModuleByAddress((PVOID)Operation->PostOperation) };
     }
     ExpAcquireSpinLock(&ObpCallbackLock);
     BOOLEAN Inserted = ObpInsertRegistration(Registration);
@@ -432,6 +435,7 @@ ACCESS_MASK ObpCallPreCallbacks(OBP_CALLBACK_DISPATCH *Dispatch, const OBP_HANDL
         Information.ObjectType = Type;
         Information.Parameters = &Parameters;
         VF_CALLBACK_FRAME Frame;
+        RtlpCountCallback(Entry->PreModule, VfCallbackObjectPreOperation);
         VfEnterCallback(&Frame, VfCallbackObjectPreOperation, (PVOID)Entry->PreOperation);
         Entry->PreOperation(Call->Registration->RegistrationContext, &Information);
         VfLeaveCallback(&Frame);
@@ -472,6 +476,7 @@ VOID ObpCallPostCallbacks(OBP_CALLBACK_DISPATCH *Dispatch, const OBP_HANDLE_REQU
         Information.ReturnStatus = Status;
         Information.Parameters = &Parameters;
         VF_CALLBACK_FRAME Frame;
+        RtlpCountCallback(Entry->PostModule, VfCallbackObjectPostOperation);
         VfEnterCallback(&Frame, VfCallbackObjectPostOperation, (PVOID)Entry->PostOperation);
         Entry->PostOperation(Call->Registration->RegistrationContext, &Information);
         VfLeaveCallback(&Frame);

@@ -16,6 +16,7 @@
 #define PSP_IMAGE_ANY           0x1
 
 static PSP_NOTIFY_TABLE PspProcessNotify, PspThreadNotify, PspImageNotify;
+PS_ACTIVITY_HOOKS PsActivityHooks;
 
 VOID PspInitializeNotify(VOID)
 {
@@ -102,6 +103,8 @@ static ULONG PspProcessKinds(EPROCESS *Process)
 NTSTATUS PspNotifyProcessCreate(EPROCESS *Process, PPS_CREATE_NOTIFY_INFO CreateInfo)
 {
     __atomic_or_fetch(&Process->Flags, PSP_PROCESS_CREATE_REPORTED, __ATOMIC_RELAXED);
+    if (PsActivityHooks.ProcessCreated != NULL)
+        PsActivityHooks.ProcessCreated(Process);
     ULONG Kinds = PspProcessKinds(Process);
     NTSTATUS Status = STATUS_SUCCESS;
     if (!PspNotifyWanted(&PspProcessNotify, Kinds)) {
@@ -206,9 +209,11 @@ static VOID PspCallThreadRoutines(ETHREAD *Thread, ULONG Kinds, BOOLEAN Create)
 VOID PspNotifyThreadCreate(ETHREAD *Thread, BOOLEAN InNewThread)
 {
     ULONG Context = InNewThread ? PSP_THREAD_NONSYSTEM | PSP_THREAD_SUBSYSTEMS : PSP_THREAD_LEGACY;
-    if (!InNewThread)
+    if (!InNewThread) {
         __atomic_or_fetch(&Thread->Flags, PSP_THREAD_CREATE_REPORTED, __ATOMIC_RELAXED);
-    else if (!(__atomic_load_n(&Thread->Flags, __ATOMIC_RELAXED) & PSP_THREAD_CREATE_REPORTED))
+        if (PsActivityHooks.ThreadCreated != NULL)
+            PsActivityHooks.ThreadCreated(Thread);
+    } else if (!(__atomic_load_n(&Thread->Flags, __ATOMIC_RELAXED) & PSP_THREAD_CREATE_REPORTED))
         return;
     if (!PspNotifyWanted(&PspThreadNotify, Context))
         return;

@@ -28,6 +28,7 @@ typedef struct DECLSPEC_CACHEALIGN _PSP_NOTIFY_BLOCK {
     volatile ULONG64 Sequence;      /* registration number; changes only when the block is reused */
     PVOID volatile Routine;
     volatile ULONG Kind;            /* one PSP_*_KIND bit */
+    PRTL_MODULE volatile Module;    /* the driver image of Routine (its call counts), or NULL */
     BOOLEAN InUse;                  /* registered or being removed (table lock) */
 } PSP_NOTIFY_BLOCK;
 

@@ -71,6 +71,7 @@ static PSP_NOTIFY_BLOCK *PspFreeBlock(PSP_NOTIFY_TABLE *Table)
 NTSTATUS PspAddNotify(PSP_NOTIFY_TABLE *Table, PVOID Routine, ULONG Kind, BOOLEAN Unique)
 {
     NTSTATUS Status = STATUS_INSUFFICIENT_RESOURCES;
+    PRTL_MODULE Module = RtlpLookupModuleByAddress(Routine);
     ExpAcquireSpinLock(&Table->Lock);
     ULONG Count = Table->Count;
     PSP_NOTIFY_BLOCK *Block;
@@ -81,6 +82,7 @@ NTSTATUS PspAddNotify(PSP_NOTIFY_TABLE *Table, PVOID Routine, ULONG Kind, BOOLEA
         __atomic_store_n(&Block->Sequence, ++Table->NextSequence, __ATOMIC_RELEASE);
         __atomic_store_n(&Block->Routine, Routine, __ATOMIC_RELEASE);
         __atomic_store_n(&Block->Kind, Kind, __ATOMIC_RELEASE);
+        __atomic_store_n(&Block->Module, Module, __ATOMIC_RELEASE);
         /* A release: whoever gets a reference sees the fields above. */
         ExReInitializeRundownProtection(&Block->Rundown);
         PspBeginWrite(Table);
@@ -288,6 +290,7 @@ BOOLEAN PspNextNotify(PSP_NOTIFY_TABLE *Table, ULONG Kinds, PSP_NOTIFY_CURSOR *C
         Cursor->Block = Block;
         /* The routine's call is the callback frame: from here to the next
          * PspNextNotify. */
+        RtlpCountCallback(__atomic_load_n(&Block->Module, __ATOMIC_ACQUIRE), Cursor->FrameKind);
         VfEnterCallback(&Cursor->Frame, Cursor->FrameKind, Cursor->Routine);
         Cursor->Frame.Registration = Block;
         return TRUE;

@@ -205,6 +205,8 @@ VOID PspRundownProcess(EPROCESS *Process)
         (__atomic_fetch_or(&Process->Flags, PSP_PROCESS_EXIT_DONE, __ATOMIC_ACQ_REL) & PSP_PROCESS_EXIT_DONE))
         return;
     KeQuerySystemTimePrecise(&Process->ExitTime);
+    if (PsActivityHooks.ProcessExited != NULL && Process->ActivityRecord != 0)
+        PsActivityHooks.ProcessExited(Process);
     PspNotifyProcessExit(Process);
     if (Process->ObjectTable != NULL)
         ObCloseAllHandles(Process->ObjectTable);

@@ -41,6 +41,7 @@ typedef struct _EPROCESS {
     ULONGLONG DeletedKernelTime;        /* run time of its threads already deleted (under ProcessLock) */
     ULONGLONG DeletedUserTime;
     LIST_ENTRY ActiveProcessLinks;      /* under PspLock */
+    ULONG ActivityRecord;               /* the host's record of it (PsActivityHooks), 0: none */
 } EPROCESS, *PEPROCESS_INTERNAL;
 
 /* A Win32 thread's TEB: at the top of its user stack mapping. */
@@ -75,6 +76,7 @@ typedef struct _ETHREAD {
      * the thread itself touches the list, at APC_LEVEL; empty while zero). */
     LIST_ENTRY IrpList;
     PVOID IoObject;                     /* IoCreateSystemThread's driver or device object, referenced until the thread ends */
+    ULONG ActivityRecord;               /* the host's record of it (PsActivityHooks), 0: none */
 } ETHREAD, *PETHREAD_INTERNAL;
 
 static inline EPROCESS *PspProcess(PEPROCESS Process) { return (EPROCESS *)Process; }
@@ -121,6 +123,22 @@ DECLSPEC_NORETURN VOID PspExitThread(NTSTATUS ExitStatus);
 /* Registered by Io: cancel the exiting thread's IRPs and wait for them
  * (IoCancelThreadIo), in the thread, at PASSIVE_LEVEL. */
 extern VOID (*PspCancelThreadIo)(ETHREAD *Thread);
+
+/* Process and thread activity for the host's run record, trace and status
+ * line: not driver callbacks (no notify table, no verifier frame, not
+ * counted). Set before boot; each member may be NULL. Called at
+ * PASSIVE_LEVEL or APC_LEVEL with no lock held: ProcessCreated in the
+ * creator before the create notify routines, ProcessExited in the last
+ * thread once ExitStatus and ExitTime are final, ThreadCreated in the
+ * creator before the thread starts (system, executive and user threads),
+ * ThreadExited in the exiting thread once ExitStatus and ExitTime are set. */
+typedef struct _PS_ACTIVITY_HOOKS {
+    VOID (*ProcessCreated)(EPROCESS *Process);
+    VOID (*ProcessExited)(EPROCESS *Process);
+    VOID (*ThreadCreated)(ETHREAD *Thread);
+    VOID (*ThreadExited)(ETHREAD *Thread);
+} PS_ACTIVITY_HOOKS;
+extern PS_ACTIVITY_HOOKS PsActivityHooks;
 
 /* Iterate over every process and thread (for reports). */
 VOID PsEnumerateThreads(VOID (*Visit)(ETHREAD *Thread, PVOID Context), PVOID Context);

@@ -268,6 +268,8 @@ VOID PspExitThread(NTSTATUS ExitStatus)
     /* In the exiting thread, before its object is signaled (and before
      * the host may unload the driver that created it). */
     PspNotifyThreadExit(Thread);
+    if (PsActivityHooks.ThreadExited != NULL && Thread->ActivityRecord != 0)
+        PsActivityHooks.ThreadExited(Thread);
     if (PspLeaveProcess(Process, ExitStatus))
         PspRundownProcess(Process);     /* in the context of its last thread */
     PVOID IoObject = __atomic_exchange_n(&Thread->IoObject, NULL, __ATOMIC_ACQ_REL);

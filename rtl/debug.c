@@ -36,12 +36,18 @@ static BOOLEAN RtlpDebugLevelEnabled(ULONG ComponentId, ULONG Level)
     return ((Level & ~(ULONG)DPFLTR_MASK) & ((2u << MaxLevel) - 1)) != 0;
 }
 
+int RtlpDebugOutputFd = STDOUT_FILENO;
+VOID (*RtlpDebugWriteHook)(BOOLEAN Before);
+
 VOID RtlpDebugWrite(PCSTR Text, SIZE_T Length)
 {
     int SavedErrno = errno;     /* callers may be between a syscall and its errno check */
+    VOID (*Hook)(BOOLEAN) = RtlpDebugWriteHook;
+    if (Hook != NULL)
+        Hook(TRUE);
 
     while (Length != 0) {
-        ssize_t Written = write(STDOUT_FILENO, Text, Length);
+        ssize_t Written = write(RtlpDebugOutputFd, Text, Length);
         if (Written < 0 && errno == EINTR)
             continue;
         if (Written <= 0)
@@ -49,6 +55,8 @@ VOID RtlpDebugWrite(PCSTR Text, SIZE_T Length)
         Text += Written;
         Length -= (SIZE_T)Written;
     }
+    if (Hook != NULL)
+        Hook(FALSE);
     errno = SavedErrno;
 }
 

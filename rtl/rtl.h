@@ -16,6 +16,8 @@ extern PVOID (*RtlpAllocateStringRoutine)(SIZE_T NumberOfBytes);
 extern VOID (*RtlpFreeStringRoutine)(PVOID Buffer);
 
 /* ---- loaded modules: address ranges of the kernel and of driver images ---- */
+#define RTL_MODULE_CALLBACK_KINDS 8
+
 typedef struct _RTL_MODULE {
     PVOID Base;
     SIZE_T Size;
@@ -23,6 +25,9 @@ typedef struct _RTL_MODULE {
     PVOID Context;          /* the owner's (Io: the DRIVER_OBJECT) */
     PVOID Handle;           /* host loader handle */
     ULONG Flags;            /* RTL_MODULE_* */
+    /* Calls of its callbacks, by VF_CALLBACK_KIND (vf/vf.h): counted by the
+     * dispatchers (ps notify routines, ob callbacks), read for summaries. */
+    volatile ULONG64 CallbackCalls[RTL_MODULE_CALLBACK_KINDS];
 } RTL_MODULE, *PRTL_MODULE;
 /* The image's header has IMAGE_DLLCHARACTERISTICS_FORCE_INTEGRITY (built
  * with `ntps cc --integritycheck`, as the linker's /INTEGRITYCHECK). */
@@ -31,10 +36,22 @@ typedef struct _RTL_MODULE {
 PRTL_MODULE RtlpRegisterModule(PVOID Base, SIZE_T Size, PCSTR Name, PVOID Context, PVOID Handle);
 VOID RtlpUnregisterModule(PRTL_MODULE Module);
 PRTL_MODULE RtlpLookupModuleByAddress(PVOID Address);   /* NULL: not a driver image */
+/* One more call of a callback of Module (NULL: none), of kind Kind. */
+static inline VOID RtlpCountCallback(PRTL_MODULE Module, ULONG Kind)
+{
+    if (Module != NULL && Kind < RTL_MODULE_CALLBACK_KINDS)
+        __atomic_add_fetch(&Module->CallbackCalls[Kind], 1, __ATOMIC_RELAXED);
+}
 
 /* ---- debug output (rtl/debug.c, rtl/format.c) -------------------------------- */
 /* Write raw bytes to the debug output (standard output), atomically per call. */
 VOID RtlpDebugWrite(PCSTR Text, SIZE_T Length);
+/* Where the debug output goes (default standard output; `ntps run --json`
+ * sends it to standard error), and a routine the host may register that
+ * is called before (TRUE) and after (FALSE) each write (its status line
+ * steps aside). */
+extern int RtlpDebugOutputFd;
+extern VOID (*RtlpDebugWriteHook)(BOOLEAN Before);
 /* ntps's own messages, with the C library's printf conversions. */
 VOID RtlpReport(PCSTR Format, ...) __attribute__((format(printf, 1, 2)));
 

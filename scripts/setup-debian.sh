@@ -6,7 +6,7 @@
 set -eu
 
 gcc_major=$(gcc -dumpversion 2>/dev/null | cut -d. -f1 || true)
-packages="build-essential cmake libyaml-dev pkg-config"
+packages="build-essential cmake libyaml-dev pkg-config python3"   # python3: the tests' JSON and trace checks
 [ -n "$gcc_major" ] && packages="$packages gcc-$gcc_major-plugin-dev"
 
 missing=""

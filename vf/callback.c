@@ -322,6 +322,8 @@ static VOID VfFinishMeasuring(PKTHREAD Thread, VF_CALLBACK_FRAME *Frame)
     }
 }
 
+VOID (*VfTraceCallbackHook)(VF_CALLBACK_FRAME *Frame, BOOLEAN Enter);
+
 VOID VfEnterCallback(VF_CALLBACK_FRAME *Frame, VF_CALLBACK_KIND Kind, PVOID Routine)
 {
     PKTHREAD Thread = KiCurrentThread();
@@ -338,6 +340,8 @@ VOID VfEnterCallback(VF_CALLBACK_FRAME *Frame, VF_CALLBACK_KIND Kind, PVOID Rout
         VfStartMeasuring(Thread, Frame);
     /* Linked last: the switch hook sees a frame only once it is measured. */
     Thread->VerifierCallbacks = Frame;
+    if (__builtin_expect(VfTraceCallbackHook != NULL, 0))
+        VfTraceCallbackHook(Frame, TRUE);
 }
 
 VOID VfLeaveCallback(VF_CALLBACK_FRAME *Frame)
@@ -347,6 +351,8 @@ VOID VfLeaveCallback(VF_CALLBACK_FRAME *Frame)
         KiInternalError("verifier callback frames out of order on thread %p", (void *)Thread);
     if (Frame->Flags & VF_FRAME_MEASURED)
         VfFinishMeasuring(Thread, Frame);   /* still linked: its reports name it */
+    if (__builtin_expect(VfTraceCallbackHook != NULL, 0))
+        VfTraceCallbackHook(Frame, FALSE);
     Thread->VerifierCallbacks = Frame->Next;
 }
 

@@ -164,14 +164,10 @@ static VOID VfJsonHeader(VF_JSON *Json, int ExitStatus, ULONG BugCheck, const UL
                  (unsigned long)VfViolationCount(), (long)VfDroppedReports());
 }
 
-VOID VfWriteJsonReport(PCSTR Path, int ExitStatus, ULONG BugCheck, const ULONG_PTR *Parameters, PCSTR Name)
+static VOID VfWriteJson(int Fd, int ExitStatus, ULONG BugCheck, const ULONG_PTR *Parameters, PCSTR Name)
 {
     static VF_JSON Json;    /* not on a stack that may be nearly full at a bug check */
-    Json.Fd = open(Path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (Json.Fd < 0) {
-        RtlpReport("ntps: verifier: cannot write the report to %s\n", Path);
-        return;
-    }
+    Json.Fd = Fd;
     Json.Used = 0;
     VfJsonHeader(&Json, ExitStatus, BugCheck, Parameters, Name);
     BOOLEAN First = TRUE;
@@ -186,5 +182,20 @@ VOID VfWriteJsonReport(PCSTR Path, int ExitStatus, ULONG BugCheck, const ULONG_P
     VfJsonCallbacks(&Json);
     VfJsonRaw(&Json, "\n}\n", 3);
     VfJsonFlush(&Json);
-    close(Json.Fd);
+}
+
+VOID VfWriteJsonReport(PCSTR Path, int ExitStatus, ULONG BugCheck, const ULONG_PTR *Parameters, PCSTR Name)
+{
+    int Fd = open(Path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (Fd < 0) {
+        RtlpReport("ntps: verifier: cannot write the report to %s\n", Path);
+        return;
+    }
+    VfWriteJson(Fd, ExitStatus, BugCheck, Parameters, Name);
+    close(Fd);
+}
+
+VOID VfWriteJsonReportFd(int Fd, int ExitStatus)
+{
+    VfWriteJson(Fd, ExitStatus, 0, NULL, NULL);
 }

@@ -62,6 +62,7 @@ typedef enum _VF_CALLBACK_KIND {
     VfCallbackRegistry,             /* a registry callback (CmRegisterCallbackEx): stack only, as work items */
     VfCallbackKinds
 } VF_CALLBACK_KIND;
+_Static_assert(VfCallbackKinds <= RTL_MODULE_CALLBACK_KINDS, "RTL_MODULE.CallbackCalls counts each kind");
 
 /* The kinds the WDK's callback rules apply to (no blocking, no user-mode
  * services...): the notify routines and the object callbacks. */
@@ -94,6 +95,10 @@ typedef struct _VF_CALLBACK_FRAME {
  * callbacks, work items). Cheap when the verifier is off. */
 VOID VfEnterCallback(VF_CALLBACK_FRAME *Frame, VF_CALLBACK_KIND Kind, PVOID Routine);
 VOID VfLeaveCallback(VF_CALLBACK_FRAME *Frame);
+/* Registered by the host while it records a trace: a callback frame begins
+ * (Enter TRUE, once linked) or ends (FALSE, still linked) on the current
+ * thread. NULL: not tracing. */
+extern VOID (*VfTraceCallbackHook)(VF_CALLBACK_FRAME *Frame, BOOLEAN Enter);
 /* The innermost callback the current thread runs, or NULL. */
 VF_CALLBACK_FRAME *VfCurrentCallback(VOID);
 /* The innermost frame of Thread whose kind is in Kinds (a mask of
@@ -122,6 +127,8 @@ PVOID VfDriverCaller(VOID);
 /* Reports made so far, and the summary the host prints at the end. */
 ULONG VfViolationCount(VOID);
 VOID VfPrintSummary(VOID);
+/* The JSON report (docs/verifier.md) written to Fd, for `ntps run --json`. */
+VOID VfWriteJsonReportFd(int Fd, int ExitStatus);
 
 /* ---- what other layers tell the verifier ---------------------------------------------------- */
 

@@ -13,6 +13,7 @@
 
 int NtpsCcMain(int argc, char **argv);
 int NtpsInjectEach(int argc, char **argv, int HasTimeout);
+int NtpsPsMain(int argc, char **argv);
 
 /* `ntps scenario check FILE` / `ntps scenario default`. */
 static int NtpsScenarioMain(int argc, char **argv)
@@ -42,9 +43,16 @@ static const char NtpsUsage[] =
     "usage: ntps <command> [options]\n"
     "\n"
     "commands:\n"
-    "  run   boot the kernel, load drivers, run until their threads end\n"
+    "  run   boot the kernel, load drivers, run them with a workload, and summarize\n"
     "  cc    build WDK-style driver sources into a loadable module\n"
+    "  ps    list the processes and threads of a finished run (from `run --record`)\n"
+    "  scenario check FILE | default   check a scenario file, print the default one\n"
     "  help  show this text, or `ntps help <command>`\n"
+    "\n"
+    "`ntps <command> --help` describes each command's options. A first run:\n"
+    "  ntps cc -o mydriver.so mydriver.c\n"
+    "  ntps run --driver mydriver.so                  # realtime, the default workload\n"
+    "  ntps run --driver mydriver.so --sim --seed 7   # simulated, replayable by seed\n"
     "\n"
     "Exit status of `ntps run`: 0 done, 1 usage, 2 a driver did not load or start,\n"
     "3 bug check, 4 timeout, 5 deadlock (simulation), 6 verifier report (strict),\n"
@@ -94,7 +102,23 @@ static const char NtpsRunUsage[] =
     "                       multi_sz:A,B,C, binary:HEXDIGITS (two per byte). Example:\n"
     "                       --reg 'Parameters\\Level=dword:3'\n"
     "  --timeout SECONDS    end the run with a thread list after this long (host time)\n"
-    "  --quiet              no closing summary lines\n"
+    "\n"
+    "what you see:\n"
+    "  --quiet              no closing summary (process tree, callback counts, verifier)\n"
+    "  --json               the summary as JSON on standard output (format\n"
+    "                       ntps-run-summary: processes, drivers' callback counts, the\n"
+    "                       verifier's report); DbgPrint and ntps's own messages go to\n"
+    "                       standard error instead\n"
+    "  --record FILE        write the run record (every process and thread, ended ones\n"
+    "                       included, with exit statuses and times) for `ntps ps FILE`\n"
+    "  --trace FILE         write the scheduling and callback events in the Chrome trace\n"
+    "                       event format: open FILE in https://ui.perfetto.dev or\n"
+    "                       chrome://tracing (one track per processor and per thread)\n"
+    "  --status on|off|auto the live status line on standard error (elapsed time,\n"
+    "                       processes, threads, callbacks a second); auto (default):\n"
+    "                       only when standard error is a terminal\n"
+    "  --tree-children N    processes shown under each process in the summary's tree\n"
+    "                       before \"... and K more\" (default 8)\n"
     "\n"
     "the verifier (docs/verifier.md):\n"
     "  --verifier=off|standard|strict\n"
@@ -275,6 +299,33 @@ static int NtpsRunMain(int argc, char **argv)
                 return NTPS_EXIT_USAGE;
         } else if (!strcmp(Arg, "--quiet")) {
             Config.Quiet = TRUE;
+        } else if (!strcmp(Arg, "--json")) {
+            Config.Json = TRUE;
+        } else if (!strcmp(Arg, "--record")) {
+            NEED_VALUE();
+            Config.RecordPath = Value;
+        } else if (!strcmp(Arg, "--trace")) {
+            NEED_VALUE();
+            Config.TracePath = Value;
+        } else if (!strcmp(Arg, "--status")) {
+            NEED_VALUE();
+            if (!strcmp(Value, "on"))
+                Config.StatusLine = NTPS_STATUS_ON;
+            else if (!strcmp(Value, "off"))
+                Config.StatusLine = NTPS_STATUS_OFF;
+            else if (!strcmp(Value, "auto"))
+                Config.StatusLine = NTPS_STATUS_AUTO;
+            else {
+                fprintf(stderr, "ntps run: --status must be on, off or auto, not '%s'\n", Value);
+                return NTPS_EXIT_USAGE;
+            }
+        } else if (!strcmp(Arg, "--tree-children")) {
+            NEED_VALUE();
+            if (!NtpsParseNumber(Value, &N, Arg) || N < 1 || N > 1000000) {
+                fprintf(stderr, "ntps run: --tree-children must be 1..1000000\n");
+                return NTPS_EXIT_USAGE;
+            }
+            Config.TreeChildren = (ULONG)N;
         } else if (!strcmp(Arg, "--verifier")) {
             NEED_VALUE();
             const char *Level = Value;
@@ -387,6 +438,8 @@ int main(int argc, char **argv)
         return NtpsRunMain(argc - 1, argv + 1);
     if (!strcmp(Command, "cc"))
         return NtpsCcMain(argc - 1, argv + 1);
+    if (!strcmp(Command, "ps"))
+        return NtpsPsMain(argc - 1, argv + 1);
     if (!strcmp(Command, "scenario"))
         return NtpsScenarioMain(argc - 1, argv + 1);
     if (!strcmp(Command, "help") || !strcmp(Command, "--help") || !strcmp(Command, "-h")) {
@@ -394,10 +447,13 @@ int main(int argc, char **argv)
             fputs(NtpsRunUsage, stdout);
         else if (argc > 2 && !strcmp(argv[2], "cc"))
             return NtpsCcMain(2, (char *[]){ "cc", "--help", NULL });
+        else if (argc > 2 && !strcmp(argv[2], "ps"))
+            return NtpsPsMain(2, (char *[]){ "ps", "--help", NULL });
         else
             fputs(NtpsUsage, stdout);
         return NTPS_EXIT_OK;
     }
-    fprintf(stderr, "ntps: unknown command '%s'\n%s", Command, NtpsUsage);
+    fprintf(stderr, "ntps: unknown command '%s' (the commands are run, cc, ps, scenario and help)\n\n%s", Command,
+            NtpsUsage);
     return NTPS_EXIT_USAGE;
 }
