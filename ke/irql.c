@@ -251,6 +251,7 @@ NTPS_EXPORT void __ntps_preempt(void)
         return;         /* not on a processor (host code calling a driver helper) */
     Prcb->CurrentThread->SpinCount++;
     if (KiConfig.Simulation) {
+        KiSimPointSite = (ULONG_PTR)__builtin_return_address(0);
         KiSimPoint(Prcb, KiConfig.SimPointCost);
         return;
     }
@@ -272,6 +273,7 @@ VOID KiKernelEntry(VOID)
 {
     PKPRCB Prcb = KeGetCurrentPrcb();
     if (KiConfig.Simulation) {
+        KiSimPointSite = (ULONG_PTR)__builtin_return_address(0);
         KiSimPoint(Prcb, KiConfig.SimKernelEntryCost);
         return;
     }
