@@ -33,6 +33,8 @@ static KI_SIM_SCHEDULE KiSimSchedule;
 static ULONGLONG KiSimDecisionIndex;
 static ULONG KiSimForcedNext;       /* list: the next entry not yet reached */
 static ULONGLONG KiSimPolicyState[4];
+/* NTPS_SIM_DECISIONS=1: each decision on stderr (debugging a schedule). */
+static BOOLEAN KiSimShowDecisions;
 
 #define KI_SIM_PCT_THREADS 512
 #define KI_SIM_PCT_MAX_DEPTH 16
@@ -88,8 +90,6 @@ static ULONGLONG *KiSimPctPriority(PKTHREAD Thread)
     return &KiSimPctThreads[i].Priority;
 }
 
-/* NTPS_SIM_DECISIONS=1: each decision on stderr (debugging a schedule). */
-static BOOLEAN KiSimShowDecisions;
 
 static VOID KiSimShowDecision(ULONG Bound, ULONG Value, PKTHREAD const *Candidates, BOOLEAN Point)
 {
