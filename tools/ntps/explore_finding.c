@@ -110,20 +110,34 @@ static int ExpShrink(EXPLORE *Exp)
         return 0;
     while (Changed && Runs < EXP_SHRINK_RUNS) {
         Changed = 0;
-        for (ULONG Drop = Exp->PendingCount; Drop-- > 0 && Runs < EXP_SHRINK_RUNS;) {
-            ULONG n = 0;
-            for (ULONG i = 0; i < Exp->PendingCount; i++)
-                if (i != Drop)
-                    Trial[n++] = Exp->PendingList[i];
+        /* drop runs of decisions, halving their length (delta debugging) */
+        for (ULONG Chunk = Exp->PendingCount; Chunk >= 1 && Runs < EXP_SHRINK_RUNS; Chunk /= 2) {
+            for (ULONG Start = 0; Start < Exp->PendingCount && Runs < EXP_SHRINK_RUNS;) {
+                ULONG n = 0;
+                for (ULONG i = 0; i < Exp->PendingCount; i++)
+                    if (i < Start || i >= Start + Chunk)
+                        Trial[n++] = Exp->PendingList[i];
+                Runs++;
+                int Same = ExpSame(Exp, Trial, n, &Exp->PendingList, &Exp->PendingCount);
+                if (Same == 2)
+                    return 2;
+                if (Same)
+                    Changed = 1;    /* the same start now names the next run */
+                else
+                    Start += Chunk;
+            }
+        }
+        /* other picks as the first alternative */
+        for (ULONG i = 0; i < Exp->PendingCount && Runs < EXP_SHRINK_RUNS; i++) {
+            if (Exp->PendingList[i].Value == 1)
+                continue;
+            memcpy(Trial, Exp->PendingList, Exp->PendingCount * sizeof(*Trial));
+            Trial[i].Value = 1;
             Runs++;
-            int Same = ExpSame(Exp, Trial, n, &Exp->PendingList, &Exp->PendingCount);
+            int Same = ExpSame(Exp, Trial, Exp->PendingCount, &Exp->PendingList, &Exp->PendingCount);
             if (Same == 2)
                 return 2;
-            if (Same) {
-                Changed = 1;
-                if (Drop > Exp->PendingCount)
-                    Drop = Exp->PendingCount;
-            }
+            Changed |= Same;
         }
         for (ULONG i = 0; i < Exp->PendingCount && Runs < EXP_SHRINK_RUNS; i++) {
             /* binary search for the earliest index of decision i that still fails */
