@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -83,7 +84,7 @@ static VOID ExpChild(EXPLORE *Exp, int Slot)
     KiSimRecorder = &Memory->Record;
     int Output = Exp->CaptureFd;
     if (Output < 0)
-        Output = Exp->NullFd;
+        Output = Exp->CollectRaces ? Exp->SlotFds[Slot] : Exp->NullFd;
     dup2(Output, STDOUT_FILENO);
     dup2(Output, STDERR_FILENO);
     if (Exp->TimeoutSeconds != 0)
@@ -102,6 +103,8 @@ static int ExpLaunch(EXPLORE *Exp, int Slot, EXP_JOB *Job)
     Memory->Record.Bounds = Memory->Bounds;
     Memory->Record.BoundMax = EXP_BOUND_MAX;
     Exp->ChildSchedule = Job->Schedule;
+    if (Exp->CollectRaces && ftruncate(Exp->SlotFds[Slot], 0) == 0)
+        lseek(Exp->SlotFds[Slot], 0, SEEK_SET);
     if (Job->Schedule.Strategy == KI_SIM_STRATEGY_LIST) {
         Exp->ChildSchedule.Forced = Job->List;
         Exp->ChildSchedule.Count = Job->Count;
@@ -174,6 +177,48 @@ int ExpRunOne(EXPLORE *Exp, const KI_SIM_DECISION *List, ULONG Count, int *Statu
 
 /* ---- results ------------------------------------------------------------------- */
 
+/* The data-race reports (vf/racereport.c: "RACE on ..." and its indented
+ * lines) a schedule printed; each distinct one (by its memory and the two
+ * sites) is kept once. */
+static VOID ExpCollectRaces(EXPLORE *Exp, int Slot)
+{
+    off_t Size = lseek(Exp->SlotFds[Slot], 0, SEEK_END);
+    if (Size <= 0)
+        return;
+    char *Text = calloc(1, (size_t)Size + 1);
+    if (Text == NULL || pread(Exp->SlotFds[Slot], Text, (size_t)Size, 0) != Size) {
+        free(Text);
+        return;
+    }
+    for (char *Line = strstr(Text, "RACE on "); Line != NULL; Line = strstr(Line + 1, "\nRACE on ")) {
+        if (Line[0] == '\n')
+            Line++;
+        char *End = Line;
+        unsigned long long Key = 0xcbf29ce484222325ULL;
+        for (int First = 1; *End != 0 && (First || *End == ' '); First = 0) {
+            char *Next = strchr(End, '\n');
+            Next = Next ? Next + 1 : End + strlen(End);
+            if (First || (memmem(End, (size_t)(Next - End), " at ", 4) != NULL))
+                for (char *C = End; C < Next; C++)
+                    Key = (Key ^ (unsigned char)*C) * 0x100000001b3ULL;
+            End = Next;
+        }
+        if (!ExpKeyAdd(&Exp->RaceKeys, Key ? Key : 1))
+            continue;
+        char *Block = strndup(Line, (size_t)(End - Line));
+        if (Block != NULL) {
+            char **Grown = realloc(Exp->Summary.Races, (Exp->Summary.RaceCount + 1) * sizeof(char *));
+            if (Grown != NULL) {
+                Exp->Summary.Races = Grown;
+                Grown[Exp->Summary.RaceCount++] = Block;
+            } else {
+                free(Block);
+            }
+        }
+    }
+    free(Text);
+}
+
 int ExpIsFinding(int Status)
 {
     return Status != NTPS_EXIT_OK && Status != NTPS_EXIT_USAGE && Status != NTPS_EXIT_INTERNAL;
@@ -206,6 +251,8 @@ static int ExpCompleted(EXPLORE *Exp, int Slot, int Status)
         Exp->Summary.SchedulesRun++;
     Exp->NewSchedule = FALSE;
     ExpNoteCoverage(Exp, Record);
+    if (Exp->CollectRaces)
+        ExpCollectRaces(Exp, Slot);
     if (Job->Stream == EXP_STREAM_ROOT || Job->Stream == EXP_STREAM_DFS)
         ExpDfsExpand(Exp, Job, Record);
     if (Job->Schedule.Strategy == KI_SIM_STRATEGY_LIST && Job->Stream != EXP_STREAM_ROOT)
@@ -301,6 +348,9 @@ static VOID ExpSnapshot(PVOID Context)
         fprintf(stderr, "ntps explore: cannot map %d result slots: %s\n", Exp->Jobs, strerror(errno));
         _exit(NTPS_EXIT_INTERNAL);
     }
+    for (int Slot = 0; Slot < Exp->Jobs && Exp->CollectRaces; Slot++)
+        if ((Exp->SlotFds[Slot] = memfd_create("ntps-explore-output", 0)) < 0)
+            Exp->CollectRaces = FALSE;
     Exp->StartTime = ExpNow();
     /* The schedule without preemptions first: its decisions size PCT and seed DFS. */
     EXP_JOB Root = { .Stream = EXP_STREAM_ROOT };

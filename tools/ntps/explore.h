@@ -45,6 +45,8 @@ typedef struct _NTPS_EXPLORE_SUMMARY {
     size_t KeyCount;
     char **Sites;                   /* distinct preemption sites, described */
     size_t SiteCount;
+    char **Races;                   /* data race reports seen on the way (--races) */
+    size_t RaceCount;
     NTPS_FINDING *Findings;
     size_t FindingCount;
 } NTPS_EXPLORE_SUMMARY;

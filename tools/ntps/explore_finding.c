@@ -111,7 +111,8 @@ static int ExpShrink(EXPLORE *Exp)
     while (Changed && Runs < EXP_SHRINK_RUNS) {
         Changed = 0;
         /* drop runs of decisions, halving their length (delta debugging) */
-        for (ULONG Chunk = Exp->PendingCount; Chunk >= 1 && Runs < EXP_SHRINK_RUNS; Chunk /= 2) {
+        for (ULONG Chunk = Exp->PendingCount; Chunk >= 1 && Runs < EXP_SHRINK_RUNS;
+             Chunk = Chunk == 1 ? 0 : (Chunk + 1) / 2) {
             for (ULONG Start = 0; Start < Exp->PendingCount && Runs < EXP_SHRINK_RUNS;) {
                 ULONG n = 0;
                 for (ULONG i = 0; i < Exp->PendingCount; i++)
@@ -251,6 +252,11 @@ int ExpFinish(EXPLORE *Exp)
            "%zu preemption sites%s\n", S->Strategy, S->Shard, S->SchedulesRun, S->Seconds,
            S->Seconds > 0 ? (double)S->SchedulesRun / S->Seconds : 0.0, S->KeyCount, S->Points, S->SiteCount,
            S->Exhausted ? " (the search is complete)" : "");
+    if (S->RaceCount != 0) {
+        printf("ntps explore: %zu data race%s seen on the way:\n", S->RaceCount, S->RaceCount == 1 ? "" : "s");
+        for (size_t i = 0; i < S->RaceCount; i++)
+            printf("%s", S->Races[i]);
+    }
     if (Exp->InternalError) {
         printf("ntps explore: a schedule ended in an internal error of ntps (status 70)\n");
         fflush(NULL);

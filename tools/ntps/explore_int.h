@@ -64,6 +64,9 @@ typedef struct _EXPLORE {
     ULONG Cpus;
     ULONGLONG BootSeed;
     int NullFd, CaptureFd;
+    BOOLEAN CollectRaces;           /* --races: keep each schedule's output, collect its RACE reports */
+    int SlotFds[256];
+    EXP_KEYSET RaceKeys;
     EXP_SLOT *Slots;
     pid_t Pids[256];
     EXP_JOB SlotJobs[256];

@@ -110,7 +110,9 @@ int NtpsWriteExploreReport(const char *Path, const NTPS_EXPLORE_SUMMARY *S)
             S->Decisions, S->Preemptions);
     fprintf(File, "    \"preemption_sites\": [\n");
     ExpWriteStrings(File, "      ", S->Sites, S->SiteCount);
-    fprintf(File, "    ]\n  },\n  \"findings\": [\n");
+    fprintf(File, "    ]\n  },\n  \"races\": [\n");
+    ExpWriteStrings(File, "    ", S->Races, S->RaceCount);
+    fprintf(File, "  ],\n  \"findings\": [\n");
     for (size_t i = 0; i < S->FindingCount; i++) {
         fputs("    ", File);
         ExpWriteFinding(File, &S->Findings[i]);
@@ -152,6 +154,8 @@ typedef struct _EXP_MERGE {
     EXP_KEYSET Keys;
     char **FindingLines;
     size_t FindingCount;
+    char **RaceLines;               /* as JSON strings, quotes included */
+    size_t RaceLineCount;
     int AllExhausted;
 } EXP_MERGE;
 
@@ -176,6 +180,8 @@ static int ExpMergeFile(EXP_MERGE *M, const char *Path)
             M->AllExhausted = 0;
         else if (!strcmp(Line, "\"preemption_sites\": ["))
             Section = 1;
+        else if (!strcmp(Line, "\"races\": ["))
+            Section = 4;
         else if (!strcmp(Line, "\"findings\": ["))
             Section = 2;
         else if (!strcmp(Line, "\"schedules\": ["))
@@ -184,6 +190,8 @@ static int ExpMergeFile(EXP_MERGE *M, const char *Path)
             Section = 0;
         else if (Section == 1 && Line[0] == '"')
             NtpsAddString(&M->S.Sites, &M->S.SiteCount, strndup(Line + 1, strlen(Line) - 2));
+        else if (Section == 4 && Line[0] == '"')
+            NtpsAddString(&M->RaceLines, &M->RaceLineCount, Line);
         else if (Section == 2 && Line[0] == '{')
             NtpsAddString(&M->FindingLines, &M->FindingCount, Line);
         else if (Section == 3 && Line[0] == '"')
@@ -257,6 +265,9 @@ int NtpsExploreMerge(int argc, char **argv)
     size_t Capacity = 0;
     while (In != NULL && getline(&Buffer, &Capacity, In) > 0) {
         fputs(Buffer, File);
+        if (!strcmp(Buffer, "  \"races\": [\n"))
+            for (size_t i = 0; i < M.RaceLineCount; i++)
+                fprintf(File, "    %s%s\n", M.RaceLines[i], i + 1 < M.RaceLineCount ? "," : "");
         if (!strcmp(Buffer, "  \"findings\": [\n"))
             for (size_t i = 0; i < M.FindingCount; i++)
                 fprintf(File, "    %s%s\n", M.FindingLines[i], i + 1 < M.FindingCount ? "," : "");

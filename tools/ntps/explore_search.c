@@ -192,6 +192,8 @@ int ExpParseOptions(EXPLORE *Exp, int argc, char **argv, char **RunArgv, int *Ru
                     "schedules)\n", argv[i]);
             return NTPS_EXIT_USAGE;
         } else {
+            if (!strncmp(argv[i], "--races", 7) && strcmp(argv[i], "--races=off") != 0)
+                Exp->CollectRaces = TRUE;
             RunArgv[(*RunArgc)++] = argv[i];
             continue;
         }
