@@ -258,6 +258,10 @@ static int ExpCompleted(EXPLORE *Exp, int Slot, int Status)
     if (Job->Schedule.Strategy == KI_SIM_STRATEGY_LIST && Job->Stream != EXP_STREAM_ROOT)
         free(Job->List);
     if (Status == NTPS_EXIT_INTERNAL) {
+        char *Schedule = NtpsFormatList(Record->Forced, Record->ForcedCount);
+        fprintf(stderr, "ntps explore: a schedule ended in an internal error of ntps (or a crash); replay: %s\n",
+                ExpReplayLine(Exp, Schedule ? Schedule : "list:"));
+        free(Schedule);
         Exp->InternalError = TRUE;
         return 1;
     }
@@ -387,6 +391,7 @@ static int ExpRunner(NTPS_HOST_CONFIG *Config, void *Context)
         Config->Cpus = 2;
     Exp->Cpus = Config->Cpus;
     Exp->BootSeed = Config->Seed;
+    Exp->Mean = Config->SimStepMean;
     Config->SnapshotHook = ExpSnapshot;
     Config->SnapshotContext = Exp;
     Exp->NullFd = open("/dev/null", O_WRONLY);

@@ -172,17 +172,12 @@ static char *ExpCapture(EXPLORE *Exp, int *Status)
     if (File == NULL)
         return NULL;
     Exp->CaptureFd = fileno(File);
-    KI_SIM_DECISION *Ignored = NULL;
-    ULONG IgnoredCount = 0;
     int Ran = ExpRunOne(Exp, Exp->PendingList, Exp->PendingCount, Status);
-    (void)Ignored;
-    (void)IgnoredCount;
     Exp->CaptureFd = -1;
     if (Ran == 2)
         return (char *)-1;
-    long Size = ftell(File) > 0 ? ftell(File) : 0;
     fseek(File, 0, SEEK_END);
-    Size = ftell(File);
+    long Size = ftell(File);
     if (Size > 65536) {
         fseek(File, Size - 65536, SEEK_SET);
         Size = 65536;
