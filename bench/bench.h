@@ -14,6 +14,8 @@ VOID BenchRunKernel(ULONG Cpus, BOOLEAN Simulation, VOID (*Routine)(PVOID), PVOI
 VOID BenchPinHostThread(int Cpu);
 
 VOID BenchPingPong(VOID);
+VOID BenchCrossPingPong(VOID);
+VOID BenchScaling(VOID);
 VOID BenchThreads(VOID);
 VOID BenchLookup(VOID);
 VOID BenchProcesses(VOID);

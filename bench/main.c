@@ -66,6 +66,8 @@ int main(int argc, char **argv)
            "ratio");
     printf("%-44s %10s %-8s %-30s %10s %-8s  %7s\n", "", "", "", "", "", "", "(b/n)");
     if (Only == NULL || strstr("pingpong", Only)) BenchPingPong();
+    if (Only == NULL || strstr("cross", Only)) BenchCrossPingPong();
+    if (Only == NULL || strstr("scaling", Only)) BenchScaling();
     if (Only == NULL || strstr("threads", Only)) BenchThreads();
     if (Only == NULL || strstr("lookup", Only)) BenchLookup();
     if (Only == NULL || strstr("processes", Only)) BenchProcesses();

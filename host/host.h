@@ -7,6 +7,7 @@
 
 #include "io/io.h"
 #include "cm/cm.h"
+#include "host/scenario.h"
 
 #define NTPS_MAX_DRIVERS 32
 
@@ -19,6 +20,7 @@
 #define NTPS_EXIT_STALL 5
 #define NTPS_EXIT_VERIFIER 6        /* --verifier=strict and a rule was reported */
 #define NTPS_EXIT_INJECT 7          /* --inject=each: a failed call site was not survived */
+#define NTPS_EXIT_SCENARIO 8        /* a scenario's action or expectation failed (docs/scenarios.md) */
 #define NTPS_EXIT_INTERNAL 70
 
 /* A registry value set before DriverEntry (`ntps run --reg KEY\VALUE=TYPE:DATA`). */
@@ -60,6 +62,9 @@ typedef struct _NTPS_HOST_CONFIG {
     ULONG DriverCount;
     NTPS_HOST_REG_VALUE *RegistryValues;    /* set in this order before the first DriverEntry */
     ULONG RegistryValueCount;
+    /* The workload, run after the drivers' DriverEntry and before their
+     * unload (NULL: none). The caller loads and frees it. */
+    const NTPS_SCENARIO *Scenario;
     /* Exploration (docs/explore.md): SnapshotHook runs once the kernel has
      * booted and the registry is set, just before the first DriverEntry
      * (`ntps explore` forks its schedules there); then, with a Schedule,
@@ -77,6 +82,12 @@ typedef struct _NTPS_HOST_CONFIG {
 #define NTPS_VERIFIER_OFF 1
 #define NTPS_VERIFIER_STANDARD 2
 #define NTPS_VERIFIER_STRICT 3
+
+/* Run a scenario on the current (system) thread, to its end; the exit
+ * status (0, NTPS_EXIT_SCENARIO, or NTPS_EXIT_STALL when it was stuck). */
+int NtpsScenarioRun(const NTPS_SCENARIO *Scenario, BOOLEAN Quiet);
+/* The host's quiet hook, while a scenario runs: TRUE, it is stuck. */
+BOOLEAN ScnQuiet(VOID);
 
 /* Boot, load and run the drivers, unload them, shut down. Returns the exit status. */
 int NtpsHostRun(const NTPS_HOST_CONFIG *Config);

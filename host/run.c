@@ -156,6 +156,8 @@ static BOOLEAN HostQuiet(VOID)
             HostStall();
         HostWorkChecked = FALSE;
     }
+    if (ScnQuiet())     /* a scenario runs: it is stuck */
+        return TRUE;
     if (!__atomic_exchange_n(&HostQuietArmed, FALSE, __ATOMIC_ACQ_REL))
         return FALSE;
     KeSetEvent(&HostQuietEvent, 0, FALSE);
@@ -239,6 +241,9 @@ static VOID HostPhase1(PVOID Context)
             Run->ExitStatus = NTPS_EXIT_LOAD;
     if (Run->Config->Routine != NULL)
         Run->Config->Routine(Run->Config->RoutineContext);
+    /* The workload runs to its end with the drivers loaded. */
+    if (Run->Config->Scenario != NULL && Run->ExitStatus == NTPS_EXIT_OK)
+        Run->ExitStatus = NtpsScenarioRun(Run->Config->Scenario, Run->Config->Quiet);
     HostWaitForDriverThreads(Run, TRUE);
     for (ULONG i = Run->ImageCount; i-- > 0;)
         IoUnloadDriver(&Run->Images[i]);

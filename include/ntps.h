@@ -54,6 +54,14 @@ NTSYSAPI NTSTATUS NTAPI RtlCreateUserThread(HANDLE Process, PSECURITY_DESCRIPTOR
                                             SIZE_T CommittedStackSize, PUSER_THREAD_START_ROUTINE StartAddress,
                                             PVOID Parameter, PHANDLE Thread, PCLIENT_ID ClientId);
 
+/* Load an image (a DLL, or a shared object for WSL) into the calling user
+ * process: ntps's stand-in for LoadLibrary's mapping of an image section.
+ * Load-image notify routines see it in the process's context (a Win32 path
+ * is reported in its \Device\HarddiskVolumeN form, with a file object).
+ * *ImageBase (optional) gets where it is mapped. STATUS_NOT_SUPPORTED from
+ * the System process. PASSIVE_LEVEL. */
+NTSYSAPI NTSTATUS NTAPI NtpsLoadImage(PCUNICODE_STRING ImageFileName, PVOID *ImageBase);
+
 /* ---- subsystem providers ---------------------------------------------------------- */
 
 typedef struct _NTPS_SYSTEM_CALL {

@@ -102,9 +102,10 @@ static inline LONG KiLockOwnerValue(VOID)
     return Prcb != NULL ? (LONG)Prcb->Number + 1 : MAXIMUM_PROCESSORS + 1;
 }
 
-VOID KiAcquireDispatcherLockAtDpcLevel(VOID)
+/* Prcb: the caller's processor (NULL: a host thread). */
+static inline VOID KiAcquireDispatcherLockFor(PKPRCB Prcb)
 {
-    LONG Mine = KiLockOwnerValue();
+    LONG Mine = Prcb != NULL ? (LONG)Prcb->Number + 1 : MAXIMUM_PROCESSORS + 1;
     if (KiConfig.Simulation) {
         /* One host thread: the lock is never held when another processor
          * steps, so contention here is a kernel bug. */
@@ -127,6 +128,11 @@ VOID KiAcquireDispatcherLockAtDpcLevel(VOID)
     }
 }
 
+VOID KiAcquireDispatcherLockAtDpcLevel(VOID)
+{
+    KiAcquireDispatcherLockFor(KeGetCurrentPrcb());
+}
+
 VOID KiReleaseDispatcherLockFromDpcLevel(VOID)
 {
     __atomic_store_n(&KiDispatcherLock, 0, __ATOMIC_RELEASE);
@@ -138,10 +144,16 @@ BOOLEAN KiDispatcherLockHeld(VOID)
     return __atomic_load_n(&KiDispatcherLock, __ATOMIC_RELAXED) == KiLockOwnerValue();
 }
 
+/* KfRaiseIrql(DISPATCH_LEVEL) and the lock, with one look at the
+ * processor: the hot path of every signal and wait. */
 KIRQL KiAcquireDispatcherLock(VOID)
 {
-    KIRQL Old = KfRaiseIrql(DISPATCH_LEVEL);
-    KiAcquireDispatcherLockAtDpcLevel();
+    PKPRCB Prcb = KeGetCurrentPrcb();
+    KIRQL Old = Prcb->Irql;
+    if (Old > DISPATCH_LEVEL)   /* as KfRaiseIrql: raising to a lower level */
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x30, Old, DISPATCH_LEVEL, 0);
+    Prcb->Irql = DISPATCH_LEVEL;
+    KiAcquireDispatcherLockFor(Prcb);
     return Old;
 }
 

@@ -75,6 +75,11 @@ VOID KiUnwaitThread(PKTHREAD Thread, NTSTATUS WaitStatus, KPRIORITY Increment)
 VOID (*KiWakeHook)(PKTHREAD Waiter, PVOID Object);
 static volatile ULONGLONG KiWaitStampCounter;
 
+/* Only what is compared with a wait stamp advances the counter (a work
+ * item leaving its queue, ex/worker.c); a wait reads it: a wait that began
+ * after an item's dequeue has a stamp >= the item's, one that began before
+ * has a smaller one. A read keeps the waits of different processors from
+ * bouncing the counter's cache line between them. */
 ULONGLONG KiNextWaitStamp(VOID)
 {
     return __atomic_add_fetch(&KiWaitStampCounter, 1, __ATOMIC_SEQ_CST);
@@ -82,7 +87,7 @@ ULONGLONG KiNextWaitStamp(VOID)
 
 static inline VOID KiStampWait(PKTHREAD Thread, PVOID Caller)
 {
-    Thread->WaitStamp = KiNextWaitStamp();
+    Thread->WaitStamp = __atomic_load_n(&KiWaitStampCounter, __ATOMIC_SEQ_CST);
     Thread->WaitCaller = Caller;
 }
 

@@ -52,17 +52,23 @@ static BOOLEAN ObpIsType(POBJECT_TYPE Type)
  * header is read (a bad pointer faults here, with nothing held) and must
  * name an object type, or it is bug check 0x189 BAD_OBJECT_HEADER (P1 the
  * header, P2 the type it names, P3 0: the type is corrupt). */
-VOID ObpCheckObject(PVOID Object, PCSTR Routine, PVOID Caller)
+static __attribute__((noinline, noreturn)) VOID ObpBadObject(PVOID Object, POBJECT_TYPE Type, PCSTR Routine,
+                                                              PVOID Caller)
 {
     POBJECT_HEADER Header = OBJECT_TO_OBJECT_HEADER(Object);
-    POBJECT_TYPE Type = *(POBJECT_TYPE volatile *)&Header->Type;
-    if (ObpIsType(Type))
-        return;
     char Where[192];
     KiDescribeAddress(Caller, Where, sizeof(Where));
     KiBugCheckExplain(BAD_OBJECT_HEADER, (ULONG_PTR)Header, (ULONG_PTR)Type, 0, 0,
                       "%s(%p) called from %s: not an object (its header names no object type)", Routine, Object,
                       Where);
+}
+
+/* The report out of line: every reference and dereference passes here. */
+VOID ObpCheckObject(PVOID Object, PCSTR Routine, PVOID Caller)
+{
+    POBJECT_TYPE Type = *(POBJECT_TYPE volatile *)&OBJECT_TO_OBJECT_HEADER(Object)->Type;
+    if (!ObpIsType(Type))
+        ObpBadObject(Object, Type, Routine, Caller);
 }
 
 #define OBP_CHECK_OBJECT(Object) ObpCheckObject((Object), __func__, __builtin_return_address(0))

@@ -349,3 +349,54 @@ VOID PspMapProcessImages(EPROCESS *Process)
     }
     KeUnstackDetachProcess(&ApcState);
 }
+
+/* ---- images loaded later ---------------------------------------------------------------------- */
+
+/* ntps's stand-in for a DLL load (LoadLibrary's NtMapViewOfSection of an
+ * image section): the image is "mapped" into the calling user process
+ * (one page per path, shared, as above) and the load-image notify
+ * routines see it in that process's context, with its ID. */
+NTSTATUS NtpsLoadImage(PCUNICODE_STRING ImageFileName, PVOID *ImageBase)
+{
+    KI_SYSTEM_SERVICE(NtpsLoadImage, ImageFileName, ImageBase);
+    KPROCESSOR_MODE Mode = ExGetPreviousMode();
+    EPROCESS *Process = PspCurrentProcess();
+    if (!(PspProcessFlags(Process) & PSP_PROCESS_USER))
+        return STATUS_NOT_SUPPORTED;    /* drivers are loaded by the host, not this way */
+    UNICODE_STRING Name;
+    NTSTATUS Status = ExpCopyFromCaller(Mode, &Name, ImageFileName, sizeof(Name));
+    if (!NT_SUCCESS(Status))
+        return Status;
+    if (Name.Length == 0 || (Name.Length & 1) || Name.Buffer == NULL)
+        return STATUS_INVALID_PARAMETER;
+    PWCHAR Buffer = ExpAllocateKernel(Name.Length, 'mNsP');
+    if (Buffer == NULL)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    Status = ExpCopyFromCaller(Mode, Buffer, Name.Buffer, Name.Length);
+    if (!NT_SUCCESS(Status)) {
+        ExpFreeKernel(Buffer);
+        return Status;
+    }
+    Name.Buffer = Buffer;
+    Name.MaximumLength = Name.Length;
+    UNICODE_STRING Reported = Name;
+    PFILE_OBJECT File = NULL;
+    if (Process->Subsystem == SubsystemInformationTypeWin32) {
+        Status = PspDevicePath(&Reported, &Name);
+        if (NT_SUCCESS(Status) && (File = PspCreateImageFileObject(&Reported)) == NULL)
+            Status = STATUS_INSUFFICIENT_RESOURCES;
+    }
+    PVOID Base = NULL;
+    if (NT_SUCCESS(Status)) {
+        Base = PspImageFor(&Name, Process->Subsystem);
+        PspNotifyUserImage(Process, &Reported, Base, File);
+    }
+    if (File != NULL)
+        ObfDereferenceObject(File);
+    if (Reported.Buffer != Name.Buffer)
+        PspFreeString(&Reported);
+    ExpFreeKernel(Buffer);
+    if (NT_SUCCESS(Status) && ImageBase != NULL)
+        Status = ExpCopyToCaller(Mode, ImageBase, &Base, sizeof(Base));
+    return Status;
+}

@@ -13,6 +13,8 @@
 
 static pthread_rwlock_t RtlpModuleLock = PTHREAD_RWLOCK_INITIALIZER;
 static PRTL_MODULE RtlpModules[RTLP_MAX_MODULES];
+static int RtlpModuleHigh;              /* slots in use are below it (under the lock) */
+static volatile LONG RtlpModuleLive;    /* modules registered: a look-up with none takes no lock */
 
 PRTL_MODULE RtlpRegisterModule(PVOID Base, SIZE_T Size, PCSTR Name, PVOID Context, PVOID Handle)
 {
@@ -28,6 +30,9 @@ PRTL_MODULE RtlpRegisterModule(PVOID Base, SIZE_T Size, PCSTR Name, PVOID Contex
     for (int i = 0; i < RTLP_MAX_MODULES; i++) {
         if (RtlpModules[i] == NULL) {
             RtlpModules[i] = Module;
+            if (i + 1 > RtlpModuleHigh)
+                RtlpModuleHigh = i + 1;
+            __atomic_add_fetch(&RtlpModuleLive, 1, __ATOMIC_RELEASE);
             pthread_rwlock_unlock(&RtlpModuleLock);
             return Module;
         }
@@ -41,8 +46,10 @@ VOID RtlpUnregisterModule(PRTL_MODULE Module)
 {
     pthread_rwlock_wrlock(&RtlpModuleLock);
     for (int i = 0; i < RTLP_MAX_MODULES; i++)
-        if (RtlpModules[i] == Module)
+        if (RtlpModules[i] == Module) {
             RtlpModules[i] = NULL;
+            __atomic_sub_fetch(&RtlpModuleLive, 1, __ATOMIC_RELEASE);
+        }
     pthread_rwlock_unlock(&RtlpModuleLock);
     free(Module);
 }
@@ -50,8 +57,10 @@ VOID RtlpUnregisterModule(PRTL_MODULE Module)
 PRTL_MODULE RtlpLookupModuleByAddress(PVOID Address)
 {
     PRTL_MODULE Found = NULL;
+    if (__atomic_load_n(&RtlpModuleLive, __ATOMIC_ACQUIRE) == 0)
+        return NULL;    /* no driver loaded: kernel threads are created often */
     pthread_rwlock_rdlock(&RtlpModuleLock);
-    for (int i = 0; i < RTLP_MAX_MODULES && Found == NULL; i++) {
+    for (int i = 0; i < RtlpModuleHigh && Found == NULL; i++) {
         PRTL_MODULE M = RtlpModules[i];
         if (M != NULL && (PCHAR)Address >= (PCHAR)M->Base && (PCHAR)Address < (PCHAR)M->Base + M->Size)
             Found = M;

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Install what ntps needs to build and test on Debian (12 "bookworm" and
-# later): a C/C++ toolchain, CMake, and the GCC plugin headers for the
+# later): a C/C++ toolchain, CMake, libyaml (scenario files), and the GCC plugin headers for the
 # compiler in use (the plugin compiles preemption points into drivers).
 # Safe to run repeatedly; does nothing when everything is present.
 set -eu
 
 gcc_major=$(gcc -dumpversion 2>/dev/null | cut -d. -f1 || true)
-packages="build-essential cmake"
+packages="build-essential cmake libyaml-dev pkg-config"
 [ -n "$gcc_major" ] && packages="$packages gcc-$gcc_major-plugin-dev"
 
 missing=""

@@ -394,3 +394,26 @@ VOID VfInitializeCallbacks(VOID)
     if (VfLevel != VfLevelOff)
         KiVerifierHooks.SwitchThread = VfSwitchThread;
 }
+
+/* ---- counts for others (the scenario engine's expectations) ------------------------------------ */
+
+BOOLEAN VfCallbackCalls(PCSTR Driver, ULONG Kinds, ULONG64 *Calls)
+{
+    *Calls = 0;
+    if (VfLevel == VfLevelOff)
+        return FALSE;
+    SIZE_T Length = strlen(Driver);
+    for (ULONG i = 0; i < VF_ROUTINES; i++) {
+        VF_ROUTINE *Slot = VfRoutineAt(i);
+        if (Slot == NULL || !(Kinds & (1u << __atomic_load_n(&Slot->Kind, __ATOMIC_RELAXED))))
+            continue;
+        PRTL_MODULE Module = RtlpLookupModuleByAddress(Slot->Routine);
+        if (Module == NULL)
+            continue;
+        /* "monitor.so", or "monitor" for it */
+        if (strcmp(Module->Name, Driver) == 0 ||
+            (strncmp(Module->Name, Driver, Length) == 0 && strcmp(Module->Name + Length, ".so") == 0))
+            *Calls += (ULONG64)__atomic_load_n(&Slot->Calls, __ATOMIC_RELAXED);
+    }
+    return TRUE;
+}

@@ -220,13 +220,46 @@ VOID VfpResetDeadlocks(VOID)
 
 /* ---- the hooks ---------------------------------------------------------------------------------- */
 
+/* Can an object of Thread's wait have an owner (VfpObjectOwner): a mutex,
+ * a thread, a fast or guarded mutex's event? Only such a wait can be a
+ * link of a wait-for cycle. */
+static BOOLEAN VfpWaitMayHaveOwner(PKTHREAD Thread)
+{
+    if (Thread->WaitReason == WrFastMutex || Thread->WaitReason == WrGuardedMutex)
+        return TRUE;
+    for (ULONG i = 0; i < Thread->WaitCount; i++) {
+        UCHAR Type = ((PDISPATCHER_HEADER)Thread->WaitBlockList[i].Object)->Type;
+        if (Type == MutantObject || Type == ThreadObject)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+static VOID VfpFindCycle(PKTHREAD Thread);
+
 /* Dispatcher lock held, Thread's wait queued: does it close a cycle? The
- * report is made with the lock held, so that nothing of the cycle moves. */
+ * common wait (on events, semaphores, timers) cannot, and in realtime
+ * nothing prints where it blocked (a simulation's stall report prints
+ * every waiter): it costs a few reads, no stack capture. */
 VOID VfpBlocking(PKTHREAD Thread)
 {
-    VFP_THREAD_LOCKS *Locks = VfpMakeThreadLocks(Thread);
-    if (Locks != NULL)
-        Locks->WaitFrameCount = RtlCaptureStackBackTrace(2, VFP_WAIT_FRAMES, Locks->WaitFrames, NULL);
+    BOOLEAN MayCycle = VfpWaitMayHaveOwner(Thread);
+    if (MayCycle || KiConfig.Simulation) {
+        VFP_THREAD_LOCKS *Locks = VfpMakeThreadLocks(Thread);
+        if (Locks != NULL)
+            Locks->WaitFrameCount = RtlCaptureStackBackTrace(2, VFP_WAIT_FRAMES, Locks->WaitFrames, NULL);
+    } else {
+        VFP_THREAD_LOCKS *Locks = VfpThreadLocks(Thread);
+        if (Locks != NULL)
+            Locks->WaitFrameCount = 0;      /* not an earlier wait's frames */
+    }
+    if (MayCycle)
+        VfpFindCycle(Thread);
+}
+
+/* The report is made with the lock held, so that nothing of the cycle moves. */
+static __attribute__((noinline)) VOID VfpFindCycle(PKTHREAD Thread)
+{
     if (!VfpCertainWait(Thread))
         return;
     VFP_WAITER Set[VFP_SET];

@@ -99,6 +99,10 @@ VF_CALLBACK_FRAME *VfCurrentCallback(VOID);
  * 1 << VF_CALLBACK_KIND), or NULL. */
 VF_CALLBACK_FRAME *VfFindCallback(PKTHREAD Thread, ULONG Kinds);
 PCSTR VfCallbackKindName(VF_CALLBACK_KIND Kind);
+/* Calls so far of the callback routines in the driver image named Driver
+ * ("monitor.so" or "monitor") whose kind is in Kinds (a mask of 1 <<
+ * VF_CALLBACK_KIND). FALSE when the verifier is off: nothing is counted. */
+BOOLEAN VfCallbackCalls(PCSTR Driver, ULONG Kinds, ULONG64 *Calls);
 
 /* ---- reports --------------------------------------------------------------------------------- */
 

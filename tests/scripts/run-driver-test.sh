@@ -8,7 +8,9 @@
 #   // NTPS-TEST: labels racy nosan           (read by CMake: ctest labels; racy = excluded
 #                                              from TSan runs, nosan = from all sanitizer runs)
 #   // NTPS-TEST: args ARGS                   extra `ntps run` arguments; @DRIVERDIR@ stands for
-#                                              the directory of DRIVER.so (to load another test driver)
+#                                              the directory of DRIVER.so (to load another test driver),
+#                                              @SCENARIOS@ for tests/scenarios; without --scenario
+#                                              in them, the driver runs with --scenario none
 #   // NTPS-TEST: exit N                      expected exit status (default 0)
 #   // NTPS-TEST: expect REGEX                a line must match (grep -E); default ^PASS$
 #   // NTPS-TEST: reject REGEX                no line may match
@@ -29,6 +31,9 @@ expected_exit=$(meta exit | head -n 1); expected_exit=${expected_exit:-0}
 timeout=$(meta timeout | head -n 1); timeout=${timeout:-60}
 args=$(meta args | tr '\n' ' ')
 args=${args//@DRIVERDIR@/$(dirname "$so")}
+args=${args//@SCENARIOS@/$(cd "$(dirname "$0")/../scenarios" && pwd)}
+# Drivers run alone unless the test names a scenario (docs/scenarios.md).
+case " $args " in *" --scenario"*) ;; *) args="--scenario none $args" ;; esac
 
 # shellcheck disable=SC2086
 out=$("$ntps" run --driver "$so" $margs $args --timeout "$timeout" 2>&1)

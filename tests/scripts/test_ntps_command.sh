@@ -52,7 +52,7 @@ echo "not an ELF file" > "$tmp/garbage.so"
 check "runs a driver" 0 '^hello \\Driver\\ok$' -- "$ntps" run --driver "$tmp/ok.so" --cpus 1
 check "a bare file name is a file" 0 '^hello \\Driver\\ok$' -- bash -c "cd '$tmp' && '$(realpath "$ntps")' run --driver ok.so --cpus 1"
 check "--scenario none" 0 '^hello' -- "$ntps" run --driver "$tmp/ok.so" --scenario none
-check "--scenario FILE not yet" 1 'scenario files are not implemented' -- "$ntps" run --scenario x.yaml
+check "--scenario missing file" 1 'scenario: x.yaml: cannot open' -- "$ntps" run --scenario x.yaml
 check "bad --unload-after" 1 'unload-after must be 1..' -- "$ntps" run --unload-after 0
 check "unknown option" 1 "unknown option '--bogus'" -- "$ntps" run --bogus
 check "bad --cpus" 1 'cpus must be 1..64' -- "$ntps" run --cpus 0

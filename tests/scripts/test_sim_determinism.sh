@@ -14,7 +14,7 @@ fail() { echo "FAILED: $*"; exit 1; }
 [ -f "$so" ] || fail "no $so"
 
 run() {  # cpus seed
-  "$ntps" run --driver "$so" --sim --cpus "$1" --seed "$2" --timeout 60 2>&1
+  "$ntps" run --scenario none --driver "$so" --sim --cpus "$1" --seed "$2" --timeout 60 2>&1
 }
 counter() { sed -nE 's/^counter ([0-9]+) of ([0-9]+).*/\1 \2/p' <<<"$1"; }
 trace() { grep -E '^ntps: simulation seed [0-9]+: trace 0x[0-9a-f]+' <<<"$1"; }

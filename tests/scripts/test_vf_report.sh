@@ -38,7 +38,7 @@ self_so=$drivers/vf_self_removal.so
 clean_so=$drivers/vf_clean_churn.so
 
 # standard: reports, exit 0, a JSON report
-out=$("$ntps" run --driver "$wait_so" --report="$tmp/std.json" 2>&1); rc=$?
+out=$("$ntps" run --scenario none --driver "$wait_so" --report="$tmp/std.json" 2>&1); rc=$?
 expect "standard exits 0" "$rc" 0
 grep -q '^VERIFIER CallbackBlockingWait' <<<"$out" || fail "standard: no VERIFIER line"
 if valid "$tmp/std.json"; then ok "standard report is valid JSON"; else fail "standard report is not JSON"; fi
@@ -58,30 +58,30 @@ expect "backtrace" "$(json "$tmp/std.json" 'any(f.startswith("vf_blocking_wait.s
 expect "callbacks" "$(json "$tmp/std.json" '[c["calls"] for c in r["callbacks"] if c["routine"].startswith("vf_blocking_wait.so!Notify")][0]')" 6
 
 # strict: the same run exits 6
-out=$("$ntps" run --driver "$wait_so" --verifier=strict --report "$tmp/strict.json" 2>&1); rc=$?
+out=$("$ntps" run --scenario none --driver "$wait_so" --verifier=strict --report "$tmp/strict.json" 2>&1); rc=$?
 expect "strict exits 6" "$rc" 6
 grep -q '^ntps: verifier: 6 reports (strict)$' <<<"$out" || fail "strict: no summary"
 expect "strict level" "$(json "$tmp/strict.json" 'r["verifier"], r["exit_status"]')" "strict 6"
 
 # strict with a clean driver: exit 0
-"$ntps" run --driver "$clean_so" --cpus 2 --verifier strict >/dev/null 2>&1; rc=$?
+"$ntps" run --scenario none --driver "$clean_so" --cpus 2 --verifier strict >/dev/null 2>&1; rc=$?
 expect "strict clean exits 0" "$rc" 0
 
 # off: no reports at all
-out=$("$ntps" run --driver "$wait_so" --verifier=off --report="$tmp/off.json" 2>&1); rc=$?
+out=$("$ntps" run --scenario none --driver "$wait_so" --verifier=off --report="$tmp/off.json" 2>&1); rc=$?
 expect "off exits 0" "$rc" 0
 if grep -q '^VERIFIER\|^ntps: verifier' <<<"$out"; then fail "off: the verifier reported"; else ok "off: silent"; fi
 expect "off report" "$(json "$tmp/off.json" 'r["verifier"], r["report_count"], len(r["reports"])')" "off 0 0"
 
 # a bug check: the report has it, and the rule reported before it
-"$ntps" run --driver "$self_so" --sim --report="$tmp/bug.json" >/dev/null 2>&1; rc=$?
+"$ntps" run --scenario none --driver "$self_so" --sim --report="$tmp/bug.json" >/dev/null 2>&1; rc=$?
 expect "bug check exits 3" "$rc" 3
 valid "$tmp/bug.json" || fail "bug check report is not JSON"
 expect "bug check" "$(json "$tmp/bug.json" 'r["bugcheck"]["code"], r["bugcheck"]["parameters"][0], r["exit_status"]')" \
   "0x000000C4 0x0000000000001000 3"
 expect "bug check rule" "$(json "$tmp/bug.json" 'r["reports"][0]["rule"], r["mode"], r["seed"]')" \
   "CallbackSelfRemoval simulation 1"
-out=$("$ntps" run --driver "$self_so" --verifier=off 2>&1); rc=$?
+out=$("$ntps" run --scenario none --driver "$self_so" --verifier=off 2>&1); rc=$?
 expect "off still bug checks" "$rc" 3
 if grep -q '^VERIFIER' <<<"$out"; then fail "off: a rule reported before the bug check"; else ok "off: bug check only"; fi
 

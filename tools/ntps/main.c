@@ -15,6 +15,30 @@
 int NtpsCcMain(int argc, char **argv);
 int NtpsInjectEach(int argc, char **argv, int HasTimeout);
 
+/* `ntps scenario check FILE` / `ntps scenario default`. */
+static int NtpsScenarioMain(int argc, char **argv)
+{
+    if (argc == 2 && !strcmp(argv[1], "default")) {
+        size_t Length;
+        const char *Text = NtpsScenarioDefaultText(&Length);
+        fwrite(Text, 1, Length, stdout);
+        return NTPS_EXIT_OK;
+    }
+    if (argc == 3 && !strcmp(argv[1], "check")) {
+        char Error[1024];
+        NTPS_SCENARIO *Scenario = NtpsScenarioLoadFile(argv[2], Error, sizeof(Error));
+        if (Scenario == NULL) {
+            fprintf(stderr, "ntps scenario: %s\n", Error);
+            return NTPS_EXIT_USAGE;
+        }
+        printf("%s: scenario %s: no errors\n", argv[2], NtpsScenarioName(Scenario));
+        NtpsScenarioFree(Scenario);
+        return NTPS_EXIT_OK;
+    }
+    fprintf(stderr, "usage: ntps scenario check FILE | ntps scenario default (docs/scenarios.md)\n");
+    return NTPS_EXIT_USAGE;
+}
+
 static const char NtpsUsage[] =
     "usage: ntps <command> [options]\n"
     "\n"
@@ -26,7 +50,11 @@ static const char NtpsUsage[] =
     "\n"
     "Exit status of `ntps run`: 0 done, 1 usage, 2 a driver did not load or start,\n"
     "3 bug check, 4 timeout, 5 deadlock (simulation), 6 verifier report (strict),\n"
-    "7 a call site failed by --inject each was not survived, 70 internal error.\n";
+    "7 a call site failed by --inject each was not survived, 8 a scenario's action or\n"
+    "expectation failed, 70 internal error.\n"
+    "\n"
+    "  ntps scenario check FILE   load a scenario file and report its first error\n"
+    "  ntps scenario default      print the built-in default scenario\n";
 
 static const char NtpsRunUsage[] =
     "usage: ntps run [--driver X.so]... [options]\n"
@@ -48,9 +76,14 @@ static const char NtpsRunUsage[] =
     "                       random:SEED[:MEAN]; the form `ntps explore` prints\n"
     "  --sim-step-mean N    mean points a simulated processor runs before the seed picks\n"
     "                       which one steps next (default 100)\n"
-    "  --scenario none|FILE the workload (only `none` exists yet)\n"
-    "  --unload-after MS    call DriverUnload this long after DriverEntry (kernel time:\n"
-    "                       virtual in simulation), whatever driver threads and timers\n"
+    "  --scenario none|default|FILE\n"
+    "                       the workload (docs/scenarios.md): a YAML scenario file, the\n"
+    "                       built-in default (when --scenario is not given: a small\n"
+    "                       Windows-like machine booting), or none (drivers only). It\n"
+    "                       runs after DriverEntry and before the unload; a failed\n"
+    "                       expectation makes the exit status 8\n"
+    "  --unload-after MS    call DriverUnload this long after DriverEntry and the scenario\n"
+    "                       (kernel time: virtual in simulation), whatever driver threads and timers\n"
     "                       do; without it: when the drivers' threads have ended, or all\n"
     "                       threads wait without a timeout and no timer is set\n"
     "  --reg KEY\\VALUE=TYPE:DATA\n"
@@ -155,6 +188,7 @@ int NtpsRunMainEx(int argc, char **argv, NTPS_RUNNER Runner, void *Context)
     memset(&Config, 0, sizeof(Config));
     Config.Seed = 1;
     int InjectEach = 0;
+    const char *ScenarioPath = "default";
     for (int i = 1; i < argc; i++) {
         const char *Arg = argv[i];
         const char *Value = i + 1 < argc ? argv[i + 1] : NULL;
@@ -223,10 +257,7 @@ int NtpsRunMainEx(int argc, char **argv, NTPS_RUNNER Runner, void *Context)
             Config.NoSimPreempt = TRUE;
         } else if (!strcmp(Arg, "--scenario")) {
             NEED_VALUE();
-            if (strcmp(Value, "none") != 0) {
-                fprintf(stderr, "ntps run: scenario files are not implemented yet; use --scenario none\n");
-                return NTPS_EXIT_USAGE;
-            }
+            ScenarioPath = Value;
         } else if (!strcmp(Arg, "--timeout")) {
             NEED_VALUE();
             if (!NtpsParseNumber(Value, &N, Arg) || N > 86400)
@@ -326,7 +357,19 @@ int NtpsRunMainEx(int argc, char **argv, NTPS_RUNNER Runner, void *Context)
     Config.Inject.Seed = Config.Seed;
     if (Config.Simulation && Runner == NULL)
         NtpsFixAddressSpaceLayout(argv - 1);
+    NTPS_SCENARIO *Scenario = NULL;
+    if (strcmp(ScenarioPath, "none") != 0) {
+        char Error[1024];
+        Scenario = !strcmp(ScenarioPath, "default") ? NtpsScenarioLoadDefault(Error, sizeof(Error))
+                                                     : NtpsScenarioLoadFile(ScenarioPath, Error, sizeof(Error));
+        if (Scenario == NULL) {
+            fprintf(stderr, "ntps run: scenario: %s\n", Error);
+            return NTPS_EXIT_USAGE;
+        }
+    }
+    Config.Scenario = Scenario;
     int Status = Runner != NULL ? Runner(&Config, Context) : NtpsHostRun(&Config);
+    NtpsScenarioFree(Scenario);
     for (ULONG i = 0; i < Config.RegistryValueCount; i++)
         NtpsFreeRegistryValue(&Config.RegistryValues[i]);
     free(Config.RegistryValues);
@@ -354,6 +397,8 @@ int main(int argc, char **argv)
     }
     if (!strcmp(Command, "cc"))
         return NtpsCcMain(argc - 1, argv + 1);
+    if (!strcmp(Command, "scenario"))
+        return NtpsScenarioMain(argc - 1, argv + 1);
     if (!strcmp(Command, "help") || !strcmp(Command, "--help") || !strcmp(Command, "-h")) {
         if (argc > 2 && !strcmp(argv[2], "explore"))
             return NtpsExploreMain(2, (char *[]){ "explore", "--help", NULL });

@@ -49,6 +49,7 @@
 #include "cfgloop.h"
 #include "tree-cfg.h"
 #include "tree-into-ssa.h"
+#include "cfgloopmanip.h"
 #include "internal-fn.h"
 #include "ggc.h"
 
@@ -56,7 +57,7 @@ int plugin_is_GPL_compatible;
 
 namespace {
 
-enum points_mode { POINTS_NONE, POINTS_EDGES, POINTS_FULL };
+enum points_mode { POINTS_NONE, POINTS_EDGES, POINTS_FULL, POINTS_DUAL };
 
 points_mode g_mode = POINTS_FULL;
 bool g_stats = false;
@@ -330,9 +331,14 @@ accesses_shared_memory_p (gimple *stmt)
    Requests are collected first and applied afterwards, so that block
    splitting never invalidates the scan.  */
 
+/* What a point is for.  Entry and back-edge points time-slice; memory
+   points let the simulator switch threads between a load and a store.  */
+enum point_kind { PK_ENTRY, PK_EDGE, PK_MEMORY };
+
 struct point_req
 {
-  enum { BEFORE, AFTER, EMPTY_BB } kind;
+  enum { BEFORE, AFTER, EMPTY_BB } where;
+  point_kind kind;
   gimple *stmt;
   basic_block bb;
   location_t loc;
@@ -390,26 +396,42 @@ insert_point (basic_block bb, gimple *after_stmt, location_t loc)
   gsi_insert_after (&tgsi, call, GSI_NEW_STMT);
 }
 
+/* The point before a memory access: the one place that decides what code
+   an access gets (today the same check as every other point; a race
+   detector may pass the address, size and kind of R.stmt's access).  BB
+   and AFTER_STMT say where, as for insert_point.  */
+void
+emit_memory_point (const point_req &r, basic_block bb, gimple *after_stmt)
+{
+  insert_point (bb, after_stmt, r.loc);
+}
+
 void
 apply_request (const point_req &r)
 {
-  switch (r.kind)
+  basic_block bb = r.bb;
+  gimple *after = NULL;
+  switch (r.where)
     {
     case point_req::BEFORE:
       {
 	gimple_stmt_iterator gsi = gsi_for_stmt (r.stmt);
 	gsi_prev (&gsi);
-	insert_point (gimple_bb (r.stmt),
-		      gsi_end_p (gsi) ? NULL : gsi_stmt (gsi), r.loc);
+	bb = gimple_bb (r.stmt);
+	after = gsi_end_p (gsi) ? NULL : gsi_stmt (gsi);
 	break;
       }
     case point_req::AFTER:
-      insert_point (gimple_bb (r.stmt), r.stmt, r.loc);
+      bb = gimple_bb (r.stmt);
+      after = r.stmt;
       break;
     case point_req::EMPTY_BB:
-      insert_point (r.bb, NULL, r.loc);
       break;
     }
+  if (r.kind == PK_MEMORY)
+    emit_memory_point (r, bb, after);
+  else
+    insert_point (bb, after, r.loc);
 }
 
 struct collector
@@ -419,21 +441,31 @@ struct collector
   hash_set<basic_block> end_seen;
   hash_set<basic_block> point_bbs;	/* blocks that got a point */
   unsigned n_entry = 0, n_edges = 0, n_mem = 0;
+  /* Set while recording a point that the dual dispatch already passed
+     (counts as a point here, emits nothing).  */
+  bool silent = false;
 
-  bool before (gimple *s)
+  void push (point_req r)
+  {
+    if (!silent)
+      reqs.safe_push (r);
+  }
+
+  bool before (gimple *s, point_kind kind)
   {
     if (returns_twice_call_p (s))
       return false;
     if (before_seen.add (s))
       return true;			/* already there: shared point */
     point_bbs.add (gimple_bb (s));
-    point_req r = { point_req::BEFORE, s, gimple_bb (s), gimple_location (s) };
-    reqs.safe_push (r);
+    point_req r = { point_req::BEFORE, kind, s, gimple_bb (s),
+		    gimple_location (s) };
+    push (r);
     return true;
   }
 
   /* A point that every path through BB executes before leaving BB.  */
-  bool in_block (basic_block bb)
+  bool in_block (basic_block bb, point_kind kind)
   {
     gimple_stmt_iterator gsi = gsi_last_nondebug_bb (bb);
     if (!gsi_end_p (gsi))
@@ -446,7 +478,7 @@ struct collector
 	if (gimple_call_internal_p (last, IFN_ABNORMAL_DISPATCHER))
 	  return true;
 	if (is_ctrl_stmt (last) || stmt_ends_bb_p (last))
-	  return before (last);
+	  return before (last, kind);
 	if (gimple_code (last) == GIMPLE_LABEL)
 	  ;				/* only labels: fall through */
 	else
@@ -456,9 +488,9 @@ struct collector
 	    point_bbs.add (bb);
 	    /* After the very last statement, debug statements included.  */
 	    gimple *real_last = gsi_stmt (gsi_last_bb (bb));
-	    point_req r = { point_req::AFTER, real_last, bb,
+	    point_req r = { point_req::AFTER, kind, real_last, bb,
 			    gimple_location (last) };
-	    reqs.safe_push (r);
+	    push (r);
 	    return true;
 	  }
       }
@@ -469,15 +501,30 @@ struct collector
     gimple_stmt_iterator l = gsi_last_bb (bb);
     if (gsi_end_p (l))
       {
-	point_req r = { point_req::EMPTY_BB, NULL, bb, UNKNOWN_LOCATION };
-	reqs.safe_push (r);
+	point_req r = { point_req::EMPTY_BB, kind, NULL, bb, UNKNOWN_LOCATION };
+	push (r);
       }
     else
       {
-	point_req r = { point_req::AFTER, gsi_stmt (l), bb, UNKNOWN_LOCATION };
-	reqs.safe_push (r);
+	point_req r = { point_req::AFTER, kind, gsi_stmt (l), bb,
+			UNKNOWN_LOCATION };
+	push (r);
       }
     return true;
+  }
+
+  /* The function-entry point: before the first statement of BB.  */
+  void entry (basic_block bb)
+  {
+    gimple_stmt_iterator gsi = gsi_after_labels (bb);
+    while (!gsi_end_p (gsi) && is_gimple_debug (gsi_stmt (gsi)))
+      gsi_next (&gsi);
+    bool done = false;
+    if (!gsi_end_p (gsi))
+      done = before (gsi_stmt (gsi), PK_ENTRY);
+    if (!done)
+      in_block (bb, PK_ENTRY);
+    n_entry++;
   }
 };
 
@@ -515,66 +562,58 @@ skip_function_p (tree fndecl)
   return false;
 }
 
-unsigned int
-instrument_function (function *fun)
+/* Memory points (if MEMORY) and back-edge points of the blocks of REGION
+   (NULL: every block).  */
+void
+collect_body (collector &c, function *fun, hash_set<basic_block> *region,
+	      bool memory)
 {
-  collector c;
-
-  /* 1. Function entry.  */
-  {
-    basic_block bb = entry_block_for_point ();
-    gimple_stmt_iterator gsi = gsi_after_labels (bb);
-    while (!gsi_end_p (gsi) && is_gimple_debug (gsi_stmt (gsi)))
-      gsi_next (&gsi);
-    bool done = false;
-    if (!gsi_end_p (gsi))
-      done = c.before (gsi_stmt (gsi));
-    if (!done)
-      c.in_block (bb);
-    c.n_entry++;
-  }
-
-  /* 2. Memory accesses (mode=full).  */
   basic_block bb;
-  if (g_mode == POINTS_FULL)
+  if (memory)
     FOR_EACH_BB_FN (bb, fun)
-      for (gimple_stmt_iterator gsi = gsi_start_bb (bb); !gsi_end_p (gsi);
-	   gsi_next (&gsi))
-	{
-	  gimple *s = gsi_stmt (gsi);
-	  if (is_gimple_debug (s) || !accesses_shared_memory_p (s))
-	    continue;
-	  if (c.before (s))
-	    c.n_mem++;
-	}
+      {
+	if (region && !region->contains (bb))
+	  continue;
+	for (gimple_stmt_iterator gsi = gsi_start_bb (bb); !gsi_end_p (gsi);
+	     gsi_next (&gsi))
+	  {
+	    gimple *s = gsi_stmt (gsi);
+	    if (is_gimple_debug (s) || !accesses_shared_memory_p (s))
+	      continue;
+	    if (c.before (s, PK_MEMORY))
+	      c.n_mem++;
+	  }
+      }
 
-  /* 3. Back edges: a point in the source block of every DFS back edge, so
+  /* Back edges: a point in the source block of every DFS back edge, so
      every cycle of the CFG passes through a point.  A block that already
      has a memory point needs no other: every path through the block
      executes all of its points.  */
   mark_dfs_back_edges (fun);
   FOR_EACH_BB_FN (bb, fun)
     {
+      if (region && !region->contains (bb))
+	continue;
       edge e;
       edge_iterator ei;
       FOR_EACH_EDGE (e, ei, bb->succs)
 	if (e->flags & EDGE_DFS_BACK)
 	  {
-	    bool ok = c.point_bbs.contains (bb) || c.in_block (bb);
+	    bool ok = c.point_bbs.contains (bb) || c.in_block (bb, PK_EDGE);
 	    if (!ok)
 	      {
 		/* The block's last statement is a returns_twice call that
 		   starts and ends it: put the point on the edge or at the
 		   start of the destination instead.  */
 		if (!(e->flags & (EDGE_ABNORMAL | EDGE_EH)))
-		  ok = c.in_block (split_edge (e));
+		  ok = c.in_block (split_edge (e), PK_EDGE);
 		else
 		  {
 		    gimple_stmt_iterator g = gsi_after_labels (e->dest);
 		    while (!gsi_end_p (g) && is_gimple_debug (gsi_stmt (g)))
 		      gsi_next (&g);
 		    if (!gsi_end_p (g))
-		      ok = c.before (gsi_stmt (g));
+		      ok = c.before (gsi_stmt (g), PK_EDGE);
 		  }
 	      }
 	    if (ok)
@@ -586,25 +625,245 @@ instrument_function (function *fun)
 	    break;			/* one point per source block */
 	  }
     }
+}
 
+/* Split blocks at the collected points.  */
+unsigned int
+apply_requests (function *fun, collector &c)
+{
+  if (c.reqs.is_empty ())
+    return 0;
+  /* Splitting blocks changes dominance; let the SSA updater recompute.  */
+  free_dominance_info (CDI_DOMINATORS);
+  free_dominance_info (CDI_POST_DOMINATORS);
+  for (unsigned i = 0; i < c.reqs.length (); i++)
+    apply_request (c.reqs[i]);
+  /* The new calls clobber memory: rename the virtual operands.  */
+  mark_virtual_operands_for_renaming (fun);
+  return TODO_update_ssa_only_virtuals;
+}
+
+/* One body: entry, back edges and (if MEMORY) memory points.  */
+unsigned int
+instrument_single (function *fun, bool memory)
+{
+  collector c;
+  c.entry (entry_block_for_point ());
+  collect_body (c, fun, NULL, memory);
   if (g_stats)
     fprintf (stderr, "%s: %s: entry %u, back-edges %u, memory %u, checks %u\n",
 	     g_plugin_name, function_name (fun), c.n_entry, c.n_edges,
 	     c.n_mem, c.reqs.length ());
+  return apply_requests (fun, c);
+}
 
-  if (c.reqs.is_empty ())
-    return 0;
+/* ---------------------------------------------------------------------
+   mode=dual: two bodies.
 
-  /* Splitting blocks changes dominance; let the SSA updater recompute.  */
+   The function body is duplicated after all optimisations.  The realtime
+   copy gets the entry and back-edge points (mode edges), the simulation
+   copy the back-edge and memory points (mode full).  The entry point
+   chooses:
+
+     d:  _t = __ntps_poll;  if (_t != 0) goto c; else goto realtime;
+     c:  __ntps_preempt ();  _s = __ntps_poll;
+	 if ((signed) _s < 0) goto simulation; else goto realtime;
+
+   The runtime keeps the sign bit of __ntps_poll set in simulation (so
+   every point calls __ntps_preempt there anyway), and clear in realtime,
+   so the realtime body costs what mode edges costs and the simulation
+   body runs exactly the points mode full would: the check in c is the
+   full body's entry point, which is why the simulation copy gets none of
+   its own.  Same points, same virtual time: a seed schedules a dual build
+   as it schedules a full one.  */
+
+/* Can the body be copied as a whole?  No abnormal or EH edges (setjmp,
+   computed and nonlocal goto, exceptions), no asm goto, nothing GCC
+   refuses to duplicate.  */
+bool
+dual_possible_p (function *fun)
+{
+  if (fun->calls_setjmp || fun->has_nonlocal_label
+      || fun->has_forced_label_in_static)
+    return false;
+  basic_block bb;
+  FOR_EACH_BB_FN (bb, fun)
+    {
+      edge e;
+      edge_iterator ei;
+      FOR_EACH_EDGE (e, ei, bb->succs)
+	if (e->flags & (EDGE_ABNORMAL | EDGE_EH))
+	  return false;
+      if (!can_duplicate_block_p (bb))
+	return false;
+      gimple *last = last_stmt (bb);
+      if (last && gimple_code (last) == GIMPLE_ASM
+	  && gimple_asm_nlabels (as_a <gasm *> (last)) != 0)
+	return false;
+    }
+  return true;
+}
+
+/* Does mode full give this function more points than mode edges, i.e.
+   a memory point that is not also its entry point?  */
+bool
+has_memory_points_p (function *fun, basic_block entry)
+{
+  gimple *first = NULL;
+  gimple_stmt_iterator g = gsi_after_labels (entry);
+  while (!gsi_end_p (g) && is_gimple_debug (gsi_stmt (g)))
+    gsi_next (&g);
+  if (!gsi_end_p (g))
+    first = gsi_stmt (g);
+  basic_block bb;
+  FOR_EACH_BB_FN (bb, fun)
+    for (gimple_stmt_iterator gsi = gsi_start_bb (bb); !gsi_end_p (gsi);
+	 gsi_next (&gsi))
+      {
+	gimple *s = gsi_stmt (gsi);
+	if (s != first && !is_gimple_debug (s) && !returns_twice_call_p (s)
+	    && accesses_shared_memory_p (s))
+	  return true;
+      }
+  return false;
+}
+
+/* Copy the loop tree, so that the copied blocks land in copied loops.  */
+void
+duplicate_loop_tree ()
+{
+  class loop *root = current_loops->tree_root;
+  auto_vec<class loop *> outer;
+  for (class loop *l = root->inner; l; l = l->next)
+    outer.safe_push (l);
+  for (unsigned i = 0; i < outer.length (); i++)
+    duplicate_subloops (outer[i], duplicate_loop (outer[i], root));
+}
+
+/* The entry dispatch (see above) in front of REALTIME, choosing SIM.  */
+void
+build_dispatch (function *fun, basic_block realtime, basic_block sim)
+{
+  location_t loc = DECL_SOURCE_LOCATION (fun->decl);
+  basic_block d = split_edge (single_succ_edge (ENTRY_BLOCK_PTR_FOR_FN (fun)));
+  basic_block c = create_empty_bb (d);
+  if (current_loops)
+    add_bb_to_loop (c, d->loop_father);
+  c->count = d->count.apply_probability (profile_probability::very_unlikely ());
+
+  edge d_rt = single_succ_edge (d);
+  d_rt->flags &= ~EDGE_FALLTHRU;
+  d_rt->flags |= EDGE_FALSE_VALUE;
+  d_rt->probability = profile_probability::very_likely ();
+  make_edge (d, c, EDGE_TRUE_VALUE)->probability
+    = profile_probability::very_unlikely ();
+  make_edge (c, sim, EDGE_TRUE_VALUE)->probability
+    = profile_probability::even ();
+  make_edge (c, realtime, EDGE_FALSE_VALUE)->probability
+    = profile_probability::even ();
+
+  tree poll = poll_decl ();
+  tree type = TYPE_MAIN_VARIANT (TREE_TYPE (poll));
+  tree t = make_ssa_name (type);
+  gimple_stmt_iterator gsi = gsi_last_bb (d);
+  gimple *g = gimple_build_assign (t, poll);
+  gimple_set_location (g, loc);
+  gsi_insert_after (&gsi, g, GSI_NEW_STMT);
+  g = gimple_build_cond (NE_EXPR, t, build_zero_cst (type), NULL_TREE,
+			 NULL_TREE);
+  gimple_set_location (g, loc);
+  gsi_insert_after (&gsi, g, GSI_NEW_STMT);
+
+  gsi = gsi_last_bb (c);
+  gcall *call = gimple_build_call (preempt_decl (), 0);
+  gimple_call_set_nothrow (call, true);
+  gimple_set_location (call, loc);
+  gsi_insert_after (&gsi, call, GSI_NEW_STMT);
+  tree s = make_ssa_name (type);
+  g = gimple_build_assign (s, poll);
+  gimple_set_location (g, loc);
+  gsi_insert_after (&gsi, g, GSI_NEW_STMT);
+  tree stype = signed_type_for (type);
+  tree ss = make_ssa_name (stype);
+  g = gimple_build_assign (ss, NOP_EXPR, s);
+  gsi_insert_after (&gsi, g, GSI_NEW_STMT);
+  g = gimple_build_cond (LT_EXPR, ss, build_zero_cst (stype), NULL_TREE,
+			 NULL_TREE);
+  gimple_set_location (g, loc);
+  gsi_insert_after (&gsi, g, GSI_NEW_STMT);
+}
+
+unsigned int
+instrument_dual (function *fun)
+{
+  basic_block rt_entry = entry_block_for_point ();
+  auto_vec<basic_block> body;
+  basic_block bb;
+  FOR_EACH_BB_FN (bb, fun)
+    body.safe_push (bb);
+  unsigned n = body.length ();
+
   free_dominance_info (CDI_DOMINATORS);
   free_dominance_info (CDI_POST_DOMINATORS);
+  auto_vec<basic_block> copies;
+  copies.safe_grow (n);
+  initialize_original_copy_tables ();
+  if (current_loops)
+    duplicate_loop_tree ();
+  copy_bbs (body.address (), n, copies.address (), NULL, 0, NULL, NULL,
+	    EXIT_BLOCK_PTR_FOR_FN (fun)->prev_bb, false);
+  add_phi_args_after_copy (copies.address (), n, NULL);
+  basic_block sim_entry = get_bb_copy (rt_entry);
+  free_original_copy_tables ();
 
-  for (unsigned i = 0; i < c.reqs.length (); i++)
-    apply_request (c.reqs[i]);
-
-  /* The new calls clobber memory: rename the virtual operands.  */
+  build_dispatch (fun, rt_entry, sim_entry);
+  /* The copies define new SSA names (create_new_def_for); the dispatch
+     reads __ntps_poll and calls: rename.  */
   mark_virtual_operands_for_renaming (fun);
+  update_ssa (TODO_update_ssa);
+
+  hash_set<basic_block> rt_region, sim_region;
+  for (unsigned i = 0; i < n; i++)
+    {
+      rt_region.add (body[i]);
+      sim_region.add (copies[i]);
+    }
+  collector c;
+  /* Both bodies start behind the dispatch's point.  */
+  c.silent = true;
+  c.entry (rt_entry);
+  c.entry (sim_entry);
+  c.silent = false;
+  collect_body (c, fun, &sim_region, true);
+  unsigned sim_edges = c.n_edges, sim_mem = c.n_mem;
+  collect_body (c, fun, &rt_region, false);
+  if (g_stats)
+    fprintf (stderr, "%s: %s: dual: entry 1; realtime back-edges %u; "
+	     "simulation back-edges %u, memory %u; checks %u\n",
+	     g_plugin_name, function_name (fun), c.n_edges - sim_edges,
+	     sim_edges, sim_mem, c.reqs.length () + 1);
+  apply_requests (fun, c);
   return TODO_update_ssa_only_virtuals;
+}
+
+unsigned int
+instrument_function (function *fun)
+{
+  switch (g_mode)
+    {
+    case POINTS_EDGES:
+      return instrument_single (fun, false);
+    case POINTS_DUAL:
+      /* Mode full where one body is all the simulator needs (no memory
+	 points: full and edges place the same points) or all the plugin
+	 can build (the body cannot be copied).  */
+      if (dual_possible_p (fun)
+	  && has_memory_points_p (fun, entry_block_for_point ()))
+	return instrument_dual (fun);
+      return instrument_single (fun, true);
+    default:
+      return instrument_single (fun, true);
+    }
 }
 
 const pass_data points_pass_data = {
@@ -660,12 +919,14 @@ plugin_init (struct plugin_name_args *info, struct plugin_gcc_version *version)
 	    g_mode = POINTS_FULL;
 	  else if (value && strcmp (value, "edges") == 0)
 	    g_mode = POINTS_EDGES;
+	  else if (value && strcmp (value, "dual") == 0)
+	    g_mode = POINTS_DUAL;
 	  else if (value && strcmp (value, "none") == 0)
 	    g_mode = POINTS_NONE;
 	  else
 	    {
 	      error ("%s: unknown mode %qs in %<-fplugin-arg-%s-mode%>; "
-		     "expected %<full%>, %<edges%> or %<none%>",
+		     "expected %<full%>, %<dual%>, %<edges%> or %<none%>",
 		     info->base_name, value ? value : "", info->base_name);
 	      return 1;
 	    }
@@ -675,7 +936,7 @@ plugin_init (struct plugin_name_args *info, struct plugin_gcc_version *version)
       else
 	{
 	  error ("%s: unknown argument %<-fplugin-arg-%s-%s%s%s%>; "
-		 "known: %<mode=full|edges|none%>, %<stats%>",
+		 "known: %<mode=full|dual|edges|none%>, %<stats%>",
 		 info->base_name, info->base_name, key, value ? "=" : "",
 		 value ? value : "");
 	  return 1;
@@ -686,7 +947,7 @@ plugin_init (struct plugin_name_args *info, struct plugin_gcc_version *version)
     "1.0",
     "Inserts ntps preemption points: "
     "if (__ntps_poll) __ntps_preempt ();\n"
-    "  -fplugin-arg-ntps_points-mode=full|edges|none   (default full)\n"
+    "  -fplugin-arg-ntps_points-mode=full|dual|edges|none (default full)\n"
     "  -fplugin-arg-ntps_points-stats                  per-function counts"
   };
   register_callback (info->base_name, PLUGIN_INFO, NULL, &pinfo);

@@ -1,7 +1,7 @@
 /* Runtime test of the ntps_points plugin (C).
 
    Compiled WITH the plugin; NTPS_MODE tells which mode it was compiled in
-   (2 full, 1 edges, 0 none).  The "runtime" half (__ntps_poll, a counting
+   (3 dual, 2 full, 1 edges, 0 none).  The "runtime" half (__ntps_poll, a counting
    __ntps_preempt, main) is marked no_instrument_function; the "driver"
    half is instrumented.  With NTPS_PART=1 only the driver half is compiled
    (into a -fPIC -shared object), with NTPS_PART=2 only the runtime half,
@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #ifndef NTPS_MODE
-#error "compile with -DNTPS_MODE=0|1|2"
+#error "compile with -DNTPS_MODE=0|1|2|3"
 #endif
 #ifndef NTPS_PART
 #define NTPS_PART 0
@@ -132,7 +132,10 @@ NOINST void __ntps_preempt(void)
     hook();
 }
 
-NOINST static void arm(void) { n_calls = 0; __ntps_poll = 1; }
+/* The poll word's value while armed: 1 for realtime; in mode dual the
+   sign bit too for simulation (functions then run their full body).  */
+static unsigned long arm_value = 1;
+NOINST static void arm(void) { n_calls = 0; __ntps_poll = arm_value; }
 NOINST static unsigned long disarm(void) { __ntps_poll = 0; return n_calls; }
 
 NOINST static void set_flag(void) { g_flag = 1; }
@@ -157,14 +160,12 @@ NOINST static void on_alarm(int sig)
   _exit(1);
 }
 
-NOINST int main(void)
+/* FULL: memory points expected (mode full, or mode dual armed as the
+   simulation arms it).  */
+NOINST static void run_checks(int full)
 {
   const int instrumented = NTPS_MODE != 0;
-  const int full = NTPS_MODE == 2;
   unsigned long n;
-
-  signal(SIGALRM, on_alarm);
-  alarm(20);
 
   /* 1. A call hits the entry point.  */
   arm();
@@ -285,6 +286,22 @@ NOINST int main(void)
     CHECK(n >= 500, "switch loop: %lu calls", n);
   CHECK(a1 == switch_loop_fn(1000), "switch_loop_fn result");
 
+}
+
+NOINST int main(void)
+{
+  signal(SIGALRM, on_alarm);
+  alarm(20);
+  if (NTPS_MODE == 3) {
+    /* dual: the realtime body behaves as mode edges, the simulation body
+       (sign bit of the poll word set) as mode full */
+    arm_value = 1;
+    run_checks(0);
+    arm_value = 1 | (1UL << (8 * sizeof(unsigned long) - 1));
+    run_checks(1);
+  } else {
+    run_checks(NTPS_MODE == 2);
+  }
   printf("c mode %d: %s\n", NTPS_MODE, failures ? "FAILED" : "all checks passed");
   return failures ? 1 : 0;
 }

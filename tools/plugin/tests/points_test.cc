@@ -1,6 +1,6 @@
 // Runtime test of the ntps_points plugin (C++): templates, lambdas, class
 // methods, inline functions and exceptions.  Compiled WITH the plugin;
-// NTPS_MODE is the mode (2 full, 1 edges, 0 none).  The runtime part is
+// NTPS_MODE is the mode (3 dual, 2 full, 1 edges, 0 none).  The runtime part is
 // marked no_instrument_function.
 
 #include <csignal>
@@ -13,7 +13,7 @@
 #include <vector>
 
 #ifndef NTPS_MODE
-#error "compile with -DNTPS_MODE=0|1|2"
+#error "compile with -DNTPS_MODE=0|1|2|3"
 #endif
 
 #define NOINST __attribute__((no_instrument_function))
@@ -38,7 +38,10 @@ extern "C" NOINST void __ntps_preempt(void)
     hook();
 }
 
-NOINST static void arm() { n_calls = 0; __ntps_poll = 1; }
+// Armed: 1 for realtime; mode dual also runs as the simulation arms it
+// (the sign bit too: functions run their full body).
+static unsigned long arm_value = 1;
+NOINST static void arm() { n_calls = 0; __ntps_poll = arm_value; }
 NOINST static unsigned long disarm() { __ntps_poll = 0; return n_calls; }
 
 #define CHECK(cond, ...)                                                     \
@@ -140,14 +143,10 @@ NOINST static void on_alarm(int)
   _exit(1);
 }
 
-NOINST int main()
+NOINST static void run_checks(bool full)
 {
   const bool instrumented = NTPS_MODE != 0;
-  const bool full = NTPS_MODE == 2;
   unsigned long n;
-
-  std::signal(SIGALRM, on_alarm);
-  alarm(20);
 
   // Template instantiations: entry + back edges.
   arm();
@@ -250,6 +249,19 @@ NOINST int main()
     CHECK(v == 100 && n == 0, "no_instrument_function: %lu calls", n);
   }
 
+}
+
+NOINST int main()
+{
+  std::signal(SIGALRM, on_alarm);
+  alarm(20);
+  if (NTPS_MODE == 3) {     // dual: realtime as edges, simulation as full
+    run_checks(false);
+    arm_value = 1 | (1UL << (8 * sizeof(unsigned long) - 1));
+    run_checks(true);
+  } else {
+    run_checks(NTPS_MODE == 2);
+  }
   std::printf("c++ mode %d: %s\n", NTPS_MODE, failures ? "FAILED" : "all checks passed");
   return failures ? 1 : 0;
 }

@@ -4,7 +4,7 @@
 #
 #   run_harness.sh COMPILER PLUGIN SOURCE WORKDIR MODE [--shared] [FLAGS...]
 #
-# MODE is full, edges or none.  --shared builds the driver half as a
+# MODE is dual, full, edges or none.  --shared builds the driver half as a
 # -fPIC -shared object and the runtime half as an executable exporting
 # __ntps_poll / __ntps_preempt (the ntps layout).
 set -eu
@@ -14,6 +14,7 @@ shared=
 if [ "${1:-}" = "--shared" ]; then shared=1; shift; fi
 
 case $mode in
+  dual) m=3 ;;
   full) m=2 ;;
   edges) m=1 ;;
   none) m=0 ;;

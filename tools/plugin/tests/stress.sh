@@ -34,6 +34,10 @@ full:-O2 -fnon-call-exceptions -fexceptions
 edges:-O2
 edges:-O3 -fsanitize=address
 edges:-O0 -g
+dual:-O0
+dual:-O3 -fsanitize=address
+dual:-O2 -g -fcompare-debug
+dual:-O2 -fnon-call-exceptions -fexceptions
 '
 quick_configs='
 full:-O0
@@ -41,6 +45,7 @@ full:-O2
 full:-O3 -fsanitize=address
 full:-O2 -fsanitize=thread -g
 edges:-Os -fPIC
+dual:-O2 -g
 '
 
 for src in "$@"; do

@@ -1,0 +1,46 @@
+/*
+ * host/scnload.h - the loader's shared helpers (scnload.c) and the action
+ * and expectation loaders (scnaction.c).
+ */
+#ifndef NTPS_SCNLOAD_H
+#define NTPS_SCNLOAD_H
+
+#include "host/scnp.h"
+
+typedef struct _SCN_LOADER {
+    NTPS_SCENARIO *Scenario;
+    char *Error;
+    size_t ErrorSize;
+    bool Failed;
+} SCN_LOADER;
+
+void ScnError(SCN_LOADER *L, const SCN_NODE *Node, const char *Format, ...) __attribute__((format(printf, 3, 4)));
+bool ScnCheckKeys(SCN_LOADER *L, const SCN_NODE *Map, const char *What, const char *const *Allowed);
+const SCN_NODE *ScnGet(const SCN_NODE *Map, const char *Key);
+bool ScnNeed(SCN_LOADER *L, const SCN_NODE *Node, SCN_NODE_KIND Kind, const char *What);
+char *ScnDup(SCN_LOADER *L, const SCN_NODE *Node);
+bool ScnGetUnsigned(SCN_LOADER *L, const SCN_NODE *Node, const char *What, uint64_t Min, uint64_t Max,
+                    uint64_t *Value);
+bool ScnGetBool(SCN_LOADER *L, const SCN_NODE *Node, const char *What, bool *Value);
+bool ScnGetDuration(SCN_LOADER *L, const SCN_NODE *Node, const char *What, uint64_t *Value);
+bool ScnGetRate(SCN_LOADER *L, const SCN_NODE *Node, uint64_t *Interval);
+bool ScnGetStatuses(SCN_LOADER *L, const SCN_NODE *Node, const char *What, int32_t *Statuses, unsigned *Count,
+                    bool *Any);
+bool ScnGetName(SCN_LOADER *L, const SCN_NODE *Node, const char *What);
+int ScnFindProcess(SCN_LOADER *L, const SCN_NODE *Node, const char *What);
+int ScnFindObject(SCN_LOADER *L, const SCN_NODE *Node, const char *What);
+
+/* scnaction.c */
+bool ScnLoadActions(SCN_LOADER *L, const SCN_NODE *List, SCN_PROCESS *P, SCN_THREAD *T, SCN_ACTION **Actions,
+                    size_t *Count, unsigned Depth);
+bool ScnSpawns(const SCN_PROCESS *P, int Definition);
+bool ScnLoadExpect(SCN_LOADER *L, const SCN_NODE *Node, SCN_EXPECT *E);
+
+/* The callback kinds an expectation counts: the values of VF_CALLBACK_KIND. */
+#define SCN_CALLBACK_PROCESS 0
+#define SCN_CALLBACK_THREAD 1
+#define SCN_CALLBACK_IMAGE 2
+#define SCN_CALLBACK_OBJECT_PRE 3
+#define SCN_CALLBACK_OBJECT_POST 4
+
+#endif /* NTPS_SCNLOAD_H */
