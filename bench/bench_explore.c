@@ -23,7 +23,7 @@
 static int BenchExplore(const char *Arguments, double *Schedules, double *Seconds)
 {
     char Command[1024];
-    snprintf(Command, sizeof(Command), "%s explore %s 2>&1", NTPS_BENCH_NTPS, Arguments);
+    snprintf(Command, sizeof(Command), "%s explore --scenario none %s 2>&1", NTPS_BENCH_NTPS, Arguments);
     FILE *Pipe = popen(Command, "r");
     if (Pipe == NULL)
         return -1;
@@ -60,7 +60,7 @@ static double BenchForkFloor(int Jobs, int Count)
 static double BenchBootPerSchedule(int Count)
 {
     char Command[1024];
-    snprintf(Command, sizeof(Command), "%s run --sim --cpus 2 --quiet --driver %s/explore3.so --seed %%d "
+    snprintf(Command, sizeof(Command), "%s run --sim --scenario none --cpus 2 --quiet --driver %s/explore3.so --seed %%d "
              ">/dev/null 2>&1", NTPS_BENCH_NTPS, NTPS_BENCH_DIR);
     double Start = BenchNow();
     for (int i = 0; i < Count; i++) {

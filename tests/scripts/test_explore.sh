@@ -21,7 +21,7 @@ fail() { echo "FAILED: $*"; exit 1; }
 find_bug() {
   local name=$1 budget=$2; shift 2
   local so=$drivers/explore_$name.so
-  out=$("$ntps" explore --driver "$so" --jobs 2 --schedules "$budget" --timeout 30 "$@" 2>&1)
+  out=$("$ntps" explore --scenario none --driver "$so" --jobs 2 --schedules "$budget" --timeout 30 "$@" 2>&1)
   rc=$?
   [ "$rc" = 3 ] || fail "$name $*: exit status $rc, expected 3 (a finding): $(tail -5 <<<"$out")"
   last=$(tail -n 1 <<<"$out")
@@ -41,7 +41,7 @@ find_bug() {
 
 no_bug() {
   local name=$1 budget=$2; shift 2
-  out=$("$ntps" explore --driver "$drivers/explore_${name}_fixed.so" --jobs 2 --schedules "$budget" "$@" 2>&1)
+  out=$("$ntps" explore --scenario none --driver "$drivers/explore_${name}_fixed.so" --jobs 2 --schedules "$budget" "$@" 2>&1)
   rc=$?
   [ "$rc" = 0 ] || fail "${name}_fixed: exit status $rc, expected 0: $(tail -5 <<<"$out")"
   tail -n 1 <<<"$out" | grep -Eq "^no finding in [0-9]+ schedules$" || fail "${name}_fixed: no 'no finding' line: $out"
@@ -60,12 +60,12 @@ done
 
 # sharding: a complete search (dfs, one preemption) split in two
 so=$drivers/explore_torn_fixed.so
-"$ntps" explore --driver "$so" --jobs 2 --strategy dfs --preemptions 1 --report "$tmp/all.json" >/dev/null 2>&1 ||
+"$ntps" explore --scenario none --driver "$so" --jobs 2 --strategy dfs --preemptions 1 --report "$tmp/all.json" >/dev/null 2>&1 ||
   fail "the unsharded search failed"
-"$ntps" explore --driver "$so" --jobs 1 --strategy dfs --preemptions 1 --shard 0/2 --report "$tmp/s0.json" >/dev/null 2>&1 ||
+"$ntps" explore --scenario none --driver "$so" --jobs 1 --strategy dfs --preemptions 1 --shard 0/2 --report "$tmp/s0.json" >/dev/null 2>&1 ||
   fail "shard 0/2 failed"
 SLURM_ARRAY_TASK_ID=1 SLURM_ARRAY_TASK_COUNT=2 \
-  "$ntps" explore --driver "$so" --jobs 1 --strategy dfs --preemptions 1 --report "$tmp/s1.json" >/dev/null 2>&1 ||
+  "$ntps" explore --scenario none --driver "$so" --jobs 1 --strategy dfs --preemptions 1 --report "$tmp/s1.json" >/dev/null 2>&1 ||
   fail "shard 1 of 2 from SLURM_ARRAY_TASK_ID failed"
 grep -q '"shard": "1/2"' "$tmp/s1.json" || fail "SLURM_ARRAY_TASK_ID did not pick shard 1/2"
 "$ntps" explore --merge "$tmp/s0.json" "$tmp/s1.json" --report "$tmp/merged.json" 2>/dev/null ||
