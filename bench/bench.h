@@ -27,5 +27,6 @@ VOID BenchVerifier(VOID);
 VOID BenchPool(VOID);
 VOID BenchWorker(VOID);
 VOID BenchTrace(VOID);
+VOID BenchExploreSpeed(VOID);
 
 #endif

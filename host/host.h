@@ -79,6 +79,14 @@ typedef struct _NTPS_HOST_CONFIG {
     ULONG UserImageCount;
     int UserArgc;
     char **UserArgv;
+    /* Exploration (docs/explore.md): SnapshotHook runs once the kernel has
+     * booted and the registry is set, just before the first DriverEntry
+     * (`ntps explore` forks its schedules there); then, with a Schedule,
+     * the simulation's choices follow it from that point on. */
+    VOID (*SnapshotHook)(PVOID Context);
+    PVOID SnapshotContext;
+    const KI_SIM_SCHEDULE *Schedule;
+    BOOLEAN ExitAfterRun;           /* _exit with the status once the run is reported (explore's children) */
     /* For C tests: run this on a system thread instead of (after) drivers. */
     VOID (*Routine)(PVOID Context);
     PVOID RoutineContext;

@@ -270,6 +270,10 @@ static VOID HostPhase1(PVOID Context)
     CmEndBoot();
     if (!Registry)
         Run->ExitStatus = NTPS_EXIT_LOAD;
+    if (Run->Config->SnapshotHook != NULL && Registry)
+        Run->Config->SnapshotHook(Run->Config->SnapshotContext);
+    if (Run->Config->Schedule != NULL && Run->Config->Simulation)
+        KiSimBeginSchedule(Run->Config->Schedule);
     for (ULONG i = 0; i < Run->ImageCount && Registry; i++)
         if (!NT_SUCCESS(IoStartDriver(&Run->Images[i])))
             Run->ExitStatus = NTPS_EXIT_LOAD;
@@ -433,6 +437,10 @@ int NtpsHostRun(const NTPS_HOST_CONFIG *Config)
         HostPrintSummary(&Facts);
     VfFinishRun(Run->ExitStatus);      /* while the drivers' images can still be described */
     Run->ExitStatus = HostFinishView(Config, &Facts);
+    if (Config->ExitAfterRun) {
+        fflush(NULL);
+        _exit(Run->ExitStatus);        /* a forked schedule: nothing to tear down */
+    }
     if (Config->Simulation && !Config->Quiet)
         RtlpReport("ntps: simulation seed %llu: trace 0x%016llx, %llu events, virtual time %llu.%03llu ms\n",
                 (unsigned long long)Config->Seed, (unsigned long long)KiSimTraceHash(),

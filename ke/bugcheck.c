@@ -322,6 +322,7 @@ VOID KiBugCheckWithContext(ULONG Code, ULONG_PTR P1, ULONG_PTR P2, ULONG_PTR P3,
         KiAbandonBugCheckCallback(Code);    /* raised by a bug check callback: the next one runs */
         for (;;) pause();   /* another processor is reporting; it exits the process */
     }
+    KiSimNoteBugCheck(Code);     /* explore's record: which bug check ended the schedule */
     PKPRCB Prcb = KeGetCurrentPrcb();
     KiFreezeOtherProcessors(Prcb);
     KiOut("\nBUGCHECK 0x%08X (0x%016lx, 0x%016lx, 0x%016lx, 0x%016lx)\n%s\n", Code,

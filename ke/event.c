@@ -105,6 +105,7 @@ LONG KeResetEvent(PRKEVENT Event)
 VOID KeClearEvent(PRKEVENT Event)
 {
     KI_CHECK_OBJECT(Event, KI_EVENT_OBJECTS);
+    KiKernelEntry();     /* a scheduling point, as the other event calls are */
     KiCheckSignalIrql(FALSE, 0x20011);
     /* Under the dispatcher lock: the state is read and written there by
      * KeSetEvent and the wait paths. */

@@ -263,6 +263,7 @@ NTPS_EXPORT void __ntps_preempt(void)
         return;         /* not on a processor (host code calling a driver helper) */
     Prcb->CurrentThread->SpinCount++;
     if (KiConfig.Simulation) {
+        KiSimPointSite = (ULONG_PTR)__builtin_return_address(0);
         KiSimPoint(Prcb, KiConfig.SimPointCost);
         return;
     }
@@ -284,6 +285,7 @@ VOID KiKernelEntry(VOID)
 {
     PKPRCB Prcb = KeGetCurrentPrcb();
     if (KiConfig.Simulation) {
+        KiSimPointSite = (ULONG_PTR)__builtin_return_address(0);
         KiSimPoint(Prcb, KiConfig.SimKernelEntryCost);
         return;
     }

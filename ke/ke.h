@@ -442,6 +442,49 @@ ULONGLONG KiSimNow(VOID);
 VOID KiSimInitialize(VOID);
 VOID KiSimWakeProcessor(PKPRCB Prcb);
 
+/* Exploration (ke/simpolicy.c): from KiSimBeginSchedule on, every choice is
+ * a numbered decision taken by the schedule's strategy and recorded. */
+#define KI_SIM_STRATEGY_RANDOM 0
+#define KI_SIM_STRATEGY_LIST 1
+#define KI_SIM_STRATEGY_PCT 2
+typedef struct _KI_SIM_DECISION {
+    ULONG Index;                    /* decision number since the schedule began */
+    ULONG Value;                    /* nonzero: not the default (a preemption, a tie's other pick) */
+} KI_SIM_DECISION;
+typedef struct _KI_SIM_SCHEDULE {
+    ULONG Strategy;                 /* KI_SIM_STRATEGY_* */
+    ULONGLONG Seed;                 /* random, pct: the policy's draws */
+    ULONG Mean;                     /* random: mean points between preemptions */
+    ULONG Depth;                    /* pct: bug depth d (d-1 change points) */
+    ULONGLONG Steps;                /* pct: decisions the change points are drawn over */
+    ULONG Count;                    /* list: entries, sorted by Index */
+    const KI_SIM_DECISION *Forced;
+} KI_SIM_SCHEDULE;
+#define KI_SIM_RECORD_SITES 64
+typedef struct _KI_SIM_RECORD {
+    ULONGLONG Decisions;            /* decisions taken */
+    ULONGLONG Points;               /* points and kernel entries passed */
+    ULONGLONG Preemptions;          /* nonzero point decisions */
+    ULONG BugCheckCode;
+    BOOLEAN BugChecked;
+    BOOLEAN Overflow;               /* more nonzero decisions than ForcedMax */
+    ULONG ForcedCount, ForcedMax;
+    KI_SIM_DECISION *Forced;        /* the nonzero decisions: this run's replay */
+    ULONG BoundMax;
+    UCHAR *Bounds;                  /* alternatives of each decision (capped at 255) */
+    ULONG SiteCount;
+    ULONG_PTR Sites[KI_SIM_RECORD_SITES];   /* distinct code addresses preempted at */
+} KI_SIM_RECORD;
+extern KI_SIM_RECORD *KiSimRecorder;
+extern BOOLEAN KiSimScheduleActive;
+extern ULONG_PTR KiSimPointSite;    /* the code address of the current point */
+VOID KiSimBeginSchedule(const KI_SIM_SCHEDULE *Schedule);
+ULONG KiSimDecide(ULONG Bound, PKTHREAD const *Candidates, BOOLEAN Point);
+VOID KiSimNotePreemption(VOID);
+VOID KiSimNoteBugCheck(ULONG Code);
+ULONGLONG KiSimDecisionCount(VOID);
+PKTHREAD KiPeekReadyThread(PKPRCB Prcb, LONG MinPriority);
+
 /* Kernel entry: a scheduling point in simulation, a poll for interrupts in
  * realtime. Called at the top of the dispatcher DDIs. */
 VOID KiKernelEntry(VOID);

@@ -310,6 +310,12 @@ BOOLEAN KiReadyThreadExists(PKPRCB Prcb, LONG MinPriority)
     return KiFindReadyThread(Prcb, MinPriority) != NULL;
 }
 
+/* The thread a yield at MinPriority would run (exploration's candidates). */
+PKTHREAD KiPeekReadyThread(PKPRCB Prcb, LONG MinPriority)
+{
+    return KiFindReadyThread(Prcb, MinPriority);
+}
+
 /* ZwYieldExecution (AnyPriority) hands the processor to any ready thread
  * that may run here; a zero delay (not AnyPriority) only to one of the same
  * or higher priority. The yielder goes to the tail of its ready queue. */

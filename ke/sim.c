@@ -25,6 +25,7 @@
 static ULONGLONG KiSimClock;
 static ULONGLONG KiSimState[4];     /* xoshiro256** */
 static LONG KiSimStepCountdown;
+static ULONG KiSimRunLength;        /* points since the host thread last changed processor */
 static LONG KiSimPreemptCountdown[MAXIMUM_PROCESSORS];
 static ULONGLONG KiSimHash = 0xcbf29ce484222325ULL;
 static ULONGLONG KiSimEventCount;
@@ -70,11 +71,13 @@ VOID KiSimTrace(ULONG Kind, ULONG_PTR A, ULONG_PTR B)
     KiSimEventCount++;
 }
 
-ULONGLONG KiSimChoose(ULONGLONG Bound)
+/* A choice among Bound alternatives; Candidates: the thread each would
+ * run, for exploration's policies (NULL: a tie with no thread to weigh). */
+static ULONGLONG KiSimChooseAmong(ULONGLONG Bound, PKTHREAD const *Candidates)
 {
     if (Bound <= 1)
         return 0;
-    ULONGLONG Choice = KiSimNext() % Bound;
+    ULONGLONG Choice = KiSimScheduleActive ? KiSimDecide((ULONG)Bound, Candidates, FALSE) : KiSimNext() % Bound;
     KiSimTrace(KI_TRACE_CHOICE, (ULONG_PTR)Bound, (ULONG_PTR)Choice);
     return Choice;
 }
@@ -84,6 +87,11 @@ static LONG KiSimDraw(ULONG Mean)
     if (Mean <= 1)
         return 1;
     return (LONG)(1 + KiSimNext() % (2ULL * Mean - 1));
+}
+
+ULONGLONG KiSimChoose(ULONGLONG Bound)
+{
+    return KiSimChooseAmong(Bound, NULL);
 }
 
 ULONGLONG KiSimTraceHash(VOID) { return KiSimHash; }
@@ -96,6 +104,8 @@ VOID KiSimInitialize(VOID)
     for (int i = 0; i < 4; i++)
         KiSimState[i] = KiSplitMix(&X);
     KiSimClock = 0;
+    KiSimScheduleActive = FALSE;
+    KiSimRunLength = 0;
     KiSimHash = 0xcbf29ce484222325ULL;
     KiSimEventCount = 0;
     for (ULONG i = 0; i < MAXIMUM_PROCESSORS; i++)
@@ -117,6 +127,7 @@ static VOID KiSimSwitchProcessor(PKPRCB From, PKPRCB To)
         return;
     PKTHREAD Current = From->CurrentThread, Next = To->CurrentThread;
     KiSimTrace(KI_TRACE_STEP, To->Number, Next->Serial);
+    KiSimRunLength = 0;
     KiSetCurrentPrcb(To);
     HalSwitchContext(&Current->Context, &Next->Context);
 }
@@ -133,9 +144,19 @@ static KAFFINITY KiSimRunnable(PKPRCB Exclude)
     return Set;
 }
 
+/* The thread a processor would run if it stepped (NULL: its idle thread). */
+static PKTHREAD KiSimRunning(PKPRCB Prcb)
+{
+    return Prcb->CurrentThread == Prcb->IdleThread ? NULL : Prcb->CurrentThread;
+}
+
 static PKPRCB KiSimPick(KAFFINITY Set)
 {
-    ULONG Pick = (ULONG)KiSimChoose(__builtin_popcountl(Set));
+    PKTHREAD Candidates[MAXIMUM_PROCESSORS];
+    ULONG Count = 0;
+    for (KAFFINITY Rest = Set; Rest != 0; Rest &= Rest - 1)
+        Candidates[Count++] = KiSimRunning(KiProcessorBlock[__builtin_ctzl(Rest)]);
+    ULONG Pick = (ULONG)KiSimChooseAmong(Count, Candidates);
     while (Pick--)
         Set &= Set - 1;
     return KiProcessorBlock[__builtin_ctzl(Set)];
@@ -173,6 +194,65 @@ static VOID KiSimAdvance(PKPRCB Prcb, ULONG Cost)
     }
 }
 
+/* Exploration: a processor that ran this many points while others had work
+ * hands over (round robin, not a decision), so a policy that never
+ * preempts cannot starve a thread that another one spins for. */
+#define KI_SIM_FAIR_POINTS 4096
+
+/* A point under an exploration schedule: one decision among going on,
+ * stepping another runnable processor, and yielding to a ready thread of
+ * the same priority. Returns the processor the caller now runs on. */
+static PKPRCB KiSimSchedulePoint(PKPRCB Prcb)
+{
+    if (KiSimRecorder != NULL)
+        KiSimRecorder->Points++;
+    PKPRCB Others[MAXIMUM_PROCESSORS];
+    PKTHREAD Candidates[MAXIMUM_PROCESSORS + 2];
+    ULONG Count = 0;
+    Candidates[0] = KiSimRunning(Prcb);
+    if (KeNumberProcessors > 1)
+        for (KAFFINITY Set = KiSimRunnable(Prcb); Set != 0; Set &= Set - 1) {
+            Others[Count] = KiProcessorBlock[__builtin_ctzl(Set)];
+            if (KiSimRunning(Others[Count]) == NULL && Others[Count]->InterruptRequest == 0)
+                continue;   /* idle with nothing to do: stepping it only puts it to sleep */
+            Candidates[Count + 1] = KiSimRunning(Others[Count]);
+            Count++;
+        }
+    PKTHREAD Ready = NULL;
+    if (Prcb->Irql < DISPATCH_LEVEL && Candidates[0] != NULL) {
+        Ready = KiPeekReadyThread(Prcb, Prcb->CurrentThread->Priority);
+        if (Ready != NULL && Ready->Priority != Prcb->CurrentThread->Priority)
+            Ready = NULL;
+    }
+    ULONG Bound = 1 + Count + (Ready != NULL);
+    if (Ready != NULL)
+        Candidates[Bound - 1] = Ready;
+    ULONG Choice = 0;
+    if (Count != 0 && ++KiSimRunLength >= KI_SIM_FAIR_POINTS) {
+        Choice = 1;     /* the next processor after this one, round robin */
+        for (ULONG i = 0; i < Count; i++)
+            if (Others[i]->Number > Prcb->Number) {
+                Choice = i + 1;
+                break;
+            }
+    } else if (Bound > 1) {
+        Choice = KiSimDecide(Bound, Candidates, TRUE);
+        if (Choice != 0)
+            KiSimNotePreemption();
+    }
+    if (Choice == 0)
+        return Prcb;
+    if (Choice <= Count) {
+        KiSimSwitchProcessor(Prcb, Others[Choice - 1]);
+        return KeGetCurrentPrcb();
+    }
+    KIRQL OldIrql = KiAcquireDispatcherLock();
+    if (!KiYieldIfReady(KiCurrentThread(), KeGetCurrentPrcb()))
+        KiReleaseDispatcherLockFromDpcLevel();
+    KeLowerIrql(OldIrql);
+    return KeGetCurrentPrcb();
+}
+
 /* A preemption point or kernel entry in simulation. */
 VOID KiSimPoint(PKPRCB Prcb, ULONG Cost)
 {
@@ -181,6 +261,12 @@ VOID KiSimPoint(PKPRCB Prcb, ULONG Cost)
     if (KiDispatcherLockHeld())
         KiInternalError("preemption point reached with the dispatcher lock held");
     KiSimAdvance(Prcb, Cost);
+    if (KiSimScheduleActive) {
+        Prcb = KiSimSchedulePoint(Prcb);
+        if (Prcb->InterruptRequest != 0)
+            KiDeliverInterrupts(Prcb);
+        return;
+    }
 
     LONG *Countdown = &KiSimPreemptCountdown[Prcb->Number];
     if (KiConfig.SimPreemptMean != 0 && --*Countdown <= 0) {

@@ -3,6 +3,7 @@
  * build them (`ntps cc`, tools/ntps/cc.c).
  */
 #include "host/host.h"
+#include "tools/ntps/explore.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -44,6 +45,7 @@ static const char NtpsUsage[] =
     "\n"
     "commands:\n"
     "  run   boot the kernel, load drivers, run them with a workload, and summarize\n"
+    "  explore  run many simulated schedules of drivers, find and replay failing ones\n"
     "  cc    build WDK-style driver sources into a loadable module\n"
     "  ps    list the processes and threads of a finished run (from `run --record`)\n"
     "  scenario check FILE | default   check a scenario file, print the default one\n"
@@ -79,6 +81,10 @@ static const char NtpsRunUsage[] =
     "  --sim-preempt-mean N mean preemption points between seeded early quantum ends\n"
     "                       (default 2000; 0 keeps the default)\n"
     "  --no-sim-preempt     no seeded early quantum ends (real quantum ends only)\n"
+    "  --schedule S         (implies --sim) from the first DriverEntry on, take every\n"
+    "                       scheduling decision as S says: list:I[.V],... (decision I\n"
+    "                       takes V, default 1; all others 0), pct:SEED:DEPTH:STEPS or\n"
+    "                       random:SEED[:MEAN]; the form `ntps explore` prints\n"
     "  --sim-step-mean N    mean points a simulated processor runs before the seed picks\n"
     "                       which one steps next (default 100)\n"
     "  --scenario none|default|FILE\n"
@@ -200,7 +206,10 @@ static void NtpsFixAddressSpaceLayout(char **FullArgv)
     personality((unsigned long)Current);    /* could not re-execute: carry on */
 }
 
-static int NtpsRunMain(int argc, char **argv)
+static KI_SIM_SCHEDULE NtpsSchedule;
+static KI_SIM_DECISION *NtpsScheduleList;  /* reachable until exit */
+
+int NtpsRunMainEx(int argc, char **argv, NTPS_RUNNER Runner, void *Context)
 {
     NTPS_HOST_CONFIG Config;
     memset(&Config, 0, sizeof(Config));
@@ -276,6 +285,16 @@ static int NtpsRunMain(int argc, char **argv)
                 Config.SimPreemptMean = (ULONG)N;
             else
                 Config.SimStepMean = (ULONG)N;
+        } else if (!strcmp(Arg, "--schedule")) {
+            NEED_VALUE();
+            char Error[256];
+            free(NtpsScheduleList);
+            if (!NtpsParseSchedule(Value, &NtpsSchedule, &NtpsScheduleList, Error, sizeof(Error))) {
+                fprintf(stderr, "ntps run: --schedule '%s': %s\n", Value, Error);
+                return NTPS_EXIT_USAGE;
+            }
+            Config.Schedule = &NtpsSchedule;
+            Config.Simulation = TRUE;
         } else if (!strcmp(Arg, "--no-sim-preempt")) {
             Config.NoSimPreempt = TRUE;
         } else if (!strcmp(Arg, "--scenario")) {
@@ -405,7 +424,7 @@ static int NtpsRunMain(int argc, char **argv)
     if (InjectEach)
         return NtpsInjectEach(argc, argv, Config.TimeoutSeconds != 0);
     Config.Inject.Seed = Config.Seed;
-    if (Config.Simulation)
+    if (Config.Simulation && Runner == NULL)
         NtpsFixAddressSpaceLayout(argv - 1);
     NTPS_SCENARIO *Scenario = NULL;
     if (strcmp(ScenarioPath, "none") != 0) {
@@ -418,13 +437,18 @@ static int NtpsRunMain(int argc, char **argv)
         }
     }
     Config.Scenario = Scenario;
-    int Status = NtpsHostRun(&Config);
+    int Status = Runner != NULL ? Runner(&Config, Context) : NtpsHostRun(&Config);
     NtpsScenarioFree(Scenario);
     for (ULONG i = 0; i < Config.RegistryValueCount; i++)
         NtpsFreeRegistryValue(&Config.RegistryValues[i]);
     free(Config.RegistryValues);
     NtpsRegistryValues = NULL;
     return Status;
+}
+
+static int NtpsRunMain(int argc, char **argv)
+{
+    return NtpsRunMainEx(argc, argv, NULL, NULL);
 }
 
 int main(int argc, char **argv)
@@ -436,6 +460,10 @@ int main(int argc, char **argv)
     const char *Command = argv[1];
     if (!strcmp(Command, "run"))
         return NtpsRunMain(argc - 1, argv + 1);
+    if (!strcmp(Command, "explore")) {
+        NtpsFixAddressSpaceLayout(argv);
+        return NtpsExploreMain(argc - 1, argv + 1);
+    }
     if (!strcmp(Command, "cc"))
         return NtpsCcMain(argc - 1, argv + 1);
     if (!strcmp(Command, "ps"))
@@ -443,6 +471,8 @@ int main(int argc, char **argv)
     if (!strcmp(Command, "scenario"))
         return NtpsScenarioMain(argc - 1, argv + 1);
     if (!strcmp(Command, "help") || !strcmp(Command, "--help") || !strcmp(Command, "-h")) {
+        if (argc > 2 && !strcmp(argv[2], "explore"))
+            return NtpsExploreMain(2, (char *[]){ "explore", "--help", NULL });
         if (argc > 2 && !strcmp(argv[2], "run"))
             fputs(NtpsRunUsage, stdout);
         else if (argc > 2 && !strcmp(argv[2], "cc"))

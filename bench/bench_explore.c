@@ -1,0 +1,108 @@
+/*
+ * bench/bench_explore.c - `ntps explore`'s speed, by running the ntps
+ * command as a user does:
+ *   - schedules a second on a correct 3-thread driver (random schedules,
+ *     --jobs = the host's processors), against booting the kernel for each
+ *     schedule (`ntps run --sim` once per schedule: what forking from the
+ *     snapshot replaces) and against the floor of any fork-per-schedule
+ *     design on this machine (fork, _exit, wait of a tiny process);
+ *   - the time to find the torn-pair bug (tests/drivers/explore_torn.c)
+ *     with the default strategy, against --strategy random.
+ */
+#include "bench/bench.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define BENCH_SCHEDULES 400
+
+/* Run a command; its output's "N schedules in S s" line, and its exit status. */
+static int BenchExplore(const char *Arguments, double *Schedules, double *Seconds)
+{
+    char Command[1024];
+    snprintf(Command, sizeof(Command), "%s explore --scenario none %s 2>&1", NTPS_BENCH_NTPS, Arguments);
+    FILE *Pipe = popen(Command, "r");
+    if (Pipe == NULL)
+        return -1;
+    char Line[4096];
+    *Schedules = *Seconds = 0;
+    while (fgets(Line, sizeof(Line), Pipe) != NULL) {
+        const char *P = strstr(Line, ": ");
+        if (!strncmp(Line, "ntps explore: ", 14) && P != NULL && strstr(Line, " schedules in ") != NULL)
+            sscanf(strchr(Line + 14, ':') + 2, "%lf schedules in %lf s", Schedules, Seconds);
+    }
+    int Status = pclose(Pipe);
+    return WIFEXITED(Status) ? WEXITSTATUS(Status) : -1;
+}
+
+static double BenchForkFloor(int Jobs, int Count)
+{
+    double Start = BenchNow();
+    int Running = 0;
+    for (int i = 0; i < Count; i++) {
+        if (Running == Jobs) {
+            wait(NULL);
+            Running--;
+        }
+        pid_t Pid = fork();
+        if (Pid == 0)
+            _exit(0);
+        Running += Pid > 0;
+    }
+    while (Running-- > 0)
+        wait(NULL);
+    return (BenchNow() - Start) / Count;
+}
+
+static double BenchBootPerSchedule(int Count)
+{
+    char Command[1024];
+    snprintf(Command, sizeof(Command), "%s run --sim --scenario none --cpus 2 --quiet --driver %s/explore3.so --seed %%d "
+             ">/dev/null 2>&1", NTPS_BENCH_NTPS, NTPS_BENCH_DIR);
+    double Start = BenchNow();
+    for (int i = 0; i < Count; i++) {
+        char Run[1100];
+        snprintf(Run, sizeof(Run), Command, i + 1);
+        if (system(Run) != 0)
+            return 0;
+    }
+    return (BenchNow() - Start) / Count;
+}
+
+VOID BenchExploreSpeed(VOID)
+{
+    long Cores = sysconf(_SC_NPROCESSORS_ONLN);
+    char Arguments[1024];
+    double Schedules, Seconds;
+    snprintf(Arguments, sizeof(Arguments), "--driver %s/explore3.so --strategy random --jobs %ld --schedules %d",
+             NTPS_BENCH_DIR, Cores, BENCH_SCHEDULES);
+    if (BenchExplore(Arguments, &Schedules, &Seconds) != 0 || Schedules == 0) {
+        printf("explore: the 3-thread driver's search failed\n");
+        return;
+    }
+    double PerSchedule = Seconds * 1e9 / Schedules;
+    printf("explore: %.0f schedules a second on a 3-thread driver (--jobs %ld; goal 100000)\n", 1e9 / PerSchedule,
+           Cores);
+    BenchReport("explore: one schedule (fork from snapshot)", PerSchedule / 1000, "us/sched",
+                "ntps run --sim per schedule", BenchBootPerSchedule(20) / 1000);
+    BenchReport("explore: one schedule (fork from snapshot)", PerSchedule / 1000, "us/sched",
+                "fork+_exit+wait floor", BenchForkFloor((int)Cores, 400) / 1000);
+
+    /* time to find the torn pair: the default mix against random */
+    double MixSchedules, MixSeconds, RandomSchedules, RandomSeconds;
+    snprintf(Arguments, sizeof(Arguments), "--driver %s/torn.so --jobs %ld --schedules 5000 --time 60",
+             NTPS_BENCH_DIR, Cores);
+    int Mix = BenchExplore(Arguments, &MixSchedules, &MixSeconds);
+    snprintf(Arguments, sizeof(Arguments), "--driver %s/torn.so --jobs %ld --strategy random --schedules 5000 "
+             "--time 60", NTPS_BENCH_DIR, Cores);
+    int Random = BenchExplore(Arguments, &RandomSchedules, &RandomSeconds);
+    printf("explore: torn pair: mix %s after %.0f schedules, %.2f s; random %s after %.0f schedules, %.2f s\n",
+           Mix == 3 ? "found it" : "did not find it", MixSchedules, MixSeconds,
+           Random == 3 ? "found it" : "did not find it", RandomSchedules, RandomSeconds);
+    if (Mix == 3)
+        BenchReport("explore: time to find the torn pair (mix)", MixSeconds * 1000, "ms",
+                    Random == 3 ? "--strategy random" : "random (not found: its budget)", RandomSeconds * 1000);
+}

@@ -1,0 +1,111 @@
+/*
+ * tools/ntps/explore_int.h - the explorer's state, shared by its files.
+ */
+#ifndef NTPS_EXPLORE_INT_H
+#define NTPS_EXPLORE_INT_H
+
+#include "tools/ntps/explore.h"
+
+#include <sys/types.h>
+
+#define EXP_FORCED_MAX 65536
+#define EXP_BOUND_MAX (1u << 20)
+
+/* One job slot's shared memory: the child's record of its run. */
+typedef struct _EXP_SLOT {
+    KI_SIM_RECORD Record;
+    KI_SIM_DECISION Forced[EXP_FORCED_MAX];
+    UCHAR Bounds[EXP_BOUND_MAX];
+} EXP_SLOT;
+
+enum { EXP_STREAM_ROOT, EXP_STREAM_DFS, EXP_STREAM_PCT, EXP_STREAM_RANDOM, EXP_STREAM_SHRINK };
+enum { EXP_MIX, EXP_PCT, EXP_DFS, EXP_RANDOM };
+
+typedef struct _EXP_JOB {
+    int Stream;
+    KI_SIM_SCHEDULE Schedule;
+    KI_SIM_DECISION *List;          /* list schedules: malloc'd (not the root's) */
+    ULONG Count;
+    ULONG Ordinal;                  /* dfs: which of the root's children it descends from */
+} EXP_JOB;
+
+/* A run of the systematic search whose children are still to be made. */
+typedef struct _EXP_PARENT {
+    struct _EXP_PARENT *Next;
+    KI_SIM_DECISION *List;          /* its decisions as recorded (normalized) */
+    ULONG Count;
+    UCHAR *Bounds;                  /* bounds of decisions First.. */
+    ULONG First, BoundCount;
+    ULONG NextIndex, NextValue;     /* the next child: decision NextIndex takes NextValue */
+    ULONG Ordinal;
+    BOOLEAN Root;
+} EXP_PARENT;
+
+typedef struct _EXP_KEYSET {
+    unsigned long long *Slots;
+    size_t Count, Capacity;
+} EXP_KEYSET;
+
+typedef struct _EXPLORE {
+    /* options */
+    int Strategy;
+    unsigned long long MaxSchedules;
+    double MaxSeconds;
+    int Jobs;
+    ULONG Depth, Preemptions, Mean;
+    BOOLEAN KeepGoing;
+    const char *ReportPath;
+    ULONG ShardIndex, ShardCount;
+    ULONG TimeoutSeconds;
+    char **RunArgs;
+    int RunArgCount;
+    /* the run */
+    NTPS_HOST_CONFIG *Config;
+    ULONG Cpus;
+    ULONGLONG BootSeed;
+    int NullFd, CaptureFd;
+    BOOLEAN CollectRaces;           /* --races: keep each schedule's output, collect its RACE reports */
+    int SlotFds[256];
+    EXP_KEYSET RaceKeys;
+    EXP_SLOT *Slots;
+    pid_t Pids[256];
+    EXP_JOB SlotJobs[256];
+    int Running;
+    KI_SIM_SCHEDULE ChildSchedule;
+    double StartTime;
+    unsigned long long RootDecisions;
+    /* the search */
+    EXP_PARENT *Head, *Tail;
+    ULONG RootOrdinal;
+    unsigned long long PctIndex, RandomIndex, MixIndex;
+    EXP_KEYSET Queued;              /* dfs schedules made (normalized lists) */
+    EXP_KEYSET Distinct;            /* schedules run, by their recorded lists */
+    EXP_KEYSET SiteAddresses;
+    EXP_KEYSET FindingKinds;
+    BOOLEAN NewSchedule, InternalError;
+    /* the finding being shrunk */
+    BOOLEAN FindingPending, PendingBugChecked;
+    int PendingStatus;
+    ULONG PendingCode;
+    KI_SIM_DECISION *PendingList;
+    ULONG PendingCount;
+    unsigned long long PendingAfter;
+    NTPS_EXPLORE_SUMMARY Summary;
+} EXPLORE;
+
+double ExpNow(void);
+unsigned long long ExpListKey(const KI_SIM_DECISION *List, ULONG Count);
+int ExpKeyAdd(EXP_KEYSET *Set, unsigned long long Key);
+int ExpIsFinding(int Status);
+int ExpRunOne(EXPLORE *Exp, const KI_SIM_DECISION *List, ULONG Count, int *Status);
+/* explore_search.c */
+int ExpParseOptions(EXPLORE *Exp, int argc, char **argv, char **RunArgv, int *RunArgc);
+int ExpNextJob(EXPLORE *Exp, EXP_JOB *Job);
+void ExpDfsExpand(EXPLORE *Exp, const EXP_JOB *Job, const KI_SIM_RECORD *Record);
+int ExpSearchExhausted(EXPLORE *Exp);
+/* explore_finding.c */
+int ExpFinishFinding(EXPLORE *Exp);
+const char *ExpReplayLine(EXPLORE *Exp, const char *Schedule);
+int ExpFinish(EXPLORE *Exp);
+
+#endif
