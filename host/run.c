@@ -271,6 +271,7 @@ static VOID HostConfigureKernel(const NTPS_HOST_CONFIG *Config)
         .ReportPath = Config->ReportPath, .Quiet = Config->Quiet,
     };
     VfInitialize(&Verifier);
+    VfInitializeRaces((VF_RACES)Config->Races);
     ExSpecialPoolSetting = Config->SpecialPool;
     ExInjectConfig = Config->Inject;
 }
@@ -310,6 +311,8 @@ int NtpsHostRun(const NTPS_HOST_CONFIG *Config)
     /* Strict mode fails a run that would otherwise have succeeded. */
     if (Run->ExitStatus == NTPS_EXIT_OK && VfLevel == VfLevelStrict && VfViolationCount() != 0)
         Run->ExitStatus = NTPS_EXIT_VERIFIER;
+    if (Run->ExitStatus == NTPS_EXIT_OK && VfRacesStrict && VfRaceCount() != 0)
+        Run->ExitStatus = NTPS_EXIT_RACE;
     VfFinishRun(Run->ExitStatus);      /* while the drivers' images can still be described */
     if (Config->Simulation && !Config->Quiet)
         RtlpReport("ntps: simulation seed %llu: trace 0x%016llx, %llu events, virtual time %llu.%03llu ms\n",

@@ -24,7 +24,8 @@ static const char NtpsUsage[] =
     "\n"
     "Exit status of `ntps run`: 0 done, 1 usage, 2 a driver did not load or start,\n"
     "3 bug check, 4 timeout, 5 deadlock (simulation), 6 verifier report (strict),\n"
-    "7 a call site failed by --inject each was not survived, 70 internal error.\n";
+    "7 a call site failed by --inject each was not survived, 8 data race (--races=strict),\n"
+    "70 internal error.\n";
 
 static const char NtpsRunUsage[] =
     "usage: ntps run [--driver X.so]... [options]\n"
@@ -84,6 +85,14 @@ static const char NtpsRunUsage[] =
     "                       unload or a hang (then exit status 7)\n"
     "  --inject random:P    fail each such call with probability P (0..1), drawn from the\n"
     "                       seed (--seed): replayable\n"
+    "\n"
+    "the data-race detector (docs/races.md):\n"
+    "  --races[=on|strict]  report two accesses of driver code to the same memory from\n"
+    "                       different threads, one a write, not ordered by a lock, event,\n"
+    "                       interlocked operation, thread start/end, DPC, APC or work\n"
+    "                       item (RACE ...), and 'ntps: races: N' at the end; strict makes\n"
+    "                       a run with a race exit with status 8 (drivers built by ntps cc\n"
+    "                       with its default --points full)\n"
     "Every option that takes a value accepts --option=value and --option value.\n";
 
 static int NtpsParseNumber(const char *Text, unsigned long long *Value, const char *Option)
@@ -255,6 +264,18 @@ static int NtpsRunMain(int argc, char **argv)
                 return NTPS_EXIT_USAGE;
             }
             Config.CallbackStackPercent = (ULONG)N;
+        } else if (!strcmp(Arg, "--races")) {
+            /* a flag, or --races=VALUE */
+            if (!Inline || !strcmp(Value, "on"))
+                Config.Races = NTPS_RACES_ON;
+            else if (!strcmp(Value, "strict"))
+                Config.Races = NTPS_RACES_STRICT;
+            else if (!strcmp(Value, "off"))
+                Config.Races = NTPS_RACES_OFF;
+            else {
+                fprintf(stderr, "ntps run: --races must be on, strict or off, not '%s'\n", Value);
+                return NTPS_EXIT_USAGE;
+            }
         } else if (!strcmp(Arg, "--report")) {
             NEED_VALUE();
             Config.ReportPath = Value;
