@@ -254,6 +254,15 @@ VOID VfpRaceAcquireFor(VF_RACE_CONTEXT *Context, PVOID Key)
     VfpRaceUnlock();
 }
 
+VOID VfpRaceSettle(VF_RACE_CONTEXT *Context)
+{
+    PVOID Key = Context->PendingAcquire;
+    if (Key != NULL) {
+        Context->PendingAcquire = NULL;
+        VfpRaceAcquireFor(Context, Key);
+    }
+}
+
 /* ---- the hooks ----------------------------------------------------------------------------------- */
 
 static VF_RACE_CONTEXT *VfpHookContext(VOID)
@@ -261,7 +270,10 @@ static VF_RACE_CONTEXT *VfpHookContext(VOID)
     PKPRCB Prcb = KeGetCurrentPrcb();
     if (Prcb == NULL || __atomic_load_n(&KiBugCheckActive, __ATOMIC_RELAXED))
         return NULL;
-    return VfpRaceCurrent(Prcb);
+    VF_RACE_CONTEXT *Context = VfpRaceCurrent(Prcb);
+    if (Context != NULL)
+        VfpRaceSettle(Context);
+    return Context;
 }
 
 static VOID VfpRaceRelease(PVOID Sync)
@@ -284,7 +296,10 @@ static VOID VfpRaceAccess(PVOID Address, ULONG_PTR Info, PCSTR Site, PVOID Retur
     if (Prcb == NULL || __atomic_load_n(&KiBugCheckActive, __ATOMIC_RELAXED))
         return;
     VF_RACE_CONTEXT *Context = VfpRaceCurrent(Prcb);
-    if (Context == NULL || VfpRaceOwnStack(Prcb, Context, (ULONG_PTR)Address))
+    if (Context == NULL)
+        return;
+    VfpRaceSettle(Context);
+    if (VfpRaceOwnStack(Prcb, Context, (ULONG_PTR)Address))
         return;
     ULONG_PTR Size = Info >> KI_RACE_SIZE_SHIFT;
     VfpRaceShadowAccess(Prcb, Context, (ULONG_PTR)Address, Size ? Size : 1,
@@ -311,6 +326,7 @@ static VOID VfpRaceThreadEnded(PKTHREAD Thread)
     VF_RACE_CONTEXT *Context = Thread->RaceContext;
     if (Context == NULL)
         return;
+    VfpRaceSettle(Context);
     VfpRaceReleaseFor(Context, Thread);
     VfpRaceReleaseFor(Context, Thread->Process);
     VfpRaceReleaseFor(Context, &KiRaceAllEnded);
@@ -354,16 +370,20 @@ static VOID VfpRaceDpcBegin(PKPRCB Prcb, PKDPC Dpc, PVOID Routine)
     VF_RACE_CONTEXT *Context = VfpDpcContext(Prcb->Number, Routine);
     VfpRaceUnlock();
     __atomic_store_n(&VfRaceDpcRunning[Prcb->Number], Context, __ATOMIC_RELAXED);
-    if (Context != NULL)
+    if (Context != NULL) {
+        VfpRaceSettle(Context);
         VfpRaceAcquireFor(Context, Dpc);
+    }
 }
 
 static VOID VfpRaceDpcEnd(PKPRCB Prcb, PKDPC Dpc)
 {
     (void)Dpc;
     VF_RACE_CONTEXT *Context = VfRaceDpcRunning[Prcb->Number];
-    if (Context != NULL)
+    if (Context != NULL) {
+        VfpRaceSettle(Context);
         VfpRaceReleaseFor(Context, &KiRaceAllEnded);
+    }
     __atomic_store_n(&VfRaceDpcRunning[Prcb->Number], NULL, __ATOMIC_RELAXED);
 }
 

@@ -31,6 +31,10 @@ typedef struct _VF_RACE_CONTEXT {
     ULONG Tid;
     VF_RACE_CLOCK Clock;            /* Clock.Time[Tid] is its own clock */
     PKTHREAD Thread;                /* or NULL: a DPC context */
+    /* An atomic access acquires after it happened: its hook runs before
+     * it, so the acquire waits for the context's next hook (no access of
+     * the context comes in between). */
+    PVOID PendingAcquire;
 } VF_RACE_CONTEXT;
 
 /* vf/race.c */
@@ -54,6 +58,8 @@ static inline ULONGLONG VfpRaceEpoch(const VF_RACE_CONTEXT *Context)
 /* Release/acquire on the synchronization object at Key for Context. */
 VOID VfpRaceReleaseFor(VF_RACE_CONTEXT *Context, PVOID Key);
 VOID VfpRaceAcquireFor(VF_RACE_CONTEXT *Context, PVOID Key);
+/* Do the acquire an atomic access of Context left pending. */
+VOID VfpRaceSettle(VF_RACE_CONTEXT *Context);
 /* Who ran in slot Tid (it may have ended): "TID 12 (drv.so!Worker+0x0)". */
 VOID VfpRaceDescribeTid(ULONG Tid, PCHAR Buffer, SIZE_T Size);
 /* Is Address on the stack the current context runs on? */

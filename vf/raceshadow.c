@@ -178,10 +178,10 @@ VOID VfpRaceShadowAccess(PKPRCB Prcb, VF_RACE_CONTEXT *Context, ULONG_PTR Addres
             Atomic = TRUE;
             /* an interlocked operation is a full barrier; a plain or volatile
              * read of an atomic location acquires, a write releases */
-            if (!(Flags & KI_RACE_WRITE) || (Flags & KI_RACE_ATOMIC))
-                VfpRaceAcquireFor(Context, (PVOID)Low);
             if (Flags & KI_RACE_WRITE)
                 VfpRaceReleaseFor(Context, (PVOID)Low);
+            if (!(Flags & KI_RACE_WRITE) || (Flags & KI_RACE_ATOMIC))
+                Context->PendingAcquire = (PVOID)Low;     /* after the access (VfpRaceSettle) */
         }
     }
 }

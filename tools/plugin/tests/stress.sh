@@ -7,6 +7,7 @@
 #
 # A source may carry extra flags on a line "// STRESS_FLAGS: ...", and a
 # line "// STRESS_QUICK" selects fewer configurations (for slow sources).
+# Mode "races" is full with the races argument (memory points pass accesses).
 # Any failed compilation fails the test; the message says whether the
 # source also fails without the plugin.
 set -u
@@ -34,6 +35,11 @@ full:-O2 -fnon-call-exceptions -fexceptions
 edges:-O2
 edges:-O3 -fsanitize=address
 edges:-O0 -g
+races:-O0
+races:-O2
+races:-O3 -fsanitize=address
+races:-O2 -fsanitize=thread
+races:-O2 -g -fcompare-debug
 '
 quick_configs='
 full:-O0
@@ -41,6 +47,7 @@ full:-O2
 full:-O3 -fsanitize=address
 full:-O2 -fsanitize=thread -g
 edges:-Os -fPIC
+races:-O2 -g
 '
 
 for src in "$@"; do
@@ -56,8 +63,11 @@ for src in "$@"; do
     [ -n "$mode" ] || continue
     out="$work/$base.o"
     log="$work/$base.log"
+    # races: mode full, memory points pass their accesses (-fplugin-arg-ntps_points-races)
+    pmode="-fplugin-arg-ntps_points-mode=$mode"
+    [ "$mode" = races ] && pmode="-fplugin-arg-ntps_points-mode=full -fplugin-arg-ntps_points-races"
     # shellcheck disable=SC2086
-    if $comp -fplugin="$plugin" -fplugin-arg-ntps_points-mode=$mode \
+    if $comp -fplugin="$plugin" $pmode \
         -fchecking $flags $extra -c "$src" -o "$out" >"$log" 2>&1; then
       echo "ok   $mode $flags  $base"
     else
