@@ -151,14 +151,16 @@ static VOID VfpNameThread(ULONG Tid, PKTHREAD Thread)
 
 VOID VfpRaceDescribeTid(ULONG Tid, PCHAR Buffer, SIZE_T Size)
 {
-    VF_RACE_TID *Slot = &VfRaceTids[Tid < VF_RACE_MAX_TIDS ? Tid : 0];
+    VfpRaceLock();
+    VF_RACE_TID Slot = VfRaceTids[Tid < VF_RACE_MAX_TIDS ? Tid : 0];
+    VfpRaceUnlock();
     char Routine[160] = "?";
-    if (Slot->Routine != NULL)
-        KiDescribeAddress(Slot->Routine, Routine, sizeof(Routine));
-    if (Slot->Dpc)
-        snprintf(Buffer, Size, "DPC %s on processor %lu", Routine, (unsigned long)Slot->Processor);
-    else if (Slot->ThreadId != 0)
-        snprintf(Buffer, Size, "TID %lu (start %s)", (unsigned long)Slot->ThreadId, Routine);
+    if (Slot.Routine != NULL)
+        KiDescribeAddress(Slot.Routine, Routine, sizeof(Routine));
+    if (Slot.Dpc)
+        snprintf(Buffer, Size, "DPC %s on processor %lu", Routine, (unsigned long)Slot.Processor);
+    else if (Slot.ThreadId != 0)
+        snprintf(Buffer, Size, "TID %lu (start %s)", (unsigned long)Slot.ThreadId, Routine);
     else
         snprintf(Buffer, Size, "thread (start %s)", Routine);
 }

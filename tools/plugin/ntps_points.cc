@@ -822,8 +822,9 @@ skip_function_p (tree fndecl)
 			   DECL_ATTRIBUTES (fndecl))
       || lookup_attribute ("naked", DECL_ATTRIBUTES (fndecl)))
     return true;
-  /* Never instrument the runtime hook itself.  */
-  if (DECL_NAME (fndecl) == get_identifier (PREEMPT_NAME))
+  /* Never instrument the runtime hooks themselves.  */
+  if (DECL_NAME (fndecl) == get_identifier (PREEMPT_NAME)
+      || DECL_NAME (fndecl) == get_identifier (ACCESS_NAME))
     return true;
   if (DECL_ASSEMBLER_NAME_SET_P (fndecl)
       && DECL_ASSEMBLER_NAME (fndecl) == get_identifier (PREEMPT_NAME))
