@@ -24,5 +24,6 @@ VOID BenchSimulation(VOID);
 VOID BenchVerifier(VOID);
 VOID BenchPool(VOID);
 VOID BenchWorker(VOID);
+VOID BenchRaces(VOID);
 
 #endif

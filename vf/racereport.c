@@ -27,6 +27,7 @@ static volatile ULONG VfRaceRecordCount;
 static volatile LONG VfRaceDropped;         /* pairs beyond the table: still counted */
 static volatile LONG VfRaceFoundTotal;
 static volatile LONG VfRaceReportLock;
+BOOLEAN VfRaceQuiet;
 
 static VOID VfpReportLock(VOID)
 {
@@ -169,6 +170,8 @@ VOID VfPrintRaceSummary(VOID)
     if (!VfRacesOn)
         return;
     ULONG Distinct = VfRaceCount();
+    if (Distinct == 0 && VfRaceQuiet)
+        return;
     RtlpReport("ntps: races: %lu (%lu found)\n", (unsigned long)Distinct, (unsigned long)VfpRaceTotal());
     for (ULONG i = 0; i < VF_RACE_RECORDS; i++) {
         const VF_RACE_RECORD *Record = VfpRaceAt(i);

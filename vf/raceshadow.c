@@ -71,21 +71,28 @@ static VOID VfpShadowUnlock(ULONG Group)
     __atomic_store_n(&VfShadowLocks[Group], 0, __ATOMIC_RELEASE);
 }
 
-/* Group locked: Granule's entry, made if Create (evicting one if full). */
+/* Group locked: Granule's entry, made if Create (evicting one if full).
+ * Probing starts at the granule's home in its group and stops at an
+ * empty entry (tombstones of forgotten granules do not stop it). */
 static VF_SHADOW_ENTRY *VfpShadowFind(ULONG Group, ULONG_PTR Granule, BOOLEAN Create)
 {
     VF_SHADOW_ENTRY *Base = &VfShadow[(SIZE_T)Group * VF_SHADOW_GROUP], *Free = NULL;
+    ULONG Home = (ULONG)Granule % VF_SHADOW_GROUP;
     for (ULONG i = 0; i < VF_SHADOW_GROUP; i++) {
-        VF_SHADOW_ENTRY *Entry = &Base[i];
+        VF_SHADOW_ENTRY *Entry = &Base[(Home + i) % VF_SHADOW_GROUP];
         if (Entry->Granule == Granule)
             return Entry;
-        if (Free == NULL && Entry->Granule <= VF_SHADOW_FREED)
-            Free = Entry;
+        if (Entry->Granule <= VF_SHADOW_FREED) {
+            if (Free == NULL)
+                Free = Entry;
+            if (Entry->Granule == VF_SHADOW_EMPTY)
+                break;
+        }
     }
     if (!Create)
         return NULL;
     if (Free == NULL)
-        Free = &Base[Granule % VF_SHADOW_GROUP];   /* evict */
+        Free = &Base[Home];     /* evict */
     memset(Free, 0, sizeof(*Free));
     Free->Granule = Granule;
     return Free;

@@ -271,6 +271,7 @@ VOID VfInitialize(const VF_OPTIONS *Options)
                                                    : VF_DEFAULT_CALLBACK_STACK_PERCENT;
     VfReportPath = Options->ReportPath;
     VfQuiet = Options->Quiet;
+    VfRaceQuiet = Options->Quiet;
     /* A host may run the kernel more than once (tests, benchmarks). */
     VfFinished = 0;
     VfTotal = VfDropped = 0;
