@@ -158,7 +158,10 @@ VOID KiReleaseDispatcherLock(KIRQL OldIrql)
  * simulation the top bit stays set so that every point reaches the kernel. */
 NTPS_EXPORT volatile ULONG_PTR __ntps_poll;
 #define KI_POLL_SIMULATION ((ULONG_PTR)1 << 63)
-#define KI_POLL_RACES ((ULONG_PTR)1 << 62)     /* --races: every point reaches the detector */
+/* --races: every point reaches the detector; the sign bit, as in
+ * simulation, so that code built with both bodies runs the one with
+ * memory points (ntps_points mode dual) */
+#define KI_POLL_RACES KI_POLL_SIMULATION
 
 VOID KiRequestSoftwareInterrupt(PKPRCB Prcb, LONG Request)
 {
@@ -300,13 +303,6 @@ VOID KiEnableSimulationPolling(BOOLEAN Enable)
         __atomic_store_n(&__ntps_poll, KiRaceHooks.Access != NULL ? KI_POLL_RACES : 0, __ATOMIC_SEQ_CST);
 }
 
-VOID KiEnableRacePolling(BOOLEAN Enable)
-{
-    if (Enable)
-        __atomic_or_fetch(&__ntps_poll, KI_POLL_RACES, __ATOMIC_SEQ_CST);
-    else
-        __atomic_and_fetch(&__ntps_poll, ~KI_POLL_RACES, __ATOMIC_SEQ_CST);
-}
 
 KI_RACE_HOOKS KiRaceHooks;
 UCHAR KiRaceAllEnded;

@@ -354,8 +354,6 @@ static inline VOID KiRaceAcquire(PVOID Sync)
     if (KiRaceHooks.Acquire != NULL)
         KiRaceHooks.Acquire(Sync);
 }
-/* Set: every point of driver code calls the kernel (the detector sees each access). */
-VOID KiEnableRacePolling(BOOLEAN Enable);
 
 /* ---- time ------------------------------------------------------------------------- */
 ULONGLONG KiQueryInterruptTime(VOID);   /* 100 ns since boot: host or virtual */
