@@ -135,7 +135,7 @@ int NtpsCcMain(int argc, char **argv)
             snprintf(PluginMode, sizeof(PluginMode), "-fplugin-arg-ntps_points-mode=%s", Points);
             Args[NArgs++] = Plugin;
             Args[NArgs++] = PluginMode;
-            if (!strcmp(Points, "full"))    /* memory points name their accesses: ntps run --races */
+            if (!strcmp(Points, "full") || !strcmp(Points, "dual"))  /* memory points name their accesses: --races */
                 Args[NArgs++] = "-fplugin-arg-ntps_points-races";
         } else {
             Args[NArgs++] = "-fsanitize-coverage=trace-pc";    /* every basic block: slower, same effect */
