@@ -177,6 +177,9 @@ typedef struct _VF_RACE_DPC_CONTEXT {
 
 static VF_RACE_DPC_CONTEXT VfRaceDpcs[VF_RACE_DPC_CONTEXTS];
 static VF_RACE_CONTEXT *VfRaceDpcRunning[MAXIMUM_PROCESSORS];
+/* The thread a running DPC interrupted, when it is bound to that processor:
+ * then the two are ordered both ways (the thread cannot run meanwhile). */
+static VF_RACE_CONTEXT *VfRaceDpcHost[MAXIMUM_PROCESSORS];
 
 VF_RACE_CONTEXT *VfpRaceCurrent(PKPRCB Prcb)
 {
@@ -301,11 +304,13 @@ static VOID VfpRaceAccess(PVOID Address, ULONG_PTR Info, PCSTR Site, PVOID Retur
     if (Context == NULL)
         return;
     VfpRaceSettle(Context);
+    ULONG Flags = (ULONG)(Info & (KI_RACE_WRITE | KI_RACE_ATOMIC));
+    /* the thread's own stack is not checked, but synchronization there
+     * (an interlocked or volatile local another thread sees) still counts */
     if (VfpRaceOwnStack(Prcb, Context, (ULONG_PTR)Address))
-        return;
+        Flags |= VF_RACE_OWN_STACK;
     ULONG_PTR Size = Info >> KI_RACE_SIZE_SHIFT;
-    VfpRaceShadowAccess(Prcb, Context, (ULONG_PTR)Address, Size ? Size : 1,
-                        (ULONG)(Info & (KI_RACE_WRITE | KI_RACE_ATOMIC)), Site, Return);
+    VfpRaceShadowAccess(Prcb, Context, (ULONG_PTR)Address, Size ? Size : 1, Flags, Site, Return);
 }
 
 static VOID VfpRaceThreadStarted(PKTHREAD Child)
@@ -368,9 +373,18 @@ static VF_RACE_CONTEXT *VfpDpcContext(ULONG Number, PVOID Routine)
 
 static VOID VfpRaceDpcBegin(PKPRCB Prcb, PKDPC Dpc, PVOID Routine)
 {
+    PKTHREAD Host = Prcb->CurrentThread;
+    VF_RACE_CONTEXT *HostContext = NULL;
+    if (Host != NULL && Host != Prcb->IdleThread && Host->Affinity == Prcb->SetMember)
+        HostContext = Host->RaceContext;
     VfpRaceLock();
     VF_RACE_CONTEXT *Context = VfpDpcContext(Prcb->Number, Routine);
+    if (Context != NULL && HostContext != NULL) {
+        VfpClockJoin(&Context->Clock, &HostContext->Clock);
+        HostContext->Clock.Time[HostContext->Tid]++;
+    }
     VfpRaceUnlock();
+    VfRaceDpcHost[Prcb->Number] = Context != NULL ? HostContext : NULL;
     __atomic_store_n(&VfRaceDpcRunning[Prcb->Number], Context, __ATOMIC_RELAXED);
     if (Context != NULL) {
         VfpRaceSettle(Context);
@@ -381,11 +395,17 @@ static VOID VfpRaceDpcBegin(PKPRCB Prcb, PKDPC Dpc, PVOID Routine)
 static VOID VfpRaceDpcEnd(PKPRCB Prcb, PKDPC Dpc)
 {
     (void)Dpc;
-    VF_RACE_CONTEXT *Context = VfRaceDpcRunning[Prcb->Number];
+    VF_RACE_CONTEXT *Context = VfRaceDpcRunning[Prcb->Number], *Host = VfRaceDpcHost[Prcb->Number];
     if (Context != NULL) {
         VfpRaceSettle(Context);
+        if (Host != NULL) {     /* the thread it interrupted resumes after it */
+            VfpRaceLock();
+            VfpClockJoin(&Host->Clock, &Context->Clock);
+            VfpRaceUnlock();
+        }
         VfpRaceReleaseFor(Context, &KiRaceAllEnded);
     }
+    VfRaceDpcHost[Prcb->Number] = NULL;
     __atomic_store_n(&VfRaceDpcRunning[Prcb->Number], NULL, __ATOMIC_RELAXED);
 }
 
@@ -414,6 +434,7 @@ static VOID VfpRaceFreeAll(VOID)
     }
     memset(VfRaceDpcs, 0, sizeof(VfRaceDpcs));
     memset(VfRaceDpcRunning, 0, sizeof(VfRaceDpcRunning));
+    memset(VfRaceDpcHost, 0, sizeof(VfRaceDpcHost));
     memset(VfRaceTids, 0, sizeof(VfRaceTids));
     VfRaceTidsUsed = 1;     /* slot 0: the shared overflow slot */
     VfRaceFreeHead = VfRaceFreeCount = 0;

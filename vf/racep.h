@@ -65,7 +65,8 @@ VOID VfpRaceDescribeTid(ULONG Tid, PCHAR Buffer, SIZE_T Size);
 /* Is Address on the stack the current context runs on? */
 BOOLEAN VfpRaceOwnStack(PKPRCB Prcb, VF_RACE_CONTEXT *Context, ULONG_PTR Address);
 
-/* vf/raceshadow.c */
+/* vf/raceshadow.c; Flags: KI_RACE_WRITE, KI_RACE_ATOMIC, and: */
+#define VF_RACE_OWN_STACK 0x100     /* only synchronization: no check, no record */
 VOID VfpRaceShadowInitialize(VOID);
 VOID VfpRaceShadowAccess(PKPRCB Prcb, VF_RACE_CONTEXT *Context, ULONG_PTR Address, ULONG_PTR Size,
                          ULONG Flags, PCSTR Site, PVOID Return);

@@ -132,12 +132,21 @@ static BOOLEAN VfpShadowGranule(VF_RACE_CONTEXT *Context, ULONG_PTR Granule, UCH
 {
     ULONG Group = VfpShadowGroup(Granule);
     BOOLEAN Write = (Flags & KI_RACE_WRITE) != 0, Race = FALSE;
+    BOOLEAN OwnStack = (Flags & VF_RACE_OWN_STACK) && !(Flags & KI_RACE_ATOMIC);
     VfpShadowLock(Group);
-    VF_SHADOW_ENTRY *Entry = VfpShadowFind(Group, Granule, TRUE);
+    VF_SHADOW_ENTRY *Entry = VfpShadowFind(Group, Granule, !OwnStack);
+    if (Entry == NULL) {    /* the own stack, no atomic location */
+        VfpShadowUnlock(Group);
+        return FALSE;
+    }
     if (Flags & KI_RACE_ATOMIC)
         Entry->AtomicMask |= Mask;
     if (Entry->AtomicMask & Mask) {
         *Atomic = TRUE;
+        VfpShadowUnlock(Group);
+        return FALSE;
+    }
+    if (OwnStack) {
         VfpShadowUnlock(Group);
         return FALSE;
     }
