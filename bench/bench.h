@@ -28,5 +28,6 @@ VOID BenchPool(VOID);
 VOID BenchWorker(VOID);
 VOID BenchTrace(VOID);
 VOID BenchExploreSpeed(VOID);
+VOID BenchRaces(VOID);
 
 #endif

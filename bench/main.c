@@ -80,6 +80,7 @@ int main(int argc, char **argv)
     if (Only == NULL || strstr("worker", Only)) BenchWorker();
     if (Only == NULL || strstr("trace", Only)) BenchTrace();
     if (Only == NULL || strstr("explore", Only)) BenchExploreSpeed();
+    if (Only == NULL || strstr("races", Only)) BenchRaces();
     printf("\nratio > 1: ntps is faster than the baseline; < 1: slower. One run, one machine.\n");
     return 0;
 }

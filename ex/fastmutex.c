@@ -55,6 +55,7 @@ static VOID ExpAcquireFastMutexContended(PFAST_MUTEX FastMutex, PKTHREAD Thread)
     ExpSetOwner(FastMutex, Thread);
     if (KiLockHooks.Acquired != NULL)
         KiLockHooks.Acquired(Thread, FastMutex, KiLockFastMutex);
+    KiRaceAcquire(FastMutex);
 }
 
 VOID ExAcquireFastMutex(PFAST_MUTEX FastMutex)
@@ -82,6 +83,7 @@ BOOLEAN ExTryToAcquireFastMutex(PFAST_MUTEX FastMutex)
     ExpSetOwner(FastMutex, KiCurrentThread());
     if (KiLockHooks.Acquired != NULL)
         KiLockHooks.Acquired(KiCurrentThread(), FastMutex, KiLockFastMutex);
+    KiRaceAcquire(FastMutex);
     FastMutex->OldIrql = OldIrql;
     return TRUE;
 }
@@ -104,6 +106,7 @@ static VOID ExpReleaseFastMutexOwnership(PFAST_MUTEX FastMutex)
                      (ULONG_PTR)KiCurrentThread());
     if (KiLockHooks.Released != NULL)
         KiLockHooks.Released(KiCurrentThread(), FastMutex);
+    KiRaceRelease(FastMutex);
     ExpSetOwner(FastMutex, NULL);
     if (__atomic_add_fetch(&FastMutex->Count, 1, __ATOMIC_RELEASE) <= 0)
         KeSetEvent(&FastMutex->Event, 0, FALSE);

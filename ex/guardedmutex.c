@@ -30,6 +30,7 @@ static VOID ExpAcquireGuarded(PKGUARDED_MUTEX Mutex)
     __atomic_store_n(&Mutex->Owner, Thread, __ATOMIC_RELAXED);
     if (KiLockHooks.Acquired != NULL)
         KiLockHooks.Acquired(Thread, Mutex, KiLockGuardedMutex);
+    KiRaceAcquire(Mutex);
 }
 
 static VOID ExpReleaseGuarded(PKGUARDED_MUTEX Mutex)
@@ -40,6 +41,7 @@ static VOID ExpReleaseGuarded(PKGUARDED_MUTEX Mutex)
                      (ULONG_PTR)KiCurrentThread());
     if (KiLockHooks.Released != NULL)
         KiLockHooks.Released(KiCurrentThread(), Mutex);
+    KiRaceRelease(Mutex);
     __atomic_store_n(&Mutex->Owner, NULL, __ATOMIC_RELAXED);
     if (__atomic_add_fetch(&Mutex->Count, 1, __ATOMIC_RELEASE) <= 0)
         KeSetEvent(&Mutex->Event, 0, FALSE);
@@ -77,6 +79,7 @@ BOOLEAN KeTryToAcquireGuardedMutex(PKGUARDED_MUTEX Mutex)
     __atomic_store_n(&Mutex->Owner, KiCurrentThread(), __ATOMIC_RELAXED);
     if (KiLockHooks.Acquired != NULL)
         KiLockHooks.Acquired(KiCurrentThread(), Mutex, KiLockGuardedMutex);
+    KiRaceAcquire(Mutex);
     return TRUE;
 }
 

@@ -135,6 +135,8 @@ static PVOID ExpAllocate(BOOLEAN Paged, SIZE_T Size, ULONG Tag, ULONG Flags, PVO
         ExpCount(Tag, Size, FALSE);
         if (Owner != NULL)
             VfPoolAllocated(P, Size, Tag, Owner);   /* where, for the verifier's leak report */
+        if (KiRaceHooks.Forget != NULL)
+            KiRaceHooks.Forget(P, Size);            /* a new block: no access history */
     }
     return P;
 }

@@ -42,6 +42,7 @@ BOOLEAN ExAcquireRundownProtection(PEX_RUNDOWN_REF RunRef)
 
 VOID ExReleaseRundownProtectionEx(PEX_RUNDOWN_REF RunRef, ULONG Count)
 {
+    KiRaceRelease(RunRef);      /* the protected work happens before the rundown's end */
     /* Acquire: once run-down has started the word points at the waiter's
      * block, initialized before the waiter published it. */
     ULONG_PTR Value = __atomic_load_n(&RunRef->Count, __ATOMIC_ACQUIRE);
@@ -63,6 +64,8 @@ VOID ExReleaseRundownProtection(PEX_RUNDOWN_REF RunRef)
     ExReleaseRundownProtectionEx(RunRef, 1);
 }
 
+static VOID ExpWaitForRundown(PEX_RUNDOWN_REF RunRef, KIRQL Irql);
+
 /* Block new acquisitions and wait for the ones out to be released. */
 VOID ExWaitForRundownProtectionRelease(PEX_RUNDOWN_REF RunRef)
 {
@@ -70,6 +73,13 @@ VOID ExWaitForRundownProtectionRelease(PEX_RUNDOWN_REF RunRef)
     if (Irql > APC_LEVEL)   /* documented <= APC_LEVEL: it waits (IrqlExPassive family) */
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x20008, Irql, APC_LEVEL,
                      (ULONG_PTR)__builtin_return_address(0));
+    ExpWaitForRundown(RunRef, Irql);
+    KiRaceAcquire(RunRef);
+}
+
+static VOID ExpWaitForRundown(PEX_RUNDOWN_REF RunRef, KIRQL Irql)
+{
+    (void)Irql;
     ULONG_PTR Value = __atomic_load_n(&RunRef->Count, __ATOMIC_RELAXED);
     for (;;) {
         if (Value & EXP_RUNDOWN_ACTIVE)

@@ -135,6 +135,7 @@ VOID ExpQueueWorkItem(PWORK_QUEUE_ITEM Item, WORK_QUEUE_TYPE QueueType, ULONG Fl
      * while the item is on its way. */
     if (Flags & EXP_WORK_CHARGED)
         __atomic_add_fetch(&ExpDriverWork, 1, __ATOMIC_SEQ_CST);
+    KiRaceRelease(Item);    /* the queuer's work happens before the routine */
     ExpInsertWorkItem(&ExpWorkQueues[Priority], Item, ExpQueuingThread(), Flags & EXP_WORK_FLAGS);
 }
 
@@ -200,14 +201,16 @@ static BOOLEAN ExpDequeue(EXP_WORK_QUEUE *Queue, EXP_WORKER *Worker, EXP_WORK *W
 
 static VOID ExpRunWorkItem(const EXP_WORK *Work)
 {
+    KiRaceAcquire(Work->Item);
     if (Work->Flags & EXP_WORK_RAW) {
         Work->Routine(Work->Parameter);     /* brackets its driver's routine itself */
-        return;
+    } else {
+        EXP_WORK_FRAME Frame;
+        ExpEnterWorkRoutine(&Frame, (PVOID)Work->Routine, Work->QueuedBy, Work->QueuedSerial);
+        Work->Routine(Work->Parameter);
+        ExpLeaveWorkRoutine(&Frame, (PVOID)Work->Routine, Work->Parameter, Work->Item);
     }
-    EXP_WORK_FRAME Frame;
-    ExpEnterWorkRoutine(&Frame, (PVOID)Work->Routine, Work->QueuedBy, Work->QueuedSerial);
-    Work->Routine(Work->Parameter);
-    ExpLeaveWorkRoutine(&Frame, (PVOID)Work->Routine, Work->Parameter, Work->Item);
+    KiRaceRelease(&KiRaceAllEnded);     /* the routine happens before an unload */
 }
 
 static VOID ExpFinishWorkItem(EXP_WORK_QUEUE *Queue, EXP_WORKER *Worker, const EXP_WORK *Work)

@@ -22,6 +22,12 @@
 #define NTPS_EXIT_VERIFIER 6        /* --verifier=strict and a rule was reported */
 #define NTPS_EXIT_INJECT 7          /* --inject=each: a failed call site was not survived */
 #define NTPS_EXIT_SCENARIO 8        /* a scenario's action or expectation failed (docs/scenarios.md) */
+#define NTPS_EXIT_RACE 9            /* --races=strict and a data race was reported */
+
+/* NTPS_HOST_CONFIG.Races (the values of VF_RACES) */
+#define NTPS_RACES_OFF 0
+#define NTPS_RACES_ON 1
+#define NTPS_RACES_STRICT 2
 #define NTPS_EXIT_INTERNAL 70
 
 /* A registry value set before DriverEntry (`ntps run --reg KEY\VALUE=TYPE:DATA`). */
@@ -59,6 +65,7 @@ typedef struct _NTPS_HOST_CONFIG {
     const char *ReportPath;         /* the verifier's JSON report, or NULL */
     UCHAR SpecialPool;              /* EX_SPECIAL_POOL_*: default with the verifier */
     EX_INJECT_CONFIG Inject;        /* fault injection (Mode 0: none) */
+    UCHAR Races;                    /* NTPS_RACES_*: the data-race detector (--races) */
     const char *Drivers[NTPS_MAX_DRIVERS];
     ULONG DriverCount;
     NTPS_HOST_REG_VALUE *RegistryValues;    /* set in this order before the first DriverEntry */

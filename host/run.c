@@ -371,6 +371,7 @@ static VOID HostConfigureKernel(const NTPS_HOST_CONFIG *Config)
         .ReportPath = Config->ReportPath, .Quiet = Config->Quiet,
     };
     VfInitialize(&Verifier);
+    VfInitializeRaces((VF_RACES)Config->Races);
     ExSpecialPoolSetting = Config->SpecialPool;
     ExInjectConfig = Config->Inject;
 }
@@ -429,6 +430,8 @@ int NtpsHostRun(const NTPS_HOST_CONFIG *Config)
     /* Strict mode fails a run that would otherwise have succeeded. */
     if (Run->ExitStatus == NTPS_EXIT_OK && VfLevel == VfLevelStrict && VfViolationCount() != 0)
         Run->ExitStatus = NTPS_EXIT_VERIFIER;
+    if (Run->ExitStatus == NTPS_EXIT_OK && VfRacesStrict && VfRaceCount() != 0)
+        Run->ExitStatus = NTPS_EXIT_RACE;
     HOST_RUN_FACTS Facts = { Run->ExitStatus, Config->Simulation, KiConfig.ProcessorCount, Config->Seed, 0,
                              KiQueryInterruptTime(), Modules, Run->ImageCount, Config->TreeChildren };
     Facts.ElapsedUs = HostElapsedUs(&Started);

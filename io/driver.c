@@ -172,6 +172,7 @@ VOID IoUnloadDriver(PIO_DRIVER_IMAGE Image)
         IopWaitForDriverWorkItems(Driver);
         IopCheckUnloadedDevices(Driver, TRUE);
     } else {
+        KiRaceAcquire(&KiRaceAllEnded);    /* what the driver's threads, DPCs and work did happens before */
         Driver->DriverUnload(Driver);
         KIRQL Irql = KeGetCurrentIrql();
         if (Irql != PASSIVE_LEVEL)

@@ -168,6 +168,7 @@ NTPS_EXPORT BOOLEAN KeInsertQueueApc(PKAPC Apc, PVOID SystemArgument1, PVOID Sys
     KI_CHECK_OBJECT(Apc, KI_APC_OBJECTS);
     KiCheckObject(Apc->Thread, KI_THREAD_OBJECTS, __func__, __builtin_return_address(0));
     KiKernelEntry();
+    KiRaceRelease(Apc);     /* the queuer's work happens before the APC's routines */
     KIRQL OldIrql = KiAcquireDispatcherLock();
     BOOLEAN Inserted = KiInsertQueueApc(Apc, SystemArgument1, SystemArgument2, Increment);
     KiReleaseDispatcherLock(OldIrql);
@@ -219,6 +220,7 @@ VOID KiDeliverApc(KPROCESSOR_MODE Mode)
         if (!Special)
             __atomic_store_n(&Thread->KernelApcInProgress, TRUE, __ATOMIC_RELAXED);
         KiReleaseDispatcherLock(ApcIrql);
+        KiRaceAcquire(Apc);
 
         /* The kernel routine may change or cancel the normal routine. */
         KernelRoutine(Apc, &NormalRoutine, &NormalContext, &Arg1, &Arg2);

@@ -78,6 +78,7 @@ BOOLEAN KeInsertQueueDpc(PRKDPC Dpc, PVOID SystemArgument1, PVOID SystemArgument
         KfRaiseIrql(DISPATCH_LEVEL);
     PKPRCB Prcb = Dpc->Number != 0 && Dpc->Number <= KeNumberProcessors
                       ? KiProcessorBlock[Dpc->Number - 1] : KeGetCurrentPrcb();
+    KiRaceRelease(Dpc);     /* the queuer's work happens before the routine */
     KiLockDpcQueue(Prcb);
     BOOLEAN Inserted = FALSE;
     PVOID Free = NULL;
@@ -165,7 +166,11 @@ static VOID KiRunDpcQueue(PVOID Context)
         Prcb->DpcStartTime = KiQueryInterruptTime();
         Prcb->DpcRoutineActive = TRUE;
         Prcb->DpcCount++;
+        if (KiRaceHooks.DpcBegin != NULL)
+            KiRaceHooks.DpcBegin(Prcb, Dpc, (PVOID)Routine);
         Routine(Dpc, DeferredContext, Arg1, Arg2);
+        if (KiRaceHooks.DpcEnd != NULL)
+            KiRaceHooks.DpcEnd(Prcb, Dpc);
         if (Prcb->Irql != DISPATCH_LEVEL)
             KeBugCheckEx(IRQL_UNEXPECTED_VALUE, ((ULONG_PTR)Prcb->Irql << 16) | (DISPATCH_LEVEL << 8),
                          (ULONG_PTR)Routine, (ULONG_PTR)Dpc, 0);
@@ -213,4 +218,5 @@ VOID KeFlushQueuedDpcs(VOID)
         KeInsertQueueDpc(&Marker, NULL, NULL);
         KeWaitForSingleObject(&Done, Executive, KernelMode, FALSE, NULL);
     }
+    KiRaceAcquire(&KiRaceAllEnded);    /* the routines that ran happen before the return */
 }

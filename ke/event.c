@@ -64,6 +64,7 @@ LONG KeSetEvent(PRKEVENT Event, KPRIORITY Increment, BOOLEAN Wait)
     KI_CHECK_OBJECT(Event, KI_EVENT_OBJECTS);
     KiKernelEntry();
     KiCheckSetEventIrql(Event, Wait);
+    KiRaceRelease(Event);
     KIRQL OldIrql = KiAcquireDispatcherLock();
     LONG Previous = Event->Header.SignalState;
     if (Previous == 0) {
@@ -79,6 +80,7 @@ LONG KePulseEvent(PRKEVENT Event, KPRIORITY Increment, BOOLEAN Wait)
     KI_CHECK_OBJECT(Event, KI_EVENT_OBJECTS);
     KiKernelEntry();
     KiCheckSetEventIrql(Event, Wait);
+    KiRaceRelease(Event);
     KIRQL OldIrql = KiAcquireDispatcherLock();
     LONG Previous = Event->Header.SignalState;
     if (Previous == 0) {
@@ -117,7 +119,10 @@ VOID KeClearEvent(PRKEVENT Event)
 LONG KeReadStateEvent(PRKEVENT Event)
 {
     KI_CHECK_OBJECT(Event, KI_EVENT_OBJECTS);
-    return __atomic_load_n(&Event->Header.SignalState, __ATOMIC_ACQUIRE);
+    LONG State = __atomic_load_n(&Event->Header.SignalState, __ATOMIC_ACQUIRE);
+    if (State != 0)
+        KiRaceAcquire(Event);   /* a poll that sees the event set */
+    return State;
 }
 
 /* ---- semaphores ------------------------------------------------------------------ */
@@ -138,6 +143,7 @@ LONG KeReleaseSemaphore(PRKSEMAPHORE Semaphore, KPRIORITY Increment, LONG Adjust
     KI_CHECK_OBJECT(Semaphore, KI_SEMAPHORE_OBJECTS);
     KiKernelEntry();
     KiCheckSignalIrql(Wait, 0x20011);
+    KiRaceRelease(Semaphore);
     KIRQL OldIrql = KiAcquireDispatcherLock();
     LONG Previous = Semaphore->Header.SignalState;
     LONG New = (LONG)((ULONG)Previous + (ULONG)Adjustment);

@@ -170,6 +170,10 @@ VOID KiReleaseDispatcherLock(KIRQL OldIrql)
  * simulation the top bit stays set so that every point reaches the kernel. */
 NTPS_EXPORT volatile ULONG_PTR __ntps_poll;
 #define KI_POLL_SIMULATION ((ULONG_PTR)1 << 63)
+/* --races: every point reaches the detector; the sign bit, as in
+ * simulation, so that code built with both bodies runs the one with
+ * memory points (ntps_points mode dual) */
+#define KI_POLL_RACES KI_POLL_SIMULATION
 
 VOID KiRequestSoftwareInterrupt(PKPRCB Prcb, LONG Request)
 {
@@ -273,6 +277,16 @@ NTPS_EXPORT void __ntps_preempt(void)
     KiDeliverInterrupts(Prcb);
 }
 
+/* A memory-access point: the access goes to the race detector when it is
+ * on, then the point is what __ntps_preempt makes of it. */
+NTPS_EXPORT void __ntps_race_access(void *Address, unsigned long Info, const char *Site)
+{
+    if (KiRaceHooks.Access != NULL && Address != NULL)
+        KiRaceHooks.Access(Address, Info, Site, __builtin_return_address(0));
+    if (!(Info & KI_RACE_NO_POINT))
+        __ntps_preempt();
+}
+
 /* The fallback instrumentation (-fsanitize-coverage=trace-pc) calls this at
  * every basic block. */
 NTPS_EXPORT void __sanitizer_cov_trace_pc(void)
@@ -300,5 +314,9 @@ VOID KiEnableSimulationPolling(BOOLEAN Enable)
     if (Enable)
         __atomic_or_fetch(&__ntps_poll, KI_POLL_SIMULATION, __ATOMIC_SEQ_CST);
     else
-        __atomic_store_n(&__ntps_poll, 0, __ATOMIC_SEQ_CST);
+        __atomic_store_n(&__ntps_poll, KiRaceHooks.Access != NULL ? KI_POLL_RACES : 0, __ATOMIC_SEQ_CST);
 }
+
+
+KI_RACE_HOOKS KiRaceHooks;
+UCHAR KiRaceAllEnded;

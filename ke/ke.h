@@ -151,6 +151,7 @@ typedef struct _KTHREAD {
     PVOID ExceptionState;           /* SEH chain and dispatch state (ke/except.c) */
     PVOID VerifierCallbacks;        /* the verifier's callback frames on this thread (vf/) */
     PVOID VerifierLocks;            /* the verifier's record of its locks (vf/lockdep.c), or NULL */
+    PVOID RaceContext;              /* the race detector's clock for this thread (vf/race.c), or NULL */
     ULONG CalloutActive;            /* KeExpandKernelStackAndCallout callouts running (io/stack.c) */
 
     /* accounting */
@@ -323,6 +324,45 @@ typedef struct _KI_LOCK_HOOKS {
     VOID (*ThreadDeleted)(PKTHREAD Thread);
 } KI_LOCK_HOOKS;
 extern KI_LOCK_HOOKS KiLockHooks;
+
+/* ---- the race detector's happens-before edges (vf/race.c; all NULL: off) -------------------- */
+/* A driver memory access reached a point (__ntps_race_access): Info is
+ * KI_RACE_WRITE | KI_RACE_ATOMIC | size << KI_RACE_SIZE_SHIFT, Site the
+ * plugin's "function\tfile:line:column" string, Return the call's return address. */
+#define KI_RACE_WRITE 0x1
+#define KI_RACE_ATOMIC 0x2          /* an __atomic / Interlocked operation or a volatile access */
+#define KI_RACE_NO_POINT 0x4        /* record only: another access of the statement makes the point */
+#define KI_RACE_SIZE_SHIFT 8
+typedef struct _KI_RACE_HOOKS {
+    VOID (*Access)(PVOID Address, ULONG_PTR Info, PCSTR Site, PVOID Return);
+    /* The running context (thread, or DPC on this processor) publishes
+     * what it did so far to Sync / receives what was published to Sync. */
+    VOID (*Release)(PVOID Sync);
+    VOID (*Acquire)(PVOID Sync);
+    /* Child starts with what the current context did so far. */
+    VOID (*ThreadStarted)(PKTHREAD Child);
+    /* The current thread ends (before its object is signaled). */
+    VOID (*ThreadEnded)(PKTHREAD Thread);
+    /* Prcb runs DPC Dpc's routine / is done with it. */
+    VOID (*DpcBegin)(PKPRCB Prcb, PKDPC Dpc, PVOID Routine);
+    VOID (*DpcEnd)(PKPRCB Prcb, PKDPC Dpc);
+    /* Memory [Block, Block+Size) was allocated or freed: forget its history. */
+    VOID (*Forget)(PVOID Block, SIZE_T Size);
+} KI_RACE_HOOKS;
+extern KI_RACE_HOOKS KiRaceHooks;
+/* Every context's end (threads, DPCs, work items) is released here: a
+ * flush of the DPC queues and a driver's unload acquire it. */
+extern UCHAR KiRaceAllEnded;
+static inline VOID KiRaceRelease(PVOID Sync)
+{
+    if (KiRaceHooks.Release != NULL)
+        KiRaceHooks.Release(Sync);
+}
+static inline VOID KiRaceAcquire(PVOID Sync)
+{
+    if (KiRaceHooks.Acquire != NULL)
+        KiRaceHooks.Acquire(Sync);
+}
 
 /* ---- time ------------------------------------------------------------------------- */
 ULONGLONG KiQueryInterruptTime(VOID);   /* 100 ns since boot: host or virtual */
@@ -530,6 +570,8 @@ BOOLEAN KiSimQuiet(VOID);
 /* The word driver code polls at its preemption points (ke/irql.c). */
 extern NTPS_EXPORT volatile ULONG_PTR __ntps_poll;
 NTPS_EXPORT void __ntps_preempt(void);
+/* A memory-access point (ntps_points with the races argument, as ntps cc builds). */
+NTPS_EXPORT void __ntps_race_access(void *Address, unsigned long Info, const char *Site);
 
 /* ---- bug checks -------------------------------------------------------------------- */
 typedef struct _KI_BUGCHECK_HOOKS {

@@ -106,6 +106,7 @@ LONG KeReleaseMutant(PKMUTANT Mutant, KPRIORITY Increment, BOOLEAN Abandon, BOOL
     if (Irql > DISPATCH_LEVEL || (Wait && Irql > APC_LEVEL))
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x20011, Irql, DISPATCH_LEVEL,
                      (ULONG_PTR)__builtin_return_address(0));
+    KiRaceRelease(Mutant);
     KIRQL OldIrql = KiAcquireDispatcherLock();
     LONG Previous = Mutant->Header.SignalState;
     if (Abandon) {

@@ -59,6 +59,7 @@ static VOID KiAcquireSpinLockRaw(PKSPIN_LOCK SpinLock)
         if (__atomic_compare_exchange_n(SpinLock, &Expected, Mine, FALSE, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
             if (KiLockHooks.Acquired != NULL)
                 KiLockHooks.Acquired(Thread, SpinLock, KiLockSpinLock);
+            KiRaceAcquire(SpinLock);
             return;
         }
         if (Expected == Mine)
@@ -71,6 +72,8 @@ static VOID KiReleaseSpinLockRaw(PKSPIN_LOCK SpinLock)
 {
     ULONG_PTR Mine = KiLockValue(KiCurrentThread());
     ULONG_PTR Expected = Mine;
+    if (KiRaceHooks.Release != NULL && __atomic_load_n(SpinLock, __ATOMIC_RELAXED) == Mine)
+        KiRaceHooks.Release(SpinLock);     /* before another processor can take it */
     if (!__atomic_compare_exchange_n(SpinLock, &Expected, 0, FALSE, __ATOMIC_RELEASE, __ATOMIC_RELAXED))
         KeBugCheckEx(SPIN_LOCK_NOT_OWNED, (ULONG_PTR)SpinLock, Expected, 0, 0);
     if (KiLockHooks.Released != NULL)
@@ -143,6 +146,7 @@ BOOLEAN KeTryToAcquireSpinLockAtDpcLevel(PKSPIN_LOCK SpinLock)
         return FALSE;
     if (KiLockHooks.Acquired != NULL)
         KiLockHooks.Acquired(KiCurrentThread(), SpinLock, KiLockSpinLock);
+    KiRaceAcquire(SpinLock);
     return TRUE;
 }
 

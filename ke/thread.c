@@ -95,6 +95,8 @@ VOID KiInitializeIdleThread(PKTHREAD Thread, PKPROCESS Process, PKPRCB Prcb)
 
 VOID KeStartThread(PKTHREAD Thread)
 {
+    if (KiRaceHooks.ThreadStarted != NULL)
+        KiRaceHooks.ThreadStarted(Thread);     /* creation happens before the start */
     KIRQL OldIrql = KiAcquireDispatcherLock();
     KiReadyThread(Thread);
     KiReleaseDispatcherLock(OldIrql);
@@ -136,6 +138,8 @@ VOID KeTerminateThread(VOID)
     Thread->ApcQueueable = FALSE;
     KiReleaseDispatcherLock(OldIrql);
     KiRundownApcs(Thread);
+    if (KiRaceHooks.ThreadEnded != NULL)
+        KiRaceHooks.ThreadEnded(Thread);       /* its end happens before waits on it return */
     OldIrql = KiAcquireDispatcherLock();
     (void)OldIrql;
     KiRundownMutants(Thread);

@@ -156,6 +156,10 @@ VOID KeInitializeTimer(PKTIMER Timer)
 
 static BOOLEAN KiSetTimer(PKTIMER Timer, LARGE_INTEGER DueTime, LONG Period, PKDPC Dpc)
 {
+    /* the setter's work happens before the expiry's waiters and DPC */
+    KiRaceRelease(Timer);
+    if (Dpc != NULL)
+        KiRaceRelease(Dpc);
     KIRQL OldIrql = KiAcquireDispatcherLock();
     /* A queued timer is cancelled first, with a DPC it had queued. */
     BOOLEAN WasQueued = KiRemoveTimer(Timer);

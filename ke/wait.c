@@ -279,6 +279,24 @@ static VOID KiVerifyBlockingWait(PKTHREAD Thread, KIRQL OldIrql, BOOLEAN WaitNex
     }
 }
 
+/* The wait returned Status: the objects that satisfied it pass on what
+ * their signalers did (the race detector's happens-before edges). */
+static VOID KiRaceWaitSatisfied(ULONG Count, PVOID Object[], WAIT_TYPE WaitType, NTSTATUS Status)
+{
+    if (KiRaceHooks.Acquire == NULL || Count == 0)
+        return;
+    ULONG Index = (ULONG)Status;
+    if (Index >= (ULONG)STATUS_ABANDONED_WAIT_0 && Index < (ULONG)STATUS_ABANDONED_WAIT_0 + Count)
+        Index -= (ULONG)STATUS_ABANDONED_WAIT_0;
+    if (Index >= Count)
+        return;
+    if (WaitType == WaitAll)
+        for (ULONG i = 0; i < Count; i++)
+            KiRaceHooks.Acquire(Object[i]);
+    else
+        KiRaceHooks.Acquire(Object[Index]);
+}
+
 /*
  * The common wait. Count == 0 is a pure delay. Returns the documented
  * status; kernel APCs that arrive while blocked run and the wait resumes.
@@ -334,6 +352,7 @@ static NTSTATUS KiWait(ULONG Count, PVOID Object[], WAIT_TYPE WaitType, KWAIT_RE
             if (OldIrql == DISPATCH_LEVEL && Status != STATUS_TIMEOUT && Count != 0)
                 KiNoteDispatchAcquisitions(Thread, Count, Object, WaitType, Status);
             KiReleaseDispatcherLock(OldIrql);
+            KiRaceWaitSatisfied(Count, Object, WaitType, Status);
             return Status;
         }
 
@@ -363,6 +382,7 @@ static NTSTATUS KiWait(ULONG Count, PVOID Object[], WAIT_TYPE WaitType, KWAIT_RE
             continue;   /* the APC ran as IRQL dropped; wait again */
         if (Status == STATUS_TIMEOUT && Count == 0)
             Status = STATUS_SUCCESS;    /* a delay that elapsed */
+        KiRaceWaitSatisfied(Count, Object, WaitType, Status);
         return Status;
     }
 }

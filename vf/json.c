@@ -4,7 +4,7 @@
  * fixed buffer: it may be written at a bug check, with other processors
  * stopped wherever they were.
  */
-#include "vf/vfp.h"
+#include "vf/racep.h"
 
 #include <fcntl.h>
 #include <stdarg.h>
@@ -138,6 +138,45 @@ static VOID VfJsonCallbacks(VF_JSON *Json)
     VfJsonRaw(Json, First ? "]" : "\n  ]", First ? 1 : 4);
 }
 
+static VOID VfJsonRaceSide(VF_JSON *Json, PCSTR Name, const VF_RACE_SIDE *Side)
+{
+    VfJsonPrintf(Json, ", \"%s\": {\"access\": \"%s\", \"function\": ", Name, Side->Write ? "write" : "read");
+    VfJsonString(Json, Side->Function);
+    VfJsonRaw(Json, ", \"location\": ", 14);
+    VfJsonString(Json, Side->Location);
+    VfJsonRaw(Json, ", \"thread\": ", 12);
+    VfJsonString(Json, Side->Thread);
+    VfJsonRaw(Json, "}", 1);
+}
+
+/* --races: "race_count" (distinct pairs of sites) and "races"; null without. */
+static VOID VfJsonRaces(VF_JSON *Json)
+{
+    if (!VfRacesOn) {
+        VfJsonRaw(Json, ",\n  \"race_count\": null,\n  \"races\": null", 39);
+        return;
+    }
+    VfJsonPrintf(Json, ",\n  \"race_count\": %lu,\n  \"races_found\": %lu,\n  \"races\": [",
+                 (unsigned long)VfRaceCount(), (unsigned long)VfpRaceTotal());
+    ULONG i = 0;
+    for (const VF_RACE_RECORD *Record; (Record = VfpRaceAt(i)) != NULL; i++) {
+        VfJsonRaw(Json, i == 0 ? "\n    {\"memory\": " : ",\n    {\"memory\": ", i == 0 ? 16 : 17);
+        VfJsonString(Json, Record->Memory);
+        VfJsonPrintf(Json, ", \"address\": \"%p\", \"size\": %lu, \"count\": %ld", (PVOID)Record->Address,
+                     (unsigned long)Record->Size, (long)Record->Count);
+        VfJsonRaceSide(Json, "access", &Record->Current);
+        VfJsonRaceSide(Json, "previous", &Record->Previous);
+        VfJsonRaw(Json, ", \"backtrace\": [", 16);
+        for (ULONG f = 0; f < Record->FrameCount; f++) {
+            if (f != 0)
+                VfJsonRaw(Json, ", ", 2);
+            VfJsonString(Json, Record->Frames[f]);
+        }
+        VfJsonRaw(Json, "]}", 2);
+    }
+    VfJsonRaw(Json, i == 0 ? "]" : "\n  ]", i == 0 ? 1 : 4);
+}
+
 static VOID VfJsonHeader(VF_JSON *Json, int ExitStatus, ULONG BugCheck, const ULONG_PTR *Parameters, PCSTR Name)
 {
     VfJsonPrintf(Json, "{\n  \"format\": \"ntps-verifier-report\",\n  \"version\": 1,\n  \"exit_status\": %d,\n",
@@ -180,6 +219,7 @@ static VOID VfWriteJson(int Fd, int ExitStatus, ULONG BugCheck, const ULONG_PTR 
     }
     VfJsonRaw(&Json, First ? "]" : "\n  ]", First ? 1 : 4);
     VfJsonCallbacks(&Json);
+    VfJsonRaces(&Json);
     VfJsonRaw(&Json, "\n}\n", 3);
     VfJsonFlush(&Json);
 }

@@ -7,6 +7,7 @@
  */
 #include "vf/vfp.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -149,4 +150,33 @@ VOID VfInitializePool(VOID)
         }
     }
     VfPoolRelease();
+}
+
+/* The driver pool block holding Address, described for a race report:
+ * FALSE if no tracked block holds it (the verifier is off, or not pool). */
+BOOLEAN VfPoolDescribe(PVOID Address, PCHAR Buffer, SIZE_T Size)
+{
+    BOOLEAN Found = FALSE;
+    VfPoolAcquire();
+    for (ULONG b = 0; b < VF_POOL_BUCKETS && !Found; b++) {
+        for (VF_POOL_BLOCK *Entry = VfPoolBuckets[b]; Entry != NULL; Entry = Entry->Next) {
+            ULONG_PTR Start = (ULONG_PTR)Entry->Block;
+            if ((ULONG_PTR)Address < Start || (ULONG_PTR)Address >= Start + (Entry->Size ? Entry->Size : 1))
+                continue;
+            char Tag[5], Where[160] = "?";
+            VfFormatTag(Entry->Tag, Tag);
+            for (ULONG f = 0; f < Entry->FrameCount; f++) {
+                if (RtlpLookupModuleByAddress((PCHAR)Entry->Frames[f] - 1) != NULL) {
+                    KiDescribeAddress((PCHAR)Entry->Frames[f] - 1, Where, sizeof(Where));
+                    break;
+                }
+            }
+            snprintf(Buffer, Size, "offset %zu of pool block %p (%zu bytes, tag '%s') allocated at %s",
+                     (size_t)((ULONG_PTR)Address - Start), Entry->Block, (size_t)Entry->Size, Tag, Where);
+            Found = TRUE;
+            break;
+        }
+    }
+    VfPoolRelease();
+    return Found;
 }

@@ -246,6 +246,7 @@ static VOID VfBugCheckFinish(ULONG Code, const ULONG_PTR Parameters[4], PCSTR Na
         return;
     if (VfViolationCount() != 0)
         VfPrintSummary();
+    VfPrintRaceSummary();
     if (VfReportPath != NULL)
         VfWriteJsonReport(VfReportPath, 3 /* the bug check exit status */, Code, Parameters, Name);
 }
@@ -255,6 +256,7 @@ VOID VfFinishRun(int ExitStatus)
     if (__atomic_exchange_n(&VfFinished, 1, __ATOMIC_ACQ_REL))
         return;
     VfPrintSummary();
+    VfPrintRaceSummary();
     if (VfReportPath != NULL)
         VfWriteJsonReport(VfReportPath, ExitStatus, 0, NULL, NULL);
     VfInitializePool();     /* drivers that never unloaded: forget their blocks */
@@ -269,6 +271,7 @@ VOID VfInitialize(const VF_OPTIONS *Options)
                                                    : VF_DEFAULT_CALLBACK_STACK_PERCENT;
     VfReportPath = Options->ReportPath;
     VfQuiet = Options->Quiet;
+    VfRaceQuiet = Options->Quiet;
     /* A host may run the kernel more than once (tests, benchmarks). */
     VfFinished = 0;
     VfTotal = VfDropped = 0;

@@ -164,4 +164,19 @@ extern VOID (*VfDeadlockEndRun)(VOID);
  * report with the wait-for graph of Threads (those not ended). */
 VOID VfReportStall(PKTHREAD const *Threads, ULONG Count);
 
+/* ---- data races (vf/race.c, docs/races.md) ---------------------------------------------------- */
+
+typedef enum _VF_RACES {
+    VfRaceModeOff,
+    VfRaceModeOn,         /* --races: RACE reports, the exit status is not changed */
+    VfRaceModeStrict    /* --races=strict: a race makes the exit status NTPS_EXIT_RACE */
+} VF_RACES;
+/* Before boot, after VfInitialize: register the detector's hooks with Ke. */
+VOID VfInitializeRaces(VF_RACES Mode);
+extern BOOLEAN VfRacesStrict;
+/* Distinct races (pairs of sites) reported so far. */
+ULONG VfRaceCount(VOID);
+/* "ntps: races: N (M found)" and the pairs; nothing when the detector is off. */
+VOID VfPrintRaceSummary(VOID);
+
 #endif /* NTPS_VF_H */

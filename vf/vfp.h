@@ -60,6 +60,9 @@ LONG VfDroppedReports(VOID);
 /* vf/json.c */
 VOID VfWriteJsonReport(PCSTR Path, int ExitStatus, ULONG BugCheck, const ULONG_PTR *Parameters, PCSTR BugCheckName);
 
+/* vf/racereport.c: --quiet (no race summary line when there is none) */
+extern BOOLEAN VfRaceQuiet;
+
 /* JSON needs the level and options as given. */
 PCSTR VfLevelName(VF_LEVEL Level);
 

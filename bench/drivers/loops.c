@@ -102,6 +102,23 @@ NTPS_EXPORT ULONG64 BenchSpin(volatile LONG *Stop, ULONG64 Limit)
     return n;
 }
 
+/* Driver-like work for the race detector's benchmark: updates of a
+ * thread's own buffer, and now and then a counter under a spin lock. */
+NTPS_EXPORT LONG BenchLockedUpdate(PKSPIN_LOCK Lock, volatile LONG *Shared, LONG *Own, ULONG Rounds)
+{
+    for (ULONG i = 0; i < Rounds; i++) {
+        Own[i & 63] += (LONG)i;
+        Own[(i + 1) & 63] ^= Own[i & 63];
+        if ((i & 15) == 0) {
+            KIRQL Old;
+            KeAcquireSpinLock(Lock, &Old);
+            *Shared += 1;
+            KeReleaseSpinLock(Lock, Old);
+        }
+    }
+    return Own[0];
+}
+
 NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 {
     UNREFERENCED_PARAMETER(DriverObject);

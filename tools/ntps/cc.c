@@ -188,6 +188,8 @@ static int NtpsCompileFlags(const NTPS_CC *Cc, int Lang, const char **Args, int 
             snprintf(PluginMode, sizeof(PluginMode), "-fplugin-arg-ntps_points-mode=%s", Cc->Points);
             Args[N++] = Plugin;
             Args[N++] = PluginMode;
+            if (!strcmp(Cc->Points, "full") || !strcmp(Cc->Points, "dual"))  /* memory points name their accesses: --races */
+                Args[N++] = "-fplugin-arg-ntps_points-races";
         } else {
             Args[N++] = "-fsanitize-coverage=trace-pc";    /* every basic block: slower, same effect */
         }

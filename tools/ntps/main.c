@@ -59,7 +59,7 @@ static const char NtpsUsage[] =
     "Exit status of `ntps run`: 0 done, 1 usage, 2 a driver did not load or start,\n"
     "3 bug check, 4 timeout, 5 deadlock (simulation), 6 verifier report (strict),\n"
     "7 a call site failed by --inject each was not survived, 8 a scenario's action or\n"
-    "expectation failed, 70 internal error.\n"
+    "expectation failed, 9 a data race (--races=strict), 70 internal error.\n"
     "\n"
     "  ntps scenario check FILE   load a scenario file and report its first error\n"
     "  ntps scenario default      print the built-in default scenario\n";
@@ -150,6 +150,14 @@ static const char NtpsRunUsage[] =
     "                       unload or a hang (then exit status 7)\n"
     "  --inject random:P    fail each such call with probability P (0..1), drawn from the\n"
     "                       seed (--seed): replayable\n"
+    "\n"
+    "the data-race detector (docs/races.md):\n"
+    "  --races[=on|strict]  report two accesses of driver code to the same memory from\n"
+    "                       different threads, one a write, not ordered by a lock, event,\n"
+    "                       interlocked operation, thread start/end, DPC, APC or work\n"
+    "                       item (RACE ...), and 'ntps: races: N' at the end; strict makes\n"
+    "                       a run with a race exit with status 9 (drivers built by ntps cc\n"
+    "                       with its default --points full)\n"
     "Every option that takes a value accepts --option=value and --option value.\n";
 
 static int NtpsParseNumber(const char *Text, unsigned long long *Value, const char *Option)
@@ -374,6 +382,18 @@ int NtpsRunMainEx(int argc, char **argv, NTPS_RUNNER Runner, void *Context)
                 return NTPS_EXIT_USAGE;
             }
             Config.CallbackStackPercent = (ULONG)N;
+        } else if (!strcmp(Arg, "--races")) {
+            /* a flag, or --races=VALUE */
+            if (!Inline || !strcmp(Value, "on"))
+                Config.Races = NTPS_RACES_ON;
+            else if (!strcmp(Value, "strict"))
+                Config.Races = NTPS_RACES_STRICT;
+            else if (!strcmp(Value, "off"))
+                Config.Races = NTPS_RACES_OFF;
+            else {
+                fprintf(stderr, "ntps run: --races must be on, strict or off, not '%s'\n", Value);
+                return NTPS_EXIT_USAGE;
+            }
         } else if (!strcmp(Arg, "--report")) {
             NEED_VALUE();
             Config.ReportPath = Value;

@@ -52,6 +52,10 @@
 #include "cfgloopmanip.h"
 #include "internal-fn.h"
 #include "ggc.h"
+#include "langhooks.h"
+#include "gimplify.h"
+#include "gimplify-me.h"
+#include "tree-ssa-address.h"
 
 int plugin_is_GPL_compatible;
 
@@ -61,13 +65,17 @@ enum points_mode { POINTS_NONE, POINTS_EDGES, POINTS_FULL, POINTS_DUAL };
 
 points_mode g_mode = POINTS_FULL;
 bool g_stats = false;
+bool g_races = false;		/* memory points pass their accesses */
 const char *g_plugin_name = "ntps_points";
 
 /* The two ABI symbols.  Roots for the garbage collector (see plugin_init).  */
 tree g_poll_decl;
 tree g_preempt_decl;
+tree g_access_decl;
 
 const struct ggc_root_tab g_roots[] = {
+  { &g_access_decl, 1, sizeof (g_access_decl), &gt_ggc_mx_tree_node,
+    &gt_pch_nx_tree_node },
   { &g_poll_decl, 1, sizeof (g_poll_decl), &gt_ggc_mx_tree_node,
     &gt_pch_nx_tree_node },
   { &g_preempt_decl, 1, sizeof (g_preempt_decl), &gt_ggc_mx_tree_node,
@@ -77,6 +85,7 @@ const struct ggc_root_tab g_roots[] = {
 
 const char POLL_NAME[] = "__ntps_poll";
 const char PREEMPT_NAME[] = "__ntps_preempt";
+const char ACCESS_NAME[] = "__ntps_race_access";
 
 /* ---------------------------------------------------------------------
    The ABI declarations.  If the translation unit itself defines or
@@ -134,6 +143,21 @@ preempt_decl ()
   tree d = build_fn_decl (PREEMPT_NAME, type);
   DECL_IGNORED_P (d) = 1;
   return g_preempt_decl = d;
+}
+
+/* void __ntps_race_access (void *addr, unsigned long info, const char *site):
+   the memory point of mode=full with the races argument.  */
+tree
+access_decl ()
+{
+  if (g_access_decl)
+    return g_access_decl;
+  tree type = build_function_type_list (void_type_node, ptr_type_node,
+					long_unsigned_type_node,
+					const_ptr_type_node, NULL_TREE);
+  tree d = build_fn_decl (ACCESS_NAME, type);
+  DECL_IGNORED_P (d) = 1;
+  return g_access_decl = d;
 }
 
 /* ---------------------------------------------------------------------
@@ -344,10 +368,290 @@ struct point_req
   location_t loc;
 };
 
+/* ---------------------------------------------------------------------
+   The accesses of a memory point (the races argument).  Each is passed
+   to the runtime as (address, info, site): info is size << 8 | write (1)
+   | atomic (2) | no-point (4, all but the statement's last access), site
+   a string "function\tfile:line:column" in the driver's read-only data.
+   This is the one place that decides how a memory point is emitted.  */
+
+const unsigned ACC_WRITE = 1, ACC_ATOMIC = 2, ACC_NO_POINT = 4;
+const int ACC_SIZE_SHIFT = 8;
+
+struct mem_access
+{
+  tree addr;			/* pointer-valued expression */
+  tree size;			/* size in bytes (an INTEGER_CST or SSA value) */
+  unsigned flags;
+};
+
+tree
+size_tree (HOST_WIDE_INT n)
+{
+  return build_int_cst (long_unsigned_type_node, n > 0 ? n : 1);
+}
+
+/* Record the memory reference T (a shared one, see shared_memory_ref_p).  */
+void
+add_ref_access (vec<mem_access> *out, tree t, bool write)
+{
+  if (TREE_CODE (t) == WITH_SIZE_EXPR)
+    t = TREE_OPERAND (t, 0);
+  bool vol = TREE_THIS_VOLATILE (t) || TYPE_VOLATILE (TREE_TYPE (t));
+  while (TREE_CODE (t) == REALPART_EXPR || TREE_CODE (t) == IMAGPART_EXPR
+	 || TREE_CODE (t) == VIEW_CONVERT_EXPR
+	 || TREE_CODE (t) == BIT_FIELD_REF)
+    t = TREE_OPERAND (t, 0);
+  if (TREE_CODE (t) == COMPONENT_REF
+      && DECL_BIT_FIELD (TREE_OPERAND (t, 1)))
+    {
+      tree repr = DECL_BIT_FIELD_REPRESENTATIVE (TREE_OPERAND (t, 1));
+      if (repr)
+	t = build3 (COMPONENT_REF, TREE_TYPE (repr), TREE_OPERAND (t, 0),
+		    repr, TREE_OPERAND (t, 2));
+      else
+	t = TREE_OPERAND (t, 0);
+    }
+  tree base = get_base_address (t);
+  if (base && VAR_P (base))
+    {
+      if (DECL_HARD_REGISTER (base))
+	return;
+      TREE_ADDRESSABLE (base) = 1;
+    }
+  tree addr = TREE_CODE (t) == TARGET_MEM_REF
+	      ? tree_mem_ref_addr (ptr_type_node, t)
+	      : build_fold_addr_expr (unshare_expr (t));
+  mem_access a = { addr, size_tree (int_size_in_bytes (TREE_TYPE (t))),
+		   (write ? ACC_WRITE : 0u) | (vol ? ACC_ATOMIC : 0u) };
+  out->safe_push (a);
+}
+
+void
+add_ptr_access (vec<mem_access> *out, tree ptr, tree size, unsigned flags)
+{
+  if (!ptr || !POINTER_TYPE_P (TREE_TYPE (ptr)))
+    return;
+  mem_access a = { ptr, size ? size : size_tree (1), flags };
+  out->safe_push (a);
+}
+
+/* The size an atomic builtin or internal function works on.  */
+tree
+atomic_size (gcall *call)
+{
+  tree lhs = gimple_call_lhs (call);
+  if (lhs && INTEGRAL_TYPE_P (TREE_TYPE (lhs))
+      && TYPE_PRECISION (TREE_TYPE (lhs)) > 1)
+    return size_tree (int_size_in_bytes (TREE_TYPE (lhs)));
+  if (gimple_call_num_args (call) > 1
+      && INTEGRAL_TYPE_P (TREE_TYPE (gimple_call_arg (call, 1))))
+    return size_tree (int_size_in_bytes (TREE_TYPE (gimple_call_arg (call, 1))));
+  return size_tree (8);
+}
+
+void
+call_accesses (gcall *call, vec<mem_access> *out)
+{
+  unsigned n = gimple_call_num_args (call);
+  tree a0 = n > 0 ? gimple_call_arg (call, 0) : NULL_TREE;
+  tree a1 = n > 1 ? gimple_call_arg (call, 1) : NULL_TREE;
+  tree a2 = n > 2 ? gimple_call_arg (call, 2) : NULL_TREE;
+  if (gimple_call_internal_p (call))
+    {
+      switch (gimple_call_internal_fn (call))
+	{
+	case IFN_ATOMIC_BIT_TEST_AND_SET:
+	case IFN_ATOMIC_BIT_TEST_AND_COMPLEMENT:
+	case IFN_ATOMIC_BIT_TEST_AND_RESET:
+	case IFN_ATOMIC_COMPARE_EXCHANGE:
+	case IFN_ATOMIC_ADD_FETCH_CMP_0:
+	case IFN_ATOMIC_SUB_FETCH_CMP_0:
+	case IFN_ATOMIC_AND_FETCH_CMP_0:
+	case IFN_ATOMIC_OR_FETCH_CMP_0:
+	case IFN_ATOMIC_XOR_FETCH_CMP_0:
+	  {
+	    /* the pointer is the first argument, except for the _CMP_0
+	       forms, whose first is the comparison code */
+	    tree p = POINTER_TYPE_P (TREE_TYPE (a0)) ? a0 : a1;
+	    add_ptr_access (out, p, size_tree (8), ACC_WRITE | ACC_ATOMIC);
+	    return;
+	  }
+	default:
+	  return;		/* masked/gather/scatter: a point only */
+	}
+    }
+  if (gimple_call_builtin_p (call, BUILT_IN_NORMAL))
+    {
+      enum built_in_function code
+	= DECL_FUNCTION_CODE (gimple_call_fndecl (call));
+      if (code >= BUILT_IN_SYNC_FETCH_AND_ADD_N
+	  && code <= BUILT_IN_ATOMIC_SIGNAL_FENCE)
+	{
+	  bool load = (code >= BUILT_IN_ATOMIC_LOAD
+		       && code <= BUILT_IN_ATOMIC_LOAD_16);
+	  add_ptr_access (out, a0, atomic_size (call),
+			  ACC_ATOMIC | (load ? 0u : ACC_WRITE));
+	  return;
+	}
+      switch (code)
+	{
+	case BUILT_IN_MEMCPY:
+	case BUILT_IN_MEMPCPY:
+	case BUILT_IN_MEMMOVE:
+	  add_ptr_access (out, a1, a2, 0);
+	  add_ptr_access (out, a0, a2, ACC_WRITE);
+	  return;
+	case BUILT_IN_BCOPY:
+	  add_ptr_access (out, a0, a2, 0);
+	  add_ptr_access (out, a1, a2, ACC_WRITE);
+	  return;
+	case BUILT_IN_MEMSET:
+	  add_ptr_access (out, a0, a2, ACC_WRITE);
+	  return;
+	case BUILT_IN_BZERO:
+	  add_ptr_access (out, a0, a1, ACC_WRITE);
+	  return;
+	case BUILT_IN_MEMCMP:
+	case BUILT_IN_BCMP:
+	  add_ptr_access (out, a0, a2, 0);
+	  add_ptr_access (out, a1, a2, 0);
+	  return;
+	case BUILT_IN_MEMCHR:
+	  add_ptr_access (out, a0, a2, 0);
+	  return;
+	case BUILT_IN_STRCPY:
+	case BUILT_IN_STPCPY:
+	case BUILT_IN_STRNCPY:
+	case BUILT_IN_STRCAT:
+	case BUILT_IN_STRNCAT:
+	  add_ptr_access (out, a1, NULL_TREE, 0);
+	  add_ptr_access (out, a0, NULL_TREE, ACC_WRITE);
+	  return;
+	case BUILT_IN_STRCMP:
+	case BUILT_IN_STRNCMP:
+	  add_ptr_access (out, a0, NULL_TREE, 0);
+	  add_ptr_access (out, a1, NULL_TREE, 0);
+	  return;
+	default:		/* strlen, strnlen, strchr, strrchr */
+	  add_ptr_access (out, a0, NULL_TREE, 0);
+	  return;
+	}
+    }
+  /* aggregates passed or returned by value */
+  for (unsigned i = 0; i < n; i++)
+    if (shared_memory_ref_p (gimple_call_arg (call, i), true))
+      add_ref_access (out, gimple_call_arg (call, i), false);
+  if (shared_memory_ref_p (gimple_call_lhs (call), false))
+    add_ref_access (out, gimple_call_lhs (call), true);
+}
+
+/* The accesses of STMT to shared memory, in the order they happen.  */
+void
+stmt_accesses (gimple *stmt, vec<mem_access> *out)
+{
+  switch (gimple_code (stmt))
+    {
+    case GIMPLE_ASSIGN:
+      if (gimple_assign_single_p (stmt)
+	  && shared_memory_ref_p (gimple_assign_rhs1 (stmt), true))
+	add_ref_access (out, gimple_assign_rhs1 (stmt), false);
+      if (shared_memory_ref_p (gimple_assign_lhs (stmt), false))
+	add_ref_access (out, gimple_assign_lhs (stmt), true);
+      return;
+    case GIMPLE_CALL:
+      call_accesses (as_a <gcall *> (stmt), out);
+      return;
+    case GIMPLE_ASM:
+      {
+	gasm *as = as_a <gasm *> (stmt);
+	for (unsigned i = 0; i < gimple_asm_ninputs (as); i++)
+	  {
+	    tree op = TREE_VALUE (gimple_asm_input_op (as, i));
+	    if (shared_memory_ref_p (op, true))
+	      add_ref_access (out, op, false);
+	  }
+	for (unsigned i = 0; i < gimple_asm_noutputs (as); i++)
+	  {
+	    tree op = TREE_VALUE (gimple_asm_output_op (as, i));
+	    if (shared_memory_ref_p (op, false))
+	      add_ref_access (out, op, true);
+	  }
+	return;
+      }
+    default:
+      return;
+    }
+}
+
+/* "function\tfile:line:column" for an access at LOC: the function is the
+   one the source line belongs to (an inlined callee's, not the caller's).  */
+tree
+site_string (location_t loc)
+{
+  tree fn = current_function_decl;
+  for (tree b = LOCATION_BLOCK (loc); b && TREE_CODE (b) == BLOCK;
+       b = BLOCK_SUPERCONTEXT (b))
+    if (inlined_function_outer_scope_p (b))
+      {
+	tree origin = block_ultimate_origin (b);
+	if (origin && TREE_CODE (origin) == FUNCTION_DECL)
+	  fn = origin;
+	break;
+      }
+  if (LOCATION_LOCUS (loc) == UNKNOWN_LOCATION)
+    loc = DECL_SOURCE_LOCATION (current_function_decl);
+  expanded_location x = expand_location (loc);
+  const char *name = lang_hooks.decl_printable_name (fn, 1);
+  char *text = xasprintf ("%s\t%s:%d:%d", name ? name : "?",
+			  x.file ? x.file : "?", x.line, x.column);
+  tree s = build_string_literal (strlen (text) + 1, text);
+  free (text);
+  return s;
+}
+
+/* Emit at GSI (the end of the point's cold block) the calls that pass
+   MEM_STMT's accesses; FALSE if it has none to pass (the caller emits
+   the plain __ntps_preempt call).  */
+bool
+emit_access_calls (gimple_stmt_iterator *gsi, gimple *mem_stmt, location_t loc)
+{
+  auto_vec<mem_access> accs;
+  stmt_accesses (mem_stmt, &accs);
+  if (accs.is_empty ())
+    return false;
+  tree site = site_string (gimple_location (mem_stmt) != UNKNOWN_LOCATION
+			   ? gimple_location (mem_stmt) : loc);
+  for (unsigned i = 0; i < accs.length (); i++)
+    {
+      mem_access &a = accs[i];
+      unsigned flags = a.flags
+		       | (i + 1 < accs.length () ? ACC_NO_POINT : 0u);
+      tree addr = force_gimple_operand_gsi (gsi,
+					    fold_convert (ptr_type_node, a.addr),
+					    true, NULL_TREE, false,
+					    GSI_CONTINUE_LINKING);
+      tree size = fold_convert (long_unsigned_type_node, a.size);
+      tree info = fold_build2 (BIT_IOR_EXPR, long_unsigned_type_node,
+			       fold_build2 (LSHIFT_EXPR, long_unsigned_type_node,
+					    size, build_int_cst (integer_type_node,
+								 ACC_SIZE_SHIFT)),
+			       build_int_cst (long_unsigned_type_node, flags));
+      info = force_gimple_operand_gsi (gsi, info, true, NULL_TREE, false,
+				       GSI_CONTINUE_LINKING);
+      gcall *call = gimple_build_call (access_decl (), 3, addr, info, site);
+      gimple_call_set_nothrow (call, true);
+      gimple_set_location (call, loc);
+      gsi_insert_after (gsi, call, GSI_NEW_STMT);
+    }
+  return true;
+}
+
 /* Insert the check so that it executes right after AFTER_STMT in BB
    (AFTER_STMT == NULL or a label: at the start of BB, after its labels).  */
 void
-insert_point (basic_block bb, gimple *after_stmt, location_t loc)
+insert_point (basic_block bb, gimple *after_stmt, location_t loc,
+	      gimple *mem_stmt = NULL)
 {
   /* Split BB: COND_BB keeps the statements up to AFTER_STMT and all the
      incoming edges; JOIN_BB gets the rest and the outgoing edges.  */
@@ -388,11 +692,13 @@ insert_point (basic_block bb, gimple *after_stmt, location_t loc)
   gsi_insert_after (&gsi, load, GSI_NEW_STMT);
   gsi_insert_after (&gsi, cond, GSI_NEW_STMT);
 
-  /* then_bb:  __ntps_preempt ();  */
+  /* then_bb:  __ntps_preempt ();  or the accesses of MEM_STMT  */
+  gimple_stmt_iterator tgsi = gsi_last_bb (then_bb);
+  if (g_races && mem_stmt && emit_access_calls (&tgsi, mem_stmt, loc))
+    return;
   gcall *call = gimple_build_call (preempt_decl (), 0);
   gimple_call_set_nothrow (call, true);
   gimple_set_location (call, loc);
-  gimple_stmt_iterator tgsi = gsi_last_bb (then_bb);
   gsi_insert_after (&tgsi, call, GSI_NEW_STMT);
 }
 
@@ -403,7 +709,8 @@ insert_point (basic_block bb, gimple *after_stmt, location_t loc)
 void
 emit_memory_point (const point_req &r, basic_block bb, gimple *after_stmt)
 {
-  insert_point (bb, after_stmt, r.loc);
+  insert_point (bb, after_stmt, r.loc,
+		r.where == point_req::BEFORE ? r.stmt : NULL);
 }
 
 void
@@ -456,7 +763,15 @@ struct collector
     if (returns_twice_call_p (s))
       return false;
     if (before_seen.add (s))
-      return true;			/* already there: shared point */
+      {
+	/* already there: shared point (the entry's first statement); a
+	   memory point must still pass the statement's accesses */
+	if (kind == PK_MEMORY)
+	  for (unsigned i = 0; i < reqs.length (); i++)
+	    if (reqs[i].where == point_req::BEFORE && reqs[i].stmt == s)
+	      reqs[i].kind = PK_MEMORY;
+	return true;
+      }
     point_bbs.add (gimple_bb (s));
     point_req r = { point_req::BEFORE, kind, s, gimple_bb (s),
 		    gimple_location (s) };
@@ -553,8 +868,9 @@ skip_function_p (tree fndecl)
 			   DECL_ATTRIBUTES (fndecl))
       || lookup_attribute ("naked", DECL_ATTRIBUTES (fndecl)))
     return true;
-  /* Never instrument the runtime hook itself.  */
-  if (DECL_NAME (fndecl) == get_identifier (PREEMPT_NAME))
+  /* Never instrument the runtime hooks themselves.  */
+  if (DECL_NAME (fndecl) == get_identifier (PREEMPT_NAME)
+      || DECL_NAME (fndecl) == get_identifier (ACCESS_NAME))
     return true;
   if (DECL_ASSEMBLER_NAME_SET_P (fndecl)
       && DECL_ASSEMBLER_NAME (fndecl) == get_identifier (PREEMPT_NAME))
@@ -933,10 +1249,12 @@ plugin_init (struct plugin_name_args *info, struct plugin_gcc_version *version)
 	}
       else if (strcmp (key, "stats") == 0 && !value)
 	g_stats = true;
+      else if (strcmp (key, "races") == 0 && !value)
+	g_races = true;
       else
 	{
 	  error ("%s: unknown argument %<-fplugin-arg-%s-%s%s%s%>; "
-		 "known: %<mode=full|dual|edges|none%>, %<stats%>",
+		 "known: %<mode=full|dual|edges|none%>, %<stats%>, %<races%>",
 		 info->base_name, info->base_name, key, value ? "=" : "",
 		 value ? value : "");
 	  return 1;
@@ -948,7 +1266,10 @@ plugin_init (struct plugin_name_args *info, struct plugin_gcc_version *version)
     "Inserts ntps preemption points: "
     "if (__ntps_poll) __ntps_preempt ();\n"
     "  -fplugin-arg-ntps_points-mode=full|dual|edges|none (default full)\n"
-    "  -fplugin-arg-ntps_points-stats                  per-function counts"
+    "  -fplugin-arg-ntps_points-stats                  per-function counts\n"
+    "  -fplugin-arg-ntps_points-races                  memory points pass\n"
+    "      (address, size << 8 | write | atomic | no-point, \"function\\tfile:line:col\")\n"
+    "      to __ntps_race_access instead of calling __ntps_preempt"
   };
   register_callback (info->base_name, PLUGIN_INFO, NULL, &pinfo);
   register_callback (info->base_name, PLUGIN_REGISTER_GGC_ROOTS, NULL,
