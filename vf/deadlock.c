@@ -235,7 +235,8 @@ VOID VfpResetDeadlocks(VOID)
  * link of a wait-for cycle. */
 static BOOLEAN VfpWaitMayHaveOwner(PKTHREAD Thread)
 {
-    if (Thread->WaitReason == WrFastMutex || Thread->WaitReason == WrGuardedMutex)
+    if (Thread->WaitReason == WrFastMutex || Thread->WaitReason == WrGuardedMutex ||
+        Thread->WaitReason == WrResource)     /* an ERESOURCE's waiter event or semaphore: VfpObjectOwner */
         return TRUE;
     for (ULONG i = 0; i < Thread->WaitCount; i++) {
         UCHAR Type = ((PDISPATCHER_HEADER)Thread->WaitBlockList[i].Object)->Type;
