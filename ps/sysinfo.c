@@ -82,11 +82,15 @@ static SIZE_T PspFillProcess(EPROCESS *Process, PCHAR Out)
     SYSTEM_THREAD_INFORMATION *Threads = (SYSTEM_THREAD_INFORMATION *)(Info + 1);
     ULONG Count = 0;
     ULONGLONG Kernel = Process->DeletedKernelTime, User = Process->DeletedUserTime;
+    /* State, priority and switch counts change under the dispatcher lock on
+     * other processors: hold it so each thread's row is one consistent view. */
+    KiAcquireDispatcherLockAtDpcLevel();
     for (PLIST_ENTRY T = Process->ThreadListHead.Flink; T != &Process->ThreadListHead; T = T->Flink, Count++) {
         PspFillThread(CONTAINING_RECORD(T, ETHREAD, ThreadListEntry), &Threads[Count]);
         Kernel += (ULONGLONG)Threads[Count].KernelTime.QuadPart;
         User += (ULONGLONG)Threads[Count].UserTime.QuadPart;
     }
+    KiReleaseDispatcherLockFromDpcLevel();
     Info->NumberOfThreads = Count;
     Info->NumberOfThreadsHighWatermark = Count;
     Info->CreateTime = Process->CreateTime;
@@ -118,6 +122,8 @@ static SIZE_T PspSnapshotProcesses(PCHAR Buffer, SIZE_T Size)
 {
     SIZE_T Needed = 0;
     PCHAR Last = NULL;
+    KIRQL OldIrql;
+    KeRaiseIrql(DISPATCH_LEVEL, &OldIrql);      /* for the dispatcher lock inside */
     ExpAcquireSpinLock(&PspLock);
     EPROCESS *Idle = PspIdleProcess;
     BOOLEAN IdleListed = Idle == NULL || Idle->ActiveProcessLinks.Flink != NULL;
@@ -141,6 +147,7 @@ static SIZE_T PspSnapshotProcesses(PCHAR Buffer, SIZE_T Size)
         Needed += Entry;
     }
     ExpReleaseSpinLock(&PspLock);
+    KeLowerIrql(OldIrql);
     return Needed;
 }
 
