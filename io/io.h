@@ -114,6 +114,20 @@ PCSTR IopDeviceName(PDEVICE_OBJECT Device);
 extern EX_SPIN_LOCK IopDatabaseLock;   /* device stacks (AttachedDevice links) */
 PDEVICE_OBJECT *IopAttachedToSlot(PDEVICE_OBJECT Device);   /* the device below */
 
+/* StartIo (io/startio.c): what IoSetStartIoAttributes set and the deferred
+ * IoStartNextPacket(ByKey) call, kept with each device (io/device.c). */
+typedef struct _IOP_STARTIO {
+    KSPIN_LOCK Lock;                /* guards the fields below, at DISPATCH_LEVEL */
+    BOOLEAN Deferred;               /* DeferredStartIo: no StartIo inside StartIo */
+    BOOLEAN NonCancelable;          /* the current IRP loses its cancel routine */
+    BOOLEAN Requested;              /* a deferred IoStartNextPacket(ByKey) to run */
+    BOOLEAN RequestedByKey;
+    BOOLEAN RequestedCancelable;
+    ULONG RequestedKey;
+    LONG Active;                    /* StartIo calls running */
+} IOP_STARTIO;
+IOP_STARTIO *IopStartIoState(PDEVICE_OBJECT Device);
+
 /* Files (io/file.c). */
 VOID IopInitializeFiles(VOID);
 VOID IopShutdownFiles(VOID);

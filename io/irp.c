@@ -68,6 +68,8 @@ VOID IopFreeIrp(PIRP Irp)
 {
     IOP_IRP_PRIVATE *Private = IopIrpPrivate(Irp);
     Irp->Type = 0;
+    if (Private->Kind == IopIrpDriver)
+        ExpDisownBlock(Private);    /* freed by the driver: quarantined memory is not its leak */
     PVOID Old;
     ExpAcquireSpinLock(&IopQuarantineLock);
     Old = IopQuarantine[IopQuarantineNext];
