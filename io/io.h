@@ -82,6 +82,7 @@ typedef struct _IOP_IRP_PRIVATE {
     BOOLEAN OnThreadList;
     volatile BOOLEAN Completed;     /* completed to the top: another IoCompleteRequest is 0x44 */
     ULONG OutputLength;             /* the caller's buffer, for the buffered copy back */
+    LARGE_INTEGER ByteOffset;       /* a read's or write's: a synchronous file's position after it */
     PVOID Caller;                   /* who allocated it, for reports */
     KAPC Apc;                       /* the completion APC */
 } IOP_IRP_PRIVATE;

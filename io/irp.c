@@ -405,8 +405,12 @@ VOID IopCompleteInThread(PIRP Irp)
             /* the caller's status block went away: nothing to tell */
         }
     }
-    if (File != NULL && (File->Flags & FO_SYNCHRONOUS_IO))
+    if (File != NULL && (File->Flags & FO_SYNCHRONOUS_IO)) {
         File->FinalStatus = Irp->IoStatus.Status;
+        /* the position moves past what was read or written, as NT keeps it */
+        if ((Irp->Flags & (IRP_READ_OPERATION | IRP_WRITE_OPERATION)) && NT_SUCCESS(Irp->IoStatus.Status))
+            File->CurrentByteOffset.QuadPart = Private->ByteOffset.QuadPart + (LONGLONG)Irp->IoStatus.Information;
+    }
     if (Irp->UserEvent != NULL) {
         KeSetEvent(Irp->UserEvent, IO_NO_INCREMENT, FALSE);
         if (Private->EventReferenced)
