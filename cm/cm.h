@@ -116,6 +116,8 @@ BOOLEAN CmpRegCallbacksActive(VOID);
 NTSTATUS CmpPreNotify(CMP_CALLS *Calls, REG_NOTIFY_CLASS Class, PVOID Info);
 /* Always after CmpPreNotify: post-notifies those called, releases all. */
 VOID CmpPostNotify(CMP_CALLS *Calls, REG_NOTIFY_CLASS Class, PVOID Object, NTSTATUS Status, PVOID PreInfo);
+/* The Key type's close procedure (cm/key.c): the last handle closed. */
+VOID CmpCloseKeyHandle(PVOID Object);
 /* A driver unloads: 0xCE if one of its routines is still registered. */
 VOID CmCheckUnloadedCallbacks(PVOID Base, SIZE_T Size);
 

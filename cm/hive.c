@@ -364,6 +364,7 @@ VOID CmInitializeSystem(VOID)
         .ValidAccessMask = KEY_ALL_ACCESS | SYNCHRONIZE, .DeleteProcedure = CmpDeleteKeyBody,
     };
     CmpKeyObjectType = ObCreateObjectType(&Init);
+    CmpKeyObjectType->CloseProcedure = CmpCloseKeyHandle;   /* the last handle: RegNtPre/PostKeyHandleClose */
     ExInitializeFastMutex(&CmpLock);
     CmpBooting = TRUE;
     static const WCHAR Registry[] = L"REGISTRY";
