@@ -1,9 +1,10 @@
 /*
  * cm/regcallback.c - registry callbacks: CmRegisterCallbackEx,
  * CmRegisterCallback, CmUnRegisterCallback, and the notifications the
- * registry services send them. Notified so far: RegNtPre/PostSetValueKey,
- * RegNtPre/PostDeleteValueKey, RegNtPre/PostDeleteKey (other operations
- * run without notifications; see docs/registry.md).
+ * registry services send them (cm/key.c, value.c, query.c): pre and post
+ * SetValueKey, DeleteValueKey, DeleteKey, CreateKeyEx, OpenKeyEx,
+ * QueryValueKey, EnumerateValueKey, QueryKey, EnumerateKey and
+ * KeyHandleClose (the table in docs/registry.md).
  *
  * Registrations are kept by altitude, highest first (a decimal number of
  * any precision; an equal one is STATUS_FLT_INSTANCE_ALTITUDE_COLLISION;
