@@ -166,15 +166,15 @@ bool ScnCheckRecord(const SCN_EXPECT *E)
     }
     if (Count < E->AtLeast || Count > E->AtMost) {
         if (E->AtLeast == E->AtMost)
-            Ok = ScnFail(E, "record %s: recorded %llu times, expected %llu", Name, (unsigned long long)Count,
-                         (unsigned long long)E->AtLeast);
+            Ok = ScnFail(E, "record %s: recorded %llu time%s, expected %llu", Name, (unsigned long long)Count,
+                         Count == 1 ? "" : "s", (unsigned long long)E->AtLeast);
         else if (E->AtMost == UINT64_MAX)
-            Ok = ScnFail(E, "record %s: recorded %llu times, expected at least %llu%s", Name,
-                         (unsigned long long)Count, (unsigned long long)E->AtLeast,
+            Ok = ScnFail(E, "record %s: recorded %llu time%s, expected at least %llu%s", Name,
+                         (unsigned long long)Count, Count == 1 ? "" : "s", (unsigned long long)E->AtLeast,
                          Count == 0 ? " (did the ioctl or read fail, or its device not open?)" : "");
         else
-            Ok = ScnFail(E, "record %s: recorded %llu times, expected %llu to %llu", Name, (unsigned long long)Count,
-                         (unsigned long long)E->AtLeast, (unsigned long long)E->AtMost);
+            Ok = ScnFail(E, "record %s: recorded %llu time%s, expected %llu to %llu", Name, (unsigned long long)Count,
+                         Count == 1 ? "" : "s", (unsigned long long)E->AtLeast, (unsigned long long)E->AtMost);
     }
     return Ok;
 }

@@ -201,7 +201,8 @@ void ScnFormatBytes(const uint8_t *Bytes, size_t Length, char *Out, size_t OutSi
     size_t Text = Length;
     while (Text > 0 && Bytes[Text - 1] == 0)
         Text--;     /* trailing NULs of a C string */
-    bool Printable = Text > 0;
+    bool Number = Length == 1 || Length == 2 || Length == 4 || Length == 8;
+    bool Printable = Text > 0 && !(Number && Text < Length);   /* 28 00 00 00 is 40, not "(" */
     for (size_t i = 0; i < Text && Printable; i++)
         Printable = Bytes[i] >= 0x20 && Bytes[i] < 0x7F;
     size_t n = (size_t)snprintf(Out, OutSize, "%zu byte%s", Length, Length == 1 ? "" : "s");
@@ -217,7 +218,7 @@ void ScnFormatBytes(const uint8_t *Bytes, size_t Length, char *Out, size_t OutSi
         n += (size_t)snprintf(Out + n, OutSize - n, " %02x", Bytes[i]);
     if (Length > 32 && n + 8 < OutSize)
         n += (size_t)snprintf(Out + n, OutSize - n, " ...");
-    if (Length == 1 || Length == 2 || Length == 4 || Length == 8) {
+    if (Number) {
         uint64_t Value = 0;
         for (size_t i = 0; i < Length; i++)
             Value |= (uint64_t)Bytes[i] << (8 * i);
