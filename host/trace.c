@@ -60,18 +60,15 @@ volatile BOOLEAN HostTracing;
 static HOST_TRACE_CPU HostTraceCpus[MAXIMUM_PROCESSORS];
 static volatile ULONG HostTraceSequence;
 
-static VOID HostTraceAppend(ULONG Cpu, ULONG Type, PKTHREAD Thread, PVOID Routine, ULONG Kind)
+static inline HOST_TRACE_EVENT *HostTraceSlot(ULONG Cpu)
 {
-    ULONG Record = __atomic_load_n(&((ETHREAD *)Thread)->ActivityRecord, __ATOMIC_RELAXED);
-    if (Record == 0 || Record > HOST_TRACE_RECORD_MASK)
-        return;     /* not a recorded thread */
     HOST_TRACE_CPU *C = &HostTraceCpus[Cpu];
     HOST_TRACE_CHUNK *Chunk = C->Current;
     if (__builtin_expect(Chunk == NULL || Chunk->Count == HOST_TRACE_CHUNK_EVENTS, 0)) {
         HOST_TRACE_CHUNK *New = malloc(sizeof(*New));
         if (New == NULL) {
             C->Failed = TRUE;
-            return;
+            return NULL;
         }
         New->Next = NULL;
         New->Count = 0;
@@ -81,19 +78,44 @@ static VOID HostTraceAppend(ULONG Cpu, ULONG Type, PKTHREAD Thread, PVOID Routin
             C->First = New;
         C->Current = Chunk = New;
     }
-    HOST_TRACE_EVENT *Event = &Chunk->Events[Chunk->Count++];
+    return &Chunk->Events[Chunk->Count++];
+}
+
+/* The thread's run record index + 1, or 0 for a thread not recorded. */
+static inline ULONG HostTraceRecord(PKTHREAD Thread)
+{
+    ULONG Record = __atomic_load_n(&((ETHREAD *)Thread)->ActivityRecord, __ATOMIC_RELAXED);
+    return Record <= HOST_TRACE_RECORD_MASK ? Record : 0;
+}
+
+static VOID HostTraceAppend(ULONG Cpu, ULONG Type, PKTHREAD Thread, PVOID Routine, ULONG Kind)
+{
+    ULONG Record = HostTraceRecord(Thread);
+    HOST_TRACE_EVENT *Event = Record != 0 ? HostTraceSlot(Cpu) : NULL;
+    if (Event == NULL)
+        return;
     Event->Sequence = __atomic_fetch_add(&HostTraceSequence, 1, __ATOMIC_SEQ_CST);
     Event->Time = KiQueryInterruptTime();
     Event->Record = Record | Type << 30 | (Kind & 7) << 27;
     Event->Routine = Routine;
 }
 
+/* A switch: the old thread out and the new one in at one time, numbered
+ * together (one clock reading, one atomic add). */
 static VOID HostTraceSwitch(PKPRCB Prcb, PKTHREAD Old, PKTHREAD New)
 {
-    if (Old != Prcb->IdleThread)
-        HostTraceAppend(Prcb->Number, TraceOut, Old, NULL, 0);
-    if (New != Prcb->IdleThread)
-        HostTraceAppend(Prcb->Number, TraceIn, New, NULL, 0);
+    ULONG OldRecord = Old != Prcb->IdleThread ? HostTraceRecord(Old) : 0;
+    ULONG NewRecord = New != Prcb->IdleThread ? HostTraceRecord(New) : 0;
+    ULONG Count = (OldRecord != 0) + (NewRecord != 0);
+    if (Count == 0)
+        return;
+    ULONG Sequence = __atomic_fetch_add(&HostTraceSequence, Count, __ATOMIC_SEQ_CST);
+    ULONG64 Time = KiQueryInterruptTime();
+    HOST_TRACE_EVENT *Event;
+    if (OldRecord != 0 && (Event = HostTraceSlot(Prcb->Number)) != NULL)
+        *Event = (HOST_TRACE_EVENT){ Time, Sequence++, OldRecord | (ULONG)TraceOut << 30, NULL };
+    if (NewRecord != 0 && (Event = HostTraceSlot(Prcb->Number)) != NULL)
+        *Event = (HOST_TRACE_EVENT){ Time, Sequence, NewRecord | (ULONG)TraceIn << 30, NULL };
 }
 
 static VOID HostTraceCallback(VF_CALLBACK_FRAME *Frame, BOOLEAN Enter)
