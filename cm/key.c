@@ -418,7 +418,7 @@ static NTSTATUS CmpDeleteKeyBody(HANDLE KeyHandle)
         Status = PreStatus == STATUS_CALLBACK_BYPASS ? STATUS_SUCCESS : PreStatus;
     }
     if (Notify)
-        CmpPostNotify(&Calls, RegNtPostDeleteKey, Body, Status, &Pre);
+        Status = CmpPostNotify(&Calls, RegNtPostDeleteKey, Body, Status, &Pre);
     ObfDereferenceObject(Body);
     return Status;
 }

@@ -289,7 +289,8 @@ static NTSTATUS CmpQueryKeyCommon(HANDLE KeyHandle, ULONG Index, KEY_INFORMATION
             ExpFreeKernel(Info.Buffer);
     }
     if (Notify)
-        CmpPostNotify(&Calls, Enumerate ? RegNtPostEnumerateKey : RegNtPostQueryKey, Body, Status, Pre);
+        Status = CmpPostNotify(&Calls, Enumerate ? RegNtPostEnumerateKey : RegNtPostQueryKey, Body, Status,
+                               Pre);
     ObfDereferenceObject(Body);
     return Status;
 }

@@ -148,7 +148,8 @@ static NTSTATUS CmpQueryValue(HANDLE KeyHandle, PCUNICODE_STRING Name, ULONG Ind
             ExpFreeKernel(Info.Buffer);
     }
     if (Notify)
-        CmpPostNotify(&Calls, Name != NULL ? RegNtPostQueryValueKey : RegNtPostEnumerateValueKey, Body, Status, Pre);
+        Status = CmpPostNotify(&Calls, Name != NULL ? RegNtPostQueryValueKey : RegNtPostEnumerateValueKey, Body,
+                               Status, Pre);
     ObfDereferenceObject(Body);
     return Status;
 }
@@ -276,7 +277,7 @@ static NTSTATUS CmpSetValueKeyBody(HANDLE KeyHandle, PUNICODE_STRING ValueName, 
             Status = PreStatus == STATUS_CALLBACK_BYPASS ? STATUS_SUCCESS : PreStatus;
         }
         if (Notify)
-            CmpPostNotify(&Calls, RegNtPostSetValueKey, Body, Status, &Pre);
+            Status = CmpPostNotify(&Calls, RegNtPostSetValueKey, Body, Status, &Pre);
         ObfDereferenceObject(Body);
     }
     if (Copy != NULL)
@@ -333,7 +334,7 @@ static NTSTATUS CmpDeleteValueKeyBody(HANDLE KeyHandle, PUNICODE_STRING ValueNam
             Status = PreStatus == STATUS_CALLBACK_BYPASS ? STATUS_SUCCESS : PreStatus;
         }
         if (Notify)
-            CmpPostNotify(&Calls, RegNtPostDeleteValueKey, Body, Status, &Pre);
+            Status = CmpPostNotify(&Calls, RegNtPostDeleteValueKey, Body, Status, &Pre);
         ObfDereferenceObject(Body);
     }
     CmpReleaseName(&Name);

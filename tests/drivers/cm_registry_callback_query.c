@@ -7,7 +7,8 @@
  * KeyHandleClose (the key object, at the last handle). A pre routine's
  * error fails the operation with it (an open, a query); a query it
  * bypasses (STATUS_CALLBACK_BYPASS) returns success with what the routine
- * wrote into the caller's buffer.
+ * wrote into the caller's buffer; a post routine that returns
+ * STATUS_CALLBACK_BYPASS changes the status to its ReturnStatus.
  */
 // NTPS-TEST: modes rt1 rt2 sim1 sim2
 #include <ntddk.h>
@@ -18,6 +19,7 @@ static PVOID OurKey;                /* the key object, from the post-create */
 static volatile LONG PreCreate, PostCreate, PreOpenBlocked, PreQueryValue, PostQueryValue, PreEnumValue, PreQueryKey,
     PreEnumKey, PreClose, PostClose, V1Ok, BypassSeen;
 static ULONG EnumIndex = 99;
+static volatile BOOLEAN DenyQueryKeyAfter;
 
 static BOOLEAN EndsWith(PCUNICODE_STRING Name, PCWSTR Leaf)
 {
@@ -103,6 +105,13 @@ static NTSTATUS OnRegistry(PVOID Context, PVOID Argument1, PVOID Argument2)
         }
         return STATUS_SUCCESS;
     }
+    case RegNtPostQueryKey: {
+        PREG_POST_OPERATION_INFORMATION Post = Argument2;
+        if (Post->Object != OurKey || !DenyQueryKeyAfter)
+            return STATUS_SUCCESS;
+        Post->ReturnStatus = STATUS_ACCESS_DENIED;      /* documented: a post routine changes the status */
+        return STATUS_CALLBACK_BYPASS;
+    }
     case RegNtPreKeyHandleClose:
         if (((PREG_KEY_HANDLE_CLOSE_INFORMATION)Argument2)->Object == OurKey)
             InterlockedIncrement(&PreClose);
@@ -159,6 +168,9 @@ static VOID Exercise(VOID)
     KT_EQ(PreEnumValue, 1);
     KT_EQ(ZwQueryKey(Key, KeyBasicInformation, Buffer, sizeof(Buffer), &Length), STATUS_SUCCESS);
     KT_EQ(PreQueryKey, 1);
+    DenyQueryKeyAfter = TRUE;
+    KT_EQ(ZwQueryKey(Key, KeyBasicInformation, Buffer, sizeof(Buffer), &Length), STATUS_ACCESS_DENIED);
+    DenyQueryKeyAfter = FALSE;
     KT_EQ(ZwEnumerateKey(Key, 0, KeyBasicInformation, Buffer, sizeof(Buffer), &Length), STATUS_SUCCESS);
     KT_EQ(PreEnumKey, 1);
     KT_EQ(EnumIndex, 0);
