@@ -46,8 +46,8 @@ static VOID PspModulePath(PSP_MODULE *Module, PCSTR Directory, PCSTR Stem, SIZE_
 /* ntoskrnl, then the drivers; returns how many (at most Capacity). */
 static ULONG PspListModules(PSP_MODULE *Out, ULONG Capacity)
 {
-    const ULONG Capacity_ = PSP_MAX_MODULES - 1;
-    RTL_MODULE_SNAPSHOT *Local = ExpAllocateKernel(sizeof(RTL_MODULE_SNAPSHOT) * Capacity_, 'moMP');
+    const ULONG Room = PSP_MAX_MODULES - 1;
+    RTL_MODULE_SNAPSHOT *Local = ExpAllocateKernel(sizeof(RTL_MODULE_SNAPSHOT) * Room, 'moMP');
     if (Local == NULL || Capacity == 0) {
         if (Local != NULL)
             ExpFreeKernel(Local);
@@ -57,8 +57,8 @@ static ULONG PspListModules(PSP_MODULE *Out, ULONG Capacity)
     Out[Count].Base = __executable_start;
     Out[Count].Size = (ULONG)(_end - __executable_start);
     PspModulePath(&Out[Count++], "\\SystemRoot\\system32\\", "ntoskrnl", 8, ".exe");
-    ULONG Images = RtlpSnapshotModules(Local, Capacity_);
-    for (ULONG i = 0; i < Images && i < Capacity_ && Count < Capacity; i++) {
+    ULONG Images = RtlpSnapshotModules(Local, Room);
+    for (ULONG i = 0; i < Images && i < Room && Count < Capacity; i++) {
         PCSTR Dot = strrchr(Local[i].Name, '.');
         SIZE_T Stem = Dot != NULL ? (SIZE_T)(Dot - Local[i].Name) : strlen(Local[i].Name);
         Out[Count].Base = Local[i].Base;
