@@ -123,16 +123,32 @@ static double FutexPingPong(int Cpu0, int Cpu1, int Rounds)
     return F.Best;
 }
 
+/* Sustained contention (another job on the core's SMT sibling, the host
+ * stealing the virtual CPU) slows every batch of a run alike, so the best
+ * batch of one run is not enough: PINGPONG_SPREAD short runs of each
+ * side, interleaved over a few hundred milliseconds, and the best batch
+ * of all runs on each side. */
+#define PINGPONG_SPREAD 5
+
 VOID BenchPingPong(VOID)
 {
-    PINGPONG Same = { .Rounds = PINGPONG_ROUNDS, .Pin = FALSE };
-    BenchRunKernel(1, FALSE, PingPongMatch, &Same);
-    double FutexSame = FutexPingPong(0, 0, PINGPONG_ROUNDS / 4);
-    BenchReport("event ping-pong, one processor", Same.Ns, "ns/round", "futex ping-pong, same core", FutexSame);
-    printf("%-44s %10s (best batch of %u rounds; mean over the run %.1f ns)\n", "", "", PINGPONG_BATCH, Same.MeanNs);
+    double Ns = 1e30, FutexSame = 1e30, Mean = 0;
+    for (int r = 0; r < PINGPONG_SPREAD; r++) {
+        PINGPONG Same = { .Rounds = PINGPONG_ROUNDS / PINGPONG_SPREAD, .Pin = FALSE };
+        BenchRunKernel(1, FALSE, PingPongMatch, &Same);
+        double Futex = FutexPingPong(0, 0, PINGPONG_ROUNDS / 4 / PINGPONG_SPREAD);
+        if (Same.Ns < Ns)
+            Ns = Same.Ns;
+        if (Futex < FutexSame)
+            FutexSame = Futex;
+        Mean += Same.MeanNs / PINGPONG_SPREAD;
+    }
+    BenchReport("event ping-pong, one processor", Ns, "ns/round", "futex ping-pong, same core", FutexSame);
+    printf("%-44s %10s (best batch of %u rounds over %u runs, interleaved with the futex's; mean %.1f ns)\n", "", "",
+           PINGPONG_BATCH, PINGPONG_SPREAD, Mean);
     char Goal[96];
-    snprintf(Goal, sizeof(Goal), "futex/ntps >= 50x [%.1fx]", FutexSame / Same.Ns);
-    BenchGoal(Goal, FutexSame / Same.Ns >= 50);
+    snprintf(Goal, sizeof(Goal), "futex/ntps >= 50x [%.1fx]", FutexSame / Ns);
+    BenchGoal(Goal, FutexSame / Ns >= 50);
 }
 
 /* ---- across processors, and the host's floor ---------------------------------------- */
@@ -249,27 +265,38 @@ static void *PthreadNoOp(void *Context)
     return NULL;
 }
 
+/* As the ping-pong: THREAD_SPREAD runs of each, interleaved, best batch. */
+#define THREAD_SPREAD 3
+
 VOID BenchThreads(VOID)
 {
-    double Ns1, Ns2;
-    BenchRunKernel(1, FALSE, ThreadChurn, &Ns1);
-    BenchRunKernel(2, FALSE, ThreadChurn, &Ns2);
-    double Pthread = 1e30;
-    for (int b = 0; b < THREAD_ROUNDS / THREAD_BATCH / 4; b++) {
-        double Start = BenchNow();
-        for (int i = 0; i < THREAD_BATCH; i++) {
-            pthread_t T;
-            pthread_create(&T, NULL, PthreadNoOp, NULL);
-            pthread_join(T, NULL);
+    double Ns1 = 1e30, Ns2 = 1e30, Pthread = 1e30;
+    for (int r = 0; r < THREAD_SPREAD; r++) {
+        double One, Two;
+        BenchRunKernel(1, FALSE, ThreadChurn, &One);
+        BenchRunKernel(2, FALSE, ThreadChurn, &Two);
+        if (One < Ns1)
+            Ns1 = One;
+        if (Two < Ns2)
+            Ns2 = Two;
+        for (int b = 0; b < THREAD_ROUNDS / THREAD_BATCH / 4; b++) {
+            double Start = BenchNow();
+            for (int i = 0; i < THREAD_BATCH; i++) {
+                pthread_t T;
+                pthread_create(&T, NULL, PthreadNoOp, NULL);
+                pthread_join(T, NULL);
+            }
+            double Run = (BenchNow() - Start) / THREAD_BATCH;
+            if (Run < Pthread)
+                Pthread = Run;
         }
-        double Run = (BenchNow() - Start) / THREAD_BATCH;
-        if (Run < Pthread)
-            Pthread = Run;
     }
     BenchReport("thread create+run+exit+wait, 1 processor", Ns1, "ns/thread", "pthread_create+join", Pthread);
-    BenchGoal("1 processor under 600 ns", Ns1 < 600);
+    BenchGoal("under 600 ns", Ns1 < 600);
     BenchReport("thread create+run+exit+wait, 2 processors", Ns2, "ns/thread", "pthread_create+join", Pthread);
-    BenchGoal("2 processors under 600 ns", Ns2 < 600);
+    BenchGoal("under 600 ns", Ns2 < 600);
+    printf("%-44s %10s (best batch of %u threads over %u runs of each, interleaved)\n", "", "", THREAD_BATCH,
+           THREAD_SPREAD);
 }
 
 /* ---- PsLookupThreadByThreadId + ObDereferenceObject --------------------------------- */

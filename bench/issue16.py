@@ -8,26 +8,31 @@ figures are themselves the best of many short batches (see bench/README.md).
 
 usage: bench/issue16.py [BUILD_DIR] [RUNS]      (default: build 3)
 """
+import re
 import statistics
 import subprocess
 import sys
 
 
+FIGURE = re.compile(r"^(?P<name>.*?)\s+(?P<n>\d+\.\d+) (?P<unit>[nu]s/\S+)\s+(?P<base>.*?)\s+"
+                    r"(?P<b>\d+\.\d+) [nu]s/\S+\s+(?P<r>\d+\.\d+)x$")
+GOAL = re.compile(r"^\s+goal: (?P<goal>.*): (?P<verdict>met|NOT MET|must met, aim NOT MET)$")
+
+
 def parse(text):
-    """(key, ntps, baseline, ratio) for each figure, (key, verdict) for each goal."""
+    """(key, ntps, baseline, ratio) for each figure, (key, goal, verdict) for each goal."""
     figures, goals, last_name, key = [], [], "", None
     for line in text.splitlines():
-        if len(line) > 118 and line.rstrip().endswith("x") and line[45:55].strip():
-            name = line[:44].strip() or last_name
+        m = FIGURE.match(line)
+        if m:
+            name = m["name"].strip() or last_name
             last_name = name
-            key = f"{name} | vs {line[65:95].strip()}"
-            try:
-                figures.append((key, float(line[45:55]), float(line[96:106]), float(line[117:].strip()[:-1])))
-            except ValueError:
-                continue
-        elif "goal:" in line and key is not None:
-            goal, _, verdict = line.split("goal:", 1)[1].rpartition(":")
-            goals.append((key, goal.strip(), verdict.strip()))
+            key = f"{name} | vs {m['base'].strip()}"
+            figures.append((key, float(m["n"]), float(m["b"]), float(m["r"])))
+            continue
+        m = GOAL.match(line)
+        if m and key is not None:
+            goals.append((key, m["goal"], m["verdict"]))
     return figures, goals
 
 

@@ -27,11 +27,13 @@ double BenchNow(void)
 
 VOID BenchReport(const char *Name, double Ns, const char *Unit, const char *BaselineName, double BaselineNs)
 {
+    /* Two decimals below 10, so that a sub-nanosecond figure shows. */
+    int P = Ns < 10 ? 2 : 1, Pb = BaselineNs < 10 ? 2 : 1;
     if (BaselineNs > 0)
-        printf("%-44s %10.1f %-8s %-30s %10.1f %-8s  %6.2fx\n", Name, Ns, Unit, BaselineName, BaselineNs, Unit,
+        printf("%-44s %10.*f %-8s %-30s %10.*f %-8s  %6.2fx\n", Name, P, Ns, Unit, BaselineName, Pb, BaselineNs, Unit,
                BaselineNs / Ns);
     else
-        printf("%-44s %10.1f %s\n", Name, Ns, Unit);
+        printf("%-44s %10.*f %s\n", Name, P, Ns, Unit);
     fflush(stdout);
 }
 
