@@ -114,8 +114,11 @@ typedef struct _CMP_CALLS {
 BOOLEAN CmpRegCallbacksActive(VOID);
 /* STATUS_SUCCESS: do the operation; else its result (BYPASS: success). */
 NTSTATUS CmpPreNotify(CMP_CALLS *Calls, REG_NOTIFY_CLASS Class, PVOID Info);
-/* Always after CmpPreNotify: post-notifies those called, releases all. */
-VOID CmpPostNotify(CMP_CALLS *Calls, REG_NOTIFY_CLASS Class, PVOID Object, NTSTATUS Status, PVOID PreInfo);
+/* Always after CmpPreNotify: post-notifies those called, releases all;
+ * the operation's status, as a post routine may have changed it. */
+NTSTATUS CmpPostNotify(CMP_CALLS *Calls, REG_NOTIFY_CLASS Class, PVOID Object, NTSTATUS Status, PVOID PreInfo);
+/* The Key type's close procedure (cm/key.c): the last handle closed. */
+VOID CmpCloseKeyHandle(PVOID Object);
 /* A driver unloads: 0xCE if one of its routines is still registered. */
 VOID CmCheckUnloadedCallbacks(PVOID Base, SIZE_T Size);
 

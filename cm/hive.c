@@ -270,6 +270,13 @@ static VOID CmpDeleteKeyBody(PVOID Object)
     PCM_KEY_BODY Body = Object;
     if (Body->Node == NULL)
         return;
+    if (KiCurrentThread() == NULL) {
+        /* A kernel handle a driver left open, closed with the System
+         * process's table after every processor stopped: no thread can
+         * take the lock, and none can race for it. */
+        CmpDereferenceNode(Body->Node);
+        return;
+    }
     CmpLockRegistry();
     CmpDereferenceNode(Body->Node);
     CmpUnlockRegistry();
@@ -364,6 +371,7 @@ VOID CmInitializeSystem(VOID)
         .ValidAccessMask = KEY_ALL_ACCESS | SYNCHRONIZE, .DeleteProcedure = CmpDeleteKeyBody,
     };
     CmpKeyObjectType = ObCreateObjectType(&Init);
+    CmpKeyObjectType->CloseProcedure = CmpCloseKeyHandle;   /* the last handle: RegNtPre/PostKeyHandleClose */
     ExInitializeFastMutex(&CmpLock);
     CmpBooting = TRUE;
     static const WCHAR Registry[] = L"REGISTRY";

@@ -160,6 +160,32 @@ static NTSTATUS CmpResolve(CMP_OPEN *Open, const OBP_CAPTURED_ATTRIBUTES *Captur
                            Open->Class.Length, Node);
 }
 
+/* The pre-notification of a create or open. STATUS_CALLBACK_BYPASS asks
+ * the registry to return a handle to the key object the routine put in
+ * *ResultObject: not done yet (a note and STATUS_NOT_IMPLEMENTED). */
+static NTSTATUS CmpPreNotifyOpen(CMP_CALLS *Calls, REG_NOTIFY_CLASS Class, PREG_CREATE_KEY_INFORMATION_V1 Pre)
+{
+    NTSTATUS Status = CmpPreNotify(Calls, Class, Pre);
+    if (Status == STATUS_CALLBACK_BYPASS) {
+        CmpNotImplemented("STATUS_CALLBACK_BYPASS from a RegNtPreCreateKeyEx/RegNtPreOpenKeyEx routine");
+        Status = STATUS_NOT_IMPLEMENTED;
+    }
+    return Status;
+}
+
+/* The last handle to a key is closed: RegNtPre/PostKeyHandleClose (at
+ * PASSIVE_LEVEL only, where registry callbacks run; a close cannot fail,
+ * so what the routines return is not used). */
+VOID CmpCloseKeyHandle(PVOID Object)
+{
+    if (!CmpRegCallbacksActive() || KeGetCurrentIrql() != PASSIVE_LEVEL)
+        return;
+    CMP_CALLS Calls;
+    REG_KEY_HANDLE_CLOSE_INFORMATION Pre = { .Object = Object };
+    CmpPreNotify(&Calls, RegNtPreKeyHandleClose, &Pre);
+    CmpPostNotify(&Calls, RegNtPostKeyHandleClose, Object, STATUS_SUCCESS, &Pre);
+}
+
 /* A handle to the key ObjectAttributes names. */
 static NTSTATUS CmpOpenKey(CMP_OPEN *Open, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes,
                            PHANDLE Handle)
@@ -174,6 +200,17 @@ static NTSTATUS CmpOpenKey(CMP_OPEN *Open, ACCESS_MASK DesiredAccess, POBJECT_AT
     ACCESS_MASK RootAccess = 0;
     if (Captured.RootDirectory != NULL)
         Status = CmpReferenceKey(Captured.RootDirectory, 0, Open->Mode, &Root, &RootAccess);
+    CMP_CALLS Calls;
+    BOOLEAN Notify = NT_SUCCESS(Status) && CmpRegCallbacksActive();
+    PVOID Result = NULL;
+    REG_CREATE_KEY_INFORMATION_V1 Pre = {
+        .CompleteName = &Captured.Name, .RootObject = Root, .ObjectType = CmpKeyObjectType,
+        .Options = Open->CreateOptions, .Class = Open->Create ? &Open->Class : NULL, .DesiredAccess = DesiredAccess,
+        .Disposition = &Open->Disposition, .ResultObject = &Result, .Version = 1, .RemainingName = &Captured.Name,
+        .Attributes = Captured.Attributes, .CheckAccessMode = Open->Mode,
+    };
+    if (Notify)
+        Status = CmpPreNotifyOpen(&Calls, Open->Create ? RegNtPreCreateKeyEx : RegNtPreOpenKeyEx, &Pre);
     if (NT_SUCCESS(Status))
         Status = ObCreateObject(CmpKeyObjectType, sizeof(CM_KEY_BODY), (PVOID *)&Body);
     if (NT_SUCCESS(Status)) {
@@ -191,6 +228,9 @@ static NTSTATUS CmpOpenKey(CMP_OPEN *Open, ACCESS_MASK DesiredAccess, POBJECT_AT
     if (NT_SUCCESS(Status))
         Status = ObpCreateHandle(Body, ObMapGenericMask(CmpKeyObjectType, DesiredAccess), Captured.Attributes,
                                  Handle);
+    if (Notify)
+        CmpPostNotify(&Calls, Open->Create ? RegNtPostCreateKeyEx : RegNtPostOpenKeyEx,
+                      NT_SUCCESS(Status) ? Body : NULL, Status, &Pre);
     if (Body != NULL)
         ObfDereferenceObject(Body);     /* the creation's reference; the handle has its own */
     ObpReleaseObjectAttributes(&Captured);
@@ -378,7 +418,7 @@ static NTSTATUS CmpDeleteKeyBody(HANDLE KeyHandle)
         Status = PreStatus == STATUS_CALLBACK_BYPASS ? STATUS_SUCCESS : PreStatus;
     }
     if (Notify)
-        CmpPostNotify(&Calls, RegNtPostDeleteKey, Body, Status, &Pre);
+        Status = CmpPostNotify(&Calls, RegNtPostDeleteKey, Body, Status, &Pre);
     ObfDereferenceObject(Body);
     return Status;
 }

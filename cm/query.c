@@ -260,21 +260,38 @@ static NTSTATUS CmpQueryKeyCommon(HANDLE KeyHandle, ULONG Index, KEY_INFORMATION
     Status = CmpReferenceKey(KeyHandle, Access, Mode, &Body, NULL);
     if (!NT_SUCCESS(Status))
         return Status;
-    CMP_KEY_INFO Info = { NULL, 0, 0 };
-    CmpLockRegistry();
-    PCM_KEY_NODE Node = Body->Node;
-    if (Node->Deleted)
-        Status = STATUS_KEY_DELETED;
-    else if (Enumerate && Index >= Node->SubkeyCount)
-        Status = STATUS_NO_MORE_ENTRIES;
-    else
-        Status = CmpBuildKeyInformation(Enumerate ? Node->Subkeys[Index] : Node, Class, &Info);
-    CmpUnlockRegistry();
+    CMP_CALLS Calls;
+    BOOLEAN Notify = CmpRegCallbacksActive();
+    REG_QUERY_KEY_INFORMATION Query = { .Object = Body, .KeyInformationClass = Class, .KeyInformation = Buffer,
+                                        .Length = Length, .ResultLength = ResultLength };
+    REG_ENUMERATE_KEY_INFORMATION Enum = { .Object = Body, .Index = Index, .KeyInformationClass = Class,
+                                           .KeyInformation = Buffer, .Length = Length, .ResultLength = ResultLength };
+    PVOID Pre = Enumerate ? (PVOID)&Enum : (PVOID)&Query;
+    NTSTATUS PreStatus = Notify ? CmpPreNotify(&Calls, Enumerate ? RegNtPreEnumerateKey : RegNtPreQueryKey, Pre)
+                                : STATUS_SUCCESS;
+    if (PreStatus != STATUS_SUCCESS) {
+        Status = PreStatus == STATUS_CALLBACK_BYPASS ? STATUS_SUCCESS : PreStatus;
+    } else {
+        CMP_KEY_INFO Info = { NULL, 0, 0 };
+        CmpLockRegistry();
+        PCM_KEY_NODE Node = Body->Node;
+        if (Node->Deleted)
+            Status = STATUS_KEY_DELETED;
+        else if (Enumerate && Index >= Node->SubkeyCount)
+            Status = STATUS_NO_MORE_ENTRIES;
+        else
+            Status = CmpBuildKeyInformation(Enumerate ? Node->Subkeys[Index] : Node, Class, &Info);
+        CmpUnlockRegistry();
+        if (NT_SUCCESS(Status))
+            Status = CmpReturnInformation(Mode, Info.Buffer, Info.Required, Info.Fixed, Buffer, Length,
+                                          ResultLength);
+        if (Info.Buffer != NULL)
+            ExpFreeKernel(Info.Buffer);
+    }
+    if (Notify)
+        Status = CmpPostNotify(&Calls, Enumerate ? RegNtPostEnumerateKey : RegNtPostQueryKey, Body, Status,
+                               Pre);
     ObfDereferenceObject(Body);
-    if (NT_SUCCESS(Status))
-        Status = CmpReturnInformation(Mode, Info.Buffer, Info.Required, Info.Fixed, Buffer, Length, ResultLength);
-    if (Info.Buffer != NULL)
-        ExpFreeKernel(Info.Buffer);
     return Status;
 }
 

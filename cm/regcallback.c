@@ -1,9 +1,10 @@
 /*
  * cm/regcallback.c - registry callbacks: CmRegisterCallbackEx,
  * CmRegisterCallback, CmUnRegisterCallback, and the notifications the
- * registry services send them. Notified so far: RegNtPre/PostSetValueKey,
- * RegNtPre/PostDeleteValueKey, RegNtPre/PostDeleteKey (other operations
- * run without notifications; see docs/registry.md).
+ * registry services send them (cm/key.c, value.c, query.c): pre and post
+ * SetValueKey, DeleteValueKey, DeleteKey, CreateKeyEx, OpenKeyEx,
+ * QueryValueKey, EnumerateValueKey, QueryKey, EnumerateKey and
+ * KeyHandleClose (the table in docs/registry.md).
  *
  * Registrations are kept by altitude, highest first (a decimal number of
  * any precision; an equal one is STATUS_FLT_INSTANCE_ALTITUDE_COLLISION;
@@ -226,16 +227,21 @@ NTSTATUS CmpPreNotify(CMP_CALLS *Calls, REG_NOTIFY_CLASS Class, PVOID Info)
     return Status;
 }
 
-/* Post-notification to those that got the pre one, then let go of them. */
-VOID CmpPostNotify(CMP_CALLS *Calls, REG_NOTIFY_CLASS Class, PVOID Object, NTSTATUS Status, PVOID PreInfo)
+/* Post-notification to those that got the pre one, then let go of them.
+ * As documented, a routine that returns STATUS_CALLBACK_BYPASS changes
+ * the operation's status to the ReturnStatus it set (the routines after
+ * it see the new one); the final status is returned. */
+NTSTATUS CmpPostNotify(CMP_CALLS *Calls, REG_NOTIFY_CLASS Class, PVOID Object, NTSTATUS Status, PVOID PreInfo)
 {
     for (ULONG i = 0; i < Calls->Called; i++) {
         REG_POST_OPERATION_INFORMATION Post = { .Object = Object, .Status = Status, .PreInformation = PreInfo,
                                                 .ReturnStatus = Status };
-        CmpCall(Calls->Taken[i], Class, &Post);
+        if (CmpCall(Calls->Taken[i], Class, &Post) == STATUS_CALLBACK_BYPASS)
+            Status = Post.ReturnStatus;
     }
     for (ULONG i = 0; i < Calls->Count; i++)
         ExReleaseRundownProtection(&Calls->Taken[i]->Rundown);
+    return Status;
 }
 
 /* ---- the key's name ------------------------------------------------------------------------------ */

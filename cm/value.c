@@ -110,25 +110,47 @@ static NTSTATUS CmpQueryValue(HANDLE KeyHandle, PCUNICODE_STRING Name, ULONG Ind
     NTSTATUS Status = CmpReferenceKey(KeyHandle, KEY_QUERY_VALUE, Mode, &Body, NULL);
     if (!NT_SUCCESS(Status))
         return Status;
-    CMP_INFO Info = { NULL, 0, 0 };
-    CmpLockRegistry();
-    PCM_KEY_NODE Node = Body->Node;
-    PCM_KEY_VALUE Value = NULL;
-    if (Node->Deleted)
-        Status = STATUS_KEY_DELETED;
-    else if (Name != NULL)
-        Value = CmpFindValue(Node, Name->Buffer, Name->Length, NULL);
-    else if (Index < Node->ValueCount)
-        Value = Node->Values[Index];
-    if (NT_SUCCESS(Status))
-        Status = Value != NULL ? CmpBuildValueInformation(Value, Class, &Info)
-                 : Name != NULL ? STATUS_OBJECT_NAME_NOT_FOUND : STATUS_NO_MORE_ENTRIES;
-    CmpUnlockRegistry();
+    /* The notifications: a query by name or by index, with the caller's
+     * buffers (a routine that bypasses the operation fills them). */
+    CMP_CALLS Calls;
+    BOOLEAN Notify = CmpRegCallbacksActive();
+    REG_QUERY_VALUE_KEY_INFORMATION ByName = { .Object = Body, .ValueName = (PUNICODE_STRING)Name,
+                                               .KeyValueInformationClass = Class, .KeyValueInformation = Buffer,
+                                               .Length = Length, .ResultLength = ResultLength };
+    REG_ENUMERATE_VALUE_KEY_INFORMATION ByIndex = { .Object = Body, .Index = Index, .KeyValueInformationClass = Class,
+                                                    .KeyValueInformation = Buffer, .Length = Length,
+                                                    .ResultLength = ResultLength };
+    PVOID Pre = Name != NULL ? (PVOID)&ByName : (PVOID)&ByIndex;
+    NTSTATUS PreStatus = Notify ? CmpPreNotify(&Calls, Name != NULL ? RegNtPreQueryValueKey : RegNtPreEnumerateValueKey,
+                                               Pre)
+                                : STATUS_SUCCESS;
+    if (PreStatus != STATUS_SUCCESS) {
+        Status = PreStatus == STATUS_CALLBACK_BYPASS ? STATUS_SUCCESS : PreStatus;
+    } else {
+        CMP_INFO Info = { NULL, 0, 0 };
+        CmpLockRegistry();
+        PCM_KEY_NODE Node = Body->Node;
+        PCM_KEY_VALUE Value = NULL;
+        if (Node->Deleted)
+            Status = STATUS_KEY_DELETED;
+        else if (Name != NULL)
+            Value = CmpFindValue(Node, Name->Buffer, Name->Length, NULL);
+        else if (Index < Node->ValueCount)
+            Value = Node->Values[Index];
+        if (NT_SUCCESS(Status))
+            Status = Value != NULL ? CmpBuildValueInformation(Value, Class, &Info)
+                     : Name != NULL ? STATUS_OBJECT_NAME_NOT_FOUND : STATUS_NO_MORE_ENTRIES;
+        CmpUnlockRegistry();
+        if (NT_SUCCESS(Status))
+            Status = CmpReturnInformation(Mode, Info.Buffer, Info.Required, Info.Fixed, Buffer, Length,
+                                          ResultLength);
+        if (Info.Buffer != NULL)
+            ExpFreeKernel(Info.Buffer);
+    }
+    if (Notify)
+        Status = CmpPostNotify(&Calls, Name != NULL ? RegNtPostQueryValueKey : RegNtPostEnumerateValueKey, Body,
+                               Status, Pre);
     ObfDereferenceObject(Body);
-    if (NT_SUCCESS(Status))
-        Status = CmpReturnInformation(Mode, Info.Buffer, Info.Required, Info.Fixed, Buffer, Length, ResultLength);
-    if (Info.Buffer != NULL)
-        ExpFreeKernel(Info.Buffer);
     return Status;
 }
 
@@ -255,7 +277,7 @@ static NTSTATUS CmpSetValueKeyBody(HANDLE KeyHandle, PUNICODE_STRING ValueName, 
             Status = PreStatus == STATUS_CALLBACK_BYPASS ? STATUS_SUCCESS : PreStatus;
         }
         if (Notify)
-            CmpPostNotify(&Calls, RegNtPostSetValueKey, Body, Status, &Pre);
+            Status = CmpPostNotify(&Calls, RegNtPostSetValueKey, Body, Status, &Pre);
         ObfDereferenceObject(Body);
     }
     if (Copy != NULL)
@@ -312,7 +334,7 @@ static NTSTATUS CmpDeleteValueKeyBody(HANDLE KeyHandle, PUNICODE_STRING ValueNam
             Status = PreStatus == STATUS_CALLBACK_BYPASS ? STATUS_SUCCESS : PreStatus;
         }
         if (Notify)
-            CmpPostNotify(&Calls, RegNtPostDeleteValueKey, Body, Status, &Pre);
+            Status = CmpPostNotify(&Calls, RegNtPostDeleteValueKey, Body, Status, &Pre);
         ObfDereferenceObject(Body);
     }
     CmpReleaseName(&Name);

@@ -96,6 +96,7 @@ VOID ExPrintPoolSummary(VOID);
 /* Kernel-internal allocations, charged to no driver. */
 PVOID ExpAllocateKernel(SIZE_T Size, ULONG Tag);
 PVOID ExpAllocateForCaller(SIZE_T Size, ULONG Tag, PVOID Caller);   /* charged to Caller's driver */
+VOID ExpDisownBlock(PVOID P);   /* an ExpAllocateForCaller block the kernel keeps: charged to nobody now */
 VOID ExpFreeKernel(PVOID P);
 
 /* ---- special pool (ex/specialpool.c) -------------------------------------------- */

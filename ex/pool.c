@@ -334,6 +334,22 @@ static VOID ExpFormatTag(ULONG Tag, char Out[5])
     Out[4] = 0;
 }
 
+/* A block the kernel allocated for a driver (ExpAllocateForCaller) and
+ * keeps after the driver let go of it (a freed IRP in Io's quarantine):
+ * no longer the driver's, so not a leak of its at unload. */
+VOID ExpDisownBlock(PVOID P)
+{
+    if (ExpIsSpecialPoolAddress(P))
+        return;
+    EXP_POOL_HEADER *H = ExpHeader(P);
+    if (H->Owner == NULL)
+        return;
+    VfPoolFreed(P);
+    ExpAcquireSpinLock(&ExpPoolLock);
+    H->Owner = NULL;
+    ExpReleaseSpinLock(&ExpPoolLock);
+}
+
 /* List what Module still holds. With BugCheck, a leak ends the run as the
  * Driver Verifier does (0xC4, 0x62). Returns the number of leaked blocks. */
 ULONG ExReportPoolLeaks(PRTL_MODULE Module, BOOLEAN BugCheck)

@@ -466,6 +466,13 @@ static DECLSPEC_NORETURN VOID ExpNotOwned(PERESOURCE Resource, ERESOURCE_THREAD 
                       "%s(%p): thread %p does not own the resource", Routine, (void *)Resource, (void *)Thread);
 }
 
+/* An owner set by ExSetResourceOwnerPointer(Ex) that is not a thread: its
+ * two low bits set, as documented (a KTHREAD is aligned). */
+static inline BOOLEAN ExpIsOwnerPointer(ERESOURCE_THREAD Owner)
+{
+    return (Owner & 3) == 3;
+}
+
 static VOID ExpRelease(PERESOURCE Resource, ERESOURCE_THREAD Thread, PCSTR Routine)
 {
     EXP_WAKE Wake = { 0, FALSE };
@@ -498,7 +505,7 @@ static VOID ExpRelease(PERESOURCE Resource, ERESOURCE_THREAD Thread, PCSTR Routi
         }
     }
     ExpReleaseSpinLock(ExpLockOf(Resource));
-    if (Gone && KiLockHooks.Released != NULL)
+    if (Gone && KiLockHooks.Released != NULL && !ExpIsOwnerPointer(Thread))
         KiLockHooks.Released((PKTHREAD)Thread, Resource);
     ExpWake(Resource, &Wake);
 }
@@ -515,6 +522,52 @@ VOID ExReleaseResourceForThreadLite(PERESOURCE Resource, ERESOURCE_THREAD Resour
 {
     ExpCheckContext(Resource, __func__, FALSE);
     ExpRelease(Resource, ResourceThreadId, __func__);
+}
+
+/* Documented: the calling thread's ownership (exclusive, or its shared
+ * entry with its count) passes to OwnerPointer, which releases it later
+ * with ExReleaseResourceForThreadLite(Resource, OwnerPointer); typically
+ * the address of a request the resource travels with. Without
+ * FLAG_OWNER_POINTER_IS_THREAD the pointer must have its two low bits set
+ * (bug check 0xC4/0x1010 otherwise: it could be taken for a thread). The
+ * current thread stops holding it for the verifier's lock checks. */
+VOID ExSetResourceOwnerPointerEx(PERESOURCE Resource, PVOID OwnerPointer, ULONG Flags)
+{
+    ExpCheckResource(Resource, __func__);
+    KIRQL Irql = KeGetCurrentIrql();
+    if (Irql > APC_LEVEL)
+        KiBugCheckExplain(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x20007, Irql, APC_LEVEL, (ULONG_PTR)Resource,
+                          "ExSetResourceOwnerPointer(%p) at IRQL %u: resources need IRQL <= APC_LEVEL",
+                          (void *)Resource, Irql);
+    ERESOURCE_THREAD Owner = (ERESOURCE_THREAD)OwnerPointer;
+    BOOLEAN IsThread = (Flags & FLAG_OWNER_POINTER_IS_THREAD) != 0;
+    if (Owner == 0 || (!IsThread && !ExpIsOwnerPointer(Owner)) || (IsThread && (Owner & 3) != 0))
+        KiBugCheckExplain(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x1010, (ULONG_PTR)Resource, Owner, Flags,
+                          "ExSetResourceOwnerPointer(%p, %p): an owner pointer needs its two low bits set "
+                          "(a thread pointer, FLAG_OWNER_POINTER_IS_THREAD, needs them clear)",
+                          (void *)Resource, OwnerPointer);
+    ERESOURCE_THREAD Thread = ExpCurrent();
+    ExpAcquireSpinLock(ExpLockOf(Resource));
+    POWNER_ENTRY Entry = NULL;
+    if (ExpOwnedExclusive(Resource))
+        Entry = Resource->OwnerEntry.OwnerThread == Thread ? &Resource->OwnerEntry : NULL;
+    else if (Resource->ActiveCount != 0)
+        Entry = ExpFindShared(Resource, Thread);
+    if (Entry == NULL) {
+        ExpReleaseSpinLock(ExpLockOf(Resource));
+        ExpNotOwned(Resource, Thread, __func__);
+    }
+    Entry->OwnerThread = Owner;
+    ExpReleaseSpinLock(ExpLockOf(Resource));
+    if (KiLockHooks.Released != NULL)
+        KiLockHooks.Released((PKTHREAD)Thread, Resource);
+    if (IsThread && KiLockHooks.Acquired != NULL && (PKTHREAD)Owner == KiCurrentThread())
+        KiLockHooks.Acquired(KiCurrentThread(), Resource, KiLockResource);
+}
+
+VOID ExSetResourceOwnerPointer(PERESOURCE Resource, PVOID OwnerPointer)
+{
+    ExSetResourceOwnerPointerEx(Resource, OwnerPointer, 0);
 }
 
 VOID ExReleaseResourceAndLeaveCriticalRegion(PERESOURCE Resource)

@@ -40,6 +40,7 @@ typedef struct _IOP_DEVOBJ_EXTENSION {
     volatile LONG DeletePending;    /* IoDeleteDevice was called */
     PDEVICE_OBJECT AttachedTo;      /* the device below in its stack (IopDatabaseLock) */
     CHAR Name[96];                  /* for reports; empty if unnamed */
+    IOP_STARTIO StartIo;            /* io/startio.c */
 } IOP_DEVOBJ_EXTENSION;
 
 static IOP_DEVOBJ_EXTENSION *IopDeviceExtension(PDEVICE_OBJECT Device)
@@ -56,6 +57,11 @@ PCSTR IopDeviceName(PDEVICE_OBJECT Device)
 {
     PCSTR Name = IopDeviceExtension(Device)->Name;
     return Name[0] ? Name : "(unnamed)";
+}
+
+IOP_STARTIO *IopStartIoState(PDEVICE_OBJECT Device)
+{
+    return &IopDeviceExtension(Device)->StartIo;
 }
 
 PDEVICE_OBJECT *IopAttachedToSlot(PDEVICE_OBJECT Device)

@@ -46,10 +46,15 @@ VOID IoShutdownSystem(VOID)
     IoDriverObjectType = ObpDriverType = NULL;
 }
 
+/* The dispatch routine of a major function the driver left unset. It
+ * completes the IRP, as NT's does: its sender waits for the completion
+ * (a synchronous CLEANUP or CLOSE at a handle's close waited for ever). */
 static NTSTATUS IopInvalidDeviceRequest(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 {
     (void)DeviceObject;
-    (void)Irp;
+    Irp->IoStatus.Status = STATUS_INVALID_DEVICE_REQUEST;
+    Irp->IoStatus.Information = 0;
+    IoCompleteRequest(Irp, IO_NO_INCREMENT);
     return STATUS_INVALID_DEVICE_REQUEST;
 }
 

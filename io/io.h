@@ -82,6 +82,7 @@ typedef struct _IOP_IRP_PRIVATE {
     BOOLEAN OnThreadList;
     volatile BOOLEAN Completed;     /* completed to the top: another IoCompleteRequest is 0x44 */
     ULONG OutputLength;             /* the caller's buffer, for the buffered copy back */
+    LARGE_INTEGER ByteOffset;       /* a read's or write's: a synchronous file's position after it */
     PVOID Caller;                   /* who allocated it, for reports */
     KAPC Apc;                       /* the completion APC */
 } IOP_IRP_PRIVATE;
@@ -113,6 +114,20 @@ BOOLEAN IopDeviceDeleted(PDEVICE_OBJECT Device);
 PCSTR IopDeviceName(PDEVICE_OBJECT Device);
 extern EX_SPIN_LOCK IopDatabaseLock;   /* device stacks (AttachedDevice links) */
 PDEVICE_OBJECT *IopAttachedToSlot(PDEVICE_OBJECT Device);   /* the device below */
+
+/* StartIo (io/startio.c): what IoSetStartIoAttributes set and the deferred
+ * IoStartNextPacket(ByKey) call, kept with each device (io/device.c). */
+typedef struct _IOP_STARTIO {
+    KSPIN_LOCK Lock;                /* guards the fields below, at DISPATCH_LEVEL */
+    BOOLEAN Deferred;               /* DeferredStartIo: no StartIo inside StartIo */
+    BOOLEAN NonCancelable;          /* the current IRP loses its cancel routine */
+    BOOLEAN Requested;              /* a deferred IoStartNextPacket(ByKey) to run */
+    BOOLEAN RequestedByKey;
+    BOOLEAN RequestedCancelable;
+    ULONG RequestedKey;
+    LONG Active;                    /* StartIo calls running */
+} IOP_STARTIO;
+IOP_STARTIO *IopStartIoState(PDEVICE_OBJECT Device);
 
 /* Files (io/file.c). */
 VOID IopInitializeFiles(VOID);

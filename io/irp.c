@@ -68,6 +68,8 @@ VOID IopFreeIrp(PIRP Irp)
 {
     IOP_IRP_PRIVATE *Private = IopIrpPrivate(Irp);
     Irp->Type = 0;
+    if (Private->Kind == IopIrpDriver)
+        ExpDisownBlock(Private);    /* freed by the driver: quarantined memory is not its leak */
     PVOID Old;
     ExpAcquireSpinLock(&IopQuarantineLock);
     Old = IopQuarantine[IopQuarantineNext];
@@ -403,8 +405,12 @@ VOID IopCompleteInThread(PIRP Irp)
             /* the caller's status block went away: nothing to tell */
         }
     }
-    if (File != NULL && (File->Flags & FO_SYNCHRONOUS_IO))
+    if (File != NULL && (File->Flags & FO_SYNCHRONOUS_IO)) {
         File->FinalStatus = Irp->IoStatus.Status;
+        /* the position moves past what was read or written, as NT keeps it */
+        if ((Irp->Flags & (IRP_READ_OPERATION | IRP_WRITE_OPERATION)) && NT_SUCCESS(Irp->IoStatus.Status))
+            File->CurrentByteOffset.QuadPart = Private->ByteOffset.QuadPart + (LONGLONG)Irp->IoStatus.Information;
+    }
     if (Irp->UserEvent != NULL) {
         KeSetEvent(Irp->UserEvent, IO_NO_INCREMENT, FALSE);
         if (Private->EventReferenced)
@@ -553,13 +559,87 @@ PIRP IoBuildSynchronousFsdRequest(ULONG MajorFunction, PDEVICE_OBJECT DeviceObje
     return Irp;
 }
 
+/* The buffer of an asynchronous read or write, as the device takes it:
+ * a system buffer (copied in for a write) or a probed and locked MDL,
+ * both charged to the caller, whose completion routine frees them (the
+ * WDK's example: ExFreePool of a buffer with IRP_DEALLOCATE_BUFFER, else
+ * MmUnlockPages and IoFreeMdl of each MDL), or the caller's address. */
+static BOOLEAN IopSetAsyncBuffer(PIRP Irp, PDEVICE_OBJECT Device, BOOLEAN Read, PVOID Buffer, ULONG Length,
+                                 PVOID Caller)
+{
+    if (Device->Flags & DO_BUFFERED_IO) {
+        if (Length == 0)
+            return TRUE;
+        Irp->AssociatedIrp.SystemBuffer = ExpAllocateForCaller(Length, 'fbOI', Caller);
+        if (Irp->AssociatedIrp.SystemBuffer == NULL)
+            return FALSE;
+        Irp->Flags |= IRP_BUFFERED_IO | IRP_DEALLOCATE_BUFFER | (Read ? IRP_INPUT_OPERATION : 0);
+        if (!Read)
+            memcpy(Irp->AssociatedIrp.SystemBuffer, Buffer, Length);
+        Irp->UserBuffer = Buffer;
+        return TRUE;
+    }
+    if (Device->Flags & DO_DIRECT_IO) {
+        if (Length == 0)
+            return TRUE;
+        PMDL Mdl = ExpAllocateForCaller(MmSizeOfMdl(Buffer, Length), 'ldMI', Caller);
+        if (Mdl == NULL)
+            return FALSE;
+        MmInitializeMdl(Mdl, Buffer, Length);
+        BOOLEAN Locked = TRUE;
+        __try {
+            MmProbeAndLockPages(Mdl, KernelMode, Read ? IoWriteAccess : IoReadAccess);
+        } __except (EXCEPTION_EXECUTE_HANDLER) {
+            Locked = FALSE;
+        }
+        if (!Locked) {
+            ExpFreeKernel(Mdl);
+            return FALSE;
+        }
+        Irp->MdlAddress = Mdl;
+        return TRUE;
+    }
+    Irp->UserBuffer = Buffer;
+    return TRUE;
+}
+
+/* Documented for IRP_MJ_READ, _WRITE, _FLUSH_BUFFERS, _SHUTDOWN and _PNP
+ * (and used for _POWER): an IRP the caller owns. It is on no thread's
+ * list and Io does nothing at its completion: the caller's completion
+ * routine frees the buffer or MDLs and the IRP (IoFreeIrp) and returns
+ * STATUS_MORE_PROCESSING_REQUIRED. */
 PIRP IoBuildAsynchronousFsdRequest(ULONG MajorFunction, PDEVICE_OBJECT DeviceObject, PVOID Buffer, ULONG Length,
                                    PLARGE_INTEGER StartingOffset, PIO_STATUS_BLOCK IoStatusBlock)
 {
-    (void)MajorFunction; (void)DeviceObject; (void)Buffer; (void)Length; (void)StartingOffset; (void)IoStatusBlock;
-    VfReport("NotImplemented", __builtin_return_address(0),
-             "IoBuildAsynchronousFsdRequest is not implemented in ntps; it returns NULL");
-    return NULL;
+    PVOID Caller = __builtin_return_address(0);
+    KIRQL Irql = KeGetCurrentIrql();
+    if (Irql > DISPATCH_LEVEL)
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x20011, Irql, DISPATCH_LEVEL, (ULONG_PTR)Caller);
+    if (IopIoObjectType(DeviceObject) != IopDeviceObjectType)
+        KiBugCheckExplain(DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x04, (ULONG_PTR)DeviceObject, 0, 0,
+                          "IoBuildAsynchronousFsdRequest: %p is not a device object", (void *)DeviceObject);
+    if (ExpInjectFailure(__func__, Caller))
+        return NULL;
+    PIRP Irp = IopAllocateIrp(DeviceObject->StackSize, IopIrpDriver, Caller);
+    if (Irp == NULL)
+        return NULL;
+    Irp->Tail.Overlay.Thread = KeGetCurrentThread();
+    Irp->RequestorMode = KernelMode;
+    Irp->UserIosb = IoStatusBlock;
+    PIO_STACK_LOCATION Next = IoGetNextIrpStackLocation(Irp);
+    Next->MajorFunction = (UCHAR)MajorFunction;
+    if (MajorFunction == IRP_MJ_READ || MajorFunction == IRP_MJ_WRITE) {
+        BOOLEAN Read = MajorFunction == IRP_MJ_READ;
+        if (!IopSetAsyncBuffer(Irp, DeviceObject, Read, Buffer, Length, Caller)) {
+            IopFreeIrp(Irp);
+            return NULL;
+        }
+        Next->Parameters.Read.Length = Length;
+        if (StartingOffset != NULL)
+            Next->Parameters.Read.ByteOffset = *StartingOffset;
+        Irp->Flags |= Read ? IRP_READ_OPERATION : IRP_WRITE_OPERATION;
+    }
+    return Irp;
 }
 
 /* ---- questions about an IRP --------------------------------------------------------------------- */

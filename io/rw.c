@@ -1,6 +1,7 @@
 /*
  * io/rw.c - the I/O services on an open file: Nt/ZwReadFile,
- * Nt/ZwWriteFile, Nt/ZwDeviceIoControlFile, Nt/ZwCancelIoFile.
+ * Nt/ZwWriteFile, Nt/ZwDeviceIoControlFile, Nt/ZwCancelIoFile,
+ * Nt/ZwQueryInformationFile.
  *
  * Buffers, by the device's DO_BUFFERED_IO / DO_DIRECT_IO (reads and
  * writes) or the control code's method (I/O controls): buffered (a
@@ -32,6 +33,8 @@ typedef struct _IOP_REQUEST {
     PIO_STATUS_BLOCK Iosb;
     PIO_APC_ROUTINE ApcRoutine;
     PVOID ApcContext;
+    BOOLEAN EventLocal;             /* Event is the service's own, not referenced */
+    ACCESS_MASK Granted;            /* the handle's access */
 } IOP_REQUEST;
 
 static NTSTATUS IopBeginRequest(IOP_REQUEST *R, HANDLE FileHandle, ACCESS_MASK Access, HANDLE Event,
@@ -46,7 +49,9 @@ static NTSTATUS IopBeginRequest(IOP_REQUEST *R, HANDLE FileHandle, ACCESS_MASK A
             return GetExceptionCode();
         }
     }
-    NTSTATUS Status = ObReferenceObjectByHandle(FileHandle, Access, ObpFileType, R->Mode, (PVOID *)&R->File, NULL);
+    OBJECT_HANDLE_INFORMATION Handle = { 0, 0 };
+    NTSTATUS Status = ObReferenceObjectByHandle(FileHandle, Access, ObpFileType, R->Mode, (PVOID *)&R->File, &Handle);
+    R->Granted = Handle.GrantedAccess;
     if (!NT_SUCCESS(Status))
         return Status;
     if (!IopIsIoFile(R->File)) {
@@ -111,7 +116,7 @@ static NTSTATUS IopIssue(IOP_REQUEST *R, PIRP Irp)
     Irp->RequestorMode = R->Mode;
     Irp->UserIosb = R->Iosb;
     Irp->UserEvent = R->Event;
-    Private->EventReferenced = R->Event != NULL;
+    Private->EventReferenced = R->Event != NULL && !R->EventLocal;
     Irp->Overlay.AsynchronousParameters.UserApcRoutine = R->ApcRoutine;
     Irp->Overlay.AsynchronousParameters.UserApcContext = R->ApcContext;
     Irp->Flags |= IRP_DEFER_IO_COMPLETION;
@@ -196,6 +201,7 @@ static NTSTATUS IopReadWrite(UCHAR MajorFunction, HANDLE FileHandle, HANDLE Even
     Irp->UserBuffer = Buffer;
     Irp->Flags |= Read ? IRP_READ_OPERATION : IRP_WRITE_OPERATION;
     IopIrpPrivate(Irp)->OutputLength = Read ? Length : 0;
+    IopIrpPrivate(Irp)->ByteOffset = Offset;
     __try {
         if ((R.Top->Flags & DO_BUFFERED_IO) && Length != 0) {
             Irp->AssociatedIrp.SystemBuffer = ExpAllocateKernel(Length, 'fbOI');
@@ -339,6 +345,138 @@ NTSTATUS ZwDeviceIoControlFile(HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE 
 {
     KI_ZW_SERVICE(NtDeviceIoControlFile, FileHandle, Event, ApcRoutine, ApcContext, IoStatusBlock, IoControlCode,
                   InputBuffer, InputBufferLength, OutputBuffer, OutputBufferLength);
+}
+
+/* ---- query information -------------------------------------------------------------------------------- */
+
+/* The smallest buffer a class takes and the right it needs (NT's tables,
+ * for the classes of devices); 0: a class ntps does not know. */
+static ULONG IopQueryLength(FILE_INFORMATION_CLASS Class, ACCESS_MASK *Access)
+{
+    *Access = 0;
+    switch (Class) {
+    case FileBasicInformation: *Access = FILE_READ_ATTRIBUTES; return sizeof(FILE_BASIC_INFORMATION);
+    case FileStandardInformation: return sizeof(FILE_STANDARD_INFORMATION);
+    case FilePositionInformation: return sizeof(FILE_POSITION_INFORMATION);
+    case FileModeInformation: return sizeof(FILE_MODE_INFORMATION);
+    case FileAccessInformation: return sizeof(FILE_ACCESS_INFORMATION);
+    case FileAlignmentInformation: return sizeof(FILE_ALIGNMENT_INFORMATION);
+    case FileInternalInformation: return sizeof(LARGE_INTEGER);
+    case FileEaInformation: return sizeof(ULONG);
+    case FileNameInformation: return 2 * sizeof(ULONG);
+    default: return 0;
+    }
+}
+
+/* What the I/O manager answers itself, as NT does: the position of a
+ * synchronous file object, the mode, the handle's access, the device's
+ * alignment. FALSE: the driver answers (IRP_MJ_QUERY_INFORMATION). */
+static BOOLEAN IopAnswerQuery(PFILE_OBJECT File, ACCESS_MASK Granted, FILE_INFORMATION_CLASS Class, PVOID Out,
+                              ULONG_PTR *Written)
+{
+    switch (Class) {
+    case FilePositionInformation:
+        if (!(File->Flags & FO_SYNCHRONOUS_IO))
+            return FALSE;
+        ((PFILE_POSITION_INFORMATION)Out)->CurrentByteOffset = File->CurrentByteOffset;
+        *Written = sizeof(FILE_POSITION_INFORMATION);
+        return TRUE;
+    case FileModeInformation:
+        ((PFILE_MODE_INFORMATION)Out)->Mode = (File->Flags & FO_SYNCHRONOUS_IO)
+            ? ((File->Flags & FO_ALERTABLE_IO) ? FILE_SYNCHRONOUS_IO_ALERT : FILE_SYNCHRONOUS_IO_NONALERT) : 0;
+        *Written = sizeof(FILE_MODE_INFORMATION);
+        return TRUE;
+    case FileAccessInformation:
+        ((PFILE_ACCESS_INFORMATION)Out)->AccessFlags = Granted;
+        *Written = sizeof(FILE_ACCESS_INFORMATION);
+        return TRUE;
+    case FileAlignmentInformation:
+        ((PFILE_ALIGNMENT_INFORMATION)Out)->AlignmentRequirement = IoGetRelatedDeviceObject(File)->AlignmentRequirement;
+        *Written = sizeof(FILE_ALIGNMENT_INFORMATION);
+        return TRUE;
+    default:
+        return FALSE;
+    }
+}
+
+static NTSTATUS IopWriteStatus(KPROCESSOR_MODE Mode, PIO_STATUS_BLOCK Iosb, NTSTATUS Status, ULONG_PTR Information)
+{
+    IO_STATUS_BLOCK Local = { { Status }, Information };
+    NTSTATUS Copied = ExpCopyToCaller(Mode, Iosb, &Local, sizeof(Local));
+    return NT_SUCCESS(Copied) ? Status : Copied;
+}
+
+/* A synchronous service whatever the file object: the driver's answer is
+ * awaited here (on an event of ours, not alertably: the status block and
+ * buffer it completes into are this frame's until then). */
+static NTSTATUS IopQueryByIrp(IOP_REQUEST *R, PIO_STATUS_BLOCK Caller, PVOID Out, ULONG Length,
+                              FILE_INFORMATION_CLASS Class)
+{
+    KEVENT Done;
+    IO_STATUS_BLOCK Iosb = { { STATUS_PENDING }, 0 };
+    KeInitializeEvent(&Done, NotificationEvent, FALSE);
+    PIRP Irp = IopNewRequestIrp(R, IRP_MJ_QUERY_INFORMATION);
+    PVOID Buffer = Irp != NULL ? ExpAllocateKernel(Length, 'fbOI') : NULL;
+    if (Buffer == NULL) {
+        IopAbandonRequest(R, Irp);
+        return STATUS_INSUFFICIENT_RESOURCES;
+    }
+    PIO_STACK_LOCATION Next = IoGetNextIrpStackLocation(Irp);
+    Next->Parameters.QueryFile.Length = Length;
+    Next->Parameters.QueryFile.FileInformationClass = Class;
+    Irp->AssociatedIrp.SystemBuffer = Buffer;
+    Irp->Flags |= IRP_BUFFERED_IO | IRP_DEALLOCATE_BUFFER | IRP_INPUT_OPERATION;
+    Irp->UserBuffer = Out;
+    IopIrpPrivate(Irp)->OutputLength = Length;
+    R->Event = &Done;
+    R->EventLocal = TRUE;
+    R->Iosb = &Iosb;
+    IopIssue(R, Irp);
+    KeWaitForSingleObject(&Done, Executive, KernelMode, FALSE, NULL);
+    return IopWriteStatus(R->Mode, Caller, Iosb.Status, Iosb.Information);
+}
+
+NTSTATUS NtQueryInformationFile(HANDLE FileHandle, PIO_STATUS_BLOCK IoStatusBlock, PVOID FileInformation,
+                                ULONG Length, FILE_INFORMATION_CLASS FileInformationClass)
+{
+    KI_SYSTEM_SERVICE(NtQueryInformationFile, FileHandle, IoStatusBlock, FileInformation, Length,
+                      FileInformationClass);
+    KPROCESSOR_MODE Mode = ExGetPreviousMode();
+    ACCESS_MASK Access;
+    ULONG Minimum = IopQueryLength(FileInformationClass, &Access);
+    if (Minimum == 0)
+        return STATUS_INVALID_INFO_CLASS;
+    if (Length < Minimum)
+        return STATUS_INFO_LENGTH_MISMATCH;
+    if (Mode != KernelMode) {
+        __try {
+            ProbeForWrite(FileInformation, Length, sizeof(ULONG));
+        } __except (EXCEPTION_EXECUTE_HANDLER) {
+            return GetExceptionCode();
+        }
+    }
+    IOP_REQUEST R;
+    NTSTATUS Status = IopBeginRequest(&R, FileHandle, Access, NULL, NULL, NULL, IoStatusBlock);
+    if (!NT_SUCCESS(Status))
+        return Status;
+    UCHAR Answer[sizeof(FILE_POSITION_INFORMATION)];
+    ULONG_PTR Written = 0;
+    if (IopAnswerQuery(R.File, R.Granted, FileInformationClass, Answer, &Written)) {
+        Status = ExpCopyToCaller(Mode, FileInformation, Answer, Written);
+        IopAbandonRequest(&R, NULL);
+        return NT_SUCCESS(Status) ? IopWriteStatus(Mode, IoStatusBlock, STATUS_SUCCESS, Written) : Status;
+    }
+    return IopQueryByIrp(&R, IoStatusBlock, FileInformation, Length, FileInformationClass);
+}
+
+NTSTATUS ZwQueryInformationFile(HANDLE FileHandle, PIO_STATUS_BLOCK IoStatusBlock, PVOID FileInformation,
+                                ULONG Length, FILE_INFORMATION_CLASS FileInformationClass)
+{
+    KIRQL Irql = KeGetCurrentIrql();
+    if (Irql != PASSIVE_LEVEL)
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x2001F, Irql, PASSIVE_LEVEL,
+                     (ULONG_PTR)__builtin_return_address(0));
+    KI_ZW_SERVICE(NtQueryInformationFile, FileHandle, IoStatusBlock, FileInformation, Length, FileInformationClass);
 }
 
 /* ---- cancel ---------------------------------------------------------------------------------------------- */

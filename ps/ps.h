@@ -199,6 +199,9 @@ VOID PspReportUnloadedThreads(PVOID Base, SIZE_T Size);
 /* Shutdown: end every user process still running; how many there were. */
 ULONG PsTerminateUserProcesses(VOID);
 
+/* SystemModuleInformation: ntoskrnl and the loaded drivers (ps/sysmodule.c). */
+NTSTATUS PspQueryModules(KPROCESSOR_MODE Mode, PVOID Out, ULONG Length, PULONG ReturnLength);
+
 /* ---- subsystem processes (ps/subsystem.c) ------------------------------------------- */
 VOID PspInitializeSubsystems(VOID);
 /* A user-mode exception of a subsystem thread no frame handled: TRUE if the

@@ -6,13 +6,14 @@
  * of the structures), and <ntps.h> gives ntps's for code written for it.
  *
  * Classes: SystemBasicInformation (0), SystemProcessorInformation (1),
+ * SystemModuleInformation (11): RTL_PROCESS_MODULES (ps/sysmodule.c);
  * SystemProcessInformation (5): one SYSTEM_PROCESS_INFORMATION per process
  * (the Idle process first), each followed by a SYSTEM_THREAD_INFORMATION
  * per thread and then its image name, chained by NextEntryOffset (0 on the
  * last); too small a buffer is STATUS_INFO_LENGTH_MISMATCH with the size
  * needed in *ReturnLength. Other classes: STATUS_INVALID_INFO_CLASS for
  * classes ntps does not know, STATUS_NOT_IMPLEMENTED for known ones it
- * does not provide yet (SystemModuleInformation among them).
+ * does not provide yet.
  *
  * The snapshot is built in kernel memory under the process locks (short,
  * nothing that can switch threads), then copied to the caller (probed for
@@ -246,6 +247,8 @@ NTSTATUS NtQuerySystemInformation(SYSTEM_INFORMATION_CLASS SystemInformationClas
         Status = PspQueryProcesses(Mode, SystemInformation, SystemInformationLength, &Length);
         break;
     case SystemModuleInformation:
+        Status = PspQueryModules(Mode, SystemInformation, SystemInformationLength, &Length);
+        break;
     case SystemHandleInformation:
     case SystemExtendedProcessInformation:
         Status = STATUS_NOT_IMPLEMENTED;    /* not provided yet */

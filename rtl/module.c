@@ -14,6 +14,7 @@
 static pthread_rwlock_t RtlpModuleLock = PTHREAD_RWLOCK_INITIALIZER;
 static PRTL_MODULE RtlpModules[RTLP_MAX_MODULES];
 static int RtlpModuleHigh;              /* slots in use are below it (under the lock) */
+static ULONG RtlpModuleLoads;          /* registrations so far (under the lock) */
 static volatile LONG RtlpModuleLive;    /* modules registered: a look-up with none takes no lock */
 
 PRTL_MODULE RtlpRegisterModule(PVOID Base, SIZE_T Size, PCSTR Name, PVOID Context, PVOID Handle)
@@ -27,6 +28,7 @@ PRTL_MODULE RtlpRegisterModule(PVOID Base, SIZE_T Size, PCSTR Name, PVOID Contex
     Module->Handle = Handle;
     strncpy(Module->Name, Name, sizeof(Module->Name) - 1);
     pthread_rwlock_wrlock(&RtlpModuleLock);
+    Module->LoadOrder = ++RtlpModuleLoads;
     for (int i = 0; i < RTLP_MAX_MODULES; i++) {
         if (RtlpModules[i] == NULL) {
             RtlpModules[i] = Module;
@@ -67,4 +69,31 @@ PRTL_MODULE RtlpLookupModuleByAddress(PVOID Address)
     }
     pthread_rwlock_unlock(&RtlpModuleLock);
     return Found;
+}
+
+ULONG RtlpSnapshotModules(RTL_MODULE_SNAPSHOT *Out, ULONG Capacity)
+{
+    ULONG Count = 0;
+    pthread_rwlock_rdlock(&RtlpModuleLock);
+    for (int i = 0; i < RtlpModuleHigh; i++) {
+        PRTL_MODULE M = RtlpModules[i];
+        if (M == NULL)
+            continue;
+        /* insertion by load order: few modules */
+        ULONG At = Count < Capacity ? Count : Capacity;
+        while (At > 0 && Out[At - 1].LoadOrder > M->LoadOrder) {
+            if (At < Capacity)
+                Out[At] = Out[At - 1];
+            At--;
+        }
+        if (At < Capacity) {
+            Out[At].Base = M->Base;
+            Out[At].Size = M->Size;
+            Out[At].LoadOrder = M->LoadOrder;
+            memcpy(Out[At].Name, M->Name, sizeof(Out[At].Name));
+        }
+        Count++;
+    }
+    pthread_rwlock_unlock(&RtlpModuleLock);
+    return Count;
 }

@@ -25,6 +25,7 @@ typedef struct _RTL_MODULE {
     PVOID Context;          /* the owner's (Io: the DRIVER_OBJECT) */
     PVOID Handle;           /* host loader handle */
     ULONG Flags;            /* RTL_MODULE_* */
+    ULONG LoadOrder;        /* 1 for the first image registered, then 2, ... */
     /* Calls of its callbacks, by VF_CALLBACK_KIND (vf/vf.h): counted by the
      * dispatchers (ps notify routines, ob callbacks), read for summaries. */
     volatile ULONG64 CallbackCalls[RTL_MODULE_CALLBACK_KINDS];
@@ -36,6 +37,15 @@ typedef struct _RTL_MODULE {
 PRTL_MODULE RtlpRegisterModule(PVOID Base, SIZE_T Size, PCSTR Name, PVOID Context, PVOID Handle);
 VOID RtlpUnregisterModule(PRTL_MODULE Module);
 PRTL_MODULE RtlpLookupModuleByAddress(PVOID Address);   /* NULL: not a driver image */
+/* A copy of what is known of each registered image, in load order. */
+typedef struct _RTL_MODULE_SNAPSHOT {
+    PVOID Base;
+    SIZE_T Size;
+    CHAR Name[64];
+    ULONG LoadOrder;
+} RTL_MODULE_SNAPSHOT;
+/* Copies up to Capacity entries; returns how many images are registered. */
+ULONG RtlpSnapshotModules(RTL_MODULE_SNAPSHOT *Out, ULONG Capacity);
 /* One more call of a callback of Module (NULL: none), of kind Kind. */
 static inline VOID RtlpCountCallback(PRTL_MODULE Module, ULONG Kind)
 {

@@ -220,7 +220,8 @@ static PKTHREAD VfpResourceOwner(PERESOURCE Resource)
 {
     SHORT Active = *(volatile SHORT *)&Resource->ActiveCount;
     ERESOURCE_THREAD Owner = *(volatile ERESOURCE_THREAD *)&Resource->OwnerEntry.OwnerThread;
-    return Active == 1 && Owner > 1 ? (PKTHREAD)Owner : NULL;
+    /* an owner pointer (ExSetResourceOwnerPointer: low bits set) is no thread */
+    return Active == 1 && Owner > 1 && (Owner & 3) == 0 ? (PKTHREAD)Owner : NULL;
 }
 
 PKTHREAD VfpLockOwner(PVOID Lock, KI_LOCK_KIND Kind)

@@ -56,6 +56,9 @@ NTKERNELAPI BOOLEAN ExAcquireSharedWaitForExclusive(PERESOURCE Resource, BOOLEAN
 NTKERNELAPI BOOLEAN ExTryToAcquireResourceExclusiveLite(PERESOURCE Resource);
 NTKERNELAPI VOID ExReleaseResourceLite(PERESOURCE Resource);
 NTKERNELAPI VOID ExReleaseResourceForThreadLite(PERESOURCE Resource, ERESOURCE_THREAD ResourceThreadId);
+#define FLAG_OWNER_POINTER_IS_THREAD 0x1
+NTKERNELAPI VOID ExSetResourceOwnerPointer(PERESOURCE Resource, PVOID OwnerPointer);
+NTKERNELAPI VOID ExSetResourceOwnerPointerEx(PERESOURCE Resource, PVOID OwnerPointer, ULONG Flags);
 NTKERNELAPI VOID ExConvertExclusiveToSharedLite(PERESOURCE Resource);
 NTKERNELAPI BOOLEAN ExIsResourceAcquiredExclusiveLite(PERESOURCE Resource);
 NTKERNELAPI ULONG ExIsResourceAcquiredSharedLite(PERESOURCE Resource);

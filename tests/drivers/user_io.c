@@ -1,16 +1,15 @@
-// NTPS-TEST: modes none
-// (no modes yet: a user thread's close of a file object, by CloseHandle or at
-// process exit, waits for ever for the IRP_MJ_CLOSE completion, io's part;
-// give it "rt1 rt2 sim1 sim2" when that works. Built, and run by hand.)
+// NTPS-TEST: modes rt1 rt2 sim1 sim2
 // NTPS-TEST: args --user @DRIVERDIR@/user_io_client.exe.so
 // NTPS-TEST: expect ^client-io: PASS$
 // NTPS-TEST: expect user process .*user_io_client.exe.so \(PID [0-9]+\) exited with status 0 \(0x0\)
-// NTPS-TEST: expect ^user_io: unloaded, [0-9]+ creates, [0-9]+ closes$
+// NTPS-TEST: expect ^user_io: unloaded, 1 creates, 1 closes$
 /*
  * A Win32 client (tests/user/user_io_client.c) reaches this driver as
  * Windows programs do: CreateFile on \\.\NtpsUserIo (the driver's
  * symbolic link), WriteFile and ReadFile (buffered I/O), DeviceIoControl
  * (METHOD_BUFFERED), CloseHandle; errors come back through GetLastError.
+ * The driver sets no IRP_MJ_CLEANUP routine: the I/O manager's default one
+ * completes the CLEANUP that CloseHandle sends (it used to wait for ever).
  */
 #include <ntddk.h>
 
