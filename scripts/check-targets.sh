@@ -13,7 +13,8 @@
 # rows by target name. -v prints each build's command and full output.
 #
 # What is taken from a .vcxproj: the ClCompile files, ConfigurationType
-# (Driver, or Application: built with --user), /INTEGRITYCHECK
+# (Driver, or Application: built with --user, and -DNTPS_USER_NO_UNICODE
+# unless its CharacterSet is Unicode), /INTEGRITYCHECK
 # (--integritycheck), LanguageStandard stdcpp20 (--std=c++20) and the
 # relative AdditionalIncludeDirectories (-I). Nothing is edited.
 set -u
@@ -107,8 +108,8 @@ owner() {
     *PushLock*|*EX_PUSH_LOCK*|*KeInitializeApc*|*ObOpenObjectByPointer*|*ExInitializeDriverRuntime*|*RtlAvl*|*RTL_AVL*|\
     *ZwQueryInformationProcess*|*MmCopyVirtualMemory*|*SeLocateProcessImageName*|*REG_NOTIFY*|*ExEnterCriticalRegion*)
       echo "ex" ;;
-    *SERVICE_*|*SC_MANAGER*|*OpenSCManager*|*CreateService*) echo "Win32 service manager (not planned)" ;;
-    *conio.h*) echo "conio.h console input (not planned)" ;;
+    *SERVICE_*|*SC_MANAGER*|*OpenSCManager*|*CreateService*) echo "Win32 service manager (win32/service.c)" ;;
+    *conio.h*) echo "conio.h (win32/conio.c)" ;;
     *"jump to label"*) echo "source: MSVC-only C++ (goto over an initialization)" ;;
     *ExQueryTimerResolution*|*ExSetTimerResolution*) echo "ex" ;;
     *windows.h*|*kernel32*|*--user*|*wmain*|*"undefined reference"*) echo "cc (user)" ;;
@@ -140,6 +141,13 @@ while IFS='|' read -r name proj; do
   kind=driver
   args=()
   grep -q '<ConfigurationType>Application' "$path" && { kind=client; args+=(--user); }
+  # A client without <CharacterSet>Unicode is built for ANSI (TCHAR char,
+  # CreateFile is CreateFileA), as Visual Studio builds it.
+  [ $kind = client ] && ! grep -q '<CharacterSet>Unicode' "$path" && args+=(-DNTPS_USER_NO_UNICODE)
+  # UNICODE/_UNICODE given in PreprocessorDefinitions count as well.
+  for d in UNICODE _UNICODE; do
+    grep -q "<PreprocessorDefinitions>[^<]*;$d[;<]" "$path" && args+=(-D$d)
+  done
   grep -qi '<IntegrityCheck>true' "$path" && args+=(--integritycheck)
   grep -q '<LanguageStandard>stdcpp20' "$path" && args+=(--std=c++20)
   mapfile -t incs < <(includes "$path")
@@ -153,11 +161,14 @@ while IFS='|' read -r name proj; do
     echo "--- $name: ntps cc ${args[*]} ${incs[*]} -o $so ${srcs[*]}"
     cat "$log"
   fi
+  # A call to an undeclared function links (its name is left for the loader)
+  # but Visual C++ would not build it: not built.
+  [ $rc = 0 ] && grep -q 'implicit declaration of function' "$log" && rc=1
   if [ $rc = 0 ]; then
     built=$((built + 1))
     printf '| %s | %s | yes | | |\n' "$name" "$kind"
   else
-    first=$(grep -m1 -E 'error|ntps cc:|undefined reference' "$log" | sed -E "s|$root/||g; s/[|]/ /g" | cut -c1-160)
+    first=$(grep -m1 -E 'error|ntps cc:|undefined reference|implicit declaration of function' "$log" | sed -E "s|$root/||g; s/[|]/ /g" | cut -c1-160)
     printf '| %s | %s | no | %s | %s |\n' "$name" "$kind" "${first:-exit $rc}" "$(owner "$first")"
   fi
 done < <(targets)

@@ -165,6 +165,11 @@ static int NtpsCompileFlags(const NTPS_CC *Cc, int Lang, const char **Args, int 
      * wchar_t: no use of the C++ library's prebuilt (32-bit) strings. */
     if (Cc->User && Lang == NTPS_LANG_CXX)
         Args[N++] = "-D_GLIBCXX_ASSERTIONS";
+    /* Visual C++ accepts a goto that jumps over an initialization (a
+     * client's `goto Exit` past `UINT Size = ...`, obcallback's control
+     * program); g++ calls that a permissive error: a warning with this. */
+    if (Cc->User && Lang == NTPS_LANG_CXX)
+        Args[N++] = "-fpermissive";
     if (Lang == NTPS_LANG_CXX) {
         Args[N++] = Cc->CxxStd;
         Args[N++] = "-fno-exceptions";
