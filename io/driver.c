@@ -346,15 +346,22 @@ static VOID IopLoadThread(PVOID Context)
 
 static NTSTATUS IopRunOnSystemThread(PIO_DRIVER_IMAGE Image, BOOLEAN Unload)
 {
-    IOP_LOAD_WORK Work = { .Image = Image, .Unload = Unload };
+    IOP_LOAD_WORK Work = { .Image = Image, .Unload = Unload, .Status = STATUS_UNSUCCESSFUL };
     HANDLE Thread;
     OBJECT_ATTRIBUTES Attributes;
     InitializeObjectAttributes(&Attributes, NULL, OBJ_KERNEL_HANDLE, NULL, NULL);
     NTSTATUS Status = PsCreateSystemThread(&Thread, THREAD_ALL_ACCESS, &Attributes, NULL, NULL, IopLoadThread, &Work);
     if (!NT_SUCCESS(Status))
         return Status;
-    ZwWaitForSingleObject(Thread, FALSE, NULL);
+    /* By the object: the handle is the System process's, the caller may be
+     * a user process's thread. */
+    PVOID Object;
+    Status = ObReferenceObjectByHandle(Thread, SYNCHRONIZE, *PsThreadType, KernelMode, &Object, NULL);
     ZwClose(Thread);
+    if (!NT_SUCCESS(Status))
+        KiInternalError("IopRunOnSystemThread: the new thread's handle: status 0x%08X", (unsigned)Status);
+    KeWaitForSingleObject(Object, Executive, KernelMode, FALSE, NULL);
+    ObDereferenceObject(Object);
     return Work.Status;
 }
 

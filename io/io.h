@@ -59,7 +59,7 @@ VOID IoStopSystem(VOID);
  * current system thread. */
 NTSTATUS IoStartDriver(PIO_DRIVER_IMAGE Image);
 /* Whether a service key's driver is loaded (for win32/service.c). */
-BOOLEAN IopQueryServiceLoaded(PUNICODE_STRING DriverServiceName);
+NTKERNELAPI BOOLEAN IopQueryServiceLoaded(PUNICODE_STRING DriverServiceName);   /* exported to user images */
 /* Call DriverUnload (if any), check what the driver left behind, delete
  * the driver object. */
 VOID IoUnloadDriver(PIO_DRIVER_IMAGE Image);
