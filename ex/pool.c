@@ -298,6 +298,24 @@ PVOID ExAllocatePoolWithQuotaTag(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG
     return P;
 }
 
+/* ExAllocatePoolWithQuotaTag's zeroed and uninitialized forms (Windows 10
+ * 2004's wdm.h): the same failure rule. */
+PVOID ExAllocatePoolQuotaZero(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag)
+{
+    PVOID P = ExpAllocateWithType(PoolType, NumberOfBytes, Tag, TRUE, __builtin_return_address(0), __func__);
+    if (P == NULL && !(PoolType & POOL_QUOTA_FAIL_INSTEAD_OF_RAISE))
+        RtlRaiseStatus(STATUS_INSUFFICIENT_RESOURCES);
+    return P;
+}
+
+PVOID ExAllocatePoolQuotaUninitialized(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag)
+{
+    PVOID P = ExpAllocateWithType(PoolType, NumberOfBytes, Tag, FALSE, __builtin_return_address(0), __func__);
+    if (P == NULL && !(PoolType & POOL_QUOTA_FAIL_INSTEAD_OF_RAISE))
+        RtlRaiseStatus(STATUS_INSUFFICIENT_RESOURCES);
+    return P;
+}
+
 PVOID ExAllocatePoolZero(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag)
 {
     return ExpAllocateWithType(PoolType, NumberOfBytes, Tag, TRUE, __builtin_return_address(0), __func__);

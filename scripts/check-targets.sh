@@ -148,7 +148,7 @@ while IFS='|' read -r name proj; do
   for d in UNICODE _UNICODE; do
     grep -q "<PreprocessorDefinitions>[^<]*;$d[;<]" "$path" && args+=(-D$d)
   done
-  grep -qi '<IntegrityCheck>true' "$path" && args+=(--integritycheck)
+  grep -qiE '<IntegrityCheck>true|/integritycheck' "$path" && args+=(--integritycheck)   # the setting, or the linker option
   grep -q '<LanguageStandard>stdcpp20' "$path" && args+=(--std=c++20)
   mapfile -t incs < <(includes "$path")
   mapfile -t srcs < <(grep -o '<ClCompile Include="[^"]*"' "$path" | sed 's/.*Include="//; s/"$//; s/\\/\//g' |
@@ -164,11 +164,17 @@ while IFS='|' read -r name proj; do
   # A call to an undeclared function links (its name is left for the loader)
   # but Visual C++ would not build it: not built.
   [ $rc = 0 ] && grep -q 'implicit declaration of function' "$log" && rc=1
+  # A name neither the image nor ntps defines would stop the load: not built.
+  if [ $rc = 0 ]; then
+    undefined=$(nm -D --undefined-only "$so" 2>/dev/null | awk '$1 == "U" && $2 !~ /@/ {print $2}' | sort -u |
+                comm -23 - <(nm -D --defined-only "$ntps" | awk '{print $3}' | sort -u) | tr '\n' ' ')
+    [ -n "$undefined" ] && { echo "ntps cc: undefined at load: $undefined" >>"$log"; rc=1; }
+  fi
   if [ $rc = 0 ]; then
     built=$((built + 1))
     printf '| %s | %s | yes | | |\n' "$name" "$kind"
   else
-    first=$(grep -m1 -E 'error|ntps cc:|undefined reference|implicit declaration of function' "$log" | sed -E "s|$root/||g; s/[|]/ /g" | cut -c1-160)
+    first=$(grep -m1 -E 'error|ntps cc:|undefined reference|undefined at load|implicit declaration of function' "$log" | sed -E "s|$root/||g; s/[|]/ /g" | cut -c1-160)
     printf '| %s | %s | no | %s | %s |\n' "$name" "$kind" "${first:-exit $rc}" "$(owner "$first")"
   fi
 done < <(targets)
