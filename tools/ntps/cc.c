@@ -170,6 +170,12 @@ static int NtpsCompileFlags(const NTPS_CC *Cc, int Lang, const char **Args, int 
      * program); g++ calls that a permissive error: a warning with this. */
     if (Cc->User && Lang == NTPS_LANG_CXX)
         Args[N++] = "-fpermissive";
+    /* printf("text\n") must stay ntps's printf (written at once, in order
+     * with DbgPrint): g++/gcc would call the C library's buffered puts. */
+    if (Cc->User) {
+        Args[N++] = "-fno-builtin-printf";
+        Args[N++] = "-fno-builtin-vprintf";
+    }
     if (Lang == NTPS_LANG_CXX) {
         Args[N++] = Cc->CxxStd;
         Args[N++] = "-fno-exceptions";
