@@ -60,7 +60,7 @@ wkp1/ch04|wkp1/ch04-PriorityBooster|wkp1/ch04-Booster|8 9|none|none|yes|Priority
 wkp1/ch06|wkp1/ch06-PriorityBooster|wkp1/ch06-Booster|8 9|none|none|yes|Priority change for 8 to 9 succeeded!|as ch04, with the chapter's debug output
 wkp1/ch07-Zero|wkp1/ch07-Zero|wkp1/ch07-ZeroTest||none|none|yes|Test read;;Test write|reads of zeros and writes through \\.\Zero
 wkp1/ch08-SysMon|wkp1/ch08-SysMon|wkp1/ch08-SysMonClient||default|none|no|Process [0-9]+ Created\. Command line: ;;Thread [0-9]+ Created in process [0-9]+;;Process [0-9]+ Exited|the client reads the process and thread records of the default run
-wkp1/ch09-SysMon|wkp1/ch09-SysMon|wkp1/ch09-SysMonClient||default|none|no|Process [0-9]+ Created\. Command line: ;;Thread [0-9]+ Created in process [0-9]+;;Image loaded into process [0-9]+;;Registry write|process, thread, image and registry records
+wkp1/ch09-SysMon|wkp1/ch09-SysMon|wkp1/ch09-SysMonClient||default|none|no|Process [0-9]+ Created\. Command line: ;;Thread [0-9]+ Created in process [0-9]+;;Image loaded into process [0-9]+|process, thread and image records (registry records need writes under HKLM, which the default run does not make)
 wkp1/ch09-ProcessProtect|wkp1/ch09-ProcessProtect|wkp1/ch09-Protect|add 4|none|none|yes|.|the client adds a PID to protect (termination refusal needs a scenario that terminates it: not checked)
 wkp2/ch04|wkp2/ch04-Booster|wkp2/ch04-Boost|8 9|none|none|yes|Priority change for thread 8 from 8 to 9 succeeded!|the System thread 8 set to priority 9
 wkp2/ch05|wkp2/ch05-Booster2|wkp2/ch05-Boost|8 9|none|none|yes|Priority for thread 8 changed from 8 to 9|the old and new priority come back from the driver
@@ -115,6 +115,7 @@ while IFS='|' read -r name driver client args scenario input ends expects what; 
   for re in "${parts[@]}"; do
     grep -qE -- "$re" "$log" || result="$result missing \"$re\";"
   done
+  [ -z "$result" ] && [ "$expects" != . ] && result=" the book's lines are there;"
   left=$(grep -m1 -E 'not freed|left (at|behind)|leaked|still (queued|registered)|BUGCHECK|bug check|^VERIFIER' "$log" | cut -c1-120)
   [ -n "$left" ] && result="$result report: ${left//|/ };"
   case $rc in
@@ -122,12 +123,12 @@ while IFS='|' read -r name driver client args scenario input ends expects what; 
     4) if [ "$ends" = no ]; then
          grep -q 'unloaded\|DriverUnload' "$log" || true
        else
-         result="$result timeout (the client did not end: $(grep -m1 -A3 'threads still alive' "$log" | grep -m1 'user ' | sed 's/  */ /g' | cut -c1-80));"
+         result="$result timeout: the client did not end;"
        fi ;;
     *) result="$result exit $rc;" ;;
   esac
-  if [ -z "$result" ]; then
-    printf '| %s | yes | %s | ok (exit %s) |\n' "$name" "$what" "$rc"
+  if [ -z "$result" ] || [ "$result" = " the book's lines are there;" ]; then
+    printf '| %s | yes | %s | ok (exit %s)%s |\n' "$name" "$what" "$rc" "${result%;}"
   else
     printf '| %s | no | %s | %s |\n' "$name" "$what" "$(echo "$result" | sed 's/^ //; s/;$//' | cut -c1-200)"
   fi
