@@ -3,11 +3,12 @@
 # each book chapter (or sample's readme) uses them, check what the book says
 # happens, and that the unload leaves nothing behind; print a table.
 #
-# usage: scripts/run-targets.sh [-n NTPS] [-o OUTDIR] [-t SECONDS] [-v] TARGETS_DIR [FILTER]
+# usage: scripts/run-targets.sh [-n NTPS] [-o OUTDIR] [-t SECONDS] [-B] [-v] TARGETS_DIR [FILTER]
 #
 # TARGETS_DIR as for scripts/check-targets.sh, which this runs first to
 # build everything into OUTDIR (nothing is edited or fetched). FILTER (a
-# regex) picks rows by name. -t is each run's --timeout (default 20). -v
+# regex) picks rows by name. -t is each run's --timeout (default 20). -B
+# reuses the images already in OUTDIR (no build). -v
 # prints each run's command and output. Outputs: OUTDIR/run-NAME.log.
 #
 # A row: the driver image, the client image and its arguments, the
@@ -29,11 +30,13 @@ ntps=$here/build/ntps
 out=
 limit=20
 verbose=0
-while getopts "n:o:t:v" opt; do
+build=1
+while getopts "n:o:t:Bv" opt; do
   case $opt in
     n) ntps=$OPTARG ;;
     o) out=$OPTARG ;;
     t) limit=$OPTARG ;;
+    B) build=0 ;;
     v) verbose=1 ;;
     *) sed -n '2,27p' "$0"; exit 1 ;;
   esac
@@ -45,17 +48,20 @@ filter=${2:-.}
 [ -n "$out" ] || out=$(mktemp -d /tmp/ntps-run-targets-XXXXXX)
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
-"$here/scripts/check-targets.sh" -n "$ntps" -o "$out" "$root" >"$out/build-table.md" 2>&1 ||
-  { cat "$out/build-table.md"; exit 1; }
+if [ $build = 1 ]; then
+  "$here/scripts/check-targets.sh" -n "$ntps" -o "$out" "$root" >"$out/build-table.md" 2>&1 ||
+    { cat "$out/build-table.md"; exit 1; }
+fi
 
 # name | driver target (or svc:FILE.sys=target for a self-installing client) | client target |
-# client args | scenario | stdin (none, or "keys AFTER": a key after AFTER seconds) | ends? (yes/no) |
+# client args | scenario | stdin (none, or "keys AFTER": "q" and Enter after AFTER seconds) | ends? (yes/no) |
 # expected regexes separated by ';;' | what was checked
 rows() {
   cat <<'EOF'
 wds/ioctl|svc:SIoctl.sys=wds/ioctl-wdm|wds/ioctl-exe||none|none|yes|OutBuffer \(38\): This String is from Device Driver !!!;;Calling DeviceIoControl METHOD_NEITHER;;Number of bytes transfered from OutBuffer: 100;;Calling DeviceIoControl METHOD_OUT_DIRECT|the client installs and starts SIoctl through the SCM, four IOCTLs (buffered, neither, in/out direct) round-trip, it stops and deletes the service
 wds/event|svc:event.sys=wds/event-wdm|wds/event-exe|1 1|none|keys 5|yes|Event HANDLE = ;;Waiting for Event\.\.\.;;Event signalled\.|event-based: the driver's timer DPC signals the client's event (1 s), until a key
 wds/event-irp|svc:event.sys=wds/event-wdm|wds/event-exe|1 0|none|keys 5|yes|Event occurred\.;;Registering event again|IRP-based: the pended IOCTL completes from the timer DPC, until a key
+wds/cancel|svc:cancel.sys=wds/cancel-sys|wds/cancel-exe|2|none|keys 4|yes|Number of threads : 2;;Thread [0-9]+ read: [0-9]+ bytes|two threads' reads (ReadFileEx) the driver queues and completes, until "q"
 wkp1/ch04|wkp1/ch04-PriorityBooster|wkp1/ch04-Booster|8 9|none|none|yes|Priority change for 8 to 9 succeeded!|the System thread 8 set to priority 9 by IOCTL
 wkp1/ch06|wkp1/ch06-PriorityBooster|wkp1/ch06-Booster|8 9|none|none|yes|Priority change for 8 to 9 succeeded!|as ch04, with the chapter's debug output
 wkp1/ch07-Zero|wkp1/ch07-Zero|wkp1/ch07-ZeroTest||none|none|yes|Test read;;Test write|reads of zeros and writes through \\.\Zero
@@ -70,6 +76,8 @@ wkp2/ch09-Detector|wkp2/ch09-KDetector|wkp2/ch09-Detector||default|none|no|.|rem
 wkp2/ch10-Protect|wkp2/ch10-KProtect|wkp2/ch10-Protect|add 4|none|none|yes|.|a PID added to KProtect's list
 wkp2/ch11-Tables|wkp2/ch11-Tables|wkp2/ch11-TablesTest|count|default|none|yes|.|the generic table's process count by IOCTL
 wkp2/ch11-Timers|wkp2/ch11-Timers|wkp2/ch11-TimersTest|query|none|none|yes|Timer resolution \(100nsec\): Max: 156250 Min: 5000 Current: 156250|ExQueryTimerResolution through the driver
+wkp1/ch11-KDevMon|wkp1/ch11-KDevMon|wkp1/ch11-DevMon|add \Device\Beep|none|none|yes|.|the filter attached to \Device\Beep by IOCTL
+wkp2/ch15-KDevMon|wkp2/ch15-KDevMon|wkp2/ch15-DevMon|add \Device\Beep|none|none|yes|.|the filter attached to \Device\Beep by IOCTL
 wkp2/ch08-EnumProc|wkp2/ch08-EnumProc|||default|none|yes|.|driver alone, with the default run
 wkp2/ch08-Multi|wkp2/ch08-Multi|||default|none|yes|.|driver alone, with the default run
 wkp2/ch11-Callbacks|wkp2/ch11-Callbacks|||default|none|yes|.|driver alone, with the default run
@@ -104,7 +112,7 @@ while IFS='|' read -r name driver client args scenario input ends expects what; 
     continue
   fi
   if [[ $input == keys* ]]; then
-    (cd "$dir" && { sleep "${input#keys }"; echo; } | "${cmd[@]}") >"$log" 2>&1
+    (cd "$dir" && { sleep "${input#keys }"; echo q; } | "${cmd[@]}") >"$log" 2>&1
   else
     (cd "$dir" && "${cmd[@]}" </dev/null) >"$log" 2>&1
   fi
