@@ -165,9 +165,11 @@ static int NtpsCompileFlags(const NTPS_CC *Cc, int Lang, const char **Args, int 
      * wchar_t: no use of the C++ library's prebuilt (32-bit) strings. */
     if (Cc->User && Lang == NTPS_LANG_CXX)
         Args[N++] = "-D_GLIBCXX_ASSERTIONS";
-    /* Visual C++ accepts a goto that jumps over an initialization (a
-     * client's `goto Exit` past `UINT Size = ...`, obcallback's control
-     * program); g++ calls that a permissive error: a warning with this. */
+    /* Visual C++ (without /permissive-) accepts what g++ reports as
+     * "permissive" errors (a string literal for a char *, a conversion
+     * that drops a qualifier): warnings with this. A goto that jumps over
+     * an initialization (obcallback's control program) is one for Visual
+     * C++ but stays a hard error in g++ 12. */
     if (Cc->User && Lang == NTPS_LANG_CXX)
         Args[N++] = "-fpermissive";
     /* printf("text\n") must stay ntps's printf (written at once, in order
