@@ -28,11 +28,11 @@ while getopts "n:o:v" opt; do
     n) ntps=$OPTARG ;;
     o) out=$OPTARG ;;
     v) verbose=1 ;;
-    *) sed -n '2,20p' "$0"; exit 1 ;;
+    *) sed -n '2,19p' "$0"; exit 1 ;;
   esac
 done
 shift $((OPTIND - 1))
-[ $# -ge 1 ] || { sed -n '2,20p' "$0"; exit 1; }
+[ $# -ge 1 ] || { sed -n '2,19p' "$0"; exit 1; }
 root=$(cd "$1" && pwd) || { echo "check-targets: no folder $1" >&2; exit 1; }
 filter=${2:-.}
 [ -x "$ntps" ] || { echo "check-targets: no ntps at $ntps (build first, or -n PATH)" >&2; exit 1; }

@@ -38,11 +38,11 @@ while getopts "n:o:t:Bv" opt; do
     t) limit=$OPTARG ;;
     B) build=0 ;;
     v) verbose=1 ;;
-    *) sed -n '2,27p' "$0"; exit 1 ;;
+    *) sed -n '2,25p' "$0"; exit 1 ;;
   esac
 done
 shift $((OPTIND - 1))
-[ $# -ge 1 ] || { sed -n '2,27p' "$0"; exit 1; }
+[ $# -ge 1 ] || { sed -n '2,25p' "$0"; exit 1; }
 root=$1
 filter=${2:-.}
 [ -n "$out" ] || out=$(mktemp -d /tmp/ntps-run-targets-XXXXXX)
