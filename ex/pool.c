@@ -206,7 +206,7 @@ static VOID ExpFree(PVOID P, BOOLEAN CheckTag, ULONG Tag, PVOID Caller)
                               POOL_FLAG_CACHE_ALIGNED | POOL_FLAG_RAISE_ON_FAILURE | POOL_FLAG_NON_PAGED | \
                               POOL_FLAG_NON_PAGED_EXECUTE | POOL_FLAG_PAGED | POOL_FLAG_SPECIAL_POOL)
 
-PVOID ExAllocatePool2(POOL_FLAGS Flags, SIZE_T NumberOfBytes, ULONG Tag)
+static PVOID ExpAllocatePool2(POOL_FLAGS Flags, SIZE_T NumberOfBytes, ULONG Tag, PVOID Caller, PCSTR Routine)
 {
     POOL_FLAGS Kind = Flags & (POOL_FLAG_NON_PAGED | POOL_FLAG_NON_PAGED_EXECUTE | POOL_FLAG_PAGED);
     BOOLEAN Valid = Tag != 0 && (Flags & ~EXP_POOL_FLAGS_KNOWN & (POOL_FLAG_REQUIRED_END * 2 - 1)) == 0 &&
@@ -218,12 +218,35 @@ PVOID ExAllocatePool2(POOL_FLAGS Flags, SIZE_T NumberOfBytes, ULONG Tag)
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x00, KeGetCurrentIrql(), Paged ? PagedPool : NonPagedPool, 0);
     ULONG How = EXP_ALLOC_DRIVER | (Flags & POOL_FLAG_UNINITIALIZED ? 0 : EXP_ALLOC_ZERO) |
                 (Flags & POOL_FLAG_CACHE_ALIGNED ? EXP_ALLOC_CACHE_ALIGNED : 0);
-    PVOID P = Valid && !ExpInjectFailure(__func__, __builtin_return_address(0))
-                  ? ExpAllocate(Paged, NumberOfBytes, Tag, How, __builtin_return_address(0))
-                  : NULL;
+    PVOID P = Valid && !ExpInjectFailure(Routine, Caller) ? ExpAllocate(Paged, NumberOfBytes, Tag, How, Caller) : NULL;
     if (P == NULL && (Flags & POOL_FLAG_RAISE_ON_FAILURE))
         RtlRaiseStatus(STATUS_INSUFFICIENT_RESOURCES);
     return P;
+}
+
+PVOID ExAllocatePool2(POOL_FLAGS Flags, SIZE_T NumberOfBytes, ULONG Tag)
+{
+    return ExpAllocatePool2(Flags, NumberOfBytes, Tag, __builtin_return_address(0), __func__);
+}
+
+/* ExAllocatePool2 with extended parameters. A priority only matters when
+ * memory is short (ntps's pool never is: it fails only by --inject), and
+ * there is one NUMA node; ntps has no secure pool (VBS), so asking for one
+ * fails as an allocation does. An unknown type or a NULL array fails too. */
+PVOID ExAllocatePool3(POOL_FLAGS Flags, SIZE_T NumberOfBytes, ULONG Tag, PCPOOL_EXTENDED_PARAMETER ExtendedParameters,
+                      ULONG ExtendedParametersCount)
+{
+    BOOLEAN Valid = ExtendedParametersCount == 0 || ExtendedParameters != NULL;
+    for (ULONG i = 0; Valid && i < ExtendedParametersCount; i++) {
+        ULONG Type = (ULONG)ExtendedParameters[i].Type;
+        Valid = Type == PoolExtendedParameterPriority || Type == PoolExtendedParameterNumaNode;
+    }
+    if (!Valid) {
+        if (Flags & POOL_FLAG_RAISE_ON_FAILURE)
+            RtlRaiseStatus(STATUS_INSUFFICIENT_RESOURCES);
+        return NULL;
+    }
+    return ExpAllocatePool2(Flags, NumberOfBytes, Tag, __builtin_return_address(0), __func__);
 }
 
 static BOOLEAN ExpIsPagedType(POOL_TYPE PoolType)
@@ -252,6 +275,14 @@ PVOID ExAllocatePoolWithTag(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag)
     return ExpAllocateWithType(PoolType, NumberOfBytes, Tag, FALSE, __builtin_return_address(0), __func__);
 }
 
+/* The priority only matters when memory is short, which ntps's pool never
+ * is (it fails only by --inject). */
+PVOID ExAllocatePoolWithTagPriority(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag, EX_POOL_PRIORITY Priority)
+{
+    (void)Priority;
+    return ExpAllocateWithType(PoolType, NumberOfBytes, Tag, FALSE, __builtin_return_address(0), __func__);
+}
+
 PVOID ExAllocatePool(POOL_TYPE PoolType, SIZE_T NumberOfBytes)
 {
     return ExpAllocateWithType(PoolType, NumberOfBytes, 'enoN', FALSE, __builtin_return_address(0), __func__);
@@ -260,6 +291,24 @@ PVOID ExAllocatePool(POOL_TYPE PoolType, SIZE_T NumberOfBytes)
 /* Quota charging has no meaning here; the allocation is otherwise the same
  * and, as documented, raises on failure. */
 PVOID ExAllocatePoolWithQuotaTag(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag)
+{
+    PVOID P = ExpAllocateWithType(PoolType, NumberOfBytes, Tag, FALSE, __builtin_return_address(0), __func__);
+    if (P == NULL && !(PoolType & POOL_QUOTA_FAIL_INSTEAD_OF_RAISE))
+        RtlRaiseStatus(STATUS_INSUFFICIENT_RESOURCES);
+    return P;
+}
+
+/* ExAllocatePoolWithQuotaTag's zeroed and uninitialized forms (Windows 10
+ * 2004's wdm.h): the same failure rule. */
+PVOID ExAllocatePoolQuotaZero(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag)
+{
+    PVOID P = ExpAllocateWithType(PoolType, NumberOfBytes, Tag, TRUE, __builtin_return_address(0), __func__);
+    if (P == NULL && !(PoolType & POOL_QUOTA_FAIL_INSTEAD_OF_RAISE))
+        RtlRaiseStatus(STATUS_INSUFFICIENT_RESOURCES);
+    return P;
+}
+
+PVOID ExAllocatePoolQuotaUninitialized(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag)
 {
     PVOID P = ExpAllocateWithType(PoolType, NumberOfBytes, Tag, FALSE, __builtin_return_address(0), __func__);
     if (P == NULL && !(PoolType & POOL_QUOTA_FAIL_INSTEAD_OF_RAISE))

@@ -205,3 +205,43 @@ BOOLEAN ExDeleteTimer(PEX_TIMER Timer, BOOLEAN Cancel, BOOLEAN Wait, PEXT_DELETE
         KeWaitForSingleObject(&Done, Executive, KernelMode, FALSE, NULL);
     return Cancelled;
 }
+
+/* ---- the system timer resolution ---------------------------------------------------- */
+
+/* ntps programs its clock for each timer's exact due time, so timers are
+ * as precise as the finest resolution whatever is set here. What is kept is
+ * the documented bookkeeping: each driver's request counts once, the
+ * resolution in effect is the finest one requested (clamped to the range
+ * Windows gives, 0.5 ms to one clock tick), the tick when none is. */
+#define EXP_RESOLUTION_MIN 5000UL
+
+static volatile LONG ExpResolutionRequests;
+static volatile ULONG ExpResolutionFinest;
+
+VOID ExQueryTimerResolution(PULONG MaximumTime, PULONG MinimumTime, PULONG CurrentTime)
+{
+    ULONG Tick = KeQueryTimeIncrement();
+    ULONG Finest = __atomic_load_n(&ExpResolutionFinest, __ATOMIC_RELAXED);
+    *MaximumTime = Tick;
+    *MinimumTime = EXP_RESOLUTION_MIN;
+    *CurrentTime = __atomic_load_n(&ExpResolutionRequests, __ATOMIC_RELAXED) > 0 && Finest != 0 ? Finest : Tick;
+}
+
+ULONG ExSetTimerResolution(ULONG DesiredTime, BOOLEAN SetResolution)
+{
+    ULONG Tick = KeQueryTimeIncrement(), Maximum, Minimum, Current;
+    if (SetResolution) {
+        ULONG Want = DesiredTime < EXP_RESOLUTION_MIN ? EXP_RESOLUTION_MIN : DesiredTime > Tick ? Tick : DesiredTime;
+        __atomic_add_fetch(&ExpResolutionRequests, 1, __ATOMIC_RELAXED);
+        ULONG Old = __atomic_load_n(&ExpResolutionFinest, __ATOMIC_RELAXED);
+        while ((Old == 0 || Want < Old) &&
+               !__atomic_compare_exchange_n(&ExpResolutionFinest, &Old, Want, FALSE, __ATOMIC_RELAXED,
+                                            __ATOMIC_RELAXED))
+            ;
+    } else if (__atomic_load_n(&ExpResolutionRequests, __ATOMIC_RELAXED) > 0 &&
+               __atomic_sub_fetch(&ExpResolutionRequests, 1, __ATOMIC_RELAXED) == 0) {
+        __atomic_store_n(&ExpResolutionFinest, 0, __ATOMIC_RELAXED);
+    }
+    ExQueryTimerResolution(&Maximum, &Minimum, &Current);
+    return Current;
+}

@@ -20,6 +20,9 @@ VOID HostUnloadImage(PIO_DRIVER_IMAGE Image);
 VOID PsShutdownSystem(VOID);
 BOOLEAN HostPrepareRegistry(const NTPS_HOST_CONFIG *Config, PRTL_MODULE *Modules, ULONG ModuleCount);
 VOID KiDescribeAddress(PVOID Address, PCHAR Buffer, SIZE_T Size);
+VOID HostInitializeDriverLoader(const NTPS_HOST_CONFIG *Config);     /* host/drvload.c */
+VOID HostStartHostVolume(VOID);     /* host/hostfs.c: C: */
+VOID HostStopHostVolume(VOID);
 extern VOID (*KiStallHook)(VOID);
 
 typedef struct _HOST_RUN {
@@ -263,6 +266,8 @@ static VOID HostPhase1(PVOID Context)
     ExInitializeWorkerThreads();
     CmInitializeSystem();
     IoInitializeSystem();
+    HostInitializeDriverLoader(Run->Config);    /* NtLoadDriver (a client's StartService) */
+    HostStartHostVolume();
     PRTL_MODULE Modules[NTPS_MAX_DRIVERS];
     for (ULONG i = 0; i < Run->ImageCount; i++)
         Modules[i] = Run->Images[i].Module;
@@ -285,6 +290,7 @@ static VOID HostPhase1(PVOID Context)
     if (Run->ExitStatus == NTPS_EXIT_OK)
         HostRunUserImages(Run);
     HostWaitForDriverThreads(Run, TRUE);
+    IoUnloadRuntimeDrivers();       /* the ones NtLoadDriver loaded and nobody stopped, newest first */
     for (ULONG i = Run->ImageCount; i-- > 0;)
         IoUnloadDriver(&Run->Images[i]);
     HostWaitForDriverThreads(Run, FALSE);   /* threads DriverUnload started and waited for */
@@ -292,6 +298,7 @@ static VOID HostPhase1(PVOID Context)
     if (Ended != 0 && !Run->Config->Quiet)
         RtlpReport("ntps: %lu user process%s still running at shutdown: ended\n", (unsigned long)Ended,
                    Ended == 1 ? " was" : "es were");
+    HostStopHostVolume();
     IoStopSystem();         /* Io's own devices, after every user of them */
     ExShutdownWorkerThreads();
     KeRequestShutdown();
@@ -454,6 +461,7 @@ int NtpsHostRun(const NTPS_HOST_CONFIG *Config)
     CmShutdownSystem();     /* every handle table is closed: no key is open */
     IoShutdownSystem();
     PsShutdownSystem();
+    IoFreeRuntimeImages();
     for (ULONG i = 0; i < Run->ImageCount; i++)
         HostUnloadImage(&Run->Images[i]);
     for (ULONG i = 0; i < Config->UserImageCount; i++)

@@ -5,6 +5,7 @@
 #include "io/io.h"
 #include "vf/vf.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 POBJECT_TYPE IoDriverObjectType;
@@ -44,6 +45,32 @@ VOID IoShutdownSystem(VOID)
     IopDeleteDeviceType();
     ObDeleteObjectType(IoDriverObjectType);
     IoDriverObjectType = ObpDriverType = NULL;
+}
+
+/* Every driver started, from the command line or by NtLoadDriver, so a
+ * service is loaded once; the NtLoadDriver ones stay listed until
+ * IoFreeRuntimeImages frees their images. */
+static LIST_ENTRY IopDrivers = { &IopDrivers, &IopDrivers };
+static KSPIN_LOCK IopDriversLock;
+
+static VOID IopTrackImage(PIO_DRIVER_IMAGE Image)
+{
+    KIRQL Irql;
+    KeAcquireSpinLock(&IopDriversLock, &Irql);
+    if (Image->Link.Flink == NULL)
+        InsertTailList(&IopDrivers, &Image->Link);
+    KeReleaseSpinLock(&IopDriversLock, Irql);
+}
+
+static VOID IopUntrackImage(PIO_DRIVER_IMAGE Image)
+{
+    KIRQL Irql;
+    KeAcquireSpinLock(&IopDriversLock, &Irql);
+    if (Image->Link.Flink != NULL && !Image->Runtime) {
+        RemoveEntryList(&Image->Link);
+        Image->Link.Flink = Image->Link.Blink = NULL;
+    }
+    KeReleaseSpinLock(&IopDriversLock, Irql);
 }
 
 /* The dispatch routine of a major function the driver left unset. It
@@ -126,7 +153,11 @@ NTSTATUS IoStartDriver(PIO_DRIVER_IMAGE Image)
     Storage->Extension.DriverObject = Driver;
     KeInitializeEvent(&Storage->WorkItemsDone, NotificationEvent, TRUE);
     WCHAR Service[64];
-    IopServiceName(Image->Module->Name, Service, RTL_NUMBER_OF(Service));
+    if (Image->ServiceName[0] != 0)
+        memcpy(Service, Image->ServiceName, sizeof(Service));
+    else
+        IopServiceName(Image->Module->Name, Service, RTL_NUMBER_OF(Service));
+    IopTrackImage(Image);
     IopMakeName(&Driver->DriverName, Storage->Names[0], RTL_NUMBER_OF(Storage->Names[0]), L"\\Driver\\", Service);
     IopMakeName(&Storage->RegistryPath, Storage->Names[1], RTL_NUMBER_OF(Storage->Names[1]),
                 L"\\Registry\\Machine\\System\\CurrentControlSet\\Services\\", Service);
@@ -155,6 +186,7 @@ NTSTATUS IoStartDriver(PIO_DRIVER_IMAGE Image)
         Image->DriverObject = NULL;
         Image->Module->Context = NULL;
         ObfDereferenceObject(Driver);
+        IopUntrackImage(Image);
         return Status;
     }
     IopReadyDevices(Driver);
@@ -205,4 +237,268 @@ VOID IoUnloadDriver(PIO_DRIVER_IMAGE Image)
     Image->DriverObject = NULL;
     Image->Module->Context = NULL;
     ObfDereferenceObject(Driver);
+    IopUntrackImage(Image);
+}
+
+/* ---- loading at run time: NtLoadDriver, NtUnloadDriver -------------------------------- */
+
+static PIO_IMAGE_LOADER IopImageLoad;
+static PIO_IMAGE_UNLOADER IopImageUnload;
+static KEVENT IopLoadLock;          /* one load or unload at a time, as Windows serializes them */
+static BOOLEAN IopLoadLockReady;
+
+VOID IoSetImageLoader(PIO_IMAGE_LOADER Load, PIO_IMAGE_UNLOADER Unload)
+{
+    IopImageLoad = Load;
+    IopImageUnload = Unload;
+    KeInitializeEvent(&IopLoadLock, SynchronizationEvent, TRUE);
+    IopLoadLockReady = TRUE;
+}
+
+/* The started driver whose service is Name (case-insensitive), or NULL. */
+static PIO_DRIVER_IMAGE IopFindService(PCUNICODE_STRING Name)
+{
+    PIO_DRIVER_IMAGE Found = NULL;
+    KIRQL Irql;
+    KeAcquireSpinLock(&IopDriversLock, &Irql);
+    for (PLIST_ENTRY e = IopDrivers.Flink; e != &IopDrivers && Found == NULL; e = e->Flink) {
+        PIO_DRIVER_IMAGE Image = CONTAINING_RECORD(e, IO_DRIVER_IMAGE, Link);
+        if (Image->DriverObject == NULL)
+            continue;
+        UNICODE_STRING Service = IopDriverStorage(Image->DriverObject)->Extension.ServiceKeyName;
+        if (RtlEqualUnicodeString(&Service, Name, TRUE))
+            Found = Image;
+    }
+    KeReleaseSpinLock(&IopDriversLock, Irql);
+    return Found;
+}
+
+/* The last component of a service key path: the service's name. */
+static NTSTATUS IopServiceFromKey(PCUNICODE_STRING Key, PUNICODE_STRING Name)
+{
+    USHORT Count = Key->Length / sizeof(WCHAR), Start = Count;
+    while (Start > 0 && Key->Buffer[Start - 1] != L'\\')
+        Start--;
+    if (Start == Count || Count - Start >= 64)
+        return STATUS_OBJECT_NAME_INVALID;
+    Name->Buffer = Key->Buffer + Start;
+    Name->Length = Name->MaximumLength = (USHORT)((Count - Start) * sizeof(WCHAR));
+    return STATUS_SUCCESS;
+}
+
+/* ImagePath from the service key (REG_SZ or REG_EXPAND_SZ), or Windows's
+ * default \SystemRoot\System32\drivers\<service>.sys; Path->Buffer is pool. */
+static NTSTATUS IopReadImagePath(PUNICODE_STRING Key, PCUNICODE_STRING Service, PUNICODE_STRING Path)
+{
+    OBJECT_ATTRIBUTES Attributes;
+    InitializeObjectAttributes(&Attributes, Key, OBJ_CASE_INSENSITIVE | OBJ_KERNEL_HANDLE, NULL, NULL);
+    HANDLE Handle;
+    NTSTATUS Status = ZwOpenKey(&Handle, KEY_READ, &Attributes);
+    if (!NT_SUCCESS(Status))
+        return Status;
+    ULONG Size = sizeof(KEY_VALUE_PARTIAL_INFORMATION) + 1024 * sizeof(WCHAR);
+    PKEY_VALUE_PARTIAL_INFORMATION Value = ExAllocatePoolWithTag(PagedPool, Size, 'dLoI');
+    PWCH Buffer = ExAllocatePoolWithTag(PagedPool, 1100 * sizeof(WCHAR), 'dLoI');
+    if (Value == NULL || Buffer == NULL) {
+        ZwClose(Handle);
+        if (Value) ExFreePoolWithTag(Value, 'dLoI');
+        if (Buffer) ExFreePoolWithTag(Buffer, 'dLoI');
+        return STATUS_INSUFFICIENT_RESOURCES;
+    }
+    UNICODE_STRING ValueName = RTL_CONSTANT_STRING(L"ImagePath");
+    ULONG Length;
+    Status = ZwQueryValueKey(Handle, &ValueName, KeyValuePartialInformation, Value, Size, &Length);
+    ZwClose(Handle);
+    SIZE_T n = 0;
+    if (NT_SUCCESS(Status) && (Value->Type == REG_SZ || Value->Type == REG_EXPAND_SZ)) {
+        PCWCH Data = (PCWCH)Value->Data;
+        for (; n < Value->DataLength / sizeof(WCHAR) && n < 1024 && Data[n] != 0; n++)
+            Buffer[n] = Data[n];
+    } else {
+        for (PCWSTR p = L"\\SystemRoot\\System32\\drivers\\"; *p; p++)
+            Buffer[n++] = *p;
+        for (USHORT i = 0; i < Service->Length / sizeof(WCHAR); i++)
+            Buffer[n++] = Service->Buffer[i];
+        for (PCWSTR p = L".sys"; *p; p++)
+            Buffer[n++] = *p;
+    }
+    ExFreePoolWithTag(Value, 'dLoI');
+    Path->Buffer = Buffer;
+    Path->Length = (USHORT)(n * sizeof(WCHAR));
+    Path->MaximumLength = (USHORT)(1100 * sizeof(WCHAR));
+    return STATUS_SUCCESS;
+}
+
+/* DriverEntry and DriverUnload run on a system thread of their own, as
+ * the boot-time loader runs them, whatever thread asked (a worker thread
+ * could wait behind the driver's own work items). */
+typedef struct _IOP_LOAD_WORK {
+    PIO_DRIVER_IMAGE Image;
+    BOOLEAN Unload;
+    NTSTATUS Status;
+} IOP_LOAD_WORK;
+
+static VOID IopLoadThread(PVOID Context)
+{
+    IOP_LOAD_WORK *Work = Context;
+    KeLeaveCriticalRegion();    /* at PASSIVE_LEVEL, outside the region new system threads start in */
+    if (Work->Unload)
+        IoUnloadDriver(Work->Image);
+    else
+        Work->Status = IoStartDriver(Work->Image);
+    PsTerminateSystemThread(STATUS_SUCCESS);
+}
+
+static NTSTATUS IopRunOnSystemThread(PIO_DRIVER_IMAGE Image, BOOLEAN Unload)
+{
+    IOP_LOAD_WORK Work = { .Image = Image, .Unload = Unload, .Status = STATUS_UNSUCCESSFUL };
+    HANDLE Thread;
+    OBJECT_ATTRIBUTES Attributes;
+    InitializeObjectAttributes(&Attributes, NULL, OBJ_KERNEL_HANDLE, NULL, NULL);
+    NTSTATUS Status = PsCreateSystemThread(&Thread, THREAD_ALL_ACCESS, &Attributes, NULL, NULL, IopLoadThread, &Work);
+    if (!NT_SUCCESS(Status))
+        return Status;
+    /* By the object: the handle is the System process's, the caller may be
+     * a user process's thread. */
+    PVOID Object;
+    Status = ObReferenceObjectByHandle(Thread, SYNCHRONIZE, *PsThreadType, KernelMode, &Object, NULL);
+    ZwClose(Thread);
+    if (!NT_SUCCESS(Status))
+        KiInternalError("IopRunOnSystemThread: the new thread's handle: status 0x%08X", (unsigned)Status);
+    KeWaitForSingleObject(Object, Executive, KernelMode, FALSE, NULL);
+    ObDereferenceObject(Object);
+    return Work.Status;
+}
+
+static NTSTATUS IopLoadDriver(PUNICODE_STRING Key)
+{
+    UNICODE_STRING Service, Path;
+    NTSTATUS Status = IopServiceFromKey(Key, &Service);
+    if (!NT_SUCCESS(Status))
+        return Status;
+    if (IopFindService(&Service) != NULL)
+        return STATUS_IMAGE_ALREADY_LOADED;
+    Status = IopReadImagePath(Key, &Service, &Path);
+    if (!NT_SUCCESS(Status))
+        return Status;
+    /* Host memory: it outlives the kernel (IoFreeRuntimeImages). */
+    PIO_DRIVER_IMAGE Image = calloc(1, sizeof(*Image));
+    if (Image == NULL) {
+        ExFreePoolWithTag(Path.Buffer, 'dLoI');
+        return STATUS_INSUFFICIENT_RESOURCES;
+    }
+    Status = IopImageLoad(&Path, Image);
+    ExFreePoolWithTag(Path.Buffer, 'dLoI');
+    if (!NT_SUCCESS(Status)) {
+        free(Image);
+        return Status;
+    }
+    Image->Runtime = TRUE;
+    memcpy(Image->ServiceName, Service.Buffer, Service.Length);
+    IopTrackImage(Image);       /* listed until IoFreeRuntimeImages, loaded or not */
+    return IopRunOnSystemThread(Image, FALSE);
+}
+
+static NTSTATUS IopUnloadDriver(PUNICODE_STRING Key)
+{
+    UNICODE_STRING Service;
+    NTSTATUS Status = IopServiceFromKey(Key, &Service);
+    if (!NT_SUCCESS(Status))
+        return Status;
+    PIO_DRIVER_IMAGE Image = IopFindService(&Service);
+    if (Image == NULL)
+        return STATUS_OBJECT_NAME_NOT_FOUND;
+    if (Image->DriverObject->DriverUnload == NULL)
+        return STATUS_INVALID_DEVICE_REQUEST;     /* as Windows: a driver without DriverUnload stays */
+    IopRunOnSystemThread(Image, TRUE);
+    return STATUS_SUCCESS;
+}
+
+/* The service key path is captured before use; SeLoadDriverPrivilege is
+ * not checked (ntps has no privileges; every caller holds it). */
+static NTSTATUS IopLoadOrUnload(PUNICODE_STRING DriverServiceName, BOOLEAN Unload)
+{
+    if (KeGetCurrentIrql() != PASSIVE_LEVEL)
+        return STATUS_INVALID_DEVICE_STATE;
+    if (DriverServiceName == NULL || DriverServiceName->Buffer == NULL || DriverServiceName->Length == 0 ||
+        (DriverServiceName->Length & 1) != 0)
+        return STATUS_INVALID_PARAMETER;
+    if (!IopLoadLockReady || IopImageLoad == NULL)
+        return STATUS_NOT_IMPLEMENTED;     /* an embedder that registered no image loader */
+    USHORT Length = DriverServiceName->Length;
+    PWCH Copy = ExAllocatePoolWithTag(PagedPool, Length + sizeof(WCHAR), 'dLoI');
+    if (Copy == NULL)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    memcpy(Copy, DriverServiceName->Buffer, Length);
+    Copy[Length / sizeof(WCHAR)] = 0;
+    UNICODE_STRING Key = { Length, (USHORT)(Length + sizeof(WCHAR)), Copy };
+    KeWaitForSingleObject(&IopLoadLock, Executive, KernelMode, FALSE, NULL);
+    NTSTATUS Status = Unload ? IopUnloadDriver(&Key) : IopLoadDriver(&Key);
+    KeSetEvent(&IopLoadLock, 0, FALSE);
+    ExFreePoolWithTag(Copy, 'dLoI');
+    return Status;
+}
+
+NTSTATUS NtLoadDriver(PUNICODE_STRING DriverServiceName)
+{
+    return IopLoadOrUnload(DriverServiceName, FALSE);
+}
+
+NTSTATUS ZwLoadDriver(PUNICODE_STRING DriverServiceName)
+{
+    return IopLoadOrUnload(DriverServiceName, FALSE);
+}
+
+NTSTATUS NtUnloadDriver(PUNICODE_STRING DriverServiceName)
+{
+    return IopLoadOrUnload(DriverServiceName, TRUE);
+}
+
+NTSTATUS ZwUnloadDriver(PUNICODE_STRING DriverServiceName)
+{
+    return IopLoadOrUnload(DriverServiceName, TRUE);
+}
+
+/* Newest first, as the command line's drivers are unloaded. */
+VOID IoUnloadRuntimeDrivers(VOID)
+{
+    for (;;) {
+        PIO_DRIVER_IMAGE Last = NULL;
+        KIRQL Irql;
+        KeAcquireSpinLock(&IopDriversLock, &Irql);
+        for (PLIST_ENTRY e = IopDrivers.Blink; e != &IopDrivers && Last == NULL; e = e->Blink) {
+            PIO_DRIVER_IMAGE Image = CONTAINING_RECORD(e, IO_DRIVER_IMAGE, Link);
+            if (Image->Runtime && Image->DriverObject != NULL)
+                Last = Image;
+        }
+        KeReleaseSpinLock(&IopDriversLock, Irql);
+        if (Last == NULL)
+            return;
+        IoUnloadDriver(Last);
+    }
+}
+
+VOID IoFreeRuntimeImages(VOID)
+{
+    while (!IsListEmpty(&IopDrivers)) {
+        PIO_DRIVER_IMAGE Image = CONTAINING_RECORD(RemoveHeadList(&IopDrivers), IO_DRIVER_IMAGE, Link);
+        if (!Image->Runtime) {
+            Image->Link.Flink = Image->Link.Blink = NULL;
+            continue;
+        }
+        if (IopImageUnload != NULL)
+            IopImageUnload(Image);
+        free(Image);
+    }
+}
+
+/* Whether the driver of a service key runs: what services.exe knows of its
+ * drivers, asked by ntps's service control manager (win32/service.c). */
+BOOLEAN IopQueryServiceLoaded(PUNICODE_STRING DriverServiceName)
+{
+    UNICODE_STRING Service;
+    if (DriverServiceName == NULL || DriverServiceName->Buffer == NULL ||
+        !NT_SUCCESS(IopServiceFromKey(DriverServiceName, &Service)))
+        return FALSE;
+    return IopFindService(&Service) != NULL;
 }

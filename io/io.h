@@ -15,7 +15,22 @@ typedef struct _IO_DRIVER_IMAGE {
     PDRIVER_OBJECT DriverObject;
     NTSTATUS EntryStatus;
     BOOLEAN Started;
+    BOOLEAN Runtime;                /* loaded by NtLoadDriver (io/driver.c frees it) */
+    WCHAR ServiceName[64];          /* the service key's name; empty: the image's base name */
+    LIST_ENTRY Link;                /* Io's list of started drivers */
 } IO_DRIVER_IMAGE, *PIO_DRIVER_IMAGE;
+
+/* Loading an image at run time (NtLoadDriver): the host maps the file an
+ * ImagePath names and fills Image->Module and DriverEntry; STATUS_OBJECT_
+ * NAME_NOT_FOUND when there is no such file. Unload frees the mapping. */
+typedef NTSTATUS (*PIO_IMAGE_LOADER)(PCUNICODE_STRING ImagePath, PIO_DRIVER_IMAGE Image);
+typedef VOID (*PIO_IMAGE_UNLOADER)(PIO_DRIVER_IMAGE Image);
+VOID IoSetImageLoader(PIO_IMAGE_LOADER Load, PIO_IMAGE_UNLOADER Unload);
+/* At shutdown, after the command line's drivers: unload the drivers
+ * NtLoadDriver loaded and that are still loaded. */
+VOID IoUnloadRuntimeDrivers(VOID);
+/* After the kernel stopped: free the images NtLoadDriver mapped. */
+VOID IoFreeRuntimeImages(VOID);
 
 /* A driver object and what Io keeps with it (one allocation). */
 typedef struct _IOP_DRIVER_STORAGE {
@@ -43,6 +58,8 @@ VOID IoStopSystem(VOID);
 /* Create the driver object and call DriverEntry at PASSIVE_LEVEL on the
  * current system thread. */
 NTSTATUS IoStartDriver(PIO_DRIVER_IMAGE Image);
+/* Whether a service key's driver is loaded (for win32/service.c). */
+NTKERNELAPI BOOLEAN IopQueryServiceLoaded(PUNICODE_STRING DriverServiceName);   /* exported to user images */
 /* Call DriverUnload (if any), check what the driver left behind, delete
  * the driver object. */
 VOID IoUnloadDriver(PIO_DRIVER_IMAGE Image);

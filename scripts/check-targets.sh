@@ -13,7 +13,8 @@
 # rows by target name. -v prints each build's command and full output.
 #
 # What is taken from a .vcxproj: the ClCompile files, ConfigurationType
-# (Driver, or Application: built with --user), /INTEGRITYCHECK
+# (Driver, or Application: built with --user, and -DNTPS_USER_NO_UNICODE
+# unless its CharacterSet is Unicode), /INTEGRITYCHECK
 # (--integritycheck), LanguageStandard stdcpp20 (--std=c++20) and the
 # relative AdditionalIncludeDirectories (-I). Nothing is edited.
 set -u
@@ -27,11 +28,11 @@ while getopts "n:o:v" opt; do
     n) ntps=$OPTARG ;;
     o) out=$OPTARG ;;
     v) verbose=1 ;;
-    *) sed -n '2,20p' "$0"; exit 1 ;;
+    *) sed -n '2,19p' "$0"; exit 1 ;;
   esac
 done
 shift $((OPTIND - 1))
-[ $# -ge 1 ] || { sed -n '2,20p' "$0"; exit 1; }
+[ $# -ge 1 ] || { sed -n '2,19p' "$0"; exit 1; }
 root=$(cd "$1" && pwd) || { echo "check-targets: no folder $1" >&2; exit 1; }
 filter=${2:-.}
 [ -x "$ntps" ] || { echo "check-targets: no ntps at $ntps (build first, or -n PATH)" >&2; exit 1; }
@@ -107,8 +108,8 @@ owner() {
     *PushLock*|*EX_PUSH_LOCK*|*KeInitializeApc*|*ObOpenObjectByPointer*|*ExInitializeDriverRuntime*|*RtlAvl*|*RTL_AVL*|\
     *ZwQueryInformationProcess*|*MmCopyVirtualMemory*|*SeLocateProcessImageName*|*REG_NOTIFY*|*ExEnterCriticalRegion*)
       echo "ex" ;;
-    *SERVICE_*|*SC_MANAGER*|*OpenSCManager*|*CreateService*) echo "Win32 service manager (not planned)" ;;
-    *conio.h*) echo "conio.h console input (not planned)" ;;
+    *SERVICE_*|*SC_MANAGER*|*OpenSCManager*|*CreateService*) echo "Win32 service manager (win32/service.c)" ;;
+    *conio.h*) echo "conio.h (win32/conio.c)" ;;
     *"jump to label"*) echo "source: MSVC-only C++ (goto over an initialization)" ;;
     *ExQueryTimerResolution*|*ExSetTimerResolution*) echo "ex" ;;
     *windows.h*|*kernel32*|*--user*|*wmain*|*"undefined reference"*) echo "cc (user)" ;;
@@ -140,7 +141,14 @@ while IFS='|' read -r name proj; do
   kind=driver
   args=()
   grep -q '<ConfigurationType>Application' "$path" && { kind=client; args+=(--user); }
-  grep -qi '<IntegrityCheck>true' "$path" && args+=(--integritycheck)
+  # A client without <CharacterSet>Unicode is built for ANSI (TCHAR char,
+  # CreateFile is CreateFileA), as Visual Studio builds it.
+  [ $kind = client ] && ! grep -q '<CharacterSet>Unicode' "$path" && args+=(-DNTPS_USER_NO_UNICODE)
+  # UNICODE/_UNICODE given in PreprocessorDefinitions count as well.
+  for d in UNICODE _UNICODE; do
+    grep -q "<PreprocessorDefinitions>[^<]*;$d[;<]" "$path" && args+=(-D$d)
+  done
+  grep -qiE '<IntegrityCheck>true|/integritycheck' "$path" && args+=(--integritycheck)   # the setting, or the linker option
   grep -q '<LanguageStandard>stdcpp20' "$path" && args+=(--std=c++20)
   mapfile -t incs < <(includes "$path")
   mapfile -t srcs < <(grep -o '<ClCompile Include="[^"]*"' "$path" | sed 's/.*Include="//; s/"$//; s/\\/\//g' |
@@ -153,11 +161,20 @@ while IFS='|' read -r name proj; do
     echo "--- $name: ntps cc ${args[*]} ${incs[*]} -o $so ${srcs[*]}"
     cat "$log"
   fi
+  # A call to an undeclared function links (its name is left for the loader)
+  # but Visual C++ would not build it: not built.
+  [ $rc = 0 ] && grep -q 'implicit declaration of function' "$log" && rc=1
+  # A name neither the image nor ntps defines would stop the load: not built.
+  if [ $rc = 0 ]; then
+    undefined=$(nm -D --undefined-only "$so" 2>/dev/null | awk '$1 == "U" && $2 !~ /@/ {print $2}' | sort -u |
+                comm -23 - <(nm -D --defined-only "$ntps" | awk '{print $3}' | sort -u) | tr '\n' ' ')
+    [ -n "$undefined" ] && { echo "ntps cc: undefined at load: $undefined" >>"$log"; rc=1; }
+  fi
   if [ $rc = 0 ]; then
     built=$((built + 1))
     printf '| %s | %s | yes | | |\n' "$name" "$kind"
   else
-    first=$(grep -m1 -E 'error|ntps cc:|undefined reference' "$log" | sed -E "s|$root/||g; s/[|]/ /g" | cut -c1-160)
+    first=$(grep -m1 -E 'error|ntps cc:|undefined reference|undefined at load|implicit declaration of function' "$log" | sed -E "s|$root/||g; s/[|]/ /g" | cut -c1-160)
     printf '| %s | %s | no | %s | %s |\n' "$name" "$kind" "${first:-exit $rc}" "$(owner "$first")"
   fi
 done < <(targets)

@@ -201,6 +201,51 @@ BOOL WINAPI WriteFile(HANDLE hFile, LPCVOID lpBuffer, DWORD nNumberOfBytesToWrit
     return W32ReadWrite(TRUE, hFile, (PVOID)lpBuffer, nNumberOfBytesToWrite, lpNumberOfBytesWritten, lpOverlapped);
 }
 
+/* ReadFileEx/WriteFileEx: the I/O's user APC runs the caller's completion
+ * routine, in the requesting thread, at its next alertable wait (SleepEx,
+ * WaitForSingleObjectEx with bAlertable). */
+static VOID NTAPI W32CompletionApc(PVOID ApcContext, W32_IO_STATUS *IoStatusBlock, ULONG Reserved)
+{
+    (void)Reserved;
+    LPOVERLAPPED_COMPLETION_ROUTINE Routine = (LPOVERLAPPED_COMPLETION_ROUTINE)ApcContext;
+    DWORD Error = NT_SUCCESS(IoStatusBlock->Status) ? ERROR_SUCCESS : RtlNtStatusToDosError(IoStatusBlock->Status);
+    Routine(Error, (DWORD)IoStatusBlock->Information, (LPOVERLAPPED)IoStatusBlock);
+}
+
+static BOOL W32ReadWriteEx(BOOL Write, HANDLE File, PVOID Buffer, DWORD Length, LPOVERLAPPED Overlapped,
+                           LPOVERLAPPED_COMPLETION_ROUTINE Routine)
+{
+    if ((Write ? NtWriteFile : NtReadFile) == NULL)
+        return W32NotImplemented();
+    if (Overlapped == NULL || Routine == NULL) {
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return FALSE;
+    }
+    W32_IO_STATUS *Io = (W32_IO_STATUS *)Overlapped;
+    LARGE_INTEGER Offset;
+    Offset.LowPart = Overlapped->Offset;
+    Offset.HighPart = (LONG)Overlapped->OffsetHigh;
+    Io->Status = STATUS_PENDING;
+    NTSTATUS Status = Write ? NtWriteFile(File, NULL, W32CompletionApc, (PVOID)Routine, Io, Buffer, Length, &Offset, NULL)
+                            : NtReadFile(File, NULL, W32CompletionApc, (PVOID)Routine, Io, Buffer, Length, &Offset, NULL);
+    if (NT_ERROR(Status))       /* not queued: no completion routine will run */
+        return W32Fail(Status);
+    SetLastError(ERROR_SUCCESS);
+    return TRUE;
+}
+
+BOOL WINAPI ReadFileEx(HANDLE hFile, LPVOID lpBuffer, DWORD nNumberOfBytesToRead, LPOVERLAPPED lpOverlapped,
+                       LPOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine)
+{
+    return W32ReadWriteEx(FALSE, hFile, lpBuffer, nNumberOfBytesToRead, lpOverlapped, lpCompletionRoutine);
+}
+
+BOOL WINAPI WriteFileEx(HANDLE hFile, LPCVOID lpBuffer, DWORD nNumberOfBytesToWrite, LPOVERLAPPED lpOverlapped,
+                        LPOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine)
+{
+    return W32ReadWriteEx(TRUE, hFile, (PVOID)lpBuffer, nNumberOfBytesToWrite, lpOverlapped, lpCompletionRoutine);
+}
+
 BOOL WINAPI GetOverlappedResult(HANDLE hFile, LPOVERLAPPED lpOverlapped, LPDWORD lpNumberOfBytesTransferred,
                                 BOOL bWait)
 {

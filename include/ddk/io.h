@@ -287,6 +287,17 @@ NTKERNELAPI ULONG IoGetRemainingStackSize(VOID);
 NTKERNELAPI VOID IoGetStackLimits(PULONG_PTR LowLimit, PULONG_PTR HighLimit);
 NTKERNELAPI PVOID IoGetInitialStack(VOID);
 
+/* A read's or write's ByteOffset meaning "at the file pointer". */
+#define FILE_USE_FILE_POINTER_POSITION 0xfffffffe
+#define FILE_WRITE_TO_END_OF_FILE 0xffffffff
+
+/* Loading and unloading a driver by its service key
+ * (\Registry\Machine\System\CurrentControlSet\Services\<name>). */
+NTSYSAPI NTSTATUS NTAPI ZwLoadDriver(PUNICODE_STRING DriverServiceName);
+NTSYSAPI NTSTATUS NTAPI ZwUnloadDriver(PUNICODE_STRING DriverServiceName);
+NTSYSAPI NTSTATUS NTAPI NtLoadDriver(PUNICODE_STRING DriverServiceName);
+NTSYSAPI NTSTATUS NTAPI NtUnloadDriver(PUNICODE_STRING DriverServiceName);
+
 NTPS_END_DECLS
 
 #endif /* _NTPS_DDK_IO_H */

@@ -22,6 +22,7 @@
 #include <ntstatus.h>
 #include <ddk/sal.h>
 #include <stdlib.h>     /* atoi and friends: Visual C++'s windows.h users get them */
+#include <ctype.h>      /* isalpha and friends: winnt.h includes it */
 #include <string.h>
 #include <wchar.h>      /* the wcs* routines Microsoft's <string.h> declares; 16-bit, from the ntps executable */
 
@@ -197,6 +198,12 @@ WINBASEAPI BOOL WINAPI DeviceIoControl(HANDLE hDevice, DWORD dwIoControlCode, LP
 WINBASEAPI BOOL WINAPI GetOverlappedResult(HANDLE hFile, LPOVERLAPPED lpOverlapped,
                                            LPDWORD lpNumberOfBytesTransferred, BOOL bWait);
 WINBASEAPI BOOL WINAPI CancelIo(HANDLE hFile);
+WINBASEAPI BOOL WINAPI ReadFileEx(HANDLE hFile, LPVOID lpBuffer, DWORD nNumberOfBytesToRead, LPOVERLAPPED lpOverlapped,
+                                  LPOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine);
+WINBASEAPI BOOL WINAPI WriteFileEx(HANDLE hFile, LPCVOID lpBuffer, DWORD nNumberOfBytesToWrite, LPOVERLAPPED lpOverlapped,
+                                   LPOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine);
+WINBASEAPI DWORD WINAPI GetCurrentDirectoryA(DWORD nBufferLength, LPSTR lpBuffer);
+WINBASEAPI DWORD WINAPI GetCurrentDirectoryW(DWORD nBufferLength, LPWSTR lpBuffer);
 WINBASEAPI BOOL WINAPI CloseHandle(HANDLE hObject);
 
 /* ---- errors --------------------------------------------------------------------------- */
@@ -289,16 +296,19 @@ errno_t wcsncat_s(wchar_t *Destination, size_t SizeInWords, const wchar_t *Sourc
 errno_t strcpy_s(char *Destination, size_t SizeInBytes, const char *Source);
 int _snwprintf(wchar_t *Buffer, size_t Count, const wchar_t *Format, ...);
 int _snprintf(char *Buffer, size_t Count, const char *Format, ...);
+int sscanf_s(const char *Buffer, const char *Format, ...);     /* %c %s %[ take a size after the buffer */
 int _vsnwprintf(wchar_t *Buffer, size_t Count, const wchar_t *Format, va_list Args);
 int _vsnprintf(char *Buffer, size_t Count, const char *Format, va_list Args);
 
 #ifdef UNICODE
 #define CreateFile CreateFileW
+#define GetCurrentDirectory GetCurrentDirectoryW
 #define CreateEvent CreateEventW
 #define OpenEvent OpenEventW
 #define GetCommandLine GetCommandLineW
 #else
 #define CreateFile CreateFileA
+#define GetCurrentDirectory GetCurrentDirectoryA
 #define CreateEvent CreateEventA
 #define GetCommandLine GetCommandLineA
 #endif
@@ -320,5 +330,6 @@ template <size_t N> inline errno_t strcpy_s(char (&Destination)[N], const char *
 #endif
 
 #include <winioctl.h>
+#include <winsvc.h>     /* the service control manager (advapi32), as windows.h gives it */
 
 #endif /* _WINDOWS_ */

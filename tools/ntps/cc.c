@@ -167,6 +167,19 @@ static int NtpsCompileFlags(const NTPS_CC *Cc, int Lang, const char **Args, int 
      * wchar_t: no use of the C++ library's prebuilt (32-bit) strings. */
     if (Cc->User && Lang == NTPS_LANG_CXX)
         Args[N++] = "-D_GLIBCXX_ASSERTIONS";
+    /* Visual C++ (without /permissive-) accepts what g++ reports as
+     * "permissive" errors (a string literal for a char *, a conversion
+     * that drops a qualifier): warnings with this. A goto that jumps over
+     * an initialization (obcallback's control program) is one for Visual
+     * C++ but stays a hard error in g++ 12. */
+    if (Cc->User && Lang == NTPS_LANG_CXX)
+        Args[N++] = "-fpermissive";
+    /* printf("text\n") must stay ntps's printf (written at once, in order
+     * with DbgPrint): g++/gcc would call the C library's buffered puts. */
+    if (Cc->User) {
+        Args[N++] = "-fno-builtin-printf";
+        Args[N++] = "-fno-builtin-vprintf";
+    }
     if (Lang == NTPS_LANG_CXX) {
         Args[N++] = Cc->CxxStd;
         Args[N++] = "-fno-exceptions";

@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# Run issue 14's target drivers with their published clients under ntps, as
+# each book chapter (or sample's readme) uses them, check what the book says
+# happens, and that the unload leaves nothing behind; print a table.
+#
+# usage: scripts/run-targets.sh [-n NTPS] [-o OUTDIR] [-t SECONDS] [-B] [-v] TARGETS_DIR [FILTER]
+#
+# TARGETS_DIR as for scripts/check-targets.sh, which this runs first to
+# build everything into OUTDIR (nothing is edited or fetched). FILTER (a
+# regex) picks rows by name. -t is each run's --timeout (default 20). -B
+# reuses the images already in OUTDIR (no build). -v
+# prints each run's command and output. Outputs: OUTDIR/run-NAME.log.
+#
+# A row: the driver image, the client image and its arguments, the
+# scenario (default: the built-in workload, so callbacks have processes to
+# see; none: the driver alone), what the client's standard input is, the
+# lines the book says appear (regexes, all must match), and whether the
+# client ends by itself (a monitor's client reads until stopped, as in the
+# book: its run ends at the timeout, and that is not a failure).
+# Windows-driver-samples clients install their driver themselves through
+# the service control manager: they run with no --driver, in a folder
+# where the driver's image has the .sys name they install (X.so for X.sys).
+#
+# "leaves nothing": no "not freed", "left", "leaked", bug check or verifier
+# report about the driver at its unload (the run's own report lines).
+set -u
+export LC_ALL=C
+here=$(cd "$(dirname "$0")/.." && pwd)
+ntps=$here/build/ntps
+out=
+limit=20
+verbose=0
+build=1
+while getopts "n:o:t:Bv" opt; do
+  case $opt in
+    n) ntps=$OPTARG ;;
+    o) out=$OPTARG ;;
+    t) limit=$OPTARG ;;
+    B) build=0 ;;
+    v) verbose=1 ;;
+    *) sed -n '2,25p' "$0"; exit 1 ;;
+  esac
+done
+shift $((OPTIND - 1))
+[ $# -ge 1 ] || { sed -n '2,25p' "$0"; exit 1; }
+root=$1
+filter=${2:-.}
+[ -n "$out" ] || out=$(mktemp -d /tmp/ntps-run-targets-XXXXXX)
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+if [ $build = 1 ]; then
+  "$here/scripts/check-targets.sh" -n "$ntps" -o "$out" "$root" >"$out/build-table.md" 2>&1 ||
+    { cat "$out/build-table.md"; exit 1; }
+fi
+
+# name | driver target (or svc:FILE.sys=target for a self-installing client) | client target |
+# client args | scenario | stdin (none, or "keys AFTER": "q" and Enter after AFTER seconds) | ends? (yes/no) |
+# expected regexes separated by ';;' | what was checked
+rows() {
+  cat <<'EOF'
+wds/ioctl|svc:SIoctl.sys=wds/ioctl-wdm|wds/ioctl-exe||none|none|yes|OutBuffer \(38\): This String is from Device Driver !!!;;Calling DeviceIoControl METHOD_NEITHER;;Number of bytes transfered from OutBuffer: 100;;Calling DeviceIoControl METHOD_OUT_DIRECT|the client installs and starts SIoctl through the SCM, four IOCTLs (buffered, neither, in/out direct) round-trip, it stops and deletes the service
+wds/event|svc:event.sys=wds/event-wdm|wds/event-exe|1 1|none|keys 5|yes|Event HANDLE = ;;Waiting for Event\.\.\.;;Event signalled\.|event-based: the driver's timer DPC signals the client's event (1 s), until a key
+wds/event-irp|svc:event.sys=wds/event-wdm|wds/event-exe|1 0|none|keys 5|yes|Event occurred\.;;Registering event again|IRP-based: the pended IOCTL completes from the timer DPC, until a key
+wds/cancel|svc:cancel.sys=wds/cancel-sys|wds/cancel-exe|2|none|keys 4|yes|Number of threads : 2;;Thread [0-9]+ read: [0-9]+ bytes|two threads' reads (ReadFileEx) the driver queues and completes, until "q"
+wkp1/ch04|wkp1/ch04-PriorityBooster|wkp1/ch04-Booster|8 9|none|none|yes|Priority change for 8 to 9 succeeded!|the System thread 8 set to priority 9 by IOCTL
+wkp1/ch06|wkp1/ch06-PriorityBooster|wkp1/ch06-Booster|8 9|none|none|yes|Priority change for 8 to 9 succeeded!|as ch04, with the chapter's debug output
+wkp1/ch07-Zero|wkp1/ch07-Zero|wkp1/ch07-ZeroTest||none|none|yes|Test read;;Test write|reads of zeros and writes through \\.\Zero
+wkp1/ch08-SysMon|wkp1/ch08-SysMon|wkp1/ch08-SysMonClient||default|none|no|Process [0-9]+ Created\. Command line: ;;Thread [0-9]+ Created in process [0-9]+;;Process [0-9]+ Exited|the client reads the process and thread records of the default run
+wkp1/ch09-SysMon|wkp1/ch09-SysMon|wkp1/ch09-SysMonClient||default|none|no|Process [0-9]+ Created\. Command line: ;;Thread [0-9]+ Created in process [0-9]+;;Image loaded into process [0-9]+|process, thread and image records (registry records need writes under HKLM, which the default run does not make)
+wkp1/ch09-ProcessProtect|wkp1/ch09-ProcessProtect|wkp1/ch09-Protect|add 4|none|none|yes|.|the client adds a PID to protect (termination refusal needs a scenario that terminates it: not checked)
+wkp2/ch04|wkp2/ch04-Booster|wkp2/ch04-Boost|8 9|none|none|yes|Priority change for thread 8 from 8 to 9 succeeded!|the System thread 8 set to priority 9
+wkp2/ch05|wkp2/ch05-Booster2|wkp2/ch05-Boost|8 9|none|none|yes|Priority for thread 8 changed from 8 to 9|the old and new priority come back from the driver
+wkp2/ch07-Zero|wkp2/ch07-Zero|wkp2/ch07-ZeroTest||none|none|yes|Total Read: [0-9]+, Total Write: [0-9]+|reads, writes, and the driver's byte counts by IOCTL
+wkp2/ch08-Melody|wkp2/ch08-KMelody|wkp2/ch08-Melody||none|none|yes|.|notes queued to KMelody, played on \Device\Beep by its thread
+wkp2/ch09-Detector|wkp2/ch09-KDetector|wkp2/ch09-Detector||default|none|no|.|remote-thread detection records read by the client
+wkp2/ch10-Protect|wkp2/ch10-KProtect|wkp2/ch10-Protect|add 4|none|none|yes|.|a PID added to KProtect's list
+wkp2/ch11-Tables|wkp2/ch11-Tables|wkp2/ch11-TablesTest|count|default|none|yes|.|the generic table's process count by IOCTL
+wkp2/ch11-Timers|wkp2/ch11-Timers|wkp2/ch11-TimersTest|query|none|none|yes|Timer resolution \(100nsec\): Max: 156250 Min: 5000 Current: 156250|ExQueryTimerResolution through the driver
+wkp1/ch11-KDevMon|wkp1/ch11-KDevMon|wkp1/ch11-DevMon|add \Device\Beep|none|none|yes|.|the filter attached to \Device\Beep by IOCTL
+wkp2/ch15-KDevMon|wkp2/ch15-KDevMon|wkp2/ch15-DevMon|add \Device\Beep|none|none|yes|.|the filter attached to \Device\Beep by IOCTL
+wkp2/ch08-EnumProc|wkp2/ch08-EnumProc|||default|none|yes|.|driver alone, with the default run
+wkp2/ch08-Multi|wkp2/ch08-Multi|||default|none|yes|.|driver alone, with the default run
+wkp2/ch11-Callbacks|wkp2/ch11-Callbacks|||default|none|yes|.|driver alone, with the default run
+wkp1/ch02-Sample|wkp1/ch02-Sample|||none|none|yes|.|DriverEntry and DriverUnload
+wkp2/ch02-Sample|wkp2/ch02-Sample|||none|none|yes|.|DriverEntry and DriverUnload
+EOF
+}
+
+so() { echo "$out/$(echo "$1" | tr '/' '_').so"; }
+
+printf '| run | runs? | what was checked | result |\n|---|---|---|---|\n'
+while IFS='|' read -r name driver client args scenario input ends expects what; do
+  [[ $name =~ $filter ]] || continue
+  log=$out/run-$(echo "$name" | tr '/' '_').log
+  dir=$out/run-$(echo "$name" | tr '/' '_')
+  rm -rf "$dir" && mkdir -p "$dir"
+  cmd=("$ntps" run --timeout "$limit" --scenario "$scenario")
+  missing=
+  if [[ $driver == svc:* ]]; then
+    file=${driver#svc:}; target=${file#*=}; file=${file%%=*}
+    [ -f "$(so "$target")" ] && cp "$(so "$target")" "$dir/${file%.sys}.so" || missing=$target
+  elif [ -n "$driver" ]; then
+    [ -f "$(so "$driver")" ] && cmd+=(--driver "$(so "$driver")") || missing=$driver
+  fi
+  if [ -n "$client" ]; then
+    [ -f "$(so "$client")" ] && cmd+=(--user "$(so "$client")") || missing="$missing $client"
+    # shellcheck disable=SC2206
+    [ -n "$args" ] && { a=($args); cmd+=(-- "${a[@]}"); }
+  fi
+  if [ -n "$missing" ]; then
+    printf '| %s | no | %s | not built: %s |\n' "$name" "$what" "$missing"
+    continue
+  fi
+  if [[ $input == keys* ]]; then
+    (cd "$dir" && { sleep "${input#keys }"; echo q; } | "${cmd[@]}") >"$log" 2>&1
+  else
+    (cd "$dir" && "${cmd[@]}" </dev/null) >"$log" 2>&1
+  fi
+  rc=$?
+  [ $verbose = 1 ] && { echo "--- $name: (cd $dir && ${cmd[*]})"; cat "$log"; }
+  result=
+  IFS=';' read -ra parts <<<"${expects//;;/;}"
+  for re in "${parts[@]}"; do
+    grep -qE -- "$re" "$log" || result="$result missing \"$re\";"
+  done
+  [ -z "$result" ] && [ "$expects" != . ] && result=" the book's lines are there;"
+  left=$(grep -m1 -E 'not freed|left (at|behind)|leaked|still (queued|registered)|BUGCHECK|bug check|^VERIFIER' "$log" | cut -c1-120)
+  [ -n "$left" ] && result="$result report: ${left//|/ };"
+  case $rc in
+    0) ;;
+    4) if [ "$ends" = no ]; then
+         grep -q 'unloaded\|DriverUnload' "$log" || true
+       else
+         result="$result timeout: the client did not end;"
+       fi ;;
+    *) result="$result exit $rc;" ;;
+  esac
+  if [ -z "$result" ] || [ "$result" = " the book's lines are there;" ]; then
+    printf '| %s | yes | %s | ok (exit %s)%s |\n' "$name" "$what" "$rc" "${result%;}"
+  else
+    printf '| %s | no | %s | %s |\n' "$name" "$what" "$(echo "$result" | sed 's/^ //; s/;$//' | cut -c1-200)"
+  fi
+done < <(rows)
+echo
+echo "(logs in $out; builds: $out/build-table.md)"
