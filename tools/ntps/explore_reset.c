@@ -1,0 +1,303 @@
+/*
+ * tools/ntps/explore_reset.c - an explore worker's in-place snapshot of
+ * its own memory (docs/explore.md, "Speed"). A worker is forked once from
+ * the booted kernel; it saves every writable private page it has, runs a
+ * schedule, and then, instead of exiting, copies the saved pages back,
+ * zeroes the pages the run touched for the first time, unmaps what the run
+ * mapped, resets the program break and the descriptors, and resumes where
+ * it saved: the next schedule starts from the same memory as a fresh fork
+ * would, without a fork's page-table copy and copy-on-write faults.
+ * Anything it cannot put back (a mapping the run removed or changed) ends
+ * the worker: explore forks a new one.
+ */
+#include "tools/ntps/explore_int.h"
+
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#define RESET_MAPS 1024
+#define RESET_REGIONS 256
+#define RESET_TEXT (256 * 1024)
+#define RESET_STACK (256 * 1024)
+
+typedef struct _RESET_MAP {
+    uintptr_t Start, End;
+    char Perms[5];
+    unsigned long Inode;
+} RESET_MAP;
+
+typedef struct _RESET_REGION {
+    uintptr_t Start, End;
+    int Anon;
+    unsigned char *Resident;        /* per page: saved (1) or zero at the snapshot (0) */
+    unsigned char *Now;             /* mincore's vector at a restore */
+    unsigned char *Copy;            /* the saved pages, in order */
+} RESET_REGION;
+
+typedef struct _RESET_AREA {
+    ucontext_t Snap, Restorer;
+    int Taken;
+    RESET_MAP Maps[RESET_MAPS], Current[RESET_MAPS];
+    int MapCount, CurrentCount;
+    RESET_REGION Regions[RESET_REGIONS];
+    int RegionCount;
+    uintptr_t Break;
+    int FirstFreeFd;
+    unsigned char *Store;
+    size_t StoreSize;
+    char Text[RESET_TEXT];
+} RESET_AREA;
+
+static RESET_AREA *ExpResetArea;    /* set before the snapshot, never changed after */
+static size_t ExpPage;
+
+/* A mapping with a PROT_NONE page on each side: the kernel cannot merge
+ * it with a neighbour that is saved. */
+static void *ResetMap(size_t Size)
+{
+    char *Map = mmap(NULL, Size + 2 * ExpPage, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (Map == MAP_FAILED)
+        return NULL;
+    mprotect(Map, ExpPage, PROT_NONE);
+    mprotect(Map + ExpPage + Size, ExpPage, PROT_NONE);
+    return Map + ExpPage;
+}
+
+static int ResetReadMaps(RESET_AREA *A, RESET_MAP *Maps, int *Count)
+{
+    int Fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+    if (Fd < 0)
+        return 0;
+    size_t Length = 0;
+    ssize_t Got;
+    while (Length < RESET_TEXT - 1 && (Got = read(Fd, A->Text + Length, RESET_TEXT - 1 - Length)) > 0)
+        Length += (size_t)Got;
+    close(Fd);
+    if (Length >= RESET_TEXT - 1)
+        return 0;
+    A->Text[Length] = 0;
+    int n = 0;
+    for (char *Line = A->Text; *Line != 0;) {
+        char *Next = strchr(Line, '\n');
+        if (Next != NULL)
+            *Next++ = 0;
+        else
+            Next = Line + strlen(Line);
+        if (n == RESET_MAPS)
+            return 0;
+        RESET_MAP *M = &Maps[n];
+        unsigned long Start, End, Offset, Inode;
+        unsigned Major, Minor;
+        if (sscanf(Line, "%lx-%lx %4s %lx %x:%x %lu", &Start, &End, M->Perms, &Offset, &Major, &Minor, &Inode) != 7)
+            return 0;
+        M->Start = Start;
+        M->End = End;
+        M->Inode = Inode;
+        n++;
+        Line = Next;
+    }
+    *Count = n;
+    return 1;
+}
+
+static int ResetSaved(const RESET_MAP *M, const RESET_AREA *A)
+{
+    uintptr_t AreaStart = (uintptr_t)A, AreaEnd = AreaStart + sizeof(*A) + RESET_STACK;
+    uintptr_t StoreStart = (uintptr_t)A->Store, StoreEnd = StoreStart + A->StoreSize;
+    if (strcmp(M->Perms, "rw-p") != 0)
+        return 0;
+    if (M->Start < AreaEnd && M->End > AreaStart)
+        return 0;
+    return !(A->Store != NULL && M->Start < StoreEnd && M->End > StoreStart);
+}
+
+/* Bytes the store needs for the writable private mappings in Maps. */
+static size_t ResetStoreSize(RESET_AREA *A, unsigned char *Vector, size_t VectorSize)
+{
+    size_t Size = 0;
+    for (int i = 0; i < A->MapCount; i++) {
+        const RESET_MAP *M = &A->Maps[i];
+        if (!ResetSaved(M, A))
+            continue;
+        size_t Pages = (M->End - M->Start) / ExpPage;
+        size_t Resident = Pages;
+        if (M->Inode == 0) {
+            if (Pages > VectorSize || mincore((void *)M->Start, M->End - M->Start, Vector) != 0)
+                return 0;
+            Resident = 0;
+            for (size_t p = 0; p < Pages; p++)
+                Resident += Vector[p] & 1;
+        }
+        Size += 2 * Pages + Resident * ExpPage;
+    }
+    return Size;
+}
+
+static int ResetSave(RESET_AREA *A)
+{
+    size_t VectorSize = 1 << 20;
+    unsigned char *Vector = mmap(NULL, VectorSize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (Vector == MAP_FAILED)
+        return 0;
+    size_t Need = ResetReadMaps(A, A->Maps, &A->MapCount) ? ResetStoreSize(A, Vector, VectorSize) : 0;
+    munmap(Vector, VectorSize);
+    if (Need == 0)
+        return 0;
+    A->StoreSize = (Need + Need / 4 + (1 << 20) + ExpPage - 1) & ~(ExpPage - 1);
+    A->Store = ResetMap(A->StoreSize);
+    if (A->Store == NULL)
+        return 0;
+    if (!ResetReadMaps(A, A->Maps, &A->MapCount))
+        return 0;
+    unsigned char *Next = A->Store, *End = A->Store + A->StoreSize;
+    A->RegionCount = 0;
+    for (int i = 0; i < A->MapCount; i++) {
+        const RESET_MAP *M = &A->Maps[i];
+        if (!ResetSaved(M, A))
+            continue;
+        size_t Pages = (M->End - M->Start) / ExpPage;
+        if (A->RegionCount == RESET_REGIONS || (size_t)(End - Next) < 2 * Pages)
+            return 0;
+        RESET_REGION *R = &A->Regions[A->RegionCount++];
+        R->Start = M->Start;
+        R->End = M->End;
+        R->Anon = M->Inode == 0;
+        R->Resident = Next;
+        R->Now = Next + Pages;
+        Next += 2 * Pages;
+        if (R->Anon) {
+            if (mincore((void *)R->Start, R->End - R->Start, R->Resident) != 0)
+                return 0;
+        } else {
+            memset(R->Resident, 1, Pages);
+        }
+        R->Copy = Next;
+        for (size_t p = 0; p < Pages; p++) {
+            if (!(R->Resident[p] & 1))
+                continue;
+            if ((size_t)(End - Next) < ExpPage)
+                return 0;
+            memcpy(Next, (void *)(R->Start + p * ExpPage), ExpPage);
+            Next += ExpPage;
+        }
+    }
+    A->Break = (uintptr_t)sbrk(0);
+    A->FirstFreeFd = fcntl(0, F_DUPFD, 0);
+    if (A->FirstFreeFd >= 0)
+        close(A->FirstFreeFd);
+    return 1;
+}
+
+/* Unmap what the run mapped; 0 if a saved mapping changed or went. */
+static int ResetMappings(RESET_AREA *A)
+{
+    if (!ResetReadMaps(A, A->Current, &A->CurrentCount))
+        return 0;
+    int s = 0;
+    for (int c = 0; c < A->CurrentCount; c++) {
+        const RESET_MAP *C = &A->Current[c];
+        uintptr_t At = C->Start;
+        while (At < C->End) {
+            while (s < A->MapCount && A->Maps[s].End <= At)
+                s++;
+            const RESET_MAP *S = s < A->MapCount ? &A->Maps[s] : NULL;
+            if (S == NULL || S->Start >= C->End) {          /* the rest is new */
+                munmap((void *)At, C->End - At);
+                break;
+            }
+            if (S->Start > At) {                              /* new up to S */
+                munmap((void *)At, S->Start - At);
+                At = S->Start;
+                continue;
+            }
+            if (strcmp(S->Perms, C->Perms) != 0)
+                return 0;
+            At = S->End < C->End ? S->End : C->End;
+        }
+    }
+    /* every saved mapping must still be there, whole */
+    size_t Saved = 0, Kept = 0;
+    for (int i = 0; i < A->MapCount; i++)
+        Saved += A->Maps[i].End - A->Maps[i].Start;
+    if (!ResetReadMaps(A, A->Current, &A->CurrentCount))
+        return 0;
+    for (int c = 0, i = 0; c < A->CurrentCount; c++)
+        for (; i < A->MapCount && A->Maps[i].Start < A->Current[c].End; i++)
+            if (A->Maps[i].Start >= A->Current[c].Start && A->Maps[i].End <= A->Current[c].End)
+                Kept += A->Maps[i].End - A->Maps[i].Start;
+    return Kept == Saved;
+}
+
+static void ResetRestorer(void)
+{
+    RESET_AREA *A = ExpResetArea;
+    alarm(0);
+    if ((uintptr_t)sbrk(0) != A->Break && brk((void *)A->Break) != 0)
+        _exit(EXP_WORKER_LOST);
+    if (!ResetMappings(A))
+        _exit(EXP_WORKER_LOST);
+    int Fd = fcntl(0, F_DUPFD, 0);
+    if (Fd >= 0)
+        close(Fd);
+    for (int f = A->FirstFreeFd; Fd != A->FirstFreeFd && f >= 0 && f < A->FirstFreeFd + 64; f++)
+        close(f);
+    for (int r = 0; r < A->RegionCount; r++) {
+        RESET_REGION *R = &A->Regions[r];
+        if (R->Anon && mincore((void *)R->Start, R->End - R->Start, R->Now) != 0)
+            _exit(EXP_WORKER_LOST);
+    }
+    /* no system call from here on: errno and the rest are being put back */
+    for (int r = 0; r < A->RegionCount; r++) {
+        RESET_REGION *R = &A->Regions[r];
+        const unsigned char *Copy = R->Copy;
+        size_t Pages = (R->End - R->Start) / ExpPage;
+        for (size_t p = 0; p < Pages; p++) {
+            void *Page = (void *)(R->Start + p * ExpPage);
+            if (R->Resident[p] & 1) {
+                memcpy(Page, Copy, ExpPage);
+                Copy += ExpPage;
+            } else if (R->Now[p] & 1) {
+                memset(Page, 0, ExpPage);
+            }
+        }
+    }
+    setcontext(&A->Snap);
+    _exit(EXP_WORKER_LOST);
+}
+
+/* In a worker, once: save its memory. Returns 0 after saving, 1 each time
+ * a restore resumes here, -1 if it cannot save (the worker runs one
+ * schedule and exits, as a plain fork would). */
+int ExpResetTake(void)
+{
+    ExpPage = (size_t)sysconf(_SC_PAGESIZE);
+    RESET_AREA *A = ResetMap(sizeof(RESET_AREA) + RESET_STACK);
+    if (A == NULL)
+        return -1;
+    ExpResetArea = A;
+    if (getcontext(&A->Restorer) != 0)
+        return -1;
+    A->Restorer.uc_stack.ss_sp = (char *)A + sizeof(*A);
+    A->Restorer.uc_stack.ss_size = RESET_STACK;
+    A->Restorer.uc_link = NULL;
+    makecontext(&A->Restorer, ResetRestorer, 0);
+    if (getcontext(&A->Snap) != 0)
+        return -1;
+    if (((volatile RESET_AREA *)A)->Taken)
+        return 1;
+    A->Taken = 1;
+    return ResetSave(A) ? 0 : -1;
+}
+
+/* Put the memory back and resume in ExpResetTake (returning 1). */
+void ExpResetRestore(void)
+{
+    setcontext(&ExpResetArea->Restorer);
+    _exit(EXP_WORKER_LOST);
+}
