@@ -92,13 +92,22 @@ static int ResetReadMaps(RESET_AREA *A, RESET_MAP *Maps, int *Count)
         if (n == RESET_MAPS)
             return 0;
         RESET_MAP *M = &Maps[n];
-        unsigned long Start, End, Offset, Inode;
-        unsigned Major, Minor;
-        if (sscanf(Line, "%lx-%lx %4s %lx %x:%x %lu", &Start, &End, M->Perms, &Offset, &Major, &Minor, &Inode) != 7)
+        char *P = Line;
+        M->Start = strtoul(P, &P, 16);
+        if (*P++ != '-')
             return 0;
-        M->Start = Start;
-        M->End = End;
-        M->Inode = Inode;
+        M->End = strtoul(P, &P, 16);
+        if (*P++ != ' ' || strlen(P) < 5)
+            return 0;
+        memcpy(M->Perms, P, 4);
+        M->Perms[4] = 0;
+        P += 5;
+        strtoul(P, &P, 16);                 /* offset */
+        while (*P == ' ')
+            P++;
+        while (*P != 0 && *P != ' ')        /* device */
+            P++;
+        M->Inode = strtoul(P, &P, 10);
         n++;
         Line = Next;
     }
@@ -255,16 +264,31 @@ static void ResetRestorer(void)
     /* no system call from here on: errno and the rest are being put back */
     for (int r = 0; r < A->RegionCount; r++) {
         RESET_REGION *R = &A->Regions[r];
-        const unsigned char *Copy = R->Copy;
         size_t Pages = (R->End - R->Start) / ExpPage;
-        for (size_t p = 0; p < Pages; p++) {
-            void *Page = (void *)(R->Start + p * ExpPage);
-            if (R->Resident[p] & 1) {
-                memcpy(Page, Copy, ExpPage);
-                Copy += ExpPage;
-            } else if (R->Now[p] & 1) {
-                memset(Page, 0, ExpPage);
+        const unsigned char *Copy = R->Copy;
+        for (size_t p = 0; p < Pages;) {                /* the saved runs */
+            if (!(R->Resident[p] & 1)) {
+                p++;
+                continue;
             }
+            size_t Run = 1;
+            while (p + Run < Pages && (R->Resident[p + Run] & 1))
+                Run++;
+            memcpy((void *)(R->Start + p * ExpPage), Copy, Run * ExpPage);
+            Copy += Run * ExpPage;
+            p += Run;
+        }
+        if (!R->Anon)
+            continue;
+        for (size_t p = 0; p < Pages; p += 8) {         /* pages the runs touched first: zero */
+            uint64_t Now = 0, Saved = 0;
+            size_t Bytes = Pages - p < 8 ? Pages - p : 8;
+            memcpy(&Now, R->Now + p, Bytes);
+            memcpy(&Saved, R->Resident + p, Bytes);
+            uint64_t Zero = Now & ~Saved & 0x0101010101010101ULL;
+            for (size_t b = 0; Zero != 0 && b < Bytes; b++, Zero >>= 8)
+                if (Zero & 1)
+                    memset((void *)(R->Start + (p + b) * ExpPage), 0, ExpPage);
         }
     }
     setcontext(&A->Snap);
