@@ -26,6 +26,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(NTPS_ASAN)
+#include <sanitizer/asan_interface.h>
+#endif
+
 BOOLEAN VfRacesOn;
 BOOLEAN VfRacesStrict;
 static volatile LONG VfRaceLockWord;
@@ -208,7 +212,16 @@ VF_RACE_CONTEXT *VfpRaceCurrent(PKPRCB Prcb)
 BOOLEAN VfpRaceOwnStack(PKPRCB Prcb, VF_RACE_CONTEXT *Context, ULONG_PTR Address)
 {
     const HAL_STACK *Stack = Context->Thread != NULL ? &Context->Thread->Stack : &Prcb->DpcStack;
-    return Address >= (ULONG_PTR)Stack->Limit && Address < (ULONG_PTR)Stack->Base;
+    if (Address >= (ULONG_PTR)Stack->Limit && Address < (ULONG_PTR)Stack->Base)
+        return TRUE;
+#if defined(NTPS_ASAN)
+    /* ASan moves escaped locals to a fake stack per fiber, whose frames
+     * other fibers' frames reuse once a thread ends: the same as the own
+     * stack (synchronization only). */
+    return __asan_addr_is_in_fake_stack(__asan_get_current_fake_stack(), (PVOID)Address, NULL, NULL) != NULL;
+#else
+    return FALSE;
+#endif
 }
 
 /* ---- synchronization objects --------------------------------------------------------------------- */

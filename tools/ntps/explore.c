@@ -234,7 +234,8 @@ static VOID ExpStopWorkers(EXPLORE *Exp)
 static int ExpLaunchWorker(EXPLORE *Exp, int Slot, EXP_JOB *Job)
 {
     EXP_SLOT *Memory = &Exp->Slots[Slot];
-    Memory->Schedule = Job->Schedule;
+    Memory->Schedule = Exp->ChildSchedule;      /* with a list's count */
+    Memory->Schedule.Forced = NULL;
     if (Job->Schedule.Strategy == KI_SIM_STRATEGY_LIST && Job->Count != 0)
         memcpy(Memory->List, Job->List, Job->Count * sizeof(KI_SIM_DECISION));
     for (int Try = 0; Try < 2; Try++) {
