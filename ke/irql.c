@@ -305,6 +305,20 @@ BOOLEAN KiAddressOnOwnStack(PKPRCB Prcb, PVOID Address)
 #endif
 }
 
+/* Under ASan, the plugin also sees the shadow bytes ASan's own code
+ * writes when a function poisons its frame: not the driver's memory. */
+static BOOLEAN KiSanitizerShadow(PVOID Address)
+{
+#if defined(NTPS_ASAN)
+    size_t Scale, Offset;
+    __asan_get_shadow_mapping(&Scale, &Offset);
+    return (ULONG_PTR)Address >= Offset && (ULONG_PTR)Address <= (0x7fffffffffffULL >> Scale) + Offset;
+#else
+    UNREFERENCED_PARAMETER(Address);
+    return FALSE;
+#endif
+}
+
 /* A memory-access point: the access goes to the race detector when it is
  * on, then the point is what __ntps_preempt makes of it; a plain access to
  * the thread's own stack is not a point (partial-order reduction: no other
@@ -312,6 +326,8 @@ BOOLEAN KiAddressOnOwnStack(PKPRCB Prcb, PVOID Address)
  * escaped locals shared on purpose are accessed atomically or volatile). */
 NTPS_EXPORT void __ntps_race_access(void *Address, unsigned long Info, const char *Site)
 {
+    if (KiSanitizerShadow(Address))
+        return;
     if (KiRaceHooks.Access != NULL && Address != NULL)
         KiRaceHooks.Access(Address, Info, Site, __builtin_return_address(0));
     if (Info & KI_RACE_NO_POINT)

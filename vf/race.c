@@ -89,7 +89,7 @@ typedef struct _VF_RACE_TID {
 #define VF_RACE_REUSE_DELAY 64      /* ended slots wait in line this long before reuse */
 
 static VF_RACE_TID VfRaceTids[VF_RACE_MAX_TIDS];
-static ULONG VfRaceTidsUsed;        /* slots ever handed out */
+static ULONG VfRaceTidsUsed = 1;    /* slots ever handed out (slot 0: the shared overflow slot) */
 static ULONG VfRaceFree[VF_RACE_MAX_TIDS];
 static ULONG VfRaceFreeHead, VfRaceFreeCount;
 
@@ -185,6 +185,8 @@ static VF_RACE_CONTEXT *VfRaceDpcRunning[MAXIMUM_PROCESSORS];
  * then the two are ordered both ways (the thread cannot run meanwhile). */
 static VF_RACE_CONTEXT *VfRaceDpcHost[MAXIMUM_PROCESSORS];
 
+static VF_RACE_CONTEXT *VfRaceAdopted;     /* lock held */
+
 VF_RACE_CONTEXT *VfpRaceCurrent(PKPRCB Prcb)
 {
     if (Prcb->DpcRoutineActive) {
@@ -202,6 +204,11 @@ VF_RACE_CONTEXT *VfpRaceCurrent(PKPRCB Prcb)
         if (Context != NULL) {
             Context->Thread = Thread;
             VfpNameThread(Context->Tid, Thread);
+            Context->NextAdopted = VfRaceAdopted;
+            if (VfRaceAdopted != NULL)
+                VfRaceAdopted->PrevAdopted = &Context->NextAdopted;
+            Context->PrevAdopted = &VfRaceAdopted;
+            VfRaceAdopted = Context;
         }
         VfpRaceUnlock();
         Thread->RaceContext = Context;
@@ -353,6 +360,11 @@ static VOID VfpRaceThreadEnded(PKTHREAD Thread)
     VfpRaceLock();
     VfpNameThread(Context->Tid, Thread);    /* the CID while it is still known */
     VfpTidFree(Context->Tid, Context->Clock.Time[Context->Tid]);
+    if (Context->PrevAdopted != NULL) {
+        *Context->PrevAdopted = Context->NextAdopted;
+        if (Context->NextAdopted != NULL)
+            Context->NextAdopted->PrevAdopted = Context->PrevAdopted;
+    }
     VfpRaceUnlock();
     Thread->RaceContext = NULL;
     free(Context->Clock.Time);
@@ -445,6 +457,12 @@ static VOID VfpRaceFreeAll(VOID)
             free(VfRaceDpcs[i].Context);
         }
     }
+    while (VfRaceAdopted != NULL) {        /* threads of an earlier boot that never ended */
+        VF_RACE_CONTEXT *Context = VfRaceAdopted;
+        VfRaceAdopted = Context->NextAdopted;
+        free(Context->Clock.Time);
+        free(Context);
+    }
     memset(VfRaceDpcs, 0, sizeof(VfRaceDpcs));
     memset(VfRaceDpcRunning, 0, sizeof(VfRaceDpcRunning));
     memset(VfRaceDpcHost, 0, sizeof(VfRaceDpcHost));
@@ -457,10 +475,14 @@ static VOID VfpRaceFreeAll(VOID)
  * contexts of an earlier run went with their threads. */
 VOID VfInitializeRaces(VF_RACES Mode)
 {
+    static BOOLEAN Used;        /* the tables are zero until a run with races: no need to clear (touch) them */
     VfRacesOn = Mode != VfRaceModeOff;
     VfRacesStrict = Mode == VfRaceModeStrict;
-    VfpRaceFreeAll();
-    VfpRaceReportsReset();
+    if (Used) {
+        VfpRaceFreeAll();
+        VfpRaceReportsReset();
+    }
+    Used |= VfRacesOn;
     if (!VfRacesOn) {
         KiRaceHooks = (KI_RACE_HOOKS){ 0 };
         return;

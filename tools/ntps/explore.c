@@ -365,19 +365,21 @@ static VOID ExpKillAll(EXPLORE *Exp)
         ;
 }
 
-/* Run one list schedule alone in slot 0 and wait for it (shrinking, replay),
- * as a fork of the snapshot. Returns 2 in the child. */
+/* Run one list schedule alone in slot 0 and wait for it (shrinking, and
+ * the finding's last run, whose output is kept: a fork of the snapshot).
+ * Returns 2 in the child. */
 int ExpRunOne(EXPLORE *Exp, const KI_SIM_DECISION *List, ULONG Count, int *Status)
 {
     EXP_JOB Job = { .Stream = EXP_STREAM_SHRINK };
     Job.Schedule.Strategy = KI_SIM_STRATEGY_LIST;
     Job.List = (KI_SIM_DECISION *)List;
     Job.Count = Count;
-    ExpStopWorkers(Exp);
-    int Launched = ExpLaunch(Exp, 0, &Job, FALSE);
-    if (Launched != 1)
-        return Launched;
-    ExpReap(Exp, Status);
+    do {
+        int Launched = ExpLaunch(Exp, 0, &Job, TRUE);
+        if (Launched != 1)
+            return Launched;
+        ExpReap(Exp, Status);
+    } while (*Status == EXP_WORKER_LOST);
     return 1;
 }
 

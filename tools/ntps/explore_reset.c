@@ -38,6 +38,9 @@ typedef struct _RESET_REGION {
     unsigned char *Resident;        /* per page: saved (1) or zero at the snapshot (0) */
     unsigned char *Now;             /* mincore's vector at a restore */
     unsigned char *Copy;            /* the saved pages, in order */
+    size_t SavedPages;
+    size_t RunCount;                /* the saved pages as runs: first page, count */
+    size_t (*Runs)[2];
 } RESET_REGION;
 
 typedef struct _RESET_AREA {
@@ -49,6 +52,7 @@ typedef struct _RESET_AREA {
     int RegionCount;
     uintptr_t Break;
     int FirstFreeFd;
+    unsigned char OpenFds[256];     /* open at the snapshot */
     unsigned char *Store;
     size_t StoreSize;
     char Text[RESET_TEXT];
@@ -143,7 +147,7 @@ static size_t ResetStoreSize(RESET_AREA *A, unsigned char *Vector, size_t Vector
             for (size_t p = 0; p < Pages; p++)
                 Resident += Vector[p] & 1;
         }
-        Size += 2 * Pages + Resident * ExpPage;
+        Size += 2 * Pages + Resident * (ExpPage + 2 * sizeof(size_t)) + 64;
     }
     return Size;
 }
@@ -186,17 +190,32 @@ static int ResetSave(RESET_AREA *A)
         } else {
             memset(R->Resident, 1, Pages);
         }
+        R->SavedPages = R->RunCount = 0;
+        for (size_t p = 0; p < Pages; p++)
+            if (R->Resident[p] & 1)
+                R->SavedPages++, R->RunCount += p == 0 || !(R->Resident[p - 1] & 1);
+        Next = (unsigned char *)(((uintptr_t)Next + 15) & ~(uintptr_t)15);
+        if ((size_t)(End - Next) < R->RunCount * 2 * sizeof(size_t) + R->SavedPages * ExpPage)
+            return 0;
+        R->Runs = (size_t (*)[2])Next;
+        Next += R->RunCount * 2 * sizeof(size_t);
         R->Copy = Next;
+        size_t Run = 0;
         for (size_t p = 0; p < Pages; p++) {
             if (!(R->Resident[p] & 1))
                 continue;
-            if ((size_t)(End - Next) < ExpPage)
-                return 0;
+            if (p == 0 || !(R->Resident[p - 1] & 1)) {
+                R->Runs[Run][0] = p;
+                R->Runs[Run++][1] = 0;
+            }
+            R->Runs[Run - 1][1]++;
             memcpy(Next, (void *)(R->Start + p * ExpPage), ExpPage);
             Next += ExpPage;
         }
     }
     A->Break = (uintptr_t)sbrk(0);
+    for (int f = 0; f < 256; f++)
+        A->OpenFds[f] = fcntl(f, F_GETFD) >= 0;
     A->FirstFreeFd = fcntl(0, F_DUPFD, 0);
     if (A->FirstFreeFd >= 0)
         close(A->FirstFreeFd);
@@ -254,31 +273,31 @@ static void ResetRestorer(void)
     int Fd = fcntl(0, F_DUPFD, 0);
     if (Fd >= 0)
         close(Fd);
-    for (int f = A->FirstFreeFd; Fd != A->FirstFreeFd && f >= 0 && f < A->FirstFreeFd + 64; f++)
-        close(f);
+    for (int f = 0; Fd != A->FirstFreeFd && f < 256; f++)     /* the run opened files: close them */
+        if (!A->OpenFds[f])
+            close(f);
     for (int r = 0; r < A->RegionCount; r++) {
         RESET_REGION *R = &A->Regions[r];
-        if (R->Anon && mincore((void *)R->Start, R->End - R->Start, R->Now) != 0)
+        if (!R->Anon)
+            continue;
+        if (R->SavedPages == 0) {       /* nothing there at the snapshot: drop whatever the run touched */
+            if (madvise((void *)R->Start, R->End - R->Start, MADV_DONTNEED) != 0)
+                _exit(EXP_WORKER_LOST);
+        } else if (mincore((void *)R->Start, R->End - R->Start, R->Now) != 0) {
             _exit(EXP_WORKER_LOST);
+        }
     }
     /* no system call from here on: errno and the rest are being put back */
     for (int r = 0; r < A->RegionCount; r++) {
         RESET_REGION *R = &A->Regions[r];
         size_t Pages = (R->End - R->Start) / ExpPage;
         const unsigned char *Copy = R->Copy;
-        for (size_t p = 0; p < Pages;) {                /* the saved runs */
-            if (!(R->Resident[p] & 1)) {
-                p++;
-                continue;
-            }
-            size_t Run = 1;
-            while (p + Run < Pages && (R->Resident[p + Run] & 1))
-                Run++;
-            memcpy((void *)(R->Start + p * ExpPage), Copy, Run * ExpPage);
-            Copy += Run * ExpPage;
-            p += Run;
+        for (size_t i = 0; i < R->RunCount; i++) {      /* the saved runs */
+            size_t Bytes = R->Runs[i][1] * ExpPage;
+            memcpy((void *)(R->Start + R->Runs[i][0] * ExpPage), Copy, Bytes);
+            Copy += Bytes;
         }
-        if (!R->Anon)
+        if (!R->Anon || R->SavedPages == 0)
             continue;
         for (size_t p = 0; p < Pages; p += 8) {         /* pages the runs touched first: zero */
             uint64_t Now = 0, Saved = 0;
