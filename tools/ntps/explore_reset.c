@@ -280,7 +280,7 @@ static void ResetRestorer(void)
         RESET_REGION *R = &A->Regions[r];
         if (!R->Anon)
             continue;
-        if (R->SavedPages == 0) {       /* nothing there at the snapshot: drop whatever the run touched */
+        if (R->SavedPages == 0 && (R->End - R->Start) / ExpPage > 4096) {  /* big, nothing saved: drop what the run touched */
             if (madvise((void *)R->Start, R->End - R->Start, MADV_DONTNEED) != 0)
                 _exit(EXP_WORKER_LOST);
         } else if (mincore((void *)R->Start, R->End - R->Start, R->Now) != 0) {
@@ -297,7 +297,7 @@ static void ResetRestorer(void)
             memcpy((void *)(R->Start + R->Runs[i][0] * ExpPage), Copy, Bytes);
             Copy += Bytes;
         }
-        if (!R->Anon || R->SavedPages == 0)
+        if (!R->Anon || (R->SavedPages == 0 && Pages > 4096))
             continue;
         for (size_t p = 0; p < Pages; p += 8) {         /* pages the runs touched first: zero */
             uint64_t Now = 0, Saved = 0;
