@@ -43,6 +43,14 @@ typedef struct _RESET_REGION {
     size_t (*Runs)[2];
 } RESET_REGION;
 
+/* Adjacent mappings (guard pages between stacks) asked in one mincore. */
+typedef struct _RESET_SPAN {
+    uintptr_t Start, End;
+    unsigned char *Vector;
+} RESET_SPAN;
+
+#define RESET_BIG_PAGES 4096        /* an anonymous mapping this big with nothing saved: madvise'd */
+
 typedef struct _RESET_AREA {
     ucontext_t Snap, Restorer;
     int Taken;
@@ -50,6 +58,8 @@ typedef struct _RESET_AREA {
     int MapCount, CurrentCount;
     RESET_REGION Regions[RESET_REGIONS];
     int RegionCount;
+    RESET_SPAN Spans[RESET_REGIONS];
+    int SpanCount;
     uintptr_t Break;
     int FirstFreeFd;
     unsigned char OpenFds[256];     /* open at the snapshot */
@@ -152,6 +162,58 @@ static size_t ResetStoreSize(RESET_AREA *A, unsigned char *Vector, size_t Vector
     return Size;
 }
 
+static int ResetDropped(const RESET_REGION *R)
+{
+    return R->Anon && R->SavedPages == 0 && (R->End - R->Start) / ExpPage > RESET_BIG_PAGES;
+}
+
+/* Is [From, To) mapped without a hole (per the saved maps)? */
+static int ResetContiguous(const RESET_AREA *A, uintptr_t From, uintptr_t To)
+{
+    for (int i = 0; i < A->MapCount && From < To; i++) {
+        if (A->Maps[i].End <= From)
+            continue;
+        if (A->Maps[i].Start > From)
+            return 0;
+        From = A->Maps[i].End;
+    }
+    return From >= To;
+}
+
+/* Group the anonymous regions mincore checks into spans of adjacent mappings. */
+static int ResetSpans(RESET_AREA *A, unsigned char **Next, unsigned char *End)
+{
+    A->SpanCount = 0;
+    RESET_SPAN *Span = NULL;
+    for (int r = 0; r < A->RegionCount; r++) {
+        RESET_REGION *R = &A->Regions[r];
+        if (!R->Anon || ResetDropped(R))
+            continue;
+        if (Span == NULL || !ResetContiguous(A, Span->End, R->Start) ||
+            (R->End - Span->Start) / ExpPage > 4 * RESET_BIG_PAGES) {
+            Span = &A->Spans[A->SpanCount++];
+            Span->Start = R->Start;
+        }
+        Span->End = R->End;
+    }
+    for (int i = 0; i < A->SpanCount; i++) {
+        size_t Pages = (A->Spans[i].End - A->Spans[i].Start) / ExpPage;
+        if ((size_t)(End - *Next) < Pages)
+            return 0;
+        A->Spans[i].Vector = *Next;
+        *Next += Pages;
+    }
+    for (int r = 0, i = 0; r < A->RegionCount; r++) {
+        RESET_REGION *R = &A->Regions[r];
+        if (!R->Anon || ResetDropped(R))
+            continue;
+        while (A->Spans[i].End < R->End)
+            i++;
+        R->Now = A->Spans[i].Vector + (R->Start - A->Spans[i].Start) / ExpPage;
+    }
+    return 1;
+}
+
 static int ResetSave(RESET_AREA *A)
 {
     size_t VectorSize = 1 << 20;
@@ -214,6 +276,8 @@ static int ResetSave(RESET_AREA *A)
         }
     }
     A->Break = (uintptr_t)sbrk(0);
+    if (!ResetSpans(A, &Next, End))
+        return 0;
     for (int f = 0; f < 256; f++)
         A->OpenFds[f] = fcntl(f, F_GETFD) >= 0;
     A->FirstFreeFd = fcntl(0, F_DUPFD, 0);
@@ -276,17 +340,13 @@ static void ResetRestorer(void)
     for (int f = 0; Fd != A->FirstFreeFd && f < 256; f++)     /* the run opened files: close them */
         if (!A->OpenFds[f])
             close(f);
-    for (int r = 0; r < A->RegionCount; r++) {
-        RESET_REGION *R = &A->Regions[r];
-        if (!R->Anon)
-            continue;
-        if (R->SavedPages == 0 && (R->End - R->Start) / ExpPage > 4096) {  /* big, nothing saved: drop what the run touched */
-            if (madvise((void *)R->Start, R->End - R->Start, MADV_DONTNEED) != 0)
-                _exit(EXP_WORKER_LOST);
-        } else if (mincore((void *)R->Start, R->End - R->Start, R->Now) != 0) {
+    for (int r = 0; r < A->RegionCount; r++)
+        if (ResetDropped(&A->Regions[r]) &&
+            madvise((void *)A->Regions[r].Start, A->Regions[r].End - A->Regions[r].Start, MADV_DONTNEED) != 0)
             _exit(EXP_WORKER_LOST);
-        }
-    }
+    for (int i = 0; i < A->SpanCount; i++)
+        if (mincore((void *)A->Spans[i].Start, A->Spans[i].End - A->Spans[i].Start, A->Spans[i].Vector) != 0)
+            _exit(EXP_WORKER_LOST);
     /* no system call from here on: errno and the rest are being put back */
     for (int r = 0; r < A->RegionCount; r++) {
         RESET_REGION *R = &A->Regions[r];
@@ -297,7 +357,7 @@ static void ResetRestorer(void)
             memcpy((void *)(R->Start + R->Runs[i][0] * ExpPage), Copy, Bytes);
             Copy += Bytes;
         }
-        if (!R->Anon || (R->SavedPages == 0 && Pages > 4096))
+        if (!R->Anon || ResetDropped(R))
             continue;
         for (size_t p = 0; p < Pages; p += 8) {         /* pages the runs touched first: zero */
             uint64_t Now = 0, Saved = 0;
