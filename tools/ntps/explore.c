@@ -119,7 +119,7 @@ static VOID ExpWorkerEnd(int Status, PVOID Context)
 
 /* In a worker: wait for the parent's next job (in the slot's memory) and
  * set the run up for it; end when the parent closes the pipe. */
-static VOID ExpWorkerNext(EXPLORE *Exp, BOOLEAN Restored)
+static VOID ExpWorkerNext(EXPLORE *Exp)
 {
     char Command;
     ssize_t Got;
@@ -135,7 +135,6 @@ static VOID ExpWorkerNext(EXPLORE *Exp, BOOLEAN Restored)
     ExpChild(Exp, Exp->WorkerSlot);
     if (!Exp->WorkerOnce)
         Exp->Config->RunEndHook = ExpWorkerEnd;
-    (void)Restored;
 }
 
 /* Fill the kernel stack cache before the worker saves its memory: the
@@ -178,9 +177,9 @@ static int ExpStartWorker(EXPLORE *Exp, int Slot)
         Exp->WorkerCmd = Cmd[0];
         Exp->WorkerResult = Result[1];
         ExpWarmStacks();
-        int Taken = ExpResetTake();
-        Exp->WorkerOnce = Taken < 0;
-        ExpWorkerNext(Exp, Taken == 1);
+        /* returns again after each restore, with the memory of this moment */
+        Exp->WorkerOnce = ExpResetTake() < 0;
+        ExpWorkerNext(Exp);
         return 2;
     }
     close(Cmd[0]);
