@@ -490,6 +490,7 @@ static int ExpCompleted(EXPLORE *Exp, int Slot, int Status)
     if (Exp->PendingList != NULL)
         memcpy(Exp->PendingList, Record->Forced, Record->ForcedCount * sizeof(KI_SIM_DECISION));
     Exp->PendingAfter = Exp->Summary.SchedulesRun;
+    Exp->PendingSeconds = ExpNow() - Exp->StartTime;
     return 1;
 }
 

@@ -105,6 +105,7 @@ typedef struct _EXPLORE {
     KI_SIM_DECISION *PendingList;
     ULONG PendingCount;
     unsigned long long PendingAfter;
+    double PendingSeconds;          /* from the search's start to the finding, before shrinking */
     NTPS_EXPLORE_SUMMARY Summary;
 } EXPLORE;
 
