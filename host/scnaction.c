@@ -8,10 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Device actions go through NtCreateFile / NtDeviceIoControlFile /
- * NtReadFile / NtWriteFile, which the I/O manager does not have yet. */
-#define SCN_HAVE_DEVICE_IO 0
-
 #define SCN_MAX_LOOP_DEPTH 8
 
 static const char *const ScnActionNames[ScnActKinds] = {
@@ -41,7 +37,7 @@ static int ScnFindLocal(const SCN_THREAD *T, const char *Name)
 }
 
 /* `as: NAME`: a new local of Kind, or the same one again (in a loop). */
-static bool ScnDeclareLocal(SCN_LOADER *L, const SCN_NODE *Node, SCN_THREAD *T, SCN_HANDLE_KIND Kind, int *Slot)
+bool ScnDeclareLocal(SCN_LOADER *L, const SCN_NODE *Node, SCN_THREAD *T, SCN_HANDLE_KIND Kind, int *Slot)
 {
     if (!ScnGetName(L, Node, "a handle name (as:)"))
         return false;
@@ -81,12 +77,8 @@ static bool ScnDeclareLocal(SCN_LOADER *L, const SCN_NODE *Node, SCN_THREAD *T, 
     return true;
 }
 
-#define SCN_REF_OBJECTS 0x1     /* a declared object */
-#define SCN_REF_LOCALS 0x2      /* an `as:` handle */
-#define SCN_REF_SELF 0x4        /* self (the process), self_thread */
-
-static bool ScnResolveHandle(SCN_LOADER *L, const SCN_NODE *Node, const SCN_THREAD *T, unsigned Allowed,
-                             const char *What, SCN_HANDLE_REF *Ref)
+bool ScnResolveHandle(SCN_LOADER *L, const SCN_NODE *Node, const SCN_THREAD *T, unsigned Allowed,
+                      const char *What, SCN_HANDLE_REF *Ref)
 {
     *Ref = (SCN_HANDLE_REF){ -1, -1, false, ScnHandleProcess };
     if (!ScnNeed(L, Node, ScnScalar, What))
@@ -423,6 +415,7 @@ static bool ScnLoadAction(SCN_LOADER *L, const SCN_NODE *Node, SCN_PROCESS *P, S
     A->Line = Node->Line;
     A->Column = Node->Column;
     A->Local = -1;
+    A->Record = -1;
     const SCN_NODE *Key = Node, *V = NULL, *Expect = NULL;
     if (Node->Kind == ScnMapping) {
         if (Node->Count == 0 || Node->Count > 2) {
@@ -462,11 +455,6 @@ static bool ScnLoadAction(SCN_LOADER *L, const SCN_NODE *Node, SCN_PROCESS *P, S
     }
     A->Kind = (SCN_ACTION_KIND)Kind;
     A->Text = ScnActionNames[Kind];
-    if (Kind >= ScnActOpenDevice && !SCN_HAVE_DEVICE_IO) {
-        ScnError(L, Key, "device actions need the I/O manager, not built yet (%s: NtCreateFile, "
-                 "NtDeviceIoControlFile, NtReadFile and NtWriteFile are missing)", A->Text);
-        return false;
-    }
     bool NoOperand = Kind == ScnActYield;
     if (V == NULL && !NoOperand) {
         ScnError(L, Key, "%s needs an operand (`%s: ...`)", A->Text, A->Text);
@@ -563,6 +551,9 @@ static bool ScnLoadAction(SCN_LOADER *L, const SCN_NODE *Node, SCN_PROCESS *P, S
     }
     case ScnActLog:
         Ok = ScnNeed(L, V, ScnScalar, "log") && (A->String = ScnDup(L, V)) != NULL;
+        break;
+    case ScnActOpenDevice: case ScnActIoctl: case ScnActRead: case ScnActWrite:
+        Ok = ScnLoadDeviceAction(L, V, T, A);
         break;
     default:
         break;
@@ -695,14 +686,16 @@ bool ScnLoadExpect(SCN_LOADER *L, const SCN_NODE *Node, SCN_EXPECT *E)
     const SCN_NODE *Process = ScnGet(Node, "process"), *Exit = ScnGet(Node, "exit_status");
     const SCN_NODE *Created = ScnGet(Node, "created"), *Callbacks = ScnGet(Node, "callbacks");
     const SCN_NODE *Record = ScnGet(Node, "record"), *Instance = ScnGet(Node, "instance");
-    if (Record != NULL) {
-        ScnError(L, Record, "record expectations read device records: device actions need the I/O manager, "
-                 "not built yet");
+    if (Record != NULL && Exit == NULL && Created == NULL && Callbacks == NULL)
+        return ScnLoadRecordExpect(L, Node, E);
+    const SCN_NODE *Bytes = ScnGet(Node, "equals") ? ScnGet(Node, "equals") : ScnGet(Node, "contains");
+    if (Bytes != NULL && Record == NULL) {
+        ScnError(L, Bytes, "equals and contains are for record expectations ({record: R, equals: BYTES})");
         return false;
     }
-    if ((Exit != NULL) + (Created != NULL) + (Callbacks != NULL) != 1) {
+    if ((Exit != NULL) + (Created != NULL) + (Callbacks != NULL) + (Record != NULL) != 1) {
         ScnError(L, Node, "an expectation is one of: {process: P, exit_status: S}, {process: P, created: N}, "
-                 "{callbacks: KIND, driver: D.so, at_least: N}");
+                 "{callbacks: KIND, driver: D.so, at_least: N}, {record: R, equals: BYTES}");
         return false;
     }
     if (Callbacks != NULL) {

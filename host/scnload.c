@@ -725,6 +725,7 @@ static void ScnFreeActions(SCN_ACTION *Actions, size_t Count)
 {
     for (size_t i = 0; i < Count; i++) {
         free(Actions[i].String);
+        free(Actions[i].Data);
         ScnFreeActions(Actions[i].Body, Actions[i].BodyCount);
     }
     free(Actions);
@@ -750,8 +751,13 @@ void NtpsScenarioFree(NTPS_SCENARIO *S)
         free(P->Image);
         free(P->CommandLine);
     }
-    for (size_t i = 0; i < S->ExpectCount; i++)
+    for (size_t i = 0; i < S->ExpectCount; i++) {
         free(S->Expects[i].Driver);
+        free(S->Expects[i].Bytes);
+    }
+    for (size_t i = 0; i < S->RecordCount; i++)
+        free(S->Records[i]);
+    free(S->Records);
     free(S->Objects);
     free(S->Processes);
     free(S->Expects);

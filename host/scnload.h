@@ -31,10 +31,20 @@ int ScnFindProcess(SCN_LOADER *L, const SCN_NODE *Node, const char *What);
 int ScnFindObject(SCN_LOADER *L, const SCN_NODE *Node, const char *What);
 
 /* scnaction.c */
+#define SCN_REF_OBJECTS 0x1     /* a declared object */
+#define SCN_REF_LOCALS 0x2      /* an `as:` handle */
+#define SCN_REF_SELF 0x4        /* self (the process), self_thread */
+bool ScnDeclareLocal(SCN_LOADER *L, const SCN_NODE *Node, SCN_THREAD *T, SCN_HANDLE_KIND Kind, int *Slot);
+bool ScnResolveHandle(SCN_LOADER *L, const SCN_NODE *Node, const SCN_THREAD *T, unsigned Allowed,
+                      const char *What, SCN_HANDLE_REF *Ref);
 bool ScnLoadActions(SCN_LOADER *L, const SCN_NODE *List, SCN_PROCESS *P, SCN_THREAD *T, SCN_ACTION **Actions,
                     size_t *Count, unsigned Depth);
 bool ScnSpawns(const SCN_PROCESS *P, int Definition);
 bool ScnLoadExpect(SCN_LOADER *L, const SCN_NODE *Node, SCN_EXPECT *E);
+
+/* scndevload.c: open_device, ioctl, read, write; record expectations. */
+bool ScnLoadDeviceAction(SCN_LOADER *L, const SCN_NODE *V, SCN_THREAD *T, SCN_ACTION *A);
+bool ScnLoadRecordExpect(SCN_LOADER *L, const SCN_NODE *Node, SCN_EXPECT *E);
 
 /* The callback kinds an expectation counts: the values of VF_CALLBACK_KIND. */
 #define SCN_CALLBACK_PROCESS 0

@@ -105,6 +105,12 @@ typedef struct _SCN_ACTION {
     uint32_t BufferArgs;            /* syscall: bit i: argument i is the thread's scratch buffer */
     char *String;                   /* load_image path, log text, device path */
     uint32_t Code;                  /* ioctl */
+    uint8_t *Data;                  /* ioctl input, write data (scndevload.c) */
+    uint32_t DataLength;
+    uint32_t OutputSize;            /* ioctl output_size, read size */
+    int Record;                     /* ioctl, read: the record's index, or -1 */
+    bool Print;                     /* ioctl, read: print what came back */
+    bool Optional;                  /* open_device: a missing device is no failure (its actions are skipped) */
     struct _SCN_ACTION *Body;       /* loop */
     size_t BodyCount;
 } SCN_ACTION;
@@ -150,6 +156,11 @@ typedef struct _SCN_EXPECT {
     uint64_t AtLeast, AtMost;       /* counts */
     char *Driver;                   /* callbacks: the module name, e.g. monitor.so */
     uint32_t CallbackKinds;         /* mask of 1 << VF_CALLBACK_KIND */
+    int Record;                     /* record: the record's index */
+    uint8_t *Bytes;                 /* record: equals or contains these */
+    uint32_t ByteCount;
+    bool Contains;                  /* record: contains (else equals; neither given: any bytes) */
+    bool BytesGiven;
 } SCN_EXPECT;
 
 struct _NTPS_SCENARIO {
@@ -161,6 +172,8 @@ struct _NTPS_SCENARIO {
     size_t ProcessCount;
     SCN_EXPECT *Expects;
     size_t ExpectCount;
+    char **Records;                 /* names given by `record:` in ioctl and read actions */
+    size_t RecordCount;
 };
 
 /* ---- names and values (scnnames.c) ------------------------------------------------------- */
@@ -176,6 +189,15 @@ bool ScnParseDuration(const char *Text, uint64_t *Value);
 bool ScnParseRate(const char *Text, uint64_t *Interval);
 bool ScnParseUnsigned(const char *Text, uint64_t *Value);
 bool ScnParseSigned(const char *Text, int64_t *Value);
+
+/* ---- device actions and records (scndevload.c) ------------------------------------------------ */
+
+#define SCN_MAX_BYTES 65536         /* an ioctl's input or output, a read or write */
+/* Bytes as a message shows them: "text" when printable, else hex (and the
+ * number for 1, 2, 4 or 8 bytes). */
+void ScnFormatBytes(const uint8_t *Bytes, size_t Length, char *Out, size_t OutSize);
+/* Whether a record's value satisfies the expectation's equals/contains. */
+bool ScnRecordMatches(const SCN_EXPECT *E, const uint8_t *Bytes, size_t Length);
 
 /* ---- the run (scnrun.c, scnthread.c) -------------------------------------------------------------- */
 
@@ -218,6 +240,19 @@ void ScnActionFailed(const SCN_ACTION *Action, SCN_THREAD_STATE *Thread, int32_t
                      bool IsValue);
 void ScnCountAction(void);
 void ScnCountThread(void);
+
+/* scnrun.c: report an expectation that failed (counted; FILE:LINE:COLUMN). */
+bool ScnFail(const SCN_EXPECT *E, const char *Format, ...) __attribute__((format(printf, 2, 3)));
+
+/* scndevice.c: device actions (user mode) and their records. An
+ * optional device that is absent leaves this in its handle name: the
+ * actions on it are skipped. */
+#define SCN_ABSENT_DEVICE ((void *)(intptr_t)-64)
+void ScnDeviceStart(const NTPS_SCENARIO *S);
+void ScnDeviceEnd(void);
+int32_t ScnDeviceOpen(const SCN_ACTION *A, void **Handle);
+int32_t ScnDeviceRequest(SCN_THREAD_STATE *T, const SCN_ACTION *A, void *Handle);
+bool ScnCheckRecord(const SCN_EXPECT *E);
 
 /* scnthread.c: the user-mode start routine of every scenario thread. */
 int32_t ScnThreadMain(void *Parameter);

@@ -424,8 +424,7 @@ static VOID ScnStatusList(const int32_t *Statuses, unsigned Count, PCHAR Buffer,
     }
 }
 
-static BOOLEAN ScnFail(const SCN_EXPECT *E, PCSTR Format, ...) __attribute__((format(printf, 2, 3)));
-static BOOLEAN ScnFail(const SCN_EXPECT *E, PCSTR Format, ...)
+bool ScnFail(const SCN_EXPECT *E, PCSTR Format, ...)
 {
     char Text[512];
     va_list Args;
@@ -508,9 +507,10 @@ static BOOLEAN ScnCheckExpectation(const SCN_EXPECT *E)
         snprintf(What, sizeof(What), "callbacks of %s (is it loaded with --driver?)", E->Driver);
         return ScnCheckCount(E, Calls, What);
     }
-    default:
-        return ScnFail(E, "record expectations need the I/O manager");
+    case ScnExpRecord:
+        return ScnCheckRecord(E);
     }
+    return FALSE;
 }
 
 static VOID ScnReportActionFailures(VOID)
@@ -599,6 +599,7 @@ static VOID ScnCleanup(BOOLEAN FreeInstances)
     free((void *)Scn.Lists);
     free((void *)Scn.NextIndex);
     free(Scn.Objects);
+    ScnDeviceEnd();
     Scn.Lists = NULL;
     Scn.NextIndex = NULL;
     Scn.Objects = NULL;
@@ -614,6 +615,7 @@ int NtpsScenarioRun(const NTPS_SCENARIO *S, BOOLEAN Quiet)
     if (Scn.Lists == NULL || Scn.NextIndex == NULL || Scn.Objects == NULL)
         KiInternalError("out of memory starting the scenario");
     KeInitializeEvent(&Scn.Stuck, NotificationEvent, FALSE);
+    ScnDeviceStart(S);
     if (!Quiet)
         RtlpReport("ntps: scenario %s: starting\n", S->Name);
     if (!ScnCreateObjects()) {

@@ -66,7 +66,7 @@ static NTSTATUS ScnHandle(SCN_THREAD_STATE *T, const SCN_HANDLE_REF *Ref, PHANDL
 
 static VOID ScnSetLocal(SCN_THREAD_STATE *T, int Slot, HANDLE Handle)
 {
-    if (T->Locals[Slot] != NULL)
+    if (T->Locals[Slot] != NULL && T->Locals[Slot] != SCN_ABSENT_DEVICE)
         NtClose(T->Locals[Slot]);
     T->Locals[Slot] = Handle;
 }
@@ -187,6 +187,16 @@ static VOID ScnCheck(SCN_THREAD_STATE *T, const SCN_ACTION *A, NTSTATUS Status)
         ScnActionFailed(A, T, Status, 0, false);
 }
 
+/* An action on the handle of an optional device that is absent is
+ * skipped: not run, not checked. */
+static BOOLEAN ScnSkipped(SCN_THREAD_STATE *T, const SCN_ACTION *A)
+{
+    for (unsigned i = 0; i < A->HandleCount; i++)
+        if (A->Handles[i].Local >= 0 && !A->Handles[i].Self && T->Locals[A->Handles[i].Local] == SCN_ABSENT_DEVICE)
+            return TRUE;
+    return FALSE;
+}
+
 /* Runs the actions; TRUE when an exit action ends the thread (*Exit). */
 static BOOLEAN ScnRunActions(SCN_THREAD_STATE *T, const SCN_ACTION *Actions, size_t Count, NTSTATUS *Exit)
 {
@@ -195,6 +205,13 @@ static BOOLEAN ScnRunActions(SCN_THREAD_STATE *T, const SCN_ACTION *Actions, siz
         __atomic_store_n(&T->Current, A, __ATOMIC_RELEASE);
         NTSTATUS Status = STATUS_SUCCESS;
         HANDLE Handle = NULL;
+        if (A->HandleCount != 0 && ScnSkipped(T, A)) {
+            if (A->Kind == ScnActClose)
+                T->Locals[A->Handles[0].Local] = NULL;
+            else if (A->Kind == ScnActDuplicate)
+                T->Locals[A->Local] = SCN_ABSENT_DEVICE;
+            continue;
+        }
         switch (A->Kind) {
         case ScnActSpin:
             ScnSpin(A);
@@ -304,6 +321,16 @@ static BOOLEAN ScnRunActions(SCN_THREAD_STATE *T, const SCN_ACTION *Actions, siz
             continue;
         case ScnActLog:
             ScnLog(T, A);
+            break;
+        case ScnActOpenDevice:
+            Status = ScnDeviceOpen(A, &Handle);
+            if (NT_SUCCESS(Status))
+                ScnSetLocal(T, A->Local, Handle);
+            break;
+        case ScnActIoctl: case ScnActRead: case ScnActWrite:
+            Status = ScnHandle(T, &A->Handles[0], &Handle);
+            if (NT_SUCCESS(Status))
+                Status = ScnDeviceRequest(T, A, Handle);
             break;
         default:
             Status = STATUS_NOT_IMPLEMENTED;

@@ -60,18 +60,15 @@ volatile BOOLEAN HostTracing;
 static HOST_TRACE_CPU HostTraceCpus[MAXIMUM_PROCESSORS];
 static volatile ULONG HostTraceSequence;
 
-static VOID HostTraceAppend(ULONG Cpu, ULONG Type, PKTHREAD Thread, PVOID Routine, ULONG Kind)
+static inline HOST_TRACE_EVENT *HostTraceSlot(ULONG Cpu)
 {
-    ULONG Record = __atomic_load_n(&((ETHREAD *)Thread)->ActivityRecord, __ATOMIC_RELAXED);
-    if (Record == 0 || Record > HOST_TRACE_RECORD_MASK)
-        return;     /* not a recorded thread */
     HOST_TRACE_CPU *C = &HostTraceCpus[Cpu];
     HOST_TRACE_CHUNK *Chunk = C->Current;
     if (__builtin_expect(Chunk == NULL || Chunk->Count == HOST_TRACE_CHUNK_EVENTS, 0)) {
         HOST_TRACE_CHUNK *New = malloc(sizeof(*New));
         if (New == NULL) {
             C->Failed = TRUE;
-            return;
+            return NULL;
         }
         New->Next = NULL;
         New->Count = 0;
@@ -81,19 +78,44 @@ static VOID HostTraceAppend(ULONG Cpu, ULONG Type, PKTHREAD Thread, PVOID Routin
             C->First = New;
         C->Current = Chunk = New;
     }
-    HOST_TRACE_EVENT *Event = &Chunk->Events[Chunk->Count++];
+    return &Chunk->Events[Chunk->Count++];
+}
+
+/* The thread's run record index + 1, or 0 for a thread not recorded. */
+static inline ULONG HostTraceRecord(PKTHREAD Thread)
+{
+    ULONG Record = __atomic_load_n(&((ETHREAD *)Thread)->ActivityRecord, __ATOMIC_RELAXED);
+    return Record <= HOST_TRACE_RECORD_MASK ? Record : 0;
+}
+
+static VOID HostTraceAppend(ULONG Cpu, ULONG Type, PKTHREAD Thread, PVOID Routine, ULONG Kind)
+{
+    ULONG Record = HostTraceRecord(Thread);
+    HOST_TRACE_EVENT *Event = Record != 0 ? HostTraceSlot(Cpu) : NULL;
+    if (Event == NULL)
+        return;
     Event->Sequence = __atomic_fetch_add(&HostTraceSequence, 1, __ATOMIC_SEQ_CST);
     Event->Time = KiQueryInterruptTime();
     Event->Record = Record | Type << 30 | (Kind & 7) << 27;
     Event->Routine = Routine;
 }
 
+/* A switch: the old thread out and the new one in at one time, numbered
+ * together (one clock reading, one atomic add). */
 static VOID HostTraceSwitch(PKPRCB Prcb, PKTHREAD Old, PKTHREAD New)
 {
-    if (Old != Prcb->IdleThread)
-        HostTraceAppend(Prcb->Number, TraceOut, Old, NULL, 0);
-    if (New != Prcb->IdleThread)
-        HostTraceAppend(Prcb->Number, TraceIn, New, NULL, 0);
+    ULONG OldRecord = Old != Prcb->IdleThread ? HostTraceRecord(Old) : 0;
+    ULONG NewRecord = New != Prcb->IdleThread ? HostTraceRecord(New) : 0;
+    ULONG Count = (OldRecord != 0) + (NewRecord != 0);
+    if (Count == 0)
+        return;
+    ULONG Sequence = __atomic_fetch_add(&HostTraceSequence, Count, __ATOMIC_SEQ_CST);
+    ULONG64 Time = KiQueryInterruptTime();
+    HOST_TRACE_EVENT *Event;
+    if (OldRecord != 0 && (Event = HostTraceSlot(Prcb->Number)) != NULL)
+        *Event = (HOST_TRACE_EVENT){ Time, Sequence++, OldRecord | (ULONG)TraceOut << 30, NULL };
+    if (NewRecord != 0 && (Event = HostTraceSlot(Prcb->Number)) != NULL)
+        *Event = (HOST_TRACE_EVENT){ Time, Sequence, NewRecord | (ULONG)TraceIn << 30, NULL };
 }
 
 static VOID HostTraceCallback(VF_CALLBACK_FRAME *Frame, BOOLEAN Enter)
@@ -152,151 +174,242 @@ typedef struct _HOST_TRACE_CURSOR {
     ULONG64 Since;
 } HOST_TRACE_CURSOR;
 
-/* Describing an address reads the image's symbols: once per routine. */
-static struct { PVOID Routine; char Name[96]; } HostNameCache[512];
+/* A JSON string, quoted and escaped, ready to copy. */
+#define HOST_NAME_SIZE 104
+typedef struct _HOST_NAME {
+    UCHAR Length;
+    char Text[HOST_NAME_SIZE];
+} HOST_NAME;
 
-static PCSTR HostSpanName(PVOID Routine)
+/* Text as a JSON string: printable ASCII as is, '"' and '\' escaped,
+ * other bytes as \u00XX (as HostJsonString); cut to fit. */
+static VOID HostQuote(HOST_NAME *Name, PCSTR Text, SIZE_T Limit)
 {
+    SIZE_T n = 0;
+    Name->Text[n++] = '"';
+    for (SIZE_T i = 0; i < Limit && Text[i] && n < HOST_NAME_SIZE - 8; i++) {
+        UCHAR c = (UCHAR)Text[i];
+        if (c == '"' || c == '\\') {
+            Name->Text[n++] = '\\';
+            Name->Text[n++] = (char)c;
+        } else if (c < 0x20 || c > 0x7E) {
+            static const char Hex[] = "0123456789abcdef";
+            memcpy(Name->Text + n, "\\u00", 4);
+            Name->Text[n + 4] = Hex[c >> 4];
+            Name->Text[n + 5] = Hex[c & 15];
+            n += 6;
+        } else {
+            Name->Text[n++] = (char)c;
+        }
+    }
+    Name->Text[n++] = '"';
+    Name->Length = (UCHAR)n;
+}
+
+/* Per process record, for the writer: its pid in the trace: its PID, unless an earlier process had that PID (PIDs
+ * are reused): then an id of its own above any PID, so that two
+ * processes never share a track (its name then says its PID). */
+#define HOST_TRACE_REUSED_PID 0x40000000u
+static ULONG *HostTracePids;
+
+static BOOLEAN HostMapProcesses(VOID)
+{
+    const HOST_ACTIVITY *A = &HostActivity;
+    ULONG Max = 0;
+    for (ULONG i = 0; i < A->ProcessCount; i++)
+        Max = A->Processes[i].Pid > Max ? A->Processes[i].Pid : Max;
+    HostTracePids = malloc((A->ProcessCount + 1) * sizeof(ULONG));
+    UCHAR *Seen = calloc(Max / 4 + 1, 1);
+    BOOLEAN Ok = HostTracePids != NULL && Seen != NULL;
+    for (ULONG i = 0; Ok && i < A->ProcessCount; i++) {
+        const HOST_PROCESS_RECORD *P = &A->Processes[i];
+        HostTracePids[i] = Seen[P->Pid / 4] ? HOST_TRACE_REUSED_PID + i : P->Pid;
+        Seen[P->Pid / 4] = 1;
+    }
+    free(Seen);
+    return Ok;
+}
+
+/* Describing an address reads the image's symbols: once per routine. */
+static struct { PVOID Routine; HOST_NAME Name; } HostNameCache[512];
+
+static const HOST_NAME *HostSpanName(PVOID Routine)
+{
+    static const HOST_NAME Unknown = { 10, "\"callback\"" };
     ULONG Slot = (ULONG)(((ULONG_PTR)Routine * 0x9E3779B97F4A7C15ull) >> 55);     /* 9 bits */
     for (ULONG Probe = 0; Probe < RTL_NUMBER_OF(HostNameCache); Probe++) {
         if (HostNameCache[Slot].Routine == Routine)
-            return HostNameCache[Slot].Name;
+            return &HostNameCache[Slot].Name;
         if (HostNameCache[Slot].Routine == NULL) {
-            char *Name = HostNameCache[Slot].Name;
-            KiDescribeAddress(Routine, Name, sizeof(HostNameCache[Slot].Name));
+            char Name[96];
+            KiDescribeAddress(Routine, Name, sizeof(Name));
             size_t Length = strlen(Name);
             if (Length > 4 && !strcmp(Name + Length - 4, "+0x0"))
                 Name[Length - 4] = 0;     /* the routine itself: driver.so!Routine */
+            HostQuote(&HostNameCache[Slot].Name, Name, sizeof(Name));
             HostNameCache[Slot].Routine = Routine;
-            return HostNameCache[Slot].Name;
+            return &HostNameCache[Slot].Name;
         }
         Slot = (Slot + 1) % RTL_NUMBER_OF(HostNameCache);
     }
-    return "callback";
+    return &Unknown;
 }
 
-static VOID HostWriteTime(FILE *Out, PCSTR Name, ULONG64 Time)
+/* The output: events are built in place in a buffer of ours, written out
+ * in large pieces, with no printf (the writer's main cost). Before each
+ * event the sink makes room for any one event (names are bounded). */
+#define HOST_SINK_SIZE (256 * 1024)
+#define HOST_SINK_EVENT 1024
+
+typedef struct _HOST_SINK {
+    FILE *Out;
+    char *Base, *Pos, *End;
+    BOOLEAN Failed;
+} HOST_SINK;
+
+static VOID HostFlush(HOST_SINK *S)
 {
-    fprintf(Out, ",\"%s\":%llu.%01llu", Name, Time / 10, Time % 10);   /* microseconds */
+    SIZE_T Length = (SIZE_T)(S->Pos - S->Base);
+    if (Length != 0 && fwrite_unlocked(S->Base, 1, Length, S->Out) != Length)
+        S->Failed = TRUE;
+    S->Pos = S->Base;
 }
 
-/* One event's text, built without printf (the writer's main cost). */
-typedef struct _HOST_LINE {
-    char Text[512];
-    SIZE_T Used;
-} HOST_LINE;
-
-static VOID HostPut(HOST_LINE *L, PCSTR Text)
+static inline VOID HostRoom(HOST_SINK *S)
 {
-    SIZE_T Length = strlen(Text);
-    if (Length > sizeof(L->Text) - L->Used)
-        Length = sizeof(L->Text) - L->Used;
-    memcpy(L->Text + L->Used, Text, Length);
-    L->Used += Length;
+    if (__builtin_expect((SIZE_T)(S->End - S->Pos) < HOST_SINK_EVENT, 0))
+        HostFlush(S);
 }
 
-static VOID HostPutNumber(HOST_LINE *L, ULONG64 Value)
+#define HostPut(S, Literal) (memcpy((S)->Pos, "" Literal, sizeof(Literal) - 1), (S)->Pos += sizeof(Literal) - 1)
+
+static inline VOID HostPutName(HOST_SINK *S, const HOST_NAME *Name)
 {
-    char Digits[24];
-    int n = 0;
-    do
-        Digits[n++] = (char)('0' + Value % 10);
-    while ((Value /= 10) != 0);
-    while (n > 0 && L->Used < sizeof(L->Text))
-        L->Text[L->Used++] = Digits[--n];
+    memcpy(S->Pos, Name->Text, sizeof(Name->Text));     /* a fixed size: no call (the sink has room) */
+    S->Pos += Name->Length;
 }
 
-/* ,"Name":microseconds.tenths */
-static VOID HostPutTime(HOST_LINE *L, PCSTR Name, ULONG64 Time)
+/* A process's image name (at most 16 bytes), quoted. */
+static inline VOID HostPutImage(HOST_SINK *S, const HOST_PROCESS_RECORD *P)
 {
-    HostPut(L, ",\"");
-    HostPut(L, Name);
-    HostPut(L, "\":");
-    HostPutNumber(L, Time / 10);
-    HostPut(L, ".");
-    HostPutNumber(L, Time % 10);
+    HOST_NAME Name;
+    HostQuote(&Name, P->Image, sizeof(P->Image));
+    HostPutName(S, &Name);
 }
 
-static VOID HostPutIds(HOST_LINE *L, ULONG Pid, ULONG Tid)
+static inline VOID HostPutNumber(HOST_SINK *S, ULONG64 Value)
 {
-    HostPut(L, ",\"pid\":");
-    HostPutNumber(L, Pid);
-    HostPut(L, ",\"tid\":");
-    HostPutNumber(L, Tid);
+    static const char Pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+                                "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+                                "8081828384858687888990919293949596979899";
+    ULONG Digits = 1;
+    for (ULONG64 Rest = Value; Rest >= 10; Rest /= 10)
+        Digits++;
+    char *End = S->Pos + Digits, *p = End;     /* written in place, from the last digit */
+    while (Value >= 100) {
+        ULONG Pair = (ULONG)(Value % 100);
+        Value /= 100;
+        p -= 2;
+        p[0] = Pairs[2 * Pair];
+        p[1] = Pairs[2 * Pair + 1];
+    }
+    if (Value >= 10) {
+        p[-2] = Pairs[2 * Value];
+        p[-1] = Pairs[2 * Value + 1];
+    } else {
+        p[-1] = (char)('0' + Value);
+    }
+    S->Pos = End;
 }
 
-/* The name of an image or routine: ours, plain ASCII without quotes. */
-static VOID HostPutName(HOST_LINE *L, PCSTR Name)
+/* Microseconds with a tenth: the format's unit, our 100 ns resolution. */
+static inline VOID HostPutTime(HOST_SINK *S, ULONG64 Time)
 {
-    HostPut(L, "\"");
-    for (; *Name && L->Used < sizeof(L->Text); Name++)
-        L->Text[L->Used++] = *Name == '"' || *Name == '\\' || (UCHAR)*Name < 0x20 || (UCHAR)*Name > 0x7E ? '?'
-                                                                                                     : *Name;
-    HostPut(L, "\"");
+    HostPutNumber(S, Time / 10);
+    S->Pos[0] = '.';
+    S->Pos[1] = (char)('0' + Time % 10);
+    S->Pos += 2;
+}
+
+static inline VOID HostPutIds(HOST_SINK *S, ULONG Pid, ULONG Tid)
+{
+    HostPut(S, ",\"pid\":");
+    HostPutNumber(S, Pid);
+    HostPut(S, ",\"tid\":");
+    HostPutNumber(S, Tid);
 }
 
 /* The B or E event of a thread-track span. */
-static VOID HostWriteEdge(FILE *Out, const HOST_THREAD_RECORD *T, BOOLEAN Begin, ULONG64 Time, PVOID Routine,
+static VOID HostWriteEdge(HOST_SINK *S, const HOST_THREAD_RECORD *T, BOOLEAN Begin, ULONG64 Time, PVOID Routine,
                           ULONG Kind, ULONG Cpu, BOOLEAN Continued)
 {
-    static const char *const Kinds[] = { "process", "thread", "image", "ob-pre", "ob-post", "work-item" };
-    HOST_LINE L;
-    L.Used = 0;
-    HostPut(&L, Begin ? ",\n{\"ph\":\"B\"" : ",\n{\"ph\":\"E\"");
-    HostPutIds(&L, HostActivity.Processes[T->Process].Pid, T->Tid);
-    HostPutTime(&L, "ts", Time);
+    static const HOST_NAME Kinds[] = { { 9, "\"process\"" }, { 8, "\"thread\"" }, { 7, "\"image\"" },
+                                       { 8, "\"ob-pre\"" }, { 9, "\"ob-post\"" }, { 11, "\"work-item\"" },
+                                       { 3, "\"?\"" } };
+    HostRoom(S);
     if (!Begin) {
-        HostPut(&L, "}");
-    } else if (Routine == NULL) {
-        HostPut(&L, ",\"cat\":\"thread\",\"name\":\"running\",\"args\":{\"cpu\":");
-        HostPutNumber(&L, Cpu);
-        HostPut(&L, "}}");
-    } else {
-        HostPut(&L, ",\"cat\":\"callback\",\"name\":");
-        HostPutName(&L, HostSpanName(Routine));
-        HostPut(&L, ",\"args\":{\"kind\":\"");
-        HostPut(&L, Kind < RTL_NUMBER_OF(Kinds) ? Kinds[Kind] : "?");
-        HostPut(&L, Continued ? "\",\"continued\":true}}" : "\"}}");
+        HostPut(S, ",\n{\"ph\":\"E\"");
+        HostPutIds(S, HostTracePids[T->Process], T->Tid);
+        HostPut(S, ",\"ts\":");
+        HostPutTime(S, Time);
+        HostPut(S, "}");
+        return;
     }
-    fwrite_unlocked(L.Text, 1, L.Used, Out);
+    HostPut(S, ",\n{\"ph\":\"B\"");
+    HostPutIds(S, HostTracePids[T->Process], T->Tid);
+    HostPut(S, ",\"ts\":");
+    HostPutTime(S, Time);
+    if (Routine == NULL) {
+        HostPut(S, ",\"cat\":\"thread\",\"name\":\"running\",\"args\":{\"cpu\":");
+        HostPutNumber(S, Cpu);
+        HostPut(S, "}}");
+        return;
+    }
+    HostPut(S, ",\"cat\":\"callback\",\"name\":");
+    HostPutName(S, HostSpanName(Routine));
+    HostPut(S, ",\"args\":{\"kind\":");
+    HostPutName(S, &Kinds[Kind < RTL_NUMBER_OF(Kinds) - 1 ? Kind : RTL_NUMBER_OF(Kinds) - 1]);
+    if (Continued)
+        HostPut(S, ",\"continued\":true}}");
+    else
+        HostPut(S, "}}");
 }
 
-static VOID HostWriteCpuSpan(FILE *Out, ULONG Cpu, const HOST_TRACE_CURSOR *C, ULONG64 End)
+static VOID HostWriteCpuSpan(HOST_SINK *S, ULONG Cpu, const HOST_TRACE_CURSOR *C, ULONG64 End)
 {
     const HOST_THREAD_RECORD *T = &HostActivity.Threads[C->Record - 1];
-    const HOST_PROCESS_RECORD *P = &HostActivity.Processes[T->Process];
-    HOST_LINE L;
-    L.Used = 0;
-    HostPut(&L, ",\n{\"ph\":\"X\",\"cat\":\"cpu\"");
-    HostPutIds(&L, HOST_TRACE_CPU_PID, Cpu);
-    HostPut(&L, ",\"name\":");
-    HostPutName(&L, P->Image);
-    HostPutTime(&L, "ts", C->Since);
-    HostPutTime(&L, "dur", End > C->Since ? End - C->Since : 0);
-    HostPut(&L, ",\"args\":{\"pid\":");
-    HostPutNumber(&L, P->Pid);
-    HostPut(&L, ",\"tid\":");
-    HostPutNumber(&L, T->Tid);
-    HostPut(&L, "}}");
-    fwrite_unlocked(L.Text, 1, L.Used, Out);
+    HostRoom(S);
+    HostPut(S, ",\n{\"ph\":\"X\",\"cat\":\"cpu\"");
+    HostPutIds(S, HOST_TRACE_CPU_PID, Cpu);
+    HostPut(S, ",\"name\":");
+    HostPutImage(S, &HostActivity.Processes[T->Process]);
+    HostPut(S, ",\"ts\":");
+    HostPutTime(S, C->Since);
+    HostPut(S, ",\"dur\":");
+    HostPutTime(S, End > C->Since ? End - C->Since : 0);
+    HostPut(S, ",\"args\":{\"pid\":");
+    HostPutNumber(S, HostTracePids[T->Process]);
+    HostPut(S, ",\"tid\":");
+    HostPutNumber(S, T->Tid);
+    HostPut(S, "}}");
 }
 
 /* The thread leaves its processor: its callbacks end (innermost first), then its running span. */
-static VOID HostTraceOut(FILE *Out, HOST_TRACED_THREAD *S, const HOST_THREAD_RECORD *T, HOST_TRACE_CURSOR *C,
+static VOID HostTraceOut(HOST_SINK *S, HOST_TRACED_THREAD *St, const HOST_THREAD_RECORD *T, HOST_TRACE_CURSOR *C,
                          ULONG Cpu, ULONG64 Time)
 {
-    ULONG Open = S->Depth < HOST_TRACE_DEPTH ? S->Depth : HOST_TRACE_DEPTH;
+    ULONG Open = St->Depth < HOST_TRACE_DEPTH ? St->Depth : HOST_TRACE_DEPTH;
     for (ULONG d = 0; d < Open; d++)
-        HostWriteEdge(Out, T, FALSE, Time, NULL, 0, 0, FALSE);
-    HostWriteEdge(Out, T, FALSE, Time, NULL, 0, 0, FALSE);
-    S->Running = FALSE;
+        HostWriteEdge(S, T, FALSE, Time, NULL, 0, 0, FALSE);
+    HostWriteEdge(S, T, FALSE, Time, NULL, 0, 0, FALSE);
+    St->Running = FALSE;
     if (C->Record != 0) {
-        HostWriteCpuSpan(Out, Cpu, C, Time);
+        HostWriteCpuSpan(S, Cpu, C, Time);
         C->Record = 0;
     }
 }
 
-static BOOLEAN HostReplay(FILE *Out, HOST_TRACED_THREAD *States, HOST_TRACE_CURSOR *Cursors, ULONG Cpu,
+static BOOLEAN HostReplay(HOST_SINK *Out, HOST_TRACED_THREAD *States, HOST_TRACE_CURSOR *Cursors, ULONG Cpu,
                           const HOST_TRACE_EVENT *E)
 {
     ULONG Record = E->Record & HOST_TRACE_RECORD_MASK;
@@ -348,12 +461,13 @@ static BOOLEAN HostReplay(FILE *Out, HOST_TRACED_THREAD *States, HOST_TRACE_CURS
     return TRUE;
 }
 
-/* The processor whose next event comes first, or MAXIMUM_PROCESSORS at the end. */
-static ULONG HostNextCpu(HOST_TRACE_CURSOR *Cursors)
+/* The processor whose next event comes first, or MAXIMUM_PROCESSORS at
+ * the end; the first Cpus processors have events. */
+static ULONG HostNextCpu(HOST_TRACE_CURSOR *Cursors, ULONG Cpus)
 {
     ULONG Best = MAXIMUM_PROCESSORS;
     ULONG BestSequence = 0;
-    for (ULONG i = 0; i < MAXIMUM_PROCESSORS; i++) {
+    for (ULONG i = 0; i < Cpus; i++) {
         HOST_TRACE_CURSOR *C = &Cursors[i];
         while (C->Chunk != NULL && C->Index == C->Chunk->Count) {
             C->Chunk = C->Chunk->Next;
@@ -368,48 +482,91 @@ static ULONG HostNextCpu(HOST_TRACE_CURSOR *Cursors)
     return Best;
 }
 
-static VOID HostWriteMetadata(FILE *Out, ULONG Cpus)
+static VOID HostWriteThreadName(HOST_SINK *S, ULONG Pid, ULONG Tid, const HOST_NAME *Name, PCSTR Kind, ULONG Number)
 {
-    fprintf(Out, "{\"ph\":\"M\",\"name\":\"process_name\",\"pid\":%u,\"args\":{\"name\":\"virtual processors\"}},\n"
-            "{\"ph\":\"M\",\"name\":\"process_sort_index\",\"pid\":%u,\"args\":{\"sort_index\":-1}}",
-            HOST_TRACE_CPU_PID, HOST_TRACE_CPU_PID);
-    for (ULONG i = 0; i < Cpus; i++)
-        fprintf(Out, ",\n{\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":%u,\"tid\":%lu,\"args\":{\"name\":\"CPU %lu\"}}",
-                HOST_TRACE_CPU_PID, (unsigned long)i, (unsigned long)i);
+    HostRoom(S);
+    HostPut(S, ",\n{\"ph\":\"M\",\"name\":\"thread_name\"");
+    HostPutIds(S, Pid, Tid);
+    HostPut(S, ",\"args\":{\"name\":");
+    if (Name != NULL) {
+        HostPutName(S, Name);
+    } else {
+        HostPut(S, "\"");
+        SIZE_T Length = strlen(Kind);
+        memcpy(S->Pos, Kind, Length);
+        S->Pos += Length;
+        HostPut(S, " thread ");
+        HostPutNumber(S, Number);
+        HostPut(S, "\"");
+    }
+    HostPut(S, "}}");
+}
+
+static VOID HostWriteMetadata(HOST_SINK *S, ULONG Cpus)
+{
+    HostPut(S, "{\"ph\":\"M\",\"name\":\"process_name\",\"pid\":");
+    HostPutNumber(S, HOST_TRACE_CPU_PID);
+    HostPut(S, ",\"args\":{\"name\":\"virtual processors\"}},\n{\"ph\":\"M\",\"name\":\"process_sort_index\",\"pid\":");
+    HostPutNumber(S, HOST_TRACE_CPU_PID);
+    HostPut(S, ",\"args\":{\"sort_index\":-1}}");
+    for (ULONG i = 0; i < Cpus; i++) {
+        HOST_NAME Name;
+        char Text[16];
+        snprintf(Text, sizeof(Text), "CPU %lu", (unsigned long)i);
+        HostQuote(&Name, Text, sizeof(Text));
+        HostWriteThreadName(S, HOST_TRACE_CPU_PID, i, &Name, NULL, 0);
+    }
+    static const HOST_NAME Lifetime = { 10, "\"lifetime\"" };
     HOST_ACTIVITY *A = &HostActivity;
     for (ULONG i = 0; i < A->ProcessCount; i++) {
         const HOST_PROCESS_RECORD *P = &A->Processes[i];
-        fprintf(Out, ",\n{\"ph\":\"M\",\"name\":\"process_name\",\"pid\":%lu,\"args\":{\"name\":", (unsigned long)P->Pid);
-        HostJsonString(Out, P->Image);
-        fprintf(Out, "}},\n{\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":%lu,\"tid\":%lu,\"args\":{\"name\":"
-                "\"lifetime\"}}", (unsigned long)P->Pid, (unsigned long)P->Pid);
+        ULONG Pid = HostTracePids[i];
+        HOST_NAME Name;
+        char Text[48];
+        snprintf(Text, sizeof(Text), Pid != P->Pid ? "%.16s (PID %lu)" : "%.16s", P->Image, (unsigned long)P->Pid);
+        HostQuote(&Name, Text, sizeof(Text));
+        HostRoom(S);
+        HostPut(S, ",\n{\"ph\":\"M\",\"name\":\"process_name\",\"pid\":");
+        HostPutNumber(S, Pid);
+        HostPut(S, ",\"args\":{\"name\":");
+        HostPutName(S, &Name);
+        HostPut(S, "}}");
+        HostWriteThreadName(S, Pid, Pid, &Lifetime, NULL, 0);
         if (P->System)
             continue;
-        fprintf(Out, ",\n{\"ph\":\"X\",\"cat\":\"process\",\"pid\":%lu,\"tid\":%lu,\"name\":", (unsigned long)P->Pid,
-                (unsigned long)P->Pid);
-        HostJsonString(Out, P->Image);
-        HostWriteTime(Out, "ts", P->CreateTime);
-        HostWriteTime(Out, "dur", P->Ended && P->ExitTime > P->CreateTime ? P->ExitTime - P->CreateTime : 0);
-        if (P->Ended)
-            fprintf(Out, ",\"args\":{\"exit_status\":\"0x%08X\"}}", (unsigned)P->ExitStatus);
-        else
-            fputs(",\"args\":{\"exit_status\":null}}", Out);
+        HostRoom(S);
+        HostPut(S, ",\n{\"ph\":\"X\",\"cat\":\"process\"");
+        HostPutIds(S, Pid, Pid);
+        HostPut(S, ",\"name\":");
+        HostPutImage(S, P);
+        HostPut(S, ",\"ts\":");
+        HostPutTime(S, P->CreateTime);
+        HostPut(S, ",\"dur\":");
+        HostPutTime(S, P->Ended && P->ExitTime > P->CreateTime ? P->ExitTime - P->CreateTime : 0);
+        HostPut(S, ",\"args\":{\"pid\":");
+        HostPutNumber(S, P->Pid);
+        if (P->Ended) {
+            static const char Hex[] = "0123456789ABCDEF";
+            HostPut(S, ",\"exit_status\":\"0x");
+            for (int Shift = 28; Shift >= 0; Shift -= 4)
+                *S->Pos++ = Hex[((ULONG)P->ExitStatus >> Shift) & 15];
+            HostPut(S, "\"}}");
+        } else {
+            HostPut(S, ",\"exit_status\":null}}");
+        }
     }
     for (ULONG i = 0; i < A->ThreadCount; i++) {
         const HOST_THREAD_RECORD *T = &A->Threads[i];
-        fprintf(Out, ",\n{\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":%lu,\"tid\":%lu,\"args\":{\"name\":"
-                "\"%s thread %lu\"}}", (unsigned long)A->Processes[T->Process].Pid, (unsigned long)T->Tid,
-                T->System ? "system" : "user", (unsigned long)T->Tid);
+        HostWriteThreadName(S, HostTracePids[T->Process], T->Tid, NULL, T->System ? "system" : "user", T->Tid);
     }
 }
 
 BOOLEAN HostWriteTrace(const char *Path, ULONGLONG EndTime)
 {
-    FILE *Out = fopen(Path, "w");
-    if (Out == NULL)
+    static char Buffer[HOST_SINK_SIZE];
+    HOST_SINK S = { fopen(Path, "w"), Buffer, Buffer, Buffer + sizeof(Buffer), FALSE };
+    if (S.Out == NULL)
         return FALSE;
-    static char Buffer[64 * 1024];
-    setvbuf(Out, Buffer, _IOFBF, sizeof(Buffer));
     HOST_TRACED_THREAD *States = calloc(HostActivity.ThreadCount + 1, sizeof(HOST_TRACED_THREAD));
     static HOST_TRACE_CURSOR Cursors[MAXIMUM_PROCESSORS];
     ULONG Cpus = 0;
@@ -418,25 +575,30 @@ BOOLEAN HostWriteTrace(const char *Path, ULONGLONG EndTime)
         if (HostTraceCpus[i].First != NULL)
             Cpus = i + 1;
     }
-    BOOLEAN Ok = States != NULL;
+    BOOLEAN Ok = States != NULL && HostMapProcesses();
     memset(HostNameCache, 0, sizeof(HostNameCache));     /* images differ from run to run */
-    fputs("{\"displayTimeUnit\":\"ms\",\"otherData\":{\"generator\":\"ntps\"},\"traceEvents\":[\n", Out);
-    HostWriteMetadata(Out, Cpus > KiConfig.ProcessorCount ? Cpus : KiConfig.ProcessorCount);
-    for (ULONG Cpu; Ok && (Cpu = HostNextCpu(Cursors)) != MAXIMUM_PROCESSORS;) {
+    HostPut(&S, "{\"displayTimeUnit\":\"ms\",\"otherData\":{\"generator\":\"ntps\"},\"traceEvents\":[\n");
+    if (Ok)
+        HostWriteMetadata(&S, Cpus > KiConfig.ProcessorCount ? Cpus : KiConfig.ProcessorCount);
+    for (ULONG Cpu; Ok && (Cpu = HostNextCpu(Cursors, Cpus)) != MAXIMUM_PROCESSORS;) {
         HOST_TRACE_CURSOR *C = &Cursors[Cpu];
-        Ok = HostReplay(Out, States, Cursors, Cpu, &C->Chunk->Events[C->Index++]);
+        Ok = HostReplay(&S, States, Cursors, Cpu, &C->Chunk->Events[C->Index++]);
     }
     for (ULONG i = 0; Ok && i < HostActivity.ThreadCount; i++)
         if (States[i].Running)
-            HostTraceOut(Out, &States[i], &HostActivity.Threads[i], &Cursors[States[i].Cpu], States[i].Cpu,
+            HostTraceOut(&S, &States[i], &HostActivity.Threads[i], &Cursors[States[i].Cpu], States[i].Cpu,
                          EndTime > States[i].Last ? EndTime : States[i].Last);
-    fputs("\n]}\n", Out);
-    Ok = Ok && !ferror(Out);
+    HostRoom(&S);
+    HostPut(&S, "\n]}\n");
+    HostFlush(&S);
+    Ok = Ok && !S.Failed && !ferror(S.Out);
     for (ULONG i = 0; i < MAXIMUM_PROCESSORS; i++)
         Ok = Ok && !HostTraceCpus[i].Failed;
-    Ok = (fclose(Out) == 0) && Ok;
+    Ok = (fclose(S.Out) == 0) && Ok;
     for (ULONG i = 0; States != NULL && i < HostActivity.ThreadCount; i++)
         free(States[i].Stack);
     free(States);
+    free(HostTracePids);
+    HostTracePids = NULL;
     return Ok;
 }

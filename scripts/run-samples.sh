@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The main job (`make run`): build every sample driver under examples/ with
-# `ntps cc`, run the four samples (procmon, protect, workers, wslprov) under
+# `ntps cc`, run the five samples (procmon, protect, workers, wslprov, counter) under
 # the default scenario in realtime on every processor, then once simulated
 # with a seed, then with the same seed again: the closing trace hashes match.
 # Each run ends with its summary (process tree, callback counts, verifier).
@@ -11,14 +11,15 @@ out="$build/examples"
 mkdir -p "$out"
 for dir in examples/*/; do
   name=$(basename "$dir")
+  compgen -G "$dir*.c" >/dev/null || continue     # not a driver (examples/cluster: job files)
   "$ntps" cc --integritycheck -o "$out/$name.so" "$dir"/*.c
 done
 samples=()
-for name in procmon protect workers wslprov; do samples+=(--driver "$out/$name.so"); done
+for name in procmon protect workers wslprov counter; do samples+=(--driver "$out/$name.so"); done
 
 section() { printf '\n== %s\n' "$*"; }
 seed=7
-section "realtime, $(nproc) processors: procmon, protect, workers, wslprov"
+section "realtime, $(nproc) processors: procmon, protect, workers, wslprov, counter"
 "$ntps" run "${samples[@]}" --timeout 120
 section "simulation, 2 processors, seed $seed"
 "$ntps" run "${samples[@]}" --sim --cpus 2 --seed "$seed" --timeout 120 | tee "$out/sim-a.txt"

@@ -10,7 +10,7 @@
 // NTPS-TEST: cc --integritycheck
 // NTPS-TEST: args --scenario default
 // NTPS-TEST: expect ^PASS$
-// NTPS-TEST: expect ^ntps: scenario default: 218 processes created \(0 failed\), .*expectations: 3 of 3 passed$
+// NTPS-TEST: expect ^ntps: scenario default: 218 processes created \(0 failed\), .*expectations: 5 of 5 passed$
 #include <ntifs.h>
 #include <ntps.h>
 #include "ktest.h"

@@ -5,6 +5,8 @@
 #    with its expectations passed;
 #  - a simulation replays: the same seed twice gives the same output, trace
 #    hash included, with and without a driver (tests/drivers/scn_default_monitor.c);
+#  - with examples/counter's driver (tests/drivers/scn_counter.c), its
+#    device actions run and print what explorer.exe read, and replay by seed;
 #  - `ntps scenario default` prints the built-in text, `--scenario none` runs none;
 #  - a bad --scenario file is a usage error naming FILE:LINE:COLUMN.
 # usage: test_scenario_default.sh BUILD_DIR TEST_DRIVER_DIR
@@ -15,7 +17,7 @@ src=$(cd "$(dirname "$0")/../.." && pwd)
 fail() { echo "FAILED: $*"; exit 1; }
 [ -x "$ntps" ] || fail "no $ntps"
 [ -f "$so" ] || fail "no $so"
-summary='^ntps: scenario default: 218 processes created \(0 failed\), [0-9]+ threads, [0-9]+ actions; expectations: 3 of 3 passed$'
+summary='^ntps: scenario default: 218 processes created \(0 failed\), [0-9]+ threads, [0-9]+ actions; expectations: 5 of 5 passed$'
 
 for mode in "--cpus 1" "--cpus 2" "--sim --cpus 1" "--sim --cpus 2"; do
   for driver in "" "--driver $so"; do
@@ -45,6 +47,24 @@ $b"
     echo "ok: --sim --cpus $cpus --seed $seed replays, trace $(sed -nE 's/.*trace (0x[0-9a-f]+).*/\1/p' <<<"$a")"
   done
 done
+
+counter=$drivers/scn_counter.so
+[ -f "$counter" ] || fail "no $counter"
+for mode in "--cpus 2" "--sim --cpus 2 --seed 3"; do
+  # shellcheck disable=SC2086
+  a=$("$ntps" run --driver "$counter" $mode --timeout 60 2>&1) || fail "counter $mode: $a"
+  grep -Eq "$summary" <<<"$a" || fail "counter $mode: no summary line: $a"
+  grep -Eq '^scenario: explorer.exe #0 \(PID [0-9]+\) thread 0: read on counter: 23 bytes "hello from explorer.exe"$' \
+    <<<"$a" || fail "counter $mode: no echo read: $a"
+  grep -Eq '^scenario: explorer.exe #0 \(PID [0-9]+\) thread 0: ioctl 0x226004 on counter: 8 bytes 04 00 00 00 00 00 00 00 \(4\)$' \
+    <<<"$a" || fail "counter $mode: no count: $a"
+  grep -q '^counter: 5 opens (5 closed), 1 writes, 1 reads, 5 I/O controls; the counter is 4$' <<<"$a" ||
+    fail "counter $mode: the driver's unload line: $a"
+done
+# shellcheck disable=SC2086
+b=$("$ntps" run --driver "$counter" $mode --timeout 60 2>&1) || fail "counter $mode: $b"
+[ "$a" = "$b" ] || fail "counter $mode: replay differs"
+echo "ok: default scenario with the counter device"
 
 "$ntps" scenario default | cmp -s - "$src/host/scenarios/default.yaml" || fail "ntps scenario default differs from host/scenarios/default.yaml"
 out=$("$ntps" run --scenario none 2>&1) || fail "--scenario none: $out"
