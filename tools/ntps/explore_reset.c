@@ -216,8 +216,9 @@ static int ResetSpans(RESET_AREA *A, unsigned char **Next, unsigned char *End)
 
 static int ResetSave(RESET_AREA *A)
 {
-    size_t VectorSize = 1 << 20;
-    unsigned char *Vector = mmap(NULL, VectorSize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    size_t VectorSize = 16 << 20;   /* mincore vector: mappings up to 64 GiB */
+    unsigned char *Vector = mmap(NULL, VectorSize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+                                 -1, 0);
     if (Vector == MAP_FAILED)
         return 0;
     size_t Need = ResetReadMaps(A, A->Maps, &A->MapCount) ? ResetStoreSize(A, Vector, VectorSize) : 0;
