@@ -26,6 +26,7 @@ typedef struct _PINGPONG {
     KEVENT Ball[2];
     ULONG Rounds;
     BOOLEAN Pin;
+    ULONG Batch;        /* rounds a batch; 0: PINGPONG_BATCH */
     double Ns;          /* best batch, per round */
     double MeanNs;
 } PINGPONG;
@@ -38,11 +39,12 @@ static VOID PingPongPlayer(PVOID Context)
     PINGPONG *P = PingPongShared;
     if (P->Pin)
         KeSetSystemAffinityThreadEx((KAFFINITY)1 << Side);
+    ULONG Rounds = P->Batch ? P->Batch : PINGPONG_BATCH;
     double Batch = BenchNow(), Best = 1e30;
     for (ULONG i = 0; i < P->Rounds; i++) {
         KeWaitForSingleObject(&P->Ball[Side], Executive, KernelMode, FALSE, NULL);
         KeSetEvent(&P->Ball[!Side], IO_NO_INCREMENT, FALSE);
-        if (Side == 0 && (i + 1) % PINGPONG_BATCH == 0) {
+        if (Side == 0 && (i + 1) % Rounds == 0) {
             double Now = BenchNow();
             if (Now - Batch < Best)
                 Best = Now - Batch;
@@ -50,7 +52,7 @@ static VOID PingPongPlayer(PVOID Context)
         }
     }
     if (Side == 0)
-        P->Ns = Best / PINGPONG_BATCH;
+        P->Ns = Best / Rounds;
 }
 
 static VOID PingPongMatch(PVOID Context)
@@ -121,13 +123,32 @@ static double FutexPingPong(int Cpu0, int Cpu1, int Rounds)
     return F.Best;
 }
 
+/* Sustained contention (another job on the core's SMT sibling, the host
+ * stealing the virtual CPU) slows every batch of a run alike, so the best
+ * batch of one run is not enough: PINGPONG_SPREAD short runs of each
+ * side, interleaved over a few hundred milliseconds, and the best batch
+ * of all runs on each side. */
+#define PINGPONG_SPREAD 5
+
 VOID BenchPingPong(VOID)
 {
-    PINGPONG Same = { .Rounds = PINGPONG_ROUNDS, .Pin = FALSE };
-    BenchRunKernel(1, FALSE, PingPongMatch, &Same);
-    double FutexSame = FutexPingPong(0, 0, PINGPONG_ROUNDS / 4);
-    BenchReport("event ping-pong, one processor", Same.Ns, "ns/round", "futex ping-pong, same core", FutexSame);
-    printf("%-44s %10s (best batch of %u rounds; mean over the run %.1f ns)\n", "", "", PINGPONG_BATCH, Same.MeanNs);
+    double Ns = 1e30, FutexSame = 1e30, Mean = 0;
+    for (int r = 0; r < PINGPONG_SPREAD; r++) {
+        PINGPONG Same = { .Rounds = PINGPONG_ROUNDS / PINGPONG_SPREAD, .Pin = FALSE };
+        BenchRunKernel(1, FALSE, PingPongMatch, &Same);
+        double Futex = FutexPingPong(0, 0, PINGPONG_ROUNDS / 4 / PINGPONG_SPREAD);
+        if (Same.Ns < Ns)
+            Ns = Same.Ns;
+        if (Futex < FutexSame)
+            FutexSame = Futex;
+        Mean += Same.MeanNs / PINGPONG_SPREAD;
+    }
+    BenchReport("event ping-pong, one processor", Ns, "ns/round", "futex ping-pong, same core", FutexSame);
+    printf("%-44s %10s (best batch of %u rounds over %u runs, interleaved with the futex's; mean %.1f ns)\n", "", "",
+           PINGPONG_BATCH, PINGPONG_SPREAD, Mean);
+    char Goal[96];
+    snprintf(Goal, sizeof(Goal), "futex/ntps >= 50x [%.1fx]", FutexSame / Ns);
+    BenchGoal(Goal, FutexSame / Ns >= 50);
 }
 
 /* ---- across processors, and the host's floor ---------------------------------------- */
@@ -189,13 +210,18 @@ VOID BenchCrossPingPong(VOID)
         printf("%-44s (one host processor)\n", "event ping-pong, across two processors");
         return;
     }
-    PINGPONG Cross = { .Rounds = PINGPONG_ROUNDS / 4, .Pin = TRUE };
+    /* Batches of 100: a hand-off across processors needs both virtual
+     * processors on a host CPU at once, and a shorter batch is more likely
+     * to fall in a stretch when they are (the best of 500 is kept). */
+    PINGPONG Cross = { .Rounds = PINGPONG_ROUNDS / 4, .Pin = TRUE, .Batch = 100 };
     BenchRunKernel(2, FALSE, PingPongMatch, &Cross);
     double FutexCross = FutexPingPong(0, 1, PINGPONG_ROUNDS / 4);
     double Floor = CacheLineBounce(PINGPONG_ROUNDS);
     BenchReport("event ping-pong, across two processors", Cross.Ns, "ns/round", "futex ping-pong, two cores",
                 FutexCross);
     BenchReport("event ping-pong, across two processors", Cross.Ns, "ns/round", "cache line bounce (floor)", Floor);
+    printf("%-44s %10s (best batch of 100 rounds; mean over the run %.1f ns; no goal: reported beside the floor)\n",
+           "", "", Cross.MeanNs);
 }
 
 /* ---- thread create + run + exit + wait ------------------------------------------- */
@@ -239,25 +265,38 @@ static void *PthreadNoOp(void *Context)
     return NULL;
 }
 
+/* As the ping-pong: THREAD_SPREAD runs of each, interleaved, best batch. */
+#define THREAD_SPREAD 3
+
 VOID BenchThreads(VOID)
 {
-    double Ns1, Ns2;
-    BenchRunKernel(1, FALSE, ThreadChurn, &Ns1);
-    BenchRunKernel(2, FALSE, ThreadChurn, &Ns2);
-    double Pthread = 1e30;
-    for (int b = 0; b < THREAD_ROUNDS / THREAD_BATCH / 4; b++) {
-        double Start = BenchNow();
-        for (int i = 0; i < THREAD_BATCH; i++) {
-            pthread_t T;
-            pthread_create(&T, NULL, PthreadNoOp, NULL);
-            pthread_join(T, NULL);
+    double Ns1 = 1e30, Ns2 = 1e30, Pthread = 1e30;
+    for (int r = 0; r < THREAD_SPREAD; r++) {
+        double One, Two;
+        BenchRunKernel(1, FALSE, ThreadChurn, &One);
+        BenchRunKernel(2, FALSE, ThreadChurn, &Two);
+        if (One < Ns1)
+            Ns1 = One;
+        if (Two < Ns2)
+            Ns2 = Two;
+        for (int b = 0; b < THREAD_ROUNDS / THREAD_BATCH / 4; b++) {
+            double Start = BenchNow();
+            for (int i = 0; i < THREAD_BATCH; i++) {
+                pthread_t T;
+                pthread_create(&T, NULL, PthreadNoOp, NULL);
+                pthread_join(T, NULL);
+            }
+            double Run = (BenchNow() - Start) / THREAD_BATCH;
+            if (Run < Pthread)
+                Pthread = Run;
         }
-        double Run = (BenchNow() - Start) / THREAD_BATCH;
-        if (Run < Pthread)
-            Pthread = Run;
     }
     BenchReport("thread create+run+exit+wait, 1 processor", Ns1, "ns/thread", "pthread_create+join", Pthread);
+    BenchGoal("under 600 ns", Ns1 < 600);
     BenchReport("thread create+run+exit+wait, 2 processors", Ns2, "ns/thread", "pthread_create+join", Pthread);
+    BenchGoal("under 600 ns", Ns2 < 600);
+    printf("%-44s %10s (best batch of %u threads over %u runs of each, interleaved)\n", "", "", THREAD_BATCH,
+           THREAD_SPREAD);
 }
 
 /* ---- PsLookupThreadByThreadId + ObDereferenceObject --------------------------------- */
@@ -283,27 +322,59 @@ static VOID LookupLoop(PVOID Context)
     }
 }
 
+/* The baselines of a look-up by ID, measured once: the issue's (a table
+ * read under a mutex, with a reference taken and dropped: what a locked
+ * ID table costs) and the lock-free floor (an array index and the two
+ * atomic operations of a reference, nothing else: no call, no check). */
+VOID BenchLookupBaselines(double *Mutex, double *Floor)
+{
+    static double SavedMutex, SavedFloor;
+    if (SavedMutex == 0) {
+        pthread_mutex_t Lock = PTHREAD_MUTEX_INITIALIZER;
+        volatile long Ref = 1;
+        long *volatile Table[64] = { (long *)&Ref };
+        SavedMutex = SavedFloor = 1e30;
+        for (int r = 0; r < LOOKUP_REPEAT; r++) {
+            double Start = BenchNow();
+            for (ULONG i = 0; i < LOOKUP_ROUNDS / LOOKUP_REPEAT; i++) {
+                pthread_mutex_lock(&Lock);
+                long *Object = Table[i & 0];
+                __atomic_add_fetch(Object, 1, __ATOMIC_ACQUIRE);
+                pthread_mutex_unlock(&Lock);
+                __atomic_sub_fetch(Object, 1, __ATOMIC_RELEASE);
+            }
+            double Run = (BenchNow() - Start) / (LOOKUP_ROUNDS / LOOKUP_REPEAT);
+            if (Run < SavedMutex)
+                SavedMutex = Run;
+            Start = BenchNow();
+            for (ULONG i = 0; i < LOOKUP_ROUNDS / LOOKUP_REPEAT; i++) {
+                long *Object = Table[i & 0];
+                __atomic_add_fetch(Object, 1, __ATOMIC_ACQUIRE);
+                __atomic_sub_fetch(Object, 1, __ATOMIC_RELEASE);
+            }
+            Run = (BenchNow() - Start) / (LOOKUP_ROUNDS / LOOKUP_REPEAT);
+            if (Run < SavedFloor)
+                SavedFloor = Run;
+        }
+    }
+    *Mutex = SavedMutex;
+    *Floor = SavedFloor;
+}
+
+/* Both baselines under a look-up's figure; the goal is the issue's. */
+VOID BenchReportLookup(const char *Name, double Ns)
+{
+    double Mutex, Floor;
+    BenchLookupBaselines(&Mutex, &Floor);
+    BenchReport(Name, Ns, "ns/op", "mutex + table read + ref/deref", Mutex);
+    BenchGoal("no slower than the issue's baseline (mutex + table + ref/deref)", Ns <= Mutex);
+    BenchReport("", Ns, "ns/op", "lock-free floor: index + ref/deref", Floor);
+    printf("%-44s %10s (the floor is the two locked operations alone; informative, not the goal)\n", "", "");
+}
+
 VOID BenchLookup(VOID)
 {
     double Ns;
     BenchRunKernel(1, FALSE, LookupLoop, &Ns);
-    /* The floor: a table read with a lock and a reference taken and dropped. */
-    pthread_mutex_t Lock = PTHREAD_MUTEX_INITIALIZER;
-    volatile long Ref = 1;
-    void *volatile Table[64] = { (void *)&Ref };
-    double Floor = 1e30;
-    for (int r = 0; r < LOOKUP_REPEAT; r++) {
-        double Start = BenchNow();
-        for (ULONG i = 0; i < LOOKUP_ROUNDS / LOOKUP_REPEAT; i++) {
-            pthread_mutex_lock(&Lock);
-            volatile long *Object = Table[i & 0];
-            __atomic_add_fetch(Object, 1, __ATOMIC_ACQUIRE);
-            pthread_mutex_unlock(&Lock);
-            __atomic_sub_fetch(Object, 1, __ATOMIC_RELEASE);
-        }
-        double Run = (BenchNow() - Start) / (LOOKUP_ROUNDS / LOOKUP_REPEAT);
-        if (Run < Floor)
-            Floor = Run;
-    }
-    BenchReport("PsLookupThreadByThreadId + dereference", Ns, "ns/op", "mutex + table read + ref/deref", Floor);
+    BenchReportLookup("PsLookupThreadByThreadId + dereference", Ns);
 }

@@ -177,6 +177,15 @@ VOID BenchPoints(VOID)
         char Label[96];
         snprintf(Label, sizeof(Label), "%s, default build (dual)", KernelNames[k]);
         BenchReport(Label, Best[3][k], KernelUnits[k], "same code, --points none", Best[0][k]);
+        double Slowdown = Best[3][k] / Best[0][k];
+        char Goal[96];
+        if (k <= K_CALLS) {
+            snprintf(Goal, sizeof(Goal), "dual/none <= 1.10x, must <= 1.25x [%.3fx]", Slowdown);
+            BenchGoal2(Goal, Slowdown <= 1.10, Slowdown <= 1.25);
+        } else if (k == K_INTERP) {
+            snprintf(Goal, sizeof(Goal), "whole-program overhead < 5%% [%.1f%%]", (Slowdown - 1) * 100);
+            BenchGoal(Goal, Slowdown < 1.05);
+        }
     }
     for (int k = 0; k < K_COUNT; k++) {
         printf("%-44s %10s edges %.2fx, full %.2fx, dual %.2fx (time / none)\n", KernelNames[k], "",

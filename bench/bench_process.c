@@ -187,22 +187,7 @@ VOID BenchProcessLookup(VOID)
 {
     double Ns;
     BenchRunKernel(1, FALSE, ProcessLookupLoop, &Ns);
-    /* The floor the issue sets: an array index and a reference count. */
-    volatile long Ref = 1;
-    volatile long *volatile Table[64] = { &Ref };
-    double Floor = 1e30;
-    for (int r = 0; r < LOOKUP_RUNS; r++) {
-        double Start = BenchNow();
-        for (ULONG i = 0; i < LOOKUP_ROUNDS / LOOKUP_RUNS; i++) {
-            volatile long *Object = Table[i & 0];
-            __atomic_add_fetch(Object, 1, __ATOMIC_ACQUIRE);
-            __atomic_sub_fetch(Object, 1, __ATOMIC_RELEASE);
-        }
-        double Run = (BenchNow() - Start) / (LOOKUP_ROUNDS / LOOKUP_RUNS);
-        if (Run < Floor)
-            Floor = Run;
-    }
-    BenchReport("PsLookupProcessByProcessId + dereference", Ns, "ns/op", "array index + ref/deref", Floor);
+    BenchReportLookup("PsLookupProcessByProcessId + dereference", Ns);
 
     BenchRunKernel(1, FALSE, HandleLoop, &Ns);
     int Fd = open("/dev/null", O_RDONLY);

@@ -32,9 +32,42 @@ ULONG ExCreateHandle(PEX_HANDLE_TABLE Table, const HANDLE_TABLE_ENTRY *Entry);
  * object (take a reference) under the table lock for the lookup to succeed. */
 BOOLEAN ExLookupHandle(PEX_HANDLE_TABLE Table, ULONG Index, PHANDLE_TABLE_ENTRY Entry,
                        BOOLEAN (*Reference)(PVOID Object));
-/* Where the entry's object pointer is, for a look-up without the table
- * lock: only for tables whose objects are type-stable (see ex/handle.c). */
-PVOID volatile *ExHandleObjectSlot(PEX_HANDLE_TABLE Table, ULONG Index);
+/* ex/handle.c's table, here so that the look-up below is inline. */
+#define EXP_PAGE_ENTRIES 256
+#define EXP_MAX_PAGES 65536     /* 16M handles */
+
+typedef struct _EXP_OLD_DIRECTORY {
+    struct _EXP_OLD_DIRECTORY *Next;
+} EXP_OLD_DIRECTORY;
+
+typedef struct _EX_HANDLE_TABLE {
+    EX_SPIN_LOCK Lock;
+    HANDLE_TABLE_ENTRY **volatile Pages;
+    EXP_OLD_DIRECTORY *OldDirectories;  /* replaced by a larger one; freed with the table */
+    volatile ULONG PageCount;
+    ULONG PageCapacity;
+    ULONG *FreeList;            /* stack of free indexes */
+    ULONG FreeCount;
+    ULONG FreeCapacity;
+    ULONG NextUnused;           /* first index never handed out */
+    ULONG Count;
+    BOOLEAN Closed;             /* ExCloseHandleTable: no new entries */
+} EX_HANDLE_TABLE;
+
+/* Without the table lock, for tables whose objects' memory stays valid
+ * after deletion (type-stable: the client-ID table): where the entry's
+ * object pointer is, or NULL. The caller references the object it reads
+ * there and then checks that the entry still names it (otherwise the
+ * reference belongs to another incarnation and is dropped). */
+static inline PVOID volatile *ExHandleObjectSlot(PEX_HANDLE_TABLE Table, ULONG Index)
+{
+    ULONG Page = Index / EXP_PAGE_ENTRIES;
+    if (Index == 0 || Page >= __atomic_load_n(&Table->PageCount, __ATOMIC_ACQUIRE))
+        return NULL;
+    HANDLE_TABLE_ENTRY **Pages = __atomic_load_n(&Table->Pages, __ATOMIC_ACQUIRE);
+    return (PVOID volatile *)&Pages[Page][Index % EXP_PAGE_ENTRIES].Object;
+}
+
 /* Remove the entry at Index and return what it held. */
 BOOLEAN ExDestroyHandle(PEX_HANDLE_TABLE Table, ULONG Index, PHANDLE_TABLE_ENTRY Entry);
 /* The table's owner is going away: ExCreateHandle fails from now on. */

@@ -22,7 +22,7 @@ volatile BOOLEAN KiShutdownRequested;
 /* The processor block of the host thread. A fiber can move between host
  * threads, so the address of this variable must never be computed once and
  * reused across a switch: only KeGetCurrentPrcb reads it. */
-static __thread PKPRCB KiTlsPrcb;
+__thread PKPRCB KiTlsPrcb;           /* read inline by KiCurrentIrql (ke.h) */
 
 __attribute__((noinline, noipa)) PKPRCB KeGetCurrentPrcb(VOID)
 {

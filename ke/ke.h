@@ -229,6 +229,23 @@ extern volatile BOOLEAN KiShutdownRequested;
 PKPRCB KeGetCurrentPrcb(VOID);      /* never cached across a possible switch */
 VOID KiSetCurrentPrcb(PKPRCB Prcb);
 static inline PKTHREAD KiCurrentThread(VOID) { return KeGetCurrentPrcb()->CurrentThread; }
+/* KeGetCurrentIrql inline, for the IRQL checks of hot DDIs (look-ups,
+ * dereference): one %fs-relative load of the host thread's processor
+ * block, from volatile asm with a memory clobber so that it is never
+ * hoisted or reused across a possible switch (a fiber moves between host
+ * threads). The kernel is only ever linked into executables, where the
+ * local-exec TLS offset is a link-time constant. */
+extern __thread PKPRCB KiTlsPrcb;
+static inline KIRQL KiCurrentIrql(VOID)
+{
+#if defined(__x86_64__)
+    PKPRCB Prcb;
+    __asm__ volatile("movq %%fs:KiTlsPrcb@tpoff, %0" : "=r"(Prcb) : : "memory");
+    return Prcb != NULL ? Prcb->Irql : PASSIVE_LEVEL;
+#else
+    return KeGetCurrentIrql();
+#endif
+}
 
 /* ---- the dispatcher lock ---------------------------------------------------- */
 KIRQL KiAcquireDispatcherLock(VOID);            /* raises to DISPATCH_LEVEL */

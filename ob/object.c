@@ -24,28 +24,46 @@ POBJECT_TYPE *ExSemaphoreObjectType = &ObpSemaphoreType;
 POBJECT_TYPE *IoFileObjectType = &ObpFileType;
 
 /* Every type that exists: an object pointer a driver passes must have a
- * header naming one of them (ObpCheckObject). Read without a lock; types
- * come and go only at boot and shutdown. */
+ * header naming one of them (ObpCheckObject). Types live in slots of a
+ * fixed array, one power-of-two stride apart, so that the check on every
+ * reference and dereference is a range test and one load, not a search,
+ * and never dereferences the (maybe garbage) type pointer. ObpTypes[i]
+ * names the live type of slot i. Read without a lock; types come and go
+ * only at boot and shutdown. */
 #define OBP_MAX_TYPES 32
+#define OBP_TYPE_STRIDE 256
+typedef union _OBP_TYPE_SLOT {
+    OBJECT_TYPE Type;
+    UCHAR Pad[OBP_TYPE_STRIDE];
+} OBP_TYPE_SLOT;
+_Static_assert(sizeof(OBJECT_TYPE) <= OBP_TYPE_STRIDE, "OBJECT_TYPE outgrew its slot");
+static OBP_TYPE_SLOT ObpTypeStore[OBP_MAX_TYPES] __attribute__((aligned(OBP_TYPE_STRIDE)));
 static POBJECT_TYPE volatile ObpTypes[OBP_MAX_TYPES];
+#define OBP_TYPE_RESERVED ((POBJECT_TYPE)1)     /* slot taken, type being filled in */
 
-static VOID ObpRememberType(POBJECT_TYPE Type, POBJECT_TYPE Replace)
+static POBJECT_TYPE ObpReserveType(VOID)
 {
     for (ULONG i = 0; i < OBP_MAX_TYPES; i++) {
-        POBJECT_TYPE Expected = Replace;
-        if (__atomic_compare_exchange_n(&ObpTypes[i], &Expected, Type, FALSE, __ATOMIC_RELEASE, __ATOMIC_RELAXED))
-            return;
+        POBJECT_TYPE Expected = NULL;
+        if (__atomic_compare_exchange_n(&ObpTypes[i], &Expected, OBP_TYPE_RESERVED, FALSE, __ATOMIC_ACQUIRE,
+                                        __ATOMIC_RELAXED)) {
+            memset(&ObpTypeStore[i], 0, sizeof(ObpTypeStore[i]));
+            return &ObpTypeStore[i].Type;
+        }
     }
-    if (Replace == NULL)
-        KiInternalError("more than %u object types", OBP_MAX_TYPES);
+    KiInternalError("more than %u object types", OBP_MAX_TYPES);
 }
 
-static BOOLEAN ObpIsType(POBJECT_TYPE Type)
+static ULONG ObpTypeSlot(POBJECT_TYPE Type)
 {
-    for (ULONG i = 0; Type != NULL && i < OBP_MAX_TYPES; i++)
-        if (__atomic_load_n(&ObpTypes[i], __ATOMIC_ACQUIRE) == Type)
-            return TRUE;
-    return FALSE;
+    return (ULONG)(((ULONG_PTR)Type - (ULONG_PTR)ObpTypeStore) / OBP_TYPE_STRIDE);
+}
+
+static inline BOOLEAN ObpIsType(POBJECT_TYPE Type)
+{
+    ULONG_PTR Offset = (ULONG_PTR)Type - (ULONG_PTR)ObpTypeStore;
+    return Offset < sizeof(ObpTypeStore) && Offset % OBP_TYPE_STRIDE == 0 &&
+           __atomic_load_n(&ObpTypes[Offset / OBP_TYPE_STRIDE], __ATOMIC_ACQUIRE) == Type;
 }
 
 /* Object, given to Routine by the code at Caller, must be an object: its
@@ -71,13 +89,19 @@ VOID ObpCheckObject(PVOID Object, PCSTR Routine, PVOID Caller)
         ObpBadObject(Object, Type, Routine, Caller);
 }
 
-#define OBP_CHECK_OBJECT(Object) ObpCheckObject((Object), __func__, __builtin_return_address(0))
+/* Inline here (the hot DDIs of this file): the test, then the report. */
+static inline VOID ObpCheckObjectInline(PVOID Object, PCSTR Routine, PVOID Caller)
+{
+    POBJECT_TYPE Type = *(POBJECT_TYPE volatile *)&OBJECT_TO_OBJECT_HEADER(Object)->Type;
+    if (__builtin_expect(!ObpIsType(Type), 0))
+        ObpBadObject(Object, Type, Routine, Caller);
+}
+
+#define OBP_CHECK_OBJECT(Object) ObpCheckObjectInline((Object), __func__, __builtin_return_address(0))
 
 POBJECT_TYPE ObCreateObjectType(const OBJECT_TYPE_INITIALIZER *Initializer)
 {
-    POBJECT_TYPE Type = ExpAllocateKernel(sizeof(OBJECT_TYPE), 'TjbO');
-    if (Type == NULL)
-        KiInternalError("cannot allocate object type %s", Initializer->AsciiName);
+    POBJECT_TYPE Type = ObpReserveType();
     SIZE_T Length = 0;
     while (Initializer->Name[Length] != 0 && Length < RTL_NUMBER_OF(Type->NameBuffer) - 1) {
         Type->NameBuffer[Length] = Initializer->Name[Length];
@@ -92,7 +116,7 @@ POBJECT_TYPE ObCreateObjectType(const OBJECT_TYPE_INITIALIZER *Initializer)
     Type->PoolTag = Initializer->PoolTag;
     Type->DeleteProcedure = Initializer->DeleteProcedure;
     Type->StableSize = Initializer->StableSize;
-    ObpRememberType(Type, NULL);
+    __atomic_store_n(&ObpTypes[ObpTypeSlot(Type)], Type, __ATOMIC_RELEASE);
     return Type;
 }
 
@@ -100,14 +124,15 @@ VOID ObDeleteObjectType(POBJECT_TYPE Type)
 {
     if (Type == NULL)
         return;
-    ObpRememberType(NULL, Type);
+    if (!ObpIsType(Type))
+        KiInternalError("deleting an object type that does not exist (%p)", (void *)Type);
     while (Type->FreeObjects != NULL) {
         PVOID Body = Type->FreeObjects;
         ObpUnpoisonBody(Body, Type->StableSize);
         Type->FreeObjects = *(PVOID *)Body;
         ExpFreeKernel(OBJECT_TO_OBJECT_HEADER(Body));
     }
-    ExpFreeKernel(Type);
+    __atomic_store_n(&ObpTypes[ObpTypeSlot(Type)], NULL, __ATOMIC_RELEASE);
 }
 
 /* ---- type-stable memory ------------------------------------------------------------ */
@@ -232,7 +257,7 @@ static VOID ObpFreeRetiredObjects(VOID)
     ObpDeletedNext = 0;
 }
 
-static VOID ObpDeleteObject(PVOID Object)
+static __attribute__((noinline)) VOID ObpDeleteObject(PVOID Object)
 {
     POBJECT_HEADER Header = OBJECT_TO_OBJECT_HEADER(Object);
     POBJECT_TYPE Type = Header->Type;
@@ -272,14 +297,16 @@ LONG_PTR ObfDereferenceObject(PVOID Object)
 {
     OBP_CHECK_OBJECT(Object);
     POBJECT_HEADER Header = OBJECT_TO_OBJECT_HEADER(Object);
-    KIRQL Irql = KeGetCurrentIrql();
+    KIRQL Irql = KiCurrentIrql();
     if (Irql > DISPATCH_LEVEL)
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x20011, Irql, DISPATCH_LEVEL, (ULONG_PTR)Object);
     LONG_PTR New = __atomic_sub_fetch(&Header->PointerCount, 1, __ATOMIC_ACQ_REL);
     if (New < 0)
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x3F, (ULONG_PTR)Object, (ULONG_PTR)-1, 0);
-    if (New == 0)
+    if (New == 0) {
         ObpDeleteObject(Object);
+        return 0;       /* New not kept across the call: the hot path saves no register */
+    }
     return New;
 }
 

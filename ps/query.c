@@ -174,22 +174,24 @@ BOOLEAN PsGetVersion(PULONG MajorVersion, PULONG MinorVersion, PULONG BuildNumbe
 
 /* ---- look-ups ----------------------------------------------------------------------- */
 
-static NTSTATUS PspLookupCid(HANDLE Id, POBJECT_TYPE Type, PVOID *Object)
+static inline __attribute__((always_inline)) NTSTATUS PspLookupCid(HANDLE Id, POBJECT_TYPE Type, PVOID *Object)
 {
-    KIRQL Irql = KeGetCurrentIrql();
+    KIRQL Irql = KiCurrentIrql();
     if (Irql > APC_LEVEL)
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x2001C, Irql, APC_LEVEL, (ULONG_PTR)Id);
     ULONG_PTR Value = (ULONG_PTR)Id;
     if (Value == 0 || (Value & 3) != 0 || Value > 0xFFFFFFFFULL)
         return STATUS_INVALID_CID;
     /* No lock: process and thread objects are type-stable (ob/object.c),
-     * so the object read from the entry is one, live or cached; after the
-     * reference, the entry must still name it. */
+     * so the object read from the entry is one, live or cached, and its
+     * header's type never changes: it is tested before the reference.
+     * After the reference, the entry must still name it (else the
+     * reference is on another incarnation, or on a cached body). */
     PVOID volatile *Slot = ExHandleObjectSlot(PspCidTable, (ULONG)(Value >> 2));
     PVOID Found = Slot != NULL ? __atomic_load_n(Slot, __ATOMIC_ACQUIRE) : NULL;
-    if (Found == NULL || !ObpReferenceObjectSafe(Found))
+    if (Found == NULL || OBJECT_TO_OBJECT_HEADER(Found)->Type != Type || !ObpReferenceObjectSafe(Found))
         return STATUS_INVALID_CID;
-    if (__atomic_load_n(Slot, __ATOMIC_ACQUIRE) != Found || OBJECT_TO_OBJECT_HEADER(Found)->Type != Type) {
+    if (__builtin_expect(__atomic_load_n(Slot, __ATOMIC_ACQUIRE) != Found, 0)) {
         ObfDereferenceObject(Found);
         return STATUS_INVALID_CID;
     }
