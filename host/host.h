@@ -94,6 +94,9 @@ typedef struct _NTPS_HOST_CONFIG {
     PVOID SnapshotContext;
     const KI_SIM_SCHEDULE *Schedule;
     BOOLEAN ExitAfterRun;           /* _exit with the status once the run is reported (explore's children) */
+    /* With ExitAfterRun: called with the status instead of _exit, with
+     * SnapshotContext (an explore worker puts its memory back); does not return. */
+    VOID (*RunEndHook)(int Status, PVOID Context);
     /* For C tests: run this on a system thread instead of (after) drivers. */
     VOID (*Routine)(PVOID Context);
     PVOID RoutineContext;

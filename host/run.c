@@ -449,6 +449,8 @@ int NtpsHostRun(const NTPS_HOST_CONFIG *Config)
     Run->ExitStatus = HostFinishView(Config, &Facts);
     if (Config->ExitAfterRun) {
         fflush(NULL);
+        if (Config->RunEndHook != NULL)
+            Config->RunEndHook(Run->ExitStatus, Config->SnapshotContext);
         _exit(Run->ExitStatus);        /* a forked schedule: nothing to tear down */
     }
     if (Config->Simulation && !Config->Quiet)

@@ -7,6 +7,10 @@
  */
 #include "ke/ke.h"
 
+#if defined(NTPS_ASAN)
+#include <sanitizer/asan_interface.h>
+#endif
+
 #include <sched.h>
 
 KI_CONFIGURATION KiConfig;
@@ -259,15 +263,13 @@ VOID KiDeliverInterrupts(PKPRCB Prcb)
 
 /* ---- preemption points ---------------------------------------------------------- */
 
-/* Called by driver code at its preemption points when __ntps_poll != 0. */
-NTPS_EXPORT void __ntps_preempt(void)
+/* A preemption point at Site (the driver's return address: what a
+ * finding's preemption site names). */
+static void KiPreemptionPoint(PKPRCB Prcb, ULONG_PTR Site)
 {
-    PKPRCB Prcb = KeGetCurrentPrcb();
-    if (Prcb == NULL)
-        return;         /* not on a processor (host code calling a driver helper) */
     Prcb->CurrentThread->SpinCount++;
     if (KiConfig.Simulation) {
-        KiSimPointSite = (ULONG_PTR)__builtin_return_address(0);
+        KiSimPointSite = Site;
         KiSimPoint(Prcb, KiConfig.SimPointCost);
         return;
     }
@@ -277,14 +279,65 @@ NTPS_EXPORT void __ntps_preempt(void)
     KiDeliverInterrupts(Prcb);
 }
 
+/* Called by driver code at its preemption points when __ntps_poll != 0. */
+NTPS_EXPORT void __ntps_preempt(void)
+{
+    PKPRCB Prcb = KeGetCurrentPrcb();
+    if (Prcb == NULL)
+        return;         /* not on a processor (host code calling a driver helper) */
+    KiPreemptionPoint(Prcb, (ULONG_PTR)__builtin_return_address(0));
+}
+
+/* Is Address on the stack the caller runs on: the running thread's, or
+ * the processor's DPC stack during a DPC (or, under ASan, the fiber's fake
+ * stack of escaped locals)? */
+BOOLEAN KiAddressOnOwnStack(PKPRCB Prcb, PVOID Address)
+{
+    ULONG_PTR Frame = (ULONG_PTR)__builtin_frame_address(0), At = (ULONG_PTR)Address;
+    const HAL_STACK *Stacks[2] = { &Prcb->CurrentThread->Stack, &Prcb->DpcStack };
+    for (int i = 0; i < 2; i++)
+        if (Frame >= (ULONG_PTR)Stacks[i]->Limit && Frame < (ULONG_PTR)Stacks[i]->Base)
+            return At >= (ULONG_PTR)Stacks[i]->Limit && At < (ULONG_PTR)Stacks[i]->Base;
+#if defined(NTPS_ASAN)
+    return __asan_addr_is_in_fake_stack(__asan_get_current_fake_stack(), Address, NULL, NULL) != NULL;
+#else
+    return FALSE;
+#endif
+}
+
+/* Under ASan, the plugin also sees the shadow bytes ASan's own code
+ * writes when a function poisons its frame: not the driver's memory. */
+static BOOLEAN KiSanitizerShadow(PVOID Address)
+{
+#if defined(NTPS_ASAN)
+    size_t Scale, Offset;
+    __asan_get_shadow_mapping(&Scale, &Offset);
+    return (ULONG_PTR)Address >= Offset && (ULONG_PTR)Address <= (0x7fffffffffffULL >> Scale) + Offset;
+#else
+    UNREFERENCED_PARAMETER(Address);
+    return FALSE;
+#endif
+}
+
 /* A memory-access point: the access goes to the race detector when it is
- * on, then the point is what __ntps_preempt makes of it. */
+ * on, then the point is what __ntps_preempt makes of it; a plain access to
+ * the thread's own stack is not a point (partial-order reduction: no other
+ * thread's order against it can matter, unless the local escaped, and
+ * escaped locals shared on purpose are accessed atomically or volatile). */
 NTPS_EXPORT void __ntps_race_access(void *Address, unsigned long Info, const char *Site)
 {
+    if (KiSanitizerShadow(Address))
+        return;
     if (KiRaceHooks.Access != NULL && Address != NULL)
         KiRaceHooks.Access(Address, Info, Site, __builtin_return_address(0));
-    if (!(Info & KI_RACE_NO_POINT))
-        __ntps_preempt();
+    if (Info & KI_RACE_NO_POINT)
+        return;
+    PKPRCB Prcb = KeGetCurrentPrcb();
+    if (Prcb == NULL)
+        return;
+    if (!(Info & KI_RACE_ATOMIC) && KiAddressOnOwnStack(Prcb, Address))
+        return;
+    KiPreemptionPoint(Prcb, (ULONG_PTR)__builtin_return_address(0));
 }
 
 /* The fallback instrumentation (-fsanitize-coverage=trace-pc) calls this at

@@ -589,6 +589,7 @@ extern NTPS_EXPORT volatile ULONG_PTR __ntps_poll;
 NTPS_EXPORT void __ntps_preempt(void);
 /* A memory-access point (ntps_points with the races argument, as ntps cc builds). */
 NTPS_EXPORT void __ntps_race_access(void *Address, unsigned long Info, const char *Site);
+BOOLEAN KiAddressOnOwnStack(PKPRCB Prcb, PVOID Address);
 
 /* ---- bug checks -------------------------------------------------------------------- */
 typedef struct _KI_BUGCHECK_HOOKS {

@@ -77,10 +77,5 @@ foreach(script ${NTPS_SCRIPT_TESTS})
   get_filename_component(name ${script} NAME_WE)
   add_test(NAME script.${name} COMMAND bash ${script} ${CMAKE_BINARY_DIR} ${NTPS_TEST_DRIVER_DIR})
   set(script_labels "script")
-  # explore's search budgets are set for the plain build: ASan's instrumentation
-  # changes the points a schedule has, so its dfs budget no longer reaches the bug
-  if(name STREQUAL "test_explore")
-    list(APPEND script_labels "nosan")
-  endif()
   set_tests_properties(script.${name} PROPERTIES LABELS "${script_labels}" TIMEOUT 300)
 endforeach()

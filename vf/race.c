@@ -26,6 +26,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(NTPS_ASAN)
+#include <sanitizer/asan_interface.h>
+#endif
+
 BOOLEAN VfRacesOn;
 BOOLEAN VfRacesStrict;
 static volatile LONG VfRaceLockWord;
@@ -85,7 +89,7 @@ typedef struct _VF_RACE_TID {
 #define VF_RACE_REUSE_DELAY 64      /* ended slots wait in line this long before reuse */
 
 static VF_RACE_TID VfRaceTids[VF_RACE_MAX_TIDS];
-static ULONG VfRaceTidsUsed;        /* slots ever handed out */
+static ULONG VfRaceTidsUsed = 1;    /* slots ever handed out (slot 0: the shared overflow slot) */
 static ULONG VfRaceFree[VF_RACE_MAX_TIDS];
 static ULONG VfRaceFreeHead, VfRaceFreeCount;
 
@@ -181,6 +185,8 @@ static VF_RACE_CONTEXT *VfRaceDpcRunning[MAXIMUM_PROCESSORS];
  * then the two are ordered both ways (the thread cannot run meanwhile). */
 static VF_RACE_CONTEXT *VfRaceDpcHost[MAXIMUM_PROCESSORS];
 
+static VF_RACE_CONTEXT *VfRaceAdopted;     /* lock held */
+
 VF_RACE_CONTEXT *VfpRaceCurrent(PKPRCB Prcb)
 {
     if (Prcb->DpcRoutineActive) {
@@ -198,6 +204,11 @@ VF_RACE_CONTEXT *VfpRaceCurrent(PKPRCB Prcb)
         if (Context != NULL) {
             Context->Thread = Thread;
             VfpNameThread(Context->Tid, Thread);
+            Context->NextAdopted = VfRaceAdopted;
+            if (VfRaceAdopted != NULL)
+                VfRaceAdopted->PrevAdopted = &Context->NextAdopted;
+            Context->PrevAdopted = &VfRaceAdopted;
+            VfRaceAdopted = Context;
         }
         VfpRaceUnlock();
         Thread->RaceContext = Context;
@@ -208,7 +219,16 @@ VF_RACE_CONTEXT *VfpRaceCurrent(PKPRCB Prcb)
 BOOLEAN VfpRaceOwnStack(PKPRCB Prcb, VF_RACE_CONTEXT *Context, ULONG_PTR Address)
 {
     const HAL_STACK *Stack = Context->Thread != NULL ? &Context->Thread->Stack : &Prcb->DpcStack;
-    return Address >= (ULONG_PTR)Stack->Limit && Address < (ULONG_PTR)Stack->Base;
+    if (Address >= (ULONG_PTR)Stack->Limit && Address < (ULONG_PTR)Stack->Base)
+        return TRUE;
+#if defined(NTPS_ASAN)
+    /* ASan moves escaped locals to a fake stack per fiber, whose frames
+     * other fibers' frames reuse once a thread ends: the same as the own
+     * stack (synchronization only). */
+    return __asan_addr_is_in_fake_stack(__asan_get_current_fake_stack(), (PVOID)Address, NULL, NULL) != NULL;
+#else
+    return FALSE;
+#endif
 }
 
 /* ---- synchronization objects --------------------------------------------------------------------- */
@@ -340,6 +360,11 @@ static VOID VfpRaceThreadEnded(PKTHREAD Thread)
     VfpRaceLock();
     VfpNameThread(Context->Tid, Thread);    /* the CID while it is still known */
     VfpTidFree(Context->Tid, Context->Clock.Time[Context->Tid]);
+    if (Context->PrevAdopted != NULL) {
+        *Context->PrevAdopted = Context->NextAdopted;
+        if (Context->NextAdopted != NULL)
+            Context->NextAdopted->PrevAdopted = Context->PrevAdopted;
+    }
     VfpRaceUnlock();
     Thread->RaceContext = NULL;
     free(Context->Clock.Time);
@@ -432,6 +457,12 @@ static VOID VfpRaceFreeAll(VOID)
             free(VfRaceDpcs[i].Context);
         }
     }
+    while (VfRaceAdopted != NULL) {        /* threads of an earlier boot that never ended */
+        VF_RACE_CONTEXT *Context = VfRaceAdopted;
+        VfRaceAdopted = Context->NextAdopted;
+        free(Context->Clock.Time);
+        free(Context);
+    }
     memset(VfRaceDpcs, 0, sizeof(VfRaceDpcs));
     memset(VfRaceDpcRunning, 0, sizeof(VfRaceDpcRunning));
     memset(VfRaceDpcHost, 0, sizeof(VfRaceDpcHost));
@@ -444,10 +475,14 @@ static VOID VfpRaceFreeAll(VOID)
  * contexts of an earlier run went with their threads. */
 VOID VfInitializeRaces(VF_RACES Mode)
 {
+    static BOOLEAN Used;        /* the tables are zero until a run with races: no need to clear (touch) them */
     VfRacesOn = Mode != VfRaceModeOff;
     VfRacesStrict = Mode == VfRaceModeStrict;
-    VfpRaceFreeAll();
-    VfpRaceReportsReset();
+    if (Used) {
+        VfpRaceFreeAll();
+        VfpRaceReportsReset();
+    }
+    Used |= VfRacesOn;
     if (!VfRacesOn) {
         KiRaceHooks = (KI_RACE_HOOKS){ 0 };
         return;

@@ -35,6 +35,9 @@ typedef struct _VF_RACE_CONTEXT {
      * it, so the acquire waits for the context's next hook (no access of
      * the context comes in between). */
     PVOID PendingAcquire;
+    /* Contexts made for threads already running when the detector first saw
+     * them (idle threads, the boot thread): listed, as some never end. */
+    struct _VF_RACE_CONTEXT *NextAdopted, **PrevAdopted;
 } VF_RACE_CONTEXT;
 
 /* vf/race.c */

@@ -12,7 +12,7 @@
  */
 // NTPS-TEST: modes rt1 rt2 sim1 sim2
 // NTPS-TEST: args --races=strict
-// NTPS-TEST: labels racy nosan
+// NTPS-TEST: labels racy
 // NTPS-TEST: expect ^PASS$
 // NTPS-TEST: expect ^ntps: races: 0 \(0 found\)$
 // NTPS-TEST: reject ^RACE

@@ -9,8 +9,10 @@
  */
 #include "tools/ntps/explore.h"
 #include "tools/ntps/explore_int.h"
+#include "hal/hal.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -78,6 +80,17 @@ int ExpKeyAdd(EXP_KEYSET *Set, unsigned long long Key)
 
 /* ---- running one schedule in a forked child --------------------------------- */
 
+/* In a child or a new worker: the other workers' pipes are not its own
+ * (a worker sees its end of file only when every write end is closed). */
+static VOID ExpCloseWorkerFds(EXPLORE *Exp, int Except)
+{
+    for (int Slot = 0; Slot < Exp->Jobs; Slot++)
+        if (Exp->Workers[Slot] != 0 && Slot != Except) {
+            close(Exp->CmdFds[Slot]);
+            close(Exp->ResultFds[Slot]);
+        }
+}
+
 static VOID ExpChild(EXPLORE *Exp, int Slot)
 {
     EXP_SLOT *Memory = &Exp->Slots[Slot];
@@ -93,8 +106,159 @@ static VOID ExpChild(EXPLORE *Exp, int Slot)
     Exp->Config->ExitAfterRun = TRUE;
 }
 
-/* Start Job in Slot; 1 if it runs (in the child: returns 2, to run on). */
-static int ExpLaunch(EXPLORE *Exp, int Slot, EXP_JOB *Job)
+/* In a worker, at the end of a run: report, put the memory back, and
+ * resume in ExpWorkerStart for the next job. */
+static VOID ExpWorkerEnd(int Status, PVOID Context)
+{
+    EXPLORE *Exp = Context;
+    fflush(NULL);
+    if (write(Exp->WorkerResult, &Status, sizeof(Status)) != (ssize_t)sizeof(Status))
+        _exit(Status);
+    ExpResetRestore();
+}
+
+/* In a worker: wait for the parent's next job (in the slot's memory) and
+ * set the run up for it; end when the parent closes the pipe. */
+static VOID ExpWorkerNext(EXPLORE *Exp)
+{
+    char Command;
+    ssize_t Got;
+    do
+        Got = read(Exp->WorkerCmd, &Command, 1);
+    while (Got < 0 && errno == EINTR);
+    if (Got != 1)
+        _exit(0);
+    EXP_SLOT *Memory = &Exp->Slots[Exp->WorkerSlot];
+    Exp->ChildSchedule = Memory->Schedule;
+    if (Memory->Schedule.Strategy == KI_SIM_STRATEGY_LIST)
+        Exp->ChildSchedule.Forced = Memory->List;
+    ExpChild(Exp, Exp->WorkerSlot);
+    if (!Exp->WorkerOnce)
+        Exp->Config->RunEndHook = ExpWorkerEnd;
+}
+
+/* Fill the kernel stack cache before the worker saves its memory: the
+ * threads of every run then take stacks that are part of the saved memory
+ * rather than mapping (and faulting in) new ones each time. */
+static VOID ExpWarmStacks(VOID)
+{
+    HAL_STACK Stacks[16];
+    ULONG Count = 0;
+    while (Count < 16 && HalAllocateStack(&Stacks[Count], HAL_KERNEL_STACK_SIZE))
+        Count++;
+    while (Count > 0)
+        HalFreeStack(&Stacks[--Count]);
+}
+
+/* Fork a worker for Slot from the snapshot: 1 in the parent, 2 in the
+ * worker (to run its first job), 0 if it cannot. */
+static int ExpStartWorker(EXPLORE *Exp, int Slot)
+{
+    int Cmd[2], Result[2];
+    if (pipe2(Cmd, O_CLOEXEC) != 0)
+        return 0;
+    if (pipe2(Result, O_CLOEXEC) != 0) {
+        close(Cmd[0]);
+        close(Cmd[1]);
+        return 0;
+    }
+    fflush(NULL);
+    pid_t Pid = fork();
+    if (Pid < 0) {
+        close(Cmd[0]), close(Cmd[1]), close(Result[0]), close(Result[1]);
+        return 0;
+    }
+    if (Pid == 0) {
+        signal(SIGPIPE, SIG_DFL);
+        close(Cmd[1]);
+        close(Result[0]);
+        ExpCloseWorkerFds(Exp, -1);
+        Exp->WorkerSlot = Slot;
+        Exp->WorkerCmd = Cmd[0];
+        Exp->WorkerResult = Result[1];
+        ExpWarmStacks();
+        /* returns again after each restore, with the memory of this moment */
+        Exp->WorkerOnce = ExpResetTake() < 0;
+        ExpWorkerNext(Exp);
+        return 2;
+    }
+    close(Cmd[0]);
+    close(Result[1]);
+    Exp->Workers[Slot] = Pid;
+    Exp->CmdFds[Slot] = Cmd[1];
+    Exp->ResultFds[Slot] = Result[0];
+    return 1;
+}
+
+static int ExpRawStatus(int Raw)
+{
+    if (WIFEXITED(Raw))
+        return WEXITSTATUS(Raw);
+    if (WIFSIGNALED(Raw) && WTERMSIG(Raw) == SIGALRM)
+        return NTPS_EXIT_TIMEOUT;
+    return NTPS_EXIT_INTERNAL;
+}
+
+/* The worker of Slot is gone (or must go): close its pipes and reap it. */
+static int ExpDropWorker(EXPLORE *Exp, int Slot, BOOLEAN Kill)
+{
+    int Raw = 0;
+    if (Kill)
+        kill(Exp->Workers[Slot], SIGKILL);
+    close(Exp->CmdFds[Slot]);
+    close(Exp->ResultFds[Slot]);
+    while (waitpid(Exp->Workers[Slot], &Raw, 0) < 0 && errno == EINTR)
+        ;
+    Exp->Workers[Slot] = 0;
+    return ExpRawStatus(Raw);
+}
+
+/* End every worker (before shrinking, and at the end). */
+static VOID ExpStopWorkers(EXPLORE *Exp)
+{
+    for (int Slot = 0; Slot < Exp->Jobs; Slot++)
+        if (Exp->Workers[Slot] != 0) {
+            BOOLEAN Busy = Exp->Pids[Slot] != 0;
+            ExpDropWorker(Exp, Slot, Busy);
+            if (Busy) {
+                Exp->Pids[Slot] = 0;
+                Exp->SlotIsWorker[Slot] = FALSE;
+                Exp->Running--;
+            }
+        }
+}
+
+/* Hand Job to Slot's worker (starting one if needed): 1 if it runs, 2 in
+ * a new worker, 0 if no worker can take it. */
+static int ExpLaunchWorker(EXPLORE *Exp, int Slot, EXP_JOB *Job)
+{
+    EXP_SLOT *Memory = &Exp->Slots[Slot];
+    Memory->Schedule = Exp->ChildSchedule;      /* with a list's count */
+    Memory->Schedule.Forced = NULL;
+    if (Job->Schedule.Strategy == KI_SIM_STRATEGY_LIST && Job->Count != 0)
+        memcpy(Memory->List, Job->List, Job->Count * sizeof(KI_SIM_DECISION));
+    for (int Try = 0; Try < 2; Try++) {
+        if (Exp->Workers[Slot] == 0) {
+            int Started = ExpStartWorker(Exp, Slot);
+            if (Started != 1)
+                return Started;
+        }
+        char Command = 1;
+        if (write(Exp->CmdFds[Slot], &Command, 1) == 1) {
+            Exp->Pids[Slot] = Exp->Workers[Slot];
+            Exp->SlotIsWorker[Slot] = TRUE;
+            Exp->SlotJobs[Slot] = *Job;
+            Exp->Running++;
+            return 1;
+        }
+        ExpDropWorker(Exp, Slot, TRUE);     /* it ended while idle */
+    }
+    return 0;
+}
+
+/* Start Job in Slot; 1 if it runs (in the child: returns 2, to run on).
+ * Worker: through the slot's worker, else a fork of the snapshot. */
+static int ExpLaunch(EXPLORE *Exp, int Slot, EXP_JOB *Job, BOOLEAN Worker)
 {
     EXP_SLOT *Memory = &Exp->Slots[Slot];
     memset(&Memory->Record, 0, sizeof(Memory->Record));
@@ -109,6 +273,11 @@ static int ExpLaunch(EXPLORE *Exp, int Slot, EXP_JOB *Job)
         Exp->ChildSchedule.Forced = Job->List;
         Exp->ChildSchedule.Count = Job->Count;
     }
+    if (Worker && Exp->UseWorkers && Exp->CaptureFd < 0) {
+        int Launched = ExpLaunchWorker(Exp, Slot, Job);
+        if (Launched != 0)
+            return Launched;
+    }
     fflush(NULL);
     pid_t Pid = fork();
     if (Pid < 0) {
@@ -116,18 +285,57 @@ static int ExpLaunch(EXPLORE *Exp, int Slot, EXP_JOB *Job)
         return 0;
     }
     if (Pid == 0) {
+        ExpCloseWorkerFds(Exp, -1);
         ExpChild(Exp, Slot);
         return 2;
     }
     Exp->Pids[Slot] = Pid;
+    Exp->SlotIsWorker[Slot] = FALSE;
     Exp->SlotJobs[Slot] = *Job;
     Exp->Running++;
     return 1;
 }
 
+/* Wait for a worker's result: its slot and status. */
+static int ExpReapWorker(EXPLORE *Exp, int *Status)
+{
+    struct pollfd Fds[256];
+    int Slots[256], n = 0;
+    for (int Slot = 0; Slot < Exp->Jobs; Slot++)
+        if (Exp->Pids[Slot] != 0 && Exp->SlotIsWorker[Slot]) {
+            Fds[n].fd = Exp->ResultFds[Slot];
+            Fds[n].events = POLLIN;
+            Slots[n++] = Slot;
+        }
+    for (;;) {
+        if (poll(Fds, (nfds_t)n, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        for (int i = 0; i < n; i++) {
+            if (Fds[i].revents == 0)
+                continue;
+            int Slot = Slots[i];
+            ssize_t Got = read(Exp->ResultFds[Slot], Status, sizeof(*Status));
+            if (Got < 0 && errno == EINTR)
+                continue;
+            if (Got != (ssize_t)sizeof(*Status))
+                *Status = ExpDropWorker(Exp, Slot, FALSE);     /* it ended in the run: its exit status */
+            Exp->Pids[Slot] = 0;
+            Exp->SlotIsWorker[Slot] = FALSE;
+            Exp->Running--;
+            return Slot;
+        }
+    }
+}
+
 /* Wait for a child; its slot, and its status as `ntps run` would exit. */
 static int ExpReap(EXPLORE *Exp, int *Status)
 {
+    for (int Slot = 0; Slot < Exp->Jobs; Slot++)
+        if (Exp->Pids[Slot] != 0 && Exp->SlotIsWorker[Slot])
+            return ExpReapWorker(Exp, Status);
     int Raw;
     for (;;) {
         pid_t Pid = waitpid(-1, &Raw, 0);
@@ -139,12 +347,7 @@ static int ExpReap(EXPLORE *Exp, int *Status)
             if (Exp->Pids[Slot] == Pid) {
                 Exp->Pids[Slot] = 0;
                 Exp->Running--;
-                if (WIFEXITED(Raw))
-                    *Status = WEXITSTATUS(Raw);
-                else if (WIFSIGNALED(Raw) && WTERMSIG(Raw) == SIGALRM)
-                    *Status = NTPS_EXIT_TIMEOUT;
-                else
-                    *Status = NTPS_EXIT_INTERNAL;
+                *Status = ExpRawStatus(Raw);
                 return Slot;
             }
     }
@@ -152,6 +355,7 @@ static int ExpReap(EXPLORE *Exp, int *Status)
 
 static VOID ExpKillAll(EXPLORE *Exp)
 {
+    ExpStopWorkers(Exp);
     for (int Slot = 0; Slot < Exp->Jobs; Slot++)
         if (Exp->Pids[Slot] != 0)
             kill(Exp->Pids[Slot], SIGKILL);
@@ -160,7 +364,8 @@ static VOID ExpKillAll(EXPLORE *Exp)
         ;
 }
 
-/* Run one list schedule alone in slot 0 and wait for it (shrinking, replay).
+/* Run one list schedule alone in slot 0 and wait for it (shrinking, and
+ * the finding's last run, whose output is kept: a fork of the snapshot).
  * Returns 2 in the child. */
 int ExpRunOne(EXPLORE *Exp, const KI_SIM_DECISION *List, ULONG Count, int *Status)
 {
@@ -168,10 +373,12 @@ int ExpRunOne(EXPLORE *Exp, const KI_SIM_DECISION *List, ULONG Count, int *Statu
     Job.Schedule.Strategy = KI_SIM_STRATEGY_LIST;
     Job.List = (KI_SIM_DECISION *)List;
     Job.Count = Count;
-    int Launched = ExpLaunch(Exp, 0, &Job);
-    if (Launched != 1)
-        return Launched;
-    ExpReap(Exp, Status);
+    do {
+        int Launched = ExpLaunch(Exp, 0, &Job, TRUE);
+        if (Launched != 1)
+            return Launched;
+        ExpReap(Exp, Status);
+    } while (*Status == EXP_WORKER_LOST);
     return 1;
 }
 
@@ -283,6 +490,7 @@ static int ExpCompleted(EXPLORE *Exp, int Slot, int Status)
     if (Exp->PendingList != NULL)
         memcpy(Exp->PendingList, Record->Forced, Record->ForcedCount * sizeof(KI_SIM_DECISION));
     Exp->PendingAfter = Exp->Summary.SchedulesRun;
+    Exp->PendingSeconds = ExpNow() - Exp->StartTime;
     return 1;
 }
 
@@ -309,7 +517,7 @@ static int ExpSearch(EXPLORE *Exp)
             int Slot = 0;
             while (Exp->Pids[Slot] != 0)
                 Slot++;
-            int Launched = ExpLaunch(Exp, Slot, &Job);
+            int Launched = ExpLaunch(Exp, Slot, &Job, TRUE);
             if (Launched == 2)
                 return 2;
             if (Launched == 0) {
@@ -323,6 +531,20 @@ static int ExpSearch(EXPLORE *Exp)
         int Slot = ExpReap(Exp, &Status);
         if (Slot < 0)
             break;
+        if (Status == EXP_WORKER_LOST) {
+            /* the worker could not put its memory back: the job did not run */
+            if (++Exp->WorkerLosses >= 4)
+                Exp->UseWorkers = FALSE;
+            EXP_JOB Job = Exp->SlotJobs[Slot];
+            int Launched = ExpLaunch(Exp, Slot, &Job, TRUE);
+            if (Launched == 2)
+                return 2;
+            if (Launched == 0) {
+                Exp->InternalError = TRUE;
+                break;
+            }
+            continue;
+        }
         if (ExpCompleted(Exp, Slot, Status) && !Exp->KeepGoing) {
             ExpKillAll(Exp);
             break;
@@ -355,11 +577,16 @@ static VOID ExpSnapshot(PVOID Context)
     for (int Slot = 0; Slot < Exp->Jobs && Exp->CollectRaces; Slot++)
         if ((Exp->SlotFds[Slot] = memfd_create("ntps-explore-output", 0)) < 0)
             Exp->CollectRaces = FALSE;
+    /* Workers put their memory back in place between schedules; under a
+     * sanitizer (its shadow memory) or NTPS_EXPLORE_FORK=1 every schedule
+     * is a fork of the snapshot. */
+    Exp->UseWorkers = strcmp(NTPS_SANITIZE_NAME, "none") == 0 && getenv("NTPS_EXPLORE_FORK") == NULL;
+    signal(SIGPIPE, SIG_IGN);
     Exp->StartTime = ExpNow();
     /* The schedule without preemptions first: its decisions size PCT and seed DFS. */
     EXP_JOB Root = { .Stream = EXP_STREAM_ROOT };
     Root.Schedule.Strategy = KI_SIM_STRATEGY_LIST;
-    if (ExpLaunch(Exp, 0, &Root) == 2)
+    if (ExpLaunch(Exp, 0, &Root, TRUE) == 2)
         return;
     int Status;
     int Slot = ExpReap(Exp, &Status);
@@ -376,6 +603,7 @@ static VOID ExpSnapshot(PVOID Context)
         if (ExpSearch(Exp) == 2)
             return;
     }
+    ExpStopWorkers(Exp);
     if (Exp->FindingPending && ExpFinishFinding(Exp) == 2)
         return;
     _exit(ExpFinish(Exp));

@@ -220,8 +220,8 @@ int ExpFinishFinding(EXPLORE *Exp)
     printf("ntps explore: finding: %s", ExpStatusName(F->Status));
     if (F->BugChecked)
         printf(" 0x%08lX", (unsigned long)F->BugCheckCode);
-    printf(" (exit status %d) after %llu schedules; shrunk from %lu to %lu nonzero decisions%s\n", F->Status,
-           F->FoundAfter, (unsigned long)Original, (unsigned long)Exp->PendingCount,
+    printf(" (exit status %d) after %llu schedules, %.3f s; shrunk from %lu to %lu nonzero decisions%s\n",
+           F->Status, F->FoundAfter, Exp->PendingSeconds, (unsigned long)Original, (unsigned long)Exp->PendingCount,
            Status == F->Status ? "" : " (the capture run ended differently!)");
     printf("replay: %s\n", F->Replay);
     fflush(stdout);

@@ -16,7 +16,13 @@ typedef struct _EXP_SLOT {
     KI_SIM_RECORD Record;
     KI_SIM_DECISION Forced[EXP_FORCED_MAX];
     UCHAR Bounds[EXP_BOUND_MAX];
+    KI_SIM_SCHEDULE Schedule;       /* a worker's next schedule (explore_reset.c) */
+    KI_SIM_DECISION List[EXP_FORCED_MAX];
 } EXP_SLOT;
+
+/* A worker that could not put its memory back exits with this: the job it
+ * was sent did not run. */
+#define EXP_WORKER_LOST 125
 
 enum { EXP_STREAM_ROOT, EXP_STREAM_DFS, EXP_STREAM_PCT, EXP_STREAM_RANDOM, EXP_STREAM_SHRINK };
 enum { EXP_MIX, EXP_PCT, EXP_DFS, EXP_RANDOM };
@@ -72,6 +78,15 @@ typedef struct _EXPLORE {
     EXP_JOB SlotJobs[256];
     int Running;
     KI_SIM_SCHEDULE ChildSchedule;
+    /* workers: one process a slot that runs schedule after schedule, its
+     * memory put back in between (explore_reset.c) */
+    BOOLEAN UseWorkers;
+    ULONG WorkerLosses;
+    pid_t Workers[256];
+    int CmdFds[256], ResultFds[256];
+    BOOLEAN SlotIsWorker[256];
+    int WorkerSlot, WorkerCmd, WorkerResult;    /* in a worker */
+    BOOLEAN WorkerOnce;
     double StartTime;
     unsigned long long RootDecisions;
     /* the search */
@@ -90,6 +105,7 @@ typedef struct _EXPLORE {
     KI_SIM_DECISION *PendingList;
     ULONG PendingCount;
     unsigned long long PendingAfter;
+    double PendingSeconds;          /* from the search's start to the finding, before shrinking */
     NTPS_EXPLORE_SUMMARY Summary;
 } EXPLORE;
 
@@ -98,6 +114,9 @@ unsigned long long ExpListKey(const KI_SIM_DECISION *List, ULONG Count);
 int ExpKeyAdd(EXP_KEYSET *Set, unsigned long long Key);
 int ExpIsFinding(int Status);
 int ExpRunOne(EXPLORE *Exp, const KI_SIM_DECISION *List, ULONG Count, int *Status);
+/* explore_reset.c */
+int ExpResetTake(void);
+void ExpResetRestore(void);
 /* explore_search.c */
 int ExpParseOptions(EXPLORE *Exp, int argc, char **argv, char **RunArgv, int *RunArgc);
 int ExpNextJob(EXPLORE *Exp, EXP_JOB *Job);

@@ -159,6 +159,24 @@ typedef struct _EXP_MERGE {
     int AllExhausted;
 } EXP_MERGE;
 
+static void ExpFreeStrings(char **Array, size_t Count)
+{
+    for (size_t i = 0; i < Count; i++)
+        free(Array[i]);
+    free(Array);
+}
+
+static void ExpMergeFree(EXP_MERGE *M, int Strategy)
+{
+    ExpFreeStrings(M->S.Sites, M->S.SiteCount);
+    ExpFreeStrings(M->RaceLines, M->RaceLineCount);
+    ExpFreeStrings(M->FindingLines, M->FindingCount);
+    free(M->S.Keys);
+    free(M->Keys.Slots);
+    if (Strategy)
+        free((char *)M->S.Strategy);
+}
+
 static int ExpMergeFile(EXP_MERGE *M, const char *Path)
 {
     FILE *File = fopen(Path, "r");
@@ -188,8 +206,12 @@ static int ExpMergeFile(EXP_MERGE *M, const char *Path)
             Section = 3;
         else if (Line[0] == ']')
             Section = 0;
-        else if (Section == 1 && Line[0] == '"')
-            NtpsAddString(&M->S.Sites, &M->S.SiteCount, strndup(Line + 1, strlen(Line) - 2));
+        else if (Section == 1 && Line[0] == '"') {
+            char *Site = strndup(Line + 1, strlen(Line) - 2);
+            if (Site != NULL)
+                NtpsAddString(&M->S.Sites, &M->S.SiteCount, Site);
+            free(Site);
+        }
         else if (Section == 4 && Line[0] == '"')
             NtpsAddString(&M->RaceLines, &M->RaceLineCount, Line);
         else if (Section == 2 && Line[0] == '{')
@@ -228,8 +250,10 @@ int NtpsExploreMerge(int argc, char **argv)
             fprintf(stderr, "ntps explore --merge: unknown option '%s' (only --report FILE)\n", argv[i]);
             return NTPS_EXIT_USAGE;
         } else {
-            if (!ExpMergeFile(&M, argv[i]))
+            if (!ExpMergeFile(&M, argv[i])) {
+                ExpMergeFree(&M, 1);
                 return NTPS_EXIT_USAGE;
+            }
             Files++;
         }
     }
@@ -237,6 +261,7 @@ int NtpsExploreMerge(int argc, char **argv)
         fprintf(stderr, "ntps explore --merge: give the reports to merge\n");
         return NTPS_EXIT_USAGE;
     }
+    int OwnStrategy = M.S.Strategy != NULL;
     if (M.S.Strategy == NULL)
         M.S.Strategy = "?";
     snprintf(M.S.Shard, sizeof(M.S.Shard), "merged from %d", Files);
@@ -249,6 +274,7 @@ int NtpsExploreMerge(int argc, char **argv)
     FILE *File = Out == NULL ? stdout : fopen(Out, "w");
     if (File == NULL) {
         fprintf(stderr, "ntps explore --merge: cannot write %s\n", Out);
+        ExpMergeFree(&M, OwnStrategy);
         return NTPS_EXIT_USAGE;
     }
     NTPS_EXPLORE_SUMMARY Copy = M.S;
@@ -280,5 +306,7 @@ int NtpsExploreMerge(int argc, char **argv)
         fclose(File);
     fprintf(stderr, "ntps explore --merge: %d reports, %llu schedules, %zu distinct, %zu finding%s\n", Files,
             M.S.SchedulesRun, M.S.KeyCount, M.FindingCount, M.FindingCount == 1 ? "" : "s");
-    return M.FindingCount != 0 ? NTPS_EXIT_BUGCHECK : NTPS_EXIT_OK;
+    int Status = M.FindingCount != 0 ? NTPS_EXIT_BUGCHECK : NTPS_EXIT_OK;
+    ExpMergeFree(&M, OwnStrategy);
+    return Status;
 }

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# `ntps explore`'s workers (tools/ntps/explore_reset.c) run schedule after
+# schedule in one process, putting its memory back in between; a schedule
+# must end exactly as it does in a fresh fork of the snapshot
+# (NTPS_EXPLORE_FORK=1): the same decision lists (the report's schedule
+# hashes), the same points, decisions and preemptions, for random, pct and
+# dfs streams, on one job and on two. Under a sanitizer both runs fork.
+# usage: test_explore_workers.sh BUILD_DIR TEST_DRIVER_DIR
+set -u
+build=$1 drivers=$2
+ntps=$build/ntps
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAILED: $*"; exit 1; }
+keys() { sed -n '/"schedules": \[/,/\]/p' "$1" | grep -Eo '[0-9a-f]{16}' | sort; }
+totals() { grep -E '"(points|decisions|preemptions|distinct_schedules)":' "$1" | tr -d ' ,'; }
+
+compare() {
+  local name=$1; shift
+  NTPS_EXPLORE_FORK=1 "$ntps" explore "$@" --report "$tmp/fork.json" >/dev/null 2>&1
+  local frc=$?
+  "$ntps" explore "$@" --report "$tmp/worker.json" >/dev/null 2>&1
+  local wrc=$?
+  [ "$frc" = "$wrc" ] || fail "$name: exit status $wrc with workers, $frc with a fork per schedule"
+  [ -n "$(keys "$tmp/fork.json")" ] || fail "$name: the report lists no schedules"
+  diff <(keys "$tmp/fork.json") <(keys "$tmp/worker.json") >/dev/null ||
+    fail "$name: the workers' schedules differ from the forks': $(diff <(keys "$tmp/fork.json") <(keys "$tmp/worker.json") | head -5)"
+  diff <(totals "$tmp/fork.json") <(totals "$tmp/worker.json") >/dev/null ||
+    fail "$name: coverage differs: $(diff <(totals "$tmp/fork.json") <(totals "$tmp/worker.json"))"
+  echo "$name: same $(keys "$tmp/fork.json" | wc -l) schedules, $(totals "$tmp/worker.json" | tr '\n' ' ')"
+}
+
+compare "random, 1 job" --scenario none --driver "$drivers/explore_torn_fixed.so" --strategy random --jobs 1 --schedules 120
+compare "pct, 1 job" --scenario none --driver "$drivers/explore_two_step_fixed.so" --strategy pct --jobs 1 --schedules 120
+# a complete search: the same set of schedules whatever order two jobs finish in
+compare "dfs, 2 jobs" --scenario none --driver "$drivers/explore_torn_fixed.so" --strategy dfs --preemptions 1 --jobs 2
+# with the default scenario: processes, threads, images, handles in every schedule
+compare "random, scenario" --driver "$drivers/explore_lost_wakeup_fixed.so" --strategy random --jobs 1 --schedules 40

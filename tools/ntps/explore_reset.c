@@ -1,0 +1,407 @@
+/*
+ * tools/ntps/explore_reset.c - an explore worker's in-place snapshot of
+ * its own memory (docs/explore.md, "Speed"). A worker is forked once from
+ * the booted kernel; it saves every writable private page it has, runs a
+ * schedule, and then, instead of exiting, copies the saved pages back,
+ * zeroes the pages the run touched for the first time, unmaps what the run
+ * mapped, resets the program break and the descriptors, and resumes where
+ * it saved: the next schedule starts from the same memory as a fresh fork
+ * would, without a fork's page-table copy and copy-on-write faults.
+ * Anything it cannot put back (a mapping the run removed or changed) ends
+ * the worker: explore forks a new one.
+ */
+#include "tools/ntps/explore_int.h"
+
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#define RESET_MAPS 1024
+#define RESET_REGIONS 256
+#define RESET_TEXT (256 * 1024)
+#define RESET_STACK (256 * 1024)
+
+typedef struct _RESET_MAP {
+    uintptr_t Start, End;
+    char Perms[5];
+    unsigned long Inode;
+} RESET_MAP;
+
+typedef struct _RESET_REGION {
+    uintptr_t Start, End;
+    int Anon;
+    unsigned char *Resident;        /* per page: saved (1) or zero at the snapshot (0) */
+    unsigned char *Now;             /* mincore's vector at a restore */
+    unsigned char *Copy;            /* the saved pages, in order */
+    size_t SavedPages;
+    size_t RunCount;                /* the saved pages as runs: first page, count */
+    size_t (*Runs)[2];
+} RESET_REGION;
+
+/* Adjacent mappings (guard pages between stacks) asked in one mincore. */
+typedef struct _RESET_SPAN {
+    uintptr_t Start, End;
+    unsigned char *Vector;
+} RESET_SPAN;
+
+#define RESET_BIG_PAGES 4096        /* an anonymous mapping this big with nothing saved: madvise'd */
+
+typedef struct _RESET_AREA {
+    ucontext_t Snap, Restorer;
+    int Taken;
+    RESET_MAP Maps[RESET_MAPS], Current[RESET_MAPS];
+    int MapCount, CurrentCount;
+    RESET_REGION Regions[RESET_REGIONS];
+    int RegionCount;
+    RESET_SPAN Spans[RESET_REGIONS];
+    int SpanCount;
+    uintptr_t Break;
+    int FirstFreeFd;
+    unsigned char OpenFds[256];     /* open at the snapshot */
+    unsigned char *Store;
+    size_t StoreSize;
+    char Text[RESET_TEXT];
+} RESET_AREA;
+
+static RESET_AREA *ExpResetArea;    /* set before the snapshot, never changed after */
+static size_t ExpPage;
+
+/* A mapping with a PROT_NONE page on each side: the kernel cannot merge
+ * it with a neighbour that is saved. */
+static void *ResetMap(size_t Size)
+{
+    char *Map = mmap(NULL, Size + 2 * ExpPage, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (Map == MAP_FAILED)
+        return NULL;
+    mprotect(Map, ExpPage, PROT_NONE);
+    mprotect(Map + ExpPage + Size, ExpPage, PROT_NONE);
+    return Map + ExpPage;
+}
+
+static int ResetReadMaps(RESET_AREA *A, RESET_MAP *Maps, int *Count)
+{
+    int Fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+    if (Fd < 0)
+        return 0;
+    size_t Length = 0;
+    ssize_t Got;
+    while (Length < RESET_TEXT - 1 && (Got = read(Fd, A->Text + Length, RESET_TEXT - 1 - Length)) > 0)
+        Length += (size_t)Got;
+    close(Fd);
+    if (Length >= RESET_TEXT - 1)
+        return 0;
+    A->Text[Length] = 0;
+    int n = 0;
+    for (char *Line = A->Text; *Line != 0;) {
+        char *Next = strchr(Line, '\n');
+        if (Next != NULL)
+            *Next++ = 0;
+        else
+            Next = Line + strlen(Line);
+        if (n == RESET_MAPS)
+            return 0;
+        RESET_MAP *M = &Maps[n];
+        char *P = Line;
+        M->Start = strtoul(P, &P, 16);
+        if (*P++ != '-')
+            return 0;
+        M->End = strtoul(P, &P, 16);
+        if (*P++ != ' ' || strlen(P) < 5)
+            return 0;
+        memcpy(M->Perms, P, 4);
+        M->Perms[4] = 0;
+        P += 5;
+        strtoul(P, &P, 16);                 /* offset */
+        while (*P == ' ')
+            P++;
+        while (*P != 0 && *P != ' ')        /* device */
+            P++;
+        M->Inode = strtoul(P, &P, 10);
+        n++;
+        Line = Next;
+    }
+    *Count = n;
+    return 1;
+}
+
+static int ResetSaved(const RESET_MAP *M, const RESET_AREA *A)
+{
+    uintptr_t AreaStart = (uintptr_t)A, AreaEnd = AreaStart + sizeof(*A) + RESET_STACK;
+    uintptr_t StoreStart = (uintptr_t)A->Store, StoreEnd = StoreStart + A->StoreSize;
+    if (strcmp(M->Perms, "rw-p") != 0)
+        return 0;
+    if (M->Start < AreaEnd && M->End > AreaStart)
+        return 0;
+    return !(A->Store != NULL && M->Start < StoreEnd && M->End > StoreStart);
+}
+
+/* Bytes the store needs for the writable private mappings in Maps. */
+static size_t ResetStoreSize(RESET_AREA *A, unsigned char *Vector, size_t VectorSize)
+{
+    size_t Size = 0;
+    for (int i = 0; i < A->MapCount; i++) {
+        const RESET_MAP *M = &A->Maps[i];
+        if (!ResetSaved(M, A))
+            continue;
+        size_t Pages = (M->End - M->Start) / ExpPage;
+        size_t Resident = Pages;
+        if (M->Inode == 0) {
+            if (Pages > VectorSize || mincore((void *)M->Start, M->End - M->Start, Vector) != 0)
+                return 0;
+            Resident = 0;
+            for (size_t p = 0; p < Pages; p++)
+                Resident += Vector[p] & 1;
+        }
+        Size += 2 * Pages + Resident * (ExpPage + 2 * sizeof(size_t)) + 64;
+    }
+    return Size;
+}
+
+static int ResetDropped(const RESET_REGION *R)
+{
+    return R->Anon && R->SavedPages == 0 && (R->End - R->Start) / ExpPage > RESET_BIG_PAGES;
+}
+
+/* Is [From, To) mapped without a hole (per the saved maps)? */
+static int ResetContiguous(const RESET_AREA *A, uintptr_t From, uintptr_t To)
+{
+    for (int i = 0; i < A->MapCount && From < To; i++) {
+        if (A->Maps[i].End <= From)
+            continue;
+        if (A->Maps[i].Start > From)
+            return 0;
+        From = A->Maps[i].End;
+    }
+    return From >= To;
+}
+
+/* Group the anonymous regions mincore checks into spans of adjacent mappings. */
+static int ResetSpans(RESET_AREA *A, unsigned char **Next, unsigned char *End)
+{
+    A->SpanCount = 0;
+    RESET_SPAN *Span = NULL;
+    for (int r = 0; r < A->RegionCount; r++) {
+        RESET_REGION *R = &A->Regions[r];
+        if (!R->Anon || ResetDropped(R))
+            continue;
+        if (Span == NULL || !ResetContiguous(A, Span->End, R->Start) ||
+            (R->End - Span->Start) / ExpPage > 4 * RESET_BIG_PAGES) {
+            Span = &A->Spans[A->SpanCount++];
+            Span->Start = R->Start;
+        }
+        Span->End = R->End;
+    }
+    for (int i = 0; i < A->SpanCount; i++) {
+        size_t Pages = (A->Spans[i].End - A->Spans[i].Start) / ExpPage;
+        if ((size_t)(End - *Next) < Pages)
+            return 0;
+        A->Spans[i].Vector = *Next;
+        *Next += Pages;
+    }
+    for (int r = 0, i = 0; r < A->RegionCount; r++) {
+        RESET_REGION *R = &A->Regions[r];
+        if (!R->Anon || ResetDropped(R))
+            continue;
+        while (A->Spans[i].End < R->End)
+            i++;
+        R->Now = A->Spans[i].Vector + (R->Start - A->Spans[i].Start) / ExpPage;
+    }
+    return 1;
+}
+
+static int ResetSave(RESET_AREA *A)
+{
+    size_t VectorSize = 16 << 20;   /* mincore vector: mappings up to 64 GiB */
+    unsigned char *Vector = mmap(NULL, VectorSize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+                                 -1, 0);
+    if (Vector == MAP_FAILED)
+        return 0;
+    size_t Need = ResetReadMaps(A, A->Maps, &A->MapCount) ? ResetStoreSize(A, Vector, VectorSize) : 0;
+    munmap(Vector, VectorSize);
+    if (Need == 0)
+        return 0;
+    A->StoreSize = (Need + Need / 4 + (1 << 20) + ExpPage - 1) & ~(ExpPage - 1);
+    A->Store = ResetMap(A->StoreSize);
+    if (A->Store == NULL)
+        return 0;
+    if (!ResetReadMaps(A, A->Maps, &A->MapCount))
+        return 0;
+    unsigned char *Next = A->Store, *End = A->Store + A->StoreSize;
+    A->RegionCount = 0;
+    for (int i = 0; i < A->MapCount; i++) {
+        const RESET_MAP *M = &A->Maps[i];
+        if (!ResetSaved(M, A))
+            continue;
+        size_t Pages = (M->End - M->Start) / ExpPage;
+        if (A->RegionCount == RESET_REGIONS || (size_t)(End - Next) < 2 * Pages)
+            return 0;
+        RESET_REGION *R = &A->Regions[A->RegionCount++];
+        R->Start = M->Start;
+        R->End = M->End;
+        R->Anon = M->Inode == 0;
+        R->Resident = Next;
+        R->Now = Next + Pages;
+        Next += 2 * Pages;
+        if (R->Anon) {
+            if (mincore((void *)R->Start, R->End - R->Start, R->Resident) != 0)
+                return 0;
+        } else {
+            memset(R->Resident, 1, Pages);
+        }
+        R->SavedPages = R->RunCount = 0;
+        for (size_t p = 0; p < Pages; p++)
+            if (R->Resident[p] & 1)
+                R->SavedPages++, R->RunCount += p == 0 || !(R->Resident[p - 1] & 1);
+        Next = (unsigned char *)(((uintptr_t)Next + 15) & ~(uintptr_t)15);
+        if ((size_t)(End - Next) < R->RunCount * 2 * sizeof(size_t) + R->SavedPages * ExpPage)
+            return 0;
+        R->Runs = (size_t (*)[2])Next;
+        Next += R->RunCount * 2 * sizeof(size_t);
+        R->Copy = Next;
+        size_t Run = 0;
+        for (size_t p = 0; p < Pages; p++) {
+            if (!(R->Resident[p] & 1))
+                continue;
+            if (p == 0 || !(R->Resident[p - 1] & 1)) {
+                R->Runs[Run][0] = p;
+                R->Runs[Run++][1] = 0;
+            }
+            R->Runs[Run - 1][1]++;
+            memcpy(Next, (void *)(R->Start + p * ExpPage), ExpPage);
+            Next += ExpPage;
+        }
+    }
+    A->Break = (uintptr_t)sbrk(0);
+    if (!ResetSpans(A, &Next, End))
+        return 0;
+    for (int f = 0; f < 256; f++)
+        A->OpenFds[f] = fcntl(f, F_GETFD) >= 0;
+    A->FirstFreeFd = fcntl(0, F_DUPFD, 0);
+    if (A->FirstFreeFd >= 0)
+        close(A->FirstFreeFd);
+    return 1;
+}
+
+/* Unmap what the run mapped; 0 if a saved mapping changed or went. */
+static int ResetMappings(RESET_AREA *A)
+{
+    if (!ResetReadMaps(A, A->Current, &A->CurrentCount))
+        return 0;
+    int s = 0;
+    for (int c = 0; c < A->CurrentCount; c++) {
+        const RESET_MAP *C = &A->Current[c];
+        uintptr_t At = C->Start;
+        while (At < C->End) {
+            while (s < A->MapCount && A->Maps[s].End <= At)
+                s++;
+            const RESET_MAP *S = s < A->MapCount ? &A->Maps[s] : NULL;
+            if (S == NULL || S->Start >= C->End) {          /* the rest is new */
+                munmap((void *)At, C->End - At);
+                break;
+            }
+            if (S->Start > At) {                              /* new up to S */
+                munmap((void *)At, S->Start - At);
+                At = S->Start;
+                continue;
+            }
+            if (strcmp(S->Perms, C->Perms) != 0)
+                return 0;
+            At = S->End < C->End ? S->End : C->End;
+        }
+    }
+    /* every saved mapping must still be there, whole */
+    size_t Saved = 0, Kept = 0;
+    for (int i = 0; i < A->MapCount; i++)
+        Saved += A->Maps[i].End - A->Maps[i].Start;
+    if (!ResetReadMaps(A, A->Current, &A->CurrentCount))
+        return 0;
+    for (int c = 0, i = 0; c < A->CurrentCount; c++)
+        for (; i < A->MapCount && A->Maps[i].Start < A->Current[c].End; i++)
+            if (A->Maps[i].Start >= A->Current[c].Start && A->Maps[i].End <= A->Current[c].End)
+                Kept += A->Maps[i].End - A->Maps[i].Start;
+    return Kept == Saved;
+}
+
+static void ResetRestorer(void)
+{
+    RESET_AREA *A = ExpResetArea;
+    alarm(0);
+    if ((uintptr_t)sbrk(0) != A->Break && brk((void *)A->Break) != 0)
+        _exit(EXP_WORKER_LOST);
+    if (!ResetMappings(A))
+        _exit(EXP_WORKER_LOST);
+    int Fd = fcntl(0, F_DUPFD, 0);
+    if (Fd >= 0)
+        close(Fd);
+    for (int f = 0; Fd != A->FirstFreeFd && f < 256; f++)     /* the run opened files: close them */
+        if (!A->OpenFds[f])
+            close(f);
+    for (int r = 0; r < A->RegionCount; r++)
+        if (ResetDropped(&A->Regions[r]) &&
+            madvise((void *)A->Regions[r].Start, A->Regions[r].End - A->Regions[r].Start, MADV_DONTNEED) != 0)
+            _exit(EXP_WORKER_LOST);
+    for (int i = 0; i < A->SpanCount; i++)
+        if (mincore((void *)A->Spans[i].Start, A->Spans[i].End - A->Spans[i].Start, A->Spans[i].Vector) != 0)
+            _exit(EXP_WORKER_LOST);
+    /* no system call from here on: errno and the rest are being put back */
+    for (int r = 0; r < A->RegionCount; r++) {
+        RESET_REGION *R = &A->Regions[r];
+        size_t Pages = (R->End - R->Start) / ExpPage;
+        const unsigned char *Copy = R->Copy;
+        for (size_t i = 0; i < R->RunCount; i++) {      /* the saved runs */
+            size_t Bytes = R->Runs[i][1] * ExpPage;
+            memcpy((void *)(R->Start + R->Runs[i][0] * ExpPage), Copy, Bytes);
+            Copy += Bytes;
+        }
+        if (!R->Anon || ResetDropped(R))
+            continue;
+        for (size_t p = 0; p < Pages; p += 8) {         /* pages the runs touched first: zero */
+            uint64_t Now = 0, Saved = 0;
+            size_t Bytes = Pages - p < 8 ? Pages - p : 8;
+            memcpy(&Now, R->Now + p, Bytes);
+            memcpy(&Saved, R->Resident + p, Bytes);
+            uint64_t Zero = Now & ~Saved & 0x0101010101010101ULL;
+            for (size_t b = 0; Zero != 0 && b < Bytes; b++, Zero >>= 8)
+                if (Zero & 1)
+                    memset((void *)(R->Start + (p + b) * ExpPage), 0, ExpPage);
+        }
+    }
+    setcontext(&A->Snap);
+    _exit(EXP_WORKER_LOST);
+}
+
+/* In a worker, once: save its memory. Returns 0 after saving, 1 each time
+ * a restore resumes here, -1 if it cannot save (the worker runs one
+ * schedule and exits, as a plain fork would). */
+int ExpResetTake(void)
+{
+    ExpPage = (size_t)sysconf(_SC_PAGESIZE);
+    RESET_AREA *A = ResetMap(sizeof(RESET_AREA) + RESET_STACK);
+    if (A == NULL)
+        return -1;
+    ExpResetArea = A;
+    if (getcontext(&A->Restorer) != 0)
+        return -1;
+    A->Restorer.uc_stack.ss_sp = (char *)A + sizeof(*A);
+    A->Restorer.uc_stack.ss_size = RESET_STACK;
+    A->Restorer.uc_link = NULL;
+    makecontext(&A->Restorer, ResetRestorer, 0);
+    if (getcontext(&A->Snap) != 0)
+        return -1;
+    if (((volatile RESET_AREA *)A)->Taken)
+        return 1;
+    A->Taken = 1;
+    return ResetSave(A) ? 0 : -1;
+}
+
+/* Put the memory back and resume in ExpResetTake (returning 1). */
+void ExpResetRestore(void)
+{
+    setcontext(&ExpResetArea->Restorer);
+    _exit(EXP_WORKER_LOST);
+}
