@@ -59,6 +59,7 @@ typedef struct _NTPS_HOST_CONFIG {
     ULONG SimStepMean;              /* 0: default */
     BOOLEAN NoSimPreempt;           /* switch off seeded early quantum ends */
     BOOLEAN Quiet;                  /* no summary lines */
+    BOOLEAN Debugger;               /* --debugger: breakpoints are reported and continued */
     UCHAR Verifier;                 /* NTPS_VERIFIER_*; 0: standard */
     ULONG CallbackBudgetUs;         /* 0: the verifier's default */
     ULONG CallbackStackPercent;     /* 0: the verifier's default */

@@ -370,6 +370,9 @@ static VOID HostConfigureKernel(const NTPS_HOST_CONFIG *Config)
     KiConfig.SimKernelEntryCost = 10;
     KiConfig.SimPreemptMean = Config->NoSimPreempt ? 0 : Config->SimPreemptMean ? Config->SimPreemptMean : 2000;
     KiConfig.SimStepMean = Config->SimStepMean ? Config->SimStepMean : 100;
+    KiConfig.KdAttached = Config->Debugger;
+    KiKdEnabled = Config->Debugger;
+    KiKdNotPresent = !Config->Debugger;
     KiShutdownRequested = FALSE;
     static const VF_LEVEL Levels[] = { VfLevelStandard, VfLevelOff, VfLevelStandard, VfLevelStrict };
     VF_OPTIONS Verifier = {

@@ -352,6 +352,39 @@ static VOID KiUnhandledUserModeException(KI_DISPATCH *Dispatch, PCONTEXT Context
 
 /* Called on the faulting thread's stack by RtlRaiseException and by the
  * trap entry. Returns only to continue execution at *Context. */
+/* ---- the kernel debugger's first chance ---------------------------------------------------- */
+
+BOOLEAN KiKdEnabled, KiKdNotPresent = TRUE;
+NTPS_EXPORT PBOOLEAN KdDebuggerEnabled = &KiKdEnabled;
+NTPS_EXPORT PBOOLEAN KdDebuggerNotPresent = &KiKdNotPresent;
+
+NTPS_EXPORT BOOLEAN KdRefreshDebuggerNotPresent(VOID)
+{
+    return KiKdNotPresent;
+}
+
+/* With a kernel debugger attached (--debugger), NT gives it a kernel-mode
+ * breakpoint before any handler; ours reports it and goes on after the
+ * int3, as a debugger does when its user types g. */
+static BOOLEAN KiDebuggerTakesBreakpoint(PKTHREAD Thread, PEXCEPTION_RECORD Record, PCONTEXT Context)
+{
+    if (!KiConfig.KdAttached || Record->ExceptionCode != STATUS_BREAKPOINT || Thread->InUserMode ||
+        Context->Rip != (ULONG64)(ULONG_PTR)Record->ExceptionAddress || *(const UCHAR *)Record->ExceptionAddress != 0xCC)
+        return FALSE;
+    CHAR Where[256], Caller[256] = "";
+    KiDescribeAddress(Record->ExceptionAddress, Where, sizeof(Where));
+    ULONG_PTR At = (ULONG_PTR)Record->ExceptionAddress;
+    if ((At - (ULONG_PTR)DbgBreakPoint) < 8 || (At - (ULONG_PTR)DbgBreakPointWithStatus) < 8) {
+        /* the int3 is in our routine, before any push: the driver's call site is on top */
+        memcpy(Caller, ", called from ", 15);
+        KiDescribeAddress(*(PVOID *)(ULONG_PTR)Context->Rsp, Caller + 14, sizeof(Caller) - 14);
+    }
+    RtlpReport("ntps: break instruction exception at %s%s (thread %p): continued (--debugger)\n", Where, Caller,
+               (void *)Thread);
+    Context->Rip += 1;
+    return TRUE;
+}
+
 VOID KiDispatchException(PEXCEPTION_RECORD Record, PCONTEXT Context)
 {
 #if defined(NTPS_ASAN)
@@ -360,6 +393,8 @@ VOID KiDispatchException(PEXCEPTION_RECORD Record, PCONTEXT Context)
     __asan_unpoison_memory_region(Record, sizeof(*Record));
 #endif
     PKTHREAD Thread = KiExceptionThread();
+    if (KiDebuggerTakesBreakpoint(Thread, Record, Context))
+        return;
     PRTLP_SEH_FRAME *Chain = KiExceptionChain(Thread);
     if (KiDispatchDepth(*Chain) >= KI_MAXIMUM_NESTED_DISPATCH)
         KiBugCheckExplain(UNEXPECTED_KERNEL_MODE_TRAP, 8, (ULONG_PTR)Record->ExceptionCode,

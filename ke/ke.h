@@ -217,9 +217,11 @@ typedef struct _KI_CONFIGURATION {
     ULONG SimKernelEntryCost;       /* ... per kernel entry */
     ULONG SimPreemptMean;           /* mean points between seeded early switches; 0 = off */
     ULONG SimStepMean;              /* mean points a processor runs before another steps */
+    BOOLEAN KdAttached;             /* --debugger: a kernel debugger takes breakpoints and continues */
 } KI_CONFIGURATION;
 
 extern KI_CONFIGURATION KiConfig;
+extern BOOLEAN KiKdEnabled, KiKdNotPresent;    /* what KdDebuggerEnabled/NotPresent point at */
 extern ULONG KeNumberProcessors;
 extern KPRCB *KiProcessorBlock[MAXIMUM_PROCESSORS];
 extern KAFFINITY KeActiveProcessors;

@@ -54,13 +54,13 @@ if [ $build = 1 ]; then
 fi
 
 # name | driver target (or svc:FILE.sys=target for a self-installing client) | client target |
-# client args | scenario | stdin (none, or "keys AFTER": "q" and Enter after AFTER seconds) | ends? (yes/no) |
+# client args | scenario (and more ntps run options: the event sample breaks into a debugger) | stdin (none, or "keys AFTER": "q" and Enter after AFTER seconds) | ends? (yes/no) |
 # expected regexes separated by ';;' | what was checked
 rows() {
   cat <<'EOF'
 wds/ioctl|svc:SIoctl.sys=wds/ioctl-wdm|wds/ioctl-exe||none|none|yes|OutBuffer \(38\): This String is from Device Driver !!!;;Calling DeviceIoControl METHOD_NEITHER;;Number of bytes transfered from OutBuffer: 100;;Calling DeviceIoControl METHOD_OUT_DIRECT|the client installs and starts SIoctl through the SCM, four IOCTLs (buffered, neither, in/out direct) round-trip, it stops and deletes the service
-wds/event|svc:event.sys=wds/event-wdm|wds/event-exe|1 1|none|keys 5|yes|Event HANDLE = ;;Waiting for Event\.\.\.;;Event signalled\.|event-based: the driver's timer DPC signals the client's event (1 s), until a key
-wds/event-irp|svc:event.sys=wds/event-wdm|wds/event-exe|1 0|none|keys 5|yes|Event occurred\.;;Registering event again|IRP-based: the pended IOCTL completes from the timer DPC, until a key
+wds/event|svc:event.sys=wds/event-wdm|wds/event-exe|1 1|none --debugger|keys 5|yes|Event HANDLE = ;;Waiting for Event\.\.\.;;Event signalled\.|event-based: the driver's timer DPC signals the client's event (1 s), until a key
+wds/event-irp|svc:event.sys=wds/event-wdm|wds/event-exe|1 0|none --debugger|keys 5|yes|Event occurred\.;;Registering event again|IRP-based: the pended IOCTL completes from the timer DPC, until a key
 wds/cancel|svc:cancel.sys=wds/cancel-sys|wds/cancel-exe|2|none|keys 4|yes|Number of threads : 2;;Thread [0-9]+ read: [0-9]+ bytes|two threads' reads (ReadFileEx) the driver queues and completes, until "q"
 wkp1/ch04|wkp1/ch04-PriorityBooster|wkp1/ch04-Booster|8 9|none|none|yes|Priority change for 8 to 9 succeeded!|the System thread 8 set to priority 9 by IOCTL
 wkp1/ch06|wkp1/ch06-PriorityBooster|wkp1/ch06-Booster|8 9|none|none|yes|Priority change for 8 to 9 succeeded!|as ch04, with the chapter's debug output
@@ -94,7 +94,8 @@ while IFS='|' read -r name driver client args scenario input ends expects what; 
   log=$out/run-$(echo "$name" | tr '/' '_').log
   dir=$out/run-$(echo "$name" | tr '/' '_')
   rm -rf "$dir" && mkdir -p "$dir"
-  cmd=("$ntps" run --timeout "$limit" --scenario "$scenario")
+  read -r -a sc <<<"$scenario"     # the scenario, then any more ntps run options
+  cmd=("$ntps" run --timeout "$limit" --scenario "${sc[0]}" "${sc[@]:1}")
   missing=
   if [[ $driver == svc:* ]]; then
     file=${driver#svc:}; target=${file#*=}; file=${file%%=*}

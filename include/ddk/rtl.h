@@ -244,6 +244,12 @@ NTKERNELAPI ULONG vDbgPrintEx(ULONG ComponentId, ULONG Level, PCSTR Format, va_l
 NTKERNELAPI ULONG vDbgPrintExWithPrefix(PCSTR Prefix, ULONG ComponentId, ULONG Level, PCSTR Format, va_list arglist);
 NTKERNELAPI VOID DbgBreakPoint(VOID);
 NTKERNELAPI VOID DbgBreakPointWithStatus(ULONG Status);
+/* Whether a kernel debugger is attached (ntps run --debugger). */
+NTKERNELAPI extern PBOOLEAN KdDebuggerEnabled;
+NTKERNELAPI extern PBOOLEAN KdDebuggerNotPresent;
+#define KD_DEBUGGER_ENABLED (*KdDebuggerEnabled)
+#define KD_DEBUGGER_NOT_PRESENT (*KdDebuggerNotPresent)
+NTKERNELAPI BOOLEAN KdRefreshDebuggerNotPresent(VOID);
 /* The WDK's DbgRaiseAssertionFailure is the __int2c intrinsic, an
  * expression: it raises STATUS_ASSERTION_FAILURE in the caller, as the
  * int 2c handler does (unhandled: a bug check naming the driver). */

@@ -110,6 +110,10 @@ static const char NtpsRunUsage[] =
     "  --timeout SECONDS    end the run with a thread list after this long (host time)\n"
     "\n"
     "what you see:\n"
+    "  --debugger           run as if a kernel debugger were attached: a breakpoint in\n"
+    "                       kernel mode (DbgBreakPoint, KdBreakPoint, int3) is reported\n"
+    "                       and continued, as when the debugger's user types g; without\n"
+    "                       it, an unhandled breakpoint is a bug check, as on Windows\n"
     "  --quiet              no closing summary (process tree, callback counts, verifier)\n"
     "  --json               the summary as JSON on standard output (format\n"
     "                       ntps-run-summary: processes, drivers' callback counts, the\n"
@@ -324,6 +328,8 @@ int NtpsRunMainEx(int argc, char **argv, NTPS_RUNNER Runner, void *Context)
             NEED_VALUE();
             if (!NtpsAddRegistryValue(&Config, Value))
                 return NTPS_EXIT_USAGE;
+        } else if (!strcmp(Arg, "--debugger")) {
+            Config.Debugger = TRUE;
         } else if (!strcmp(Arg, "--quiet")) {
             Config.Quiet = TRUE;
         } else if (!strcmp(Arg, "--json")) {
