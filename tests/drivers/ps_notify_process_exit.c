@@ -133,9 +133,15 @@ static HANDLE CheckExit(HANDLE Pid, ULONG Threads, HANDLE LastTid, NTSTATUS Stat
     KT_EQ(ThreadCreates, Threads);
     KT_EQ(ThreadExits, Threads);
     KT_CHECK(LastThreadExit >= 0 && LastThreadExit < FirstProcessExit);
-    /* the exit calls ran in one of the process's own threads, the one
-     * whose exit notification came last */
-    KT_CHECK(LastThreadExit >= 0 && Log[LastThreadExit].Arg == ExitTid);
+    /* the exit calls ran in one of the process's own threads whose exit
+     * was notified: its last thread to leave. That need not be the last
+     * thread notified: on two processors two threads ending together may
+     * notify in one order and leave the process in the other. */
+    BOOLEAN ExitThreadNotified = FALSE;
+    for (LONG i = 0; i < LogCount && i < (LONG)RTL_NUMBER_OF(Log); i++)
+        if (Log[i].ProcessId == Pid && Log[i].What == 'T' && !Log[i].Create && Log[i].Arg == ExitTid)
+            ExitThreadNotified = TRUE;
+    KT_CHECK(ExitThreadNotified);
     return ExitTid;
 }
 
