@@ -382,13 +382,17 @@ typedef union _PSP_THREAD_ANSWER {
 static VOID PspThreadBasicInformation(ETHREAD *Thread, PTHREAD_BASIC_INFORMATION Basic)
 {
     Basic->ExitStatus = PsGetThreadExitStatus((PETHREAD)Thread);
-    Basic->TebBaseAddress = Thread->Teb;
+    Basic->TebBaseAddress = __atomic_load_n(&Thread->Teb, __ATOMIC_RELAXED);   /* NULL once it has ended */
     Basic->ClientId = Thread->Cid;
+    /* Priorities and affinity change under the dispatcher lock on other
+     * processors (boosts, decay, KeSetPriorityThread). */
+    KIRQL OldIrql = KiAcquireDispatcherLock();
     Basic->AffinityMask = Thread->Tcb.Affinity;
     Basic->Priority = Thread->Tcb.Priority;
     /* As KeQueryBasePriorityThread: the increment over the process's base
      * priority, which is what GetThreadPriority returns. */
     Basic->BasePriority = Thread->Tcb.BasePriority - Thread->Tcb.Process->BasePriority;
+    KiReleaseDispatcherLock(OldIrql);
 }
 
 static VOID PspThreadTimes(ETHREAD *Thread, PKERNEL_USER_TIMES Times)

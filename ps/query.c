@@ -132,7 +132,7 @@ PPEB PsGetProcessPeb(PEPROCESS Process)
 /* NULL for system threads and threads of subsystem processes. */
 PTEB PsGetThreadTeb(PETHREAD Thread)
 {
-    return PspThread(Thread)->Teb;
+    return __atomic_load_n(&PspThread(Thread)->Teb, __ATOMIC_RELAXED);
 }
 
 /* ntps runs no protected processes and has one session. */

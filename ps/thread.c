@@ -32,7 +32,7 @@ static VOID PspReapThread(PKTHREAD KThread)
     if (Thread->Teb != NULL) {
         /* The TEB lived at the top of the user stack mapping. */
         Thread->UserStack.Base = (PCHAR)Thread->Teb + PSP_TEB_SIZE;
-        Thread->Teb = NULL;
+        __atomic_store_n(&Thread->Teb, NULL, __ATOMIC_RELAXED);     /* queries read it from other threads */
     }
     HalFreeStack(&Thread->UserStack);
     ObfDereferenceObject(Thread);   /* the reference the running thread held */
