@@ -55,9 +55,9 @@ static VOID Reader(PVOID Context)
     for (int i = 0; i < ROUNDS; i++) {
         ExEnterCriticalRegionAndAcquireResourceShared(&Resource);
         LONG Inside = InterlockedIncrement(&SharedInside);
-        LONG Max = MaxSharedInside;
+        LONG Max = ReadAcquire(&MaxSharedInside);
         while (Inside > Max && InterlockedCompareExchange(&MaxSharedInside, Inside, Max) != Max)
-            Max = MaxSharedInside;
+            Max = ReadAcquire(&MaxSharedInside);
         if (A != B)
             InterlockedIncrement(&Torn);
         if ((i & 7) == 0)
