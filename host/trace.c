@@ -160,12 +160,50 @@ VOID HostStopTrace(VOID)
 
 /* ---- writing ----------------------------------------------------------------------------- */
 
+typedef struct _HOST_TRACE_STACK {
+    union {
+        struct _HOST_TRACE_STACK *Next;     /* in the free list */
+        struct { PVOID Routine; ULONG Kind; } Frames[HOST_TRACE_DEPTH];
+    };
+} HOST_TRACE_STACK;
+
 typedef struct _HOST_TRACED_THREAD {
     BOOLEAN Running;
     UCHAR Cpu, Depth;
     ULONG64 Last;                       /* its latest time: a thread's events never go back */
-    struct { PVOID Routine; ULONG Kind; } *Stack;   /* HOST_TRACE_DEPTH entries, made at its first callback */
+    HOST_TRACE_STACK *Stack;            /* its open callbacks: while Depth > 0 */
 } HOST_TRACED_THREAD;
+
+/* Callback stacks are lent to a thread while it is inside a callback and
+ * taken back when it leaves the last one: few threads are inside one at a
+ * time, and a malloc per thread was a fifth of the writer's time. */
+static HOST_TRACE_STACK *HostFreeStacks;
+
+static HOST_TRACE_STACK *HostLendStack(VOID)
+{
+    HOST_TRACE_STACK *Stack = HostFreeStacks;
+    if (Stack != NULL) {
+        HostFreeStacks = Stack->Next;
+        return Stack;
+    }
+    return malloc(sizeof(HOST_TRACE_STACK));
+}
+
+static VOID HostReturnStack(HOST_TRACED_THREAD *S)
+{
+    S->Stack->Next = HostFreeStacks;
+    HostFreeStacks = S->Stack;
+    S->Stack = NULL;
+}
+
+static VOID HostFreeStackList(VOID)
+{
+    while (HostFreeStacks != NULL) {
+        HOST_TRACE_STACK *Next = HostFreeStacks->Next;
+        free(HostFreeStacks);
+        HostFreeStacks = Next;
+    }
+}
 
 typedef struct _HOST_TRACE_CURSOR {
     HOST_TRACE_CHUNK *Chunk;
@@ -431,7 +469,7 @@ static BOOLEAN HostReplay(HOST_SINK *Out, HOST_TRACED_THREAD *States, HOST_TRACE
         S->Cpu = (UCHAR)Cpu;
         HostWriteEdge(Out, T, TRUE, Time, NULL, 0, Cpu, FALSE);
         for (ULONG d = 0; d < S->Depth && d < HOST_TRACE_DEPTH; d++)
-            HostWriteEdge(Out, T, TRUE, Time, S->Stack[d].Routine, S->Stack[d].Kind, Cpu, TRUE);
+            HostWriteEdge(Out, T, TRUE, Time, S->Stack->Frames[d].Routine, S->Stack->Frames[d].Kind, Cpu, TRUE);
         break;
     case TraceOut:
         if (S->Running)
@@ -439,11 +477,11 @@ static BOOLEAN HostReplay(HOST_SINK *Out, HOST_TRACED_THREAD *States, HOST_TRACE
                          S->Cpu, Time);
         break;
     case TraceEnter:
-        if (S->Stack == NULL && (S->Stack = malloc(HOST_TRACE_DEPTH * sizeof(*S->Stack))) == NULL)
+        if (S->Stack == NULL && (S->Stack = HostLendStack()) == NULL)
             return FALSE;
         if (S->Depth < HOST_TRACE_DEPTH) {
-            S->Stack[S->Depth].Routine = E->Routine;
-            S->Stack[S->Depth].Kind = HOST_TRACE_KIND(E);
+            S->Stack->Frames[S->Depth].Routine = E->Routine;
+            S->Stack->Frames[S->Depth].Kind = HOST_TRACE_KIND(E);
             if (S->Running)
                 HostWriteEdge(Out, T, TRUE, Time, E->Routine, HOST_TRACE_KIND(E), S->Cpu, FALSE);
         }
@@ -456,6 +494,8 @@ static BOOLEAN HostReplay(HOST_SINK *Out, HOST_TRACED_THREAD *States, HOST_TRACE
         S->Depth--;
         if (S->Depth < HOST_TRACE_DEPTH && S->Running)
             HostWriteEdge(Out, T, FALSE, Time, NULL, 0, 0, FALSE);
+        if (S->Depth == 0 && S->Stack != NULL)
+            HostReturnStack(S);
         break;
     }
     return TRUE;
@@ -597,6 +637,7 @@ BOOLEAN HostWriteTrace(const char *Path, ULONGLONG EndTime)
     Ok = (fclose(S.Out) == 0) && Ok;
     for (ULONG i = 0; States != NULL && i < HostActivity.ThreadCount; i++)
         free(States[i].Stack);
+    HostFreeStackList();
     free(States);
     free(HostTracePids);
     HostTracePids = NULL;
