@@ -6,10 +6,15 @@
  * Recording: Ke calls KiTraceSwitchHook at every context switch and vf
  * calls VfTraceCallbackHook when a callback frame begins and ends; each
  * appends a 24-byte event to the buffer of the processor it runs on (no
- * lock: a processor's buffer is written by its own host thread only). A
- * global sequence number orders events across processors: a switch is
- * numbered under the dispatcher lock, a callback's events on the thread
- * between its switch in and out, so a thread's events are in order.
+ * lock, no atomic: a processor's buffer is written by its own host thread
+ * only). A global sequence number orders switches across processors (one
+ * atomic add per switch, under the dispatcher lock); a callback's events
+ * carry the number of their processor's latest switch, and follow it in
+ * that processor's buffer, so a thread's events stay in order. Times are
+ * one clock reading an event: in realtime the processor's time-stamp
+ * counter (a fraction of the host clock's cost), mapped to interrupt time
+ * when the trace is written by two readings of both, at start and end; in
+ * simulation the virtual clock, as before, so a replay's trace is the same.
  * Threads are named by their run record (host/activity.c).
  *
  * Writing (at the end), streamed in sequence order (a merge of the
@@ -25,6 +30,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#if defined(__x86_64__)
+#include <cpuid.h>
+#endif
 
 #define HOST_TRACE_CHUNK_EVENTS 2700     /* 64 KiB chunks: from the heap, reused after the run */
 #define HOST_TRACE_DEPTH 16                 /* callbacks nested on one thread, as traced */
@@ -53,12 +61,57 @@ typedef struct _HOST_TRACE_CHUNK {
 
 typedef struct DECLSPEC_CACHEALIGN _HOST_TRACE_CPU {
     HOST_TRACE_CHUNK *First, *Current;
+    ULONG Sequence;                     /* the number of its latest switch: its callbacks' */
     BOOLEAN Failed;                     /* out of memory: events dropped */
 } HOST_TRACE_CPU;
 
 volatile BOOLEAN HostTracing;
 static HOST_TRACE_CPU HostTraceCpus[MAXIMUM_PROCESSORS];
 static volatile ULONG HostTraceSequence;
+
+/* Event times: the time-stamp counter where it is invariant (constant
+ * rate, running in every power state, synchronized across processors, as
+ * Linux's nonstop_tsc says) and the run is realtime; else interrupt time.
+ * A counter reading and an interrupt time taken together at start and at
+ * the end map one to the other. */
+static BOOLEAN HostTraceTsc;
+static struct { ULONG64 Tsc, Time; } HostTraceStart, HostTraceEnd;
+static ULONG64 HostTraceBoot;           /* host monotonic time at interrupt time 0 */
+
+static BOOLEAN HostInvariantTsc(VOID)
+{
+#if defined(__x86_64__)
+    unsigned int Eax, Ebx, Ecx, Edx;
+    return __get_cpuid(0x80000007, &Eax, &Ebx, &Ecx, &Edx) && (Edx & (1u << 8)) != 0;
+#else
+    return FALSE;
+#endif
+}
+
+static inline ULONG64 HostTraceStamp(VOID)
+{
+#if defined(__x86_64__)
+    if (HostTraceTsc)
+        return __builtin_ia32_rdtsc();
+#endif
+    return KiQueryInterruptTime();
+}
+
+/* A counter reading and host monotonic time together (the trace starts
+ * before the kernel's clock does): the counter read on either side of the
+ * clock, the pair with the closest readings of five. */
+static VOID HostTraceCalibrate(ULONG64 *Tsc, ULONG64 *Time)
+{
+    ULONG64 Best = ~0ull;
+    for (int i = 0; i < 5; i++) {
+        ULONG64 Before = HostTraceStamp(), Now = HalQueryMonotonicTime100ns(), After = HostTraceStamp();
+        if (After - Before < Best) {
+            Best = After - Before;
+            *Tsc = Before + (After - Before) / 2;
+            *Time = Now;
+        }
+    }
+}
 
 static inline HOST_TRACE_EVENT *HostTraceSlot(ULONG Cpu)
 {
@@ -88,20 +141,8 @@ static inline ULONG HostTraceRecord(PKTHREAD Thread)
     return Record <= HOST_TRACE_RECORD_MASK ? Record : 0;
 }
 
-static VOID HostTraceAppend(ULONG Cpu, ULONG Type, PKTHREAD Thread, PVOID Routine, ULONG Kind)
-{
-    ULONG Record = HostTraceRecord(Thread);
-    HOST_TRACE_EVENT *Event = Record != 0 ? HostTraceSlot(Cpu) : NULL;
-    if (Event == NULL)
-        return;
-    Event->Sequence = __atomic_fetch_add(&HostTraceSequence, 1, __ATOMIC_SEQ_CST);
-    Event->Time = KiQueryInterruptTime();
-    Event->Record = Record | Type << 30 | (Kind & 7) << 27;
-    Event->Routine = Routine;
-}
-
 /* A switch: the old thread out and the new one in at one time, numbered
- * together (one clock reading, one atomic add). */
+ * together (one time reading, one atomic add). */
 static VOID HostTraceSwitch(PKPRCB Prcb, PKTHREAD Old, PKTHREAD New)
 {
     ULONG OldRecord = Old != Prcb->IdleThread ? HostTraceRecord(Old) : 0;
@@ -109,8 +150,10 @@ static VOID HostTraceSwitch(PKPRCB Prcb, PKTHREAD Old, PKTHREAD New)
     ULONG Count = (OldRecord != 0) + (NewRecord != 0);
     if (Count == 0)
         return;
+    HOST_TRACE_CPU *Cpu = &HostTraceCpus[Prcb->Number];
     ULONG Sequence = __atomic_fetch_add(&HostTraceSequence, Count, __ATOMIC_SEQ_CST);
-    ULONG64 Time = KiQueryInterruptTime();
+    Cpu->Sequence = Sequence + Count - 1;
+    ULONG64 Time = HostTraceStamp();
     HOST_TRACE_EVENT *Event;
     if (OldRecord != 0 && (Event = HostTraceSlot(Prcb->Number)) != NULL)
         *Event = (HOST_TRACE_EVENT){ Time, Sequence++, OldRecord | (ULONG)TraceOut << 30, NULL };
@@ -121,8 +164,13 @@ static VOID HostTraceSwitch(PKPRCB Prcb, PKTHREAD Old, PKTHREAD New)
 static VOID HostTraceCallback(VF_CALLBACK_FRAME *Frame, BOOLEAN Enter)
 {
     PKPRCB Prcb = KeGetCurrentPrcb();
-    HostTraceAppend(Prcb->Number, Enter ? TraceEnter : TraceLeave, Prcb->CurrentThread, Frame->Routine,
-                    (ULONG)Frame->Kind);
+    ULONG Record = HostTraceRecord(Prcb->CurrentThread);
+    HOST_TRACE_EVENT *Event = Record != 0 ? HostTraceSlot(Prcb->Number) : NULL;
+    if (Event == NULL)
+        return;
+    ULONG Type = Enter ? TraceEnter : TraceLeave;
+    *Event = (HOST_TRACE_EVENT){ HostTraceStamp(), HostTraceCpus[Prcb->Number].Sequence,
+                                 Record | Type << 30 | ((ULONG)Frame->Kind & 7) << 27, Frame->Routine };
 }
 
 VOID HostTraceProcessEvent(ULONG Record, BOOLEAN Created)
@@ -136,6 +184,9 @@ BOOLEAN HostStartTrace(ULONG Cpus)
     (void)Cpus;
     HostStopTrace();
     HostTraceSequence = 0;
+    HostTraceTsc = !KiConfig.Simulation && HostInvariantTsc();
+    if (HostTraceTsc)
+        HostTraceCalibrate(&HostTraceStart.Tsc, &HostTraceStart.Time);
     KiTraceSwitchHook = HostTraceSwitch;
     VfTraceCallbackHook = HostTraceCallback;
     HostTracing = TRUE;
@@ -447,6 +498,18 @@ static VOID HostTraceOut(HOST_SINK *S, HOST_TRACED_THREAD *St, const HOST_THREAD
     }
 }
 
+/* An event's time in interrupt time (100 ns). */
+static double HostTraceRate;             /* interrupt time per counter tick */
+
+static inline ULONG64 HostTraceTime(ULONG64 Stamp)
+{
+    if (!HostTraceTsc)
+        return Stamp;
+    LONG64 Ticks = (LONG64)(Stamp - HostTraceStart.Tsc);     /* another processor's counter may read a bit behind */
+    ULONG64 Host = HostTraceStart.Time + (Ticks <= 0 ? 0 : (ULONG64)((double)Ticks * HostTraceRate));
+    return Host > HostTraceBoot ? Host - HostTraceBoot : 0;
+}
+
 static BOOLEAN HostReplay(HOST_SINK *Out, HOST_TRACED_THREAD *States, HOST_TRACE_CURSOR *Cursors, ULONG Cpu,
                           const HOST_TRACE_EVENT *E)
 {
@@ -455,7 +518,8 @@ static BOOLEAN HostReplay(HOST_SINK *Out, HOST_TRACED_THREAD *States, HOST_TRACE
         return TRUE;
     const HOST_THREAD_RECORD *T = &HostActivity.Threads[Record - 1];
     HOST_TRACED_THREAD *S = &States[Record - 1];
-    ULONG64 Time = E->Time > S->Last ? E->Time : S->Last;
+    ULONG64 Time = HostTraceTime(E->Time);
+    Time = Time > S->Last ? Time : S->Last;
     S->Last = Time;
     switch (HOST_TRACE_TYPE(E)) {
     case TraceIn:
@@ -614,6 +678,13 @@ BOOLEAN HostWriteTrace(const char *Path, ULONGLONG EndTime)
         Cursors[i] = (HOST_TRACE_CURSOR){ HostTraceCpus[i].First, 0, 0, 0 };
         if (HostTraceCpus[i].First != NULL)
             Cpus = i + 1;
+    }
+    if (HostTraceTsc) {
+        HostTraceCalibrate(&HostTraceEnd.Tsc, &HostTraceEnd.Time);
+        HostTraceBoot = HalQueryMonotonicTime100ns() - KiQueryInterruptTime();
+        HostTraceRate = HostTraceEnd.Tsc > HostTraceStart.Tsc ? (double)(HostTraceEnd.Time - HostTraceStart.Time) /
+                                                                 (double)(HostTraceEnd.Tsc - HostTraceStart.Tsc)
+                                                           : 0.0;
     }
     BOOLEAN Ok = States != NULL && HostMapProcesses();
     memset(HostNameCache, 0, sizeof(HostNameCache));     /* images differ from run to run */
