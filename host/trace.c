@@ -295,11 +295,67 @@ static VOID HostQuote(HOST_NAME *Name, PCSTR Text, SIZE_T Limit)
     Name->Length = (UCHAR)n;
 }
 
+/* Value in decimal at Pos; returns its end. */
+static inline char *HostFormatNumber(char *Pos, ULONG64 Value)
+{
+    static const char Pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+                                "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+                                "8081828384858687888990919293949596979899";
+    ULONG Digits = 1;
+    for (ULONG64 Limit = 10; Digits < 20 && Value >= Limit; Limit *= 10)
+        Digits++;
+    char *End = Pos + Digits, *p = End;     /* written in place, from the last digit */
+    while (Value >= 100) {
+        ULONG Pair = (ULONG)(Value % 100);
+        Value /= 100;
+        p -= 2;
+        p[0] = Pairs[2 * Pair];
+        p[1] = Pairs[2 * Pair + 1];
+    }
+    if (Value >= 10) {
+        p[-2] = Pairs[2 * Value];
+        p[-1] = Pairs[2 * Value + 1];
+    } else {
+        p[-1] = (char)('0' + Value);
+    }
+    return End;
+}
+
+/* A track's ids, `,"pid":P,"tid":T`, formatted once per thread. */
+typedef struct _HOST_IDS {
+    UCHAR Length;
+    char Text[39];
+} HOST_IDS;
+
 /* Per process record, for the writer: its pid in the trace: its PID, unless an earlier process had that PID (PIDs
  * are reused): then an id of its own above any PID, so that two
- * processes never share a track (its name then says its PID). */
+ * processes never share a track (its name then says its PID); and its
+ * image, quoted. Per thread record and per processor: its track's ids. */
 #define HOST_TRACE_REUSED_PID 0x40000000u
 static ULONG *HostTracePids;
+static HOST_NAME *HostTraceImages;
+static HOST_IDS *HostThreadIds;
+static HOST_IDS HostCpuIds[MAXIMUM_PROCESSORS];
+
+static VOID HostFormatIds(HOST_IDS *Ids, ULONG Pid, ULONG Tid)
+{
+    char *p = Ids->Text;
+    memcpy(p, ",\"pid\":", 7);
+    p = HostFormatNumber(p + 7, Pid);
+    memcpy(p, ",\"tid\":", 7);
+    p = HostFormatNumber(p + 7, Tid);
+    Ids->Length = (UCHAR)(p - Ids->Text);
+}
+
+static VOID HostFreeMaps(VOID)
+{
+    free(HostTracePids);
+    free(HostTraceImages);
+    free(HostThreadIds);
+    HostTracePids = NULL;
+    HostTraceImages = NULL;
+    HostThreadIds = NULL;
+}
 
 static BOOLEAN HostMapProcesses(VOID)
 {
@@ -308,13 +364,20 @@ static BOOLEAN HostMapProcesses(VOID)
     for (ULONG i = 0; i < A->ProcessCount; i++)
         Max = A->Processes[i].Pid > Max ? A->Processes[i].Pid : Max;
     HostTracePids = malloc((A->ProcessCount + 1) * sizeof(ULONG));
+    HostTraceImages = malloc((A->ProcessCount + 1) * sizeof(HOST_NAME));
+    HostThreadIds = malloc((A->ThreadCount + 1) * sizeof(HOST_IDS));
     UCHAR *Seen = calloc(Max / 4 + 1, 1);
-    BOOLEAN Ok = HostTracePids != NULL && Seen != NULL;
+    BOOLEAN Ok = HostTracePids != NULL && HostTraceImages != NULL && HostThreadIds != NULL && Seen != NULL;
     for (ULONG i = 0; Ok && i < A->ProcessCount; i++) {
         const HOST_PROCESS_RECORD *P = &A->Processes[i];
         HostTracePids[i] = Seen[P->Pid / 4] ? HOST_TRACE_REUSED_PID + i : P->Pid;
         Seen[P->Pid / 4] = 1;
+        HostQuote(&HostTraceImages[i], P->Image, sizeof(P->Image));
     }
+    for (ULONG i = 0; Ok && i < A->ThreadCount; i++)
+        HostFormatIds(&HostThreadIds[i], HostTracePids[A->Threads[i].Process], A->Threads[i].Tid);
+    for (ULONG i = 0; i < MAXIMUM_PROCESSORS; i++)
+        HostFormatIds(&HostCpuIds[i], HOST_TRACE_CPU_PID, i);
     free(Seen);
     return Ok;
 }
@@ -378,37 +441,10 @@ static inline VOID HostPutName(HOST_SINK *S, const HOST_NAME *Name)
     S->Pos += Name->Length;
 }
 
-/* A process's image name (at most 16 bytes), quoted. */
-static inline VOID HostPutImage(HOST_SINK *S, const HOST_PROCESS_RECORD *P)
-{
-    HOST_NAME Name;
-    HostQuote(&Name, P->Image, sizeof(P->Image));
-    HostPutName(S, &Name);
-}
 
 static inline VOID HostPutNumber(HOST_SINK *S, ULONG64 Value)
 {
-    static const char Pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-                                "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-                                "8081828384858687888990919293949596979899";
-    ULONG Digits = 1;
-    for (ULONG64 Rest = Value; Rest >= 10; Rest /= 10)
-        Digits++;
-    char *End = S->Pos + Digits, *p = End;     /* written in place, from the last digit */
-    while (Value >= 100) {
-        ULONG Pair = (ULONG)(Value % 100);
-        Value /= 100;
-        p -= 2;
-        p[0] = Pairs[2 * Pair];
-        p[1] = Pairs[2 * Pair + 1];
-    }
-    if (Value >= 10) {
-        p[-2] = Pairs[2 * Value];
-        p[-1] = Pairs[2 * Value + 1];
-    } else {
-        p[-1] = (char)('0' + Value);
-    }
-    S->Pos = End;
+    S->Pos = HostFormatNumber(S->Pos, Value);
 }
 
 /* Microseconds with a tenth: the format's unit, our 100 ns resolution. */
@@ -420,12 +456,10 @@ static inline VOID HostPutTime(HOST_SINK *S, ULONG64 Time)
     S->Pos += 2;
 }
 
-static inline VOID HostPutIds(HOST_SINK *S, ULONG Pid, ULONG Tid)
+static inline VOID HostPutTrack(HOST_SINK *S, const HOST_IDS *Ids)
 {
-    HostPut(S, ",\"pid\":");
-    HostPutNumber(S, Pid);
-    HostPut(S, ",\"tid\":");
-    HostPutNumber(S, Tid);
+    memcpy(S->Pos, Ids->Text, sizeof(Ids->Text));       /* a fixed size: no call (the sink has room) */
+    S->Pos += Ids->Length;
 }
 
 /* The B or E event of a thread-track span. */
@@ -435,17 +469,18 @@ static VOID HostWriteEdge(HOST_SINK *S, const HOST_THREAD_RECORD *T, BOOLEAN Beg
     static const HOST_NAME Kinds[] = { { 9, "\"process\"" }, { 8, "\"thread\"" }, { 7, "\"image\"" },
                                        { 8, "\"ob-pre\"" }, { 9, "\"ob-post\"" }, { 11, "\"work-item\"" },
                                        { 3, "\"?\"" } };
+    const HOST_IDS *Ids = &HostThreadIds[T - HostActivity.Threads];
     HostRoom(S);
     if (!Begin) {
         HostPut(S, ",\n{\"ph\":\"E\"");
-        HostPutIds(S, HostTracePids[T->Process], T->Tid);
+        HostPutTrack(S, Ids);
         HostPut(S, ",\"ts\":");
         HostPutTime(S, Time);
         HostPut(S, "}");
         return;
     }
     HostPut(S, ",\n{\"ph\":\"B\"");
-    HostPutIds(S, HostTracePids[T->Process], T->Tid);
+    HostPutTrack(S, Ids);
     HostPut(S, ",\"ts\":");
     HostPutTime(S, Time);
     if (Routine == NULL) {
@@ -468,18 +503,18 @@ static VOID HostWriteCpuSpan(HOST_SINK *S, ULONG Cpu, const HOST_TRACE_CURSOR *C
 {
     const HOST_THREAD_RECORD *T = &HostActivity.Threads[C->Record - 1];
     HostRoom(S);
+    const HOST_IDS *Ids = &HostThreadIds[C->Record - 1];
     HostPut(S, ",\n{\"ph\":\"X\",\"cat\":\"cpu\"");
-    HostPutIds(S, HOST_TRACE_CPU_PID, Cpu);
+    HostPutTrack(S, &HostCpuIds[Cpu]);
     HostPut(S, ",\"name\":");
-    HostPutImage(S, &HostActivity.Processes[T->Process]);
+    HostPutName(S, &HostTraceImages[T->Process]);
     HostPut(S, ",\"ts\":");
     HostPutTime(S, C->Since);
     HostPut(S, ",\"dur\":");
     HostPutTime(S, End > C->Since ? End - C->Since : 0);
-    HostPut(S, ",\"args\":{\"pid\":");
-    HostPutNumber(S, HostTracePids[T->Process]);
-    HostPut(S, ",\"tid\":");
-    HostPutNumber(S, T->Tid);
+    HostPut(S, ",\"args\":{");
+    memcpy(S->Pos, Ids->Text + 1, sizeof(Ids->Text) - 1);     /* the thread's ids, without the comma */
+    S->Pos += Ids->Length - 1;
     HostPut(S, "}}");
 }
 
@@ -586,11 +621,11 @@ static ULONG HostNextCpu(HOST_TRACE_CURSOR *Cursors, ULONG Cpus)
     return Best;
 }
 
-static VOID HostWriteThreadName(HOST_SINK *S, ULONG Pid, ULONG Tid, const HOST_NAME *Name, PCSTR Kind, ULONG Number)
+static VOID HostWriteThreadName(HOST_SINK *S, const HOST_IDS *Ids, const HOST_NAME *Name, PCSTR Kind, ULONG Number)
 {
     HostRoom(S);
     HostPut(S, ",\n{\"ph\":\"M\",\"name\":\"thread_name\"");
-    HostPutIds(S, Pid, Tid);
+    HostPutTrack(S, Ids);
     HostPut(S, ",\"args\":{\"name\":");
     if (Name != NULL) {
         HostPutName(S, Name);
@@ -618,31 +653,36 @@ static VOID HostWriteMetadata(HOST_SINK *S, ULONG Cpus)
         char Text[16];
         snprintf(Text, sizeof(Text), "CPU %lu", (unsigned long)i);
         HostQuote(&Name, Text, sizeof(Text));
-        HostWriteThreadName(S, HOST_TRACE_CPU_PID, i, &Name, NULL, 0);
+        HostWriteThreadName(S, &HostCpuIds[i], &Name, NULL, 0);
     }
     static const HOST_NAME Lifetime = { 10, "\"lifetime\"" };
     HOST_ACTIVITY *A = &HostActivity;
     for (ULONG i = 0; i < A->ProcessCount; i++) {
         const HOST_PROCESS_RECORD *P = &A->Processes[i];
         ULONG Pid = HostTracePids[i];
-        HOST_NAME Name;
-        char Text[48];
-        snprintf(Text, sizeof(Text), Pid != P->Pid ? "%.16s (PID %lu)" : "%.16s", P->Image, (unsigned long)P->Pid);
-        HostQuote(&Name, Text, sizeof(Text));
+        const HOST_NAME *Image = &HostTraceImages[i];
         HostRoom(S);
         HostPut(S, ",\n{\"ph\":\"M\",\"name\":\"process_name\",\"pid\":");
         HostPutNumber(S, Pid);
         HostPut(S, ",\"args\":{\"name\":");
-        HostPutName(S, &Name);
+        HostPutName(S, Image);
+        if (Pid != P->Pid) {        /* "image (PID n)" */
+            S->Pos--;
+            HostPut(S, " (PID ");
+            HostPutNumber(S, P->Pid);
+            HostPut(S, ")\"");
+        }
         HostPut(S, "}}");
-        HostWriteThreadName(S, Pid, Pid, &Lifetime, NULL, 0);
+        HOST_IDS Ids;
+        HostFormatIds(&Ids, Pid, Pid);
+        HostWriteThreadName(S, &Ids, &Lifetime, NULL, 0);
         if (P->System)
             continue;
         HostRoom(S);
         HostPut(S, ",\n{\"ph\":\"X\",\"cat\":\"process\"");
-        HostPutIds(S, Pid, Pid);
+        HostPutTrack(S, &Ids);
         HostPut(S, ",\"name\":");
-        HostPutImage(S, P);
+        HostPutName(S, Image);
         HostPut(S, ",\"ts\":");
         HostPutTime(S, P->CreateTime);
         HostPut(S, ",\"dur\":");
@@ -661,7 +701,7 @@ static VOID HostWriteMetadata(HOST_SINK *S, ULONG Cpus)
     }
     for (ULONG i = 0; i < A->ThreadCount; i++) {
         const HOST_THREAD_RECORD *T = &A->Threads[i];
-        HostWriteThreadName(S, HostTracePids[T->Process], T->Tid, NULL, T->System ? "system" : "user", T->Tid);
+        HostWriteThreadName(S, &HostThreadIds[i], NULL, T->System ? "system" : "user", T->Tid);
     }
 }
 
@@ -710,7 +750,6 @@ BOOLEAN HostWriteTrace(const char *Path, ULONGLONG EndTime)
         free(States[i].Stack);
     HostFreeStackList();
     free(States);
-    free(HostTracePids);
-    HostTracePids = NULL;
+    HostFreeMaps();
     return Ok;
 }
