@@ -256,12 +256,42 @@ static VOID HostFreeStackList(VOID)
     }
 }
 
+/* A callback span of the stretch a processor's thread is running. */
+typedef struct _HOST_TRACE_SPAN {
+    ULONG64 Begin, End;
+    PVOID Routine;
+    UCHAR Kind;
+    BOOLEAN Continued;                  /* begun again after a switch */
+} HOST_TRACE_SPAN;
+
+/* Per processor, as its events are read: the thread it runs and, of the
+ * stretch that thread runs, the callback spans in the order they began
+ * (written when the stretch ends, the outer before the inner). */
 typedef struct _HOST_TRACE_CURSOR {
     HOST_TRACE_CHUNK *Chunk;
     ULONG Index;
     ULONG Record;                       /* the thread it runs (record index + 1), 0: idle */
     ULONG64 Since;
+    HOST_TRACE_SPAN *Spans;
+    ULONG SpanCount, SpanCapacity;
+    ULONG Open[HOST_TRACE_DEPTH];       /* the span of each open callback depth */
 } HOST_TRACE_CURSOR;
+
+static BOOLEAN HostBeginSpan(HOST_TRACE_CURSOR *C, ULONG Depth, PVOID Routine, ULONG Kind, ULONG64 Time,
+                             BOOLEAN Continued)
+{
+    if (C->SpanCount == C->SpanCapacity) {
+        ULONG Capacity = C->SpanCapacity ? 2 * C->SpanCapacity : 64;
+        HOST_TRACE_SPAN *Spans = realloc(C->Spans, Capacity * sizeof(*Spans));
+        if (Spans == NULL)
+            return FALSE;
+        C->Spans = Spans;
+        C->SpanCapacity = Capacity;
+    }
+    C->Open[Depth] = C->SpanCount;
+    C->Spans[C->SpanCount++] = (HOST_TRACE_SPAN){ Time, Time, Routine, (UCHAR)Kind, Continued };
+    return TRUE;
+}
 
 /* A JSON string, quoted and escaped, ready to copy. */
 #define HOST_NAME_SIZE 104
@@ -462,27 +492,24 @@ static inline VOID HostPutTrack(HOST_SINK *S, const HOST_IDS *Ids)
     S->Pos += Ids->Length;
 }
 
-/* The B or E event of a thread-track span. */
-static VOID HostWriteEdge(HOST_SINK *S, const HOST_THREAD_RECORD *T, BOOLEAN Begin, ULONG64 Time, PVOID Routine,
-                          ULONG Kind, ULONG Cpu, BOOLEAN Continued)
+/* A thread-track span (an X event): a callback's (Routine) or the
+ * thread's running span (Routine NULL), written when the stretch it is in
+ * ends. Complete events, not B/E pairs: Chromium's DevTools pairs a B with
+ * the latest E of the whole trace, whatever its thread, so B/E spans on
+ * two processors at once mismatch there. */
+static VOID HostWriteSpan(HOST_SINK *S, const HOST_IDS *Ids, ULONG64 Begin, ULONG64 End, PVOID Routine, ULONG Kind,
+                          ULONG Cpu, BOOLEAN Continued)
 {
     static const HOST_NAME Kinds[] = { { 9, "\"process\"" }, { 8, "\"thread\"" }, { 7, "\"image\"" },
                                        { 8, "\"ob-pre\"" }, { 9, "\"ob-post\"" }, { 11, "\"work-item\"" },
                                        { 3, "\"?\"" } };
-    const HOST_IDS *Ids = &HostThreadIds[T - HostActivity.Threads];
     HostRoom(S);
-    if (!Begin) {
-        HostPut(S, ",\n{\"ph\":\"E\"");
-        HostPutTrack(S, Ids);
-        HostPut(S, ",\"ts\":");
-        HostPutTime(S, Time);
-        HostPut(S, "}");
-        return;
-    }
-    HostPut(S, ",\n{\"ph\":\"B\"");
+    HostPut(S, ",\n{\"ph\":\"X\"");
     HostPutTrack(S, Ids);
     HostPut(S, ",\"ts\":");
-    HostPutTime(S, Time);
+    HostPutTime(S, Begin);
+    HostPut(S, ",\"dur\":");
+    HostPutTime(S, End > Begin ? End - Begin : 0);
     if (Routine == NULL) {
         HostPut(S, ",\"cat\":\"thread\",\"name\":\"running\",\"args\":{\"cpu\":");
         HostPutNumber(S, Cpu);
@@ -518,19 +545,25 @@ static VOID HostWriteCpuSpan(HOST_SINK *S, ULONG Cpu, const HOST_TRACE_CURSOR *C
     HostPut(S, "}}");
 }
 
-/* The thread leaves its processor: its callbacks end (innermost first), then its running span. */
-static VOID HostTraceOut(HOST_SINK *S, HOST_TRACED_THREAD *St, const HOST_THREAD_RECORD *T, HOST_TRACE_CURSOR *C,
-                         ULONG Cpu, ULONG64 Time)
+/* The thread leaves its processor (C): its open callbacks end, and the
+ * stretch it ran is written: its running span, its callbacks, the
+ * processor's span. */
+static VOID HostTraceOut(HOST_SINK *S, HOST_TRACED_THREAD *St, ULONG Record, HOST_TRACE_CURSOR *C, ULONG Cpu,
+                         ULONG64 Time)
 {
+    const HOST_IDS *Ids = &HostThreadIds[Record - 1];
     ULONG Open = St->Depth < HOST_TRACE_DEPTH ? St->Depth : HOST_TRACE_DEPTH;
     for (ULONG d = 0; d < Open; d++)
-        HostWriteEdge(S, T, FALSE, Time, NULL, 0, 0, FALSE);
-    HostWriteEdge(S, T, FALSE, Time, NULL, 0, 0, FALSE);
-    St->Running = FALSE;
-    if (C->Record != 0) {
-        HostWriteCpuSpan(S, Cpu, C, Time);
-        C->Record = 0;
+        C->Spans[C->Open[d]].End = Time;
+    HostWriteSpan(S, Ids, C->Since, Time, NULL, 0, Cpu, FALSE);
+    for (ULONG i = 0; i < C->SpanCount; i++) {
+        const HOST_TRACE_SPAN *Span = &C->Spans[i];
+        HostWriteSpan(S, Ids, Span->Begin, Span->End, Span->Routine, Span->Kind, Cpu, Span->Continued);
     }
+    HostWriteCpuSpan(S, Cpu, C, Time);
+    C->Record = 0;
+    C->SpanCount = 0;
+    St->Running = FALSE;
 }
 
 /* An event's time in interrupt time (100 ns). */
@@ -551,29 +584,29 @@ static BOOLEAN HostReplay(HOST_SINK *Out, HOST_TRACED_THREAD *States, HOST_TRACE
     ULONG Record = E->Record & HOST_TRACE_RECORD_MASK;
     if (Record > HostActivity.ThreadCount)
         return TRUE;
-    const HOST_THREAD_RECORD *T = &HostActivity.Threads[Record - 1];
     HOST_TRACED_THREAD *S = &States[Record - 1];
     ULONG64 Time = HostTraceTime(E->Time);
     Time = Time > S->Last ? Time : S->Last;
     S->Last = Time;
+    HOST_TRACE_CURSOR *Mine = S->Running ? &Cursors[S->Cpu] : NULL;     /* the stretch it runs */
     switch (HOST_TRACE_TYPE(E)) {
     case TraceIn:
-        if (S->Running)     /* not seen leaving (events dropped): leave now */
-            HostTraceOut(Out, S, T, &Cursors[S->Cpu], S->Cpu, Time);
-        if (Cursors[Cpu].Record != 0)
-            HostWriteCpuSpan(Out, Cpu, &Cursors[Cpu], Time);
-        Cursors[Cpu].Record = Record;
-        Cursors[Cpu].Since = Time;
+        if (Mine != NULL)       /* not seen leaving (events dropped): leave now */
+            HostTraceOut(Out, S, Record, Mine, S->Cpu, Time);
+        if (Cursors[Cpu].Record != 0)      /* the processor's thread not seen leaving: it left */
+            HostTraceOut(Out, &States[Cursors[Cpu].Record - 1], Cursors[Cpu].Record, &Cursors[Cpu], Cpu, Time);
+        Mine = &Cursors[Cpu];
+        Mine->Record = Record;
+        Mine->Since = Time;
         S->Running = TRUE;
         S->Cpu = (UCHAR)Cpu;
-        HostWriteEdge(Out, T, TRUE, Time, NULL, 0, Cpu, FALSE);
         for (ULONG d = 0; d < S->Depth && d < HOST_TRACE_DEPTH; d++)
-            HostWriteEdge(Out, T, TRUE, Time, S->Stack->Frames[d].Routine, S->Stack->Frames[d].Kind, Cpu, TRUE);
+            if (!HostBeginSpan(Mine, d, S->Stack->Frames[d].Routine, S->Stack->Frames[d].Kind, Time, TRUE))
+                return FALSE;
         break;
     case TraceOut:
-        if (S->Running)
-            HostTraceOut(Out, S, T, Cursors[S->Cpu].Record == Record ? &Cursors[S->Cpu] : &(HOST_TRACE_CURSOR){ 0 },
-                         S->Cpu, Time);
+        if (Mine != NULL)
+            HostTraceOut(Out, S, Record, Mine, S->Cpu, Time);
         break;
     case TraceEnter:
         if (S->Stack == NULL && (S->Stack = HostLendStack()) == NULL)
@@ -581,8 +614,8 @@ static BOOLEAN HostReplay(HOST_SINK *Out, HOST_TRACED_THREAD *States, HOST_TRACE
         if (S->Depth < HOST_TRACE_DEPTH) {
             S->Stack->Frames[S->Depth].Routine = E->Routine;
             S->Stack->Frames[S->Depth].Kind = HOST_TRACE_KIND(E);
-            if (S->Running)
-                HostWriteEdge(Out, T, TRUE, Time, E->Routine, HOST_TRACE_KIND(E), S->Cpu, FALSE);
+            if (Mine != NULL && !HostBeginSpan(Mine, S->Depth, E->Routine, HOST_TRACE_KIND(E), Time, FALSE))
+                return FALSE;
         }
         if (S->Depth < 255)
             S->Depth++;
@@ -591,8 +624,8 @@ static BOOLEAN HostReplay(HOST_SINK *Out, HOST_TRACED_THREAD *States, HOST_TRACE
         if (S->Depth == 0)
             break;
         S->Depth--;
-        if (S->Depth < HOST_TRACE_DEPTH && S->Running)
-            HostWriteEdge(Out, T, FALSE, Time, NULL, 0, 0, FALSE);
+        if (S->Depth < HOST_TRACE_DEPTH && Mine != NULL)
+            Mine->Spans[Mine->Open[S->Depth]].End = Time;
         if (S->Depth == 0 && S->Stack != NULL)
             HostReturnStack(S);
         break;
@@ -715,7 +748,8 @@ BOOLEAN HostWriteTrace(const char *Path, ULONGLONG EndTime)
     static HOST_TRACE_CURSOR Cursors[MAXIMUM_PROCESSORS];
     ULONG Cpus = 0;
     for (ULONG i = 0; i < MAXIMUM_PROCESSORS; i++) {
-        Cursors[i] = (HOST_TRACE_CURSOR){ HostTraceCpus[i].First, 0, 0, 0 };
+        memset(&Cursors[i], 0, sizeof(Cursors[i]));
+        Cursors[i].Chunk = HostTraceCpus[i].First;
         if (HostTraceCpus[i].First != NULL)
             Cpus = i + 1;
     }
@@ -737,7 +771,7 @@ BOOLEAN HostWriteTrace(const char *Path, ULONGLONG EndTime)
     }
     for (ULONG i = 0; Ok && i < HostActivity.ThreadCount; i++)
         if (States[i].Running)
-            HostTraceOut(&S, &States[i], &HostActivity.Threads[i], &Cursors[States[i].Cpu], States[i].Cpu,
+            HostTraceOut(&S, &States[i], i + 1, &Cursors[States[i].Cpu], States[i].Cpu,
                          EndTime > States[i].Last ? EndTime : States[i].Last);
     HostRoom(&S);
     HostPut(&S, "\n]}\n");
@@ -749,6 +783,8 @@ BOOLEAN HostWriteTrace(const char *Path, ULONGLONG EndTime)
     for (ULONG i = 0; States != NULL && i < HostActivity.ThreadCount; i++)
         free(States[i].Stack);
     HostFreeStackList();
+    for (ULONG i = 0; i < MAXIMUM_PROCESSORS; i++)
+        free(Cursors[i].Spans);
     free(States);
     HostFreeMaps();
     return Ok;
