@@ -34,7 +34,8 @@
 #include <cpuid.h>
 #endif
 
-#define HOST_TRACE_CHUNK_EVENTS 2700     /* 64 KiB chunks: from the heap, reused after the run */
+#define HOST_TRACE_CHUNK_EVENTS 2700     /* 64 KiB chunks: from the heap, kept for the next run */
+#define HOST_TRACE_SPARE_CHUNKS 256      /* at most 16 MiB of them kept */
 #define HOST_TRACE_DEPTH 16                 /* callbacks nested on one thread, as traced */
 #define HOST_TRACE_CPU_PID 0x7FFFFFF0u      /* the pseudo-process of the processor tracks */
 
@@ -61,6 +62,7 @@ typedef struct _HOST_TRACE_CHUNK {
 
 typedef struct DECLSPEC_CACHEALIGN _HOST_TRACE_CPU {
     HOST_TRACE_CHUNK *First, *Current;
+    HOST_TRACE_CHUNK *Spare;            /* a previous run's chunks, reused before new ones */
     ULONG Sequence;                     /* the number of its latest switch: its callbacks' */
     BOOLEAN Failed;                     /* out of memory: events dropped */
 } HOST_TRACE_CPU;
@@ -118,7 +120,11 @@ static inline HOST_TRACE_EVENT *HostTraceSlot(ULONG Cpu)
     HOST_TRACE_CPU *C = &HostTraceCpus[Cpu];
     HOST_TRACE_CHUNK *Chunk = C->Current;
     if (__builtin_expect(Chunk == NULL || Chunk->Count == HOST_TRACE_CHUNK_EVENTS, 0)) {
-        HOST_TRACE_CHUNK *New = malloc(sizeof(*New));
+        HOST_TRACE_CHUNK *New = C->Spare;
+        if (New != NULL)
+            C->Spare = New->Next;
+        else
+            New = malloc(sizeof(*New));
         if (New == NULL) {
             C->Failed = TRUE;
             return NULL;
@@ -193,19 +199,34 @@ BOOLEAN HostStartTrace(ULONG Cpus)
     return TRUE;
 }
 
+/* A run's chunks are kept, per processor (whose host thread alone takes
+ * them), for the next run in this process (benchmarks, embedders running
+ * the kernel again): its buffers then cost no page faults. */
 VOID HostStopTrace(VOID)
 {
     KiTraceSwitchHook = NULL;
     VfTraceCallbackHook = NULL;
     HostTracing = FALSE;
+    ULONG Kept = 0;
     for (ULONG i = 0; i < MAXIMUM_PROCESSORS; i++) {
-        HOST_TRACE_CHUNK *Chunk = HostTraceCpus[i].First;
+        HOST_TRACE_CPU *C = &HostTraceCpus[i];
+        for (HOST_TRACE_CHUNK *Chunk = C->Spare; Chunk != NULL; Chunk = Chunk->Next)
+            Kept++;
+        HOST_TRACE_CHUNK *Chunk = C->First;
         while (Chunk != NULL) {
             HOST_TRACE_CHUNK *Next = Chunk->Next;
-            free(Chunk);
+            if (Kept < HOST_TRACE_SPARE_CHUNKS) {
+                Chunk->Next = C->Spare;
+                C->Spare = Chunk;
+                Kept++;
+            } else {
+                free(Chunk);
+            }
             Chunk = Next;
         }
-        memset(&HostTraceCpus[i], 0, sizeof(HostTraceCpus[i]));
+        C->First = C->Current = NULL;
+        C->Sequence = 0;
+        C->Failed = FALSE;
     }
 }
 
@@ -363,7 +384,11 @@ typedef struct _HOST_IDS {
  * image, quoted. Per thread record and per processor: its track's ids. */
 #define HOST_TRACE_REUSED_PID 0x40000000u
 static ULONG *HostTracePids;
-static HOST_NAME *HostTraceImages;
+typedef struct _HOST_IMAGE_NAME {     /* a quoted image name that fits (nearly all), or Length 0 */
+    UCHAR Length;
+    char Text[31];
+} HOST_IMAGE_NAME;
+static HOST_IMAGE_NAME *HostTraceImages;
 static HOST_IDS *HostThreadIds;
 static HOST_IDS HostCpuIds[MAXIMUM_PROCESSORS];
 
@@ -377,14 +402,19 @@ static VOID HostFormatIds(HOST_IDS *Ids, ULONG Pid, ULONG Tid)
     Ids->Length = (UCHAR)(p - Ids->Text);
 }
 
-static VOID HostFreeMaps(VOID)
+/* The writer's tables are kept from run to run and grown as needed: a
+ * benchmark or an embedder running the kernel again does not fault them
+ * in again. */
+static SIZE_T HostTracePidsSize, HostTraceImagesSize, HostThreadIdsSize;
+
+static BOOLEAN HostReserve(void **Table, SIZE_T *Size, SIZE_T Bytes)
 {
-    free(HostTracePids);
-    free(HostTraceImages);
-    free(HostThreadIds);
-    HostTracePids = NULL;
-    HostTraceImages = NULL;
-    HostThreadIds = NULL;
+    if (Bytes <= *Size)
+        return TRUE;
+    free(*Table);                       /* nothing in it to keep */
+    *Table = malloc(Bytes);
+    *Size = *Table != NULL ? Bytes : 0;
+    return *Table != NULL;
 }
 
 static BOOLEAN HostMapProcesses(VOID)
@@ -393,16 +423,20 @@ static BOOLEAN HostMapProcesses(VOID)
     ULONG Max = 0;
     for (ULONG i = 0; i < A->ProcessCount; i++)
         Max = A->Processes[i].Pid > Max ? A->Processes[i].Pid : Max;
-    HostTracePids = malloc((A->ProcessCount + 1) * sizeof(ULONG));
-    HostTraceImages = malloc((A->ProcessCount + 1) * sizeof(HOST_NAME));
-    HostThreadIds = malloc((A->ThreadCount + 1) * sizeof(HOST_IDS));
     UCHAR *Seen = calloc(Max / 4 + 1, 1);
-    BOOLEAN Ok = HostTracePids != NULL && HostTraceImages != NULL && HostThreadIds != NULL && Seen != NULL;
+    BOOLEAN Ok = Seen != NULL &&
+                 HostReserve((void **)&HostTracePids, &HostTracePidsSize, (A->ProcessCount + 1) * sizeof(ULONG)) &&
+                 HostReserve((void **)&HostTraceImages, &HostTraceImagesSize,
+                             (A->ProcessCount + 1) * sizeof(HOST_IMAGE_NAME)) &&
+                 HostReserve((void **)&HostThreadIds, &HostThreadIdsSize, (A->ThreadCount + 1) * sizeof(HOST_IDS));
     for (ULONG i = 0; Ok && i < A->ProcessCount; i++) {
         const HOST_PROCESS_RECORD *P = &A->Processes[i];
         HostTracePids[i] = Seen[P->Pid / 4] ? HOST_TRACE_REUSED_PID + i : P->Pid;
         Seen[P->Pid / 4] = 1;
-        HostQuote(&HostTraceImages[i], P->Image, sizeof(P->Image));
+        HOST_NAME Name;
+        HostQuote(&Name, P->Image, sizeof(P->Image));
+        HostTraceImages[i].Length = Name.Length <= sizeof(HostTraceImages[i].Text) ? Name.Length : 0;
+        memcpy(HostTraceImages[i].Text, Name.Text, sizeof(HostTraceImages[i].Text));
     }
     for (ULONG i = 0; Ok && i < A->ThreadCount; i++)
         HostFormatIds(&HostThreadIds[i], HostTracePids[A->Threads[i].Process], A->Threads[i].Tid);
@@ -471,6 +505,20 @@ static inline VOID HostPutName(HOST_SINK *S, const HOST_NAME *Name)
     S->Pos += Name->Length;
 }
 
+/* A process record's image name, quoted. */
+static inline VOID HostPutImage(HOST_SINK *S, ULONG Process)
+{
+    const HOST_IMAGE_NAME *Image = &HostTraceImages[Process];
+    if (__builtin_expect(Image->Length != 0, 1)) {
+        memcpy(S->Pos, Image->Text, sizeof(Image->Text));
+        S->Pos += Image->Length;
+    } else {
+        HOST_NAME Name;
+        HostQuote(&Name, HostActivity.Processes[Process].Image, sizeof(HostActivity.Processes[Process].Image));
+        HostPutName(S, &Name);
+    }
+}
+
 
 static inline VOID HostPutNumber(HOST_SINK *S, ULONG64 Value)
 {
@@ -534,7 +582,7 @@ static VOID HostWriteCpuSpan(HOST_SINK *S, ULONG Cpu, const HOST_TRACE_CURSOR *C
     HostPut(S, ",\n{\"ph\":\"X\",\"cat\":\"cpu\"");
     HostPutTrack(S, &HostCpuIds[Cpu]);
     HostPut(S, ",\"name\":");
-    HostPutName(S, &HostTraceImages[T->Process]);
+    HostPutImage(S, T->Process);
     HostPut(S, ",\"ts\":");
     HostPutTime(S, C->Since);
     HostPut(S, ",\"dur\":");
@@ -693,12 +741,11 @@ static VOID HostWriteMetadata(HOST_SINK *S, ULONG Cpus)
     for (ULONG i = 0; i < A->ProcessCount; i++) {
         const HOST_PROCESS_RECORD *P = &A->Processes[i];
         ULONG Pid = HostTracePids[i];
-        const HOST_NAME *Image = &HostTraceImages[i];
         HostRoom(S);
         HostPut(S, ",\n{\"ph\":\"M\",\"name\":\"process_name\",\"pid\":");
         HostPutNumber(S, Pid);
         HostPut(S, ",\"args\":{\"name\":");
-        HostPutName(S, Image);
+        HostPutImage(S, i);
         if (Pid != P->Pid) {        /* "image (PID n)" */
             S->Pos--;
             HostPut(S, " (PID ");
@@ -715,7 +762,7 @@ static VOID HostWriteMetadata(HOST_SINK *S, ULONG Cpus)
         HostPut(S, ",\n{\"ph\":\"X\",\"cat\":\"process\"");
         HostPutTrack(S, &Ids);
         HostPut(S, ",\"name\":");
-        HostPutName(S, Image);
+        HostPutImage(S, i);
         HostPut(S, ",\"ts\":");
         HostPutTime(S, P->CreateTime);
         HostPut(S, ",\"dur\":");
@@ -744,7 +791,11 @@ BOOLEAN HostWriteTrace(const char *Path, ULONGLONG EndTime)
     HOST_SINK S = { fopen(Path, "w"), Buffer, Buffer, Buffer + sizeof(Buffer), FALSE };
     if (S.Out == NULL)
         return FALSE;
-    HOST_TRACED_THREAD *States = calloc(HostActivity.ThreadCount + 1, sizeof(HOST_TRACED_THREAD));
+    static HOST_TRACED_THREAD *States;
+    static SIZE_T StatesSize;
+    SIZE_T Bytes = (HostActivity.ThreadCount + 1) * sizeof(HOST_TRACED_THREAD);
+    if (HostReserve((void **)&States, &StatesSize, Bytes))
+        memset(States, 0, Bytes);
     static HOST_TRACE_CURSOR Cursors[MAXIMUM_PROCESSORS];
     ULONG Cpus = 0;
     for (ULONG i = 0; i < MAXIMUM_PROCESSORS; i++) {
@@ -785,7 +836,5 @@ BOOLEAN HostWriteTrace(const char *Path, ULONGLONG EndTime)
     HostFreeStackList();
     for (ULONG i = 0; i < MAXIMUM_PROCESSORS; i++)
         free(Cursors[i].Spans);
-    free(States);
-    HostFreeMaps();
     return Ok;
 }
