@@ -293,6 +293,7 @@ typedef struct _HOST_TRACE_CURSOR {
     ULONG Index;
     ULONG Record;                       /* the thread it runs (record index + 1), 0: idle */
     ULONG64 Since;
+    ULONG64 Last;                       /* its latest time: a processor's events never go back either */
     HOST_TRACE_SPAN *Spans;
     ULONG SpanCount, SpanCapacity;
     ULONG Open[HOST_TRACE_DEPTH];       /* the span of each open callback depth */
@@ -633,9 +634,13 @@ static BOOLEAN HostReplay(HOST_SINK *Out, HOST_TRACED_THREAD *States, HOST_TRACE
     if (Record > HostActivity.ThreadCount)
         return TRUE;
     HOST_TRACED_THREAD *S = &States[Record - 1];
+    /* Counters of two processors may differ by a few ns: times are kept
+     * in order per thread and per processor, so that no thread shows on
+     * two processors, nor two threads on one, at once. */
     ULONG64 Time = HostTraceTime(E->Time);
     Time = Time > S->Last ? Time : S->Last;
-    S->Last = Time;
+    Time = Time > Cursors[Cpu].Last ? Time : Cursors[Cpu].Last;
+    S->Last = Cursors[Cpu].Last = Time;
     HOST_TRACE_CURSOR *Mine = S->Running ? &Cursors[S->Cpu] : NULL;     /* the stretch it runs */
     switch (HOST_TRACE_TYPE(E)) {
     case TraceIn:
