@@ -58,8 +58,12 @@ if [ -z "$trace" ]; then
     exit 1
   fi
   "$build/ntps" cc --integritycheck -o "$tmp/procmon.so" "$src"/examples/procmon/*.c
-  "$build/ntps" run --driver "$tmp/procmon.so" --sim --cpus 2 --seed 7 --timeout 120 \
-    --trace "$tmp/run.json" >"$tmp/run.out"
+  if ! "$build/ntps" run --driver "$tmp/procmon.so" --sim --cpus 2 --seed 7 --timeout 120 \
+         --trace "$tmp/run.json" >"$tmp/run.out" 2>&1; then
+    cat "$tmp/run.out" >&2
+    echo "check-trace-viewer: ntps run failed (above)" >&2
+    exit 1
+  fi
   trace="$tmp/run.json"
 elif [ ! -r "$trace" ]; then
   echo "check-trace-viewer: $trace: no such file (give a trace written by ntps run --trace)" >&2
