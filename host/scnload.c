@@ -725,6 +725,7 @@ static void ScnFreeActions(SCN_ACTION *Actions, size_t Count)
 {
     for (size_t i = 0; i < Count; i++) {
         free(Actions[i].String);
+        free(Actions[i].ValueName);
         free(Actions[i].Data);
         ScnFreeActions(Actions[i].Body, Actions[i].BodyCount);
     }

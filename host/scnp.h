@@ -42,7 +42,7 @@ typedef enum {
     ScnActSpin, ScnActSleep, ScnActYield, ScnActWait, ScnActSignal, ScnActReset, ScnActPulse, ScnActRelease,
     ScnActOpen, ScnActClose, ScnActOpenProcess, ScnActOpenThread, ScnActDuplicate, ScnActTerminate,
     ScnActQuery, ScnActLoadImage, ScnActSpawn, ScnActSyscall, ScnActExit, ScnActExitProcess, ScnActLoop,
-    ScnActLog, ScnActOpenDevice, ScnActIoctl, ScnActRead, ScnActWrite,
+    ScnActLog, ScnActOpenDevice, ScnActIoctl, ScnActRead, ScnActWrite, ScnActSetValue,
     ScnActKinds
 } SCN_ACTION_KIND;
 
@@ -103,7 +103,9 @@ typedef struct _SCN_ACTION {
     uint64_t Number;                /* syscall */
     uint64_t Args[6];
     uint32_t BufferArgs;            /* syscall: bit i: argument i is the thread's scratch buffer */
-    char *String;                   /* load_image path, log text, device path */
+    char *String;                   /* load_image path, log text, device path, set_value key (NT path) */
+    char *ValueName;                /* set_value (scnregload.c) */
+    uint32_t ValueType;             /* set_value: REG_SZ ... */
     uint32_t Code;                  /* ioctl */
     uint8_t *Data;                  /* ioctl input, write data (scndevload.c) */
     uint32_t DataLength;
@@ -253,6 +255,9 @@ void ScnDeviceEnd(void);
 int32_t ScnDeviceOpen(const SCN_ACTION *A, void **Handle);
 int32_t ScnDeviceRequest(SCN_THREAD_STATE *T, const SCN_ACTION *A, void *Handle);
 bool ScnCheckRecord(const SCN_EXPECT *E);
+
+/* scnregistry.c: set_value (NtCreateKey, NtSetValueKey) from the scenario thread. */
+int32_t ScnSetValue(const SCN_ACTION *A);
 
 /* scnthread.c: the user-mode start routine of every scenario thread. */
 int32_t ScnThreadMain(void *Parameter);
