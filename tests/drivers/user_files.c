@@ -1,7 +1,7 @@
 // NTPS-TEST: modes rt1 rt2 sim1 sim2
 // NTPS-TEST: args --user @DRIVERDIR@/files_client.exe.so -- @DRIVERDIR@/files_client.exe.so
 // NTPS-TEST: expect ^files-client: PASS$
-// NTPS-TEST: reject relative names not checked
+// NTPS-TEST: reject relative names not checked|FAIL
 // NTPS-TEST: expect user process .*files_client.exe.so \(PID [0-9]+\) exited with status 0 \(0x0\)
 // NTPS-TEST: expect ^user_files: unloaded$
 /*
