@@ -19,6 +19,7 @@ static const char *const ScnActionNames[ScnActKinds] = {
     [ScnActSyscall] = "syscall", [ScnActExit] = "exit", [ScnActExitProcess] = "exit_process",
     [ScnActLoop] = "loop", [ScnActLog] = "log", [ScnActOpenDevice] = "open_device", [ScnActIoctl] = "ioctl",
     [ScnActRead] = "read", [ScnActWrite] = "write", [ScnActSetValue] = "set_value",
+    [ScnActRun] = "run",
 };
 
 static const char *ScnKindOfHandle(SCN_HANDLE_KIND Kind)
@@ -557,6 +558,9 @@ static bool ScnLoadAction(SCN_LOADER *L, const SCN_NODE *Node, SCN_PROCESS *P, S
         break;
     case ScnActSetValue:
         Ok = ScnLoadRegistryAction(L, V, A);
+        break;
+    case ScnActRun:
+        Ok = ScnLoadRunAction(L, V, A);
         break;
     default:
         break;

@@ -47,6 +47,9 @@ bool ScnLoadDeviceAction(SCN_LOADER *L, const SCN_NODE *V, SCN_THREAD *T, SCN_AC
 bool ScnLoadRecordExpect(SCN_LOADER *L, const SCN_NODE *Node, SCN_EXPECT *E);
 bool ScnGetBytes(SCN_LOADER *L, const SCN_NODE *Node, const char *What, uint8_t **Data, uint32_t *Length);
 
+/* scnuserload.c: run. */
+bool ScnLoadRunAction(SCN_LOADER *L, const SCN_NODE *V, SCN_ACTION *A);
+
 /* scnregload.c: set_value. */
 bool ScnLoadRegistryAction(SCN_LOADER *L, const SCN_NODE *V, SCN_ACTION *A);
 

@@ -42,7 +42,7 @@ typedef enum {
     ScnActSpin, ScnActSleep, ScnActYield, ScnActWait, ScnActSignal, ScnActReset, ScnActPulse, ScnActRelease,
     ScnActOpen, ScnActClose, ScnActOpenProcess, ScnActOpenThread, ScnActDuplicate, ScnActTerminate,
     ScnActQuery, ScnActLoadImage, ScnActSpawn, ScnActSyscall, ScnActExit, ScnActExitProcess, ScnActLoop,
-    ScnActLog, ScnActOpenDevice, ScnActIoctl, ScnActRead, ScnActWrite, ScnActSetValue,
+    ScnActLog, ScnActOpenDevice, ScnActIoctl, ScnActRead, ScnActWrite, ScnActSetValue, ScnActRun,
     ScnActKinds
 } SCN_ACTION_KIND;
 
@@ -71,6 +71,13 @@ typedef struct _SCN_HANDLE_REF {
 
 #define SCN_MAX_WAIT 8
 #define SCN_MAX_STATUSES 8
+
+/* run: an argument, text or the PID of a process instance (scnuserload.c). */
+typedef struct _SCN_ARG {
+    char *Text;                     /* NULL: the PID of Process's instance Instance */
+    int Process;
+    int Instance;                   /* -1: the newest */
+} SCN_ARG;
 
 typedef struct _SCN_ACTION {
     SCN_ACTION_KIND Kind;
@@ -106,6 +113,8 @@ typedef struct _SCN_ACTION {
     char *String;                   /* load_image path, log text, device path, set_value key (NT path) */
     char *ValueName;                /* set_value (scnregload.c) */
     uint32_t ValueType;             /* set_value: REG_SZ ... */
+    SCN_ARG *RunArgs;               /* run: the program's arguments */
+    unsigned ArgCount;
     uint32_t Code;                  /* ioctl */
     uint8_t *Data;                  /* ioctl input, write data (scndevload.c) */
     uint32_t DataLength;
@@ -258,6 +267,9 @@ bool ScnCheckRecord(const SCN_EXPECT *E);
 
 /* scnregistry.c: set_value (NtCreateKey, NtSetValueKey) from the scenario thread. */
 int32_t ScnSetValue(const SCN_ACTION *A);
+
+/* scnuser.c: run (a --user image of the command line, to its end). */
+int32_t ScnRunUserImage(SCN_THREAD_STATE *T, const SCN_ACTION *A);
 
 /* scnthread.c: the user-mode start routine of every scenario thread. */
 int32_t ScnThreadMain(void *Parameter);

@@ -335,6 +335,9 @@ static BOOLEAN ScnRunActions(SCN_THREAD_STATE *T, const SCN_ACTION *Actions, siz
         case ScnActSetValue:
             Status = ScnSetValue(A);
             break;
+        case ScnActRun:
+            Status = ScnRunUserImage(T, A);
+            break;
         default:
             Status = STATUS_NOT_IMPLEMENTED;
             break;
