@@ -60,6 +60,7 @@ fi
 # expected regexes separated by ';;' | what was checked
 rows() {
   cat <<'EOF'
+wds/obcallback|svc:ObCallbackTest.sys=wds/obcallback|wds/obcallback-control||@SCENARIOS@/obcallback.yaml|none|yes|ObCallbackTest: DriverEntry: Callback version;;notepad\.exe could not be killed;;notepad\.exe killed;;notepad\.exe was refused;;ObCallbackTest: TdDeviceUnload;;expectations: 3 of 3 passed|the readme's steps, the control program run by the scenario: -install (CopyFile to GetSystemDirectory()\drivers, the service started), -name notepad: killing notepad fails; -deprotect: it works; -reject notepad: starting it is refused; -uninstall
 wds/ioctl|svc:SIoctl.sys=wds/ioctl-wdm|wds/ioctl-exe||none|none|yes|OutBuffer \(38\): This String is from Device Driver !!!;;Calling DeviceIoControl METHOD_NEITHER;;Number of bytes transfered from OutBuffer: 100;;Calling DeviceIoControl METHOD_OUT_DIRECT|the client installs and starts SIoctl through the SCM, four IOCTLs (buffered, neither, in/out direct) round-trip, it stops and deletes the service
 wds/event|svc:event.sys=wds/event-wdm|wds/event-exe|1 1|none --debugger|keys 5|yes|Event HANDLE = ;;Waiting for Event\.\.\.;;Event signalled\.|event-based: the driver's timer DPC signals the client's event (1 s), until a key
 wds/event-irp|svc:event.sys=wds/event-wdm|wds/event-exe|1 0|none --debugger|keys 5|yes|Event occurred\.;;Registering event again|IRP-based: the pended IOCTL completes from the timer DPC, until a key
