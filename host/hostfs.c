@@ -103,11 +103,14 @@ static NTSTATUS HostFsCreateInRoot(PIRP Irp, PIO_STACK_LOCATION Stack, const cha
                                  [FILE_OVERWRITE] = O_TRUNC, [FILE_OVERWRITE_IF] = O_CREAT | O_TRUNC };
     ULONG Disposition = Stack->Parameters.Create.Options >> 24, Options = Stack->Parameters.Create.Options;
     struct stat St;
+    if (Path[0] == 0)
+        return HostFsComplete(Irp, STATUS_OBJECT_NAME_INVALID, 0);     /* a .. or too long */
     if (Disposition > FILE_OVERWRITE_IF)
         return HostFsComplete(Irp, STATUS_INVALID_PARAMETER, 0);
     if (Options & FILE_DELETE_ON_CLOSE)
         return HostFsComplete(Irp, STATUS_NOT_IMPLEMENTED, 0);
-    if (Exists && stat(Path, &St) == 0 && S_ISDIR(St.st_mode)) {
+    BOOLEAN IsDir = Exists && stat(Path, &St) == 0 && S_ISDIR(St.st_mode);
+    if (IsDir) {
         if (Options & FILE_NON_DIRECTORY_FILE)
             return HostFsComplete(Irp, STATUS_FILE_IS_A_DIRECTORY, 0);
         if (Disposition != FILE_OPEN && Disposition != FILE_OPEN_IF)
@@ -120,7 +123,6 @@ static NTSTATUS HostFsCreateInRoot(PIRP Irp, PIO_STACK_LOCATION Stack, const cha
     if (!Exists && (Disposition == FILE_OPEN || Disposition == FILE_OVERWRITE))
         return HostFsComplete(Irp, STATUS_OBJECT_NAME_NOT_FOUND, 0);
     BOOLEAN Write = (Access & HOSTFS_WRITE_ACCESS) || (Flags[Disposition] & (O_CREAT | O_TRUNC));
-    int IsDir = Exists && S_ISDIR(St.st_mode);
     int Fd = open(Path, (IsDir ? O_RDONLY : Write ? O_RDWR : O_RDONLY) | Flags[Disposition] | O_CLOEXEC, 0600);
     if (Fd < 0)
         return HostFsComplete(Irp, errno == ENOENT || errno == ENOTDIR ? STATUS_OBJECT_PATH_NOT_FOUND

@@ -47,8 +47,9 @@ static BOOLEAN HostSysRootMake(char *Root, size_t Size)
 }
 
 /* Path is a volume path with slashes (/Windows/System32/x.sys): 0 if it
- * is not below \Windows, 1 with the host path in Out, -1 if the folder
- * cannot be made or the name is too long. */
+ * is not below \Windows, 1 with the host path in Out, -1 (Out empty) if
+ * the folder cannot be made, the name is too long or has a ".." (which
+ * would lead out of the folder, to the host's files). */
 int HostSysRootMap(const char *Path, char *Out, size_t Size)
 {
     static const char Prefix[] = "/windows";
@@ -56,12 +57,18 @@ int HostSysRootMap(const char *Path, char *Out, size_t Size)
     if (strncasecmp(Path, Prefix, n) != 0 || (Path[n] != 0 && Path[n] != '/'))
         return 0;
     char Root[sizeof(HostSysRoot)];
+    Out[0] = 0;
+    for (const char *p = strstr(Path, "/.."); p != NULL; p = strstr(p + 1, "/.."))
+        if (p[3] == 0 || p[3] == '/')
+            return -1;
     if (!HostSysRootMake(Root, sizeof(Root)))
         return -1;
     size_t Used = (size_t)snprintf(Out, Size, "%s", Root);
     for (const char *p = Path + n; *p; p++) {
-        if (Used + 1 >= Size)
+        if (Used + 1 >= Size) {
+            Out[0] = 0;
             return -1;
+        }
         Out[Used++] = (char)tolower((unsigned char)*p);
     }
     Out[Used] = 0;

@@ -112,6 +112,12 @@ int wmain(int argc, wchar_t **argv)
     CHECK(!WriteFile(File, "x", 1, &Written, NULL) && GetLastError() == ERROR_ACCESS_DENIED);
     CloseHandle(File);
 
+    /* No way out of the folder to the host's files. */
+    File = CreateFileW(L"C:\\Windows\\..\\tmp\\ntps-escape.txt", GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
+    CHECK(File == INVALID_HANDLE_VALUE && GetLastError() == ERROR_INVALID_NAME);
+    CHECK(!CopyFileW(Source, L"C:\\Windows\\System32\\..\\..\\tmp\\x.sys", FALSE) &&
+          GetLastError() == ERROR_INVALID_NAME);
+
     printf("files-client: %s\n", Failed ? "FAIL" : "PASS");
     return Failed;
 }
