@@ -9,7 +9,8 @@
  * /tmp/ntps-windows-XXXXXX with System32\drivers in it, and removed with
  * everything in it when the run ends. What a client writes there lasts for
  * the run; the host's own files are never written. Names below it compare
- * without regard to case: they are kept in lower case.
+ * without regard to case: they are kept in lower case. A forked run
+ * (ntps explore's schedules) makes and removes a folder of its own.
  */
 #include "host/host.h"
 
@@ -25,11 +26,14 @@
 
 static pthread_mutex_t HostSysRootLock = PTHREAD_MUTEX_INITIALIZER;
 static char HostSysRoot[64];    /* empty until first used */
+static pid_t HostSysRootOwner;  /* the process that made it */
 
 /* The folder, made on first use; FALSE if it cannot be. */
 static BOOLEAN HostSysRootMake(char *Root, size_t Size)
 {
     pthread_mutex_lock(&HostSysRootLock);
+    if (HostSysRoot[0] != 0 && HostSysRootOwner != getpid())
+        HostSysRoot[0] = 0;     /* the parent's, before a fork */
     if (HostSysRoot[0] == 0) {
         char Dir[sizeof(HostSysRoot)], Sub[sizeof(HostSysRoot) + 32];
         snprintf(Dir, sizeof(Dir), "/tmp/ntps-windows-XXXXXX");
@@ -37,8 +41,10 @@ static BOOLEAN HostSysRootMake(char *Root, size_t Size)
             snprintf(Sub, sizeof(Sub), "%s/system32", Dir);
             BOOLEAN Ok = mkdir(Sub, 0700) == 0;
             snprintf(Sub, sizeof(Sub), "%s/system32/drivers", Dir);
-            if (Ok && mkdir(Sub, 0700) == 0)
+            if (Ok && mkdir(Sub, 0700) == 0) {
                 memcpy(HostSysRoot, Dir, sizeof(Dir));
+                HostSysRootOwner = getpid();
+            }
         }
     }
     snprintf(Root, Size, "%s", HostSysRoot);
@@ -88,7 +94,7 @@ static int HostSysRootRemoveOne(const char *Path, const struct stat *St, int Fla
 VOID HostSysRootRemove(VOID)
 {
     pthread_mutex_lock(&HostSysRootLock);
-    if (HostSysRoot[0] != 0)
+    if (HostSysRoot[0] != 0 && HostSysRootOwner == getpid())
         nftw(HostSysRoot, HostSysRootRemoveOne, 16, FTW_DEPTH | FTW_PHYS);
     HostSysRoot[0] = 0;
     pthread_mutex_unlock(&HostSysRootLock);
