@@ -6,10 +6,15 @@
  * Recording: Ke calls KiTraceSwitchHook at every context switch and vf
  * calls VfTraceCallbackHook when a callback frame begins and ends; each
  * appends a 24-byte event to the buffer of the processor it runs on (no
- * lock: a processor's buffer is written by its own host thread only). A
- * global sequence number orders events across processors: a switch is
- * numbered under the dispatcher lock, a callback's events on the thread
- * between its switch in and out, so a thread's events are in order.
+ * lock, no atomic: a processor's buffer is written by its own host thread
+ * only). A global sequence number orders switches across processors (one
+ * atomic add per switch, under the dispatcher lock); a callback's events
+ * carry the number of their processor's latest switch, and follow it in
+ * that processor's buffer, so a thread's events stay in order. Times are
+ * one clock reading an event: in realtime the processor's time-stamp
+ * counter (a fraction of the host clock's cost), mapped to interrupt time
+ * when the trace is written by two readings of both, at start and end; in
+ * simulation the virtual clock, as before, so a replay's trace is the same.
  * Threads are named by their run record (host/activity.c).
  *
  * Writing (at the end), streamed in sequence order (a merge of the
@@ -25,8 +30,12 @@
 
 #include <stdlib.h>
 #include <string.h>
+#if defined(__x86_64__)
+#include <cpuid.h>
+#endif
 
-#define HOST_TRACE_CHUNK_EVENTS 2700     /* 64 KiB chunks: from the heap, reused after the run */
+#define HOST_TRACE_CHUNK_EVENTS 2700     /* 64 KiB chunks: from the heap, kept for the next run */
+#define HOST_TRACE_SPARE_CHUNKS 256      /* at most 16 MiB of them kept */
 #define HOST_TRACE_DEPTH 16                 /* callbacks nested on one thread, as traced */
 #define HOST_TRACE_CPU_PID 0x7FFFFFF0u      /* the pseudo-process of the processor tracks */
 
@@ -53,6 +62,8 @@ typedef struct _HOST_TRACE_CHUNK {
 
 typedef struct DECLSPEC_CACHEALIGN _HOST_TRACE_CPU {
     HOST_TRACE_CHUNK *First, *Current;
+    HOST_TRACE_CHUNK *Spare;            /* a previous run's chunks, reused before new ones */
+    ULONG Sequence;                     /* the number of its latest switch: its callbacks' */
     BOOLEAN Failed;                     /* out of memory: events dropped */
 } HOST_TRACE_CPU;
 
@@ -60,12 +71,60 @@ volatile BOOLEAN HostTracing;
 static HOST_TRACE_CPU HostTraceCpus[MAXIMUM_PROCESSORS];
 static volatile ULONG HostTraceSequence;
 
+/* Event times: the time-stamp counter where it is invariant (constant
+ * rate, running in every power state, synchronized across processors, as
+ * Linux's nonstop_tsc says) and the run is realtime; else interrupt time.
+ * A counter reading and an interrupt time taken together at start and at
+ * the end map one to the other. */
+static BOOLEAN HostTraceTsc;
+static struct { ULONG64 Tsc, Time; } HostTraceStart, HostTraceEnd;
+static ULONG64 HostTraceBoot;           /* host monotonic time at interrupt time 0 */
+
+static BOOLEAN HostInvariantTsc(VOID)
+{
+#if defined(__x86_64__)
+    unsigned int Eax, Ebx, Ecx, Edx;
+    return __get_cpuid(0x80000007, &Eax, &Ebx, &Ecx, &Edx) && (Edx & (1u << 8)) != 0;
+#else
+    return FALSE;
+#endif
+}
+
+static inline ULONG64 HostTraceStamp(VOID)
+{
+#if defined(__x86_64__)
+    if (HostTraceTsc)
+        return __builtin_ia32_rdtsc();
+#endif
+    return KiQueryInterruptTime();
+}
+
+/* A counter reading and host monotonic time together (the trace starts
+ * before the kernel's clock does): the counter read on either side of the
+ * clock, the pair with the closest readings of five. */
+static VOID HostTraceCalibrate(ULONG64 *Tsc, ULONG64 *Time)
+{
+    ULONG64 Best = ~0ull;
+    for (int i = 0; i < 5; i++) {
+        ULONG64 Before = HostTraceStamp(), Now = HalQueryMonotonicTime100ns(), After = HostTraceStamp();
+        if (After - Before < Best) {
+            Best = After - Before;
+            *Tsc = Before + (After - Before) / 2;
+            *Time = Now;
+        }
+    }
+}
+
 static inline HOST_TRACE_EVENT *HostTraceSlot(ULONG Cpu)
 {
     HOST_TRACE_CPU *C = &HostTraceCpus[Cpu];
     HOST_TRACE_CHUNK *Chunk = C->Current;
     if (__builtin_expect(Chunk == NULL || Chunk->Count == HOST_TRACE_CHUNK_EVENTS, 0)) {
-        HOST_TRACE_CHUNK *New = malloc(sizeof(*New));
+        HOST_TRACE_CHUNK *New = C->Spare;
+        if (New != NULL)
+            C->Spare = New->Next;
+        else
+            New = malloc(sizeof(*New));
         if (New == NULL) {
             C->Failed = TRUE;
             return NULL;
@@ -88,20 +147,8 @@ static inline ULONG HostTraceRecord(PKTHREAD Thread)
     return Record <= HOST_TRACE_RECORD_MASK ? Record : 0;
 }
 
-static VOID HostTraceAppend(ULONG Cpu, ULONG Type, PKTHREAD Thread, PVOID Routine, ULONG Kind)
-{
-    ULONG Record = HostTraceRecord(Thread);
-    HOST_TRACE_EVENT *Event = Record != 0 ? HostTraceSlot(Cpu) : NULL;
-    if (Event == NULL)
-        return;
-    Event->Sequence = __atomic_fetch_add(&HostTraceSequence, 1, __ATOMIC_SEQ_CST);
-    Event->Time = KiQueryInterruptTime();
-    Event->Record = Record | Type << 30 | (Kind & 7) << 27;
-    Event->Routine = Routine;
-}
-
 /* A switch: the old thread out and the new one in at one time, numbered
- * together (one clock reading, one atomic add). */
+ * together (one time reading, one atomic add). */
 static VOID HostTraceSwitch(PKPRCB Prcb, PKTHREAD Old, PKTHREAD New)
 {
     ULONG OldRecord = Old != Prcb->IdleThread ? HostTraceRecord(Old) : 0;
@@ -109,8 +156,10 @@ static VOID HostTraceSwitch(PKPRCB Prcb, PKTHREAD Old, PKTHREAD New)
     ULONG Count = (OldRecord != 0) + (NewRecord != 0);
     if (Count == 0)
         return;
+    HOST_TRACE_CPU *Cpu = &HostTraceCpus[Prcb->Number];
     ULONG Sequence = __atomic_fetch_add(&HostTraceSequence, Count, __ATOMIC_SEQ_CST);
-    ULONG64 Time = KiQueryInterruptTime();
+    Cpu->Sequence = Sequence + Count - 1;
+    ULONG64 Time = HostTraceStamp();
     HOST_TRACE_EVENT *Event;
     if (OldRecord != 0 && (Event = HostTraceSlot(Prcb->Number)) != NULL)
         *Event = (HOST_TRACE_EVENT){ Time, Sequence++, OldRecord | (ULONG)TraceOut << 30, NULL };
@@ -121,8 +170,13 @@ static VOID HostTraceSwitch(PKPRCB Prcb, PKTHREAD Old, PKTHREAD New)
 static VOID HostTraceCallback(VF_CALLBACK_FRAME *Frame, BOOLEAN Enter)
 {
     PKPRCB Prcb = KeGetCurrentPrcb();
-    HostTraceAppend(Prcb->Number, Enter ? TraceEnter : TraceLeave, Prcb->CurrentThread, Frame->Routine,
-                    (ULONG)Frame->Kind);
+    ULONG Record = HostTraceRecord(Prcb->CurrentThread);
+    HOST_TRACE_EVENT *Event = Record != 0 ? HostTraceSlot(Prcb->Number) : NULL;
+    if (Event == NULL)
+        return;
+    ULONG Type = Enter ? TraceEnter : TraceLeave;
+    *Event = (HOST_TRACE_EVENT){ HostTraceStamp(), HostTraceCpus[Prcb->Number].Sequence,
+                                 Record | Type << 30 | ((ULONG)Frame->Kind & 7) << 27, Frame->Routine };
 }
 
 VOID HostTraceProcessEvent(ULONG Record, BOOLEAN Created)
@@ -136,43 +190,130 @@ BOOLEAN HostStartTrace(ULONG Cpus)
     (void)Cpus;
     HostStopTrace();
     HostTraceSequence = 0;
+    HostTraceTsc = !KiConfig.Simulation && HostInvariantTsc();
+    if (HostTraceTsc)
+        HostTraceCalibrate(&HostTraceStart.Tsc, &HostTraceStart.Time);
     KiTraceSwitchHook = HostTraceSwitch;
     VfTraceCallbackHook = HostTraceCallback;
     HostTracing = TRUE;
     return TRUE;
 }
 
+/* A run's chunks are kept, per processor (whose host thread alone takes
+ * them), for the next run in this process (benchmarks, embedders running
+ * the kernel again): its buffers then cost no page faults. */
 VOID HostStopTrace(VOID)
 {
     KiTraceSwitchHook = NULL;
     VfTraceCallbackHook = NULL;
     HostTracing = FALSE;
+    ULONG Kept = 0;
     for (ULONG i = 0; i < MAXIMUM_PROCESSORS; i++) {
-        HOST_TRACE_CHUNK *Chunk = HostTraceCpus[i].First;
+        HOST_TRACE_CPU *C = &HostTraceCpus[i];
+        for (HOST_TRACE_CHUNK *Chunk = C->Spare; Chunk != NULL; Chunk = Chunk->Next)
+            Kept++;
+        HOST_TRACE_CHUNK *Chunk = C->First;
         while (Chunk != NULL) {
             HOST_TRACE_CHUNK *Next = Chunk->Next;
-            free(Chunk);
+            if (Kept < HOST_TRACE_SPARE_CHUNKS) {
+                Chunk->Next = C->Spare;
+                C->Spare = Chunk;
+                Kept++;
+            } else {
+                free(Chunk);
+            }
             Chunk = Next;
         }
-        memset(&HostTraceCpus[i], 0, sizeof(HostTraceCpus[i]));
+        C->First = C->Current = NULL;
+        C->Sequence = 0;
+        C->Failed = FALSE;
     }
 }
 
 /* ---- writing ----------------------------------------------------------------------------- */
 
+typedef struct _HOST_TRACE_STACK {
+    union {
+        struct _HOST_TRACE_STACK *Next;     /* in the free list */
+        struct { PVOID Routine; ULONG Kind; } Frames[HOST_TRACE_DEPTH];
+    };
+} HOST_TRACE_STACK;
+
 typedef struct _HOST_TRACED_THREAD {
     BOOLEAN Running;
     UCHAR Cpu, Depth;
     ULONG64 Last;                       /* its latest time: a thread's events never go back */
-    struct { PVOID Routine; ULONG Kind; } *Stack;   /* HOST_TRACE_DEPTH entries, made at its first callback */
+    HOST_TRACE_STACK *Stack;            /* its open callbacks: while Depth > 0 */
 } HOST_TRACED_THREAD;
 
+/* Callback stacks are lent to a thread while it is inside a callback and
+ * taken back when it leaves the last one: few threads are inside one at a
+ * time, and a malloc per thread was a fifth of the writer's time. */
+static HOST_TRACE_STACK *HostFreeStacks;
+
+static HOST_TRACE_STACK *HostLendStack(VOID)
+{
+    HOST_TRACE_STACK *Stack = HostFreeStacks;
+    if (Stack != NULL) {
+        HostFreeStacks = Stack->Next;
+        return Stack;
+    }
+    return malloc(sizeof(HOST_TRACE_STACK));
+}
+
+static VOID HostReturnStack(HOST_TRACED_THREAD *S)
+{
+    S->Stack->Next = HostFreeStacks;
+    HostFreeStacks = S->Stack;
+    S->Stack = NULL;
+}
+
+static VOID HostFreeStackList(VOID)
+{
+    while (HostFreeStacks != NULL) {
+        HOST_TRACE_STACK *Next = HostFreeStacks->Next;
+        free(HostFreeStacks);
+        HostFreeStacks = Next;
+    }
+}
+
+/* A callback span of the stretch a processor's thread is running. */
+typedef struct _HOST_TRACE_SPAN {
+    ULONG64 Begin, End;
+    PVOID Routine;
+    UCHAR Kind;
+    BOOLEAN Continued;                  /* begun again after a switch */
+} HOST_TRACE_SPAN;
+
+/* Per processor, as its events are read: the thread it runs and, of the
+ * stretch that thread runs, the callback spans in the order they began
+ * (written when the stretch ends, the outer before the inner). */
 typedef struct _HOST_TRACE_CURSOR {
     HOST_TRACE_CHUNK *Chunk;
     ULONG Index;
     ULONG Record;                       /* the thread it runs (record index + 1), 0: idle */
     ULONG64 Since;
+    ULONG64 Last;                       /* its latest time: a processor's events never go back either */
+    HOST_TRACE_SPAN *Spans;
+    ULONG SpanCount, SpanCapacity;
+    ULONG Open[HOST_TRACE_DEPTH];       /* the span of each open callback depth */
 } HOST_TRACE_CURSOR;
+
+static BOOLEAN HostBeginSpan(HOST_TRACE_CURSOR *C, ULONG Depth, PVOID Routine, ULONG Kind, ULONG64 Time,
+                             BOOLEAN Continued)
+{
+    if (C->SpanCount == C->SpanCapacity) {
+        ULONG Capacity = C->SpanCapacity ? 2 * C->SpanCapacity : 64;
+        HOST_TRACE_SPAN *Spans = realloc(C->Spans, Capacity * sizeof(*Spans));
+        if (Spans == NULL)
+            return FALSE;
+        C->Spans = Spans;
+        C->SpanCapacity = Capacity;
+    }
+    C->Open[Depth] = C->SpanCount;
+    C->Spans[C->SpanCount++] = (HOST_TRACE_SPAN){ Time, Time, Routine, (UCHAR)Kind, Continued };
+    return TRUE;
+}
 
 /* A JSON string, quoted and escaped, ready to copy. */
 #define HOST_NAME_SIZE 104
@@ -206,11 +347,76 @@ static VOID HostQuote(HOST_NAME *Name, PCSTR Text, SIZE_T Limit)
     Name->Length = (UCHAR)n;
 }
 
+/* Value in decimal at Pos; returns its end. */
+static inline char *HostFormatNumber(char *Pos, ULONG64 Value)
+{
+    static const char Pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+                                "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+                                "8081828384858687888990919293949596979899";
+    ULONG Digits = 1;
+    for (ULONG64 Limit = 10; Digits < 20 && Value >= Limit; Limit *= 10)
+        Digits++;
+    char *End = Pos + Digits, *p = End;     /* written in place, from the last digit */
+    while (Value >= 100) {
+        ULONG Pair = (ULONG)(Value % 100);
+        Value /= 100;
+        p -= 2;
+        p[0] = Pairs[2 * Pair];
+        p[1] = Pairs[2 * Pair + 1];
+    }
+    if (Value >= 10) {
+        p[-2] = Pairs[2 * Value];
+        p[-1] = Pairs[2 * Value + 1];
+    } else {
+        p[-1] = (char)('0' + Value);
+    }
+    return End;
+}
+
+/* A track's ids, `,"pid":P,"tid":T`, formatted once per thread. */
+typedef struct _HOST_IDS {
+    UCHAR Length;
+    char Text[39];
+} HOST_IDS;
+
 /* Per process record, for the writer: its pid in the trace: its PID, unless an earlier process had that PID (PIDs
  * are reused): then an id of its own above any PID, so that two
- * processes never share a track (its name then says its PID). */
+ * processes never share a track (its name then says its PID); and its
+ * image, quoted. Per thread record and per processor: its track's ids. */
 #define HOST_TRACE_REUSED_PID 0x40000000u
 static ULONG *HostTracePids;
+typedef struct _HOST_IMAGE_NAME {     /* a quoted image name that fits (nearly all), or Length 0 */
+    UCHAR Length;
+    char Text[31];
+} HOST_IMAGE_NAME;
+static HOST_IMAGE_NAME *HostTraceImages;
+static HOST_IDS *HostThreadIds;
+static HOST_IDS HostCpuIds[MAXIMUM_PROCESSORS];
+
+static VOID HostFormatIds(HOST_IDS *Ids, ULONG Pid, ULONG Tid)
+{
+    char *p = Ids->Text;
+    memcpy(p, ",\"pid\":", 7);
+    p = HostFormatNumber(p + 7, Pid);
+    memcpy(p, ",\"tid\":", 7);
+    p = HostFormatNumber(p + 7, Tid);
+    Ids->Length = (UCHAR)(p - Ids->Text);
+}
+
+/* The writer's tables are kept from run to run and grown as needed: a
+ * benchmark or an embedder running the kernel again does not fault them
+ * in again. */
+static SIZE_T HostTracePidsSize, HostTraceImagesSize, HostThreadIdsSize;
+
+static BOOLEAN HostReserve(void **Table, SIZE_T *Size, SIZE_T Bytes)
+{
+    if (Bytes <= *Size)
+        return TRUE;
+    free(*Table);                       /* nothing in it to keep */
+    *Table = malloc(Bytes);
+    *Size = *Table != NULL ? Bytes : 0;
+    return *Table != NULL;
+}
 
 static BOOLEAN HostMapProcesses(VOID)
 {
@@ -218,14 +424,25 @@ static BOOLEAN HostMapProcesses(VOID)
     ULONG Max = 0;
     for (ULONG i = 0; i < A->ProcessCount; i++)
         Max = A->Processes[i].Pid > Max ? A->Processes[i].Pid : Max;
-    HostTracePids = malloc((A->ProcessCount + 1) * sizeof(ULONG));
     UCHAR *Seen = calloc(Max / 4 + 1, 1);
-    BOOLEAN Ok = HostTracePids != NULL && Seen != NULL;
+    BOOLEAN Ok = Seen != NULL &&
+                 HostReserve((void **)&HostTracePids, &HostTracePidsSize, (A->ProcessCount + 1) * sizeof(ULONG)) &&
+                 HostReserve((void **)&HostTraceImages, &HostTraceImagesSize,
+                             (A->ProcessCount + 1) * sizeof(HOST_IMAGE_NAME)) &&
+                 HostReserve((void **)&HostThreadIds, &HostThreadIdsSize, (A->ThreadCount + 1) * sizeof(HOST_IDS));
     for (ULONG i = 0; Ok && i < A->ProcessCount; i++) {
         const HOST_PROCESS_RECORD *P = &A->Processes[i];
         HostTracePids[i] = Seen[P->Pid / 4] ? HOST_TRACE_REUSED_PID + i : P->Pid;
         Seen[P->Pid / 4] = 1;
+        HOST_NAME Name;
+        HostQuote(&Name, P->Image, sizeof(P->Image));
+        HostTraceImages[i].Length = Name.Length <= sizeof(HostTraceImages[i].Text) ? Name.Length : 0;
+        memcpy(HostTraceImages[i].Text, Name.Text, sizeof(HostTraceImages[i].Text));
     }
+    for (ULONG i = 0; Ok && i < A->ThreadCount; i++)
+        HostFormatIds(&HostThreadIds[i], HostTracePids[A->Threads[i].Process], A->Threads[i].Tid);
+    for (ULONG i = 0; i < MAXIMUM_PROCESSORS; i++)
+        HostFormatIds(&HostCpuIds[i], HOST_TRACE_CPU_PID, i);
     free(Seen);
     return Ok;
 }
@@ -289,37 +506,24 @@ static inline VOID HostPutName(HOST_SINK *S, const HOST_NAME *Name)
     S->Pos += Name->Length;
 }
 
-/* A process's image name (at most 16 bytes), quoted. */
-static inline VOID HostPutImage(HOST_SINK *S, const HOST_PROCESS_RECORD *P)
+/* A process record's image name, quoted. */
+static inline VOID HostPutImage(HOST_SINK *S, ULONG Process)
 {
-    HOST_NAME Name;
-    HostQuote(&Name, P->Image, sizeof(P->Image));
-    HostPutName(S, &Name);
+    const HOST_IMAGE_NAME *Image = &HostTraceImages[Process];
+    if (__builtin_expect(Image->Length != 0, 1)) {
+        memcpy(S->Pos, Image->Text, sizeof(Image->Text));
+        S->Pos += Image->Length;
+    } else {
+        HOST_NAME Name;
+        HostQuote(&Name, HostActivity.Processes[Process].Image, sizeof(HostActivity.Processes[Process].Image));
+        HostPutName(S, &Name);
+    }
 }
+
 
 static inline VOID HostPutNumber(HOST_SINK *S, ULONG64 Value)
 {
-    static const char Pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-                                "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-                                "8081828384858687888990919293949596979899";
-    ULONG Digits = 1;
-    for (ULONG64 Rest = Value; Rest >= 10; Rest /= 10)
-        Digits++;
-    char *End = S->Pos + Digits, *p = End;     /* written in place, from the last digit */
-    while (Value >= 100) {
-        ULONG Pair = (ULONG)(Value % 100);
-        Value /= 100;
-        p -= 2;
-        p[0] = Pairs[2 * Pair];
-        p[1] = Pairs[2 * Pair + 1];
-    }
-    if (Value >= 10) {
-        p[-2] = Pairs[2 * Value];
-        p[-1] = Pairs[2 * Value + 1];
-    } else {
-        p[-1] = (char)('0' + Value);
-    }
-    S->Pos = End;
+    S->Pos = HostFormatNumber(S->Pos, Value);
 }
 
 /* Microseconds with a tenth: the format's unit, our 100 ns resolution. */
@@ -331,34 +535,30 @@ static inline VOID HostPutTime(HOST_SINK *S, ULONG64 Time)
     S->Pos += 2;
 }
 
-static inline VOID HostPutIds(HOST_SINK *S, ULONG Pid, ULONG Tid)
+static inline VOID HostPutTrack(HOST_SINK *S, const HOST_IDS *Ids)
 {
-    HostPut(S, ",\"pid\":");
-    HostPutNumber(S, Pid);
-    HostPut(S, ",\"tid\":");
-    HostPutNumber(S, Tid);
+    memcpy(S->Pos, Ids->Text, sizeof(Ids->Text));       /* a fixed size: no call (the sink has room) */
+    S->Pos += Ids->Length;
 }
 
-/* The B or E event of a thread-track span. */
-static VOID HostWriteEdge(HOST_SINK *S, const HOST_THREAD_RECORD *T, BOOLEAN Begin, ULONG64 Time, PVOID Routine,
-                          ULONG Kind, ULONG Cpu, BOOLEAN Continued)
+/* A thread-track span (an X event): a callback's (Routine) or the
+ * thread's running span (Routine NULL), written when the stretch it is in
+ * ends. Complete events, not B/E pairs: Chromium's DevTools pairs a B with
+ * the latest E of the whole trace, whatever its thread, so B/E spans on
+ * two processors at once mismatch there. */
+static VOID HostWriteSpan(HOST_SINK *S, const HOST_IDS *Ids, ULONG64 Begin, ULONG64 End, PVOID Routine, ULONG Kind,
+                          ULONG Cpu, BOOLEAN Continued)
 {
     static const HOST_NAME Kinds[] = { { 9, "\"process\"" }, { 8, "\"thread\"" }, { 7, "\"image\"" },
                                        { 8, "\"ob-pre\"" }, { 9, "\"ob-post\"" }, { 11, "\"work-item\"" },
                                        { 3, "\"?\"" } };
     HostRoom(S);
-    if (!Begin) {
-        HostPut(S, ",\n{\"ph\":\"E\"");
-        HostPutIds(S, HostTracePids[T->Process], T->Tid);
-        HostPut(S, ",\"ts\":");
-        HostPutTime(S, Time);
-        HostPut(S, "}");
-        return;
-    }
-    HostPut(S, ",\n{\"ph\":\"B\"");
-    HostPutIds(S, HostTracePids[T->Process], T->Tid);
+    HostPut(S, ",\n{\"ph\":\"X\"");
+    HostPutTrack(S, Ids);
     HostPut(S, ",\"ts\":");
-    HostPutTime(S, Time);
+    HostPutTime(S, Begin);
+    HostPut(S, ",\"dur\":");
+    HostPutTime(S, End > Begin ? End - Begin : 0);
     if (Routine == NULL) {
         HostPut(S, ",\"cat\":\"thread\",\"name\":\"running\",\"args\":{\"cpu\":");
         HostPutNumber(S, Cpu);
@@ -379,34 +579,52 @@ static VOID HostWriteCpuSpan(HOST_SINK *S, ULONG Cpu, const HOST_TRACE_CURSOR *C
 {
     const HOST_THREAD_RECORD *T = &HostActivity.Threads[C->Record - 1];
     HostRoom(S);
+    const HOST_IDS *Ids = &HostThreadIds[C->Record - 1];
     HostPut(S, ",\n{\"ph\":\"X\",\"cat\":\"cpu\"");
-    HostPutIds(S, HOST_TRACE_CPU_PID, Cpu);
+    HostPutTrack(S, &HostCpuIds[Cpu]);
     HostPut(S, ",\"name\":");
-    HostPutImage(S, &HostActivity.Processes[T->Process]);
+    HostPutImage(S, T->Process);
     HostPut(S, ",\"ts\":");
     HostPutTime(S, C->Since);
     HostPut(S, ",\"dur\":");
     HostPutTime(S, End > C->Since ? End - C->Since : 0);
-    HostPut(S, ",\"args\":{\"pid\":");
-    HostPutNumber(S, HostTracePids[T->Process]);
-    HostPut(S, ",\"tid\":");
-    HostPutNumber(S, T->Tid);
+    HostPut(S, ",\"args\":{");
+    memcpy(S->Pos, Ids->Text + 1, sizeof(Ids->Text) - 1);     /* the thread's ids, without the comma */
+    S->Pos += Ids->Length - 1;
     HostPut(S, "}}");
 }
 
-/* The thread leaves its processor: its callbacks end (innermost first), then its running span. */
-static VOID HostTraceOut(HOST_SINK *S, HOST_TRACED_THREAD *St, const HOST_THREAD_RECORD *T, HOST_TRACE_CURSOR *C,
-                         ULONG Cpu, ULONG64 Time)
+/* The thread leaves its processor (C): its open callbacks end, and the
+ * stretch it ran is written: its running span, its callbacks, the
+ * processor's span. */
+static VOID HostTraceOut(HOST_SINK *S, HOST_TRACED_THREAD *St, ULONG Record, HOST_TRACE_CURSOR *C, ULONG Cpu,
+                         ULONG64 Time)
 {
+    const HOST_IDS *Ids = &HostThreadIds[Record - 1];
     ULONG Open = St->Depth < HOST_TRACE_DEPTH ? St->Depth : HOST_TRACE_DEPTH;
     for (ULONG d = 0; d < Open; d++)
-        HostWriteEdge(S, T, FALSE, Time, NULL, 0, 0, FALSE);
-    HostWriteEdge(S, T, FALSE, Time, NULL, 0, 0, FALSE);
-    St->Running = FALSE;
-    if (C->Record != 0) {
-        HostWriteCpuSpan(S, Cpu, C, Time);
-        C->Record = 0;
+        C->Spans[C->Open[d]].End = Time;
+    HostWriteSpan(S, Ids, C->Since, Time, NULL, 0, Cpu, FALSE);
+    for (ULONG i = 0; i < C->SpanCount; i++) {
+        const HOST_TRACE_SPAN *Span = &C->Spans[i];
+        HostWriteSpan(S, Ids, Span->Begin, Span->End, Span->Routine, Span->Kind, Cpu, Span->Continued);
     }
+    HostWriteCpuSpan(S, Cpu, C, Time);
+    C->Record = 0;
+    C->SpanCount = 0;
+    St->Running = FALSE;
+}
+
+/* An event's time in interrupt time (100 ns). */
+static double HostTraceRate;             /* interrupt time per counter tick */
+
+static inline ULONG64 HostTraceTime(ULONG64 Stamp)
+{
+    if (!HostTraceTsc)
+        return Stamp;
+    LONG64 Ticks = (LONG64)(Stamp - HostTraceStart.Tsc);     /* another processor's counter may read a bit behind */
+    ULONG64 Host = HostTraceStart.Time + (Ticks <= 0 ? 0 : (ULONG64)((double)Ticks * HostTraceRate));
+    return Host > HostTraceBoot ? Host - HostTraceBoot : 0;
 }
 
 static BOOLEAN HostReplay(HOST_SINK *Out, HOST_TRACED_THREAD *States, HOST_TRACE_CURSOR *Cursors, ULONG Cpu,
@@ -415,37 +633,42 @@ static BOOLEAN HostReplay(HOST_SINK *Out, HOST_TRACED_THREAD *States, HOST_TRACE
     ULONG Record = E->Record & HOST_TRACE_RECORD_MASK;
     if (Record > HostActivity.ThreadCount)
         return TRUE;
-    const HOST_THREAD_RECORD *T = &HostActivity.Threads[Record - 1];
     HOST_TRACED_THREAD *S = &States[Record - 1];
-    ULONG64 Time = E->Time > S->Last ? E->Time : S->Last;
-    S->Last = Time;
+    /* Counters of two processors may differ by a few ns: times are kept
+     * in order per thread and per processor, so that no thread shows on
+     * two processors, nor two threads on one, at once. */
+    ULONG64 Time = HostTraceTime(E->Time);
+    Time = Time > S->Last ? Time : S->Last;
+    Time = Time > Cursors[Cpu].Last ? Time : Cursors[Cpu].Last;
+    S->Last = Cursors[Cpu].Last = Time;
+    HOST_TRACE_CURSOR *Mine = S->Running ? &Cursors[S->Cpu] : NULL;     /* the stretch it runs */
     switch (HOST_TRACE_TYPE(E)) {
     case TraceIn:
-        if (S->Running)     /* not seen leaving (events dropped): leave now */
-            HostTraceOut(Out, S, T, &Cursors[S->Cpu], S->Cpu, Time);
-        if (Cursors[Cpu].Record != 0)
-            HostWriteCpuSpan(Out, Cpu, &Cursors[Cpu], Time);
-        Cursors[Cpu].Record = Record;
-        Cursors[Cpu].Since = Time;
+        if (Mine != NULL)       /* not seen leaving (events dropped): leave now */
+            HostTraceOut(Out, S, Record, Mine, S->Cpu, Time);
+        if (Cursors[Cpu].Record != 0)      /* the processor's thread not seen leaving: it left */
+            HostTraceOut(Out, &States[Cursors[Cpu].Record - 1], Cursors[Cpu].Record, &Cursors[Cpu], Cpu, Time);
+        Mine = &Cursors[Cpu];
+        Mine->Record = Record;
+        Mine->Since = Time;
         S->Running = TRUE;
         S->Cpu = (UCHAR)Cpu;
-        HostWriteEdge(Out, T, TRUE, Time, NULL, 0, Cpu, FALSE);
         for (ULONG d = 0; d < S->Depth && d < HOST_TRACE_DEPTH; d++)
-            HostWriteEdge(Out, T, TRUE, Time, S->Stack[d].Routine, S->Stack[d].Kind, Cpu, TRUE);
+            if (!HostBeginSpan(Mine, d, S->Stack->Frames[d].Routine, S->Stack->Frames[d].Kind, Time, TRUE))
+                return FALSE;
         break;
     case TraceOut:
-        if (S->Running)
-            HostTraceOut(Out, S, T, Cursors[S->Cpu].Record == Record ? &Cursors[S->Cpu] : &(HOST_TRACE_CURSOR){ 0 },
-                         S->Cpu, Time);
+        if (Mine != NULL)
+            HostTraceOut(Out, S, Record, Mine, S->Cpu, Time);
         break;
     case TraceEnter:
-        if (S->Stack == NULL && (S->Stack = malloc(HOST_TRACE_DEPTH * sizeof(*S->Stack))) == NULL)
+        if (S->Stack == NULL && (S->Stack = HostLendStack()) == NULL)
             return FALSE;
         if (S->Depth < HOST_TRACE_DEPTH) {
-            S->Stack[S->Depth].Routine = E->Routine;
-            S->Stack[S->Depth].Kind = HOST_TRACE_KIND(E);
-            if (S->Running)
-                HostWriteEdge(Out, T, TRUE, Time, E->Routine, HOST_TRACE_KIND(E), S->Cpu, FALSE);
+            S->Stack->Frames[S->Depth].Routine = E->Routine;
+            S->Stack->Frames[S->Depth].Kind = HOST_TRACE_KIND(E);
+            if (Mine != NULL && !HostBeginSpan(Mine, S->Depth, E->Routine, HOST_TRACE_KIND(E), Time, FALSE))
+                return FALSE;
         }
         if (S->Depth < 255)
             S->Depth++;
@@ -454,8 +677,10 @@ static BOOLEAN HostReplay(HOST_SINK *Out, HOST_TRACED_THREAD *States, HOST_TRACE
         if (S->Depth == 0)
             break;
         S->Depth--;
-        if (S->Depth < HOST_TRACE_DEPTH && S->Running)
-            HostWriteEdge(Out, T, FALSE, Time, NULL, 0, 0, FALSE);
+        if (S->Depth < HOST_TRACE_DEPTH && Mine != NULL)
+            Mine->Spans[Mine->Open[S->Depth]].End = Time;
+        if (S->Depth == 0 && S->Stack != NULL)
+            HostReturnStack(S);
         break;
     }
     return TRUE;
@@ -482,11 +707,11 @@ static ULONG HostNextCpu(HOST_TRACE_CURSOR *Cursors, ULONG Cpus)
     return Best;
 }
 
-static VOID HostWriteThreadName(HOST_SINK *S, ULONG Pid, ULONG Tid, const HOST_NAME *Name, PCSTR Kind, ULONG Number)
+static VOID HostWriteThreadName(HOST_SINK *S, const HOST_IDS *Ids, const HOST_NAME *Name, PCSTR Kind, ULONG Number)
 {
     HostRoom(S);
     HostPut(S, ",\n{\"ph\":\"M\",\"name\":\"thread_name\"");
-    HostPutIds(S, Pid, Tid);
+    HostPutTrack(S, Ids);
     HostPut(S, ",\"args\":{\"name\":");
     if (Name != NULL) {
         HostPutName(S, Name);
@@ -514,31 +739,35 @@ static VOID HostWriteMetadata(HOST_SINK *S, ULONG Cpus)
         char Text[16];
         snprintf(Text, sizeof(Text), "CPU %lu", (unsigned long)i);
         HostQuote(&Name, Text, sizeof(Text));
-        HostWriteThreadName(S, HOST_TRACE_CPU_PID, i, &Name, NULL, 0);
+        HostWriteThreadName(S, &HostCpuIds[i], &Name, NULL, 0);
     }
     static const HOST_NAME Lifetime = { 10, "\"lifetime\"" };
     HOST_ACTIVITY *A = &HostActivity;
     for (ULONG i = 0; i < A->ProcessCount; i++) {
         const HOST_PROCESS_RECORD *P = &A->Processes[i];
         ULONG Pid = HostTracePids[i];
-        HOST_NAME Name;
-        char Text[48];
-        snprintf(Text, sizeof(Text), Pid != P->Pid ? "%.16s (PID %lu)" : "%.16s", P->Image, (unsigned long)P->Pid);
-        HostQuote(&Name, Text, sizeof(Text));
         HostRoom(S);
         HostPut(S, ",\n{\"ph\":\"M\",\"name\":\"process_name\",\"pid\":");
         HostPutNumber(S, Pid);
         HostPut(S, ",\"args\":{\"name\":");
-        HostPutName(S, &Name);
+        HostPutImage(S, i);
+        if (Pid != P->Pid) {        /* "image (PID n)" */
+            S->Pos--;
+            HostPut(S, " (PID ");
+            HostPutNumber(S, P->Pid);
+            HostPut(S, ")\"");
+        }
         HostPut(S, "}}");
-        HostWriteThreadName(S, Pid, Pid, &Lifetime, NULL, 0);
+        HOST_IDS Ids;
+        HostFormatIds(&Ids, Pid, Pid);
+        HostWriteThreadName(S, &Ids, &Lifetime, NULL, 0);
         if (P->System)
             continue;
         HostRoom(S);
         HostPut(S, ",\n{\"ph\":\"X\",\"cat\":\"process\"");
-        HostPutIds(S, Pid, Pid);
+        HostPutTrack(S, &Ids);
         HostPut(S, ",\"name\":");
-        HostPutImage(S, P);
+        HostPutImage(S, i);
         HostPut(S, ",\"ts\":");
         HostPutTime(S, P->CreateTime);
         HostPut(S, ",\"dur\":");
@@ -557,7 +786,7 @@ static VOID HostWriteMetadata(HOST_SINK *S, ULONG Cpus)
     }
     for (ULONG i = 0; i < A->ThreadCount; i++) {
         const HOST_THREAD_RECORD *T = &A->Threads[i];
-        HostWriteThreadName(S, HostTracePids[T->Process], T->Tid, NULL, T->System ? "system" : "user", T->Tid);
+        HostWriteThreadName(S, &HostThreadIds[i], NULL, T->System ? "system" : "user", T->Tid);
     }
 }
 
@@ -567,13 +796,25 @@ BOOLEAN HostWriteTrace(const char *Path, ULONGLONG EndTime)
     HOST_SINK S = { fopen(Path, "w"), Buffer, Buffer, Buffer + sizeof(Buffer), FALSE };
     if (S.Out == NULL)
         return FALSE;
-    HOST_TRACED_THREAD *States = calloc(HostActivity.ThreadCount + 1, sizeof(HOST_TRACED_THREAD));
+    static HOST_TRACED_THREAD *States;
+    static SIZE_T StatesSize;
+    SIZE_T Bytes = (HostActivity.ThreadCount + 1) * sizeof(HOST_TRACED_THREAD);
+    if (HostReserve((void **)&States, &StatesSize, Bytes))
+        memset(States, 0, Bytes);
     static HOST_TRACE_CURSOR Cursors[MAXIMUM_PROCESSORS];
     ULONG Cpus = 0;
     for (ULONG i = 0; i < MAXIMUM_PROCESSORS; i++) {
-        Cursors[i] = (HOST_TRACE_CURSOR){ HostTraceCpus[i].First, 0, 0, 0 };
+        memset(&Cursors[i], 0, sizeof(Cursors[i]));
+        Cursors[i].Chunk = HostTraceCpus[i].First;
         if (HostTraceCpus[i].First != NULL)
             Cpus = i + 1;
+    }
+    if (HostTraceTsc) {
+        HostTraceCalibrate(&HostTraceEnd.Tsc, &HostTraceEnd.Time);
+        HostTraceBoot = HalQueryMonotonicTime100ns() - KiQueryInterruptTime();
+        HostTraceRate = HostTraceEnd.Tsc > HostTraceStart.Tsc ? (double)(HostTraceEnd.Time - HostTraceStart.Time) /
+                                                                 (double)(HostTraceEnd.Tsc - HostTraceStart.Tsc)
+                                                           : 0.0;
     }
     BOOLEAN Ok = States != NULL && HostMapProcesses();
     memset(HostNameCache, 0, sizeof(HostNameCache));     /* images differ from run to run */
@@ -586,7 +827,7 @@ BOOLEAN HostWriteTrace(const char *Path, ULONGLONG EndTime)
     }
     for (ULONG i = 0; Ok && i < HostActivity.ThreadCount; i++)
         if (States[i].Running)
-            HostTraceOut(&S, &States[i], &HostActivity.Threads[i], &Cursors[States[i].Cpu], States[i].Cpu,
+            HostTraceOut(&S, &States[i], i + 1, &Cursors[States[i].Cpu], States[i].Cpu,
                          EndTime > States[i].Last ? EndTime : States[i].Last);
     HostRoom(&S);
     HostPut(&S, "\n]}\n");
@@ -597,8 +838,8 @@ BOOLEAN HostWriteTrace(const char *Path, ULONGLONG EndTime)
     Ok = (fclose(S.Out) == 0) && Ok;
     for (ULONG i = 0; States != NULL && i < HostActivity.ThreadCount; i++)
         free(States[i].Stack);
-    free(States);
-    free(HostTracePids);
-    HostTracePids = NULL;
+    HostFreeStackList();
+    for (ULONG i = 0; i < MAXIMUM_PROCESSORS; i++)
+        free(Cursors[i].Spans);
     return Ok;
 }

@@ -174,7 +174,11 @@ NTSTATUS IoStartDriver(PIO_DRIVER_IMAGE Image)
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x2001D, Irql, PASSIVE_LEVEL, (ULONG_PTR)Image->DriverEntry);
     Image->EntryStatus = Status;
     if (!NT_SUCCESS(Status)) {
-        RtlpReport("ntps: %s: DriverEntry failed with status 0x%08X\n", Image->Module->Name, (ULONG)Status);
+        RtlpReport("ntps: %s: DriverEntry failed with status 0x%08X%s\n", Image->Module->Name, (ULONG)Status,
+                   Status == STATUS_ACCESS_DENIED && !(Image->Module->Flags & RTL_MODULE_FORCE_INTEGRITY)
+                       ? " (STATUS_ACCESS_DENIED; the image is not marked /INTEGRITYCHECK, which Ex/Ex2 process "
+                         "notify routines and object callbacks need: build it with ntps cc --integritycheck)"
+                       : "");
         /* Its image goes (without DriverUnload, as on Windows): it must not
          * leave devices, work or pool behind. */
         IopWaitForDriverWorkItems(Driver);

@@ -16,7 +16,9 @@ documented rules, as Perfetto's UI and chrome://tracing read them:
     (a name string, a sort_index integer); a pid has at most one
     process_name and a (pid, tid) at most one thread_name (a reused PID
     must not merge two processes into one track);
-  - B/E events balance per track (pid, tid), each E closing the latest B;
+  - B/E events balance per track (pid, tid), each E closing the latest B
+    and repeating its name and cat (Chromium's DevTools pairs them so, and
+    refuses a trace where they differ);
     X events on a track nest (disjoint or one inside the other): overlapping
     spans on a track are not displayed correctly;
 and that the trace is consistent:
@@ -160,6 +162,9 @@ def main():
             if not stacks[track]:
                 fail("an E event without its B on track %r (ts %s)" % (track, e["ts"]))
             b = stacks[track].pop()
+            if e.get("name") != b.get("name") or e.get("cat") != b.get("cat"):
+                fail("an E event (ts %s, %r/%r) on track %r does not repeat its B's name and cat (%r/%r)"
+                     % (e["ts"], e.get("cat"), e.get("name"), track, b.get("cat"), b.get("name")))
             if float(e["ts"]) < float(b["ts"]) - EPS:
                 fail("span %s on %r ends before it begins" % (b["name"], track))
             span = dict(b, ph="X", dur=float(e["ts"]) - float(b["ts"]))

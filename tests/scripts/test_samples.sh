@@ -3,7 +3,8 @@
 # and what a user sees of a run: the summary (process tree with exit
 # statuses, "... and K more", callback counts per driver, the verifier's
 # summary), --record and `ntps ps` (round trip), --json (parses, matches the
-# record), --trace (tests/scripts/check-trace.py: consistent), the status
+# record), --trace (tests/scripts/check-trace.py: consistent; a simulated
+# run's trace the same on replay), the status
 # line (off when stderr is not a terminal, on when forced), help texts and
 # error messages. Modes rt1, rt2 and sim1.
 set -u
@@ -71,6 +72,13 @@ for mode in rt1 rt2 sim1; do
       ok "$mode: the trace is consistent" || fail "$mode: the trace"
   fi
 done
+
+# --trace in simulation: a replay of the seed writes the same file, byte
+# for byte; spans are complete (X) events, no B/E pair (docs/run-record.md)
+run sim1 --trace "$tmp/replay.trace" >/dev/null 2>&1 || fail "sim1 replay: exit status"
+cmp -s "$tmp/sim1.trace" "$tmp/replay.trace" && ok "sim1: the replay's trace file is the same" ||
+  fail "sim1: the replay's trace file differs"
+if grep -q '"ph":"[BE]"' "$tmp/sim1.trace"; then fail "sim1: B/E events in the trace"; else ok "sim1: spans are X events"; fi
 
 # --json: the summary on stdout, DbgPrint on stderr
 run sim1 --json --record "$tmp/j.rec" >"$tmp/j.json" 2>"$tmp/j.err" || fail "--json: exit status"
