@@ -1158,16 +1158,22 @@ copy_body (basic_block *body, unsigned n, basic_block entry,
   return copy;
 }
 
-/* The asm constraint that keeps a value of TYPE in a register of its
-   kind, or NULL.  */
+/* The register class (asm constraint letter) of a value of TYPE, and the
+   move between two registers of it (*MOVE), or NULL.  x86-64.  */
 const char *
-register_constraint (tree type)
+register_class (tree type, const char **move)
 {
   if ((INTEGRAL_TYPE_P (type) || POINTER_TYPE_P (type))
       && TYPE_PRECISION (type) <= BITS_PER_WORD)
-    return "=r";
+    {
+      *move = TYPE_PRECISION (type) <= 32 ? "movl\t%k1, %k0" : "movq\t%1, %0";
+      return "r";
+    }
   if (SCALAR_FLOAT_TYPE_P (type) && TYPE_PRECISION (type) <= 64)
-    return "=x";
+    {
+      *move = "movaps\t%1, %0";
+      return "x";
+    }
   return NULL;
 }
 
@@ -1183,16 +1189,20 @@ opaque_copy (function *fun, tree decl, basic_block c,
   tree def = decl ? ssa_default_def (fun, decl) : NULL_TREE;
   if (!def || has_zero_uses (def) || virtual_operand_p (def))
     return;
-  const char *constraint = register_constraint (TREE_TYPE (def));
-  if (!constraint)
+  const char *move;
+  const char *cls = register_class (TREE_TYPE (def), &move);
+  if (!cls || !TARGET_64BIT)
     return;
+  /* A real move, input and output not tied: tied, the allocator gives
+     the incoming value the copy's callee-saved register at the entry.  */
   tree copy = make_ssa_name (TREE_TYPE (def));
+  char out_c[3] = { '=', cls[0], 0 };
   vec<tree, va_gc> *in = NULL, *out = NULL;
   vec_safe_push (out, build_tree_list (build_tree_list
-	(NULL_TREE, build_string (strlen (constraint), constraint)), copy));
+	(NULL_TREE, build_string (2, out_c)), copy));
   vec_safe_push (in, build_tree_list (build_tree_list
-	(NULL_TREE, build_string (1, "0")), def));
-  gasm *a = gimple_build_asm_vec ("", in, out, NULL, NULL);
+	(NULL_TREE, build_string (1, cls)), def));
+  gasm *a = gimple_build_asm_vec (move, in, out, NULL, NULL);
   gimple_asm_set_volatile (a, true);
   SSA_NAME_DEF_STMT (copy) = a;
   gimple_stmt_iterator gsi = gsi_after_labels (c);
