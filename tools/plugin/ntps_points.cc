@@ -992,7 +992,8 @@ instrument_single (function *fun, bool memory)
    body runs exactly the points mode full would: the check in c is the
    full body's entry point, which is why the simulation copy gets none of
    its own.  Same points, same virtual time: a seed schedules a dual build
-   as it schedules a full one.  */
+   as it schedules a full one.  A leaf function gets a third copy, of the
+   realtime body, for c's false edge (see instrument_dual).  */
 
 /* Can the body be copied as a whole?  No abnormal or EH edges (setjmp,
    computed and nonlocal goto, exceptions), no asm goto, nothing GCC
