@@ -1194,6 +1194,16 @@ opaque_copy (function *fun, tree decl, basic_block c,
   const char *cls = register_class (TREE_TYPE (def), &move);
   if (!cls || !TARGET_64BIT)
     return;
+  /* Only for a value the region computes with: a copy for debug uses
+     alone would make -g change the code (-fcompare-debug).  */
+  imm_use_iterator it;
+  gimple *use;
+  bool used = false;
+  FOR_EACH_IMM_USE_STMT (use, it, def)
+    if (!is_gimple_debug (use) && region->contains (gimple_bb (use)))
+      used = true;
+  if (!used)
+    return;
   /* A real move, input and output not tied: tied, the allocator gives
      the incoming value the copy's callee-saved register at the entry.  */
   tree copy = make_ssa_name (TREE_TYPE (def));
@@ -1209,8 +1219,6 @@ opaque_copy (function *fun, tree decl, basic_block c,
   gimple_stmt_iterator gsi = gsi_after_labels (c);
   gsi_insert_before (&gsi, a, GSI_SAME_STMT);
 
-  imm_use_iterator it;
-  gimple *use;
   FOR_EACH_IMM_USE_STMT (use, it, def)
     if (use != a && region->contains (gimple_bb (use)))
       {
