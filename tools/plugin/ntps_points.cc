@@ -56,6 +56,7 @@
 #include "gimplify.h"
 #include "gimplify-me.h"
 #include "tree-ssa-address.h"
+#include "tree-dfa.h"
 
 int plugin_is_GPL_compatible;
 
@@ -991,7 +992,8 @@ instrument_single (function *fun, bool memory)
    body runs exactly the points mode full would: the check in c is the
    full body's entry point, which is why the simulation copy gets none of
    its own.  Same points, same virtual time: a seed schedules a dual build
-   as it schedules a full one.  */
+   as it schedules a full one.  A leaf function gets a third copy, of the
+   realtime body, for c's false edge (see instrument_dual).  */
 
 /* Can the body be copied as a whole?  No abnormal or EH edges (setjmp,
    computed and nonlocal goto, exceptions), no asm goto, nothing GCC
@@ -1056,9 +1058,12 @@ duplicate_loop_tree ()
     duplicate_subloops (outer[i], duplicate_loop (outer[i], root));
 }
 
-/* The entry dispatch (see above) in front of REALTIME, choosing SIM.  */
-void
-build_dispatch (function *fun, basic_block realtime, basic_block sim)
+/* The entry dispatch (see above) in front of the realtime body, choosing
+   SIM; the slow path resumes in RESUME when it does not choose SIM (the
+   realtime body, or its copy in a leaf function, see instrument_dual).
+   Returns the slow block (c).  */
+basic_block
+build_dispatch (function *fun, basic_block sim, basic_block resume)
 {
   location_t loc = DECL_SOURCE_LOCATION (fun->decl);
   basic_block d = split_edge (single_succ_edge (ENTRY_BLOCK_PTR_FOR_FN (fun)));
@@ -1075,7 +1080,7 @@ build_dispatch (function *fun, basic_block realtime, basic_block sim)
     = profile_probability::very_unlikely ();
   make_edge (c, sim, EDGE_TRUE_VALUE)->probability
     = profile_probability::even ();
-  make_edge (c, realtime, EDGE_FALSE_VALUE)->probability
+  make_edge (c, resume, EDGE_FALSE_VALUE)->probability
     = profile_probability::even ();
 
   tree poll = poll_decl ();
@@ -1107,12 +1112,182 @@ build_dispatch (function *fun, basic_block realtime, basic_block sim)
 			 NULL_TREE);
   gimple_set_location (g, loc);
   gsi_insert_after (&gsi, g, GSI_NEW_STMT);
+  return c;
 }
 
+/* A leaf body: no call (but internal functions) and no cycle, so its
+   realtime body has no point and needs no frame.  */
+bool
+leaf_body_p (function *fun)
+{
+  basic_block bb;
+  mark_dfs_back_edges (fun);
+  FOR_EACH_BB_FN (bb, fun)
+    {
+      edge e;
+      edge_iterator ei;
+      FOR_EACH_EDGE (e, ei, bb->succs)
+	if (e->flags & EDGE_DFS_BACK)
+	  return false;
+      for (gimple_stmt_iterator gsi = gsi_start_bb (bb); !gsi_end_p (gsi);
+	   gsi_next (&gsi))
+	if (is_gimple_call (gsi_stmt (gsi))
+	    && !gimple_call_internal_p (gsi_stmt (gsi)))
+	  return false;
+    }
+  return true;
+}
+
+/* Copy the blocks BODY (N of them); REGION gets the copies.  Returns the
+   copy of ENTRY.  */
+basic_block
+copy_body (basic_block *body, unsigned n, basic_block entry,
+	   hash_set<basic_block> *region)
+{
+  auto_vec<basic_block> copies;
+  copies.safe_grow (n);
+  initialize_original_copy_tables ();
+  if (current_loops)
+    duplicate_loop_tree ();
+  copy_bbs (body, n, copies.address (), NULL, 0, NULL, NULL,
+	    EXIT_BLOCK_PTR_FOR_FN (cfun)->prev_bb, false);
+  add_phi_args_after_copy (copies.address (), n, NULL);
+  basic_block copy = get_bb_copy (entry);
+  free_original_copy_tables ();
+  for (unsigned i = 0; i < n; i++)
+    region->add (copies[i]);
+  return copy;
+}
+
+/* The register class (asm constraint letter) of a value of TYPE, and the
+   move between two registers of it (*MOVE), or NULL.  x86-64.  */
+const char *
+register_class (tree type, const char **move)
+{
+  if ((INTEGRAL_TYPE_P (type) || POINTER_TYPE_P (type))
+      && TYPE_PRECISION (type) <= BITS_PER_WORD)
+    {
+      *move = TYPE_PRECISION (type) <= 32 ? "movl\t%k1, %k0" : "movq\t%1, %0";
+      return "r";
+    }
+  if (SCALAR_FLOAT_TYPE_P (type) && TYPE_PRECISION (type) <= 64)
+    {
+      *move = "movaps\t%1, %0";
+      return "x";
+    }
+  return NULL;
+}
+
+/* In REGION, use a copy of the incoming value DECL (a parameter, the
+   result's address, the static chain) that an empty asm makes at the
+   start of C.  Without it the register allocator may keep the value in a
+   callee-saved register from the entry on (it lives across C's call),
+   and the fast path would pay the saves.  */
+void
+opaque_copy (function *fun, tree decl, basic_block c,
+	     hash_set<basic_block> *region)
+{
+  tree def = decl ? ssa_default_def (fun, decl) : NULL_TREE;
+  if (!def || has_zero_uses (def) || virtual_operand_p (def))
+    return;
+  const char *move;
+  const char *cls = register_class (TREE_TYPE (def), &move);
+  if (!cls || !TARGET_64BIT)
+    return;
+  /* Only for a value the region computes with: a copy for debug uses
+     alone would make -g change the code (-fcompare-debug).  */
+  imm_use_iterator it;
+  gimple *use;
+  bool used = false;
+  FOR_EACH_IMM_USE_STMT (use, it, def)
+    if (!is_gimple_debug (use) && region->contains (gimple_bb (use)))
+      used = true;
+  if (!used)
+    return;
+  /* A real move, input and output not tied: tied, the allocator gives
+     the incoming value the copy's callee-saved register at the entry.  */
+  tree copy = make_ssa_name (TREE_TYPE (def));
+  char out_c[3] = { '=', cls[0], 0 };
+  vec<tree, va_gc> *in = NULL, *out = NULL;
+  vec_safe_push (out, build_tree_list (build_tree_list
+	(NULL_TREE, build_string (2, out_c)), copy));
+  vec_safe_push (in, build_tree_list (build_tree_list
+	(NULL_TREE, build_string (1, cls)), def));
+  gasm *a = gimple_build_asm_vec (move, in, out, NULL, NULL);
+  gimple_asm_set_volatile (a, true);
+  SSA_NAME_DEF_STMT (copy) = a;
+  gimple_stmt_iterator gsi = gsi_after_labels (c);
+  gsi_insert_before (&gsi, a, GSI_SAME_STMT);
+
+  FOR_EACH_IMM_USE_STMT (use, it, def)
+    if (use != a && region->contains (gimple_bb (use)))
+      {
+	use_operand_p u;
+	FOR_EACH_IMM_USE_ON_STMT (u, it)
+	  SET_USE (u, copy);
+	update_stmt (use);
+      }
+}
+
+/* The entry check of D reads the poll word through an address that an
+   asm loads from the GOT: otherwise the address, loaded once, is reused
+   by the slow path's reads after its call and kept in a callee-saved
+   register from the entry on.  Only with -fPIC (without it the address
+   is a constant) and for an external symbol (a local one is addressed
+   relative to the instruction pointer).  x86-64 only.  */
+void
+opaque_entry_poll (basic_block d)
+{
+  tree poll = poll_decl ();
+  if (!flag_pic || !TARGET_64BIT || !(TREE_PUBLIC (poll) || DECL_EXTERNAL (poll)))
+    return;
+  const char *name = IDENTIFIER_POINTER (DECL_ASSEMBLER_NAME (poll));
+  if (*name == '*')
+    name++;
+  for (gimple_stmt_iterator gsi = gsi_start_bb (d); !gsi_end_p (gsi);
+       gsi_next (&gsi))
+    {
+      gimple *load = gsi_stmt (gsi);
+      if (!gimple_assign_single_p (load) || gimple_assign_rhs1 (load) != poll)
+	continue;
+      tree ptype = build_pointer_type (TREE_TYPE (poll));
+      tree addr = make_ssa_name (ptype);
+      char *tmpl = ACONCAT (("movq\t", name, "@GOTPCREL(%%rip), %0", NULL));
+      vec<tree, va_gc> *out = NULL;
+      vec_safe_push (out, build_tree_list (build_tree_list
+	    (NULL_TREE, build_string (2, "=r")), addr));
+      gasm *a = gimple_build_asm_vec (ggc_strdup (tmpl), NULL, out, NULL,
+				      NULL);
+      SSA_NAME_DEF_STMT (addr) = a;
+      gimple_set_location (a, gimple_location (load));
+      gsi_insert_before (&gsi, a, GSI_SAME_STMT);
+      tree ref = build2 (MEM_REF, TREE_TYPE (poll), addr,
+			 build_int_cst (ptype, 0));
+      TREE_THIS_VOLATILE (ref) = 1;
+      TREE_SIDE_EFFECTS (ref) = 1;
+      gimple_assign_set_rhs1 (load, ref);
+      update_stmt (load);
+      return;
+    }
+}
+
+/* Two bodies, or three for a leaf function.  A leaf's realtime body
+   needs no frame, but the slow path does (its call), and the simulation
+   body does (its race-access calls): if the slow path joined the
+   realtime body, the register allocator and the prologue would serve
+   all paths from the entry on, and every call would pay the simulation
+   body's frame (five pushes and pops around a six-instruction body).  So
+   the slow path resumes in a copy of the realtime body (same points:
+   none), GCC shrink-wraps the frame into the slow path, and the fast path
+   is mode none's code plus the check.  The copy, not a restart of the
+   function: a restart would check the poll word again, which stays set
+   while another processor has a request pending (or the plugin harness
+   keeps it set), and would not progress.  */
 unsigned int
 instrument_dual (function *fun)
 {
   basic_block rt_entry = entry_block_for_point ();
+  bool leaf = leaf_body_p (fun);
   auto_vec<basic_block> body;
   basic_block bb;
   FOR_EACH_BB_FN (bb, fun)
@@ -1121,44 +1296,56 @@ instrument_dual (function *fun)
 
   free_dominance_info (CDI_DOMINATORS);
   free_dominance_info (CDI_POST_DOMINATORS);
-  auto_vec<basic_block> copies;
-  copies.safe_grow (n);
-  initialize_original_copy_tables ();
-  if (current_loops)
-    duplicate_loop_tree ();
-  copy_bbs (body.address (), n, copies.address (), NULL, 0, NULL, NULL,
-	    EXIT_BLOCK_PTR_FOR_FN (fun)->prev_bb, false);
-  add_phi_args_after_copy (copies.address (), n, NULL);
-  basic_block sim_entry = get_bb_copy (rt_entry);
-  free_original_copy_tables ();
+  hash_set<basic_block> rt_region, sim_region, copy_region;
+  for (unsigned i = 0; i < n; i++)
+    rt_region.add (body[i]);
+  basic_block sim_entry = copy_body (body.address (), n, rt_entry,
+				     &sim_region);
+  basic_block resume = rt_entry;
+  if (leaf)
+    resume = copy_body (body.address (), n, rt_entry, &copy_region);
 
-  build_dispatch (fun, rt_entry, sim_entry);
+  basic_block c = build_dispatch (fun, sim_entry, resume);
   /* The copies define new SSA names (create_new_def_for); the dispatch
      reads __ntps_poll and calls: rename.  */
   mark_virtual_operands_for_renaming (fun);
   update_ssa (TODO_update_ssa);
-
-  hash_set<basic_block> rt_region, sim_region;
-  for (unsigned i = 0; i < n; i++)
+  if (leaf)
     {
-      rt_region.add (body[i]);
-      sim_region.add (copies[i]);
+      hash_set<basic_block> slow;
+      for (hash_set<basic_block>::iterator i = sim_region.begin ();
+	   i != sim_region.end (); ++i)
+	slow.add (*i);
+      for (hash_set<basic_block>::iterator i = copy_region.begin ();
+	   i != copy_region.end (); ++i)
+	slow.add (*i);
+      for (tree p = DECL_ARGUMENTS (fun->decl); p; p = DECL_CHAIN (p))
+	opaque_copy (fun, p, c, &slow);
+      opaque_copy (fun, DECL_RESULT (fun->decl), c, &slow);
+      opaque_copy (fun, fun->static_chain_decl, c, &slow);
+      opaque_entry_poll (single_pred (c));
     }
-  collector c;
-  /* Both bodies start behind the dispatch's point.  */
-  c.silent = true;
-  c.entry (rt_entry);
-  c.entry (sim_entry);
-  c.silent = false;
-  collect_body (c, fun, &sim_region, true);
-  unsigned sim_edges = c.n_edges, sim_mem = c.n_mem;
-  collect_body (c, fun, &rt_region, false);
+
+  collector c_;
+  /* Every body starts behind the dispatch's point.  */
+  c_.silent = true;
+  c_.entry (rt_entry);
+  c_.entry (sim_entry);
+  if (leaf)
+    c_.entry (resume);
+  c_.silent = false;
+  collect_body (c_, fun, &sim_region, true);
+  unsigned sim_edges = c_.n_edges, sim_mem = c_.n_mem;
+  collect_body (c_, fun, &rt_region, false);
+  if (leaf)
+    collect_body (c_, fun, &copy_region, false);
   if (g_stats)
     fprintf (stderr, "%s: %s: dual: entry 1; realtime back-edges %u; "
-	     "simulation back-edges %u, memory %u; checks %u\n",
-	     g_plugin_name, function_name (fun), c.n_edges - sim_edges,
-	     sim_edges, sim_mem, c.reqs.length () + 1);
-  apply_requests (fun, c);
+	     "simulation back-edges %u, memory %u; checks %u%s\n",
+	     g_plugin_name, function_name (fun), c_.n_edges - sim_edges,
+	     sim_edges, sim_mem, c_.reqs.length () + 1,
+	     leaf ? "; leaf: realtime copy for the slow path" : "");
+  apply_requests (fun, c_);
   return TODO_update_ssa_only_virtuals;
 }
 

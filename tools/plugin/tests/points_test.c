@@ -45,6 +45,9 @@ int sum_fn(const int *a);
 void noinst_fn(void);
 int recurse_fn(int n);
 long switch_loop_fn(int n);
+struct leaf_state { long acc; long calls; };
+long leaf_fn(struct leaf_state *s, long a, long b, long c, long d, long e,
+             double f);
 
 /* ---- driver half (instrumented) --------------------------------------- */
 #if NTPS_PART != 2
@@ -93,6 +96,17 @@ __attribute__((no_instrument_function, noipa)) void noinst_fn(void)
     g_counter++;
   while (!g_flag) {
   }
+}
+
+/* A leaf (no call, no loop) with shared accesses and arguments in both
+   kinds of registers: in mode dual its slow path runs a copy of the
+   realtime body (the frame stays out of the fast path), which must see
+   the arguments as they came.  */
+DRIVER long leaf_fn(struct leaf_state *s, long a, long b, long c, long d,
+                    long e, double f)
+{
+  s->calls++;
+  return a * 3 + b - c + (d ^ e) + (long)(f * 2.0) + (s->acc & 7);
 }
 
 /* Not a tail call: GCC cannot turn this into a closed-form loop.  */
@@ -285,6 +299,29 @@ NOINST static void run_checks(int full)
   if (instrumented)
     CHECK(n >= 500, "switch loop: %lu calls", n);
   CHECK(a1 == switch_loop_fn(1000), "switch_loop_fn result");
+
+  /* 9. A leaf function while the poll word stays set: its entry point,
+     then its body with the arguments intact (mode dual's slow path runs
+     on in a copy of the realtime body: no restart, no second check, so
+     no recursion at -O0 and no spin while the word stays set); in full
+     mode (dual armed for simulation) its memory points as well.  */
+  {
+    struct leaf_state st = { 13, 0 };
+    long expect = 10 * 3 + 4 - 3 + (2 ^ 1) + 3 + (13 & 7);
+    arm();
+    long got = leaf_fn(&st, 10, 4, 3, 2, 1, 1.5);
+    n = disarm();
+    CHECK(got == expect, "leaf_fn result %ld, expected %ld", got, expect);
+    CHECK(st.calls == 1, "leaf_fn calls %ld", st.calls);
+    if (instrumented && !full)
+      CHECK(n == 1, "leaf function: %lu points, expected its entry only", n);
+    else if (full)
+      CHECK(n >= 2, "leaf function, full: %lu points", n);
+    else
+      CHECK(n == 0, "mode none: %lu calls", n);
+    got = leaf_fn(&st, 10, 4, 3, 2, 1, 1.5);
+    CHECK(got == expect && st.calls == 2, "leaf_fn unarmed: %ld", got);
+  }
 
 }
 
