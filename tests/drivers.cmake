@@ -45,7 +45,7 @@ foreach(src ${NTPS_DRIVER_TESTS})
   add_custom_command(OUTPUT ${so}
     COMMAND $<TARGET_FILE:ntps> cc ${ccargs} -Wall -Wextra -Werror -Wno-unused-function
             -I${CMAKE_CURRENT_SOURCE_DIR}/include -o ${so} ${src} ${sources}
-    DEPENDS ${src} ${sources} ntps ${NTPS_PUBLIC_HEADERS} ${CMAKE_CURRENT_SOURCE_DIR}/include/ktest.h
+    DEPENDS ${src} ${sources} ntps ${NTPS_PLUGIN_DEP} ${NTPS_PUBLIC_HEADERS} ${CMAKE_CURRENT_SOURCE_DIR}/include/ktest.h
     COMMENT "ntps cc ${name}"
     VERBATIM)
   list(APPEND NTPS_ALL_TEST_DRIVERS ${so})
@@ -64,7 +64,7 @@ foreach(src ${NTPS_USER_TESTS})
   set(exe ${NTPS_TEST_DRIVER_DIR}/${name}.exe.so)
   add_custom_command(OUTPUT ${exe}
     COMMAND $<TARGET_FILE:ntps> cc --user -Wall -Wextra -Werror -o ${exe} ${src}
-    DEPENDS ${src} ntps ntps_win32 ${NTPS_PUBLIC_HEADERS}
+    DEPENDS ${src} ntps ntps_win32 ${NTPS_PLUGIN_DEP} ${NTPS_PUBLIC_HEADERS}
     COMMENT "ntps cc --user ${name}"
     VERBATIM)
   list(APPEND NTPS_ALL_TEST_DRIVERS ${exe})
