@@ -604,6 +604,10 @@ typedef struct _KI_BUGCHECK_HOOKS {
     VOID (*IdentifyThread)(PKTHREAD Thread, ULONG_PTR *ProcessId, ULONG_PTR *ThreadId, PCSTR *ProcessName);
     /* the last step of a bug check report, before the process exits (vf) */
     VOID (*Finish)(ULONG Code, const ULONG_PTR Parameters[4], PCSTR Name);
+    /* the report is out and the process is about to exit with Status: the
+     * host may end the run otherwise (explore's workers put their memory
+     * back and run the next schedule); returns only if it does not */
+    VOID (*Exit)(int Status);
 } KI_BUGCHECK_HOOKS;
 extern KI_BUGCHECK_HOOKS KiBugCheckHooks;
 

@@ -184,6 +184,7 @@ static int ExpStartWorker(EXPLORE *Exp, int Slot)
     }
     close(Cmd[0]);
     close(Result[1]);
+    Exp->Summary.WorkerBoots++;
     Exp->Workers[Slot] = Pid;
     Exp->CmdFds[Slot] = Cmd[1];
     Exp->ResultFds[Slot] = Result[0];
@@ -289,6 +290,7 @@ static int ExpLaunch(EXPLORE *Exp, int Slot, EXP_JOB *Job, BOOLEAN Worker)
         ExpChild(Exp, Slot);
         return 2;
     }
+    Exp->Summary.Forks++;
     Exp->Pids[Slot] = Pid;
     Exp->SlotIsWorker[Slot] = FALSE;
     Exp->SlotJobs[Slot] = *Job;
@@ -353,9 +355,16 @@ static int ExpReap(EXPLORE *Exp, int *Status)
     }
 }
 
+/* End the running schedules (idle workers stay, for the shrinking runs). */
 static VOID ExpKillAll(EXPLORE *Exp)
 {
-    ExpStopWorkers(Exp);
+    for (int Slot = 0; Slot < Exp->Jobs; Slot++)
+        if (Exp->Workers[Slot] != 0 && Exp->Pids[Slot] != 0) {
+            ExpDropWorker(Exp, Slot, TRUE);
+            Exp->Pids[Slot] = 0;
+            Exp->SlotIsWorker[Slot] = FALSE;
+            Exp->Running--;
+        }
     for (int Slot = 0; Slot < Exp->Jobs; Slot++)
         if (Exp->Pids[Slot] != 0)
             kill(Exp->Pids[Slot], SIGKILL);
@@ -474,6 +483,7 @@ static int ExpCompleted(EXPLORE *Exp, int Slot, int Status)
     }
     if (!ExpIsFinding(Status))
         return 0;
+    Exp->Summary.FailedSchedules++;
     if (Exp->FindingPending)
         return 0;
     /* one finding for each kind (status, bug check code) */
@@ -504,11 +514,13 @@ static int ExpBudgetLeft(EXPLORE *Exp)
     return Exp->Summary.SchedulesRun + (unsigned long long)Exp->Running < Share;
 }
 
-/* Run the search until the budget, exhaustion or a finding. Returns 2 in a child. */
+/* Run the search until the budget, exhaustion or a finding. Returns 2 in a child.
+ * With --keep-going a new kind of finding stops new launches until the
+ * running schedules are in (their workers stay), then is shrunk. */
 static int ExpSearch(EXPLORE *Exp)
 {
     for (;;) {
-        int Stop = Exp->InternalError || (Exp->FindingPending && !Exp->KeepGoing);
+        int Stop = Exp->InternalError || Exp->FindingPending;
         while (!Stop && Exp->Running < Exp->Jobs && ExpBudgetLeft(Exp)) {
             EXP_JOB Job;
             int Next = ExpNextJob(Exp, &Job);
@@ -525,8 +537,13 @@ static int ExpSearch(EXPLORE *Exp)
                 break;
             }
         }
-        if (Exp->Running == 0)
-            break;
+        if (Exp->Running == 0) {
+            if (!(Exp->FindingPending && Exp->KeepGoing && !Exp->InternalError))
+                break;
+            if (ExpFinishFinding(Exp) == 2)
+                return 2;
+            continue;
+        }
         int Status;
         int Slot = ExpReap(Exp, &Status);
         if (Slot < 0)
@@ -548,12 +565,6 @@ static int ExpSearch(EXPLORE *Exp)
         if (ExpCompleted(Exp, Slot, Status) && !Exp->KeepGoing) {
             ExpKillAll(Exp);
             break;
-        }
-        if (Exp->FindingPending && Exp->KeepGoing) {
-            ExpKillAll(Exp);
-            int Result = ExpFinishFinding(Exp);
-            if (Result == 2)
-                return 2;
         }
     }
     if (!ExpBudgetLeft(Exp) || Exp->InternalError)
