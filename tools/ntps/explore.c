@@ -91,15 +91,23 @@ static VOID ExpCloseWorkerFds(EXPLORE *Exp, int Except)
         }
 }
 
-static VOID ExpChild(EXPLORE *Exp, int Slot)
+/* A schedule's output goes to the capture file, the slot's race file or nowhere. */
+static VOID ExpRedirect(EXPLORE *Exp, int Slot)
 {
-    EXP_SLOT *Memory = &Exp->Slots[Slot];
-    KiSimRecorder = &Memory->Record;
     int Output = Exp->CaptureFd;
     if (Output < 0)
         Output = Exp->CollectRaces ? Exp->SlotFds[Slot] : Exp->NullFd;
     dup2(Output, STDOUT_FILENO);
     dup2(Output, STDERR_FILENO);
+}
+
+/* Set a child or a worker up for its schedule (a worker's output was redirected once). */
+static VOID ExpChild(EXPLORE *Exp, int Slot, BOOLEAN Redirect)
+{
+    EXP_SLOT *Memory = &Exp->Slots[Slot];
+    KiSimRecorder = &Memory->Record;
+    if (Redirect)
+        ExpRedirect(Exp, Slot);
     if (Exp->TimeoutSeconds != 0)
         alarm(Exp->TimeoutSeconds);
     Exp->Config->Schedule = &Exp->ChildSchedule;
@@ -132,7 +140,7 @@ static VOID ExpWorkerNext(EXPLORE *Exp)
     Exp->ChildSchedule = Memory->Schedule;
     if (Memory->Schedule.Strategy == KI_SIM_STRATEGY_LIST)
         Exp->ChildSchedule.Forced = Memory->List;
-    ExpChild(Exp, Exp->WorkerSlot);
+    ExpChild(Exp, Exp->WorkerSlot, FALSE);
     if (!Exp->WorkerOnce)
         Exp->Config->RunEndHook = ExpWorkerEnd;
 }
@@ -176,6 +184,7 @@ static int ExpStartWorker(EXPLORE *Exp, int Slot)
         Exp->WorkerSlot = Slot;
         Exp->WorkerCmd = Cmd[0];
         Exp->WorkerResult = Result[1];
+        ExpRedirect(Exp, Slot);     /* a worker's descriptors stay as they are between schedules */
         ExpWarmStacks();
         /* returns again after each restore, with the memory of this moment */
         Exp->WorkerOnce = ExpResetTake() < 0;
@@ -287,7 +296,7 @@ static int ExpLaunch(EXPLORE *Exp, int Slot, EXP_JOB *Job, BOOLEAN Worker)
     }
     if (Pid == 0) {
         ExpCloseWorkerFds(Exp, -1);
-        ExpChild(Exp, Slot);
+        ExpChild(Exp, Slot, TRUE);
         return 2;
     }
     Exp->Summary.Forks++;
