@@ -102,13 +102,13 @@ static VOID ExpRedirect(EXPLORE *Exp, int Slot)
 }
 
 /* Set a child or a worker up for its schedule (a worker's output was redirected once). */
-static VOID ExpChild(EXPLORE *Exp, int Slot, BOOLEAN Redirect)
+static VOID ExpChild(EXPLORE *Exp, int Slot, BOOLEAN Forked)
 {
     EXP_SLOT *Memory = &Exp->Slots[Slot];
     KiSimRecorder = &Memory->Record;
-    if (Redirect)
+    if (Forked)
         ExpRedirect(Exp, Slot);
-    if (Exp->TimeoutSeconds != 0)
+    if (Forked && Exp->TimeoutSeconds != 0)     /* a worker's timeout is the parent's (ExpReapWorker) */
         alarm(Exp->TimeoutSeconds);
     Exp->Config->Schedule = &Exp->ChildSchedule;
     Exp->Config->ExitAfterRun = TRUE;
@@ -258,6 +258,7 @@ static int ExpLaunchWorker(EXPLORE *Exp, int Slot, EXP_JOB *Job)
             Exp->Pids[Slot] = Exp->Workers[Slot];
             Exp->SlotIsWorker[Slot] = TRUE;
             Exp->SlotJobs[Slot] = *Job;
+            Exp->SlotDeadline[Slot] = Exp->TimeoutSeconds != 0 ? ExpNow() + Exp->TimeoutSeconds : 0;
             Exp->Running++;
             return 1;
         }
@@ -307,7 +308,25 @@ static int ExpLaunch(EXPLORE *Exp, int Slot, EXP_JOB *Job, BOOLEAN Worker)
     return 1;
 }
 
-/* Wait for a worker's result: its slot and status. */
+/* Milliseconds until the first running worker's deadline (-1: none); 0
+ * and its slot in *Late when one has passed. */
+static int ExpWorkerTimeout(EXPLORE *Exp, int *Late)
+{
+    double First = 0;
+    for (int Slot = 0; Slot < Exp->Jobs; Slot++)
+        if (Exp->Pids[Slot] != 0 && Exp->SlotIsWorker[Slot] && Exp->SlotDeadline[Slot] != 0 &&
+            (First == 0 || Exp->SlotDeadline[Slot] < First)) {
+            First = Exp->SlotDeadline[Slot];
+            *Late = Slot;
+        }
+    if (First == 0)
+        return -1;
+    double Left = First - ExpNow();
+    return Left <= 0 ? 0 : (int)(Left * 1000) + 1;
+}
+
+/* Wait for a worker's result: its slot and status. A worker whose run
+ * outlives --timeout is killed: a timeout, as SIGALRM is for a fork. */
 static int ExpReapWorker(EXPLORE *Exp, int *Status)
 {
     struct pollfd Fds[256];
@@ -319,10 +338,23 @@ static int ExpReapWorker(EXPLORE *Exp, int *Status)
             Slots[n++] = Slot;
         }
     for (;;) {
-        if (poll(Fds, (nfds_t)n, -1) < 0) {
+        int Late = -1;
+        int Timeout = ExpWorkerTimeout(Exp, &Late);
+        int Ready = Timeout == 0 ? 0 : poll(Fds, (nfds_t)n, Timeout);
+        if (Ready < 0) {
             if (errno == EINTR)
                 continue;
             return -1;
+        }
+        if (Ready == 0) {
+            if (Late < 0 || ExpWorkerTimeout(Exp, &Late) != 0)
+                continue;
+            ExpDropWorker(Exp, Late, TRUE);
+            *Status = NTPS_EXIT_TIMEOUT;
+            Exp->Pids[Late] = 0;
+            Exp->SlotIsWorker[Late] = FALSE;
+            Exp->Running--;
+            return Late;
         }
         for (int i = 0; i < n; i++) {
             if (Fds[i].revents == 0)

@@ -50,6 +50,7 @@ typedef struct _RESET_SPAN {
 } RESET_SPAN;
 
 #define RESET_BIG_PAGES 4096        /* an anonymous mapping this big with nothing saved: madvise'd */
+#define RESET_FILE_GAP 64           /* at most so many pages of files between mappings one mincore asks */
 #define RESET_FULL_CHECK 256        /* every so many restores, /proc/self/maps is read even if statm did not move */
 
 typedef struct _RESET_AREA {
@@ -194,9 +195,15 @@ static int ResetDropped(const RESET_REGION *R)
     return R->Anon && R->SavedPages == 0 && (R->End - R->Start) / ExpPage > RESET_BIG_PAGES;
 }
 
-/* Is [From, To) mapped without a hole (per the saved maps)? */
+/* Is [From, To) mapped without a hole (per the saved maps), and short if
+ * it maps a file? (mincore looks each page of a file up in the page cache.) */
 static int ResetContiguous(const RESET_AREA *A, uintptr_t From, uintptr_t To)
 {
+    if (To - From > RESET_FILE_GAP * ExpPage) {
+        for (int i = 0; i < A->MapCount; i++)
+            if (A->Maps[i].Inode != 0 && A->Maps[i].Start < To && A->Maps[i].End > From)
+                return 0;
+    }
     for (int i = 0; i < A->MapCount && From < To; i++) {
         if (A->Maps[i].End <= From)
             continue;
@@ -207,16 +214,16 @@ static int ResetContiguous(const RESET_AREA *A, uintptr_t From, uintptr_t To)
     return From >= To;
 }
 
-/* Group the regions mincore checks into spans of adjacent mappings: for
- * anonymous ones it says which pages the run touched first; for all, that
- * they are still mapped (mincore fails on a hole). */
+/* Group the anonymous regions mincore checks into spans of adjacent
+ * mappings: it says which pages the run touched first, and that they are
+ * still mapped (mincore fails on a hole). */
 static int ResetSpans(RESET_AREA *A, unsigned char **Next, unsigned char *End)
 {
     A->SpanCount = 0;
     RESET_SPAN *Span = NULL;
     for (int r = 0; r < A->RegionCount; r++) {
         RESET_REGION *R = &A->Regions[r];
-        if (ResetDropped(R))
+        if (!R->Anon || ResetDropped(R))
             continue;
         if (Span == NULL || !ResetContiguous(A, Span->End, R->Start) ||
             (R->End - Span->Start) / ExpPage > 4 * RESET_BIG_PAGES) {
@@ -234,7 +241,7 @@ static int ResetSpans(RESET_AREA *A, unsigned char **Next, unsigned char *End)
     }
     for (int r = 0, i = 0; r < A->RegionCount; r++) {
         RESET_REGION *R = &A->Regions[r];
-        if (ResetDropped(R))
+        if (!R->Anon || ResetDropped(R))
             continue;
         while (A->Spans[i].End < R->End)
             i++;
@@ -362,13 +369,12 @@ static int ResetMappings(RESET_AREA *A)
 static void ResetRestorer(void)
 {
     RESET_AREA *A = ExpResetArea;
-    alarm(0);
     if ((uintptr_t)sbrk(0) != A->Break && brk((void *)A->Break) != 0)
         _exit(EXP_WORKER_LOST);
     /* A run that mapped, unmapped or reprotected nothing (the usual case)
      * leaves statm's size and data as they were: then /proc/self/maps
-     * need not be read. A saved mapping the run removed is still caught
-     * below (mincore and madvise fail on holes). */
+     * need not be read. A saved anonymous mapping the run removed is
+     * still caught below (mincore and madvise fail on holes). */
     unsigned long Size, Data;
     if (!ResetReadStatm(A->StatmFd, &Size, &Data))
         _exit(EXP_WORKER_LOST);
