@@ -53,3 +53,12 @@ if [ "${boots:-0}" -gt 0 ]; then
   [ "${forks:-0}" -le 2 ] || fail "keep-going over explore_order: $forks schedules forked (the capture runs only)"
 fi
 echo "keep-going: $failed failed schedules of 400, $boots worker boots, $forks forks"
+# a schedule that outlives --timeout: the parent ends its worker (a
+# timeout finding, as SIGALRM is for a forked schedule), and the search goes on
+"$ntps" explore --scenario none --driver "$drivers/explore_spin.so" --timeout 1 --keep-going --jobs 1 --schedules 2 \
+  --report "$tmp/spin.json" >/dev/null 2>&1
+rc=$?
+[ $rc = 3 ] || fail "explore_spin with --timeout 1: exit status $rc, not 3"
+grep -q '"kind": "timeout"' "$tmp/spin.json" || fail "explore_spin with --timeout 1: no timeout finding"
+[ "$(num "$tmp/spin.json" failed_schedules)" = 2 ] || fail "explore_spin: $(num "$tmp/spin.json" failed_schedules) of 2 schedules timed out"
+echo "timeout: 2 of 2 schedules timed out"
