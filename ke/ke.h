@@ -536,6 +536,10 @@ typedef struct _KI_SIM_RECORD {
 } KI_SIM_RECORD;
 extern KI_SIM_RECORD *KiSimRecorder;
 extern BOOLEAN KiSimScheduleActive;
+/* The next KiSimPoint is not a scheduling choice (set by ke/irql.c just
+ * before it; KiSimPoint clears it): its clock, fairness count and
+ * interrupts are as for any point. */
+extern BOOLEAN KiSimPointNoChoice;
 extern ULONG_PTR KiSimPointSite;    /* the code address of the current point */
 VOID KiSimBeginSchedule(const KI_SIM_SCHEDULE *Schedule);
 ULONG KiSimDecide(ULONG Bound, PKTHREAD const *Candidates, BOOLEAN Point);
