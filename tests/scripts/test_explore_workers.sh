@@ -62,3 +62,15 @@ rc=$?
 grep -q '"kind": "timeout"' "$tmp/spin.json" || fail "explore_spin with --timeout 1: no timeout finding"
 [ "$(num "$tmp/spin.json" failed_schedules)" = 2 ] || fail "explore_spin: $(num "$tmp/spin.json" failed_schedules) of 2 schedules timed out"
 echo "timeout: 2 of 2 schedules timed out"
+# partial-order reduction: in an image with memory points, entry and
+# back-edge points are not decisions; in one built with edges only they are
+"$ntps" explore --scenario none --driver "$drivers/explore_local_loop.so" --schedules 1 --jobs 1 \
+  --report "$tmp/por.json" >/dev/null 2>&1 || fail "explore_local_loop: exit status $?"
+"$ntps" cc --points edges -Wall -Wextra -Werror -I"$(dirname "$0")/../include" -o "$tmp/edges.so" \
+  "$(dirname "$0")/../drivers/explore_local_loop.c" >/dev/null 2>&1 || fail "ntps cc --points edges explore_local_loop.c"
+"$ntps" explore --scenario none --driver "$tmp/edges.so" --schedules 1 --jobs 1 \
+  --report "$tmp/edges.json" >/dev/null 2>&1 || fail "explore_local_loop (edges): exit status $?"
+full=$(num "$tmp/por.json" decisions) edges=$(num "$tmp/edges.json" decisions)
+[ "${full:-999}" -lt 100 ] && [ "${edges:-0}" -gt 300 ] ||
+  fail "explore_local_loop: $full decisions with memory points (want < 100), $edges with edges only (want > 300)"
+echo "partial-order reduction: $full decisions with memory points, $edges with edges only"
