@@ -655,9 +655,9 @@ static VOID ExpSnapshot(PVOID Context)
         if (ExpSearch(Exp) == 2)
             return;
     }
-    ExpStopWorkers(Exp);
-    if (Exp->FindingPending && ExpFinishFinding(Exp) == 2)
+    if (Exp->FindingPending && ExpFinishFinding(Exp) == 2)    /* on slot 0's worker if it is still there */
         return;
+    ExpStopWorkers(Exp);
     _exit(ExpFinish(Exp));
 }
 
