@@ -444,9 +444,16 @@ int ExpResetTake(void)
     return ResetSave(A) ? 0 : -1;
 }
 
-/* Put the memory back and resume in ExpResetTake (returning 1). */
+/* Put the memory back and resume in ExpResetTake (returning 1). On
+ * x86-64 the restorer's stack is entered directly: setcontext would set
+ * the signal mask, a system call, and the restorer's own setcontext sets
+ * it anyway. */
 void ExpResetRestore(void)
 {
+#if defined(__x86_64__)
+    uintptr_t Top = ((uintptr_t)ExpResetArea + sizeof(RESET_AREA) + RESET_STACK) & ~(uintptr_t)15;
+    __asm__ volatile("mov %0, %%rsp\n\tcall *%1\n\tud2" : : "r"(Top), "r"(ResetRestorer) : "memory");
+#endif
     setcontext(&ExpResetArea->Restorer);
     _exit(EXP_WORKER_LOST);
 }
