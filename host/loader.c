@@ -35,6 +35,29 @@ static int HostFindRange(struct dl_phdr_info *Info, size_t Size, void *Data)
     return 1;
 }
 
+/* Does the image's dynamic string table name Symbol (an import, for a
+ * symbol the image does not define)? */
+static BOOLEAN HostImportsName(const struct link_map *Map, const char *Symbol)
+{
+    const char *Strings = NULL;
+    size_t Size = 0;
+    for (const ElfW(Dyn) *Dyn = Map->l_ld; Dyn != NULL && Dyn->d_tag != DT_NULL; Dyn++) {
+        if (Dyn->d_tag == DT_STRTAB)
+            Strings = (const char *)Dyn->d_un.d_ptr;
+        else if (Dyn->d_tag == DT_STRSZ)
+            Size = Dyn->d_un.d_val;
+    }
+    if (Strings == NULL || Size == 0)
+        return FALSE;
+    if ((ElfW(Addr))Strings < Map->l_addr)
+        Strings += Map->l_addr;     /* not relocated by the dynamic loader on this target */
+    size_t Length = strlen(Symbol) + 1;
+    for (size_t At = 0; At + Length <= Size; At += strlen(Strings + At) + 1)
+        if (memcmp(Strings + At, Symbol, Length) == 0)
+            return TRUE;
+    return FALSE;
+}
+
 BOOLEAN HostLoadImage(const char *Path, PIO_DRIVER_IMAGE Image, char *Error, size_t ErrorSize)
 {
     memset(Image, 0, sizeof(*Image));
@@ -74,6 +97,8 @@ BOOLEAN HostLoadImage(const char *Path, PIO_DRIVER_IMAGE Image, char *Error, siz
     }
     Image->Module = Module;
     Image->DriverEntry = Entry;
+    if (HostImportsName(Map, "__ntps_race_access"))
+        Module->Flags |= RTL_MODULE_MEMORY_POINTS;
     Image->IntegrityCheck = Characteristics != NULL && (*Characteristics & 0x0080) != 0;
     if (Image->IntegrityCheck)
         Module->Flags |= RTL_MODULE_FORCE_INTEGRITY;

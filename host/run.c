@@ -35,6 +35,18 @@ typedef struct _HOST_RUN {
 
 static HOST_RUN *HostCurrentRun;
 
+/* A run that ends before its end (a bug check, a deadlock, a stall) ends
+ * the process, unless it is one of explore's workers: its RunEndHook puts
+ * the memory back and does not return. */
+static VOID HostEndRun(int Status)
+{
+    const NTPS_HOST_CONFIG *Config = HostCurrentRun != NULL ? HostCurrentRun->Config : NULL;
+    if (Config != NULL && Config->ExitAfterRun && Config->RunEndHook != NULL) {
+        fflush(NULL);
+        Config->RunEndHook(Status, Config->SnapshotContext);
+    }
+}
+
 /* ---- diagnostics for a run that does not finish ------------------------------ */
 
 static const char *HostStateName(UCHAR State)
@@ -99,6 +111,7 @@ static VOID HostCollectThread(ETHREAD *Thread, PVOID Context)
 static VOID HostDeadlock(VOID)
 {
     VfFinishRun(NTPS_EXIT_STALL);      /* the summary and the JSON report */
+    HostEndRun(NTPS_EXIT_STALL);
     _exit(NTPS_EXIT_STALL);
 }
 
@@ -117,6 +130,7 @@ static VOID HostStall(VOID)
     RtlpReport("ntps: simulation seed %llu, trace 0x%016llx after %llu events\n", (unsigned long long)KiConfig.Seed,
             (unsigned long long)KiSimTraceHash(), (unsigned long long)KiSimTraceEvents());
     VfFinishRun(NTPS_EXIT_STALL);
+    HostEndRun(NTPS_EXIT_STALL);
     _exit(NTPS_EXIT_STALL);
 }
 
@@ -419,6 +433,7 @@ int NtpsHostRun(const NTPS_HOST_CONFIG *Config)
         }
     }
     HostConfigureKernel(Config);
+    KiBugCheckHooks.Exit = HostEndRun;
     KiStallHook = HostStall;
     VfDeadlockEndRun = HostDeadlock;
     VfInitializeLockChecks();

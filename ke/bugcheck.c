@@ -354,6 +354,8 @@ VOID KiBugCheckWithContext(ULONG Code, ULONG_PTR P1, ULONG_PTR P2, ULONG_PTR P3,
     if (KiBugCheckDetail != NULL)
         KiBugCheckDetail(KiBugCheckDetailContext);
     KiCallBugCheckCallbacks(Prcb);      /* last: the report is out whatever they do */
+    if (KiBugCheckHooks.Exit != NULL)
+        KiBugCheckHooks.Exit(KI_BUGCHECK_EXIT);
     _exit(KI_BUGCHECK_EXIT);
 }
 

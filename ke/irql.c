@@ -6,6 +6,7 @@
  * a thread's own IRQL is whatever it lowered to after it resumed.
  */
 #include "ke/ke.h"
+#include "rtl/rtl.h"
 
 #if defined(NTPS_ASAN)
 #include <sanitizer/asan_interface.h>
@@ -279,13 +280,24 @@ static void KiPreemptionPoint(PKPRCB Prcb, ULONG_PTR Site)
     KiDeliverInterrupts(Prcb);
 }
 
-/* Called by driver code at its preemption points when __ntps_poll != 0. */
+/* Called by driver code at its preemption points when __ntps_poll != 0:
+ * function entries and loop back-edges. In an image built with memory
+ * points, exploration does not make them decisions (partial-order
+ * reduction): from here to the image's next memory point or kernel entry
+ * the thread touches only its own locals, which no other thread can see or
+ * change, so preempting here reaches no state that preempting there does
+ * not. They stay points: the clock, the fairness count and interrupts. */
 NTPS_EXPORT void __ntps_preempt(void)
 {
     PKPRCB Prcb = KeGetCurrentPrcb();
     if (Prcb == NULL)
         return;         /* not on a processor (host code calling a driver helper) */
-    KiPreemptionPoint(Prcb, (ULONG_PTR)__builtin_return_address(0));
+    ULONG_PTR Site = (ULONG_PTR)__builtin_return_address(0);
+    if (KiSimScheduleActive) {
+        PRTL_MODULE Module = RtlpLookupModuleByAddress((PVOID)Site);
+        KiSimPointNoChoice = Module != NULL && (Module->Flags & RTL_MODULE_MEMORY_POINTS) != 0;
+    }
+    KiPreemptionPoint(Prcb, Site);      /* KiSimPoint takes the flag at once */
 }
 
 /* Is Address on the stack the caller runs on: the running thread's, or

@@ -536,6 +536,10 @@ typedef struct _KI_SIM_RECORD {
 } KI_SIM_RECORD;
 extern KI_SIM_RECORD *KiSimRecorder;
 extern BOOLEAN KiSimScheduleActive;
+/* The next KiSimPoint is not a scheduling choice (set by ke/irql.c just
+ * before it; KiSimPoint clears it): its clock, fairness count and
+ * interrupts are as for any point. */
+extern BOOLEAN KiSimPointNoChoice;
 extern ULONG_PTR KiSimPointSite;    /* the code address of the current point */
 VOID KiSimBeginSchedule(const KI_SIM_SCHEDULE *Schedule);
 ULONG KiSimDecide(ULONG Bound, PKTHREAD const *Candidates, BOOLEAN Point);
@@ -604,6 +608,10 @@ typedef struct _KI_BUGCHECK_HOOKS {
     VOID (*IdentifyThread)(PKTHREAD Thread, ULONG_PTR *ProcessId, ULONG_PTR *ThreadId, PCSTR *ProcessName);
     /* the last step of a bug check report, before the process exits (vf) */
     VOID (*Finish)(ULONG Code, const ULONG_PTR Parameters[4], PCSTR Name);
+    /* the report is out and the process is about to exit with Status: the
+     * host may end the run otherwise (explore's workers put their memory
+     * back and run the next schedule); returns only if it does not */
+    VOID (*Exit)(int Status);
 } KI_BUGCHECK_HOOKS;
 extern KI_BUGCHECK_HOOKS KiBugCheckHooks;
 

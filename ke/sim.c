@@ -202,7 +202,7 @@ static VOID KiSimAdvance(PKPRCB Prcb, ULONG Cost)
 /* A point under an exploration schedule: one decision among going on,
  * stepping another runnable processor, and yielding to a ready thread of
  * the same priority. Returns the processor the caller now runs on. */
-static PKPRCB KiSimSchedulePoint(PKPRCB Prcb)
+static PKPRCB KiSimSchedulePoint(PKPRCB Prcb, BOOLEAN NoChoice)
 {
     if (KiSimRecorder != NULL)
         KiSimRecorder->Points++;
@@ -235,7 +235,7 @@ static PKPRCB KiSimSchedulePoint(PKPRCB Prcb)
                 Choice = i + 1;
                 break;
             }
-    } else if (Bound > 1) {
+    } else if (Bound > 1 && !NoChoice) {
         Choice = KiSimDecide(Bound, Candidates, TRUE);
         if (Choice != 0)
             KiSimNotePreemption();
@@ -253,16 +253,20 @@ static PKPRCB KiSimSchedulePoint(PKPRCB Prcb)
     return KeGetCurrentPrcb();
 }
 
+BOOLEAN KiSimPointNoChoice;
+
 /* A preemption point or kernel entry in simulation. */
 VOID KiSimPoint(PKPRCB Prcb, ULONG Cost)
 {
+    BOOLEAN NoChoice = KiSimPointNoChoice;     /* this point's, before anything can switch */
+    KiSimPointNoChoice = FALSE;
     if (__atomic_load_n(&KiBugCheckActive, __ATOMIC_RELAXED))
         return;     /* the bug check's callbacks run: no other processor steps */
     if (KiDispatcherLockHeld())
         KiInternalError("preemption point reached with the dispatcher lock held");
     KiSimAdvance(Prcb, Cost);
     if (KiSimScheduleActive) {
-        Prcb = KiSimSchedulePoint(Prcb);
+        Prcb = KiSimSchedulePoint(Prcb, NoChoice);
         if (Prcb->InterruptRequest != 0)
             KiDeliverInterrupts(Prcb);
         return;

@@ -33,6 +33,10 @@ typedef struct _RTL_MODULE {
 /* The image's header has IMAGE_DLLCHARACTERISTICS_FORCE_INTEGRITY (built
  * with `ntps cc --integritycheck`, as the linker's /INTEGRITYCHECK). */
 #define RTL_MODULE_FORCE_INTEGRITY 0x0001
+/* Built with memory-access points (`ntps cc`'s modes full and dual: the
+ * image imports __ntps_race_access): its function-entry and back-edge
+ * points are not exploration decisions (ke/irql.c). */
+#define RTL_MODULE_MEMORY_POINTS 0x0002
 
 PRTL_MODULE RtlpRegisterModule(PVOID Base, SIZE_T Size, PCSTR Name, PVOID Context, PVOID Handle);
 VOID RtlpUnregisterModule(PRTL_MODULE Module);

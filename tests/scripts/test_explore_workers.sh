@@ -13,7 +13,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAILED: $*"; exit 1; }
 keys() { sed -n '/"schedules": \[/,/\]/p' "$1" | grep -Eo '[0-9a-f]{16}' | sort; }
-totals() { grep -E '"(points|decisions|preemptions|distinct_schedules)":' "$1" | tr -d ' ,'; }
+totals() { grep -E '^ *"(points|decisions|preemptions|distinct_schedules)":' "$1" | tr -d ' ,'; }
 
 compare() {
   local name=$1; shift
@@ -36,3 +36,41 @@ compare "pct, 1 job" --scenario none --driver "$drivers/explore_two_step_fixed.s
 compare "dfs, 2 jobs" --scenario none --driver "$drivers/explore_torn_fixed.so" --strategy dfs --preemptions 1 --jobs 2
 # with the default scenario: processes, threads, images, handles in every schedule
 compare "random, scenario" --driver "$drivers/explore_lost_wakeup_fixed.so" --strategy random --jobs 1 --schedules 40
+# findings (bug checks, deadlocks) do not end a worker: its memory is put
+# back as after any schedule, so a keep-going search over a buggy driver
+# runs the same schedules as forks, on the same few workers
+compare "keep-going, bug check" --scenario none --driver "$drivers/explore_order.so" --keep-going --jobs 1 --schedules 300
+compare "keep-going, deadlock" --scenario none --driver "$drivers/explore_lost_wakeup.so" --keep-going --jobs 1 --schedules 300
+num() { grep -Eo "\"$2\": [0-9]+" "$1" | grep -Eo '[0-9]+$'; }
+"$ntps" explore --scenario none --driver "$drivers/explore_order.so" --keep-going --jobs 2 --schedules 400 \
+  --report "$tmp/keep.json" >/dev/null 2>&1
+[ $? = 3 ] || fail "keep-going over explore_order: exit status $?, not 3"
+failed=$(num "$tmp/keep.json" failed_schedules) boots=$(num "$tmp/keep.json" worker_boots)
+forks=$(num "$tmp/keep.json" schedule_forks)
+[ "${failed:-0}" -ge 50 ] || fail "keep-going over explore_order: only ${failed:-no} failed schedules in 400"
+if [ "${boots:-0}" -gt 0 ]; then
+  [ "$boots" -le 2 ] || fail "keep-going over explore_order: $boots worker boots for 2 jobs and $failed findings"
+  [ "${forks:-0}" -le 2 ] || fail "keep-going over explore_order: $forks schedules forked (the capture runs only)"
+fi
+echo "keep-going: $failed failed schedules of 400, $boots worker boots, $forks forks"
+# a schedule that outlives --timeout: the parent ends its worker (a
+# timeout finding, as SIGALRM is for a forked schedule), and the search goes on
+"$ntps" explore --scenario none --driver "$drivers/explore_spin.so" --timeout 1 --keep-going --jobs 1 --schedules 2 \
+  --report "$tmp/spin.json" >/dev/null 2>&1
+rc=$?
+[ $rc = 3 ] || fail "explore_spin with --timeout 1: exit status $rc, not 3"
+grep -q '"kind": "timeout"' "$tmp/spin.json" || fail "explore_spin with --timeout 1: no timeout finding"
+[ "$(num "$tmp/spin.json" failed_schedules)" = 2 ] || fail "explore_spin: $(num "$tmp/spin.json" failed_schedules) of 2 schedules timed out"
+echo "timeout: 2 of 2 schedules timed out"
+# partial-order reduction: in an image with memory points, entry and
+# back-edge points are not decisions; in one built with edges only they are
+"$ntps" explore --scenario none --driver "$drivers/explore_local_loop.so" --schedules 1 --jobs 1 \
+  --report "$tmp/por.json" >/dev/null 2>&1 || fail "explore_local_loop: exit status $?"
+"$ntps" cc --points edges -Wall -Wextra -Werror -I"$(dirname "$0")/../include" -o "$tmp/edges.so" \
+  "$(dirname "$0")/../drivers/explore_local_loop.c" >/dev/null 2>&1 || fail "ntps cc --points edges explore_local_loop.c"
+"$ntps" explore --scenario none --driver "$tmp/edges.so" --schedules 1 --jobs 1 \
+  --report "$tmp/edges.json" >/dev/null 2>&1 || fail "explore_local_loop (edges): exit status $?"
+full=$(num "$tmp/por.json" decisions) edges=$(num "$tmp/edges.json" decisions)
+[ "${full:-999}" -lt 100 ] && [ "${edges:-0}" -gt 300 ] ||
+  fail "explore_local_loop: $full decisions with memory points (want < 100), $edges with edges only (want > 300)"
+echo "partial-order reduction: $full decisions with memory points, $edges with edges only"

@@ -91,16 +91,24 @@ static VOID ExpCloseWorkerFds(EXPLORE *Exp, int Except)
         }
 }
 
-static VOID ExpChild(EXPLORE *Exp, int Slot)
+/* A schedule's output goes to the capture file, the slot's race file or nowhere. */
+static VOID ExpRedirect(EXPLORE *Exp, int Slot)
 {
-    EXP_SLOT *Memory = &Exp->Slots[Slot];
-    KiSimRecorder = &Memory->Record;
     int Output = Exp->CaptureFd;
     if (Output < 0)
         Output = Exp->CollectRaces ? Exp->SlotFds[Slot] : Exp->NullFd;
     dup2(Output, STDOUT_FILENO);
     dup2(Output, STDERR_FILENO);
-    if (Exp->TimeoutSeconds != 0)
+}
+
+/* Set a child or a worker up for its schedule (a worker's output was redirected once). */
+static VOID ExpChild(EXPLORE *Exp, int Slot, BOOLEAN Forked)
+{
+    EXP_SLOT *Memory = &Exp->Slots[Slot];
+    KiSimRecorder = &Memory->Record;
+    if (Forked)
+        ExpRedirect(Exp, Slot);
+    if (Forked && Exp->TimeoutSeconds != 0)     /* a worker's timeout is the parent's (ExpReapWorker) */
         alarm(Exp->TimeoutSeconds);
     Exp->Config->Schedule = &Exp->ChildSchedule;
     Exp->Config->ExitAfterRun = TRUE;
@@ -132,7 +140,7 @@ static VOID ExpWorkerNext(EXPLORE *Exp)
     Exp->ChildSchedule = Memory->Schedule;
     if (Memory->Schedule.Strategy == KI_SIM_STRATEGY_LIST)
         Exp->ChildSchedule.Forced = Memory->List;
-    ExpChild(Exp, Exp->WorkerSlot);
+    ExpChild(Exp, Exp->WorkerSlot, FALSE);
     if (!Exp->WorkerOnce)
         Exp->Config->RunEndHook = ExpWorkerEnd;
 }
@@ -176,6 +184,7 @@ static int ExpStartWorker(EXPLORE *Exp, int Slot)
         Exp->WorkerSlot = Slot;
         Exp->WorkerCmd = Cmd[0];
         Exp->WorkerResult = Result[1];
+        ExpRedirect(Exp, Slot);     /* a worker's descriptors stay as they are between schedules */
         ExpWarmStacks();
         /* returns again after each restore, with the memory of this moment */
         Exp->WorkerOnce = ExpResetTake() < 0;
@@ -184,6 +193,7 @@ static int ExpStartWorker(EXPLORE *Exp, int Slot)
     }
     close(Cmd[0]);
     close(Result[1]);
+    Exp->Summary.WorkerBoots++;
     Exp->Workers[Slot] = Pid;
     Exp->CmdFds[Slot] = Cmd[1];
     Exp->ResultFds[Slot] = Result[0];
@@ -248,6 +258,7 @@ static int ExpLaunchWorker(EXPLORE *Exp, int Slot, EXP_JOB *Job)
             Exp->Pids[Slot] = Exp->Workers[Slot];
             Exp->SlotIsWorker[Slot] = TRUE;
             Exp->SlotJobs[Slot] = *Job;
+            Exp->SlotDeadline[Slot] = Exp->TimeoutSeconds != 0 ? ExpNow() + Exp->TimeoutSeconds : 0;
             Exp->Running++;
             return 1;
         }
@@ -286,9 +297,10 @@ static int ExpLaunch(EXPLORE *Exp, int Slot, EXP_JOB *Job, BOOLEAN Worker)
     }
     if (Pid == 0) {
         ExpCloseWorkerFds(Exp, -1);
-        ExpChild(Exp, Slot);
+        ExpChild(Exp, Slot, TRUE);
         return 2;
     }
+    Exp->Summary.Forks++;
     Exp->Pids[Slot] = Pid;
     Exp->SlotIsWorker[Slot] = FALSE;
     Exp->SlotJobs[Slot] = *Job;
@@ -296,7 +308,25 @@ static int ExpLaunch(EXPLORE *Exp, int Slot, EXP_JOB *Job, BOOLEAN Worker)
     return 1;
 }
 
-/* Wait for a worker's result: its slot and status. */
+/* Milliseconds until the first running worker's deadline (-1: none); 0
+ * and its slot in *Late when one has passed. */
+static int ExpWorkerTimeout(EXPLORE *Exp, int *Late)
+{
+    double First = 0;
+    for (int Slot = 0; Slot < Exp->Jobs; Slot++)
+        if (Exp->Pids[Slot] != 0 && Exp->SlotIsWorker[Slot] && Exp->SlotDeadline[Slot] != 0 &&
+            (First == 0 || Exp->SlotDeadline[Slot] < First)) {
+            First = Exp->SlotDeadline[Slot];
+            *Late = Slot;
+        }
+    if (First == 0)
+        return -1;
+    double Left = First - ExpNow();
+    return Left <= 0 ? 0 : (int)(Left * 1000) + 1;
+}
+
+/* Wait for a worker's result: its slot and status. A worker whose run
+ * outlives --timeout is killed: a timeout, as SIGALRM is for a fork. */
 static int ExpReapWorker(EXPLORE *Exp, int *Status)
 {
     struct pollfd Fds[256];
@@ -308,10 +338,23 @@ static int ExpReapWorker(EXPLORE *Exp, int *Status)
             Slots[n++] = Slot;
         }
     for (;;) {
-        if (poll(Fds, (nfds_t)n, -1) < 0) {
+        int Late = -1;
+        int Timeout = ExpWorkerTimeout(Exp, &Late);
+        int Ready = Timeout == 0 ? 0 : poll(Fds, (nfds_t)n, Timeout);
+        if (Ready < 0) {
             if (errno == EINTR)
                 continue;
             return -1;
+        }
+        if (Ready == 0) {
+            if (Late < 0 || ExpWorkerTimeout(Exp, &Late) != 0)
+                continue;
+            ExpDropWorker(Exp, Late, TRUE);
+            *Status = NTPS_EXIT_TIMEOUT;
+            Exp->Pids[Late] = 0;
+            Exp->SlotIsWorker[Late] = FALSE;
+            Exp->Running--;
+            return Late;
         }
         for (int i = 0; i < n; i++) {
             if (Fds[i].revents == 0)
@@ -353,9 +396,16 @@ static int ExpReap(EXPLORE *Exp, int *Status)
     }
 }
 
+/* End the running schedules (idle workers stay, for the shrinking runs). */
 static VOID ExpKillAll(EXPLORE *Exp)
 {
-    ExpStopWorkers(Exp);
+    for (int Slot = 0; Slot < Exp->Jobs; Slot++)
+        if (Exp->Workers[Slot] != 0 && Exp->Pids[Slot] != 0) {
+            ExpDropWorker(Exp, Slot, TRUE);
+            Exp->Pids[Slot] = 0;
+            Exp->SlotIsWorker[Slot] = FALSE;
+            Exp->Running--;
+        }
     for (int Slot = 0; Slot < Exp->Jobs; Slot++)
         if (Exp->Pids[Slot] != 0)
             kill(Exp->Pids[Slot], SIGKILL);
@@ -474,6 +524,7 @@ static int ExpCompleted(EXPLORE *Exp, int Slot, int Status)
     }
     if (!ExpIsFinding(Status))
         return 0;
+    Exp->Summary.FailedSchedules++;
     if (Exp->FindingPending)
         return 0;
     /* one finding for each kind (status, bug check code) */
@@ -504,11 +555,13 @@ static int ExpBudgetLeft(EXPLORE *Exp)
     return Exp->Summary.SchedulesRun + (unsigned long long)Exp->Running < Share;
 }
 
-/* Run the search until the budget, exhaustion or a finding. Returns 2 in a child. */
+/* Run the search until the budget, exhaustion or a finding. Returns 2 in a child.
+ * With --keep-going a new kind of finding stops new launches until the
+ * running schedules are in (their workers stay), then is shrunk. */
 static int ExpSearch(EXPLORE *Exp)
 {
     for (;;) {
-        int Stop = Exp->InternalError || (Exp->FindingPending && !Exp->KeepGoing);
+        int Stop = Exp->InternalError || Exp->FindingPending;
         while (!Stop && Exp->Running < Exp->Jobs && ExpBudgetLeft(Exp)) {
             EXP_JOB Job;
             int Next = ExpNextJob(Exp, &Job);
@@ -525,8 +578,13 @@ static int ExpSearch(EXPLORE *Exp)
                 break;
             }
         }
-        if (Exp->Running == 0)
-            break;
+        if (Exp->Running == 0) {
+            if (!(Exp->FindingPending && Exp->KeepGoing && !Exp->InternalError))
+                break;
+            if (ExpFinishFinding(Exp) == 2)
+                return 2;
+            continue;
+        }
         int Status;
         int Slot = ExpReap(Exp, &Status);
         if (Slot < 0)
@@ -548,12 +606,6 @@ static int ExpSearch(EXPLORE *Exp)
         if (ExpCompleted(Exp, Slot, Status) && !Exp->KeepGoing) {
             ExpKillAll(Exp);
             break;
-        }
-        if (Exp->FindingPending && Exp->KeepGoing) {
-            ExpKillAll(Exp);
-            int Result = ExpFinishFinding(Exp);
-            if (Result == 2)
-                return 2;
         }
     }
     if (!ExpBudgetLeft(Exp) || Exp->InternalError)
@@ -603,9 +655,9 @@ static VOID ExpSnapshot(PVOID Context)
         if (ExpSearch(Exp) == 2)
             return;
     }
-    ExpStopWorkers(Exp);
-    if (Exp->FindingPending && ExpFinishFinding(Exp) == 2)
+    if (Exp->FindingPending && ExpFinishFinding(Exp) == 2)    /* on slot 0's worker if it is still there */
         return;
+    ExpStopWorkers(Exp);
     _exit(ExpFinish(Exp));
 }
 

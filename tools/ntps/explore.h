@@ -41,6 +41,8 @@ typedef struct _NTPS_EXPLORE_SUMMARY {
     unsigned long long Points, Decisions, Preemptions;
     double Seconds;
     int Exhausted;
+    unsigned long long FailedSchedules;     /* schedules that ended in a finding (of any kind, shrunk or not) */
+    unsigned long long WorkerBoots, Forks;  /* workers forked from the snapshot; schedules run in a fork of their own */
     unsigned long long *Keys;       /* distinct schedules (hashes of their decision lists) */
     size_t KeyCount;
     char **Sites;                   /* distinct preemption sites, described */

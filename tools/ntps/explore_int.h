@@ -85,6 +85,7 @@ typedef struct _EXPLORE {
     pid_t Workers[256];
     int CmdFds[256], ResultFds[256];
     BOOLEAN SlotIsWorker[256];
+    double SlotDeadline[256];       /* a running worker's --timeout (ExpNow), 0: none */
     int WorkerSlot, WorkerCmd, WorkerResult;    /* in a worker */
     BOOLEAN WorkerOnce;
     double StartTime;

@@ -104,6 +104,8 @@ int NtpsWriteExploreReport(const char *Path, const NTPS_EXPLORE_SUMMARY *S)
             S->Shard);
     fprintf(File, "  \"schedules_run\": %llu,\n  \"seconds\": %.3f,\n  \"schedules_per_second\": %.1f,\n",
             S->SchedulesRun, S->Seconds, S->Seconds > 0 ? (double)S->SchedulesRun / S->Seconds : 0.0);
+    fprintf(File, "  \"failed_schedules\": %llu,\n  \"worker_boots\": %llu,\n  \"schedule_forks\": %llu,\n",
+            S->FailedSchedules, S->WorkerBoots, S->Forks);
     fprintf(File, "  \"exhausted\": %s,\n  \"coverage\": {\n    \"distinct_schedules\": %zu,\n", S->Exhausted ? "true" : "false",
             S->KeyCount);
     fprintf(File, "    \"points\": %llu,\n    \"decisions\": %llu,\n    \"preemptions\": %llu,\n", S->Points,
@@ -220,6 +222,8 @@ static int ExpMergeFile(EXP_MERGE *M, const char *Path)
             ExpKeyAdd(&M->Keys, strtoull(Line + 1, NULL, 16));
         else if (ExpScalar(Line, "schedules_run", &M->S.SchedulesRun) || ExpScalar(Line, "points", &M->S.Points) ||
                  ExpScalar(Line, "decisions", &M->S.Decisions) || ExpScalar(Line, "preemptions", &M->S.Preemptions) ||
+                 ExpScalar(Line, "failed_schedules", &M->S.FailedSchedules) ||
+                 ExpScalar(Line, "worker_boots", &M->S.WorkerBoots) || ExpScalar(Line, "schedule_forks", &M->S.Forks) ||
                  ExpScalar(Line, "distinct_schedules", &Ignored))
             continue;
         else if (!strncmp(Line, "\"seconds\": ", 11) && strtod(Line + 11, NULL) > M->S.Seconds)

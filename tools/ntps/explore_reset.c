@@ -50,6 +50,8 @@ typedef struct _RESET_SPAN {
 } RESET_SPAN;
 
 #define RESET_BIG_PAGES 4096        /* an anonymous mapping this big with nothing saved: madvise'd */
+#define RESET_FILE_GAP 64           /* at most so many pages of files between mappings one mincore asks */
+#define RESET_FULL_CHECK 256        /* every so many restores, /proc/self/maps is read even if statm did not move */
 
 typedef struct _RESET_AREA {
     ucontext_t Snap, Restorer;
@@ -63,6 +65,9 @@ typedef struct _RESET_AREA {
     uintptr_t Break;
     int FirstFreeFd;
     unsigned char OpenFds[256];     /* open at the snapshot */
+    int StatmFd;                    /* /proc/self/statm, open from the snapshot on */
+    unsigned long VmSize, VmData;   /* its size and data fields at the snapshot */
+    unsigned long Restores;
     unsigned char *Store;
     size_t StoreSize;
     char Text[RESET_TEXT];
@@ -129,6 +134,29 @@ static int ResetReadMaps(RESET_AREA *A, RESET_MAP *Maps, int *Count)
     return 1;
 }
 
+/* The address space's size and its private writable part, in pages (one
+ * pread: statm is made from the mm's counters, without walking mappings). */
+static int ResetReadStatm(int Fd, unsigned long *Size, unsigned long *Data)
+{
+    char Text[128];
+    ssize_t Got = pread(Fd, Text, sizeof(Text) - 1, 0);
+    if (Got <= 0)
+        return 0;
+    Text[Got] = 0;
+    unsigned long Field[6];
+    char *P = Text;
+    for (int i = 0; i < 6; i++) {
+        char *End;
+        Field[i] = strtoul(P, &End, 10);
+        if (End == P)
+            return 0;
+        P = End;
+    }
+    *Size = Field[0];
+    *Data = Field[5];
+    return 1;
+}
+
 static int ResetSaved(const RESET_MAP *M, const RESET_AREA *A)
 {
     uintptr_t AreaStart = (uintptr_t)A, AreaEnd = AreaStart + sizeof(*A) + RESET_STACK;
@@ -167,9 +195,15 @@ static int ResetDropped(const RESET_REGION *R)
     return R->Anon && R->SavedPages == 0 && (R->End - R->Start) / ExpPage > RESET_BIG_PAGES;
 }
 
-/* Is [From, To) mapped without a hole (per the saved maps)? */
+/* Is [From, To) mapped without a hole (per the saved maps), and short if
+ * it maps a file? (mincore looks each page of a file up in the page cache.) */
 static int ResetContiguous(const RESET_AREA *A, uintptr_t From, uintptr_t To)
 {
+    if (To - From > RESET_FILE_GAP * ExpPage) {
+        for (int i = 0; i < A->MapCount; i++)
+            if (A->Maps[i].Inode != 0 && A->Maps[i].Start < To && A->Maps[i].End > From)
+                return 0;
+    }
     for (int i = 0; i < A->MapCount && From < To; i++) {
         if (A->Maps[i].End <= From)
             continue;
@@ -180,7 +214,9 @@ static int ResetContiguous(const RESET_AREA *A, uintptr_t From, uintptr_t To)
     return From >= To;
 }
 
-/* Group the anonymous regions mincore checks into spans of adjacent mappings. */
+/* Group the anonymous regions mincore checks into spans of adjacent
+ * mappings: it says which pages the run touched first, and that they are
+ * still mapped (mincore fails on a hole). */
 static int ResetSpans(RESET_AREA *A, unsigned char **Next, unsigned char *End)
 {
     A->SpanCount = 0;
@@ -279,6 +315,9 @@ static int ResetSave(RESET_AREA *A)
     A->Break = (uintptr_t)sbrk(0);
     if (!ResetSpans(A, &Next, End))
         return 0;
+    A->StatmFd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+    if (A->StatmFd < 0 || !ResetReadStatm(A->StatmFd, &A->VmSize, &A->VmData))
+        return 0;
     for (int f = 0; f < 256; f++)
         A->OpenFds[f] = fcntl(f, F_GETFD) >= 0;
     A->FirstFreeFd = fcntl(0, F_DUPFD, 0);
@@ -330,10 +369,16 @@ static int ResetMappings(RESET_AREA *A)
 static void ResetRestorer(void)
 {
     RESET_AREA *A = ExpResetArea;
-    alarm(0);
     if ((uintptr_t)sbrk(0) != A->Break && brk((void *)A->Break) != 0)
         _exit(EXP_WORKER_LOST);
-    if (!ResetMappings(A))
+    /* A run that mapped, unmapped or reprotected nothing (the usual case)
+     * leaves statm's size and data as they were: then /proc/self/maps
+     * need not be read. A saved anonymous mapping the run removed is
+     * still caught below (mincore and madvise fail on holes). */
+    unsigned long Size, Data;
+    if (!ResetReadStatm(A->StatmFd, &Size, &Data))
+        _exit(EXP_WORKER_LOST);
+    if ((Size != A->VmSize || Data != A->VmData || ++A->Restores % RESET_FULL_CHECK == 0) && !ResetMappings(A))
         _exit(EXP_WORKER_LOST);
     int Fd = fcntl(0, F_DUPFD, 0);
     if (Fd >= 0)
@@ -399,9 +444,16 @@ int ExpResetTake(void)
     return ResetSave(A) ? 0 : -1;
 }
 
-/* Put the memory back and resume in ExpResetTake (returning 1). */
+/* Put the memory back and resume in ExpResetTake (returning 1). On
+ * x86-64 the restorer's stack is entered directly: setcontext would set
+ * the signal mask, a system call, and the restorer's own setcontext sets
+ * it anyway. */
 void ExpResetRestore(void)
 {
+#if defined(__x86_64__)
+    uintptr_t Top = ((uintptr_t)ExpResetArea + sizeof(RESET_AREA) + RESET_STACK) & ~(uintptr_t)15;
+    __asm__ volatile("mov %0, %%rsp\n\tcall *%1\n\tud2" : : "r"(Top), "r"(ResetRestorer) : "memory");
+#endif
     setcontext(&ExpResetArea->Restorer);
     _exit(EXP_WORKER_LOST);
 }
