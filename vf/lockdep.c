@@ -398,6 +398,7 @@ static VOID VfpThreadDeleted(PKTHREAD Thread)
     __atomic_store_n(&Locks->SpinningOn, NULL, __ATOMIC_RELEASE);
     Locks->SpinCycleSeen = 0;
     Locks->WaitFrameCount = 0;
+    Locks->CallbackWaitStart = 0;
     VfpLockFreeRecords();
     Locks->NextFree = VfpFreeRecords;
     VfpFreeRecords = Locks;

@@ -29,6 +29,13 @@ typedef struct _VFP_THREAD_LOCKS {
     ULONG SpinCycleSeen;        /* consecutive spin checks that found a cycle */
     ULONG WaitFrameCount;
     PVOID WaitFrames[VFP_WAIT_FRAMES];     /* where it last blocked */
+    /* rules.c: a driver callback's lock acquisition that blocked, timed
+     * until the wait ends (CallbackLongLockWait) */
+    ULONGLONG CallbackWaitStart;           /* interrupt time when it blocked; 0: none */
+    PVOID CallbackWaitLock;                /* the lock, or NULL (several mutexes, not known) */
+    KI_LOCK_KIND CallbackWaitKind;
+    ULONG_PTR CallbackWaitOwnerTid, CallbackWaitOwnerPid;  /* 0: owner not known */
+    CHAR CallbackWaitOwnerImage[16];
     struct _VFP_THREAD_LOCKS *NextFree;    /* on the recycle list, once its thread is gone */
 } VFP_THREAD_LOCKS;
 
