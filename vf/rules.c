@@ -145,6 +145,9 @@ static VOID VfStartLockWait(ULONG Count, PVOID Object[], KWAIT_REASON WaitReason
 
 static VOID VfCheckBlockingWait(ULONG Count, PVOID Object[], KWAIT_REASON WaitReason, PLARGE_INTEGER Timeout)
 {
+    VFP_THREAD_LOCKS *Locks = VfpThreadLocks(KiCurrentThread());
+    if (Locks != NULL)
+        Locks->CallbackWaitStart = 0;   /* a lock wait that ended by an exception is not timed on */
     VF_CALLBACK_FRAME *Frame = VfFindCallback(KiCurrentThread(), VF_RULE_KINDS);
     if (Frame == NULL)
         return;     /* a work item routine, which may wait */
