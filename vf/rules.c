@@ -130,6 +130,7 @@ static VOID VfStartLockWait(ULONG Count, PVOID Object[], KWAIT_REASON WaitReason
     VfWaitLock(Count, Object, WaitReason, &Locks->CallbackWaitLock, &Locks->CallbackWaitKind);
     Locks->CallbackWaitOwnerTid = Locks->CallbackWaitOwnerPid = 0;
     Locks->CallbackWaitOwnerImage[0] = 0;
+    Locks->CallbackWaitOwner = NULL;
     if (Locks->CallbackWaitLock != NULL && KiBugCheckHooks.IdentifyThread != NULL) {
         KIRQL OldIrql = KiAcquireDispatcherLock();
         PKTHREAD Owner = VfpLockOwner(Locks->CallbackWaitLock, Locks->CallbackWaitKind);
@@ -137,6 +138,13 @@ static VOID VfStartLockWait(ULONG Count, PVOID Object[], KWAIT_REASON WaitReason
             PCSTR Image = NULL;
             KiBugCheckHooks.IdentifyThread(Owner, &Locks->CallbackWaitOwnerPid, &Locks->CallbackWaitOwnerTid, &Image);
             snprintf(Locks->CallbackWaitOwnerImage, sizeof(Locks->CallbackWaitOwnerImage), "%s", Image ? Image : "?");
+            VFP_THREAD_LOCKS *OwnerLocks = VfpThreadLocks(Owner);
+            if (OwnerLocks != NULL) {
+                Locks->CallbackWaitOwner = OwnerLocks;
+                Locks->CallbackWaitOwnerGeneration = __atomic_load_n(&OwnerLocks->Generation, __ATOMIC_ACQUIRE);
+                Locks->CallbackWaitOwnerBlocks = __atomic_load_n(&OwnerLocks->BlocksWhileHolding, __ATOMIC_RELAXED);
+                Locks->CallbackWaitOwnerWaiting = Owner->State == Waiting;
+            }
         }
         KiReleaseDispatcherLock(OldIrql);
     }
@@ -180,6 +188,22 @@ static VOID VfCheckBlockingWait(ULONG Count, PVOID Object[], KWAIT_REASON WaitRe
     }
 }
 
+/* Realtime: the monotonic clock also counts the time the host kept the
+ * owner's processor (a host thread) off a CPU, which is no driver's doing.
+ * So there a long wait counts only when the owner blocked while it held
+ * a lock (it slept or waited with it held), or it is gone, or not known;
+ * an owner that was only descheduled is not reported. In simulation the
+ * virtual clock is exact: every long wait counts. */
+static BOOLEAN VfOwnerHeldLong(VFP_THREAD_LOCKS *Locks)
+{
+    VFP_THREAD_LOCKS *Owner = Locks->CallbackWaitOwner;
+    if (KiConfig.Simulation || Owner == NULL || Locks->CallbackWaitOwnerWaiting)
+        return TRUE;
+    if (__atomic_load_n(&Owner->Generation, __ATOMIC_ACQUIRE) != Locks->CallbackWaitOwnerGeneration)
+        return TRUE;
+    return __atomic_load_n(&Owner->BlocksWhileHolding, __ATOMIC_RELAXED) != Locks->CallbackWaitOwnerBlocks;
+}
+
 /* A lock wait VfStartLockWait timed has ended: longer than the budget is
  * CallbackLongLockWait. */
 static VOID VfEndLockWait(VFP_THREAD_LOCKS *Locks)
@@ -187,7 +211,7 @@ static VOID VfEndLockWait(VFP_THREAD_LOCKS *Locks)
     ULONGLONG Waited = KiQueryInterruptTime() - (Locks->CallbackWaitStart & ~1ull);
     Locks->CallbackWaitStart = 0;
     VF_CALLBACK_FRAME *Frame = VfFindCallback(KiCurrentThread(), VF_RULE_KINDS);
-    if (Frame == NULL || Waited <= VfCallbackBudget)
+    if (Frame == NULL || Waited <= VfCallbackBudget || !VfOwnerHeldLong(Locks))
         return;
     char Ddi[96], What[224], Owner[96] = "";
     PVOID Caller = VfFindDdi(Ddi, sizeof(Ddi));
