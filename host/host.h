@@ -130,6 +130,11 @@ BOOLEAN NtpsLoadUserImage(const char *Path, NTPS_USER_IMAGE **Image, char *Error
 NTSTATUS NtpsStartUserImage(NTPS_USER_IMAGE *Image, int Argc, char *const *Argv, PHANDLE ProcessHandle,
                             PCLIENT_ID ClientId);
 VOID NtpsUnloadUserImage(NTPS_USER_IMAGE *Image);
+/* A loaded image by its file name (client.exe.so) or program name
+ * (client.exe), without regard to case; NULL. With Claim, the scenario
+ * runs it: `ntps run --user` does not run it again after the scenario. */
+NTPS_USER_IMAGE *NtpsFindUserImage(const char *Name, BOOLEAN Claim);
+BOOLEAN NtpsUserImageClaimed(NTPS_USER_IMAGE *Image);
 
 /* Boot, load and run the drivers, unload them, shut down. Returns the exit status. */
 int NtpsHostRun(const NTPS_HOST_CONFIG *Config);

@@ -8,13 +8,17 @@
  * X.so ntps cc built next to it; the last name component compares without
  * regard to case, as on Windows.
  *
- * Writing, creating or deleting files is STATUS_MEDIA_WRITE_PROTECTED;
- * directories, attributes and the other file system requests are
+ * Writing, creating or deleting files is STATUS_MEDIA_WRITE_PROTECTED,
+ * except below C:\Windows, the run's own folder (host/sysroot.c), where
+ * files are created, overwritten and written (CopyFile into
+ * System32\drivers); delete-on-close there is STATUS_NOT_IMPLEMENTED.
+ * Directories, attributes and the other file system requests are
  * STATUS_INVALID_DEVICE_REQUEST: ntps has no file systems (io/file.c).
  */
 #include "host/host.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -22,6 +26,9 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+int HostSysRootMap(const char *Path, char *Out, size_t Size);      /* host/sysroot.c */
+VOID HostSysRootRemove(VOID);
 
 static PDRIVER_OBJECT HostFsDriver;
 static PDEVICE_OBJECT HostFsDevice;
@@ -50,11 +57,13 @@ static BOOLEAN HostFsFind(const char *Dir, const char *Name, char *Out, size_t S
     return Found;
 }
 
-/* The host file for a name below the volume's root, or FALSE. */
-static BOOLEAN HostFsResolve(PCUNICODE_STRING Name, char *Out, size_t Size)
+/* The host file for a name below the volume's root, or FALSE. Below
+ * \Windows, *Writable is set and Out is the file's place, there or not. */
+static BOOLEAN HostFsResolve(PCUNICODE_STRING Name, char *Out, size_t Size, BOOLEAN *Writable)
 {
     char Path[PATH_MAX], Dir[PATH_MAX], Alt[NAME_MAX + 4];
     size_t n = 0, Count = Name->Length / sizeof(WCHAR);
+    *Writable = FALSE;
     if (Count == 0 || Count >= sizeof(Path))
         return FALSE;
     for (size_t i = 0; i < Count; i++) {
@@ -64,6 +73,11 @@ static BOOLEAN HostFsResolve(PCUNICODE_STRING Name, char *Out, size_t Size)
         Path[n++] = c == L'\\' ? '/' : (char)c;
     }
     Path[n] = 0;
+    struct stat St;
+    int InRoot = HostSysRootMap(Path, Out, Size);
+    *Writable = InRoot != 0;
+    if (InRoot != 0)
+        return InRoot > 0 && stat(Out, &St) == 0;
     char *Slash = strrchr(Path, '/');
     if (Slash == NULL)
         return FALSE;
@@ -80,13 +94,58 @@ static BOOLEAN HostFsResolve(PCUNICODE_STRING Name, char *Out, size_t Size)
     return HostFsFind(Dir, Alt, Out, Size);
 }
 
+/* Below \Windows: NtCreateFile's dispositions over open(2). */
+static NTSTATUS HostFsCreateInRoot(PIRP Irp, PIO_STACK_LOCATION Stack, const char *Path, BOOLEAN Exists,
+                                   ACCESS_MASK Access)
+{
+    static const int Flags[] = { [FILE_SUPERSEDE] = O_CREAT | O_TRUNC, [FILE_OPEN] = 0,
+                                 [FILE_CREATE] = O_CREAT | O_EXCL, [FILE_OPEN_IF] = O_CREAT,
+                                 [FILE_OVERWRITE] = O_TRUNC, [FILE_OVERWRITE_IF] = O_CREAT | O_TRUNC };
+    ULONG Disposition = Stack->Parameters.Create.Options >> 24, Options = Stack->Parameters.Create.Options;
+    struct stat St;
+    if (Path[0] == 0)
+        return HostFsComplete(Irp, STATUS_OBJECT_NAME_INVALID, 0);     /* a .. or too long */
+    if (Disposition > FILE_OVERWRITE_IF)
+        return HostFsComplete(Irp, STATUS_INVALID_PARAMETER, 0);
+    if (Options & FILE_DELETE_ON_CLOSE)
+        return HostFsComplete(Irp, STATUS_NOT_IMPLEMENTED, 0);
+    BOOLEAN IsDir = Exists && stat(Path, &St) == 0 && S_ISDIR(St.st_mode);
+    if (IsDir) {
+        if (Options & FILE_NON_DIRECTORY_FILE)
+            return HostFsComplete(Irp, STATUS_FILE_IS_A_DIRECTORY, 0);
+        if (Disposition != FILE_OPEN && Disposition != FILE_OPEN_IF)
+            return HostFsComplete(Irp, STATUS_OBJECT_NAME_COLLISION, 0);
+    } else if (Options & FILE_DIRECTORY_FILE) {
+        return HostFsComplete(Irp, Exists ? STATUS_NOT_A_DIRECTORY : STATUS_NOT_IMPLEMENTED, 0);  /* no mkdir */
+    }
+    if (Exists && Disposition == FILE_CREATE)
+        return HostFsComplete(Irp, STATUS_OBJECT_NAME_COLLISION, 0);
+    if (!Exists && (Disposition == FILE_OPEN || Disposition == FILE_OVERWRITE))
+        return HostFsComplete(Irp, STATUS_OBJECT_NAME_NOT_FOUND, 0);
+    BOOLEAN Write = (Access & HOSTFS_WRITE_ACCESS) || (Flags[Disposition] & (O_CREAT | O_TRUNC));
+    int Fd = open(Path, (IsDir ? O_RDONLY : Write ? O_RDWR : O_RDONLY) | Flags[Disposition] | O_CLOEXEC, 0600);
+    if (Fd < 0)
+        return HostFsComplete(Irp, errno == ENOENT || errno == ENOTDIR ? STATUS_OBJECT_PATH_NOT_FOUND
+                                   : errno == EEXIST ? STATUS_OBJECT_NAME_COLLISION : STATUS_ACCESS_DENIED, 0);
+    Stack->FileObject->FsContext = (PVOID)(LONG_PTR)(Fd + 1);
+    Stack->FileObject->FsContext2 = Write && !IsDir ? (PVOID)1 : NULL;     /* writes allowed */
+    ULONG_PTR Information = !Exists ? FILE_CREATED
+                            : Disposition == FILE_SUPERSEDE ? FILE_SUPERSEDED
+                            : (Disposition == FILE_OVERWRITE || Disposition == FILE_OVERWRITE_IF) ? FILE_OVERWRITTEN
+                            : FILE_OPENED;
+    return HostFsComplete(Irp, STATUS_SUCCESS, Information);
+}
+
 static NTSTATUS HostFsCreate(PIRP Irp, PIO_STACK_LOCATION Stack)
 {
     ULONG Disposition = Stack->Parameters.Create.Options >> 24;
     ACCESS_MASK Access = Stack->Parameters.Create.SecurityContext != NULL
                              ? Stack->Parameters.Create.SecurityContext->DesiredAccess : 0;
     char Path[PATH_MAX];
-    BOOLEAN Exists = HostFsResolve(&Stack->FileObject->FileName, Path, sizeof(Path));
+    BOOLEAN Writable;
+    BOOLEAN Exists = HostFsResolve(&Stack->FileObject->FileName, Path, sizeof(Path), &Writable);
+    if (Writable)
+        return HostFsCreateInRoot(Irp, Stack, Path, Exists, Access);
     if (Disposition == FILE_CREATE || Disposition == FILE_SUPERSEDE || Disposition == FILE_OVERWRITE ||
         Disposition == FILE_OVERWRITE_IF || (Access & HOSTFS_WRITE_ACCESS) ||
         (!Exists && Disposition == FILE_OPEN_IF))
@@ -122,6 +181,29 @@ static NTSTATUS HostFsRead(PIRP Irp, PIO_STACK_LOCATION Stack)
     return HostFsComplete(Irp, STATUS_SUCCESS, (ULONG_PTR)Done);
 }
 
+/* Only a file below \Windows opened for writing is written. */
+static NTSTATUS HostFsWrite(PIRP Irp, PIO_STACK_LOCATION Stack)
+{
+    PFILE_OBJECT File = Stack->FileObject;
+    int Fd = (int)(LONG_PTR)File->FsContext - 1;
+    ULONG Length = Stack->Parameters.Write.Length;
+    LARGE_INTEGER Offset = Stack->Parameters.Write.ByteOffset;
+    struct stat St;
+    if (Fd < 0 || File->FsContext2 == NULL)
+        return HostFsComplete(Irp, STATUS_MEDIA_WRITE_PROTECTED, 0);
+    if (Offset.HighPart == -1 && Offset.LowPart == FILE_USE_FILE_POINTER_POSITION)
+        Offset = File->CurrentByteOffset;
+    else if (Offset.HighPart == -1 && Offset.LowPart == FILE_WRITE_TO_END_OF_FILE)
+        Offset.QuadPart = fstat(Fd, &St) == 0 ? St.st_size : 0;
+    if (Offset.QuadPart < 0)
+        return HostFsComplete(Irp, STATUS_INVALID_PARAMETER, 0);
+    ssize_t Done = Length == 0 ? 0 : pwrite(Fd, Irp->AssociatedIrp.SystemBuffer, Length, (off_t)Offset.QuadPart);
+    if (Done < 0)
+        return HostFsComplete(Irp, errno == ENOSPC ? STATUS_DISK_FULL : STATUS_UNEXPECTED_IO_ERROR, 0);
+    File->CurrentByteOffset.QuadPart = Offset.QuadPart + Done;
+    return HostFsComplete(Irp, STATUS_SUCCESS, (ULONG_PTR)Done);
+}
+
 static NTSTATUS HostFsDispatch(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 {
     (void)DeviceObject;
@@ -132,7 +214,7 @@ static NTSTATUS HostFsDispatch(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     case IRP_MJ_READ:
         return HostFsRead(Irp, Stack);
     case IRP_MJ_WRITE:
-        return HostFsComplete(Irp, STATUS_MEDIA_WRITE_PROTECTED, 0);
+        return HostFsWrite(Irp, Stack);
     case IRP_MJ_CLEANUP:
         return HostFsComplete(Irp, STATUS_SUCCESS, 0);
     case IRP_MJ_CLOSE: {
@@ -174,6 +256,7 @@ VOID HostStopHostVolume(VOID)
         IoDeleteDevice(HostFsDevice);
         HostFsDevice = NULL;
     }
+    HostSysRootRemove();
     if (HostFsDriver != NULL) {
         ObfDereferenceObject(HostFsDriver);
         HostFsDriver = NULL;

@@ -227,6 +227,8 @@ static VOID HostRunUserImages(HOST_RUN *Run)
     for (ULONG i = 0; i < Config->UserImageCount; i++) {
         BOOLEAN Last = i + 1 == Config->UserImageCount;
         HANDLE Process;
+        if (NtpsUserImageClaimed(Run->UserImages[i]))
+            continue;       /* the scenario ran it (its run action) */
         CLIENT_ID Cid;
         /* The program's name first (NULL: its file name), then the arguments after --. */
         int Argc = 1 + (Last ? Config->UserArgc : 0);

@@ -43,7 +43,8 @@ set_source_files_properties(${CMAKE_SOURCE_DIR}/host/scndefault.S PROPERTIES
 # The loader's fuzz driver: the loader alone (no kernel), seeds from
 # tests/scenarios and host/scenarios; tests/CMakeLists.txt runs it.
 set(NTPS_SCENARIO_LOADER_SOURCES ${CMAKE_SOURCE_DIR}/host/scnyaml.c ${CMAKE_SOURCE_DIR}/host/scnload.c
-    ${CMAKE_SOURCE_DIR}/host/scnaction.c ${CMAKE_SOURCE_DIR}/host/scndevload.c ${CMAKE_SOURCE_DIR}/host/scnnames.c)
+    ${CMAKE_SOURCE_DIR}/host/scnaction.c ${CMAKE_SOURCE_DIR}/host/scndevload.c ${CMAKE_SOURCE_DIR}/host/scnregload.c
+    ${CMAKE_SOURCE_DIR}/host/scnuserload.c ${CMAKE_SOURCE_DIR}/host/scnnames.c)
 add_executable(scenario_fuzz ${CMAKE_SOURCE_DIR}/tests/fuzz/scenario_fuzz.c ${NTPS_SCENARIO_LOADER_SOURCES})
 target_include_directories(scenario_fuzz PRIVATE ${CMAKE_SOURCE_DIR} ${NTPS_GENERATED} ${NTPS_YAML_INCLUDE_DIRS})
 target_compile_options(scenario_fuzz PRIVATE ${NTPS_WARN} ${NTPS_SAN_FLAGS})

@@ -18,7 +18,8 @@ static const char *const ScnActionNames[ScnActKinds] = {
     [ScnActQuery] = "query", [ScnActLoadImage] = "load_image", [ScnActSpawn] = "spawn",
     [ScnActSyscall] = "syscall", [ScnActExit] = "exit", [ScnActExitProcess] = "exit_process",
     [ScnActLoop] = "loop", [ScnActLog] = "log", [ScnActOpenDevice] = "open_device", [ScnActIoctl] = "ioctl",
-    [ScnActRead] = "read", [ScnActWrite] = "write",
+    [ScnActRead] = "read", [ScnActWrite] = "write", [ScnActSetValue] = "set_value",
+    [ScnActRun] = "run",
 };
 
 static const char *ScnKindOfHandle(SCN_HANDLE_KIND Kind)
@@ -554,6 +555,12 @@ static bool ScnLoadAction(SCN_LOADER *L, const SCN_NODE *Node, SCN_PROCESS *P, S
         break;
     case ScnActOpenDevice: case ScnActIoctl: case ScnActRead: case ScnActWrite:
         Ok = ScnLoadDeviceAction(L, V, T, A);
+        break;
+    case ScnActSetValue:
+        Ok = ScnLoadRegistryAction(L, V, A);
+        break;
+    case ScnActRun:
+        Ok = ScnLoadRunAction(L, V, A);
         break;
     default:
         break;

@@ -176,7 +176,7 @@ static bool ScnBytesItem(SCN_LOADER *L, const SCN_NODE *Node, const char *What, 
 }
 
 /* A byte string: text, a typed item, or a list of them (concatenated). */
-static bool ScnGetBytes(SCN_LOADER *L, const SCN_NODE *Node, const char *What, uint8_t **Data, uint32_t *Length)
+bool ScnGetBytes(SCN_LOADER *L, const SCN_NODE *Node, const char *What, uint8_t **Data, uint32_t *Length)
 {
     SCN_BYTES B = { NULL, 0 };
     bool Ok = true;

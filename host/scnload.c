@@ -725,6 +725,10 @@ static void ScnFreeActions(SCN_ACTION *Actions, size_t Count)
 {
     for (size_t i = 0; i < Count; i++) {
         free(Actions[i].String);
+        free(Actions[i].ValueName);
+        for (unsigned a = 0; a < Actions[i].ArgCount; a++)
+            free(Actions[i].RunArgs[a].Text);
+        free(Actions[i].RunArgs);
         free(Actions[i].Data);
         ScnFreeActions(Actions[i].Body, Actions[i].BodyCount);
     }

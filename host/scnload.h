@@ -45,6 +45,13 @@ bool ScnLoadExpect(SCN_LOADER *L, const SCN_NODE *Node, SCN_EXPECT *E);
 /* scndevload.c: open_device, ioctl, read, write; record expectations. */
 bool ScnLoadDeviceAction(SCN_LOADER *L, const SCN_NODE *V, SCN_THREAD *T, SCN_ACTION *A);
 bool ScnLoadRecordExpect(SCN_LOADER *L, const SCN_NODE *Node, SCN_EXPECT *E);
+bool ScnGetBytes(SCN_LOADER *L, const SCN_NODE *Node, const char *What, uint8_t **Data, uint32_t *Length);
+
+/* scnuserload.c: run. */
+bool ScnLoadRunAction(SCN_LOADER *L, const SCN_NODE *V, SCN_ACTION *A);
+
+/* scnregload.c: set_value. */
+bool ScnLoadRegistryAction(SCN_LOADER *L, const SCN_NODE *V, SCN_ACTION *A);
 
 /* The callback kinds an expectation counts: the values of VF_CALLBACK_KIND. */
 #define SCN_CALLBACK_PROCESS 0

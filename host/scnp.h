@@ -42,7 +42,7 @@ typedef enum {
     ScnActSpin, ScnActSleep, ScnActYield, ScnActWait, ScnActSignal, ScnActReset, ScnActPulse, ScnActRelease,
     ScnActOpen, ScnActClose, ScnActOpenProcess, ScnActOpenThread, ScnActDuplicate, ScnActTerminate,
     ScnActQuery, ScnActLoadImage, ScnActSpawn, ScnActSyscall, ScnActExit, ScnActExitProcess, ScnActLoop,
-    ScnActLog, ScnActOpenDevice, ScnActIoctl, ScnActRead, ScnActWrite,
+    ScnActLog, ScnActOpenDevice, ScnActIoctl, ScnActRead, ScnActWrite, ScnActSetValue, ScnActRun,
     ScnActKinds
 } SCN_ACTION_KIND;
 
@@ -71,6 +71,13 @@ typedef struct _SCN_HANDLE_REF {
 
 #define SCN_MAX_WAIT 8
 #define SCN_MAX_STATUSES 8
+
+/* run: an argument, text or the PID of a process instance (scnuserload.c). */
+typedef struct _SCN_ARG {
+    char *Text;                     /* NULL: the PID of Process's instance Instance */
+    int Process;
+    int Instance;                   /* -1: the newest */
+} SCN_ARG;
 
 typedef struct _SCN_ACTION {
     SCN_ACTION_KIND Kind;
@@ -103,7 +110,11 @@ typedef struct _SCN_ACTION {
     uint64_t Number;                /* syscall */
     uint64_t Args[6];
     uint32_t BufferArgs;            /* syscall: bit i: argument i is the thread's scratch buffer */
-    char *String;                   /* load_image path, log text, device path */
+    char *String;                   /* load_image path, log text, device path, set_value key (NT path) */
+    char *ValueName;                /* set_value (scnregload.c) */
+    uint32_t ValueType;             /* set_value: REG_SZ ... */
+    SCN_ARG *RunArgs;               /* run: the program's arguments */
+    unsigned ArgCount;
     uint32_t Code;                  /* ioctl */
     uint8_t *Data;                  /* ioctl input, write data (scndevload.c) */
     uint32_t DataLength;
@@ -253,6 +264,12 @@ void ScnDeviceEnd(void);
 int32_t ScnDeviceOpen(const SCN_ACTION *A, void **Handle);
 int32_t ScnDeviceRequest(SCN_THREAD_STATE *T, const SCN_ACTION *A, void *Handle);
 bool ScnCheckRecord(const SCN_EXPECT *E);
+
+/* scnregistry.c: set_value (NtCreateKey, NtSetValueKey) from the scenario thread. */
+int32_t ScnSetValue(const SCN_ACTION *A);
+
+/* scnuser.c: run (a --user image of the command line, to its end). */
+int32_t ScnRunUserImage(SCN_THREAD_STATE *T, const SCN_ACTION *A);
 
 /* scnthread.c: the user-mode start routine of every scenario thread. */
 int32_t ScnThreadMain(void *Parameter);

@@ -332,6 +332,12 @@ static BOOLEAN ScnRunActions(SCN_THREAD_STATE *T, const SCN_ACTION *Actions, siz
             if (NT_SUCCESS(Status))
                 Status = ScnDeviceRequest(T, A, Handle);
             break;
+        case ScnActSetValue:
+            Status = ScnSetValue(A);
+            break;
+        case ScnActRun:
+            Status = ScnRunUserImage(T, A);
+            break;
         default:
             Status = STATUS_NOT_IMPLEMENTED;
             break;

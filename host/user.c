@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* One start: the block the entry point gets, and everything it points to. */
 typedef struct _HOST_USER_START {
@@ -27,8 +28,15 @@ struct _NTPS_USER_IMAGE {
     void *Handle;
     NTPS_USER_ENTRY Entry;
     char Name[256];                 /* client.exe for client.exe.so */
+    char File[256];                 /* client.exe.so */
     HOST_USER_START *Starts;        /* freed at unload: a process may outlive its start */
+    struct _NTPS_USER_IMAGE *NextLoaded;
+    volatile BOOLEAN Claimed;       /* a scenario's run action started it */
 };
+
+/* The loaded images, for the scenario's run action (loaded before boot,
+ * unloaded after shutdown: never while a scenario looks). */
+static NTPS_USER_IMAGE *HostLoadedImages;
 
 BOOLEAN NtpsLoadUserImage(const char *Path, NTPS_USER_IMAGE **Image, char *Error, size_t ErrorSize)
 {
@@ -57,6 +65,9 @@ BOOLEAN NtpsLoadUserImage(const char *Path, NTPS_USER_IMAGE **Image, char *Error
     New->Entry = Entry;
     const char *Base = strrchr(Path, '/');
     snprintf(New->Name, sizeof(New->Name), "%s", Base != NULL ? Base + 1 : Path);
+    snprintf(New->File, sizeof(New->File), "%s", New->Name);
+    New->NextLoaded = HostLoadedImages;
+    HostLoadedImages = New;
     size_t Length = strlen(New->Name);
     if (Length > 3 && !strcmp(New->Name + Length - 3, ".so"))
         New->Name[Length -= 3] = 0;
@@ -153,10 +164,31 @@ NTSTATUS NtpsStartUserImage(NTPS_USER_IMAGE *Image, int Argc, char *const *Argv,
     return NtpsCreateProcess(&Create, ProcessHandle, ClientId);
 }
 
+NTPS_USER_IMAGE *NtpsFindUserImage(const char *Name, BOOLEAN Claim)
+{
+    for (NTPS_USER_IMAGE *Image = HostLoadedImages; Image != NULL; Image = Image->NextLoaded)
+        if (strcasecmp(Image->File, Name) == 0 || strcasecmp(Image->Name, Name) == 0) {
+            if (Claim)
+                __atomic_store_n(&Image->Claimed, TRUE, __ATOMIC_RELEASE);
+            return Image;
+        }
+    return NULL;
+}
+
+BOOLEAN NtpsUserImageClaimed(NTPS_USER_IMAGE *Image)
+{
+    return __atomic_load_n(&Image->Claimed, __ATOMIC_ACQUIRE);
+}
+
 VOID NtpsUnloadUserImage(NTPS_USER_IMAGE *Image)
 {
     if (Image == NULL)
         return;
+    for (NTPS_USER_IMAGE **p = &HostLoadedImages; *p != NULL; p = &(*p)->NextLoaded)
+        if (*p == Image) {
+            *p = Image->NextLoaded;
+            break;
+        }
     while (Image->Starts != NULL) {
         HOST_USER_START *Start = Image->Starts;
         Image->Starts = Start->Next;

@@ -40,6 +40,10 @@ static const struct {
     { STATUS_END_OF_FILE, 38 },                 /* ERROR_HANDLE_EOF */
     { STATUS_NO_MEMORY, 8 },                    /* ERROR_NOT_ENOUGH_MEMORY */
     { STATUS_ACCESS_DENIED, 5 },                /* ERROR_ACCESS_DENIED */
+    { STATUS_MEDIA_WRITE_PROTECTED, 19 },       /* ERROR_WRITE_PROTECT */
+    { STATUS_DISK_FULL, 112 },                  /* ERROR_DISK_FULL */
+    { STATUS_FILE_IS_A_DIRECTORY, 5 },          /* ERROR_ACCESS_DENIED */
+    { STATUS_NOT_A_DIRECTORY, 267 },            /* ERROR_DIRECTORY */
     { STATUS_BUFFER_TOO_SMALL, 122 },           /* ERROR_INSUFFICIENT_BUFFER */
     { STATUS_OBJECT_TYPE_MISMATCH, 6 },         /* ERROR_INVALID_HANDLE */
     { STATUS_INVALID_PARAMETER_MIX, 87 },

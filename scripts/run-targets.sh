@@ -54,10 +54,13 @@ if [ $build = 1 ]; then
 fi
 
 # name | driver target (or svc:FILE.sys=target for a self-installing client) | client target |
-# client args | scenario (and more ntps run options: the event sample breaks into a debugger) | stdin (none, or "keys AFTER": "q" and Enter after AFTER seconds) | ends? (yes/no) |
+# client args | scenario (default, none, or @SCENARIOS@/X.yaml: scripts/scenarios/X.yaml, whose run
+# actions start the client at their point of the workload; and more ntps run options: the event
+# sample breaks into a debugger) | stdin (none, or "keys AFTER": "q" and Enter after AFTER seconds) | ends? (yes/no) |
 # expected regexes separated by ';;' | what was checked
 rows() {
   cat <<'EOF'
+wds/obcallback|svc:ObCallbackTest.sys=wds/obcallback|wds/obcallback-control||@SCENARIOS@/obcallback.yaml|none|yes|ObCallbackTest: DriverEntry: Callback version;;notepad\.exe could not be killed;;notepad\.exe killed;;notepad\.exe was refused;;ObCallbackTest: TdDeviceUnload;;expectations: 3 of 3 passed|the readme's steps, the control program run by the scenario: -install (CopyFile to GetSystemDirectory()\drivers, the service started), -name notepad: killing notepad fails; -deprotect: it works; -reject notepad: starting it is refused; -uninstall
 wds/ioctl|svc:SIoctl.sys=wds/ioctl-wdm|wds/ioctl-exe||none|none|yes|OutBuffer \(38\): This String is from Device Driver !!!;;Calling DeviceIoControl METHOD_NEITHER;;Number of bytes transfered from OutBuffer: 100;;Calling DeviceIoControl METHOD_OUT_DIRECT|the client installs and starts SIoctl through the SCM, four IOCTLs (buffered, neither, in/out direct) round-trip, it stops and deletes the service
 wds/event|svc:event.sys=wds/event-wdm|wds/event-exe|1 1|none --debugger|keys 5|yes|Event HANDLE = ;;Waiting for Event\.\.\.;;Event signalled\.|event-based: the driver's timer DPC signals the client's event (1 s), until a key
 wds/event-irp|svc:event.sys=wds/event-wdm|wds/event-exe|1 0|none --debugger|keys 5|yes|Event occurred\.;;Registering event again|IRP-based: the pended IOCTL completes from the timer DPC, until a key
@@ -66,14 +69,15 @@ wkp1/ch04|wkp1/ch04-PriorityBooster|wkp1/ch04-Booster|8 9|none|none|yes|Priority
 wkp1/ch06|wkp1/ch06-PriorityBooster|wkp1/ch06-Booster|8 9|none|none|yes|Priority change for 8 to 9 succeeded!|as ch04, with the chapter's debug output
 wkp1/ch07-Zero|wkp1/ch07-Zero|wkp1/ch07-ZeroTest||none|none|yes|Test read;;Test write|reads of zeros and writes through \\.\Zero
 wkp1/ch08-SysMon|wkp1/ch08-SysMon|wkp1/ch08-SysMonClient||default|none|no|Process [0-9]+ Created\. Command line: ;;Thread [0-9]+ Created in process [0-9]+;;Process [0-9]+ Exited|the client reads the process and thread records of the default run
-wkp1/ch09-SysMon|wkp1/ch09-SysMon|wkp1/ch09-SysMonClient||default|none|no|Process [0-9]+ Created\. Command line: ;;Thread [0-9]+ Created in process [0-9]+;;Image loaded into process [0-9]+|process, thread and image records (registry records need writes under HKLM, which the default run does not make)
-wkp1/ch09-ProcessProtect|wkp1/ch09-ProcessProtect|wkp1/ch09-Protect|add 4|none|none|yes|.|the client adds a PID to protect (termination refusal needs a scenario that terminates it: not checked)
+wkp1/ch09-SysMon|wkp1/ch09-SysMon|wkp1/ch09-SysMonClient||default|none|no|Process [0-9]+ Created\. Command line: ;;Thread [0-9]+ Created in process [0-9]+;;Image loaded into process [0-9]+|process, thread and image records of the default run
+wkp1/ch09-SysMon-registry|wkp1/ch09-SysMon|wkp1/ch09-SysMonClient||@SCENARIOS@/sysmon-registry.yaml|none|no|Registry write PID=[0-9]+: \\REGISTRY\\MACHINE\\SOFTWARE\\Contos\\InstallDi type: 1 size: 50 data: C:\\Program Files\\Contoso;;Registry write PID=[0-9]+: .* type: 4 size: 4 data: 0x00010002;;Registry write PID=[0-9]+: .* type: 3 size: 4 data: DE AD BE EF;;Process [0-9]+ Created\. Command line: installer\.exe /quiet|registry records: a scenario process writes three HKLM values (set_value: REG_SZ, REG_DWORD, REG_BINARY) and one under HKU, which the driver filters out
+wkp1/ch09-ProcessProtect|wkp1/ch09-ProcessProtect|wkp1/ch09-Protect||@SCENARIOS@/protect-pid.yaml|none|yes|run wkp1_ch09-Protect\.so: PID [0-9]+ exited with 0;;notepad\.exe protected, its termination refused;;notepad\.exe unprotected, terminated;;expectations: 2 of 2 passed|termination refusal: the client (run by the scenario) adds notepad.exe's PID, taskmgr.exe's NtTerminateProcess gets STATUS_ACCESS_DENIED; after the client's remove it succeeds
 wkp2/ch04|wkp2/ch04-Booster|wkp2/ch04-Boost|8 9|none|none|yes|Priority change for thread 8 from 8 to 9 succeeded!|the System thread 8 set to priority 9
 wkp2/ch05|wkp2/ch05-Booster2|wkp2/ch05-Boost|8 9|none|none|yes|Priority for thread 8 changed from 8 to 9|the old and new priority come back from the driver
 wkp2/ch07-Zero|wkp2/ch07-Zero|wkp2/ch07-ZeroTest||none|none|yes|Total Read: [0-9]+, Total Write: [0-9]+|reads, writes, and the driver's byte counts by IOCTL
 wkp2/ch08-Melody|wkp2/ch08-KMelody|wkp2/ch08-Melody||none|none|yes|.|notes queued to KMelody, played on \Device\Beep by its thread
 wkp2/ch09-Detector|wkp2/ch09-KDetector|wkp2/ch09-Detector||default|none|no|.|remote-thread detection records read by the client
-wkp2/ch10-Protect|wkp2/ch10-KProtect|wkp2/ch10-Protect|add 4|none|none|yes|.|a PID added to KProtect's list
+wkp2/ch10-Protect|wkp2/ch10-KProtect|wkp2/ch10-Protect||@SCENARIOS@/protect-pid.yaml|none|yes|run wkp2_ch10-Protect\.so: PID [0-9]+ exited with 0;;notepad\.exe protected, its termination refused;;notepad\.exe unprotected, terminated;;expectations: 2 of 2 passed|termination refusal, as wkp1/ch09-ProcessProtect with KProtect
 wkp2/ch11-Tables|wkp2/ch11-Tables|wkp2/ch11-TablesTest|count|default|none|yes|.|the generic table's process count by IOCTL
 wkp2/ch11-Timers|wkp2/ch11-Timers|wkp2/ch11-TimersTest|query|none|none|yes|Timer resolution \(100nsec\): Max: 156250 Min: 5000 Current: 156250|ExQueryTimerResolution through the driver
 wkp1/ch11-KDevMon|wkp1/ch11-KDevMon|wkp1/ch11-DevMon|add \Device\Beep|none|none|yes|.|the filter attached to \Device\Beep by IOCTL
@@ -95,6 +99,12 @@ while IFS='|' read -r name driver client args scenario input ends expects what; 
   dir=$out/run-$(echo "$name" | tr '/' '_')
   rm -rf "$dir" && mkdir -p "$dir"
   read -r -a sc <<<"$scenario"     # the scenario, then any more ntps run options
+  if [[ ${sc[0]} == @SCENARIOS@/* ]]; then
+    # a file of scripts/scenarios/, with @CLIENT@ the client image's file name (its run actions)
+    sed "s|@CLIENT@|$(basename "$(so "${client:-none}")")|g" "$here/scripts/scenarios/${sc[0]#@SCENARIOS@/}" \
+      >"$dir/scenario.yaml"
+    sc[0]=$dir/scenario.yaml
+  fi
   cmd=("$ntps" run --timeout "$limit" --scenario "${sc[0]}" "${sc[@]:1}")
   missing=
   if [[ $driver == svc:* ]]; then

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Install what ntps needs to build and test on Debian (12 "bookworm" and
-# later): a C/C++ toolchain, CMake, libyaml (scenario files), and the GCC plugin headers for the
+# later): a C/C++ toolchain (and clang), CMake, libyaml (scenario files), and the GCC plugin headers for the
 # compiler in use (the plugin compiles preemption points into drivers).
 # Safe to run repeatedly; does nothing when everything is present.
 set -eu
 
 gcc_major=$(gcc -dumpversion 2>/dev/null | cut -d. -f1 || true)
 packages="build-essential cmake libyaml-dev pkg-config python3"   # python3: the tests' JSON and trace checks
+# clang: ntps cc --user compiles C++ that only Visual C++'s dialect accepts (a goto over an
+# initialization) with clang++ -fms-compatibility (tools/ntps/cc.c; tests/scripts/test_cc_compat.sh)
+packages="$packages clang"
 [ -n "$gcc_major" ] && packages="$packages gcc-$gcc_major-plugin-dev"
 
 missing=""

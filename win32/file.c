@@ -59,16 +59,32 @@ static BOOL W32NotImplemented(VOID)
     return FALSE;
 }
 
-/* A Win32 path as an NT path: \\.\X and \\?\X are \??\X, C:\x is \??\C:\x. */
+/* A Win32 path as an NT path: \\.\X and \\?\X are \??\X, C:\x is \??\C:\x,
+ * and a relative name (x.sys, dir\x.sys) is in the current folder, as
+ * RtlDosPathNameToNtPathName makes them; '/' is a separator too. */
 static BOOL W32NtPath(LPCWSTR Name, PWCHAR Out, size_t Size)
 {
+    WCHAR Here[MAX_PATH];
     if (Name == NULL || Name[0] == 0)
         return FALSE;
     if (Name[0] == L'\\' && Name[1] == L'\\' && (Name[2] == L'.' || Name[2] == L'?') && Name[3] == L'\\')
-        Name += 4;
-    else if (Name[0] == L'\\')
+        return _snwprintf(Out, Size, L"\\??\\%ws", Name + 4) >= 0;     /* taken as it is */
+    if (Name[0] == L'\\')
         return _snwprintf(Out, Size, L"%ws", Name) >= 0;       /* already an NT path */
-    return _snwprintf(Out, Size, L"\\??\\%ws", Name) >= 0;
+    int n;
+    DWORD Length;
+    if (Name[0] != 0 && Name[1] == L':' && (Name[2] == L'\\' || Name[2] == L'/'))
+        n = _snwprintf(Out, Size, L"\\??\\%ws", Name);
+    else if ((Length = GetCurrentDirectoryW(MAX_PATH, Here)) - 1 < MAX_PATH - 1)
+        n = _snwprintf(Out, Size, L"\\??\\%ws%ws%ws", Here, Here[Length - 1] == L'\\' ? L"" : L"\\", Name);
+    else
+        return FALSE;
+    if (n < 0)
+        return FALSE;
+    for (PWCHAR p = Out; *p; p++)
+        if (*p == L'/')
+            *p = L'\\';
+    return TRUE;
 }
 
 HANDLE WINAPI CreateFileW(LPCWSTR lpFileName, DWORD dwDesiredAccess, DWORD dwShareMode,
@@ -113,6 +129,10 @@ HANDLE WINAPI CreateFileW(LPCWSTR lpFileName, DWORD dwDesiredAccess, DWORD dwSha
                                NULL, lpSecurityAttributes != NULL ? lpSecurityAttributes->lpSecurityDescriptor : NULL);
     NTSTATUS Status = NtCreateFile(&Handle, Access, &Attributes, &Io, NULL, dwFlagsAndAttributes & 0xFFFF, dwShareMode,
                                    Dispositions[dwCreationDisposition], Options, NULL, 0);
+    if (Status == STATUS_OBJECT_NAME_COLLISION) {     /* CREATE_NEW: kernel32 says so, not ERROR_ALREADY_EXISTS */
+        SetLastError(ERROR_FILE_EXISTS);
+        return INVALID_HANDLE_VALUE;
+    }
     if (!NT_SUCCESS(Status)) {
         W32Fail(Status);
         return INVALID_HANDLE_VALUE;

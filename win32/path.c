@@ -1,7 +1,10 @@
 /*
  * win32/path.c - GetCurrentDirectoryA/W: the ntps process's current folder
  * as a Win32 path on drive C:, the drive that shows the host's files
- * (host/hostfs.c): /work/x is C:\work\x.
+ * (host/hostfs.c): /work/x is C:\work\x. GetWindowsDirectoryA/W and
+ * GetSystemDirectoryA/W: C:\Windows and C:\Windows\System32, the run's
+ * own folder (host/sysroot.c: made for the run, writable, empty but for
+ * System32\drivers, removed at its end), not a host folder.
  */
 #include "win32p.h"
 
@@ -54,4 +57,48 @@ DWORD WINAPI GetCurrentDirectoryW(DWORD nBufferLength, LPWSTR lpBuffer)
     for (DWORD i = 0; i <= n; i++)
         lpBuffer[i] = (UCHAR)Path[i];
     return n;
+}
+
+/* A fixed path in the documented way: its length without the NUL when it
+ * fits (with the NUL), else the size needed with the NUL. */
+static UINT W32FixedPathA(const char *Path, LPSTR Buffer, UINT Size)
+{
+    UINT n = (UINT)strlen(Path);
+    if (Buffer == NULL || Size < n + 1)
+        return n + 1;
+    memcpy(Buffer, Path, n + 1);
+    return n;
+}
+
+static UINT W32FixedPathW(const char *Path, LPWSTR Buffer, UINT Size)
+{
+    UINT n = (UINT)strlen(Path);
+    if (Buffer == NULL || Size < n + 1)
+        return n + 1;
+    for (UINT i = 0; i <= n; i++)
+        Buffer[i] = (UCHAR)Path[i];
+    return n;
+}
+
+#define W32_WINDOWS_DIRECTORY "C:\\Windows"
+#define W32_SYSTEM_DIRECTORY "C:\\Windows\\System32"
+
+UINT WINAPI GetWindowsDirectoryA(LPSTR lpBuffer, UINT uSize)
+{
+    return W32FixedPathA(W32_WINDOWS_DIRECTORY, lpBuffer, uSize);
+}
+
+UINT WINAPI GetWindowsDirectoryW(LPWSTR lpBuffer, UINT uSize)
+{
+    return W32FixedPathW(W32_WINDOWS_DIRECTORY, lpBuffer, uSize);
+}
+
+UINT WINAPI GetSystemDirectoryA(LPSTR lpBuffer, UINT uSize)
+{
+    return W32FixedPathA(W32_SYSTEM_DIRECTORY, lpBuffer, uSize);
+}
+
+UINT WINAPI GetSystemDirectoryW(LPWSTR lpBuffer, UINT uSize)
+{
+    return W32FixedPathW(W32_SYSTEM_DIRECTORY, lpBuffer, uSize);
 }

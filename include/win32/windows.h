@@ -204,6 +204,12 @@ WINBASEAPI BOOL WINAPI WriteFileEx(HANDLE hFile, LPCVOID lpBuffer, DWORD nNumber
                                    LPOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine);
 WINBASEAPI DWORD WINAPI GetCurrentDirectoryA(DWORD nBufferLength, LPSTR lpBuffer);
 WINBASEAPI DWORD WINAPI GetCurrentDirectoryW(DWORD nBufferLength, LPWSTR lpBuffer);
+WINBASEAPI UINT WINAPI GetSystemDirectoryA(LPSTR lpBuffer, UINT uSize);
+WINBASEAPI UINT WINAPI GetSystemDirectoryW(LPWSTR lpBuffer, UINT uSize);
+WINBASEAPI UINT WINAPI GetWindowsDirectoryA(LPSTR lpBuffer, UINT uSize);
+WINBASEAPI UINT WINAPI GetWindowsDirectoryW(LPWSTR lpBuffer, UINT uSize);
+WINBASEAPI BOOL WINAPI CopyFileA(LPCSTR lpExistingFileName, LPCSTR lpNewFileName, BOOL bFailIfExists);
+WINBASEAPI BOOL WINAPI CopyFileW(LPCWSTR lpExistingFileName, LPCWSTR lpNewFileName, BOOL bFailIfExists);
 WINBASEAPI BOOL WINAPI CloseHandle(HANDLE hObject);
 
 /* ---- errors --------------------------------------------------------------------------- */
@@ -303,12 +309,18 @@ int _vsnprintf(char *Buffer, size_t Count, const char *Format, va_list Args);
 #ifdef UNICODE
 #define CreateFile CreateFileW
 #define GetCurrentDirectory GetCurrentDirectoryW
+#define GetSystemDirectory GetSystemDirectoryW
+#define GetWindowsDirectory GetWindowsDirectoryW
+#define CopyFile CopyFileW
 #define CreateEvent CreateEventW
 #define OpenEvent OpenEventW
 #define GetCommandLine GetCommandLineW
 #else
 #define CreateFile CreateFileA
 #define GetCurrentDirectory GetCurrentDirectoryA
+#define GetSystemDirectory GetSystemDirectoryA
+#define GetWindowsDirectory GetWindowsDirectoryA
+#define CopyFile CopyFileA
 #define CreateEvent CreateEventA
 #define GetCommandLine GetCommandLineA
 #endif

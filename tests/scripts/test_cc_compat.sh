@@ -4,7 +4,7 @@
 # on Windows (another case, backslashes with .., the C library's
 # "Memory.h", the including file's folder before -I folders); a mixed C
 # and C++ call with -Werror; --user needs main or wmain; `ntps run --user`
-# errors.
+# errors; a --user goto over an initialization (clang++ -fms-compatibility).
 set -u
 build=$1
 ntps="$build/ntps"
@@ -67,5 +67,32 @@ printf '#include <windows.h>\nint helper(void) { return 1; }\n' > "$tmp/nomain.c
 check "user image without main" 2 "neither main nor wmain|cannot" -- bash -c "'$ntps' cc --user -o '$tmp/nomain.exe.so' '$tmp/nomain.c' && '$ntps' run --driver '$tmp/mixed.so' --user '$tmp/nomain.exe.so' --cpus 1; r=\$?; [ \$r = 0 ] && exit 2; exit \$r"
 check "--user a driver" 2 "not a user image" -- "$ntps" run --driver "$tmp/mixed.so" --user "$tmp/mixed.so" --cpus 1
 check "-- without --user" 1 "arguments after -- are for a --user program" -- "$ntps" run --driver "$tmp/mixed.so" -- x
+
+# A goto over an initialization (Visual C++ accepts it, g++ never does): --user C++ is compiled
+# again with clang++ -fms-compatibility (scripts/setup-debian.sh installs clang), and runs.
+cat > "$tmp/goto.cpp" <<'CPP'
+#include <windows.h>
+#include <stdio.h>
+static int Step(int Fail)
+{
+    int Result = 1;
+    if (Fail)
+        goto Exit;
+    {
+    }
+    UINT Size = GetSystemDirectoryW(NULL, 0);
+    Result = Size == 20 ? 0 : 3;
+Exit:
+    return Result;
+}
+int main() { printf("goto-client: %d %d\n", Step(1), Step(0)); return 0; }
+CPP
+check "goto over an initialization" 0 "compiled with clang\+\+ -fms-compatibility instead" -- \
+  "$ntps" cc --user -o "$tmp/goto.exe.so" "$tmp/goto.cpp"
+check "goto client runs" 0 "goto-client: 1 0" -- "$ntps" run --user "$tmp/goto.exe.so" --cpus 1
+printf 'int main() { int x = ; return 0; }\n' > "$tmp/bad.cpp"
+check "other C++ errors stay g++'s" 1 "error: expected primary-expression" -- "$ntps" cc --user -o "$tmp/bad.exe.so" "$tmp/bad.cpp"
+out=$("$ntps" cc --user -o "$tmp/bad.exe.so" "$tmp/bad.cpp" 2>&1)
+if grep -q "clang" <<<"$out"; then echo "FAILED: a C++ error other than the goto went to clang++"; failures=$((failures + 1)); fi
 
 [ $failures = 0 ] && echo PASS || { echo "$failures failed"; exit 1; }

@@ -8,7 +8,8 @@
 #  - with examples/counter's driver (tests/drivers/scn_counter.c), its
 #    device actions run and print what explorer.exe read, and replay by seed;
 #  - `ntps scenario default` prints the built-in text, `--scenario none` runs none;
-#  - a bad --scenario file is a usage error naming FILE:LINE:COLUMN.
+#  - a bad --scenario file is a usage error naming FILE:LINE:COLUMN;
+#  - the scenarios of scripts/scenarios (scripts/run-targets.sh) load.
 # usage: test_scenario_default.sh BUILD_DIR TEST_DRIVER_DIR
 set -u
 build=$1 drivers=$2
@@ -75,3 +76,9 @@ out=$("$ntps" run --scenario "$tmp/bad.yaml" 2>&1); rc=$?
 [ "$rc" = 1 ] || fail "bad scenario: exit status $rc, expected 1: $out"
 grep -q "^ntps run: scenario: $tmp/bad.yaml:4:16: sleep must be a duration" <<<"$out" || fail "bad scenario: $out"
 echo "ok: ntps scenario default, --scenario none, a bad file"
+
+# The scenarios scripts/run-targets.sh gives the real drivers' runs load.
+for f in "$src"/scripts/scenarios/*.yaml; do
+  out=$("$ntps" scenario check "$f" 2>&1) || fail "scenario check $f: $out"
+done
+echo "ok: scripts/scenarios load"

@@ -8,6 +8,7 @@
  * and .cpp files compiles the C files as C and the others as C++ (objects
  * first, then one link), as MSVC does.
  */
+#include <fcntl.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,7 +50,10 @@ static const char NtpsCcUsage[] =
     "other MSVC pragmas are ignored. Framework headers (fltKernel.h, wdf.h, fwpsk.h,\n"
     "TraceLogging) are not supported yet.\n"
     "Other arguments starting with '-' go to the compiler (-DNAME, -Idir, -Wall, -O0 ...).\n"
-    "Environment: NTPS_CC / NTPS_CXX choose the compilers (default gcc / g++).\n";
+    "--user C++ that g++ refuses only for a goto over an initialization (Visual C++ accepts it) is\n"
+    "compiled again with clang++ -fms-compatibility, when clang++ is installed.\n"
+    "Environment: NTPS_CC / NTPS_CXX choose the compilers (default gcc / g++), NTPS_MSCXX the\n"
+    "Microsoft-mode one (clang++).\n";
 
 enum { NTPS_LANG_C = 1, NTPS_LANG_CXX = 2 };
 
@@ -89,7 +93,8 @@ static int NtpsWriteIntegrityMark(char *Path, size_t Size)
     return Ok;
 }
 
-static int NtpsSpawn(const char **Args)
+/* Runs Args; with ErrorFile, its standard error goes there (appended). */
+static int NtpsSpawn(const char **Args, const char *ErrorFile)
 {
     if (getenv("NTPS_CC_VERBOSE") != NULL) {
         for (int i = 0; Args[i] != NULL; i++)
@@ -98,7 +103,13 @@ static int NtpsSpawn(const char **Args)
     }
     pid_t Pid;
     int Status = 1;
-    if (posix_spawnp(&Pid, Args[0], NULL, NULL, (char *const *)Args, environ) != 0) {
+    posix_spawn_file_actions_t Actions;
+    posix_spawn_file_actions_init(&Actions);
+    if (ErrorFile != NULL)
+        posix_spawn_file_actions_addopen(&Actions, 2, ErrorFile, O_WRONLY | O_CREAT | O_APPEND, 0600);
+    int Failed = posix_spawnp(&Pid, Args[0], &Actions, NULL, (char *const *)Args, environ);
+    posix_spawn_file_actions_destroy(&Actions);
+    if (Failed != 0) {
         fprintf(stderr, "ntps cc: cannot run %s\n", Args[0]);
         return 1;
     }
@@ -117,6 +128,8 @@ typedef struct _NTPS_CC {
     const char **Flags;             /* to the compiler (and the link: -l -L -Wl,) */
     int NFlags;
     const char *ShimDir;
+    int MsCompat;                   /* C++ with clang++ -fms-compatibility (NtpsCcMain) */
+    const char *ErrorFile;          /* the compilers' standard error, when captured */
 } NTPS_CC;
 
 /* --std=c++20, -std=c++17, /std:c++20: the standard of one language. */
@@ -171,8 +184,16 @@ static int NtpsCompileFlags(const NTPS_CC *Cc, int Lang, const char **Args, int 
      * "permissive" errors (a string literal for a char *, a conversion
      * that drops a qualifier): warnings with this. A goto that jumps over
      * an initialization (obcallback's control program) is one for Visual
-     * C++ but stays a hard error in g++ 12. */
-    if (Cc->User && Lang == NTPS_LANG_CXX)
+     * C++ but a hard error in every g++ (NtpsBuildUser)... */
+    /* ...and clang++ in Microsoft mode accepts it as Visual C++ does. That
+     * mode hides __GNUC__, which glibc's and libstdc++'s headers need:
+     * clang's own values come back. */
+    int MsCxx = Cc->MsCompat && Lang == NTPS_LANG_CXX;
+    static const char *MsFlags[] = { "-fms-compatibility", "-D__GNUC__=4", "-D__GNUC_MINOR__=2",
+                                     "-D__GNUC_PATCHLEVEL__=1", "-D__GNUC_GNU_INLINE__=1" };
+    if (MsCxx)
+        N = NtpsAddArgs(Args, N, MsFlags, sizeof(MsFlags) / sizeof(MsFlags[0]));
+    else if (Cc->User && Lang == NTPS_LANG_CXX)
         Args[N++] = "-fpermissive";
     /* printf("text\n") must stay ntps's printf (written at once, in order
      * with DbgPrint): g++/gcc would call the C library's buffered puts. */
@@ -198,7 +219,7 @@ static int NtpsCompileFlags(const NTPS_CC *Cc, int Lang, const char **Args, int 
     if (PluginPath == NULL)
         PluginPath = NTPS_POINTS_PLUGIN_PATH;
     if (strcmp(Cc->Points, "none") != 0) {
-        if (PluginPath[0] != 0 && access(PluginPath, R_OK) == 0) {
+        if (!MsCxx && PluginPath[0] != 0 && access(PluginPath, R_OK) == 0) {     /* a GCC plugin */
             snprintf(Plugin, sizeof(Plugin), "-fplugin=%s", PluginPath);
             snprintf(PluginMode, sizeof(PluginMode), "-fplugin-arg-ntps_points-mode=%s", Cc->Points);
             Args[N++] = Plugin;
@@ -210,7 +231,9 @@ static int NtpsCompileFlags(const NTPS_CC *Cc, int Lang, const char **Args, int 
         }
     }
     const char *San = NTPS_SANITIZE_NAME;
-    if (Cc->Sanitize && !strcmp(San, "address")) {
+    if (MsCxx) {
+        /* clang's sanitizer code is not built for gcc's runtime in the ntps executable: none */
+    } else if (Cc->Sanitize && !strcmp(San, "address")) {
         Args[N++] = "-fsanitize=address,undefined";
         Args[N++] = "-fno-sanitize-recover=undefined";
         /* In driver code a NULL dereference or a faulting division (by zero,
@@ -244,7 +267,9 @@ static int NtpsLinkFlags(const NTPS_CC *Cc, const char **Args, int N)
     if (Cc->User)
         Args[N++] = "-Wl,-Bsymbolic";   /* the image's own definitions first (printf, its templates) */
     const char *San = NTPS_SANITIZE_NAME;
-    if (Cc->Sanitize && !strcmp(San, "address"))
+    if (Cc->MsCompat)
+        ;       /* clang++ links: the runtime is the ntps executable's (gcc's) */
+    else if (Cc->Sanitize && !strcmp(San, "address"))
         Args[N++] = "-fsanitize=address,undefined";
     else if (Cc->Sanitize && !strcmp(San, "thread"))
         Args[N++] = "-fsanitize=thread";
@@ -254,8 +279,16 @@ static int NtpsLinkFlags(const NTPS_CC *Cc, const char **Args, int N)
     return N;
 }
 
-static const char *NtpsCompiler(int Lang)
+static const char *NtpsMsCompiler(void)
 {
+    const char *Compiler = getenv("NTPS_MSCXX");
+    return Compiler != NULL ? Compiler : "clang++";
+}
+
+static const char *NtpsCompiler(const NTPS_CC *Cc, int Lang)
+{
+    if (Cc->MsCompat && Lang == NTPS_LANG_CXX)
+        return NtpsMsCompiler();
     const char *Compiler = getenv(Lang == NTPS_LANG_CXX ? "NTPS_CXX" : "NTPS_CC");
     return Compiler != NULL ? Compiler : Lang == NTPS_LANG_CXX ? "g++" : "gcc";
 }
@@ -280,7 +313,7 @@ static int NtpsBuild(NTPS_CC *Cc, const char **Args, const char **Extra, int NEx
         }
         for (int i = 0; i < Cc->NSources && Status == 0; i++) {
             int N = 0;
-            Args[N++] = NtpsCompiler(Cc->SourceLang[i]);
+            Args[N++] = NtpsCompiler(Cc, Cc->SourceLang[i]);
             N = NtpsCompileFlags(Cc, Cc->SourceLang[i], Args, N);
             size_t Size = strlen(ObjDir) + 32;
             Objects[i] = malloc(Size);
@@ -291,12 +324,12 @@ static int NtpsBuild(NTPS_CC *Cc, const char **Args, const char **Extra, int NEx
             Args[N++] = Objects[i];
             Args[N++] = Cc->Sources[i];
             Args[N] = NULL;
-            Status = NtpsSpawn(Args);
+            Status = NtpsSpawn(Args, Cc->ErrorFile);
         }
     }
     if (Status == 0) {
         int N = 0;
-        Args[N++] = NtpsCompiler(LinkLang);
+        Args[N++] = NtpsCompiler(Cc, LinkLang);
         if (Mixed) {
             N = NtpsLinkFlags(Cc, Args, N);
             for (int i = 0; i < NObjects; i++)
@@ -314,7 +347,7 @@ static int NtpsBuild(NTPS_CC *Cc, const char **Args, const char **Extra, int NEx
         Args[N++] = "-o";
         Args[N++] = Cc->Output;
         Args[N] = NULL;
-        Status = NtpsSpawn(Args);
+        Status = NtpsSpawn(Args, Cc->ErrorFile);
     }
     for (int i = 0; i < NObjects; i++) {
         unlink(Objects[i]);
@@ -323,6 +356,79 @@ static int NtpsBuild(NTPS_CC *Cc, const char **Args, const char **Extra, int NEx
     if (ObjDir[0])
         rmdir(ObjDir);
     free(Objects);
+    return Status;
+}
+
+/* Whether the file's text holds Needle (the first 4 MiB). */
+static int NtpsFileHas(const char *Path, const char *Needle)
+{
+    FILE *F = fopen(Path, "r");
+    if (F == NULL)
+        return 0;
+    static char Text[4 << 20];
+    size_t n = fread(Text, 1, sizeof(Text) - 1, F);
+    fclose(F);
+    Text[n] = 0;
+    return strstr(Text, Needle) != NULL;
+}
+
+static void NtpsCopyToStderr(const char *Path)
+{
+    FILE *F = fopen(Path, "r");
+    char Buffer[4096];
+    for (size_t n; F != NULL && (n = fread(Buffer, 1, sizeof(Buffer), F)) != 0;)
+        fwrite(Buffer, 1, n, stderr);
+    if (F != NULL)
+        fclose(F);
+}
+
+/* Whether Program is an executable in PATH (or a path to one). */
+static int NtpsCanRun(const char *Program)
+{
+    if (strchr(Program, '/') != NULL)
+        return access(Program, X_OK) == 0;
+    const char *Path = getenv("PATH");
+    char Candidate[4096];
+    for (const char *p = Path != NULL ? Path : "/usr/bin:/bin"; *p;) {
+        size_t n = strcspn(p, ":");
+        if (snprintf(Candidate, sizeof(Candidate), "%.*s/%s", (int)n, p, Program) < (int)sizeof(Candidate) &&
+            access(Candidate, X_OK) == 0)
+            return 1;
+        p += n + (p[n] == ':');
+    }
+    return 0;
+}
+
+/* A --user build with C++: g++ first, its errors kept. Visual C++ (without
+ * /permissive-) accepts a goto that jumps over an initialization; g++
+ * refuses it in every version, -fpermissive or not. If that is among its
+ * errors and clang++ is there, the build runs again with the C++ compiled
+ * by clang++ -fms-compatibility, which accepts it as Visual C++ does. */
+static int NtpsBuildUser(NTPS_CC *Cc, const char **Args, const char **Extra, int NExtra)
+{
+    char Errors[64];
+    snprintf(Errors, sizeof(Errors), "/tmp/ntps-cc-errors-XXXXXX");
+    int Fd = mkstemp(Errors);
+    if (Fd < 0)
+        return NtpsBuild(Cc, Args, Extra, NExtra);
+    close(Fd);
+    Cc->ErrorFile = Errors;
+    int Status = NtpsBuild(Cc, Args, Extra, NExtra);
+    Cc->ErrorFile = NULL;
+    if (Status != 0 && NtpsFileHas(Errors, "crosses initialization") && NtpsCanRun(NtpsMsCompiler())) {
+        fprintf(stderr, "ntps cc: g++ refuses a goto that jumps over an initialization, which Visual C++ accepts: "
+                        "the C++ sources are compiled with %s -fms-compatibility instead (preemption points by "
+                        "-fsanitize-coverage=trace-pc, no sanitizer)\n", NtpsMsCompiler());
+        Cc->MsCompat = 1;
+        Status = NtpsBuild(Cc, Args, Extra, NExtra);
+        if (Status != 0) {
+            fprintf(stderr, "ntps cc: and g++ said:\n");
+            NtpsCopyToStderr(Errors);
+        }
+    } else {
+        NtpsCopyToStderr(Errors);
+    }
+    unlink(Errors);
     return Status;
 }
 
@@ -427,7 +533,8 @@ int NtpsCcMain(int argc, char **argv)
         Extra[NExtra++] = Lib;
         Extra[NExtra++] = "-Wl,--no-whole-archive";
     }
-    Status = NtpsBuild(&Cc, Args, Extra, NExtra);
+    Status = Cc.User && (Cc.Languages & NTPS_LANG_CXX) ? NtpsBuildUser(&Cc, Args, Extra, NExtra)
+                                                         : NtpsBuild(&Cc, Args, Extra, NExtra);
     if (Mark[0])
         unlink(Mark);
 out:
