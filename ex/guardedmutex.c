@@ -15,7 +15,8 @@ VOID KeInitializeGuardedMutex(PKGUARDED_MUTEX Mutex)
     ExInitializeFastMutex(Mutex);
 }
 
-static VOID ExpAcquireGuarded(PKGUARDED_MUTEX Mutex)
+/* Inlined: reports name the DDI the driver called, not a routine it tail-called. */
+static inline __attribute__((always_inline)) VOID ExpAcquireGuarded(PKGUARDED_MUTEX Mutex)
 {
     PKTHREAD Thread = KiCurrentThread();
     /* Owner is read by other threads without the mutex: atomic accesses. */

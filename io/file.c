@@ -330,8 +330,8 @@ NTSTATUS IoGetDeviceObjectPointer(PUNICODE_STRING ObjectName, ACCESS_MASK Desire
 {
     PVOID Caller = __builtin_return_address(0);
     KIRQL Irql = KeGetCurrentIrql();
-    if (Irql != PASSIVE_LEVEL)
-        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x2000A, Irql, PASSIVE_LEVEL, (ULONG_PTR)Caller);
+    if (Irql != PASSIVE_LEVEL)      /* DDI rule IrqlIoPassive5 */
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x2000E, Irql, PASSIVE_LEVEL, (ULONG_PTR)Caller);
     OBJECT_ATTRIBUTES Attributes;
     InitializeObjectAttributes(&Attributes, ObjectName, OBJ_KERNEL_HANDLE | OBJ_CASE_INSENSITIVE, NULL, NULL);
     HANDLE Handle;

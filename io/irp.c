@@ -468,8 +468,8 @@ PIRP IoBuildDeviceIoControlRequest(ULONG IoControlCode, PDEVICE_OBJECT DeviceObj
                                    BOOLEAN InternalDeviceIoControl, PKEVENT Event, PIO_STATUS_BLOCK IoStatusBlock)
 {
     PVOID Caller = __builtin_return_address(0);
-    if (KeGetCurrentIrql() != PASSIVE_LEVEL)
-        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x2000A, KeGetCurrentIrql(), PASSIVE_LEVEL,
+    if (KeGetCurrentIrql() > APC_LEVEL)    /* documented <= APC_LEVEL: IrqlIoPassive1's APC clause */
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x2000A, KeGetCurrentIrql(), APC_LEVEL,
                      (ULONG_PTR)Caller);
     if (IopIoObjectType(DeviceObject) != IopDeviceObjectType)
         KiBugCheckExplain(DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x04, (ULONG_PTR)DeviceObject, 0, 0,

@@ -77,11 +77,14 @@ static VOID IopAsciiName(PCUNICODE_STRING Name, PCHAR Out, SIZE_T Size)
     Out[n] = 0;
 }
 
-static NTSTATUS IopCreateLink(PUNICODE_STRING SymbolicLinkName, PUNICODE_STRING DeviceName, PVOID Caller)
+/* Rule: the DDI rule's code, IrqlIoPassive3 (0x2000C) for IoCreateSymbolicLink,
+ * IrqlIoPassive4 (0x2000D) for IoCreateUnprotectedSymbolicLink. */
+static NTSTATUS IopCreateLink(PUNICODE_STRING SymbolicLinkName, PUNICODE_STRING DeviceName, PVOID Caller,
+                              ULONG Rule)
 {
     KIRQL Irql = KeGetCurrentIrql();
     if (Irql != PASSIVE_LEVEL)
-        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x2000A, Irql, PASSIVE_LEVEL, (ULONG_PTR)Caller);
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, Rule, Irql, PASSIVE_LEVEL, (ULONG_PTR)Caller);
     if (SymbolicLinkName == NULL || DeviceName == NULL || DeviceName->Length == 0 || DeviceName->Buffer == NULL)
         return STATUS_INVALID_PARAMETER;
     OBJECT_ATTRIBUTES Attributes;
@@ -117,20 +120,20 @@ static NTSTATUS IopCreateLink(PUNICODE_STRING SymbolicLinkName, PUNICODE_STRING 
 
 NTSTATUS IoCreateSymbolicLink(PUNICODE_STRING SymbolicLinkName, PUNICODE_STRING DeviceName)
 {
-    return IopCreateLink(SymbolicLinkName, DeviceName, __builtin_return_address(0));
+    return IopCreateLink(SymbolicLinkName, DeviceName, __builtin_return_address(0), 0x2000C);
 }
 
 NTSTATUS IoCreateUnprotectedSymbolicLink(PUNICODE_STRING SymbolicLinkName, PUNICODE_STRING DeviceName)
 {
-    return IopCreateLink(SymbolicLinkName, DeviceName, __builtin_return_address(0));
+    return IopCreateLink(SymbolicLinkName, DeviceName, __builtin_return_address(0), 0x2000D);
 }
 
 NTSTATUS IoDeleteSymbolicLink(PUNICODE_STRING SymbolicLinkName)
 {
     PVOID Caller = __builtin_return_address(0);
     KIRQL Irql = KeGetCurrentIrql();
-    if (Irql != PASSIVE_LEVEL)
-        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x2000A, Irql, PASSIVE_LEVEL, (ULONG_PTR)Caller);
+    if (Irql != PASSIVE_LEVEL)      /* DDI rule IrqlIoPassive4 */
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x2000D, Irql, PASSIVE_LEVEL, (ULONG_PTR)Caller);
     if (SymbolicLinkName == NULL || SymbolicLinkName->Buffer == NULL)
         return STATUS_INVALID_PARAMETER;
     PVOID Object;

@@ -622,6 +622,10 @@ typedef struct _KI_VERIFIER_HOOKS {
      * and is about to block: the wait cannot be satisfied now and is not a
      * poll. Count 0 is a delay. Called at the wait's IRQL, no lock held. */
     VOID (*BlockingWait)(ULONG Count, PVOID Object[], KWAIT_REASON WaitReason, PLARGE_INTEGER Timeout);
+    /* The wait BlockingWait saw has ended with Status (satisfied, timed
+     * out or alerted): how long a lock wait in a callback lasted. Called
+     * at the wait's IRQL, no lock held. NULL: not wanted. */
+    VOID (*BlockingWaitEnded)(NTSTATUS Status);
     /* Realtime: Old is switched out and New in on the current processor,
      * one of them inside a callback. Dispatcher lock held: keep it short. */
     VOID (*SwitchThread)(PKTHREAD Old, PKTHREAD New);

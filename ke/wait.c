@@ -300,10 +300,11 @@ static VOID KiRaceWaitSatisfied(ULONG Count, PVOID Object[], WAIT_TYPE WaitType,
 /*
  * The common wait. Count == 0 is a pure delay. Returns the documented
  * status; kernel APCs that arrive while blocked run and the wait resumes.
+ * *Verified is set once the verifier has looked at the wait.
  */
-static NTSTATUS KiWait(ULONG Count, PVOID Object[], WAIT_TYPE WaitType, KWAIT_REASON WaitReason,
-                       KPROCESSOR_MODE WaitMode, BOOLEAN Alertable, PLARGE_INTEGER Timeout,
-                       PKWAIT_BLOCK Blocks)
+static NTSTATUS KiWaitLoop(ULONG Count, PVOID Object[], WAIT_TYPE WaitType, KWAIT_REASON WaitReason,
+                           KPROCESSOR_MODE WaitMode, BOOLEAN Alertable, PLARGE_INTEGER Timeout,
+                           PKWAIT_BLOCK Blocks, BOOLEAN *Verified)
 {
     KiKernelEntry();
     PKPRCB Prcb = KeGetCurrentPrcb();
@@ -313,7 +314,6 @@ static NTSTATUS KiWait(ULONG Count, PVOID Object[], WAIT_TYPE WaitType, KWAIT_RE
     BOOLEAN Poll = Timeout != NULL && Timeout->QuadPart == 0;
     ULONGLONG DueTime = (Timeout != NULL && !Poll) ? KiDueTimeFromTimeout(*Timeout) : 0;
 
-    BOOLEAN Verified = FALSE;
     for (;;) {
         KIRQL OldIrql;
         BOOLEAN WaitNext = Thread->WaitNext;
@@ -356,10 +356,10 @@ static NTSTATUS KiWait(ULONG Count, PVOID Object[], WAIT_TYPE WaitType, KWAIT_RE
             return Status;
         }
 
-        if (!Verified && Thread->VerifierCallbacks != NULL && KiVerifierHooks.BlockingWait != NULL) {
+        if (!*Verified && Thread->VerifierCallbacks != NULL && KiVerifierHooks.BlockingWait != NULL) {
             /* Inside a driver callback: the verifier looks at the wait
              * without the lock, then it is tried again from the start. */
-            Verified = TRUE;
+            *Verified = TRUE;
             KiVerifyBlockingWait(Thread, OldIrql, WaitNext, Count, Object, WaitReason, Timeout);
             continue;
         }
@@ -385,6 +385,20 @@ static NTSTATUS KiWait(ULONG Count, PVOID Object[], WAIT_TYPE WaitType, KWAIT_RE
         KiRaceWaitSatisfied(Count, Object, WaitType, Status);
         return Status;
     }
+}
+
+/* The common wait; a wait the verifier looked at (a driver callback about
+ * to block) tells it when it ends. */
+static NTSTATUS KiWait(ULONG Count, PVOID Object[], WAIT_TYPE WaitType, KWAIT_REASON WaitReason,
+                       KPROCESSOR_MODE WaitMode, BOOLEAN Alertable, PLARGE_INTEGER Timeout,
+                       PKWAIT_BLOCK Blocks)
+{
+    BOOLEAN Verified = FALSE;
+    NTSTATUS Status = KiWaitLoop(Count, Object, WaitType, WaitReason, WaitMode, Alertable, Timeout, Blocks,
+                                 &Verified);
+    if (Verified && KiVerifierHooks.BlockingWaitEnded != NULL)
+        KiVerifierHooks.BlockingWaitEnded(Status);
+    return Status;
 }
 
 /* A UserMode wait lets the kernel stack be paged out, so its objects may

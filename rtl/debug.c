@@ -77,7 +77,7 @@ static SIZE_T RtlpUtf8Boundary(PCSTR Text, SIZE_T Length)
     return (Length - (Start - 1) < Needed) ? Start - 1 : Length;
 }
 
-static ULONG RtlpDebugPrint(PCSTR Prefix, ULONG ComponentId, ULONG Level, PCSTR Format, va_list Args)
+static ULONG RtlpDebugPrint(PCSTR Prefix, ULONG ComponentId, ULONG Level, PCSTR Format, PRTLP_FORMAT_ARGS Args)
 {
     CHAR Buffer[RTLP_DEBUG_PRINT_LIMIT + 1];
     SIZE_T Used = 0, Needed;
@@ -92,7 +92,7 @@ static ULONG RtlpDebugPrint(PCSTR Prefix, ULONG ComponentId, ULONG Level, PCSTR 
         }
     }
     Truncated = Prefix != NULL && Prefix[Used] != 0;
-    Needed = RtlpFormatV(Buffer + Used, sizeof(Buffer) - Used, Format, Args);
+    Needed = RtlpFormatArgs(Buffer + Used, sizeof(Buffer) - Used, Format, Args, FALSE);
     if (Needed > RTLP_DEBUG_PRINT_LIMIT - Used) {
         Needed = RTLP_DEBUG_PRINT_LIMIT - Used;
         Truncated = TRUE;
@@ -104,38 +104,50 @@ static ULONG RtlpDebugPrint(PCSTR Prefix, ULONG ComponentId, ULONG Level, PCSTR 
     return STATUS_SUCCESS;
 }
 
-NTKERNELAPI ULONG DbgPrint(PCSTR Format, ...)
+/* DbgPrint and DbgPrintEx take their arguments as on Windows x64 (ms_abi,
+ * include/ddk/rtl.h): a UNICODE_STRING a driver passes by value for %wZ
+ * arrives as a pointer to a copy, as Microsoft's ABI passes it. */
+NTKERNELAPI ULONG NTPS_MS_VARARGS DbgPrint(PCSTR Format, ...)
 {
-    va_list Args;
+    __builtin_ms_va_list Args;
+    RTLP_FORMAT_ARGS Ms;
     ULONG Status;
 
-    va_start(Args, Format);
+    __builtin_ms_va_start(Args, Format);
+    Ms.Ms = Args;
     /* Documented as DbgPrintEx(DPFLTR_DEFAULT_ID, DPFLTR_INFO_LEVEL, ...). */
-    Status = RtlpDebugPrint(NULL, DPFLTR_DEFAULT_ID, DPFLTR_INFO_LEVEL, Format, Args);
-    va_end(Args);
+    Status = RtlpDebugPrint(NULL, DPFLTR_DEFAULT_ID, DPFLTR_INFO_LEVEL, Format, &Ms);
+    __builtin_ms_va_end(Args);
     return Status;
 }
 
-NTKERNELAPI ULONG DbgPrintEx(ULONG ComponentId, ULONG Level, PCSTR Format, ...)
+NTKERNELAPI ULONG NTPS_MS_VARARGS DbgPrintEx(ULONG ComponentId, ULONG Level, PCSTR Format, ...)
 {
-    va_list Args;
+    __builtin_ms_va_list Args;
+    RTLP_FORMAT_ARGS Ms;
     ULONG Status;
 
-    va_start(Args, Format);
-    Status = RtlpDebugPrint(NULL, ComponentId, Level, Format, Args);
-    va_end(Args);
+    __builtin_ms_va_start(Args, Format);
+    Ms.Ms = Args;
+    Status = RtlpDebugPrint(NULL, ComponentId, Level, Format, &Ms);
+    __builtin_ms_va_end(Args);
     return Status;
 }
 
+/* A va_list the driver made in its own (System V) variadic routine. */
 NTKERNELAPI ULONG vDbgPrintEx(ULONG ComponentId, ULONG Level, PCSTR Format, va_list arglist)
 {
-    return RtlpDebugPrint(NULL, ComponentId, Level, Format, arglist);
+    return vDbgPrintExWithPrefix(NULL, ComponentId, Level, Format, arglist);
 }
 
 NTKERNELAPI ULONG vDbgPrintExWithPrefix(PCSTR Prefix, ULONG ComponentId, ULONG Level, PCSTR Format,
                                         va_list arglist)
 {
-    return RtlpDebugPrint(Prefix, ComponentId, Level, Format, arglist);
+    RTLP_FORMAT_ARGS Sysv = { .Ms = NULL };
+    va_copy(Sysv.Sysv, arglist);
+    ULONG Status = RtlpDebugPrint(Prefix, ComponentId, Level, Format, &Sysv);
+    va_end(Sysv.Sysv);
+    return Status;
 }
 
 /* The Windows layout: the message, if any, runs straight into the expression. */

@@ -214,35 +214,80 @@ static VOID RtlpFormatWideString(PRTLP_SINK Sink, PCRTLP_SPEC Spec, PCWSTR Text)
     RtlpFormatWide(Sink, Spec, Text, Units);
 }
 
+/* ---- arguments ----------------------------------------------------------------- */
+
+/* Microsoft x64 variadic arguments are 8-byte slots (the first four spilled
+ * by va_start to their home area): an integer or pointer in the low bytes,
+ * a double's bits, a structure over 8 bytes as a pointer to a copy. */
+static ULONG64 RtlpMsSlot(PRTLP_FORMAT_ARGS Args)
+{
+    ULONG64 Slot;
+    memcpy(&Slot, Args->Ms, sizeof(Slot));
+    Args->Ms = (PCHAR)Args->Ms + sizeof(Slot);
+    return Slot;
+}
+
+static unsigned int RtlpArgUInt(PRTLP_FORMAT_ARGS Args)
+{
+    return Args->Ms != NULL ? (unsigned int)RtlpMsSlot(Args) : va_arg(Args->Sysv, unsigned int);
+}
+
+static int RtlpArgInt(PRTLP_FORMAT_ARGS Args)
+{
+    return Args->Ms != NULL ? (int)RtlpMsSlot(Args) : va_arg(Args->Sysv, int);
+}
+
+static ULONGLONG RtlpArgU64(PRTLP_FORMAT_ARGS Args)
+{
+    return Args->Ms != NULL ? RtlpMsSlot(Args) : va_arg(Args->Sysv, ULONGLONG);
+}
+
+static PVOID RtlpArgPointer(PRTLP_FORMAT_ARGS Args)
+{
+    return Args->Ms != NULL ? (PVOID)(ULONG_PTR)RtlpMsSlot(Args) : va_arg(Args->Sysv, PVOID);
+}
+
+/* A long double is a double in Microsoft's ABI. */
+static double RtlpArgDouble(PRTLP_FORMAT_ARGS Args, BOOLEAN Long)
+{
+    if (Args->Ms != NULL) {
+        ULONG64 Slot = RtlpMsSlot(Args);
+        double Value;
+        memcpy(&Value, &Slot, sizeof(Value));
+        return Value;
+    }
+    return Long ? (double)va_arg(Args->Sysv, long double) : va_arg(Args->Sysv, double);
+}
+
 /* ---- numbers ----------------------------------------------------------------- */
 
-static ULONGLONG RtlpFetchUnsigned(va_list *Args, RTLP_ARG_SIZE Size)
+static ULONGLONG RtlpFetchUnsigned(PRTLP_FORMAT_ARGS Args, RTLP_ARG_SIZE Size)
 {
     switch (Size) {
     case RtlpSizeChar:
-        return (UCHAR)va_arg(*Args, unsigned int);
+        return (UCHAR)RtlpArgUInt(Args);
     case RtlpSizeShort:
-        return (USHORT)va_arg(*Args, unsigned int);
+        return (USHORT)RtlpArgUInt(Args);
     case RtlpSize64:
     case RtlpSizeLongDouble:
-        return va_arg(*Args, ULONGLONG);
+        return RtlpArgU64(Args);
     default:                /* int, LONG (l), I32, w */
-        return va_arg(*Args, unsigned int);
+        return RtlpArgUInt(Args);
     }
 }
 
-static LONGLONG RtlpFetchSigned(va_list *Args, RTLP_ARG_SIZE Size)
+static LONGLONG RtlpFetchSigned(PRTLP_FORMAT_ARGS Args, RTLP_ARG_SIZE Size)
 {
     switch (Size) {
     case RtlpSizeChar:
-        return (signed char)va_arg(*Args, int);
+        return (signed char)RtlpArgInt(Args);
     case RtlpSizeShort:
-        return (SHORT)va_arg(*Args, int);
+        return (SHORT)RtlpArgInt(Args);
     case RtlpSize64:
     case RtlpSizeLongDouble:
-        return va_arg(*Args, LONGLONG);
+        return (LONGLONG)RtlpArgU64(Args);
     default:
-        return va_arg(*Args, int);
+        return RtlpArgInt(Args);
     }
 }
 
@@ -361,7 +406,7 @@ static SIZE_T RtlpParseNumber(PCSTR *Cursor)
     return Value;
 }
 
-static PCSTR RtlpParseSpec(PCSTR Cursor, PRTLP_SPEC Spec, va_list *Args)
+static PCSTR RtlpParseSpec(PCSTR Cursor, PRTLP_SPEC Spec, PRTLP_FORMAT_ARGS Args)
 {
     Spec->Flags = 0;
     Spec->Width = 0;
@@ -384,7 +429,7 @@ static PCSTR RtlpParseSpec(PCSTR Cursor, PRTLP_SPEC Spec, va_list *Args)
     }
 
     if (*Cursor == '*') {
-        LONGLONG Width = va_arg(*Args, int);
+        LONGLONG Width = RtlpArgInt(Args);
         Cursor++;
         if (Width < 0) {            /* a negative * width means left-justify */
             Spec->Flags |= RTLP_FLAG_LEFT;
@@ -398,7 +443,7 @@ static PCSTR RtlpParseSpec(PCSTR Cursor, PRTLP_SPEC Spec, va_list *Args)
     if (*Cursor == '.') {
         Cursor++;
         if (*Cursor == '*') {
-            int Precision = va_arg(*Args, int);
+            int Precision = RtlpArgInt(Args);
             Cursor++;
             Spec->Precision = Precision < 0 ? -1 : Precision;   /* negative: as if absent */
         } else {
@@ -466,7 +511,7 @@ static BOOLEAN RtlpIsNarrowSize(RTLP_ARG_SIZE Size)
 }
 
 /* Formats one conversion. Returns FALSE for a conversion it does not know. */
-static BOOLEAN RtlpFormatOne(PRTLP_SINK Sink, PRTLP_SPEC Spec, CHAR Conversion, va_list *Args)
+static BOOLEAN RtlpFormatOne(PRTLP_SINK Sink, PRTLP_SPEC Spec, CHAR Conversion, PRTLP_FORMAT_ARGS Args)
 {
     switch (Conversion) {
     case '%':
@@ -491,7 +536,7 @@ static BOOLEAN RtlpFormatOne(PRTLP_SINK Sink, PRTLP_SPEC Spec, CHAR Conversion, 
         return TRUE;
     case 'p': {
         /* Windows x64: always 16 uppercase digits, no 0x, no sign. */
-        ULONG_PTR Value = (ULONG_PTR)va_arg(*Args, PVOID);
+        ULONG_PTR Value = (ULONG_PTR)RtlpArgPointer(Args);
         Spec->Precision = 2 * sizeof(PVOID);
         Spec->Flags &= ~(RTLP_FLAG_ALT | RTLP_FLAG_PLUS | RTLP_FLAG_SPACE);
         RtlpFormatInteger(Sink, Spec, Value, FALSE, FALSE, 16, TRUE);
@@ -500,7 +545,7 @@ static BOOLEAN RtlpFormatOne(PRTLP_SINK Sink, PRTLP_SPEC Spec, CHAR Conversion, 
     case 'c':
     case 'C': {
         /* Characters arrive promoted to int. */
-        int Value = va_arg(*Args, int);
+        int Value = RtlpArgInt(Args);
         BOOLEAN Wide = (Conversion == 'c') != Sink->WideDefault ? RtlpIsWideSize(Spec->Size)
                                                                 : !RtlpIsNarrowSize(Spec->Size);
         if (Wide) {
@@ -517,20 +562,20 @@ static BOOLEAN RtlpFormatOne(PRTLP_SINK Sink, PRTLP_SPEC Spec, CHAR Conversion, 
         BOOLEAN Wide = (Conversion == 's') != Sink->WideDefault ? RtlpIsWideSize(Spec->Size)
                                                                 : !RtlpIsNarrowSize(Spec->Size);
         if (Wide)
-            RtlpFormatWideString(Sink, Spec, va_arg(*Args, PCWSTR));
+            RtlpFormatWideString(Sink, Spec, (PCWSTR)RtlpArgPointer(Args));
         else
-            RtlpFormatNarrowString(Sink, Spec, va_arg(*Args, PCSTR));
+            RtlpFormatNarrowString(Sink, Spec, (PCSTR)RtlpArgPointer(Args));
         return TRUE;
     }
     case 'Z':
         if (RtlpIsWideSize(Spec->Size)) {
-            PCUNICODE_STRING String = va_arg(*Args, PCUNICODE_STRING);
+            PCUNICODE_STRING String = (PCUNICODE_STRING)RtlpArgPointer(Args);
             if (String == NULL || String->Buffer == NULL)
                 RtlpFormatNull(Sink, Spec);
             else
                 RtlpFormatWide(Sink, Spec, String->Buffer, RtlpLimit(Spec, String->Length / sizeof(WCHAR)));
         } else {
-            PCANSI_STRING String = va_arg(*Args, PCANSI_STRING);
+            PCANSI_STRING String = (PCANSI_STRING)RtlpArgPointer(Args);
             if (String == NULL || String->Buffer == NULL)
                 RtlpFormatNull(Sink, Spec);
             else
@@ -545,13 +590,12 @@ static BOOLEAN RtlpFormatOne(PRTLP_SINK Sink, PRTLP_SPEC Spec, CHAR Conversion, 
     case 'G':
     case 'a':
     case 'A': {
-        double Value = Spec->Size == RtlpSizeLongDouble ? (double)va_arg(*Args, long double)
-                                                        : va_arg(*Args, double);
+        double Value = RtlpArgDouble(Args, Spec->Size == RtlpSizeLongDouble);
         RtlpFormatFloat(Sink, Spec, Conversion, Value);
         return TRUE;
     }
     case 'n':
-        (void)va_arg(*Args, PVOID);
+        (void)RtlpArgPointer(Args);
         return TRUE;
     default:
         return FALSE;
@@ -565,11 +609,18 @@ SIZE_T RtlpFormatV(PCHAR Buffer, SIZE_T Size, PCSTR Format, va_list Args)
 
 SIZE_T RtlpFormatVEx(PCHAR Buffer, SIZE_T Size, PCSTR Format, va_list Args, BOOLEAN WideDefault)
 {
+    RTLP_FORMAT_ARGS Copy = { .Ms = NULL };
+    va_copy(Copy.Sysv, Args);
+    SIZE_T Length = RtlpFormatArgs(Buffer, Size, Format, &Copy, WideDefault);
+    va_end(Copy.Sysv);
+    return Length;
+}
+
+SIZE_T RtlpFormatArgs(PCHAR Buffer, SIZE_T Size, PCSTR Format, PRTLP_FORMAT_ARGS Args, BOOLEAN WideDefault)
+{
     RTLP_SINK Sink = { Buffer, Size, 0, WideDefault };
     PCSTR Cursor = Format != NULL ? Format : "";
-    va_list Copy;
 
-    va_copy(Copy, Args);
     while (*Cursor != 0) {
         PCSTR Start = Cursor;
         RTLP_SPEC Spec;
@@ -580,16 +631,15 @@ SIZE_T RtlpFormatVEx(PCHAR Buffer, SIZE_T Size, PCSTR Format, va_list Args, BOOL
             RtlpEmit(&Sink, Start, (SIZE_T)(Cursor - Start));
             continue;
         }
-        Cursor = RtlpParseSpec(Cursor + 1, &Spec, &Copy);
+        Cursor = RtlpParseSpec(Cursor + 1, &Spec, Args);
         if (*Cursor == 0) {
             RtlpEmit(&Sink, Start, (SIZE_T)(Cursor - Start));
             break;
         }
-        if (!RtlpFormatOne(&Sink, &Spec, *Cursor, &Copy))
+        if (!RtlpFormatOne(&Sink, &Spec, *Cursor, Args))
             RtlpEmit(&Sink, Start, (SIZE_T)(Cursor + 1 - Start));
         Cursor++;
     }
-    va_end(Copy);
 
     if (Size != 0)
         Buffer[Sink.Count < Size - 1 ? Sink.Count : Size - 1] = 0;

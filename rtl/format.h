@@ -20,6 +20,18 @@ SIZE_T RtlpFormatV(PCHAR Buffer, SIZE_T Size, PCSTR Format, va_list Args);
 SIZE_T RtlpFormatVEx(PCHAR Buffer, SIZE_T Size, PCSTR Format, va_list Args, BOOLEAN WideDefault);
 SIZE_T RtlpFormat(PCHAR Buffer, SIZE_T Size, PCSTR Format, ...);
 
+/* The arguments of a variadic call: a System V va_list (Ms NULL), or the
+ * Microsoft x64 ones of an ms_abi routine (Ms from __builtin_ms_va_start),
+ * where a structure over 8 bytes passed by value arrives as a pointer to a
+ * copy: what DbgPrint's %wZ reads when a driver passes a UNICODE_STRING
+ * itself, as drivers built for Windows x64 do and get away with. */
+typedef struct _RTLP_FORMAT_ARGS {
+    PVOID Ms;
+    va_list Sysv;
+} RTLP_FORMAT_ARGS, *PRTLP_FORMAT_ARGS;
+/* As RtlpFormatVEx; consumes *Args. */
+SIZE_T RtlpFormatArgs(PCHAR Buffer, SIZE_T Size, PCSTR Format, PRTLP_FORMAT_ARGS Args, BOOLEAN WideDefault);
+
 /* The most one DbgPrint-family call transmits (bytes of text, no NUL). */
 #define RTLP_DEBUG_PRINT_LIMIT 512
 

@@ -254,6 +254,9 @@ static VOID VfpFindCycle(PKTHREAD Thread);
  * every waiter): it costs a few reads, no stack capture. */
 VOID VfpBlocking(PKTHREAD Thread)
 {
+    VFP_THREAD_LOCKS *Own = VfpThreadLocks(Thread);
+    if (Own != NULL && (Own->Depth != 0 || Own->Untracked != 0))
+        __atomic_add_fetch(&Own->BlocksWhileHolding, 1, __ATOMIC_RELAXED);    /* rules.c: CallbackLongLockWait */
     BOOLEAN MayCycle = VfpWaitMayHaveOwner(Thread);
     if (MayCycle || KiConfig.Simulation) {
         VFP_THREAD_LOCKS *Locks = VfpMakeThreadLocks(Thread);

@@ -398,6 +398,8 @@ static VOID VfpThreadDeleted(PKTHREAD Thread)
     __atomic_store_n(&Locks->SpinningOn, NULL, __ATOMIC_RELEASE);
     Locks->SpinCycleSeen = 0;
     Locks->WaitFrameCount = 0;
+    Locks->CallbackWaitStart = 0;
+    __atomic_add_fetch(&Locks->Generation, 1, __ATOMIC_RELEASE);   /* its thread is gone */
     VfpLockFreeRecords();
     Locks->NextFree = VfpFreeRecords;
     VfpFreeRecords = Locks;

@@ -29,6 +29,21 @@ typedef struct _VFP_THREAD_LOCKS {
     ULONG SpinCycleSeen;        /* consecutive spin checks that found a cycle */
     ULONG WaitFrameCount;
     PVOID WaitFrames[VFP_WAIT_FRAMES];     /* where it last blocked */
+    /* rules.c: a driver callback's lock acquisition that blocked, timed
+     * until the wait ends (CallbackLongLockWait) */
+    ULONGLONG CallbackWaitStart;           /* interrupt time when it blocked; 0: none */
+    PVOID CallbackWaitLock;                /* the lock, or NULL (several mutexes, not known) */
+    KI_LOCK_KIND CallbackWaitKind;
+    ULONG_PTR CallbackWaitOwnerTid, CallbackWaitOwnerPid;  /* 0: owner not known */
+    CHAR CallbackWaitOwnerImage[16];
+    struct _VFP_THREAD_LOCKS *CallbackWaitOwner;          /* the owner's record, or NULL */
+    ULONG CallbackWaitOwnerGeneration, CallbackWaitOwnerBlocks;
+    BOOLEAN CallbackWaitOwnerWaiting;                      /* it was blocked when the wait began */
+    /* Kept by the thread itself (deadlock.c), read by others: the times it
+     * blocked while holding a lock, and the record's reuses (records are
+     * recycled, never freed, so another thread may read them any time). */
+    volatile ULONG BlocksWhileHolding;
+    volatile ULONG Generation;
     struct _VFP_THREAD_LOCKS *NextFree;    /* on the recycle list, once its thread is gone */
 } VFP_THREAD_LOCKS;
 

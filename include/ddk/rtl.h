@@ -238,8 +238,13 @@ NTKERNELAPI ULONG RtlFindLongestRunClear(PRTL_BITMAP BitMapHeader, PULONG Starti
 #define DPFLTR_IHVDRIVER_ID 77
 #define DPFLTR_DEFAULT_ID 101
 
-NTKERNELAPI ULONG DbgPrint(PCSTR Format, ...);
-NTKERNELAPI ULONG DbgPrintEx(ULONG ComponentId, ULONG Level, PCSTR Format, ...);
+/* Called with Microsoft's x64 convention, as on Windows: an argument over
+ * 8 bytes (a UNICODE_STRING passed itself for %wZ) goes by reference. */
+#ifndef NTPS_MS_VARARGS
+#define NTPS_MS_VARARGS __attribute__((ms_abi))
+#endif
+NTKERNELAPI ULONG NTPS_MS_VARARGS DbgPrint(PCSTR Format, ...);
+NTKERNELAPI ULONG NTPS_MS_VARARGS DbgPrintEx(ULONG ComponentId, ULONG Level, PCSTR Format, ...);
 NTKERNELAPI ULONG vDbgPrintEx(ULONG ComponentId, ULONG Level, PCSTR Format, va_list arglist);
 NTKERNELAPI ULONG vDbgPrintExWithPrefix(PCSTR Prefix, ULONG ComponentId, ULONG Level, PCSTR Format, va_list arglist);
 NTKERNELAPI VOID DbgBreakPoint(VOID);
