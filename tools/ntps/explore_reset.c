@@ -17,7 +17,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/userfaultfd.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <ucontext.h>
 #include <unistd.h>
 
@@ -38,6 +41,7 @@ typedef struct _RESET_REGION {
     unsigned char *Resident;        /* per page: saved (1) or zero at the snapshot (0) */
     unsigned char *Now;             /* mincore's vector at a restore */
     unsigned char *Copy;            /* the saved pages, in order */
+    uint32_t *Slot;                 /* wp-async: per page, its index in Copy (RESET_UNSAVED: none) */
     size_t SavedPages;
     size_t RunCount;                /* the saved pages as runs: first page, count */
     size_t (*Runs)[2];
@@ -51,6 +55,8 @@ typedef struct _RESET_SPAN {
 
 #define RESET_BIG_PAGES 4096        /* an anonymous mapping this big with nothing saved: madvise'd */
 #define RESET_FILE_GAP 64           /* at most so many pages of files between mappings one mincore asks */
+#define RESET_UNSAVED 0xffffffffu
+#define RESET_SCAN_VEC 512          /* written ranges one PAGEMAP_SCAN returns */
 #define RESET_FULL_CHECK 256        /* every so many restores, /proc/self/maps is read even if statm did not move */
 
 typedef struct _RESET_AREA {
@@ -68,6 +74,8 @@ typedef struct _RESET_AREA {
     int StatmFd;                    /* /proc/self/statm, open from the snapshot on */
     unsigned long VmSize, VmData;   /* its size and data fields at the snapshot */
     unsigned long Restores;
+    int Wp, Uffd, PagemapFd;        /* wp-async: the written pages are known (explore_wp.c) */
+    EXP_WP_RANGE Vec[RESET_SCAN_VEC];
     unsigned char *Store;
     size_t StoreSize;
     char Text[RESET_TEXT];
@@ -185,7 +193,7 @@ static size_t ResetStoreSize(RESET_AREA *A, unsigned char *Vector, size_t Vector
             for (size_t p = 0; p < Pages; p++)
                 Resident += Vector[p] & 1;
         }
-        Size += 2 * Pages + Resident * (ExpPage + 2 * sizeof(size_t)) + 64;
+        Size += 2 * Pages + Pages * sizeof(uint32_t) + Resident * (ExpPage + 2 * sizeof(size_t)) + 64;
     }
     return Size;
 }
@@ -269,6 +277,7 @@ static int ResetSave(RESET_AREA *A)
         return 0;
     unsigned char *Next = A->Store, *End = A->Store + A->StoreSize;
     A->RegionCount = 0;
+    A->Wp = ExpWpWanted() && ExpWpOpen(&A->Uffd, &A->PagemapFd);
     for (int i = 0; i < A->MapCount; i++) {
         const RESET_MAP *M = &A->Maps[i];
         if (!ResetSaved(M, A))
@@ -294,13 +303,20 @@ static int ResetSave(RESET_AREA *A)
             if (R->Resident[p] & 1)
                 R->SavedPages++, R->RunCount += p == 0 || !(R->Resident[p - 1] & 1);
         Next = (unsigned char *)(((uintptr_t)Next + 15) & ~(uintptr_t)15);
-        if ((size_t)(End - Next) < R->RunCount * 2 * sizeof(size_t) + R->SavedPages * ExpPage)
+        if ((size_t)(End - Next) < R->RunCount * 2 * sizeof(size_t) + Pages * sizeof(uint32_t) + R->SavedPages * ExpPage)
             return 0;
         R->Runs = (size_t (*)[2])Next;
         Next += R->RunCount * 2 * sizeof(size_t);
+        R->Slot = (uint32_t *)Next;
+        Next += Pages * sizeof(uint32_t);
+        Next = (unsigned char *)(((uintptr_t)Next + 15) & ~(uintptr_t)15);
+        /* protected before the copy: a write after it is seen */
+        if (A->Wp && !ResetDropped(R) && !ExpWpProtect(A->Uffd, R->Start, R->End))
+            A->Wp = 0;
         R->Copy = Next;
         size_t Run = 0;
         for (size_t p = 0; p < Pages; p++) {
+            R->Slot[p] = R->Resident[p] & 1 ? (uint32_t)((Next - R->Copy) / ExpPage) : RESET_UNSAVED;
             if (!(R->Resident[p] & 1))
                 continue;
             if (p == 0 || !(R->Resident[p - 1] & 1)) {
@@ -366,6 +382,55 @@ static int ResetMappings(RESET_AREA *A)
     return Kept == Saved;
 }
 
+/* Put back the written pages of [From, To) that lie in regions First..Last
+ * (the scan also passes mappings not saved): copy a saved page, zero one
+ * the run touched first. Returns the region the next range starts in. */
+static int ResetWpRange(RESET_AREA *A, int First, int Last, uintptr_t From, uintptr_t To)
+{
+    while (First <= Last && A->Regions[First].End <= From)
+        First++;
+    for (int r = First; r <= Last && A->Regions[r].Start < To; r++) {
+        RESET_REGION *R = &A->Regions[r];
+        uintptr_t Start = From > R->Start ? From : R->Start, End = To < R->End ? To : R->End;
+        for (uintptr_t At = Start; At < End; At += ExpPage) {
+            uint32_t Slot = R->Slot[(At - R->Start) / ExpPage];
+            if (Slot == RESET_UNSAVED)
+                memset((void *)At, 0, ExpPage);
+            else
+                memcpy((void *)At, R->Copy + (size_t)Slot * ExpPage, ExpPage);
+        }
+    }
+    return First;
+}
+
+/* wp-async: only the pages the run wrote are put back, neighbouring
+ * regions asked in one scan (the big empty ones, madvise'd, split them:
+ * scanning them costs more), then protected again. */
+static void ResetWpPutBack(RESET_AREA *A)
+{
+    for (int First = 0; First < A->RegionCount;) {
+        if (ResetDropped(&A->Regions[First])) {
+            First++;
+            continue;
+        }
+        int Last = First;
+        while (Last + 1 < A->RegionCount && !ResetDropped(&A->Regions[Last + 1]))
+            Last++;
+        uintptr_t Start = A->Regions[First].Start, End = A->Regions[Last].End;
+        int r = First;
+        for (uintptr_t From = Start, WalkEnd; From < End; From = WalkEnd) {
+            long n = ExpWpScan(A->PagemapFd, From, End, A->Vec, RESET_SCAN_VEC, &WalkEnd);
+            if (n < 0 || WalkEnd <= From)
+                _exit(EXP_WORKER_LOST);
+            for (long i = 0; i < n; i++)
+                r = ResetWpRange(A, r, Last, (uintptr_t)A->Vec[i].Start, (uintptr_t)A->Vec[i].End);
+        }
+        if (!ExpWpReprotect(A->PagemapFd, Start, End))
+            _exit(EXP_WORKER_LOST);
+        First = Last + 1;
+    }
+}
+
 static void ResetRestorer(void)
 {
     RESET_AREA *A = ExpResetArea;
@@ -390,6 +455,11 @@ static void ResetRestorer(void)
         if (ResetDropped(&A->Regions[r]) &&
             madvise((void *)A->Regions[r].Start, A->Regions[r].End - A->Regions[r].Start, MADV_DONTNEED) != 0)
             _exit(EXP_WORKER_LOST);
+    if (A->Wp) {
+        ResetWpPutBack(A);      /* its system calls succeed or end the worker: errno stays */
+        setcontext(&A->Snap);
+        _exit(EXP_WORKER_LOST);
+    }
     for (int i = 0; i < A->SpanCount; i++)
         if (mincore((void *)A->Spans[i].Start, A->Spans[i].End - A->Spans[i].Start, A->Spans[i].Vector) != 0)
             _exit(EXP_WORKER_LOST);
@@ -418,6 +488,11 @@ static void ResetRestorer(void)
     }
     setcontext(&A->Snap);
     _exit(EXP_WORKER_LOST);
+}
+
+int ExpResetMode(void)
+{
+    return ExpResetArea == NULL ? EXP_RESTORE_NONE : ExpResetArea->Wp ? EXP_RESTORE_WP : EXP_RESTORE_COPY;
 }
 
 /* In a worker, once: save its memory. Returns 0 after saving, 1 each time
