@@ -20,6 +20,7 @@
 #include <linux/userfaultfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <ucontext.h>
 #include <unistd.h>
@@ -74,6 +75,7 @@ typedef struct _RESET_AREA {
     int StatmFd;                    /* /proc/self/statm, open from the snapshot on */
     unsigned long VmSize, VmData;   /* its size and data fields at the snapshot */
     unsigned long Restores;
+    long Faults;                    /* this thread's page faults at the end of the last restore (-1: unknown) */
     int Wp, Uffd, PagemapFd;        /* wp-async: the written pages are known (explore_wp.c) */
     EXP_WP_RANGE Vec[RESET_SCAN_VEC];
     unsigned char *Store;
@@ -331,6 +333,7 @@ static int ResetSave(RESET_AREA *A)
     A->Break = (uintptr_t)sbrk(0);
     if (!ResetSpans(A, &Next, End))
         return 0;
+    A->Faults = -1;
     A->StatmFd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
     if (A->StatmFd < 0 || !ResetReadStatm(A->StatmFd, &A->VmSize, &A->VmData))
         return 0;
@@ -431,6 +434,18 @@ static void ResetWpPutBack(RESET_AREA *A)
     }
 }
 
+/* Page faults this thread took (minor and major). Faults the kernel takes
+ * for itself through get_user_pages are not counted: ntps's runs make no
+ * such calls (direct I/O, process_vm_writev), and every RESET_FULL_CHECK
+ * restores mincore is asked anyway. */
+static long ResetFaults(void)
+{
+    struct rusage Usage;
+    if (getrusage(RUSAGE_THREAD, &Usage) != 0)
+        return -1;
+    return Usage.ru_minflt + Usage.ru_majflt;
+}
+
 static void ResetRestorer(void)
 {
     RESET_AREA *A = ExpResetArea;
@@ -460,9 +475,15 @@ static void ResetRestorer(void)
         setcontext(&A->Snap);
         _exit(EXP_WORKER_LOST);
     }
-    for (int i = 0; i < A->SpanCount; i++)
-        if (mincore((void *)A->Spans[i].Start, A->Spans[i].End - A->Spans[i].Start, A->Spans[i].Vector) != 0)
-            _exit(EXP_WORKER_LOST);
+    /* A page the run touched first was faulted in: without a fault since
+     * the last restore (memory only written where it already was), the
+     * last restore's mincore vectors still hold, and are not asked again. */
+    if (A->Faults < 0 || ResetFaults() != A->Faults || Size != A->VmSize || Data != A->VmData ||
+        A->Restores % RESET_FULL_CHECK == 0) {
+        for (int i = 0; i < A->SpanCount; i++)
+            if (mincore((void *)A->Spans[i].Start, A->Spans[i].End - A->Spans[i].Start, A->Spans[i].Vector) != 0)
+                _exit(EXP_WORKER_LOST);
+    }
     /* no system call from here on: errno and the rest are being put back */
     for (int r = 0; r < A->RegionCount; r++) {
         RESET_REGION *R = &A->Regions[r];
@@ -486,6 +507,7 @@ static void ResetRestorer(void)
                     memset((void *)(R->Start + (p + b) * ExpPage), 0, ExpPage);
         }
     }
+    A->Faults = ResetFaults();      /* after the copies' own faults; succeeds: errno stays */
     setcontext(&A->Snap);
     _exit(EXP_WORKER_LOST);
 }
