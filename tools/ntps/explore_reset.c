@@ -466,7 +466,13 @@ static void ResetRestorer(void)
     for (int f = 0; Fd != A->FirstFreeFd && f < 256; f++)     /* the run opened files: close them */
         if (!A->OpenFds[f])
             close(f);
-    for (int r = 0; r < A->RegionCount; r++)
+    /* A page the run touched first was faulted in: without a fault since
+     * the last restore (memory only written where it already was), the
+     * big empty mappings are still empty and the last restore's mincore
+     * vectors still hold; neither is asked again. */
+    int Quiet = A->Faults >= 0 && ResetFaults() == A->Faults && Size == A->VmSize && Data == A->VmData &&
+                A->Restores % RESET_FULL_CHECK != 0;
+    for (int r = 0; !Quiet && r < A->RegionCount; r++)
         if (ResetDropped(&A->Regions[r]) &&
             madvise((void *)A->Regions[r].Start, A->Regions[r].End - A->Regions[r].Start, MADV_DONTNEED) != 0)
             _exit(EXP_WORKER_LOST);
@@ -475,11 +481,7 @@ static void ResetRestorer(void)
         setcontext(&A->Snap);
         _exit(EXP_WORKER_LOST);
     }
-    /* A page the run touched first was faulted in: without a fault since
-     * the last restore (memory only written where it already was), the
-     * last restore's mincore vectors still hold, and are not asked again. */
-    if (A->Faults < 0 || ResetFaults() != A->Faults || Size != A->VmSize || Data != A->VmData ||
-        A->Restores % RESET_FULL_CHECK == 0) {
+    if (!Quiet) {
         for (int i = 0; i < A->SpanCount; i++)
             if (mincore((void *)A->Spans[i].Start, A->Spans[i].End - A->Spans[i].Start, A->Spans[i].Vector) != 0)
                 _exit(EXP_WORKER_LOST);
