@@ -162,14 +162,38 @@ static VOID KiScanBacktrace(PKPRCB Prcb, ULONG_PTR Sp, int Depth)
 /* Walk the frame-pointer chain (ntps builds itself and drivers with frame
  * pointers), checking every frame lies on a known stack. Returns how many
  * frames it printed. */
-static int KiWalkBacktrace(PKPRCB Prcb, PVOID Pc, PVOID FramePointer);
+static int KiWalkBacktrace(PKPRCB Prcb, PVOID Pc, PVOID FramePointer, ULONG_PTR Sp);
 
 VOID KiPrintBacktrace(PKPRCB Prcb, PVOID Pc, PVOID FramePointer)
 {
-    KiWalkBacktrace(Prcb, Pc, FramePointer);
+    KiWalkBacktrace(Prcb, Pc, FramePointer, 0);
 }
 
-static int KiWalkBacktrace(PKPRCB Prcb, PVOID Pc, PVOID FramePointer)
+/* A trap in a function that has no frame yet (its entry, or a leaf whose
+ * frame the points plugin's dual build moved to its slow path) leaves its
+ * caller off the frame chain: the return address is still at the stack
+ * pointer. Taken only when it returns from a direct call to code just
+ * before Pc and is not the chain's own first return address. */
+__attribute__((no_sanitize("thread", "address")))
+static PVOID KiFramelessCaller(PKPRCB Prcb, PVOID Pc, ULONG_PTR *Frame, ULONG_PTR Sp)
+{
+    if (Sp == 0 || (Sp & 7) != 0 || !KiOnKnownStack(Prcb, Sp))
+        return NULL;
+    ULONG_PTR Return = *(ULONG_PTR *)Sp;
+    if (!KiLooksLikeReturnAddress(Return) || ((const UCHAR *)Return)[-5] != 0xE8)
+        return NULL;
+    LONG Rel;
+    memcpy(&Rel, (const UCHAR *)Return - 4, sizeof(Rel));
+    ULONG_PTR Target = Return + (LONG_PTR)Rel;
+    if ((ULONG_PTR)Pc < Target || (ULONG_PTR)Pc - Target > 0x10000)
+        return NULL;
+    if (Frame != NULL && ((ULONG_PTR)Frame & 7) == 0 && KiOnKnownStack(Prcb, (ULONG_PTR)Frame) &&
+        Frame[1] == Return)
+        return NULL;
+    return (PVOID)Return;
+}
+
+static int KiWalkBacktrace(PKPRCB Prcb, PVOID Pc, PVOID FramePointer, ULONG_PTR Sp)
 {
     char Where[256];
     KiOut("backtrace:\n");
@@ -177,6 +201,11 @@ static int KiWalkBacktrace(PKPRCB Prcb, PVOID Pc, PVOID FramePointer)
     if (Pc != NULL) {
         KiDescribeAddress(Pc, Where, sizeof(Where));
         KiOut("  #%-2d %p  %s\n", Depth++, Pc, Where);
+        PVOID Caller = KiFramelessCaller(Prcb, Pc, FramePointer, Sp);
+        if (Caller != NULL) {
+            KiDescribeAddress((PCHAR)Caller - 1, Where, sizeof(Where));
+            KiOut("  #%-2d %p  %s\n", Depth++, Caller, Where);
+        }
     }
     ULONG_PTR *Frame = FramePointer;
     while (Depth < 48 && Frame != NULL && ((ULONG_PTR)Frame & 7) == 0 && KiOnKnownStack(Prcb, (ULONG_PTR)Frame)) {
@@ -343,7 +372,8 @@ VOID KiBugCheckWithContext(ULONG Code, ULONG_PTR P1, ULONG_PTR P2, ULONG_PTR P3,
         KiOut("driver: %s\n", Driver->Name);
     if (TrapContext != NULL) {
         ucontext_t *Uc = TrapContext;
-        int Depth = KiWalkBacktrace(Prcb, (PVOID)Uc->uc_mcontext.gregs[REG_RIP], (PVOID)Uc->uc_mcontext.gregs[REG_RBP]);
+        int Depth = KiWalkBacktrace(Prcb, (PVOID)Uc->uc_mcontext.gregs[REG_RIP], (PVOID)Uc->uc_mcontext.gregs[REG_RBP],
+                                    (ULONG_PTR)Uc->uc_mcontext.gregs[REG_RSP]);
         if (Depth < 2 && Uc->uc_mcontext.gregs[REG_RSP] != 0)
             KiScanBacktrace(Prcb, (ULONG_PTR)Uc->uc_mcontext.gregs[REG_RSP], Depth);
     } else {
