@@ -188,6 +188,7 @@ static int ExpStartWorker(EXPLORE *Exp, int Slot)
         ExpWarmStacks();
         /* returns again after each restore, with the memory of this moment */
         Exp->WorkerOnce = ExpResetTake() < 0;
+        Exp->Slots[Slot].Restore = Exp->WorkerOnce ? EXP_RESTORE_NONE : ExpResetMode();
         ExpWorkerNext(Exp);
         return 2;
     }
@@ -365,6 +366,7 @@ static int ExpReapWorker(EXPLORE *Exp, int *Status)
                 continue;
             if (Got != (ssize_t)sizeof(*Status))
                 *Status = ExpDropWorker(Exp, Slot, FALSE);     /* it ended in the run: its exit status */
+            Exp->Summary.RestoreMask |= 1 << Exp->Slots[Slot].Restore;
             Exp->Pids[Slot] = 0;
             Exp->SlotIsWorker[Slot] = FALSE;
             Exp->Running--;

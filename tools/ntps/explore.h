@@ -43,6 +43,7 @@ typedef struct _NTPS_EXPLORE_SUMMARY {
     int Exhausted;
     unsigned long long FailedSchedules;     /* schedules that ended in a finding (of any kind, shrunk or not) */
     unsigned long long WorkerBoots, Forks;  /* workers forked from the snapshot; schedules run in a fork of their own */
+    int RestoreMask;                /* 1 << EXP_RESTORE_*: how workers put their memory back (copy, wp-async) */
     unsigned long long *Keys;       /* distinct schedules (hashes of their decision lists) */
     size_t KeyCount;
     char **Sites;                   /* distinct preemption sites, described */

@@ -6,6 +6,8 @@
 
 #include "tools/ntps/explore.h"
 
+#include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #define EXP_FORCED_MAX 65536
@@ -18,7 +20,10 @@ typedef struct _EXP_SLOT {
     UCHAR Bounds[EXP_BOUND_MAX];
     KI_SIM_SCHEDULE Schedule;       /* a worker's next schedule (explore_reset.c) */
     KI_SIM_DECISION List[EXP_FORCED_MAX];
+    int Restore;                    /* how its worker puts memory back: EXP_RESTORE_* */
 } EXP_SLOT;
+
+enum { EXP_RESTORE_NONE, EXP_RESTORE_COPY, EXP_RESTORE_WP };
 
 /* A worker that could not put its memory back exits with this: the job it
  * was sent did not run. */
@@ -118,6 +123,16 @@ int ExpRunOne(EXPLORE *Exp, const KI_SIM_DECISION *List, ULONG Count, int *Statu
 /* explore_reset.c */
 int ExpResetTake(void);
 void ExpResetRestore(void);
+int ExpResetMode(void);             /* EXP_RESTORE_* of this worker */
+/* explore_wp.c */
+typedef struct _EXP_WP_RANGE {
+    unsigned long long Start, End, Categories;
+} EXP_WP_RANGE;
+int ExpWpWanted(void);
+int ExpWpOpen(int *Uffd, int *Pagemap);
+int ExpWpProtect(int Uffd, uintptr_t Start, uintptr_t End);
+long ExpWpScan(int Pagemap, uintptr_t Start, uintptr_t End, EXP_WP_RANGE *Vec, size_t Count, uintptr_t *WalkEnd);
+int ExpWpReprotect(int Pagemap, uintptr_t Start, uintptr_t End);
 /* explore_search.c */
 int ExpParseOptions(EXPLORE *Exp, int argc, char **argv, char **RunArgv, int *RunArgc);
 int ExpNextJob(EXPLORE *Exp, EXP_JOB *Job);

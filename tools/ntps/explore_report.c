@@ -106,6 +106,9 @@ int NtpsWriteExploreReport(const char *Path, const NTPS_EXPLORE_SUMMARY *S)
             S->SchedulesRun, S->Seconds, S->Seconds > 0 ? (double)S->SchedulesRun / S->Seconds : 0.0);
     fprintf(File, "  \"failed_schedules\": %llu,\n  \"worker_boots\": %llu,\n  \"schedule_forks\": %llu,\n",
             S->FailedSchedules, S->WorkerBoots, S->Forks);
+    /* workers' restore: copy every saved page, or only the written ones (wp-async) */
+    static const char *const Restores[] = {"none", "copy", "wp-async", "wp-async+copy"};
+    fprintf(File, "  \"restore\": \"%s\",\n", Restores[(S->RestoreMask >> 1) & 3]);
     fprintf(File, "  \"exhausted\": %s,\n  \"coverage\": {\n    \"distinct_schedules\": %zu,\n", S->Exhausted ? "true" : "false",
             S->KeyCount);
     fprintf(File, "    \"points\": %llu,\n    \"decisions\": %llu,\n    \"preemptions\": %llu,\n", S->Points,

@@ -17,7 +17,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/userfaultfd.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <ucontext.h>
 #include <unistd.h>
 
@@ -38,6 +42,7 @@ typedef struct _RESET_REGION {
     unsigned char *Resident;        /* per page: saved (1) or zero at the snapshot (0) */
     unsigned char *Now;             /* mincore's vector at a restore */
     unsigned char *Copy;            /* the saved pages, in order */
+    uint32_t *Slot;                 /* wp-async: per page, its index in Copy (RESET_UNSAVED: none) */
     size_t SavedPages;
     size_t RunCount;                /* the saved pages as runs: first page, count */
     size_t (*Runs)[2];
@@ -51,6 +56,8 @@ typedef struct _RESET_SPAN {
 
 #define RESET_BIG_PAGES 4096        /* an anonymous mapping this big with nothing saved: madvise'd */
 #define RESET_FILE_GAP 64           /* at most so many pages of files between mappings one mincore asks */
+#define RESET_UNSAVED 0xffffffffu
+#define RESET_SCAN_VEC 512          /* written ranges one PAGEMAP_SCAN returns */
 #define RESET_FULL_CHECK 256        /* every so many restores, /proc/self/maps is read even if statm did not move */
 
 typedef struct _RESET_AREA {
@@ -68,6 +75,9 @@ typedef struct _RESET_AREA {
     int StatmFd;                    /* /proc/self/statm, open from the snapshot on */
     unsigned long VmSize, VmData;   /* its size and data fields at the snapshot */
     unsigned long Restores;
+    long Faults;                    /* this thread's page faults at the end of the last restore (-1: unknown) */
+    int Wp, Uffd, PagemapFd;        /* wp-async: the written pages are known (explore_wp.c) */
+    EXP_WP_RANGE Vec[RESET_SCAN_VEC];
     unsigned char *Store;
     size_t StoreSize;
     char Text[RESET_TEXT];
@@ -185,7 +195,7 @@ static size_t ResetStoreSize(RESET_AREA *A, unsigned char *Vector, size_t Vector
             for (size_t p = 0; p < Pages; p++)
                 Resident += Vector[p] & 1;
         }
-        Size += 2 * Pages + Resident * (ExpPage + 2 * sizeof(size_t)) + 64;
+        Size += 2 * Pages + Pages * sizeof(uint32_t) + Resident * (ExpPage + 2 * sizeof(size_t)) + 64;
     }
     return Size;
 }
@@ -269,6 +279,7 @@ static int ResetSave(RESET_AREA *A)
         return 0;
     unsigned char *Next = A->Store, *End = A->Store + A->StoreSize;
     A->RegionCount = 0;
+    A->Wp = ExpWpWanted() && ExpWpOpen(&A->Uffd, &A->PagemapFd);
     for (int i = 0; i < A->MapCount; i++) {
         const RESET_MAP *M = &A->Maps[i];
         if (!ResetSaved(M, A))
@@ -294,13 +305,20 @@ static int ResetSave(RESET_AREA *A)
             if (R->Resident[p] & 1)
                 R->SavedPages++, R->RunCount += p == 0 || !(R->Resident[p - 1] & 1);
         Next = (unsigned char *)(((uintptr_t)Next + 15) & ~(uintptr_t)15);
-        if ((size_t)(End - Next) < R->RunCount * 2 * sizeof(size_t) + R->SavedPages * ExpPage)
+        if ((size_t)(End - Next) < R->RunCount * 2 * sizeof(size_t) + Pages * sizeof(uint32_t) + R->SavedPages * ExpPage)
             return 0;
         R->Runs = (size_t (*)[2])Next;
         Next += R->RunCount * 2 * sizeof(size_t);
+        R->Slot = (uint32_t *)Next;
+        Next += Pages * sizeof(uint32_t);
+        Next = (unsigned char *)(((uintptr_t)Next + 15) & ~(uintptr_t)15);
+        /* protected before the copy: a write after it is seen */
+        if (A->Wp && !ResetDropped(R) && !ExpWpProtect(A->Uffd, R->Start, R->End))
+            A->Wp = 0;
         R->Copy = Next;
         size_t Run = 0;
         for (size_t p = 0; p < Pages; p++) {
+            R->Slot[p] = R->Resident[p] & 1 ? (uint32_t)((Next - R->Copy) / ExpPage) : RESET_UNSAVED;
             if (!(R->Resident[p] & 1))
                 continue;
             if (p == 0 || !(R->Resident[p - 1] & 1)) {
@@ -315,6 +333,7 @@ static int ResetSave(RESET_AREA *A)
     A->Break = (uintptr_t)sbrk(0);
     if (!ResetSpans(A, &Next, End))
         return 0;
+    A->Faults = -1;
     A->StatmFd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
     if (A->StatmFd < 0 || !ResetReadStatm(A->StatmFd, &A->VmSize, &A->VmData))
         return 0;
@@ -366,6 +385,67 @@ static int ResetMappings(RESET_AREA *A)
     return Kept == Saved;
 }
 
+/* Put back the written pages of [From, To) that lie in regions First..Last
+ * (the scan also passes mappings not saved): copy a saved page, zero one
+ * the run touched first. Returns the region the next range starts in. */
+static int ResetWpRange(RESET_AREA *A, int First, int Last, uintptr_t From, uintptr_t To)
+{
+    while (First <= Last && A->Regions[First].End <= From)
+        First++;
+    for (int r = First; r <= Last && A->Regions[r].Start < To; r++) {
+        RESET_REGION *R = &A->Regions[r];
+        uintptr_t Start = From > R->Start ? From : R->Start, End = To < R->End ? To : R->End;
+        for (uintptr_t At = Start; At < End; At += ExpPage) {
+            uint32_t Slot = R->Slot[(At - R->Start) / ExpPage];
+            if (Slot == RESET_UNSAVED)
+                memset((void *)At, 0, ExpPage);
+            else
+                memcpy((void *)At, R->Copy + (size_t)Slot * ExpPage, ExpPage);
+        }
+    }
+    return First;
+}
+
+/* wp-async: only the pages the run wrote are put back, neighbouring
+ * regions asked in one scan (the big empty ones, madvise'd, split them:
+ * scanning them costs more), then protected again. */
+static void ResetWpPutBack(RESET_AREA *A)
+{
+    for (int First = 0; First < A->RegionCount;) {
+        if (ResetDropped(&A->Regions[First])) {
+            First++;
+            continue;
+        }
+        int Last = First;
+        while (Last + 1 < A->RegionCount && !ResetDropped(&A->Regions[Last + 1]))
+            Last++;
+        uintptr_t Start = A->Regions[First].Start, End = A->Regions[Last].End;
+        int r = First;
+        for (uintptr_t From = Start, WalkEnd; From < End; From = WalkEnd) {
+            long n = ExpWpScan(A->PagemapFd, From, End, A->Vec, RESET_SCAN_VEC, &WalkEnd);
+            if (n < 0 || WalkEnd <= From)
+                _exit(EXP_WORKER_LOST);
+            for (long i = 0; i < n; i++)
+                r = ResetWpRange(A, r, Last, (uintptr_t)A->Vec[i].Start, (uintptr_t)A->Vec[i].End);
+        }
+        if (!ExpWpReprotect(A->PagemapFd, Start, End))
+            _exit(EXP_WORKER_LOST);
+        First = Last + 1;
+    }
+}
+
+/* Page faults this thread took (minor and major). Faults the kernel takes
+ * for itself through get_user_pages are not counted: ntps's runs make no
+ * such calls (direct I/O, process_vm_writev), and every RESET_FULL_CHECK
+ * restores mincore is asked anyway. */
+static long ResetFaults(void)
+{
+    struct rusage Usage;
+    if (getrusage(RUSAGE_THREAD, &Usage) != 0)
+        return -1;
+    return Usage.ru_minflt + Usage.ru_majflt;
+}
+
 static void ResetRestorer(void)
 {
     RESET_AREA *A = ExpResetArea;
@@ -386,13 +466,26 @@ static void ResetRestorer(void)
     for (int f = 0; Fd != A->FirstFreeFd && f < 256; f++)     /* the run opened files: close them */
         if (!A->OpenFds[f])
             close(f);
-    for (int r = 0; r < A->RegionCount; r++)
+    /* A page the run touched first was faulted in: without a fault since
+     * the last restore (memory only written where it already was), the
+     * big empty mappings are still empty and the last restore's mincore
+     * vectors still hold; neither is asked again. */
+    int Quiet = A->Faults >= 0 && ResetFaults() == A->Faults && Size == A->VmSize && Data == A->VmData &&
+                A->Restores % RESET_FULL_CHECK != 0;
+    for (int r = 0; !Quiet && r < A->RegionCount; r++)
         if (ResetDropped(&A->Regions[r]) &&
             madvise((void *)A->Regions[r].Start, A->Regions[r].End - A->Regions[r].Start, MADV_DONTNEED) != 0)
             _exit(EXP_WORKER_LOST);
-    for (int i = 0; i < A->SpanCount; i++)
-        if (mincore((void *)A->Spans[i].Start, A->Spans[i].End - A->Spans[i].Start, A->Spans[i].Vector) != 0)
-            _exit(EXP_WORKER_LOST);
+    if (A->Wp) {
+        ResetWpPutBack(A);      /* its system calls succeed or end the worker: errno stays */
+        setcontext(&A->Snap);
+        _exit(EXP_WORKER_LOST);
+    }
+    if (!Quiet) {
+        for (int i = 0; i < A->SpanCount; i++)
+            if (mincore((void *)A->Spans[i].Start, A->Spans[i].End - A->Spans[i].Start, A->Spans[i].Vector) != 0)
+                _exit(EXP_WORKER_LOST);
+    }
     /* no system call from here on: errno and the rest are being put back */
     for (int r = 0; r < A->RegionCount; r++) {
         RESET_REGION *R = &A->Regions[r];
@@ -416,8 +509,14 @@ static void ResetRestorer(void)
                     memset((void *)(R->Start + (p + b) * ExpPage), 0, ExpPage);
         }
     }
+    A->Faults = ResetFaults();      /* after the copies' own faults; succeeds: errno stays */
     setcontext(&A->Snap);
     _exit(EXP_WORKER_LOST);
+}
+
+int ExpResetMode(void)
+{
+    return ExpResetArea == NULL ? EXP_RESTORE_NONE : ExpResetArea->Wp ? EXP_RESTORE_WP : EXP_RESTORE_COPY;
 }
 
 /* In a worker, once: save its memory. Returns 0 after saving, 1 each time
