@@ -235,22 +235,14 @@ static bool ScnLoadOpen(SCN_LOADER *L, const SCN_NODE *V, SCN_PROCESS *P, SCN_TH
     else if ((A->Process = ScnFindProcess(L, Target, A->Text)) < 0)
         return false;
     L->Scenario->Processes[A->Process].Tracked = true;
-    A->Instance = 0;
     A->Access = Thread ? 0x800 /* THREAD_QUERY_LIMITED_INFORMATION */ : 0x1000 /* PROCESS_QUERY_LIMITED_... */;
     const SCN_NODE *Instance = V->Kind == ScnMapping ? ScnGet(V, "instance") : NULL;
     const SCN_NODE *Access = V->Kind == ScnMapping ? ScnGet(V, "access") : NULL;
     const SCN_NODE *As = V->Kind == ScnMapping ? ScnGet(V, "as") : NULL;
     const SCN_NODE *Index = V->Kind == ScnMapping ? ScnGet(V, "thread") : NULL;
     uint64_t N;
-    if (Instance != NULL) {
-        if (Instance->Kind == ScnScalar && strcmp(Instance->Value, "newest") == 0)
-            A->Instance = -1;
-        else if (!ScnGetUnsigned(L, Instance, "instance (a number from 0, or newest)", 0,
-                                 L->Scenario->Processes[A->Process].Count - 1, &N))
-            return false;
-        else
-            A->Instance = (int)N;
-    }
+    if (!ScnGetInstance(L, Instance, A->Process, &A->Instance))
+        return false;
     if (Index != NULL) {
         if (!ScnGetUnsigned(L, Index, "thread (its index in the process, from 0)", 0, 999, &N))
             return false;

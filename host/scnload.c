@@ -194,6 +194,25 @@ int ScnFindProcess(SCN_LOADER *L, const SCN_NODE *Node, const char *What)
     return -1;
 }
 
+/* `instance:` of a reference to process Process: a number from 0, or
+ * newest (-1); absent (Node NULL) is instance 0. */
+bool ScnGetInstance(SCN_LOADER *L, const SCN_NODE *Node, int Process, int *Instance)
+{
+    *Instance = 0;
+    if (Node == NULL)
+        return true;
+    if (Node->Kind == ScnScalar && strcmp(Node->Value, "newest") == 0) {
+        *Instance = -1;
+        return true;
+    }
+    uint64_t N;
+    if (!ScnGetUnsigned(L, Node, "instance (a number from 0, or newest)", 0,
+                        L->Scenario->Processes[Process].Count - 1, &N))
+        return false;
+    *Instance = (int)N;
+    return true;
+}
+
 int ScnFindObject(SCN_LOADER *L, const SCN_NODE *Node, const char *What)
 {
     if (!ScnNeed(L, Node, ScnScalar, What))

@@ -28,6 +28,7 @@ bool ScnGetStatuses(SCN_LOADER *L, const SCN_NODE *Node, const char *What, int32
                     bool *Any);
 bool ScnGetName(SCN_LOADER *L, const SCN_NODE *Node, const char *What);
 int ScnFindProcess(SCN_LOADER *L, const SCN_NODE *Node, const char *What);
+bool ScnGetInstance(SCN_LOADER *L, const SCN_NODE *Node, int Process, int *Instance);
 int ScnFindObject(SCN_LOADER *L, const SCN_NODE *Node, const char *What);
 
 /* scnaction.c */

@@ -39,18 +39,7 @@ static bool ScnLoadArg(SCN_LOADER *L, const SCN_NODE *Node, SCN_ARG *Arg)
     if ((Arg->Process = ScnFindProcess(L, Pid, "pid")) < 0)
         return false;
     L->Scenario->Processes[Arg->Process].Tracked = true;
-    Arg->Instance = 0;
-    uint64_t N;
-    if (Instance != NULL) {
-        if (Instance->Kind == ScnScalar && strcmp(Instance->Value, "newest") == 0)
-            Arg->Instance = -1;
-        else if (!ScnGetUnsigned(L, Instance, "instance (a number from 0, or newest)", 0,
-                                 L->Scenario->Processes[Arg->Process].Count - 1, &N))
-            return false;
-        else
-            Arg->Instance = (int)N;
-    }
-    return true;
+    return ScnGetInstance(L, Instance, Arg->Process, &Arg->Instance);
 }
 
 /* run: IMAGE / run: {image: IMAGE, args: [text, {pid: P}, ...]} */
