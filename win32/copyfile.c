@@ -57,19 +57,6 @@ BOOL WINAPI CopyFileW(LPCWSTR lpExistingFileName, LPCWSTR lpNewFileName, BOOL bF
     return Ok;
 }
 
-/* The ANSI names as wide ones (ASCII paths, as CreateFileA takes them). */
-static BOOL W32Widen(LPCSTR Name, PWCHAR Out, size_t Count)
-{
-    size_t i = 0;
-    for (; Name[i] != 0; i++) {
-        if (i + 1 >= Count)
-            return FALSE;
-        Out[i] = (UCHAR)Name[i];
-    }
-    Out[i] = 0;
-    return TRUE;
-}
-
 BOOL WINAPI CopyFileA(LPCSTR lpExistingFileName, LPCSTR lpNewFileName, BOOL bFailIfExists)
 {
     WCHAR From[MAX_PATH], To[MAX_PATH];

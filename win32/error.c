@@ -34,6 +34,15 @@ W32_API BOOL W32Fail(NTSTATUS Status)
     return FALSE;
 }
 
+W32_API BOOL W32Widen(LPCSTR Text, PWCHAR Buffer, size_t Capacity)
+{
+    size_t i = 0;
+    for (; Text[i] != 0 && i + 1 < Capacity; i++)
+        Buffer[i] = (UCHAR)Text[i];
+    Buffer[i] = 0;
+    return Text[i] == 0;
+}
+
 W32_API PLARGE_INTEGER W32Timeout(PLARGE_INTEGER Buffer, DWORD Milliseconds)
 {
     if (Milliseconds == INFINITE)

@@ -148,10 +148,8 @@ HANDLE WINAPI CreateFileA(LPCSTR lpFileName, DWORD dwDesiredAccess, DWORD dwShar
                           DWORD dwFlagsAndAttributes, HANDLE hTemplateFile)
 {
     WCHAR Name[MAX_PATH];
-    size_t i = 0;
-    for (; lpFileName != NULL && lpFileName[i] != 0 && i < RTL_NUMBER_OF(Name) - 1; i++)
-        Name[i] = (UCHAR)lpFileName[i];
-    Name[i] = 0;
+    if (lpFileName != NULL)
+        W32Widen(lpFileName, Name, RTL_NUMBER_OF(Name));
     return CreateFileW(lpFileName != NULL ? Name : NULL, dwDesiredAccess, dwShareMode, lpSecurityAttributes,
                        dwCreationDisposition, dwFlagsAndAttributes, hTemplateFile);
 }

@@ -221,10 +221,8 @@ HANDLE WINAPI CreateEventA(LPSECURITY_ATTRIBUTES lpEventAttributes, BOOL bManual
                            LPCSTR lpName)
 {
     WCHAR Name[260];
-    size_t i = 0;
-    for (; lpName != NULL && lpName[i] != 0 && i < RTL_NUMBER_OF(Name) - 1; i++)
-        Name[i] = (UCHAR)lpName[i];
-    Name[i] = 0;
+    if (lpName != NULL)
+        W32Widen(lpName, Name, RTL_NUMBER_OF(Name));
     return W32CreateEvent(bManualReset, bInitialState, lpName != NULL ? Name : NULL,
                           lpEventAttributes != NULL && lpEventAttributes->bInheritHandle);
 }

@@ -85,15 +85,12 @@ static BOOL W32HaveRegistry(VOID)
            IopQueryServiceLoaded != NULL;
 }
 
-/* ANSI (code page 1252's first 256 characters) to UTF-16, NULL stays NULL. */
-static LPCWSTR W32Widen(LPCSTR Text, PWCHAR Buffer, size_t Capacity)
+/* An ANSI argument as UTF-16 (cut to fit, as before); NULL stays NULL. */
+static LPCWSTR W32WidenArg(LPCSTR Text, PWCHAR Buffer, size_t Capacity)
 {
     if (Text == NULL)
         return NULL;
-    size_t i = 0;
-    for (; Text[i] != 0 && i + 1 < Capacity; i++)
-        Buffer[i] = (UCHAR)Text[i];
-    Buffer[i] = 0;
+    W32Widen(Text, Buffer, Capacity);
     return Buffer;
 }
 
@@ -199,8 +196,8 @@ SC_HANDLE WINAPI OpenSCManagerW(LPCWSTR lpMachineName, LPCWSTR lpDatabaseName, D
 SC_HANDLE WINAPI OpenSCManagerA(LPCSTR lpMachineName, LPCSTR lpDatabaseName, DWORD dwDesiredAccess)
 {
     WCHAR Machine[256], Database[64];
-    return OpenSCManagerW(W32Widen(lpMachineName, Machine, RTL_NUMBER_OF(Machine)),
-                          W32Widen(lpDatabaseName, Database, RTL_NUMBER_OF(Database)), dwDesiredAccess);
+    return OpenSCManagerW(W32WidenArg(lpMachineName, Machine, RTL_NUMBER_OF(Machine)),
+                          W32WidenArg(lpDatabaseName, Database, RTL_NUMBER_OF(Database)), dwDesiredAccess);
 }
 
 BOOL WINAPI CloseServiceHandle(SC_HANDLE hSCObject)
@@ -298,13 +295,13 @@ SC_HANDLE WINAPI CreateServiceA(SC_HANDLE hSCManager, LPCSTR lpServiceName, LPCS
     WCHAR Name[W32_MAX_SERVICE_NAME + 2], Display[W32_MAX_SERVICE_NAME + 2], Binary[1024], Group[256], Start[256],
         Password[256];
     /* Dependencies are a double-NUL-terminated list: not stored, only passed on. */
-    return CreateServiceW(hSCManager, W32Widen(lpServiceName, Name, RTL_NUMBER_OF(Name)),
-                          W32Widen(lpDisplayName, Display, RTL_NUMBER_OF(Display)), dwDesiredAccess, dwServiceType,
-                          dwStartType, dwErrorControl, W32Widen(lpBinaryPathName, Binary, RTL_NUMBER_OF(Binary)),
-                          W32Widen(lpLoadOrderGroup, Group, RTL_NUMBER_OF(Group)), lpdwTagId,
+    return CreateServiceW(hSCManager, W32WidenArg(lpServiceName, Name, RTL_NUMBER_OF(Name)),
+                          W32WidenArg(lpDisplayName, Display, RTL_NUMBER_OF(Display)), dwDesiredAccess, dwServiceType,
+                          dwStartType, dwErrorControl, W32WidenArg(lpBinaryPathName, Binary, RTL_NUMBER_OF(Binary)),
+                          W32WidenArg(lpLoadOrderGroup, Group, RTL_NUMBER_OF(Group)), lpdwTagId,
                           lpDependencies != NULL ? L"" : NULL,
-                          W32Widen(lpServiceStartName, Start, RTL_NUMBER_OF(Start)),
-                          W32Widen(lpPassword, Password, RTL_NUMBER_OF(Password)));
+                          W32WidenArg(lpServiceStartName, Start, RTL_NUMBER_OF(Start)),
+                          W32WidenArg(lpPassword, Password, RTL_NUMBER_OF(Password)));
 }
 
 SC_HANDLE WINAPI OpenServiceW(SC_HANDLE hSCManager, LPCWSTR lpServiceName, DWORD dwDesiredAccess)
@@ -326,7 +323,7 @@ SC_HANDLE WINAPI OpenServiceW(SC_HANDLE hSCManager, LPCWSTR lpServiceName, DWORD
 SC_HANDLE WINAPI OpenServiceA(SC_HANDLE hSCManager, LPCSTR lpServiceName, DWORD dwDesiredAccess)
 {
     WCHAR Name[W32_MAX_SERVICE_NAME + 2];
-    return OpenServiceW(hSCManager, W32Widen(lpServiceName, Name, RTL_NUMBER_OF(Name)), dwDesiredAccess);
+    return OpenServiceW(hSCManager, W32WidenArg(lpServiceName, Name, RTL_NUMBER_OF(Name)), dwDesiredAccess);
 }
 
 static BOOL W32Running(W32_SC *Service)

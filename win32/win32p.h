@@ -54,5 +54,8 @@ NTKERNELAPI ULONGLONG KeQueryInterruptTime(VOID);
 W32_API BOOL W32Fail(NTSTATUS Status);
 /* A relative NT timeout (100 ns units) for Milliseconds; NULL for INFINITE. */
 W32_API PLARGE_INTEGER W32Timeout(PLARGE_INTEGER Buffer, DWORD Milliseconds);
+/* An ANSI name (code page 1252's first 256 characters) as UTF-16 in Buffer,
+ * always NUL-terminated; FALSE when it had to be cut to fit Capacity. */
+W32_API BOOL W32Widen(LPCSTR Text, PWCHAR Buffer, size_t Capacity);
 
 #endif
