@@ -141,6 +141,10 @@ static VOID KiServiceOnKernelStack(PVOID Context)
                                                        A[10], A[11]);
     PKTHREAD Thread = KiCurrentThread();
     KiCheckReturnToUser(Thread, Call->Service);
+    /* A kernel APC queued during the service (an exit APC among them) is
+     * taken before the return, as NT's pending APC interrupt is. */
+    if (__atomic_load_n(&Thread->ApcState.KernelApcPending, __ATOMIC_RELAXED))
+        KiDeliverApc(KernelMode);
     /* Terminated during the service: the service has completed (its UserMode
      * waits returned STATUS_USER_APC) and let go of what it held; the thread
      * ends here instead of going back to user mode, as NT's exit APC does. */

@@ -48,7 +48,8 @@ typedef struct _EPROCESS {
 #define PSP_TEB_SIZE 0x1000
 
 /* ETHREAD.Flags */
-#define PSP_THREAD_TERMINATING      0x0001  /* an exit APC was queued */
+#define PSP_THREAD_TERMINATING      0x0001  /* termination was asked (an exit APC is being queued) */
+#define PSP_THREAD_EXIT_QUEUED      0x0020  /* that exit APC is in the thread's queue */
 #define PSP_THREAD_CREATE_REPORTED  0x0002  /* thread create notify routines were called */
 #define PSP_THREAD_STARTED          0x0004  /* it reached its start routine */
 #define PSP_THREAD_IN_PROCESS       0x0010  /* in its process's thread list, holding the process */

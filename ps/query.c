@@ -95,7 +95,7 @@ LONGLONG PsGetProcessCreateTimeQuadPart(PEPROCESS Process)
 BOOLEAN PsIsThreadTerminating(PETHREAD Thread)
 {
     return __atomic_load_n(&PspThread(Thread)->Terminated, __ATOMIC_ACQUIRE) ||
-           (__atomic_load_n(&PspThread(Thread)->Flags, __ATOMIC_RELAXED) & PSP_THREAD_TERMINATING) != 0;
+           (__atomic_load_n(&PspThread(Thread)->Flags, __ATOMIC_ACQUIRE) & PSP_THREAD_EXIT_QUEUED) != 0;
 }
 
 NTSTATUS PsGetThreadExitStatus(PETHREAD Thread)

@@ -355,6 +355,9 @@ BOOLEAN PspTerminateThreadByPointer(ETHREAD *Thread, NTSTATUS ExitStatus)
         ExpFreeKernel(Apc);     /* it is ending already */
         return FALSE;
     }
+    /* Only now does PsIsThreadTerminating say so: a service that sees it and
+     * returns finds the exit APC pending at its exit (ke/service.c). */
+    __atomic_or_fetch(&Thread->Flags, PSP_THREAD_EXIT_QUEUED, __ATOMIC_RELEASE);
     KeForceResumeThread(&Thread->Tcb);
     return TRUE;
 }
