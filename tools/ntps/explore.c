@@ -396,6 +396,7 @@ static int ExpSearch(EXPLORE *Exp)
         int Status;
         Exp->Lazy = !Stop && ExpBudgetLeft(Exp) && Exp->RetryCount == 0 && ExpNextAhead(Exp);
         int Slot = ExpReap(Exp, &Status);
+        Exp->Lazy = FALSE;
         if (Slot == EXP_REAP_RETRY)
             continue;   /* a worker ended between jobs: they run again */
         if (Slot < 0)

@@ -333,10 +333,10 @@ static int ExpSetWake(EXPLORE *Exp, BOOLEAN Sleep)
         EXP_RING *Ring = ExpRing(Exp, Slot);
         unsigned long long At = 0;
         if (Sleep) {
-            unsigned long long Half = atomic_load(&Ring->Posted) - (unsigned long long)(Exp->QueueDepth / 2);
+            unsigned long long Posted = atomic_load(&Ring->Posted), Half = (unsigned long long)Exp->QueueDepth / 2;
             At = Exp->Seen[Slot] + 1;
-            if (Exp->Lazy && Half > At)
-                At = Half;
+            if (Exp->Lazy && Posted > At + Half)
+                At = Posted - Half;
         }
         atomic_store(&Ring->WakeAt, At);
         Ready |= atomic_load(&Ring->Done) != Exp->Seen[Slot];
