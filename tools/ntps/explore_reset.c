@@ -460,17 +460,18 @@ static void ResetRestorer(void)
         _exit(EXP_WORKER_LOST);
     if ((Size != A->VmSize || Data != A->VmData || ++A->Restores % RESET_FULL_CHECK == 0) && !ResetMappings(A))
         _exit(EXP_WORKER_LOST);
-    int Fd = fcntl(0, F_DUPFD, 0);
-    if (Fd >= 0)
-        close(Fd);
-    for (int f = 0; Fd != A->FirstFreeFd && f < 256; f++)     /* the run opened files: close them */
-        if (!A->OpenFds[f])
-            close(f);
+    /* a file the run opened (and left open) took the lowest free number:
+     * one fcntl on it says whether there is any */
+    if (A->FirstFreeFd < 0 || fcntl(A->FirstFreeFd, F_GETFD) >= 0)
+        for (int f = 0; f < 256; f++)
+            if (!A->OpenFds[f])
+                close(f);
     /* A page the run touched first was faulted in: without a fault since
      * the last restore (memory only written where it already was), the
      * big empty mappings are still empty and the last restore's mincore
      * vectors still hold; neither is asked again. */
-    int Quiet = A->Faults >= 0 && ResetFaults() == A->Faults && Size == A->VmSize && Data == A->VmData &&
+    long Faults = ResetFaults();
+    int Quiet = A->Faults >= 0 && Faults == A->Faults && Size == A->VmSize && Data == A->VmData &&
                 A->Restores % RESET_FULL_CHECK != 0;
     for (int r = 0; !Quiet && r < A->RegionCount; r++)
         if (ResetDropped(&A->Regions[r]) &&
@@ -509,7 +510,11 @@ static void ResetRestorer(void)
                     memset((void *)(R->Start + (p + b) * ExpPage), 0, ExpPage);
         }
     }
-    A->Faults = ResetFaults();      /* after the copies' own faults; succeeds: errno stays */
+    /* After a quiet run the copies write only pages that are there and
+     * private (a fault they take anyway, a page reclaimed, makes the next
+     * restore a full one: the safe side); else the count after the copies'
+     * own faults (getrusage succeeds: errno stays). */
+    A->Faults = Quiet ? Faults : ResetFaults();
     setcontext(&A->Snap);
     _exit(EXP_WORKER_LOST);
 }
