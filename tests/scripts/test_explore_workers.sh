@@ -47,6 +47,15 @@ compare "random, 1 job" --scenario none --driver "$drivers/explore_torn_fixed.so
 compare "pct, 1 job" --scenario none --driver "$drivers/explore_two_step_fixed.so" --strategy pct --jobs 1 --schedules 120
 # a complete search: the same set of schedules whatever order two jobs finish in
 compare "dfs, 2 jobs" --scenario none --driver "$drivers/explore_torn_fixed.so" --strategy dfs --preemptions 1 --jobs 2
+# the default mix: its PCT and random jobs queue behind others on a
+# worker (explore_queue.c), its systematic ones wait for every result, so
+# one job runs the mix's schedules in the same order as forks
+compare "mix, 1 job" --scenario none --driver "$drivers/explore_two_step_fixed.so" --jobs 1 --schedules 200
+# a finding ends the search: the jobs queued behind it are dropped
+compare "random finding, 1 job" --scenario none --driver "$drivers/explore_torn.so" --strategy random --jobs 1 --schedules 3000
+# a worker that cannot put its memory back ends; the jobs it had queued run
+# again on the next worker (after four losses, as forks)
+compare "lost workers, 2 jobs" --scenario none --driver "$drivers/explore_lose_worker.so" --strategy pct --jobs 2 --schedules 100
 # with the default scenario: processes, threads, images, handles in every schedule
 compare "random, scenario" --driver "$drivers/explore_lost_wakeup_fixed.so" --strategy random --jobs 1 --schedules 40
 # findings (bug checks, deadlocks) do not end a worker: its memory is put
@@ -66,6 +75,12 @@ if [ "${boots:-0}" -gt 0 ]; then
   [ "${forks:-0}" -le 2 ] || fail "keep-going over explore_order: $forks schedules forked (the capture runs only)"
 fi
 echo "keep-going: $failed failed schedules of 400, $boots worker boots, $forks forks"
+"$ntps" explore --scenario none --driver "$drivers/explore_lose_worker.so" --strategy random --jobs 1 --schedules 60 \
+  --report "$tmp/lose.json" >/dev/null 2>&1 || fail "explore_lose_worker: exit status $?"
+run=$(num "$tmp/lose.json" schedules_run) boots=$(num "$tmp/lose.json" worker_boots)
+[ "${run:-0}" = 60 ] || fail "explore_lose_worker: ${run:-no} schedules run of 60"
+[ -z "$boots" ] || [ "$boots" -le 4 ] || fail "explore_lose_worker: $boots worker boots for 4 losses"
+echo "lost workers: $run schedules, $boots worker boots"
 # a schedule that outlives --timeout: the parent ends its worker (a
 # timeout finding, as SIGALRM is for a forked schedule), and the search goes on
 "$ntps" explore --scenario none --driver "$drivers/explore_spin.so" --timeout 1 --keep-going --jobs 1 --schedules 2 \
