@@ -4,9 +4,10 @@
 # must end exactly as it does in a fresh fork of the snapshot
 # (NTPS_EXPLORE_FORK=1): the same decision lists (the report's schedule
 # hashes), the same points, decisions and preemptions, for random, pct and
-# dfs streams, on one job and on two, whether a worker copies every saved
-# page back (the default) or only the written ones (NTPS_EXPLORE_RESTORE=
-# wp-async, explore_wp.c). Under a sanitizer every run forks.
+# dfs streams, on one job and on two, whether a worker puts back only the
+# pages written since it began (userfaultfd's wp-async, explore_wp.c: the
+# default where the kernel has it) or copies every saved page back
+# (NTPS_EXPLORE_RESTORE=copy). Under a sanitizer every run forks.
 # usage: test_explore_workers.sh BUILD_DIR TEST_DRIVER_DIR
 set -u
 build=$1 drivers=$2
@@ -29,18 +30,17 @@ compare() {
     fail "$name: the workers' schedules differ from the forks': $(diff <(keys "$tmp/fork.json") <(keys "$tmp/worker.json") | head -5)"
   diff <(totals "$tmp/fork.json") <(totals "$tmp/worker.json") >/dev/null ||
     fail "$name: coverage differs: $(diff <(totals "$tmp/fork.json") <(totals "$tmp/worker.json"))"
-  # the same with workers that put back only the pages a run wrote
-  # (userfaultfd's wp-async; the copy path where the kernel refuses it)
-  NTPS_EXPLORE_RESTORE=wp-async "$ntps" explore "$@" --report "$tmp/wp.json" >/dev/null 2>&1
+  # the same with workers that copy every saved page back
+  NTPS_EXPLORE_RESTORE=copy "$ntps" explore "$@" --report "$tmp/copy.json" >/dev/null 2>&1
   local prc=$?
-  [ "$frc" = "$prc" ] || fail "$name: exit status $prc with wp-async workers, $frc with a fork per schedule"
-  diff <(keys "$tmp/fork.json") <(keys "$tmp/wp.json") >/dev/null ||
-    fail "$name: the wp-async workers' schedules differ from the forks': $(diff <(keys "$tmp/fork.json") <(keys "$tmp/wp.json") | head -5)"
-  diff <(totals "$tmp/fork.json") <(totals "$tmp/wp.json") >/dev/null ||
-    fail "$name: wp-async coverage differs: $(diff <(totals "$tmp/fork.json") <(totals "$tmp/wp.json"))"
-  grep -q '"restore": "\(copy\|none\)"' "$tmp/worker.json" || fail "$name: default restore is not copy"
+  [ "$frc" = "$prc" ] || fail "$name: exit status $prc with copying workers, $frc with a fork per schedule"
+  diff <(keys "$tmp/fork.json") <(keys "$tmp/copy.json") >/dev/null ||
+    fail "$name: the copying workers' schedules differ from the forks': $(diff <(keys "$tmp/fork.json") <(keys "$tmp/copy.json") | head -5)"
+  diff <(totals "$tmp/fork.json") <(totals "$tmp/copy.json") >/dev/null ||
+    fail "$name: copying workers' coverage differs: $(diff <(totals "$tmp/fork.json") <(totals "$tmp/copy.json"))"
+  grep -q '"restore": "\(copy\|none\)"' "$tmp/copy.json" || fail "$name: NTPS_EXPLORE_RESTORE=copy does not copy"
   echo "$name: same $(keys "$tmp/fork.json" | wc -l) schedules, $(totals "$tmp/worker.json" | tr '\n' ' ')," \
-    "wp-async run: $(grep -Eo '"restore": "[^"]*"' "$tmp/wp.json")"
+    "default $(grep -Eo '"restore": "[^"]*"' "$tmp/worker.json")"
 }
 
 compare "random, 1 job" --scenario none --driver "$drivers/explore_torn_fixed.so" --strategy random --jobs 1 --schedules 120

@@ -170,7 +170,6 @@ int ExpWpWanted(void);
 int ExpWpOpen(int *Uffd, int *Pagemap);
 int ExpWpProtect(int Uffd, uintptr_t Start, uintptr_t End);
 long ExpWpScan(int Pagemap, uintptr_t Start, uintptr_t End, EXP_WP_RANGE *Vec, size_t Count, uintptr_t *WalkEnd);
-int ExpWpReprotect(int Pagemap, uintptr_t Start, uintptr_t End);
 /* explore_search.c */
 int ExpParseOptions(EXPLORE *Exp, int argc, char **argv, char **RunArgv, int *RunArgc);
 int ExpNextJob(EXPLORE *Exp, EXP_JOB *Job);

@@ -59,6 +59,7 @@ typedef struct _RESET_SPAN {
 #define RESET_UNSAVED 0xffffffffu
 #define RESET_SCAN_VEC 512          /* written ranges one PAGEMAP_SCAN returns */
 #define RESET_FULL_CHECK 256        /* every so many restores, /proc/self/maps is read even if statm did not move */
+#define RESET_HOT 4096              /* written ranges a quiet wp-async restore puts back without a scan */
 
 typedef struct _RESET_AREA {
     ucontext_t Snap, Restorer;
@@ -78,6 +79,9 @@ typedef struct _RESET_AREA {
     long Faults;                    /* this thread's page faults at the end of the last restore (-1: unknown) */
     int Wp, Uffd, PagemapFd;        /* wp-async: the written pages are known (explore_wp.c) */
     EXP_WP_RANGE Vec[RESET_SCAN_VEC];
+    EXP_WP_RANGE Hot[RESET_HOT];    /* wp-async: every range the last scan found written */
+    size_t HotCount;
+    int HotValid;
     unsigned char *Store;
     size_t StoreSize;
     char Text[RESET_TEXT];
@@ -406,11 +410,24 @@ static int ResetWpRange(RESET_AREA *A, int First, int Last, uintptr_t From, uint
     return First;
 }
 
-/* wp-async: only the pages the run wrote are put back, neighbouring
- * regions asked in one scan (the big empty ones, madvise'd, split them:
- * scanning them costs more), then protected again. */
-static void ResetWpPutBack(RESET_AREA *A)
+/* wp-async: only the pages written since the worker began are put back.
+ * A page written once stays unprotected (protecting it again costs a
+ * fault at its next write and a TLB flush: docs/explore.md) and is put
+ * back at every restore; the rest stay protected, so a run that writes
+ * one takes a fault. After a run without a fault (Quiet) the written
+ * pages are those the last scan found (A->Hot): no scan. Otherwise the
+ * neighbouring regions are asked in one scan each (the big empty ones,
+ * madvise'd, split them: scanning them costs more). */
+static void ResetWpPutBack(RESET_AREA *A, int Quiet)
 {
+    if (Quiet && A->HotValid) {
+        for (size_t i = 0, r = 0; i < A->HotCount; i++)
+            r = (size_t)ResetWpRange(A, (int)r, A->RegionCount - 1, (uintptr_t)A->Hot[i].Start,
+                                     (uintptr_t)A->Hot[i].End);
+        return;
+    }
+    A->HotCount = 0;
+    A->HotValid = 1;
     for (int First = 0; First < A->RegionCount;) {
         if (ResetDropped(&A->Regions[First])) {
             First++;
@@ -425,11 +442,14 @@ static void ResetWpPutBack(RESET_AREA *A)
             long n = ExpWpScan(A->PagemapFd, From, End, A->Vec, RESET_SCAN_VEC, &WalkEnd);
             if (n < 0 || WalkEnd <= From)
                 _exit(EXP_WORKER_LOST);
-            for (long i = 0; i < n; i++)
+            for (long i = 0; i < n; i++) {
+                if (A->HotCount < RESET_HOT)
+                    A->Hot[A->HotCount++] = A->Vec[i];
+                else
+                    A->HotValid = 0;
                 r = ResetWpRange(A, r, Last, (uintptr_t)A->Vec[i].Start, (uintptr_t)A->Vec[i].End);
+            }
         }
-        if (!ExpWpReprotect(A->PagemapFd, Start, End))
-            _exit(EXP_WORKER_LOST);
         First = Last + 1;
     }
 }
@@ -478,7 +498,8 @@ static void ResetRestorer(void)
             madvise((void *)A->Regions[r].Start, A->Regions[r].End - A->Regions[r].Start, MADV_DONTNEED) != 0)
             _exit(EXP_WORKER_LOST);
     if (A->Wp) {
-        ResetWpPutBack(A);      /* its system calls succeed or end the worker: errno stays */
+        ResetWpPutBack(A, Quiet);   /* its system calls succeed or end the worker: errno stays */
+        A->Faults = Quiet ? Faults : ResetFaults();
         setcontext(&A->Snap);
         _exit(EXP_WORKER_LOST);
     }
