@@ -1,18 +1,17 @@
 /*
  * tools/ntps/explore.c - `ntps explore`: boot the kernel once in
  * simulation, and at the snapshot point (just before the first DriverEntry)
- * fork one child per schedule; each child runs the rest of the run under
- * its schedule (ke/simpolicy.c) and records its decisions in shared
- * memory. The parent picks the schedules (PCT, preemption-bounded DFS,
+ * run each schedule in a worker forked from there (explore_queue.c, which
+ * puts its memory back between schedules) or in a fork of its own; the
+ * run follows its schedule (ke/simpolicy.c) and records its decisions in
+ * shared memory. The parent picks the schedules (PCT, preemption-bounded DFS,
  * random, or a mix), notes coverage, shrinks a finding and prints its
  * replay line. Options: docs/explore.md.
  */
 #include "tools/ntps/explore.h"
 #include "tools/ntps/explore_int.h"
-#include "hal/hal.h"
 
 #include <errno.h>
-#include <poll.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
