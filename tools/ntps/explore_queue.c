@@ -217,8 +217,9 @@ int ExpLaunchWorker(EXPLORE *Exp, int Slot, int Entry, EXP_JOB *Job)
     atomic_store(&Ring->Posted, atomic_load(&Ring->Posted) + 1);
     if (atomic_exchange(&Ring->Asleep, 0) != 0) {
         char Command = 1;
-        if (write(Exp->CmdFds[Slot], &Command, 1) != 1 && errno != EPIPE)
-            return 0;   /* EPIPE: it ended; ExpReapWorker sees its end */
+        if (write(Exp->CmdFds[Slot], &Command, 1) != 1) {
+            /* it ended (EPIPE): ExpReapWorker sees its pipe close, and the job runs again */
+        }
     }
     Exp->Pids[Slot] = Exp->Workers[Slot];
     Exp->SlotIsWorker[Slot] = TRUE;
