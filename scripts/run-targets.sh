@@ -65,6 +65,7 @@ wds/ioctl|svc:SIoctl.sys=wds/ioctl-wdm|wds/ioctl-exe||none|none|yes|OutBuffer \(
 wds/event|svc:event.sys=wds/event-wdm|wds/event-exe|1 1|none --debugger|keys 5|yes|Event HANDLE = ;;Waiting for Event\.\.\.;;Event signalled\.|event-based: the driver's timer DPC signals the client's event (1 s), until a key
 wds/event-irp|svc:event.sys=wds/event-wdm|wds/event-exe|1 0|none --debugger|keys 5|yes|Event occurred\.;;Registering event again|IRP-based: the pended IOCTL completes from the timer DPC, until a key
 wds/cancel|svc:cancel.sys=wds/cancel-sys|wds/cancel-exe|2|none|keys 4|yes|Number of threads : 2;;Thread [0-9]+ read: [0-9]+ bytes|two threads' reads (ReadFileEx) the driver queues and completes, until "q"
+wds/cancel-startio|svc:cancel.sys=wds/cancel-startio|wds/cancel-exe|2|none|keys 4|yes|Number of threads : 2;;Thread [0-9]+ read: [0-9]+ bytes|as wds/cancel, with the sample's StartIo variant of the driver (IoStartPacket, a cancel routine per packet)
 wkp1/ch04|wkp1/ch04-PriorityBooster|wkp1/ch04-Booster|8 9|none|none|yes|Priority change for 8 to 9 succeeded!|the System thread 8 set to priority 9 by IOCTL
 wkp1/ch06|wkp1/ch06-PriorityBooster|wkp1/ch06-Booster|8 9|none|none|yes|Priority change for 8 to 9 succeeded!|as ch04, with the chapter's debug output
 wkp1/ch07-Zero|wkp1/ch07-Zero|wkp1/ch07-ZeroTest||none|none|yes|Test read;;Test write|reads of zeros and writes through \\.\Zero
