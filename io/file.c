@@ -161,6 +161,9 @@ static NTSTATUS IopCreateFileObject(PDEVICE_OBJECT Device, PCUNICODE_STRING Rest
         File->Flags |= FO_SYNCHRONOUS_IO;
     if (Options & FILE_SYNCHRONOUS_IO_ALERT)
         File->Flags |= FO_ALERTABLE_IO;
+    File->Flags |= ((Options & FILE_WRITE_THROUGH) ? FO_WRITE_THROUGH : 0) |
+                   ((Options & FILE_SEQUENTIAL_ONLY) ? FO_SEQUENTIAL_ONLY : 0) |
+                   ((Options & FILE_NO_INTERMEDIATE_BUFFERING) ? FO_NO_INTERMEDIATE_BUFFERING : 0);
     KeInitializeEvent(&File->Lock, SynchronizationEvent, FALSE);
     KeInitializeEvent(&File->Event, NotificationEvent, FALSE);
     InitializeListHead(&File->IrpList);
@@ -247,6 +250,13 @@ static NTSTATUS IopCreate(PHANDLE FileHandle, ACCESS_MASK DesiredAccess, POBJECT
         (ShareAccess & ~FILE_SHARE_VALID_FLAGS) ||
         ((Options & FILE_SYNCHRONOUS_IO_ALERT) && (Options & FILE_SYNCHRONOUS_IO_NONALERT)) ||
         ((Options & (FILE_SYNCHRONOUS_IO_ALERT | FILE_SYNCHRONOUS_IO_NONALERT)) && !(DesiredAccess & SYNCHRONIZE)))
+        return STATUS_INVALID_PARAMETER;
+    /* Documented: delete-on-close asks for DELETE; a folder is only opened or created. */
+    if (((Options & FILE_DELETE_ON_CLOSE) &&
+         !(ObMapGenericMask(ObpFileType, DesiredAccess) & DELETE)) ||
+        ((Options & FILE_DIRECTORY_FILE) &&
+         ((Options & FILE_NON_DIRECTORY_FILE) ||
+          (Disposition != FILE_CREATE && Disposition != FILE_OPEN && Disposition != FILE_OPEN_IF))))
         return STATUS_INVALID_PARAMETER;
     OBP_CAPTURED_ATTRIBUTES Captured;
     Status = ObpCaptureObjectAttributes(Mode, ObjectAttributes, &Captured);
