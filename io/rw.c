@@ -570,6 +570,8 @@ static NTSTATUS IopCaptureSet(KPROCESSOR_MODE Mode, PVOID In, ULONG Length, FILE
     __try {
         if (Mode != KernelMode)
             ProbeForRead(In, Length, Class == FileDispositionInformation ? sizeof(UCHAR) : sizeof(ULONG));
+        if (In == NULL)
+            RtlRaiseStatus(STATUS_ACCESS_VIOLATION);    /* as the read would (not memcpy(NULL)) */
         memcpy(*Copy, In, Length);
     } __except (EXCEPTION_EXECUTE_HANDLER) {
         ExpFreeKernel(*Copy);
