@@ -87,6 +87,7 @@ BOOLEAN HostFsAttach(PFILE_OBJECT File, int Fd, const char *Path, BOOLEAN Writab
     Ccb->Writable = Writable;
     Ccb->Directory = Directory;
     Ccb->DeleteOnClose = DeleteOnClose;
+    Ccb->InRoot = Path != NULL;
     if (Path != NULL && fstat(Fd, &St) == 0) {
         HOSTFS_FCB *Fcb = HostFsFindFcb(St.st_dev, St.st_ino);
         if (Fcb == NULL) {
@@ -134,10 +135,14 @@ static VOID HostFsRemoveName(HOSTFS_FCB *Fcb)
 VOID HostFsCleanup(PFILE_OBJECT File)
 {
     HOSTFS_CCB *Ccb = HostFsCcb(File);
-    if (Ccb == NULL || Ccb->Fcb == NULL)
+    if (Ccb == NULL || !Ccb->InRoot)
         return;
     HostFsLockFiles();
     HOSTFS_FCB *Fcb = Ccb->Fcb;
+    if (Fcb == NULL) {
+        HostFsUnlockFiles();
+        return;
+    }
     if (Ccb->DeleteOnClose)
         Fcb->DeletePending = TRUE;
     if (--Fcb->Opens == 0) {
@@ -159,8 +164,7 @@ VOID HostFsClose(PFILE_OBJECT File)
     HOSTFS_CCB *Ccb = HostFsCcb(File);
     if (Ccb == NULL)
         return;
-    if (Ccb->Fcb != NULL)
-        HostFsCleanup(File);            /* a close without cleanup: a failed create's file object */
+    HostFsCleanup(File);                /* done already, unless no handle was ever closed */
     close(Ccb->Fd);
     free(Ccb);
     File->FsContext2 = NULL;
@@ -189,14 +193,16 @@ static NTSTATUS HostFsDispose(HOSTFS_CCB *Ccb, ULONG Flags)
     BOOLEAN Delete = (Flags & FILE_DISPOSITION_DELETE) != 0;
     if (Flags & ~HOSTFS_DISPOSITION_FLAGS)
         return STATUS_INVALID_PARAMETER;
-    if (Ccb->Fcb == NULL)
+    if (!Ccb->InRoot)
         return STATUS_MEDIA_WRITE_PROTECTED;
-    if (Delete && HostFsIsSystemFolder(Ccb->Fcb->Path))
-        return STATUS_ACCESS_DENIED;
     NTSTATUS Status = STATUS_SUCCESS;
     HostFsLockFiles();
     HOSTFS_FCB *Fcb = Ccb->Fcb;
-    if (Flags & FILE_DISPOSITION_ON_CLOSE)
+    if (Fcb == NULL)
+        Status = STATUS_FILE_CLOSED;            /* its last handle closed meanwhile */
+    else if (Delete && HostFsIsSystemFolder(Fcb->Path))
+        Status = STATUS_ACCESS_DENIED;
+    else if (Flags & FILE_DISPOSITION_ON_CLOSE)
         Ccb->DeleteOnClose = Delete;            /* this open's delete-on-close, set or taken back */
     else if (Delete && Fcb->Directory && !Fcb->Unlinked && !HostFsFolderEmpty(Fcb->Path))
         Status = STATUS_DIRECTORY_NOT_EMPTY;
@@ -216,7 +222,7 @@ static NTSTATUS HostFsResize(HOSTFS_CCB *Ccb, LONGLONG Size, BOOLEAN Allocation)
     if (Ccb->Directory || Size < 0)
         return STATUS_INVALID_PARAMETER;
     if (!Ccb->Writable)
-        return Ccb->Fcb != NULL ? STATUS_ACCESS_DENIED : STATUS_MEDIA_WRITE_PROTECTED;
+        return Ccb->InRoot ? STATUS_ACCESS_DENIED : STATUS_MEDIA_WRITE_PROTECTED;
     if (Allocation && (fstat(Ccb->Fd, &St) != 0 || Size >= St.st_size))
         return STATUS_SUCCESS;                  /* space is not reserved ahead */
     if (ftruncate(Ccb->Fd, (off_t)Size) != 0)
@@ -266,7 +272,7 @@ NTSTATUS HostFsSetInformation(PIRP Irp, PIO_STACK_LOCATION Stack)
         Status = HostFsDispose(Ccb, ((PFILE_DISPOSITION_INFORMATION_EX)In)->Flags);
         break;
     case FileBasicInformation:
-        Status = Ccb->Fcb != NULL ? STATUS_SUCCESS : STATUS_MEDIA_WRITE_PROTECTED;     /* nothing kept */
+        Status = Ccb->InRoot ? STATUS_SUCCESS : STATUS_MEDIA_WRITE_PROTECTED;     /* nothing kept */
         break;
     case FileValidDataLengthInformation:
         Status = STATUS_NOT_IMPLEMENTED;

@@ -19,8 +19,9 @@ typedef struct _HOSTFS_CCB {
     int Fd;
     BOOLEAN Writable;       /* opened for writing: below \Windows only */
     BOOLEAN Directory;
+    BOOLEAN InRoot;         /* below \Windows (Fcb goes at cleanup; this stays) */
     BOOLEAN DeleteOnClose;  /* FILE_DELETE_ON_CLOSE, or FILE_DISPOSITION_ON_CLOSE */
-    HOSTFS_FCB *Fcb;        /* below \Windows until cleanup; NULL for the host's files */
+    HOSTFS_FCB *Fcb;        /* below \Windows until cleanup (under the lock); NULL for the host's files */
 } HOSTFS_CCB;
 
 #define HostFsCcb(File) ((HOSTFS_CCB *)(File)->FsContext2)
