@@ -25,6 +25,7 @@ typedef struct _IOP_FILE {
     ULONG Magic;
     BOOLEAN Opened;                 /* IRP_MJ_CREATE succeeded: CLEANUP and CLOSE follow */
     PDEVICE_OBJECT Device;          /* referenced while the file object lives */
+    ULONG_PTR Created;              /* the create's IoStatus.Information: FILE_CREATED, FILE_OPENED... */
 } IOP_FILE;
 
 BOOLEAN IopIsIoFile(PFILE_OBJECT File)
@@ -56,7 +57,9 @@ static NTSTATUS IopSendFileRequest(PFILE_OBJECT File, UCHAR MajorFunction, PIO_S
         Next->Parameters.Create.ShareAccess = (USHORT)ShareAccess;
         Next->Parameters.Create.FileAttributes = (USHORT)Attributes;
     }
-    NTSTATUS Status = IopSendLocalIrp(Top, Irp);
+    NTSTATUS Status = IopSendLocalIrp(Top, Irp,
+                                      MajorFunction == IRP_MJ_CREATE ? &((IOP_FILE *)File->FileObjectExtension)->Created
+                                                                     : NULL);
     (void)Mode;
     ObfDereferenceObject(Top);
     return Status;
@@ -274,11 +277,12 @@ static NTSTATUS IopCreate(PHANDLE FileHandle, ACCESS_MASK DesiredAccess, POBJECT
                                         { 0, 0, NULL } };
     ObpReleaseObjectAttributes(&Captured);
     HANDLE Handle = NULL;
+    ULONG_PTR Created = File != NULL ? ((IOP_FILE *)File->FileObjectExtension)->Created : 0;
     if (NT_SUCCESS(Status))
         Status = ObpInsertObject(File, DesiredAccess, &Unnamed, Mode, &Handle);   /* consumes our reference */
     __try {
         IoStatusBlock->Status = Status;
-        IoStatusBlock->Information = NT_SUCCESS(Status) ? FILE_OPENED : 0;
+        IoStatusBlock->Information = NT_SUCCESS(Status) ? Created : 0;   /* what the driver said: FILE_CREATED... */
         if (NT_SUCCESS(Status))
             *FileHandle = Handle;
     } __except (EXCEPTION_EXECUTE_HANDLER) {

@@ -187,6 +187,14 @@ static void TestSizes(void)
     char Back[4] = { 0 };
     CHECK(ReadFile(File, Back, 3, &Done, NULL) && Done == 3 && memcmp(Back, "23", 2) == 0 && Back[2] == 0);
     CloseHandle(File);
+    /* What the file system said of the open comes back: created, or there already. */
+    File = Open(Name, GENERIC_WRITE, CREATE_ALWAYS, 0);
+    CHECK(File != INVALID_HANDLE_VALUE && GetLastError() == ERROR_ALREADY_EXISTS && GetFileSize(File, NULL) == 0);
+    CHECK(WriteFile(File, "0123456789", 10, &Done, NULL) && Done == 10);
+    CloseHandle(File);
+    File = Open(L"C:\\Windows\\fresh.bin", GENERIC_WRITE, OPEN_ALWAYS, FILE_FLAG_DELETE_ON_CLOSE);
+    CHECK(File != INVALID_HANDLE_VALUE && GetLastError() == ERROR_SUCCESS);
+    CloseHandle(File);
 
     /* An overlapped handle: the file system keeps its position. */
     File = Open(Name, GENERIC_READ, OPEN_EXISTING, FILE_FLAG_OVERLAPPED);
