@@ -311,14 +311,20 @@ VOID HostStartHostVolume(VOID)
     if (!NT_SUCCESS(IoCreateSymbolicLink(&Link, &Name))) {
         IoDeleteDevice(HostFsDevice);
         HostFsDevice = NULL;
+        return;
     }
+    /* As on Windows, \SystemRoot is the system volume's \Windows: here the run's own folder. */
+    UNICODE_STRING Root = RTL_CONSTANT_STRING(L"\\SystemRoot");
+    UNICODE_STRING Windows = RTL_CONSTANT_STRING(L"\\Device\\NtpsHostVolume\\Windows");
+    IoCreateSymbolicLink(&Root, &Windows);
 }
 
 VOID HostStopHostVolume(VOID)
 {
     if (HostFsDevice != NULL) {
-        UNICODE_STRING Link = RTL_CONSTANT_STRING(L"\\??\\C:");
+        UNICODE_STRING Link = RTL_CONSTANT_STRING(L"\\??\\C:"), Root = RTL_CONSTANT_STRING(L"\\SystemRoot");
         IoDeleteSymbolicLink(&Link);
+        IoDeleteSymbolicLink(&Root);
         IoDeleteDevice(HostFsDevice);
         HostFsDevice = NULL;
     }

@@ -6,8 +6,9 @@
  * position) and ZwSetInformationFile (end of file, position, disposition):
  * a folder that is not empty cannot be deleted, a file goes at its last
  * close, a folder opened with FILE_DELETE_ON_CLOSE goes too. The parameter
- * checks NtCreateFile documents, and the host's files staying read only
- * even for a kernel handle (which skips access checks).
+ * checks NtCreateFile documents, \SystemRoot (C:\Windows), and the host's
+ * files staying read only even for a kernel handle (which skips access
+ * checks).
  */
 // NTPS-TEST: modes rt1 rt2 sim1 sim2
 #include <ntddk.h>
@@ -100,6 +101,29 @@ static VOID TestLog(VOID)
     KT_EQ(Create(LOG_FILE, GENERIC_WRITE, FILE_CREATE, 0, &File, NULL), STATUS_OBJECT_PATH_NOT_FOUND);
 }
 
+/* \SystemRoot is C:\Windows, as drivers that log there expect. */
+static VOID TestSystemRoot(VOID)
+{
+    HANDLE File, Same, Dir;
+    IO_STATUS_BLOCK Iosb;
+    KT_EQ(Create(L"\\SystemRoot\\System32\\drivers", FILE_LIST_DIRECTORY, FILE_OPEN, FILE_DIRECTORY_FILE, &Dir,
+                 NULL), STATUS_SUCCESS);
+    ZwClose(Dir);
+    KT_EQ(Create(L"\\SystemRoot\\ntps-root.log", GENERIC_WRITE | DELETE, FILE_CREATE, FILE_DELETE_ON_CLOSE, &File,
+                 NULL), STATUS_SUCCESS);
+    KT_EQ(ZwWriteFile(File, NULL, NULL, NULL, &Iosb, "logged", 6, NULL, NULL), STATUS_SUCCESS);
+    KT_EQ(Create(L"\\??\\C:\\Windows\\NTPS-ROOT.LOG", FILE_READ_DATA, FILE_OPEN, 0, &Same, NULL), STATUS_SUCCESS);
+    FILE_STANDARD_INFORMATION Standard;
+    KT_EQ(ZwQueryInformationFile(Same, &Iosb, &Standard, sizeof(Standard), FileStandardInformation), STATUS_SUCCESS);
+    KT_EQ(Standard.EndOfFile.QuadPart, 6);
+    ZwClose(Same);
+    ZwClose(File);
+    KT_EQ(Create(L"\\SystemRoot\\ntps-root.log", FILE_READ_DATA, FILE_OPEN, 0, &File, NULL),
+          STATUS_OBJECT_NAME_NOT_FOUND);
+    KT_EQ(Create(L"\\SystemRootX\\ntps-root.log", FILE_READ_DATA, FILE_OPEN, 0, &File, NULL),
+          STATUS_OBJECT_PATH_NOT_FOUND);
+}
+
 static VOID TestChecks(VOID)
 {
     HANDLE H;
@@ -143,6 +167,7 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     UNREFERENCED_PARAMETER(RegistryPath);
     DriverObject->DriverUnload = Unload;
     TestLog();
+    TestSystemRoot();
     TestChecks();
     KT_DONE();
     return STATUS_SUCCESS;
