@@ -365,9 +365,13 @@ static int ExpSearch(EXPLORE *Exp)
         int Stop = Exp->InternalError || Exp->FindingPending;
         while (!Stop && ExpBudgetLeft(Exp)) {
             /* lost workers' jobs first; a job that needs no result still
-             * to come may queue behind another on a worker */
+             * to come may be made ahead of them (queued behind another on
+             * a worker), the others when fewer than --jobs are out, as
+             * without a queue */
             BOOLEAN Retry = Exp->RetryCount > 0;
-            int Slot = ExpFreeSlot(Exp, Retry || ExpNextAhead(Exp));
+            if (!Retry && !ExpNextAhead(Exp) && Exp->Running >= Exp->Jobs)
+                break;
+            int Slot = ExpFreeSlot(Exp, TRUE);
             EXP_JOB Job;
             if (Slot < 0)
                 break;

@@ -51,8 +51,8 @@ static int ExpOutstanding(EXPLORE *Exp, int Slot)
     return (int)(atomic_load(&ExpRing(Exp, Slot)->Posted) - Exp->Seen[Slot]);
 }
 
-/* A slot that can take a job now: an idle one, or (Ahead: the job needs
- * no result still to come) the worker with the shortest queue. -1: none. */
+/* A slot that can take a job now: an idle one, or (Ahead) the worker with
+ * the shortest queue that has room. -1: none. */
 int ExpFreeSlot(EXPLORE *Exp, BOOLEAN Ahead)
 {
     int Best = -1, BestCount = 0;

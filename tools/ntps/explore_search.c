@@ -376,8 +376,8 @@ int ExpSearchExhausted(EXPLORE *Exp)
  * Random and PCT jobs depend on none (they are numbered); the systematic
  * search's children come from results. In the mix, odd positions are PCT
  * or random and even ones try the systematic search: one made only when
- * every earlier result is in runs the same schedules in the same order
- * as without a queue (on one job). */
+ * fewer than --jobs are out (on one job: every earlier result is in) runs
+ * the same schedules in the same order as without a queue. */
 int ExpNextAhead(EXPLORE *Exp)
 {
     if (Exp->QueueDepth <= 1)
