@@ -399,12 +399,17 @@ static int ResetWpRange(RESET_AREA *A, int First, int Last, uintptr_t From, uint
     for (int r = First; r <= Last && A->Regions[r].Start < To; r++) {
         RESET_REGION *R = &A->Regions[r];
         uintptr_t Start = From > R->Start ? From : R->Start, End = To < R->End ? To : R->End;
-        for (uintptr_t At = Start; At < End; At += ExpPage) {
-            uint32_t Slot = R->Slot[(At - R->Start) / ExpPage];
+        for (uintptr_t At = Start, Run; At < End; At = Run) {    /* neighbouring pages in one call */
+            uint32_t Slot = R->Slot[(At - R->Start) / ExpPage], Next = Slot;
+            for (Run = At + ExpPage; Run < End; Run += ExpPage) {
+                Next += Slot != RESET_UNSAVED;
+                if (R->Slot[(Run - R->Start) / ExpPage] != Next)
+                    break;
+            }
             if (Slot == RESET_UNSAVED)
-                memset((void *)At, 0, ExpPage);
+                memset((void *)At, 0, Run - At);
             else
-                memcpy((void *)At, R->Copy + (size_t)Slot * ExpPage, ExpPage);
+                memcpy((void *)At, R->Copy + (size_t)Slot * ExpPage, Run - At);
         }
     }
     return First;
