@@ -104,6 +104,9 @@ struct collector
   /* Set while recording a point that the dual dispatch already passed
      (counts as a point here, emits nothing).  */
   bool silent = false;
+  /* Set while collecting a realtime body of mode dual: back-edge points
+     go to the loop header (see collect_body).  */
+  bool realtime = false;
 
   void push (point_req r);
   bool before (gimple *s, point_kind kind);

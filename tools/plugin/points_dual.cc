@@ -369,9 +369,11 @@ instrument_dual (function *fun)
   c_.silent = false;
   collect_body (c_, fun, &sim_region, true);
   unsigned sim_edges = c_.n_edges, sim_mem = c_.n_mem;
+  c_.realtime = true;
   collect_body (c_, fun, &rt_region, false);
   if (leaf)
     collect_body (c_, fun, &copy_region, false);
+  c_.realtime = false;
   if (g_stats)
     fprintf (stderr, "%s: %s: dual: entry 1; realtime back-edges %u; "
 	     "simulation back-edges %u, memory %u; checks %u%s\n",

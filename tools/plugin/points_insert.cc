@@ -260,7 +260,18 @@ collect_body (collector &c, function *fun, hash_set<basic_block> *region,
   /* Back edges: a point in the source block of every DFS back edge, so
      every cycle of the CFG passes through a point.  A block that already
      has a memory point needs no other: every path through the block
-     executes all of its points.  */
+     executes all of its points.
+
+     A realtime body of mode dual puts it in the destination instead (the
+     loop header): every cycle contains a DFS back edge and so both of its
+     ends, so this bounds a cycle just as well (a point an iteration), and
+     its points only time-slice.  At the source, the point often fills a
+     latch that was an empty forwarder, which then stays a block of its
+     own: each iteration takes one more jump (to the latch, then to the
+     header) and may run the header's alignment padding; several latches
+     each get a check.  At the header, the loop's code is mode none's
+     plus the check.  The simulation body keeps the source placement, so
+     a seed schedules it as before.  */
   mark_dfs_back_edges (fun);
   FOR_EACH_BB_FN (bb, fun)
     {
@@ -271,6 +282,13 @@ collect_body (collector &c, function *fun, hash_set<basic_block> *region,
       FOR_EACH_EDGE (e, ei, bb->succs)
 	if (e->flags & EDGE_DFS_BACK)
 	  {
+	    if (c.realtime && !(e->flags & (EDGE_ABNORMAL | EDGE_EH))
+		&& (c.point_bbs.contains (e->dest)
+		    || c.in_block (e->dest, PK_EDGE)))
+	      {
+		c.n_edges++;
+		continue;		/* every back edge: each has its header */
+	      }
 	    bool ok = c.point_bbs.contains (bb) || c.in_block (bb, PK_EDGE);
 	    if (!ok)
 	      {
