@@ -34,7 +34,7 @@ VOID CmpCheckCallbackRule(PCSTR Routine, PVOID Caller)
 VOID CmpCheckIrql(ULONG Rule, PVOID Caller)
 {
     KIRQL Irql = KeGetCurrentIrql();
-    if (Irql != PASSIVE_LEVEL)
+    if (Irql != PASSIVE_LEVEL && !KiPassiveRuleOff(Irql))
         KiBugCheckExplain(DRIVER_VERIFIER_DETECTED_VIOLATION, Rule, Irql, PASSIVE_LEVEL, (ULONG_PTR)Caller,
                           "a registry routine was called at IRQL %u; it must be called at PASSIVE_LEVEL", Irql);
 }

@@ -19,7 +19,7 @@ static const char *const ScnActionNames[ScnActKinds] = {
     [ScnActSyscall] = "syscall", [ScnActExit] = "exit", [ScnActExitProcess] = "exit_process",
     [ScnActLoop] = "loop", [ScnActLog] = "log", [ScnActOpenDevice] = "open_device", [ScnActIoctl] = "ioctl",
     [ScnActRead] = "read", [ScnActWrite] = "write", [ScnActSetValue] = "set_value",
-    [ScnActRun] = "run",
+    [ScnActRun] = "run", [ScnActCreateThread] = "create_thread",
 };
 
 static const char *ScnKindOfHandle(SCN_HANDLE_KIND Kind)
@@ -289,6 +289,26 @@ static bool ScnLoadDuplicate(SCN_LOADER *L, const SCN_NODE *V, SCN_THREAD *T, SC
     return ScnDeclareLocal(L, As, T, A->Handles[0].Kind, &A->Local);
 }
 
+/* create_thread: {handle: h, as: t}: a thread in another process, as
+ * CreateRemoteThread makes one; it returns at once (its creation and exit
+ * are what thread notify routines see). */
+static bool ScnLoadCreateThread(SCN_LOADER *L, const SCN_NODE *V, SCN_THREAD *T, SCN_ACTION *A)
+{
+    static const char *const Keys[] = { "handle", "as", NULL };
+    const SCN_NODE *Handle = ScnOperand(L, V, "handle", "create_thread", Keys);
+    if (Handle == NULL || !ScnResolveHandle(L, Handle, T, SCN_REF_LOCALS | SCN_REF_SELF, "create_thread",
+                                            &A->Handles[0]))
+        return false;
+    A->HandleCount = 1;
+    if (A->Handles[0].Kind != ScnHandleProcess) {
+        ScnError(L, Handle, "create_thread needs a process handle (open_process ... as:), and '%s' is not one",
+                 Handle->Value);
+        return false;
+    }
+    const SCN_NODE *As = V->Kind == ScnMapping ? ScnGet(V, "as") : NULL;
+    return As == NULL || ScnDeclareLocal(L, As, T, ScnHandleThread, &A->Local);
+}
+
 static bool ScnLoadTerminateOrQuery(SCN_LOADER *L, const SCN_NODE *V, SCN_THREAD *T, SCN_ACTION *A)
 {
     static const char *const TerminateKeys[] = { "handle", "status", NULL };
@@ -500,6 +520,9 @@ static bool ScnLoadAction(SCN_LOADER *L, const SCN_NODE *Node, SCN_PROCESS *P, S
         break;
     case ScnActTerminate: case ScnActQuery:
         Ok = ScnLoadTerminateOrQuery(L, V, T, A);
+        break;
+    case ScnActCreateThread:
+        Ok = ScnLoadCreateThread(L, V, T, A);
         break;
     case ScnActLoadImage:
         Ok = ScnNeed(L, V, ScnScalar, "load_image") && (A->String = ScnDup(L, V)) != NULL;

@@ -43,6 +43,7 @@ typedef enum {
     ScnActOpen, ScnActClose, ScnActOpenProcess, ScnActOpenThread, ScnActDuplicate, ScnActTerminate,
     ScnActQuery, ScnActLoadImage, ScnActSpawn, ScnActSyscall, ScnActExit, ScnActExitProcess, ScnActLoop,
     ScnActLog, ScnActOpenDevice, ScnActIoctl, ScnActRead, ScnActWrite, ScnActSetValue, ScnActRun,
+    ScnActCreateThread,
     ScnActKinds
 } SCN_ACTION_KIND;
 

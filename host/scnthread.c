@@ -197,6 +197,28 @@ static BOOLEAN ScnSkipped(SCN_THREAD_STATE *T, const SCN_ACTION *A)
     return FALSE;
 }
 
+static int32_t ScnRemoteThreadMain(void *Parameter)
+{
+    (void)Parameter;
+    return 0;
+}
+
+static NTSTATUS ScnCreateRemoteThread(SCN_THREAD_STATE *T, const SCN_ACTION *A, HANDLE Process)
+{
+    HANDLE Thread = NULL;
+    NTSTATUS Status = RtlCreateUserThread(Process, NULL, FALSE, 0, 0, 0,
+                                          (PUSER_THREAD_START_ROUTINE)(PVOID)ScnRemoteThreadMain, NULL, &Thread,
+                                          NULL);
+    if (!NT_SUCCESS(Status))
+        return Status;
+    ScnCountThread();
+    if (A->Local >= 0)
+        ScnSetLocal(T, A->Local, Thread);
+    else
+        NtClose(Thread);
+    return STATUS_SUCCESS;
+}
+
 /* Runs the actions; TRUE when an exit action ends the thread (*Exit). */
 static BOOLEAN ScnRunActions(SCN_THREAD_STATE *T, const SCN_ACTION *Actions, size_t Count, NTSTATUS *Exit)
 {
@@ -277,6 +299,11 @@ static BOOLEAN ScnRunActions(SCN_THREAD_STATE *T, const SCN_ACTION *Actions, siz
             break;
         case ScnActQuery:
             Status = ScnQuery(T, A);
+            break;
+        case ScnActCreateThread:
+            Status = ScnHandle(T, &A->Handles[0], &Handle);
+            if (NT_SUCCESS(Status))
+                Status = ScnCreateRemoteThread(T, A, Handle);
             break;
         case ScnActLoadImage:
             Status = ScnLoadImage(A);

@@ -161,7 +161,7 @@ NTSTATUS IoCreateDevice(PDRIVER_OBJECT DriverObject, ULONG DeviceExtensionSize, 
                         PDEVICE_OBJECT *DeviceObject)
 {
     KIRQL Irql = KeGetCurrentIrql();
-    if (Irql != PASSIVE_LEVEL)      /* DDI rule IrqlIoPassive1 */
+    if (Irql != PASSIVE_LEVEL && !KiPassiveRuleOff(Irql))      /* DDI rule IrqlIoPassive1 */
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x2000A, Irql, PASSIVE_LEVEL,
                      (ULONG_PTR)__builtin_return_address(0));
     if (DeviceObject == NULL || IopIoObjectType(DriverObject) != IoDriverObjectType)

@@ -56,7 +56,7 @@ VOID IoReleaseRemoveLockAndWaitEx(PIO_REMOVE_LOCK RemoveLock, PVOID Tag, ULONG R
     (void)Tag; (void)RemlockSize;
     PVOID Caller = __builtin_return_address(0);
     KIRQL Irql = KeGetCurrentIrql();
-    if (Irql != PASSIVE_LEVEL)
+    if (Irql != PASSIVE_LEVEL && !KiPassiveRuleOff(Irql))
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x2000A, Irql, PASSIVE_LEVEL, (ULONG_PTR)Caller);
     if (__atomic_exchange_n(&RemoveLock->Common.Removed, TRUE, __ATOMIC_ACQ_REL)) {
         VfReport("RemoveLockWaitTwice", Caller, "IoReleaseRemoveLockAndWait(%p) called twice", (void *)RemoveLock);

@@ -473,7 +473,7 @@ NTSTATUS ZwQueryInformationFile(HANDLE FileHandle, PIO_STATUS_BLOCK IoStatusBloc
                                 ULONG Length, FILE_INFORMATION_CLASS FileInformationClass)
 {
     KIRQL Irql = KeGetCurrentIrql();
-    if (Irql != PASSIVE_LEVEL)
+    if (Irql != PASSIVE_LEVEL && !KiPassiveRuleOff(Irql))
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x2001F, Irql, PASSIVE_LEVEL,
                      (ULONG_PTR)__builtin_return_address(0));
     KI_ZW_SERVICE(NtQueryInformationFile, FileHandle, IoStatusBlock, FileInformation, Length, FileInformationClass);

@@ -83,7 +83,7 @@ static NTSTATUS IopCreateLink(PUNICODE_STRING SymbolicLinkName, PUNICODE_STRING 
                               ULONG Rule)
 {
     KIRQL Irql = KeGetCurrentIrql();
-    if (Irql != PASSIVE_LEVEL)
+    if (Irql != PASSIVE_LEVEL && !KiPassiveRuleOff(Irql))
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, Rule, Irql, PASSIVE_LEVEL, (ULONG_PTR)Caller);
     if (SymbolicLinkName == NULL || DeviceName == NULL || DeviceName->Length == 0 || DeviceName->Buffer == NULL)
         return STATUS_INVALID_PARAMETER;
@@ -132,7 +132,7 @@ NTSTATUS IoDeleteSymbolicLink(PUNICODE_STRING SymbolicLinkName)
 {
     PVOID Caller = __builtin_return_address(0);
     KIRQL Irql = KeGetCurrentIrql();
-    if (Irql != PASSIVE_LEVEL)      /* DDI rule IrqlIoPassive4 */
+    if (Irql != PASSIVE_LEVEL && !KiPassiveRuleOff(Irql))      /* DDI rule IrqlIoPassive4 */
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x2000D, Irql, PASSIVE_LEVEL, (ULONG_PTR)Caller);
     if (SymbolicLinkName == NULL || SymbolicLinkName->Buffer == NULL)
         return STATUS_INVALID_PARAMETER;

@@ -17,6 +17,7 @@
 #define KI_BUGCHECK_EXIT 3
 
 KI_BUGCHECK_HOOKS KiBugCheckHooks;
+BOOLEAN KiPassiveRules = TRUE;      /* ke.h: KiPassiveRuleOff */
 volatile LONG KiBugCheckActive;   /* read by the simulation: no processor steps once it is set */
 static char KiBugCheckMessage[256];
 /* More of the report, printed after the backtrace (KiBugCheckExplainEx). */

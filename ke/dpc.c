@@ -205,7 +205,7 @@ static VOID KiFlushDpcRoutine(PKDPC Dpc, PVOID Context, PVOID Arg1, PVOID Arg2)
 VOID KeFlushQueuedDpcs(VOID)
 {
     KIRQL Irql = KeGetCurrentIrql();
-    if (Irql != PASSIVE_LEVEL)
+    if (Irql != PASSIVE_LEVEL && !KiPassiveRuleOff(Irql))
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x20011, Irql, PASSIVE_LEVEL,
                      (ULONG_PTR)__builtin_return_address(0));
     for (ULONG i = 0; i < KeNumberProcessors; i++) {

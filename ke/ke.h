@@ -641,6 +641,17 @@ DECLSPEC_NORETURN VOID KiBugCheckExplainEx(ULONG Code, ULONG_PTR P1, ULONG_PTR P
                                            PVOID TrapContext, VOID (*Detail)(PVOID), PVOID DetailContext,
                                            PCSTR Format, ...) __attribute__((format(printf, 9, 10)));
 VOID KiDescribeAddress(PVOID Address, PCHAR Buffer, SIZE_T Size);
+/* Driver Verifier's DDI compliance rules for routines documented at
+ * PASSIVE_LEVEL (IrqlIoPassive*, IrqlZwPassive, IrqlPsPassive, ...) bug
+ * check a call at APC_LEVEL too. Windows without Driver Verifier runs such a
+ * call (the thread can still wait and touch pageable memory there), so with
+ * --verifier=off (KiPassiveRules FALSE, set by vf) ntps runs it as well; at
+ * DISPATCH_LEVEL and above the check stays. */
+extern BOOLEAN KiPassiveRules;
+static inline BOOLEAN KiPassiveRuleOff(KIRQL Irql)
+{
+    return Irql == APC_LEVEL && !KiPassiveRules;
+}
 /* The driver a trap context (a ucontext_t) belongs to: the faulting
  * instruction's image or the first driver frame on its frame chain; with
  * ScanStack, also what looks like a driver's return address on its stack. */

@@ -158,7 +158,7 @@ VOID KeTerminateThread(VOID)
 static VOID KiCheckPassive(ULONG Rule)
 {
     KIRQL Irql = KeGetCurrentIrql();
-    if (Irql > PASSIVE_LEVEL)
+    if (Irql > PASSIVE_LEVEL && !KiPassiveRuleOff(Irql))
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, Rule, Irql, PASSIVE_LEVEL,
                      (ULONG_PTR)__builtin_return_address(0));
 }

@@ -113,7 +113,7 @@ NTSTATUS ExCreateCallback(PCALLBACK_OBJECT *CallbackObject, POBJECT_ATTRIBUTES O
                           BOOLEAN AllowMultipleCallbacks)
 {
     KIRQL Irql = KeGetCurrentIrql();
-    if (Irql != PASSIVE_LEVEL)      /* IrqlExPassive */
+    if (Irql != PASSIVE_LEVEL && !KiPassiveRuleOff(Irql))      /* IrqlExPassive */
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x20008, Irql, PASSIVE_LEVEL, (ULONG_PTR)ObjectAttributes);
     KeEnterCriticalRegion();
     OBP_CAPTURED_ATTRIBUTES Captured;

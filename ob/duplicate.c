@@ -126,7 +126,7 @@ NTSTATUS NtDuplicateObject(HANDLE SourceProcessHandle, HANDLE SourceHandle, HAND
     KI_SYSTEM_SERVICE(NtDuplicateObject, SourceProcessHandle, SourceHandle, TargetProcessHandle, TargetHandle,
                       DesiredAccess, HandleAttributes, Options);
     KIRQL Irql = KeGetCurrentIrql();
-    if (Irql != PASSIVE_LEVEL)  /* DDI rule IrqlZwPassive */
+    if (Irql != PASSIVE_LEVEL && !KiPassiveRuleOff(Irql))  /* DDI rule IrqlZwPassive */
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x2001F, Irql, PASSIVE_LEVEL, (ULONG_PTR)SourceHandle);
     OBP_DUPLICATE Duplicate = {
         .DesiredAccess = DesiredAccess, .HandleAttributes = HandleAttributes, .Options = Options,

@@ -158,7 +158,7 @@ ULONG PsGetProcessSessionId(PEPROCESS Process)
 BOOLEAN PsGetVersion(PULONG MajorVersion, PULONG MinorVersion, PULONG BuildNumber, PUNICODE_STRING CSDVersion)
 {
     KIRQL Irql = KeGetCurrentIrql();
-    if (Irql != PASSIVE_LEVEL)  /* IrqlPsPassive names PsGetVersion */
+    if (Irql != PASSIVE_LEVEL && !KiPassiveRuleOff(Irql))  /* IrqlPsPassive names PsGetVersion */
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x2001C, Irql, PASSIVE_LEVEL,
                      (ULONG_PTR)__builtin_return_address(0));
     if (MajorVersion) *MajorVersion = 10;

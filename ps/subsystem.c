@@ -35,7 +35,7 @@ VOID PspInitializeSubsystems(VOID)
 static VOID PspCheckPassive(PVOID Caller)
 {
     KIRQL Irql = KeGetCurrentIrql();
-    if (Irql != PASSIVE_LEVEL)
+    if (Irql != PASSIVE_LEVEL && !KiPassiveRuleOff(Irql))
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x2001C, Irql, PASSIVE_LEVEL, (ULONG_PTR)Caller);
 }
 

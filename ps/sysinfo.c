@@ -212,7 +212,7 @@ NTSTATUS NtQuerySystemInformation(SYSTEM_INFORMATION_CLASS SystemInformationClas
                       ReturnLength);
     KPROCESSOR_MODE Mode = ExGetPreviousMode();
     KIRQL Irql = KeGetCurrentIrql();
-    if (Irql != PASSIVE_LEVEL)      /* IrqlZwPassive */
+    if (Irql != PASSIVE_LEVEL && !KiPassiveRuleOff(Irql))      /* IrqlZwPassive */
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x2001F, Irql, PASSIVE_LEVEL, SystemInformationClass);
     ULONG Length = 0;
     NTSTATUS Status;

@@ -109,7 +109,7 @@ static volatile LONG PspAuxKlibReady;
 
 NTSTATUS AuxKlibInitialize(VOID)
 {
-    if (KeGetCurrentIrql() != PASSIVE_LEVEL)
+    if (KeGetCurrentIrql() != PASSIVE_LEVEL && !KiPassiveRuleOff(KeGetCurrentIrql()))
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x2001F, KeGetCurrentIrql(), PASSIVE_LEVEL,
                      (ULONG_PTR)__builtin_return_address(0));
     __atomic_store_n(&PspAuxKlibReady, 1, __ATOMIC_RELEASE);
@@ -122,7 +122,7 @@ NTSTATUS AuxKlibInitialize(VOID)
  * STATUS_BUFFER_TOO_SMALL with the size needed. AuxKlibInitialize first. */
 NTSTATUS AuxKlibQueryModuleInformation(PULONG BufferSize, ULONG ElementSize, PVOID QueryInfo)
 {
-    if (KeGetCurrentIrql() != PASSIVE_LEVEL)
+    if (KeGetCurrentIrql() != PASSIVE_LEVEL && !KiPassiveRuleOff(KeGetCurrentIrql()))
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x2001F, KeGetCurrentIrql(), PASSIVE_LEVEL,
                      (ULONG_PTR)__builtin_return_address(0));
     if (!__atomic_load_n(&PspAuxKlibReady, __ATOMIC_ACQUIRE))

@@ -159,7 +159,7 @@ NTSTATUS PspCreateSystemThread(PHANDLE ThreadHandle, ULONG DesiredAccess, POBJEC
                                PVOID StartContext, PVOID Caller, PVOID IoObject)
 {
     KIRQL Irql = KeGetCurrentIrql();
-    if (Irql != PASSIVE_LEVEL)
+    if (Irql != PASSIVE_LEVEL && !KiPassiveRuleOff(Irql))
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x2001C, Irql, PASSIVE_LEVEL,
                      (ULONG_PTR)Caller);
     if (ThreadHandle == NULL || StartRoutine == NULL)

@@ -181,7 +181,7 @@ NTSTATUS RtlCreateUserThread(HANDLE ProcessHandle, PSECURITY_DESCRIPTOR Security
     (void)SecurityDescriptor;
     (void)ZeroBits;
     KIRQL Irql = KeGetCurrentIrql();
-    if (Irql != PASSIVE_LEVEL)
+    if (Irql != PASSIVE_LEVEL && !KiPassiveRuleOff(Irql))
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x2001C, Irql, PASSIVE_LEVEL,
                      (ULONG_PTR)__builtin_return_address(0));
     KPROCESSOR_MODE Mode = ExGetPreviousMode();
@@ -360,7 +360,7 @@ NTSTATUS NtpsCreateProcess(const NTPS_PROCESS_CREATE *Create, PHANDLE ProcessHan
 {
     KI_SYSTEM_SERVICE(NtpsCreateProcess, Create, ProcessHandle, ClientId);
     KIRQL Irql = KeGetCurrentIrql();
-    if (Irql != PASSIVE_LEVEL)
+    if (Irql != PASSIVE_LEVEL && !KiPassiveRuleOff(Irql))
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x2001C, Irql, PASSIVE_LEVEL,
                      (ULONG_PTR)__builtin_return_address(0));
     /* The caller's own termination waits until the process is complete. */

@@ -265,6 +265,7 @@ VOID VfFinishRun(int ExitStatus)
 VOID VfInitialize(const VF_OPTIONS *Options)
 {
     VfLevel = Options->Level;
+    KiPassiveRules = VfLevel != VfLevelOff;
     VfCallbackBudget = (Options->CallbackBudgetUs ? Options->CallbackBudgetUs
                                                   : VF_DEFAULT_CALLBACK_BUDGET_MS * 1000ull) * 10;
     VfStackPercent = Options->CallbackStackPercent ? Options->CallbackStackPercent
