@@ -10,12 +10,13 @@
  *
  * Writing, creating or deleting files is STATUS_MEDIA_WRITE_PROTECTED,
  * except below C:\Windows, the run's own folder (host/sysroot.c), where
- * files are created, overwritten and written (CopyFile into
- * System32\drivers); delete-on-close there is STATUS_NOT_IMPLEMENTED.
- * Directories, attributes and the other file system requests are
+ * files and folders are created (FILE_DIRECTORY_FILE with FILE_CREATE or
+ * FILE_OPEN_IF), overwritten, written and deleted (delete-on-close and the
+ * disposition, host/hostfsfile.c, with set and query information).
+ * Listing folders, locks and the other file system requests are
  * STATUS_INVALID_DEVICE_REQUEST: ntps has no file systems (io/file.c).
  */
-#include "host/host.h"
+#include "host/hostfsp.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -36,7 +37,7 @@ static PDEVICE_OBJECT HostFsDevice;
 #define HOSTFS_WRITE_ACCESS (FILE_WRITE_DATA | FILE_APPEND_DATA | FILE_WRITE_EA | FILE_WRITE_ATTRIBUTES | DELETE | \
                              WRITE_DAC | WRITE_OWNER)
 
-static NTSTATUS HostFsComplete(PIRP Irp, NTSTATUS Status, ULONG_PTR Information)
+NTSTATUS HostFsComplete(PIRP Irp, NTSTATUS Status, ULONG_PTR Information)
 {
     Irp->IoStatus.Status = Status;
     Irp->IoStatus.Information = Information;
@@ -94,7 +95,54 @@ static BOOLEAN HostFsResolve(PCUNICODE_STRING Name, char *Out, size_t Size, BOOL
     return HostFsFind(Dir, Alt, Out, Size);
 }
 
-/* Below \Windows: NtCreateFile's dispositions over open(2). */
+/* A name whose folder is missing is STATUS_OBJECT_PATH_NOT_FOUND, not _NAME_. */
+static BOOLEAN HostFsParentIsFolder(const char *Path)
+{
+    char Parent[PATH_MAX];
+    struct stat St;
+    const char *Slash = strrchr(Path, '/');
+    if (Slash == NULL || Slash == Path)
+        return TRUE;
+    snprintf(Parent, sizeof(Parent), "%.*s", (int)(Slash - Path), Path);
+    return stat(Parent, &St) == 0 && S_ISDIR(St.st_mode);
+}
+
+/* FILE_DIRECTORY_FILE on a name that is not a folder: make one, or say why not. */
+static NTSTATUS HostFsMakeFolder(const char *Path, BOOLEAN Exists, ULONG Disposition)
+{
+    if (Exists)
+        return Disposition == FILE_CREATE ? STATUS_OBJECT_NAME_COLLISION : STATUS_NOT_A_DIRECTORY;
+    if (Disposition != FILE_CREATE && Disposition != FILE_OPEN_IF)
+        return Disposition == FILE_OPEN ? STATUS_OBJECT_NAME_NOT_FOUND : STATUS_INVALID_PARAMETER;
+    if (mkdir(Path, 0700) == 0)
+        return STATUS_SUCCESS;
+    return errno == ENOENT || errno == ENOTDIR ? STATUS_OBJECT_PATH_NOT_FOUND
+           : errno == EEXIST ? STATUS_OBJECT_NAME_COLLISION : errno == ENOSPC ? STATUS_DISK_FULL
+           : STATUS_ACCESS_DENIED;
+}
+
+/* open(2) of a file or folder below \Windows, unless a delete is pending on it. */
+static NTSTATUS HostFsOpenInRoot(PFILE_OBJECT File, const char *Path, int Flags, BOOLEAN Write, BOOLEAN IsDir,
+                                 BOOLEAN DeleteOnClose)
+{
+    HostFsLockFiles();
+    NTSTATUS Status = HostFsCheckPending(Path);
+    int Fd = -1;
+    if (NT_SUCCESS(Status)) {
+        Fd = open(Path, (IsDir ? O_RDONLY | O_DIRECTORY : (Write ? O_RDWR : O_RDONLY) | Flags) | O_CLOEXEC, 0600);
+        if (Fd < 0)
+            Status = errno == ENOENT || errno == ENOTDIR ? STATUS_OBJECT_PATH_NOT_FOUND
+                     : errno == EEXIST ? STATUS_OBJECT_NAME_COLLISION : STATUS_ACCESS_DENIED;
+    }
+    if (NT_SUCCESS(Status) && !HostFsAttach(File, Fd, Path, Write && !IsDir, IsDir, DeleteOnClose)) {
+        close(Fd);
+        Status = STATUS_INSUFFICIENT_RESOURCES;
+    }
+    HostFsUnlockFiles();
+    return Status;
+}
+
+/* Below \Windows: NtCreateFile's dispositions over open(2) and mkdir(2). */
 static NTSTATUS HostFsCreateInRoot(PIRP Irp, PIO_STACK_LOCATION Stack, const char *Path, BOOLEAN Exists,
                                    ACCESS_MASK Access)
 {
@@ -102,33 +150,39 @@ static NTSTATUS HostFsCreateInRoot(PIRP Irp, PIO_STACK_LOCATION Stack, const cha
                                  [FILE_CREATE] = O_CREAT | O_EXCL, [FILE_OPEN_IF] = O_CREAT,
                                  [FILE_OVERWRITE] = O_TRUNC, [FILE_OVERWRITE_IF] = O_CREAT | O_TRUNC };
     ULONG Disposition = Stack->Parameters.Create.Options >> 24, Options = Stack->Parameters.Create.Options;
+    BOOLEAN DeleteOnClose = (Options & FILE_DELETE_ON_CLOSE) != 0, Created = FALSE;
     struct stat St;
     if (Path[0] == 0)
         return HostFsComplete(Irp, STATUS_OBJECT_NAME_INVALID, 0);     /* a .. or too long */
     if (Disposition > FILE_OVERWRITE_IF)
         return HostFsComplete(Irp, STATUS_INVALID_PARAMETER, 0);
-    if (Options & FILE_DELETE_ON_CLOSE)
-        return HostFsComplete(Irp, STATUS_NOT_IMPLEMENTED, 0);
+    if (DeleteOnClose && HostFsIsSystemFolder(Path))
+        return HostFsComplete(Irp, STATUS_ACCESS_DENIED, 0);
     BOOLEAN IsDir = Exists && stat(Path, &St) == 0 && S_ISDIR(St.st_mode);
+    if (!Exists && !HostFsParentIsFolder(Path))
+        return HostFsComplete(Irp, STATUS_OBJECT_PATH_NOT_FOUND, 0);
     if (IsDir) {
         if (Options & FILE_NON_DIRECTORY_FILE)
             return HostFsComplete(Irp, STATUS_FILE_IS_A_DIRECTORY, 0);
         if (Disposition != FILE_OPEN && Disposition != FILE_OPEN_IF)
             return HostFsComplete(Irp, STATUS_OBJECT_NAME_COLLISION, 0);
     } else if (Options & FILE_DIRECTORY_FILE) {
-        return HostFsComplete(Irp, Exists ? STATUS_NOT_A_DIRECTORY : STATUS_NOT_IMPLEMENTED, 0);  /* no mkdir */
+        NTSTATUS Made = HostFsMakeFolder(Path, Exists, Disposition);
+        if (!NT_SUCCESS(Made))
+            return HostFsComplete(Irp, Made, 0);
+        IsDir = Created = TRUE;
     }
     if (Exists && Disposition == FILE_CREATE)
         return HostFsComplete(Irp, STATUS_OBJECT_NAME_COLLISION, 0);
-    if (!Exists && (Disposition == FILE_OPEN || Disposition == FILE_OVERWRITE))
+    if (!Exists && !Created && (Disposition == FILE_OPEN || Disposition == FILE_OVERWRITE))
         return HostFsComplete(Irp, STATUS_OBJECT_NAME_NOT_FOUND, 0);
     BOOLEAN Write = (Access & HOSTFS_WRITE_ACCESS) || (Flags[Disposition] & (O_CREAT | O_TRUNC));
-    int Fd = open(Path, (IsDir ? O_RDONLY : Write ? O_RDWR : O_RDONLY) | Flags[Disposition] | O_CLOEXEC, 0600);
-    if (Fd < 0)
-        return HostFsComplete(Irp, errno == ENOENT || errno == ENOTDIR ? STATUS_OBJECT_PATH_NOT_FOUND
-                                   : errno == EEXIST ? STATUS_OBJECT_NAME_COLLISION : STATUS_ACCESS_DENIED, 0);
-    Stack->FileObject->FsContext = (PVOID)(LONG_PTR)(Fd + 1);
-    Stack->FileObject->FsContext2 = Write && !IsDir ? (PVOID)1 : NULL;     /* writes allowed */
+    NTSTATUS Status = HostFsOpenInRoot(Stack->FileObject, Path, Flags[Disposition], Write, IsDir, DeleteOnClose);
+    if (!NT_SUCCESS(Status)) {
+        if (Created)
+            rmdir(Path);
+        return HostFsComplete(Irp, Status, 0);
+    }
     ULONG_PTR Information = !Exists ? FILE_CREATED
                             : Disposition == FILE_SUPERSEDE ? FILE_SUPERSEDED
                             : (Disposition == FILE_OVERWRITE || Disposition == FILE_OVERWRITE_IF) ? FILE_OVERWRITTEN
@@ -153,17 +207,27 @@ static NTSTATUS HostFsCreate(PIRP Irp, PIO_STACK_LOCATION Stack)
                                                                       : STATUS_OBJECT_NAME_NOT_FOUND, 0);
     if (!Exists)
         return HostFsComplete(Irp, STATUS_OBJECT_NAME_NOT_FOUND, 0);
+    struct stat St;
+    BOOLEAN IsDir = stat(Path, &St) == 0 && S_ISDIR(St.st_mode);
+    ULONG Options = Stack->Parameters.Create.Options;
+    if (IsDir && (Options & FILE_NON_DIRECTORY_FILE))
+        return HostFsComplete(Irp, STATUS_FILE_IS_A_DIRECTORY, 0);
+    if (!IsDir && (Options & FILE_DIRECTORY_FILE))
+        return HostFsComplete(Irp, STATUS_NOT_A_DIRECTORY, 0);
     int Fd = open(Path, O_RDONLY | O_CLOEXEC);
     if (Fd < 0)
         return HostFsComplete(Irp, STATUS_ACCESS_DENIED, 0);
-    Stack->FileObject->FsContext = (PVOID)(LONG_PTR)(Fd + 1);
+    if (!HostFsAttach(Stack->FileObject, Fd, NULL, FALSE, IsDir, FALSE)) {
+        close(Fd);
+        return HostFsComplete(Irp, STATUS_INSUFFICIENT_RESOURCES, 0);
+    }
     return HostFsComplete(Irp, STATUS_SUCCESS, FILE_OPENED);
 }
 
 static NTSTATUS HostFsRead(PIRP Irp, PIO_STACK_LOCATION Stack)
 {
     PFILE_OBJECT File = Stack->FileObject;
-    int Fd = (int)(LONG_PTR)File->FsContext - 1;
+    int Fd = HostFsCcb(File) != NULL ? HostFsCcb(File)->Fd : -1;
     ULONG Length = Stack->Parameters.Read.Length;
     LARGE_INTEGER Offset = Stack->Parameters.Read.ByteOffset;
     if (Offset.HighPart == -1 && Offset.LowPart == FILE_USE_FILE_POINTER_POSITION)
@@ -185,11 +249,12 @@ static NTSTATUS HostFsRead(PIRP Irp, PIO_STACK_LOCATION Stack)
 static NTSTATUS HostFsWrite(PIRP Irp, PIO_STACK_LOCATION Stack)
 {
     PFILE_OBJECT File = Stack->FileObject;
-    int Fd = (int)(LONG_PTR)File->FsContext - 1;
+    HOSTFS_CCB *Ccb = HostFsCcb(File);
+    int Fd = Ccb != NULL ? Ccb->Fd : -1;
     ULONG Length = Stack->Parameters.Write.Length;
     LARGE_INTEGER Offset = Stack->Parameters.Write.ByteOffset;
     struct stat St;
-    if (Fd < 0 || File->FsContext2 == NULL)
+    if (Fd < 0 || !Ccb->Writable)
         return HostFsComplete(Irp, STATUS_MEDIA_WRITE_PROTECTED, 0);
     if (Offset.HighPart == -1 && Offset.LowPart == FILE_USE_FILE_POINTER_POSITION)
         Offset = File->CurrentByteOffset;
@@ -215,15 +280,16 @@ static NTSTATUS HostFsDispatch(PDEVICE_OBJECT DeviceObject, PIRP Irp)
         return HostFsRead(Irp, Stack);
     case IRP_MJ_WRITE:
         return HostFsWrite(Irp, Stack);
+    case IRP_MJ_SET_INFORMATION:
+        return HostFsSetInformation(Irp, Stack);
+    case IRP_MJ_QUERY_INFORMATION:
+        return HostFsQueryInformation(Irp, Stack);
     case IRP_MJ_CLEANUP:
+        HostFsCleanup(Stack->FileObject);
         return HostFsComplete(Irp, STATUS_SUCCESS, 0);
-    case IRP_MJ_CLOSE: {
-        int Fd = (int)(LONG_PTR)Stack->FileObject->FsContext - 1;
-        if (Fd >= 0)
-            close(Fd);
-        Stack->FileObject->FsContext = NULL;
+    case IRP_MJ_CLOSE:
+        HostFsClose(Stack->FileObject);
         return HostFsComplete(Irp, STATUS_SUCCESS, 0);
-    }
     default:
         return HostFsComplete(Irp, STATUS_INVALID_DEVICE_REQUEST, 0);
     }
@@ -245,14 +311,20 @@ VOID HostStartHostVolume(VOID)
     if (!NT_SUCCESS(IoCreateSymbolicLink(&Link, &Name))) {
         IoDeleteDevice(HostFsDevice);
         HostFsDevice = NULL;
+        return;
     }
+    /* As on Windows, \SystemRoot is the system volume's \Windows: here the run's own folder. */
+    UNICODE_STRING Root = RTL_CONSTANT_STRING(L"\\SystemRoot");
+    UNICODE_STRING Windows = RTL_CONSTANT_STRING(L"\\Device\\NtpsHostVolume\\Windows");
+    IoCreateSymbolicLink(&Root, &Windows);
 }
 
 VOID HostStopHostVolume(VOID)
 {
     if (HostFsDevice != NULL) {
-        UNICODE_STRING Link = RTL_CONSTANT_STRING(L"\\??\\C:");
+        UNICODE_STRING Link = RTL_CONSTANT_STRING(L"\\??\\C:"), Root = RTL_CONSTANT_STRING(L"\\SystemRoot");
         IoDeleteSymbolicLink(&Link);
+        IoDeleteSymbolicLink(&Root);
         IoDeleteDevice(HostFsDevice);
         HostFsDevice = NULL;
     }

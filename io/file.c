@@ -25,6 +25,7 @@ typedef struct _IOP_FILE {
     ULONG Magic;
     BOOLEAN Opened;                 /* IRP_MJ_CREATE succeeded: CLEANUP and CLOSE follow */
     PDEVICE_OBJECT Device;          /* referenced while the file object lives */
+    ULONG_PTR Created;              /* the create's IoStatus.Information: FILE_CREATED, FILE_OPENED... */
 } IOP_FILE;
 
 BOOLEAN IopIsIoFile(PFILE_OBJECT File)
@@ -56,7 +57,9 @@ static NTSTATUS IopSendFileRequest(PFILE_OBJECT File, UCHAR MajorFunction, PIO_S
         Next->Parameters.Create.ShareAccess = (USHORT)ShareAccess;
         Next->Parameters.Create.FileAttributes = (USHORT)Attributes;
     }
-    NTSTATUS Status = IopSendLocalIrp(Top, Irp);
+    NTSTATUS Status = IopSendLocalIrp(Top, Irp,
+                                      MajorFunction == IRP_MJ_CREATE ? &((IOP_FILE *)File->FileObjectExtension)->Created
+                                                                     : NULL);
     (void)Mode;
     ObfDereferenceObject(Top);
     return Status;
@@ -161,6 +164,9 @@ static NTSTATUS IopCreateFileObject(PDEVICE_OBJECT Device, PCUNICODE_STRING Rest
         File->Flags |= FO_SYNCHRONOUS_IO;
     if (Options & FILE_SYNCHRONOUS_IO_ALERT)
         File->Flags |= FO_ALERTABLE_IO;
+    File->Flags |= ((Options & FILE_WRITE_THROUGH) ? FO_WRITE_THROUGH : 0) |
+                   ((Options & FILE_SEQUENTIAL_ONLY) ? FO_SEQUENTIAL_ONLY : 0) |
+                   ((Options & FILE_NO_INTERMEDIATE_BUFFERING) ? FO_NO_INTERMEDIATE_BUFFERING : 0);
     KeInitializeEvent(&File->Lock, SynchronizationEvent, FALSE);
     KeInitializeEvent(&File->Event, NotificationEvent, FALSE);
     InitializeListHead(&File->IrpList);
@@ -248,6 +254,13 @@ static NTSTATUS IopCreate(PHANDLE FileHandle, ACCESS_MASK DesiredAccess, POBJECT
         ((Options & FILE_SYNCHRONOUS_IO_ALERT) && (Options & FILE_SYNCHRONOUS_IO_NONALERT)) ||
         ((Options & (FILE_SYNCHRONOUS_IO_ALERT | FILE_SYNCHRONOUS_IO_NONALERT)) && !(DesiredAccess & SYNCHRONIZE)))
         return STATUS_INVALID_PARAMETER;
+    /* Documented: delete-on-close asks for DELETE; a folder is only opened or created. */
+    if (((Options & FILE_DELETE_ON_CLOSE) &&
+         !(ObMapGenericMask(ObpFileType, DesiredAccess) & DELETE)) ||
+        ((Options & FILE_DIRECTORY_FILE) &&
+         ((Options & FILE_NON_DIRECTORY_FILE) ||
+          (Disposition != FILE_CREATE && Disposition != FILE_OPEN && Disposition != FILE_OPEN_IF))))
+        return STATUS_INVALID_PARAMETER;
     OBP_CAPTURED_ATTRIBUTES Captured;
     Status = ObpCaptureObjectAttributes(Mode, ObjectAttributes, &Captured);
     if (!NT_SUCCESS(Status))
@@ -264,11 +277,12 @@ static NTSTATUS IopCreate(PHANDLE FileHandle, ACCESS_MASK DesiredAccess, POBJECT
                                         { 0, 0, NULL } };
     ObpReleaseObjectAttributes(&Captured);
     HANDLE Handle = NULL;
+    ULONG_PTR Created = File != NULL ? ((IOP_FILE *)File->FileObjectExtension)->Created : 0;
     if (NT_SUCCESS(Status))
         Status = ObpInsertObject(File, DesiredAccess, &Unnamed, Mode, &Handle);   /* consumes our reference */
     __try {
         IoStatusBlock->Status = Status;
-        IoStatusBlock->Information = NT_SUCCESS(Status) ? FILE_OPENED : 0;
+        IoStatusBlock->Information = NT_SUCCESS(Status) ? Created : 0;   /* what the driver said: FILE_CREATED... */
         if (NT_SUCCESS(Status))
             *FileHandle = Handle;
     } __except (EXCEPTION_EXECUTE_HANDLER) {

@@ -123,7 +123,7 @@ VOID IopQueueThreadIrp(PIRP Irp);
  * block, events, user APC, free. */
 VOID IopCompleteInThread(PIRP Irp);
 /* Send a local IRP down and wait for it; returns its final status. */
-NTSTATUS IopSendLocalIrp(PDEVICE_OBJECT Device, PIRP Irp);
+NTSTATUS IopSendLocalIrp(PDEVICE_OBJECT Device, PIRP Irp, ULONG_PTR *Information);
 PDEVICE_OBJECT IopTopOfStack(PDEVICE_OBJECT Device);   /* not referenced; IopDeviceListLock-free read */
 
 /* Devices (io/device.c). */

@@ -431,7 +431,7 @@ VOID IopCompleteInThread(PIRP Irp)
 
 /* ---- Io's own synchronous requests ---------------------------------------------------------------- */
 
-NTSTATUS IopSendLocalIrp(PDEVICE_OBJECT Device, PIRP Irp)
+NTSTATUS IopSendLocalIrp(PDEVICE_OBJECT Device, PIRP Irp, ULONG_PTR *Information)
 {
     KEVENT Event;
     IO_STATUS_BLOCK Iosb = { { STATUS_PENDING }, 0 };
@@ -445,6 +445,8 @@ NTSTATUS IopSendLocalIrp(PDEVICE_OBJECT Device, PIRP Irp)
     KeWaitForSingleObject(&Event, Executive, KernelMode, FALSE, NULL);
     (void)Status;
     IopFreeIrp(Irp);
+    if (Information != NULL)
+        *Information = Iosb.Information;
     return Iosb.Status;
 }
 

@@ -1,7 +1,9 @@
 /*
  * io/rw.c - the I/O services on an open file: Nt/ZwReadFile,
  * Nt/ZwWriteFile, Nt/ZwDeviceIoControlFile, Nt/ZwCancelIoFile,
- * Nt/ZwQueryInformationFile.
+ * Nt/ZwQueryInformationFile, Nt/ZwSetInformationFile (the position and
+ * mode of a synchronous file object are the I/O manager's; the rest is
+ * IRP_MJ_SET_INFORMATION with a copy of the caller's buffer).
  *
  * Buffers, by the device's DO_BUFFERED_IO / DO_DIRECT_IO (reads and
  * writes) or the control code's method (I/O controls): buffered (a
@@ -382,8 +384,12 @@ static BOOLEAN IopAnswerQuery(PFILE_OBJECT File, ACCESS_MASK Granted, FILE_INFOR
         *Written = sizeof(FILE_POSITION_INFORMATION);
         return TRUE;
     case FileModeInformation:
-        ((PFILE_MODE_INFORMATION)Out)->Mode = (File->Flags & FO_SYNCHRONOUS_IO)
-            ? ((File->Flags & FO_ALERTABLE_IO) ? FILE_SYNCHRONOUS_IO_ALERT : FILE_SYNCHRONOUS_IO_NONALERT) : 0;
+        ((PFILE_MODE_INFORMATION)Out)->Mode =
+            ((File->Flags & FO_SYNCHRONOUS_IO)
+                 ? ((File->Flags & FO_ALERTABLE_IO) ? FILE_SYNCHRONOUS_IO_ALERT : FILE_SYNCHRONOUS_IO_NONALERT) : 0) |
+            ((File->Flags & FO_WRITE_THROUGH) ? FILE_WRITE_THROUGH : 0) |
+            ((File->Flags & FO_SEQUENTIAL_ONLY) ? FILE_SEQUENTIAL_ONLY : 0) |
+            ((File->Flags & FO_NO_INTERMEDIATE_BUFFERING) ? FILE_NO_INTERMEDIATE_BUFFERING : 0);
         *Written = sizeof(FILE_MODE_INFORMATION);
         return TRUE;
     case FileAccessInformation:
@@ -406,15 +412,33 @@ static NTSTATUS IopWriteStatus(KPROCESSOR_MODE Mode, PIO_STATUS_BLOCK Iosb, NTST
     return NT_SUCCESS(Copied) ? Status : Copied;
 }
 
-/* A synchronous service whatever the file object: the driver's answer is
- * awaited here (on an event of ours, not alertably: the status block and
- * buffer it completes into are this frame's until then). */
-static NTSTATUS IopQueryByIrp(IOP_REQUEST *R, PIO_STATUS_BLOCK Caller, PVOID Out, ULONG Length,
-                              FILE_INFORMATION_CLASS Class)
+/* A query or set by IRP is a synchronous service whatever the file object:
+ * the driver's answer is awaited here (on an event of ours, not
+ * alertably: the status block and buffer it completes into are this
+ * frame's until then). Buffer (ours, freed with the IRP) is the
+ * SystemBuffer; a query's answer is copied to Out at completion. The
+ * caller set the stack location's parameters. */
+static NTSTATUS IopInfoByIrp(IOP_REQUEST *R, PIO_STATUS_BLOCK Caller, PIRP Irp, PVOID Buffer, PVOID Out,
+                             ULONG Length)
 {
     KEVENT Done;
     IO_STATUS_BLOCK Iosb = { { STATUS_PENDING }, 0 };
     KeInitializeEvent(&Done, NotificationEvent, FALSE);
+    Irp->AssociatedIrp.SystemBuffer = Buffer;
+    Irp->Flags |= IRP_BUFFERED_IO | IRP_DEALLOCATE_BUFFER | (Out != NULL ? IRP_INPUT_OPERATION : 0);
+    Irp->UserBuffer = Out;
+    IopIrpPrivate(Irp)->OutputLength = Out != NULL ? Length : 0;
+    R->Event = &Done;
+    R->EventLocal = TRUE;
+    R->Iosb = &Iosb;
+    IopIssue(R, Irp);
+    KeWaitForSingleObject(&Done, Executive, KernelMode, FALSE, NULL);
+    return IopWriteStatus(R->Mode, Caller, Iosb.Status, Iosb.Information);
+}
+
+static NTSTATUS IopQueryByIrp(IOP_REQUEST *R, PIO_STATUS_BLOCK Caller, PVOID Out, ULONG Length,
+                              FILE_INFORMATION_CLASS Class)
+{
     PIRP Irp = IopNewRequestIrp(R, IRP_MJ_QUERY_INFORMATION);
     PVOID Buffer = Irp != NULL ? ExpAllocateKernel(Length, 'fbOI') : NULL;
     if (Buffer == NULL) {
@@ -424,16 +448,7 @@ static NTSTATUS IopQueryByIrp(IOP_REQUEST *R, PIO_STATUS_BLOCK Caller, PVOID Out
     PIO_STACK_LOCATION Next = IoGetNextIrpStackLocation(Irp);
     Next->Parameters.QueryFile.Length = Length;
     Next->Parameters.QueryFile.FileInformationClass = Class;
-    Irp->AssociatedIrp.SystemBuffer = Buffer;
-    Irp->Flags |= IRP_BUFFERED_IO | IRP_DEALLOCATE_BUFFER | IRP_INPUT_OPERATION;
-    Irp->UserBuffer = Out;
-    IopIrpPrivate(Irp)->OutputLength = Length;
-    R->Event = &Done;
-    R->EventLocal = TRUE;
-    R->Iosb = &Iosb;
-    IopIssue(R, Irp);
-    KeWaitForSingleObject(&Done, Executive, KernelMode, FALSE, NULL);
-    return IopWriteStatus(R->Mode, Caller, Iosb.Status, Iosb.Information);
+    return IopInfoByIrp(R, Caller, Irp, Buffer, Out, Length);
 }
 
 NTSTATUS NtQueryInformationFile(HANDLE FileHandle, PIO_STATUS_BLOCK IoStatusBlock, PVOID FileInformation,
@@ -477,6 +492,148 @@ NTSTATUS ZwQueryInformationFile(HANDLE FileHandle, PIO_STATUS_BLOCK IoStatusBloc
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x2001F, Irql, PASSIVE_LEVEL,
                      (ULONG_PTR)__builtin_return_address(0));
     KI_ZW_SERVICE(NtQueryInformationFile, FileHandle, IoStatusBlock, FileInformation, Length, FileInformationClass);
+}
+
+/* ---- set information ---------------------------------------------------------------------------------- */
+
+/* The smallest buffer a class takes and the right it needs to be set
+ * (NT's tables); 0: not a class that is set. The classes ntps does not
+ * set are refused before this (IopSetNotDone). */
+static ULONG IopSetLength(FILE_INFORMATION_CLASS Class, ACCESS_MASK *Access)
+{
+    *Access = 0;
+    switch (Class) {
+    case FileBasicInformation: *Access = FILE_WRITE_ATTRIBUTES; return sizeof(FILE_BASIC_INFORMATION);
+    case FileDispositionInformation: *Access = DELETE; return sizeof(FILE_DISPOSITION_INFORMATION);
+    case FileDispositionInformationEx: *Access = DELETE; return sizeof(FILE_DISPOSITION_INFORMATION_EX);
+    case FilePositionInformation: return sizeof(FILE_POSITION_INFORMATION);
+    case FileModeInformation: return sizeof(FILE_MODE_INFORMATION);
+    case FileAllocationInformation: *Access = FILE_WRITE_DATA; return sizeof(FILE_ALLOCATION_INFORMATION);
+    case FileEndOfFileInformation: *Access = FILE_WRITE_DATA; return sizeof(FILE_END_OF_FILE_INFORMATION);
+    case FileValidDataLengthInformation:
+        *Access = FILE_WRITE_DATA;
+        return sizeof(FILE_VALID_DATA_LENGTH_INFORMATION);
+    default: return 0;
+    }
+}
+
+/* Classes whose I/O manager part ntps lacks: a rename or link opens the
+ * target's folder for the file system, a short name needs names on the
+ * volume, a completion port needs ports (docs/io.md, "Not implemented"). */
+static BOOLEAN IopSetNotDone(FILE_INFORMATION_CLASS Class)
+{
+    return Class == FileRenameInformation || Class == FileLinkInformation || Class == FileShortNameInformation ||
+           Class == FileCompletionInformation || Class == FileRenameInformationEx || Class == FileLinkInformationEx;
+}
+
+/* What the I/O manager sets itself, as NT does: the position of a
+ * synchronous file object and the mode. FALSE: the driver's part. */
+static BOOLEAN IopAnswerSet(PFILE_OBJECT File, FILE_INFORMATION_CLASS Class, PVOID In, NTSTATUS *Status)
+{
+    if (Class == FilePositionInformation && (File->Flags & FO_SYNCHRONOUS_IO)) {
+        LARGE_INTEGER At = ((PFILE_POSITION_INFORMATION)In)->CurrentByteOffset;
+        ULONG Align = IoGetRelatedDeviceObject(File)->AlignmentRequirement;
+        *Status = At.QuadPart < 0 || ((File->Flags & FO_NO_INTERMEDIATE_BUFFERING) && (At.QuadPart & Align))
+                      ? STATUS_INVALID_PARAMETER : STATUS_SUCCESS;
+        if (NT_SUCCESS(*Status))
+            File->CurrentByteOffset = At;
+        return TRUE;
+    }
+    if (Class != FileModeInformation)
+        return FALSE;
+    /* Only write-through, sequential-only and the kind of synchronous I/O
+     * change; a synchronous file object stays one, an asynchronous one too. */
+    ULONG Mode = ((PFILE_MODE_INFORMATION)In)->Mode;
+    ULONG Sync = Mode & (FILE_SYNCHRONOUS_IO_ALERT | FILE_SYNCHRONOUS_IO_NONALERT);
+    if ((Mode & ~(FILE_WRITE_THROUGH | FILE_SEQUENTIAL_ONLY | FILE_SYNCHRONOUS_IO_ALERT |
+                  FILE_SYNCHRONOUS_IO_NONALERT)) ||
+        Sync == (FILE_SYNCHRONOUS_IO_ALERT | FILE_SYNCHRONOUS_IO_NONALERT) ||
+        (Sync != 0) != ((File->Flags & FO_SYNCHRONOUS_IO) != 0)) {
+        *Status = STATUS_INVALID_PARAMETER;
+        return TRUE;
+    }
+    File->Flags = (File->Flags & ~(FO_WRITE_THROUGH | FO_SEQUENTIAL_ONLY | FO_ALERTABLE_IO)) |
+                  ((Mode & FILE_WRITE_THROUGH) ? FO_WRITE_THROUGH : 0) |
+                  ((Mode & FILE_SEQUENTIAL_ONLY) ? FO_SEQUENTIAL_ONLY : 0) |
+                  ((Sync & FILE_SYNCHRONOUS_IO_ALERT) ? FO_ALERTABLE_IO : 0);
+    *Status = STATUS_SUCCESS;
+    return TRUE;
+}
+
+/* The caller's buffer, captured: the driver gets a copy as SystemBuffer. */
+static NTSTATUS IopCaptureSet(KPROCESSOR_MODE Mode, PVOID In, ULONG Length, FILE_INFORMATION_CLASS Class,
+                              PVOID *Copy)
+{
+    *Copy = ExpAllocateKernel(Length, 'fbOI');
+    if (*Copy == NULL)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    __try {
+        if (Mode != KernelMode)
+            ProbeForRead(In, Length, Class == FileDispositionInformation ? sizeof(UCHAR) : sizeof(ULONG));
+        if (In == NULL)
+            RtlRaiseStatus(STATUS_ACCESS_VIOLATION);    /* as the read would (not memcpy(NULL)) */
+        memcpy(*Copy, In, Length);
+    } __except (EXCEPTION_EXECUTE_HANDLER) {
+        ExpFreeKernel(*Copy);
+        *Copy = NULL;
+        return GetExceptionCode();
+    }
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS NtSetInformationFile(HANDLE FileHandle, PIO_STATUS_BLOCK IoStatusBlock, PVOID FileInformation,
+                              ULONG Length, FILE_INFORMATION_CLASS FileInformationClass)
+{
+    KI_SYSTEM_SERVICE(NtSetInformationFile, FileHandle, IoStatusBlock, FileInformation, Length,
+                      FileInformationClass);
+    KPROCESSOR_MODE Mode = ExGetPreviousMode();
+    if (IopSetNotDone(FileInformationClass))
+        return STATUS_NOT_IMPLEMENTED;
+    ACCESS_MASK Access;
+    ULONG Minimum = IopSetLength(FileInformationClass, &Access);
+    if (Minimum == 0)
+        return STATUS_INVALID_INFO_CLASS;
+    if (Length < Minimum)
+        return STATUS_INFO_LENGTH_MISMATCH;
+    PVOID Buffer;
+    NTSTATUS Status = IopCaptureSet(Mode, FileInformation, Length, FileInformationClass, &Buffer);
+    if (!NT_SUCCESS(Status))
+        return Status;
+    IOP_REQUEST R;
+    Status = IopBeginRequest(&R, FileHandle, Access, NULL, NULL, NULL, IoStatusBlock);
+    if (!NT_SUCCESS(Status)) {
+        ExpFreeKernel(Buffer);
+        return Status;
+    }
+    NTSTATUS Answer;
+    if (IopAnswerSet(R.File, FileInformationClass, Buffer, &Answer)) {
+        ExpFreeKernel(Buffer);
+        IopAbandonRequest(&R, NULL);
+        return NT_SUCCESS(Answer) ? IopWriteStatus(Mode, IoStatusBlock, Answer, 0) : Answer;
+    }
+    PIRP Irp = IopNewRequestIrp(&R, IRP_MJ_SET_INFORMATION);
+    if (Irp == NULL) {
+        ExpFreeKernel(Buffer);
+        IopAbandonRequest(&R, NULL);
+        return STATUS_INSUFFICIENT_RESOURCES;
+    }
+    PIO_STACK_LOCATION Next = IoGetNextIrpStackLocation(Irp);
+    Next->Parameters.SetFile.Length = Length;
+    Next->Parameters.SetFile.FileInformationClass = FileInformationClass;
+    Next->Parameters.SetFile.FileObject = NULL;         /* a rename's or link's target folder: none here */
+    if (FileInformationClass == FileDispositionInformation || FileInformationClass == FileDispositionInformationEx)
+        Next->Parameters.SetFile.DeleteHandle = FileHandle;
+    return IopInfoByIrp(&R, IoStatusBlock, Irp, Buffer, NULL, Length);
+}
+
+NTSTATUS ZwSetInformationFile(HANDLE FileHandle, PIO_STATUS_BLOCK IoStatusBlock, PVOID FileInformation,
+                              ULONG Length, FILE_INFORMATION_CLASS FileInformationClass)
+{
+    KIRQL Irql = KeGetCurrentIrql();
+    if (Irql != PASSIVE_LEVEL && !KiPassiveRuleOff(Irql))
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x2001F, Irql, PASSIVE_LEVEL,
+                     (ULONG_PTR)__builtin_return_address(0));
+    KI_ZW_SERVICE(NtSetInformationFile, FileHandle, IoStatusBlock, FileInformation, Length, FileInformationClass);
 }
 
 /* ---- cancel ---------------------------------------------------------------------------------------------- */

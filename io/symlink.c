@@ -1,7 +1,7 @@
 /*
  * io/symlink.c - symbolic links: IoCreateSymbolicLink, IoDeleteSymbolicLink,
- * and resolving \??\X (what Win32's \\.\X becomes), \DosDevices\X and
- * \GLOBAL??\X to the device name a link holds.
+ * and resolving \??\X (what Win32's \\.\X becomes), \DosDevices\X,
+ * \GLOBAL??\X and \SystemRoot to the device name a link holds.
  *
  * A link is an object of type "SymbolicLink" named in the object namespace
  * (ob/namespace.c: \?? and \DosDevices are the same directory as
@@ -168,6 +168,11 @@ NTSTATUS IopResolveName(PCUNICODE_STRING Name, PUNICODE_STRING Out)
     BOOLEAN Linked = FALSE;
     for (ULONG i = 0; i < RTL_NUMBER_OF(Directories) && !Linked; i++)
         Linked = IopHasPrefix(Name, Directories[i], &Skip);
+    /* \SystemRoot, the one link in the root directory (drive C:'s \Windows: host/hostfs.c) */
+    if (!Linked && IopHasPrefix(Name, L"\\SystemRoot", &Skip) && (Skip == Count || Name->Buffer[Skip] == L'\\')) {
+        Linked = TRUE;
+        Skip = 1;
+    }
     if (!Linked)
         return STATUS_OBJECT_TYPE_MISMATCH;     /* not a link's name: use it as it is */
     USHORT End = Skip;

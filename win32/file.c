@@ -8,15 +8,6 @@
  */
 #include "win32p.h"
 
-/* The documented IO_STATUS_BLOCK layout: an OVERLAPPED's Internal and
- * InternalHigh are one. */
-typedef struct {
-    union {
-        NTSTATUS Status;
-        PVOID Pointer;
-    };
-    ULONG_PTR Information;
-} W32_IO_STATUS;
 typedef VOID (NTAPI *W32_APC)(PVOID ApcContext, W32_IO_STATUS *IoStatusBlock, ULONG Reserved);
 
 #define W32_WEAK __attribute__((weak))
@@ -37,22 +28,6 @@ NTSYSAPI NTSTATUS NTAPI NtDeviceIoControlFile(HANDLE FileHandle, HANDLE Event, W
                                               ULONG OutputBufferLength) W32_WEAK;
 NTSYSAPI NTSTATUS NTAPI NtCancelIoFile(HANDLE FileHandle, W32_IO_STATUS *IoStatusBlock) W32_WEAK;
 
-/* NtCreateFile's dispositions and options (ntifs.h values). */
-#define W32_FILE_OPEN 1
-#define W32_FILE_CREATE 2
-#define W32_FILE_OPEN_IF 3
-#define W32_FILE_OVERWRITE 4
-#define W32_FILE_OVERWRITE_IF 5
-#define W32_FILE_OPENED 1
-#define W32_FILE_OVERWRITTEN 3
-#define W32_FILE_WRITE_THROUGH 0x00000002
-#define W32_FILE_NO_INTERMEDIATE_BUFFERING 0x00000008
-#define W32_FILE_SYNCHRONOUS_IO_NONALERT 0x00000020
-#define W32_FILE_NON_DIRECTORY_FILE 0x00000040
-#define W32_FILE_DELETE_ON_CLOSE 0x00001000
-#define W32_FILE_OPEN_FOR_BACKUP_INTENT 0x00004000
-#define W32_FILE_READ_ATTRIBUTES 0x0080
-
 static BOOL W32NotImplemented(VOID)
 {
     SetLastError(ERROR_CALL_NOT_IMPLEMENTED);
@@ -62,7 +37,7 @@ static BOOL W32NotImplemented(VOID)
 /* A Win32 path as an NT path: \\.\X and \\?\X are \??\X, C:\x is \??\C:\x,
  * and a relative name (x.sys, dir\x.sys) is in the current folder, as
  * RtlDosPathNameToNtPathName makes them; '/' is a separator too. */
-static BOOL W32NtPath(LPCWSTR Name, PWCHAR Out, size_t Size)
+BOOL W32NtPath(LPCWSTR Name, PWCHAR Out, size_t Size)
 {
     WCHAR Here[MAX_PATH];
     if (Name == NULL || Name[0] == 0)

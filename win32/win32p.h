@@ -46,6 +46,47 @@ NTKERNELAPI PVOID PsGetThreadTeb(PVOID Thread);
 NTKERNELAPI VOID KeQuerySystemTimePrecise(PLARGE_INTEGER CurrentTime);
 NTKERNELAPI ULONGLONG KeQueryInterruptTime(VOID);
 
+/* The documented IO_STATUS_BLOCK layout: an OVERLAPPED's Internal and
+ * InternalHigh are one. */
+typedef struct {
+    union {
+        NTSTATUS Status;
+        PVOID Pointer;
+    };
+    ULONG_PTR Information;
+} W32_IO_STATUS;
+
+/* NtCreateFile's dispositions and options (ntifs.h values). */
+#define W32_FILE_OPEN 1
+#define W32_FILE_CREATE 2
+#define W32_FILE_OPEN_IF 3
+#define W32_FILE_OVERWRITE 4
+#define W32_FILE_OVERWRITE_IF 5
+#define W32_FILE_OPENED 1
+#define W32_FILE_OVERWRITTEN 3
+#define W32_FILE_WRITE_THROUGH 0x00000002
+#define W32_FILE_NO_INTERMEDIATE_BUFFERING 0x00000008
+#define W32_FILE_SYNCHRONOUS_IO_NONALERT 0x00000020
+#define W32_FILE_NON_DIRECTORY_FILE 0x00000040
+#define W32_FILE_DELETE_ON_CLOSE 0x00001000
+#define W32_FILE_OPEN_FOR_BACKUP_INTENT 0x00004000
+#define W32_FILE_DIRECTORY_FILE 0x00000001
+#define W32_FILE_OPEN_REPARSE_POINT 0x00200000
+#define W32_FILE_READ_ATTRIBUTES 0x0080
+#define W32_FILE_LIST_DIRECTORY 0x0001
+/* The information classes kernel32 uses (FILE_INFORMATION_CLASS). */
+#define W32_FILE_STANDARD_INFORMATION 5
+#define W32_FILE_DISPOSITION_INFORMATION 13
+#define W32_FILE_POSITION_INFORMATION 14
+#define W32_FILE_END_OF_FILE_INFORMATION 20
+typedef struct {
+    LARGE_INTEGER AllocationSize;
+    LARGE_INTEGER EndOfFile;
+    ULONG NumberOfLinks;
+    BOOLEAN DeletePending;
+    BOOLEAN Directory;
+} W32_FILE_STANDARD;
+
 /* The Win32 handle values of the current process and thread. */
 #define W32_CURRENT_PROCESS ((HANDLE)(LONG_PTR)-1)
 #define W32_CURRENT_THREAD ((HANDLE)(LONG_PTR)-2)
@@ -57,5 +98,7 @@ W32_API PLARGE_INTEGER W32Timeout(PLARGE_INTEGER Buffer, DWORD Milliseconds);
 /* An ANSI name (code page 1252's first 256 characters) as UTF-16 in Buffer,
  * always NUL-terminated; FALSE when it had to be cut to fit Capacity. */
 W32_API BOOL W32Widen(LPCSTR Text, PWCHAR Buffer, size_t Capacity);
+/* A Win32 path as an NT path (\\.\X, C:\x, relative names: file.c). */
+W32_API BOOL W32NtPath(LPCWSTR Name, PWCHAR Out, size_t Size);
 
 #endif

@@ -122,11 +122,21 @@ typedef enum _FILE_INFORMATION_CLASS {
     FileEaInformation = 7,
     FileAccessInformation = 8,
     FileNameInformation = 9,
+    FileRenameInformation = 10,
+    FileLinkInformation = 11,
+    FileDispositionInformation = 13,
     FilePositionInformation = 14,
     FileModeInformation = 16,
     FileAlignmentInformation = 17,
     FileAllInformation = 18,
+    FileAllocationInformation = 19,
     FileEndOfFileInformation = 20,
+    FileCompletionInformation = 30,
+    FileValidDataLengthInformation = 39,
+    FileShortNameInformation = 40,
+    FileDispositionInformationEx = 64,
+    FileRenameInformationEx = 65,
+    FileLinkInformationEx = 72,
     FileMaximumInformation = 80
 } FILE_INFORMATION_CLASS, *PFILE_INFORMATION_CLASS;
 
@@ -161,6 +171,32 @@ typedef struct _FILE_ALIGNMENT_INFORMATION {
 typedef struct _FILE_MODE_INFORMATION {
     ULONG Mode;
 } FILE_MODE_INFORMATION, *PFILE_MODE_INFORMATION;
+
+typedef struct _FILE_DISPOSITION_INFORMATION {
+    BOOLEAN DeleteFile;
+} FILE_DISPOSITION_INFORMATION, *PFILE_DISPOSITION_INFORMATION;
+
+#define FILE_DISPOSITION_DO_NOT_DELETE 0x00000000
+#define FILE_DISPOSITION_DELETE 0x00000001
+#define FILE_DISPOSITION_POSIX_SEMANTICS 0x00000002
+#define FILE_DISPOSITION_FORCE_IMAGE_SECTION_CHECK 0x00000004
+#define FILE_DISPOSITION_ON_CLOSE 0x00000008
+#define FILE_DISPOSITION_IGNORE_READONLY_ATTRIBUTE 0x00000010
+typedef struct _FILE_DISPOSITION_INFORMATION_EX {
+    ULONG Flags;
+} FILE_DISPOSITION_INFORMATION_EX, *PFILE_DISPOSITION_INFORMATION_EX;
+
+typedef struct _FILE_END_OF_FILE_INFORMATION {
+    LARGE_INTEGER EndOfFile;
+} FILE_END_OF_FILE_INFORMATION, *PFILE_END_OF_FILE_INFORMATION;
+
+typedef struct _FILE_ALLOCATION_INFORMATION {
+    LARGE_INTEGER AllocationSize;
+} FILE_ALLOCATION_INFORMATION, *PFILE_ALLOCATION_INFORMATION;
+
+typedef struct _FILE_VALID_DATA_LENGTH_INFORMATION {
+    LARGE_INTEGER ValidDataLength;
+} FILE_VALID_DATA_LENGTH_INFORMATION, *PFILE_VALID_DATA_LENGTH_INFORMATION;
 
 /* ---- memory descriptor lists --------------------------------------------------------- */
 typedef ULONG_PTR PFN_NUMBER, *PPFN_NUMBER;
@@ -675,6 +711,9 @@ NTSYSAPI NTSTATUS NTAPI ZwCancelIoFile(HANDLE FileHandle, PIO_STATUS_BLOCK IoSta
 NTSYSAPI NTSTATUS NTAPI ZwQueryInformationFile(HANDLE FileHandle, PIO_STATUS_BLOCK IoStatusBlock,
                                                PVOID FileInformation, ULONG Length,
                                                FILE_INFORMATION_CLASS FileInformationClass);
+NTSYSAPI NTSTATUS NTAPI ZwSetInformationFile(HANDLE FileHandle, PIO_STATUS_BLOCK IoStatusBlock,
+                                             PVOID FileInformation, ULONG Length,
+                                             FILE_INFORMATION_CLASS FileInformationClass);
 
 NTPS_END_DECLS
 

@@ -211,6 +211,24 @@ WINBASEAPI UINT WINAPI GetWindowsDirectoryW(LPWSTR lpBuffer, UINT uSize);
 WINBASEAPI BOOL WINAPI CopyFileA(LPCSTR lpExistingFileName, LPCSTR lpNewFileName, BOOL bFailIfExists);
 WINBASEAPI BOOL WINAPI CopyFileW(LPCWSTR lpExistingFileName, LPCWSTR lpNewFileName, BOOL bFailIfExists);
 WINBASEAPI BOOL WINAPI CloseHandle(HANDLE hObject);
+#define FILE_BEGIN 0
+#define FILE_CURRENT 1
+#define FILE_END 2
+#define INVALID_SET_FILE_POINTER ((DWORD)-1)
+#define INVALID_FILE_SIZE ((DWORD)0xFFFFFFFF)
+WINBASEAPI DWORD WINAPI SetFilePointer(HANDLE hFile, LONG lDistanceToMove, PLONG lpDistanceToMoveHigh,
+                                       DWORD dwMoveMethod);
+WINBASEAPI BOOL WINAPI SetFilePointerEx(HANDLE hFile, LARGE_INTEGER liDistanceToMove, PLARGE_INTEGER lpNewFilePointer,
+                                        DWORD dwMoveMethod);
+WINBASEAPI BOOL WINAPI SetEndOfFile(HANDLE hFile);
+WINBASEAPI DWORD WINAPI GetFileSize(HANDLE hFile, LPDWORD lpFileSizeHigh);
+WINBASEAPI BOOL WINAPI GetFileSizeEx(HANDLE hFile, PLARGE_INTEGER lpFileSize);
+WINBASEAPI BOOL WINAPI DeleteFileW(LPCWSTR lpFileName);
+WINBASEAPI BOOL WINAPI DeleteFileA(LPCSTR lpFileName);
+WINBASEAPI BOOL WINAPI CreateDirectoryW(LPCWSTR lpPathName, LPSECURITY_ATTRIBUTES lpSecurityAttributes);
+WINBASEAPI BOOL WINAPI CreateDirectoryA(LPCSTR lpPathName, LPSECURITY_ATTRIBUTES lpSecurityAttributes);
+WINBASEAPI BOOL WINAPI RemoveDirectoryW(LPCWSTR lpPathName);
+WINBASEAPI BOOL WINAPI RemoveDirectoryA(LPCSTR lpPathName);
 
 /* ---- errors --------------------------------------------------------------------------- */
 #include <win32/winerror.h>
@@ -312,6 +330,9 @@ int _vsnprintf(char *Buffer, size_t Count, const char *Format, va_list Args);
 #define GetSystemDirectory GetSystemDirectoryW
 #define GetWindowsDirectory GetWindowsDirectoryW
 #define CopyFile CopyFileW
+#define DeleteFile DeleteFileW
+#define CreateDirectory CreateDirectoryW
+#define RemoveDirectory RemoveDirectoryW
 #define CreateEvent CreateEventW
 #define OpenEvent OpenEventW
 #define GetCommandLine GetCommandLineW
@@ -321,6 +342,9 @@ int _vsnprintf(char *Buffer, size_t Count, const char *Format, va_list Args);
 #define GetSystemDirectory GetSystemDirectoryA
 #define GetWindowsDirectory GetWindowsDirectoryA
 #define CopyFile CopyFileA
+#define DeleteFile DeleteFileA
+#define CreateDirectory CreateDirectoryA
+#define RemoveDirectory RemoveDirectoryA
 #define CreateEvent CreateEventA
 #define GetCommandLine GetCommandLineA
 #endif

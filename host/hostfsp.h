@@ -1,0 +1,50 @@
+/*
+ * host/hostfsp.h - private to drive C: (hostfs.c opens, reads and writes;
+ * hostfsfile.c keeps the open files: delete-on-close, the disposition,
+ * set and query information).
+ *
+ * A file object drive C: opened has a HOSTFS_CCB as FsContext2 (its host
+ * descriptor and what this open may do). Below \Windows it also shares
+ * the file's HOSTFS_FCB with the other opens of the same file (FsContext):
+ * whether a delete is pending, and how many opens are not cleaned up yet.
+ */
+#ifndef NTPS_HOST_HOSTFSP_H
+#define NTPS_HOST_HOSTFSP_H
+
+#include "host/host.h"
+
+typedef struct _HOSTFS_FCB HOSTFS_FCB;
+
+typedef struct _HOSTFS_CCB {
+    int Fd;
+    BOOLEAN Writable;       /* opened for writing: below \Windows only */
+    BOOLEAN Directory;
+    BOOLEAN InRoot;         /* below \Windows (Fcb goes at cleanup; this stays) */
+    BOOLEAN DeleteOnClose;  /* FILE_DELETE_ON_CLOSE, or FILE_DISPOSITION_ON_CLOSE */
+    HOSTFS_FCB *Fcb;        /* below \Windows until cleanup (under the lock); NULL for the host's files */
+} HOSTFS_CCB;
+
+#define HostFsCcb(File) ((HOSTFS_CCB *)(File)->FsContext2)
+
+NTSTATUS HostFsComplete(PIRP Irp, NTSTATUS Status, ULONG_PTR Information);
+
+/* The open files' lock: a create holds it from the delete-pending check
+ * to HostFsAttach, so no disposition falls in between. */
+VOID HostFsLockFiles(VOID);
+VOID HostFsUnlockFiles(VOID);
+/* STATUS_DELETE_PENDING if the file at Path (below \Windows) is to be
+ * deleted, else STATUS_SUCCESS. Under the lock. */
+NTSTATUS HostFsCheckPending(const char *Path);
+/* A file opened: its CCB as FsContext2, and below \Windows (Path not
+ * NULL) its FCB as FsContext. Under the lock. FALSE: out of memory. */
+BOOLEAN HostFsAttach(PFILE_OBJECT File, int Fd, const char *Path, BOOLEAN Writable, BOOLEAN Directory,
+                     BOOLEAN DeleteOnClose);
+/* \Windows, System32 and System32\drivers: never deleted. */
+BOOLEAN HostFsIsSystemFolder(const char *Path);
+
+VOID HostFsCleanup(PFILE_OBJECT File);          /* IRP_MJ_CLEANUP: the delete, at the last one */
+VOID HostFsClose(PFILE_OBJECT File);            /* IRP_MJ_CLOSE */
+NTSTATUS HostFsSetInformation(PIRP Irp, PIO_STACK_LOCATION Stack);
+NTSTATUS HostFsQueryInformation(PIRP Irp, PIO_STACK_LOCATION Stack);
+
+#endif
