@@ -26,6 +26,7 @@ typedef struct _VF_POOL_BLOCK {
 } VF_POOL_BLOCK;
 
 static VF_POOL_BLOCK *VfPoolBuckets[VF_POOL_BUCKETS];
+static ULONG VfPoolBlocks;          /* entries in the buckets: none, no walk (explore's runs) */
 static volatile LONG VfPoolLock;
 
 static VOID VfPoolAcquire(VOID)
@@ -68,6 +69,7 @@ VOID VfPoolAllocated(PVOID Block, SIZE_T Size, ULONG Tag, PRTL_MODULE Owner)
     VfPoolAcquire();
     Entry->Next = VfPoolBuckets[Bucket];
     VfPoolBuckets[Bucket] = Entry;
+    VfPoolBlocks++;
     VfPoolRelease();
 }
 
@@ -82,6 +84,7 @@ VOID VfPoolFreed(PVOID Block)
         if ((*Link)->Block == Block) {
             Found = *Link;
             *Link = Found->Next;
+            VfPoolBlocks--;
             break;
         }
     }
@@ -94,7 +97,7 @@ static ULONG VfPoolTakeLeaks(PRTL_MODULE Module, VF_POOL_BLOCK **Leaks, ULONG Ca
 {
     ULONG Count = 0;
     VfPoolAcquire();
-    for (ULONG b = 0; b < VF_POOL_BUCKETS && Count < Capacity; b++) {
+    for (ULONG b = 0; b < VF_POOL_BUCKETS && Count < Capacity && VfPoolBlocks != 0; b++) {
         for (VF_POOL_BLOCK **Link = &VfPoolBuckets[b]; *Link != NULL && Count < Capacity;) {
             if ((*Link)->Owner != Module) {
                 Link = &(*Link)->Next;
@@ -102,6 +105,7 @@ static ULONG VfPoolTakeLeaks(PRTL_MODULE Module, VF_POOL_BLOCK **Leaks, ULONG Ca
             }
             Leaks[Count++] = *Link;
             *Link = (*Link)->Next;
+            VfPoolBlocks--;
         }
     }
     VfPoolRelease();
@@ -142,10 +146,11 @@ VOID VfCheckUnload(PRTL_MODULE Module)
 VOID VfInitializePool(VOID)
 {
     VfPoolAcquire();
-    for (ULONG b = 0; b < VF_POOL_BUCKETS; b++) {
+    for (ULONG b = 0; b < VF_POOL_BUCKETS && VfPoolBlocks != 0; b++) {
         while (VfPoolBuckets[b] != NULL) {
             VF_POOL_BLOCK *Entry = VfPoolBuckets[b];
             VfPoolBuckets[b] = Entry->Next;
+            VfPoolBlocks--;
             free(Entry);
         }
     }

@@ -4,9 +4,10 @@
 # must end exactly as it does in a fresh fork of the snapshot
 # (NTPS_EXPLORE_FORK=1): the same decision lists (the report's schedule
 # hashes), the same points, decisions and preemptions, for random, pct and
-# dfs streams, on one job and on two, whether a worker copies every saved
-# page back (the default) or only the written ones (NTPS_EXPLORE_RESTORE=
-# wp-async, explore_wp.c). Under a sanitizer every run forks.
+# dfs streams, on one job and on two, whether a worker puts back only the
+# pages written since it began (userfaultfd's wp-async, explore_wp.c: the
+# default where the kernel has it) or copies every saved page back
+# (NTPS_EXPLORE_RESTORE=copy). Under a sanitizer every run forks.
 # usage: test_explore_workers.sh BUILD_DIR TEST_DRIVER_DIR
 set -u
 build=$1 drivers=$2
@@ -29,24 +30,32 @@ compare() {
     fail "$name: the workers' schedules differ from the forks': $(diff <(keys "$tmp/fork.json") <(keys "$tmp/worker.json") | head -5)"
   diff <(totals "$tmp/fork.json") <(totals "$tmp/worker.json") >/dev/null ||
     fail "$name: coverage differs: $(diff <(totals "$tmp/fork.json") <(totals "$tmp/worker.json"))"
-  # the same with workers that put back only the pages a run wrote
-  # (userfaultfd's wp-async; the copy path where the kernel refuses it)
-  NTPS_EXPLORE_RESTORE=wp-async "$ntps" explore "$@" --report "$tmp/wp.json" >/dev/null 2>&1
+  # the same with workers that copy every saved page back
+  NTPS_EXPLORE_RESTORE=copy "$ntps" explore "$@" --report "$tmp/copy.json" >/dev/null 2>&1
   local prc=$?
-  [ "$frc" = "$prc" ] || fail "$name: exit status $prc with wp-async workers, $frc with a fork per schedule"
-  diff <(keys "$tmp/fork.json") <(keys "$tmp/wp.json") >/dev/null ||
-    fail "$name: the wp-async workers' schedules differ from the forks': $(diff <(keys "$tmp/fork.json") <(keys "$tmp/wp.json") | head -5)"
-  diff <(totals "$tmp/fork.json") <(totals "$tmp/wp.json") >/dev/null ||
-    fail "$name: wp-async coverage differs: $(diff <(totals "$tmp/fork.json") <(totals "$tmp/wp.json"))"
-  grep -q '"restore": "\(copy\|none\)"' "$tmp/worker.json" || fail "$name: default restore is not copy"
+  [ "$frc" = "$prc" ] || fail "$name: exit status $prc with copying workers, $frc with a fork per schedule"
+  diff <(keys "$tmp/fork.json") <(keys "$tmp/copy.json") >/dev/null ||
+    fail "$name: the copying workers' schedules differ from the forks': $(diff <(keys "$tmp/fork.json") <(keys "$tmp/copy.json") | head -5)"
+  diff <(totals "$tmp/fork.json") <(totals "$tmp/copy.json") >/dev/null ||
+    fail "$name: copying workers' coverage differs: $(diff <(totals "$tmp/fork.json") <(totals "$tmp/copy.json"))"
+  grep -q '"restore": "\(copy\|none\)"' "$tmp/copy.json" || fail "$name: NTPS_EXPLORE_RESTORE=copy does not copy"
   echo "$name: same $(keys "$tmp/fork.json" | wc -l) schedules, $(totals "$tmp/worker.json" | tr '\n' ' ')," \
-    "wp-async run: $(grep -Eo '"restore": "[^"]*"' "$tmp/wp.json")"
+    "default $(grep -Eo '"restore": "[^"]*"' "$tmp/worker.json")"
 }
 
 compare "random, 1 job" --scenario none --driver "$drivers/explore_torn_fixed.so" --strategy random --jobs 1 --schedules 120
 compare "pct, 1 job" --scenario none --driver "$drivers/explore_two_step_fixed.so" --strategy pct --jobs 1 --schedules 120
 # a complete search: the same set of schedules whatever order two jobs finish in
 compare "dfs, 2 jobs" --scenario none --driver "$drivers/explore_torn_fixed.so" --strategy dfs --preemptions 1 --jobs 2
+# the default mix: its PCT and random jobs queue behind others on a
+# worker (explore_queue.c), its systematic ones wait for every result, so
+# one job runs the mix's schedules in the same order as forks
+compare "mix, 1 job" --scenario none --driver "$drivers/explore_two_step_fixed.so" --jobs 1 --schedules 200
+# a finding ends the search: the jobs queued behind it are dropped
+compare "random finding, 1 job" --scenario none --driver "$drivers/explore_torn.so" --strategy random --jobs 1 --schedules 3000
+# a worker that cannot put its memory back ends; the jobs it had queued run
+# again on the next worker (after four losses, as forks)
+compare "lost workers, 2 jobs" --scenario none --driver "$drivers/explore_lose_worker.so" --strategy pct --jobs 2 --schedules 100
 # with the default scenario: processes, threads, images, handles in every schedule
 compare "random, scenario" --driver "$drivers/explore_lost_wakeup_fixed.so" --strategy random --jobs 1 --schedules 40
 # findings (bug checks, deadlocks) do not end a worker: its memory is put
@@ -66,6 +75,12 @@ if [ "${boots:-0}" -gt 0 ]; then
   [ "${forks:-0}" -le 2 ] || fail "keep-going over explore_order: $forks schedules forked (the capture runs only)"
 fi
 echo "keep-going: $failed failed schedules of 400, $boots worker boots, $forks forks"
+"$ntps" explore --scenario none --driver "$drivers/explore_lose_worker.so" --strategy random --jobs 1 --schedules 60 \
+  --report "$tmp/lose.json" >/dev/null 2>&1 || fail "explore_lose_worker: exit status $?"
+run=$(num "$tmp/lose.json" schedules_run) boots=$(num "$tmp/lose.json" worker_boots)
+[ "${run:-0}" = 60 ] || fail "explore_lose_worker: ${run:-no} schedules run of 60"
+[ -z "$boots" ] || [ "$boots" -le 4 ] || fail "explore_lose_worker: $boots worker boots for 4 losses"
+echo "lost workers: $run schedules, $boots worker boots"
 # a schedule that outlives --timeout: the parent ends its worker (a
 # timeout finding, as SIGALRM is for a forked schedule), and the search goes on
 "$ntps" explore --scenario none --driver "$drivers/explore_spin.so" --timeout 1 --keep-going --jobs 1 --schedules 2 \

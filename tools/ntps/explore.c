@@ -1,18 +1,17 @@
 /*
  * tools/ntps/explore.c - `ntps explore`: boot the kernel once in
  * simulation, and at the snapshot point (just before the first DriverEntry)
- * fork one child per schedule; each child runs the rest of the run under
- * its schedule (ke/simpolicy.c) and records its decisions in shared
- * memory. The parent picks the schedules (PCT, preemption-bounded DFS,
+ * run each schedule in a worker forked from there (explore_queue.c, which
+ * puts its memory back between schedules) or in a fork of its own; the
+ * run follows its schedule (ke/simpolicy.c) and records its decisions in
+ * shared memory. The parent picks the schedules (PCT, preemption-bounded DFS,
  * random, or a mix), notes coverage, shrinks a finding and prints its
  * replay line. Options: docs/explore.md.
  */
 #include "tools/ntps/explore.h"
 #include "tools/ntps/explore_int.h"
-#include "hal/hal.h"
 
 #include <errno.h>
-#include <poll.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -82,7 +81,7 @@ int ExpKeyAdd(EXP_KEYSET *Set, unsigned long long Key)
 
 /* In a child or a new worker: the other workers' pipes are not its own
  * (a worker sees its end of file only when every write end is closed). */
-static VOID ExpCloseWorkerFds(EXPLORE *Exp, int Except)
+VOID ExpCloseWorkerFds(EXPLORE *Exp, int Except)
 {
     for (int Slot = 0; Slot < Exp->Jobs; Slot++)
         if (Exp->Workers[Slot] != 0 && Slot != Except) {
@@ -92,7 +91,7 @@ static VOID ExpCloseWorkerFds(EXPLORE *Exp, int Except)
 }
 
 /* A schedule's output goes to the capture file, the slot's race file or nowhere. */
-static VOID ExpRedirect(EXPLORE *Exp, int Slot)
+VOID ExpRedirect(EXPLORE *Exp, int Slot)
 {
     int Output = Exp->CaptureFd;
     if (Output < 0)
@@ -101,107 +100,20 @@ static VOID ExpRedirect(EXPLORE *Exp, int Slot)
     dup2(Output, STDERR_FILENO);
 }
 
-/* Set a child or a worker up for its schedule (a worker's output was redirected once). */
-static VOID ExpChild(EXPLORE *Exp, int Slot, BOOLEAN Forked)
+/* Set a child or a worker up for the schedule of Entry (a worker's output was redirected once). */
+VOID ExpChild(EXPLORE *Exp, int Entry, BOOLEAN Forked)
 {
-    EXP_SLOT *Memory = &Exp->Slots[Slot];
+    EXP_SLOT *Memory = &Exp->Slots[Entry];
     KiSimRecorder = &Memory->Record;
     if (Forked)
-        ExpRedirect(Exp, Slot);
+        ExpRedirect(Exp, Entry / EXP_DEPTH);
     if (Forked && Exp->TimeoutSeconds != 0)     /* a worker's timeout is the parent's (ExpReapWorker) */
         alarm(Exp->TimeoutSeconds);
     Exp->Config->Schedule = &Exp->ChildSchedule;
     Exp->Config->ExitAfterRun = TRUE;
 }
 
-/* In a worker, at the end of a run: report, put the memory back, and
- * resume in ExpWorkerStart for the next job. */
-static VOID ExpWorkerEnd(int Status, PVOID Context)
-{
-    EXPLORE *Exp = Context;
-    fflush(NULL);
-    if (write(Exp->WorkerResult, &Status, sizeof(Status)) != (ssize_t)sizeof(Status))
-        _exit(Status);
-    ExpResetRestore();
-}
-
-/* In a worker: wait for the parent's next job (in the slot's memory) and
- * set the run up for it; end when the parent closes the pipe. */
-static VOID ExpWorkerNext(EXPLORE *Exp)
-{
-    char Command;
-    ssize_t Got;
-    do
-        Got = read(Exp->WorkerCmd, &Command, 1);
-    while (Got < 0 && errno == EINTR);
-    if (Got != 1)
-        _exit(0);
-    EXP_SLOT *Memory = &Exp->Slots[Exp->WorkerSlot];
-    Exp->ChildSchedule = Memory->Schedule;
-    if (Memory->Schedule.Strategy == KI_SIM_STRATEGY_LIST)
-        Exp->ChildSchedule.Forced = Memory->List;
-    ExpChild(Exp, Exp->WorkerSlot, FALSE);
-    if (!Exp->WorkerOnce)
-        Exp->Config->RunEndHook = ExpWorkerEnd;
-}
-
-/* Fill the kernel stack cache before the worker saves its memory: the
- * threads of every run then take stacks that are part of the saved memory
- * rather than mapping (and faulting in) new ones each time. */
-static VOID ExpWarmStacks(VOID)
-{
-    HAL_STACK Stacks[16];
-    ULONG Count = 0;
-    while (Count < 16 && HalAllocateStack(&Stacks[Count], HAL_KERNEL_STACK_SIZE))
-        Count++;
-    while (Count > 0)
-        HalFreeStack(&Stacks[--Count]);
-}
-
-/* Fork a worker for Slot from the snapshot: 1 in the parent, 2 in the
- * worker (to run its first job), 0 if it cannot. */
-static int ExpStartWorker(EXPLORE *Exp, int Slot)
-{
-    int Cmd[2], Result[2];
-    if (pipe2(Cmd, O_CLOEXEC) != 0)
-        return 0;
-    if (pipe2(Result, O_CLOEXEC) != 0) {
-        close(Cmd[0]);
-        close(Cmd[1]);
-        return 0;
-    }
-    fflush(NULL);
-    pid_t Pid = fork();
-    if (Pid < 0) {
-        close(Cmd[0]), close(Cmd[1]), close(Result[0]), close(Result[1]);
-        return 0;
-    }
-    if (Pid == 0) {
-        signal(SIGPIPE, SIG_DFL);
-        close(Cmd[1]);
-        close(Result[0]);
-        ExpCloseWorkerFds(Exp, -1);
-        Exp->WorkerSlot = Slot;
-        Exp->WorkerCmd = Cmd[0];
-        Exp->WorkerResult = Result[1];
-        ExpRedirect(Exp, Slot);     /* a worker's descriptors stay as they are between schedules */
-        ExpWarmStacks();
-        /* returns again after each restore, with the memory of this moment */
-        Exp->WorkerOnce = ExpResetTake() < 0;
-        Exp->Slots[Slot].Restore = Exp->WorkerOnce ? EXP_RESTORE_NONE : ExpResetMode();
-        ExpWorkerNext(Exp);
-        return 2;
-    }
-    close(Cmd[0]);
-    close(Result[1]);
-    Exp->Summary.WorkerBoots++;
-    Exp->Workers[Slot] = Pid;
-    Exp->CmdFds[Slot] = Cmd[1];
-    Exp->ResultFds[Slot] = Result[0];
-    return 1;
-}
-
-static int ExpRawStatus(int Raw)
+int ExpRawStatus(int Raw)
 {
     if (WIFEXITED(Raw))
         return WEXITSTATUS(Raw);
@@ -210,69 +122,13 @@ static int ExpRawStatus(int Raw)
     return NTPS_EXIT_INTERNAL;
 }
 
-/* The worker of Slot is gone (or must go): close its pipes and reap it. */
-static int ExpDropWorker(EXPLORE *Exp, int Slot, BOOLEAN Kill)
-{
-    int Raw = 0;
-    if (Kill)
-        kill(Exp->Workers[Slot], SIGKILL);
-    close(Exp->CmdFds[Slot]);
-    close(Exp->ResultFds[Slot]);
-    while (waitpid(Exp->Workers[Slot], &Raw, 0) < 0 && errno == EINTR)
-        ;
-    Exp->Workers[Slot] = 0;
-    return ExpRawStatus(Raw);
-}
-
-/* End every worker (before shrinking, and at the end). */
-static VOID ExpStopWorkers(EXPLORE *Exp)
-{
-    for (int Slot = 0; Slot < Exp->Jobs; Slot++)
-        if (Exp->Workers[Slot] != 0) {
-            BOOLEAN Busy = Exp->Pids[Slot] != 0;
-            ExpDropWorker(Exp, Slot, Busy);
-            if (Busy) {
-                Exp->Pids[Slot] = 0;
-                Exp->SlotIsWorker[Slot] = FALSE;
-                Exp->Running--;
-            }
-        }
-}
-
-/* Hand Job to Slot's worker (starting one if needed): 1 if it runs, 2 in
- * a new worker, 0 if no worker can take it. */
-static int ExpLaunchWorker(EXPLORE *Exp, int Slot, EXP_JOB *Job)
-{
-    EXP_SLOT *Memory = &Exp->Slots[Slot];
-    Memory->Schedule = Exp->ChildSchedule;      /* with a list's count */
-    Memory->Schedule.Forced = NULL;
-    if (Job->Schedule.Strategy == KI_SIM_STRATEGY_LIST && Job->Count != 0)
-        memcpy(Memory->List, Job->List, Job->Count * sizeof(KI_SIM_DECISION));
-    for (int Try = 0; Try < 2; Try++) {
-        if (Exp->Workers[Slot] == 0) {
-            int Started = ExpStartWorker(Exp, Slot);
-            if (Started != 1)
-                return Started;
-        }
-        char Command = 1;
-        if (write(Exp->CmdFds[Slot], &Command, 1) == 1) {
-            Exp->Pids[Slot] = Exp->Workers[Slot];
-            Exp->SlotIsWorker[Slot] = TRUE;
-            Exp->SlotJobs[Slot] = *Job;
-            Exp->SlotDeadline[Slot] = Exp->TimeoutSeconds != 0 ? ExpNow() + Exp->TimeoutSeconds : 0;
-            Exp->Running++;
-            return 1;
-        }
-        ExpDropWorker(Exp, Slot, TRUE);     /* it ended while idle */
-    }
-    return 0;
-}
-
 /* Start Job in Slot; 1 if it runs (in the child: returns 2, to run on).
  * Worker: through the slot's worker, else a fork of the snapshot. */
 static int ExpLaunch(EXPLORE *Exp, int Slot, EXP_JOB *Job, BOOLEAN Worker)
 {
-    EXP_SLOT *Memory = &Exp->Slots[Slot];
+    Worker = Worker && Exp->UseWorkers && Exp->CaptureFd < 0;
+    int Entry = Worker ? ExpWorkerEntry(Exp, Slot) : Slot * EXP_DEPTH;
+    EXP_SLOT *Memory = &Exp->Slots[Entry];
     memset(&Memory->Record, 0, sizeof(Memory->Record));
     Memory->Record.Forced = Memory->Forced;
     Memory->Record.ForcedMax = EXP_FORCED_MAX;
@@ -285,10 +141,12 @@ static int ExpLaunch(EXPLORE *Exp, int Slot, EXP_JOB *Job, BOOLEAN Worker)
         Exp->ChildSchedule.Forced = Job->List;
         Exp->ChildSchedule.Count = Job->Count;
     }
-    if (Worker && Exp->UseWorkers && Exp->CaptureFd < 0) {
-        int Launched = ExpLaunchWorker(Exp, Slot, Job);
+    if (Worker) {
+        int Launched = ExpLaunchWorker(Exp, Slot, Entry, Job);
         if (Launched != 0)
             return Launched;
+        if (Entry != Slot * EXP_DEPTH)     /* its worker is there, yet the job could not be queued */
+            return 0;
     }
     fflush(NULL);
     pid_t Pid = fork();
@@ -298,84 +156,19 @@ static int ExpLaunch(EXPLORE *Exp, int Slot, EXP_JOB *Job, BOOLEAN Worker)
     }
     if (Pid == 0) {
         ExpCloseWorkerFds(Exp, -1);
-        ExpChild(Exp, Slot, TRUE);
+        ExpChild(Exp, Entry, TRUE);
         return 2;
     }
     Exp->Summary.Forks++;
     Exp->Pids[Slot] = Pid;
     Exp->SlotIsWorker[Slot] = FALSE;
-    Exp->SlotJobs[Slot] = *Job;
+    Exp->SlotJobs[Entry] = *Job;
     Exp->Running++;
     return 1;
 }
 
-/* Milliseconds until the first running worker's deadline (-1: none); 0
- * and its slot in *Late when one has passed. */
-static int ExpWorkerTimeout(EXPLORE *Exp, int *Late)
-{
-    double First = 0;
-    for (int Slot = 0; Slot < Exp->Jobs; Slot++)
-        if (Exp->Pids[Slot] != 0 && Exp->SlotIsWorker[Slot] && Exp->SlotDeadline[Slot] != 0 &&
-            (First == 0 || Exp->SlotDeadline[Slot] < First)) {
-            First = Exp->SlotDeadline[Slot];
-            *Late = Slot;
-        }
-    if (First == 0)
-        return -1;
-    double Left = First - ExpNow();
-    return Left <= 0 ? 0 : (int)(Left * 1000) + 1;
-}
-
-/* Wait for a worker's result: its slot and status. A worker whose run
- * outlives --timeout is killed: a timeout, as SIGALRM is for a fork. */
-static int ExpReapWorker(EXPLORE *Exp, int *Status)
-{
-    struct pollfd Fds[256];
-    int Slots[256], n = 0;
-    for (int Slot = 0; Slot < Exp->Jobs; Slot++)
-        if (Exp->Pids[Slot] != 0 && Exp->SlotIsWorker[Slot]) {
-            Fds[n].fd = Exp->ResultFds[Slot];
-            Fds[n].events = POLLIN;
-            Slots[n++] = Slot;
-        }
-    for (;;) {
-        int Late = -1;
-        int Timeout = ExpWorkerTimeout(Exp, &Late);
-        int Ready = Timeout == 0 ? 0 : poll(Fds, (nfds_t)n, Timeout);
-        if (Ready < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        if (Ready == 0) {
-            if (Late < 0 || ExpWorkerTimeout(Exp, &Late) != 0)
-                continue;
-            ExpDropWorker(Exp, Late, TRUE);
-            *Status = NTPS_EXIT_TIMEOUT;
-            Exp->Pids[Late] = 0;
-            Exp->SlotIsWorker[Late] = FALSE;
-            Exp->Running--;
-            return Late;
-        }
-        for (int i = 0; i < n; i++) {
-            if (Fds[i].revents == 0)
-                continue;
-            int Slot = Slots[i];
-            ssize_t Got = read(Exp->ResultFds[Slot], Status, sizeof(*Status));
-            if (Got < 0 && errno == EINTR)
-                continue;
-            if (Got != (ssize_t)sizeof(*Status))
-                *Status = ExpDropWorker(Exp, Slot, FALSE);     /* it ended in the run: its exit status */
-            Exp->Summary.RestoreMask |= 1 << Exp->Slots[Slot].Restore;
-            Exp->Pids[Slot] = 0;
-            Exp->SlotIsWorker[Slot] = FALSE;
-            Exp->Running--;
-            return Slot;
-        }
-    }
-}
-
-/* Wait for a child; its slot, and its status as `ntps run` would exit. */
+/* Wait for a schedule to end: its entry, and its status as `ntps run`
+ * would exit (EXP_REAP_RETRY: a worker's queued jobs are in Exp->Retry). */
 static int ExpReap(EXPLORE *Exp, int *Status)
 {
     for (int Slot = 0; Slot < Exp->Jobs; Slot++)
@@ -393,7 +186,11 @@ static int ExpReap(EXPLORE *Exp, int *Status)
                 Exp->Pids[Slot] = 0;
                 Exp->Running--;
                 *Status = ExpRawStatus(Raw);
-                return Slot;
+                if (*Status == EXP_WORKER_LOST) {
+                    ExpPushRetry(Exp, &Exp->SlotJobs[Slot * EXP_DEPTH]);
+                    return EXP_REAP_RETRY;
+                }
+                return Slot * EXP_DEPTH;
             }
     }
 }
@@ -401,19 +198,14 @@ static int ExpReap(EXPLORE *Exp, int *Status)
 /* End the running schedules (idle workers stay, for the shrinking runs). */
 static VOID ExpKillAll(EXPLORE *Exp)
 {
-    for (int Slot = 0; Slot < Exp->Jobs; Slot++)
-        if (Exp->Workers[Slot] != 0 && Exp->Pids[Slot] != 0) {
-            ExpDropWorker(Exp, Slot, TRUE);
-            Exp->Pids[Slot] = 0;
-            Exp->SlotIsWorker[Slot] = FALSE;
-            Exp->Running--;
-        }
+    ExpKillWorkers(Exp);
     for (int Slot = 0; Slot < Exp->Jobs; Slot++)
         if (Exp->Pids[Slot] != 0)
             kill(Exp->Pids[Slot], SIGKILL);
     int Status;
-    while (Exp->Running > 0 && ExpReap(Exp, &Status) >= 0)
+    while (Exp->Running > 0 && ExpReap(Exp, &Status) != -1)
         ;
+    Exp->RetryCount = 0;
 }
 
 /* Run one list schedule alone in slot 0 and wait for it (shrinking, and
@@ -425,13 +217,19 @@ int ExpRunOne(EXPLORE *Exp, const KI_SIM_DECISION *List, ULONG Count, int *Statu
     Job.Schedule.Strategy = KI_SIM_STRATEGY_LIST;
     Job.List = (KI_SIM_DECISION *)List;
     Job.Count = Count;
-    do {
+    for (;;) {
         int Launched = ExpLaunch(Exp, 0, &Job, TRUE);
         if (Launched != 1)
             return Launched;
-        ExpReap(Exp, Status);
-    } while (*Status == EXP_WORKER_LOST);
-    return 1;
+        int Entry = ExpReap(Exp, Status);
+        if (Entry >= 0) {
+            Exp->OneEntry = Entry;
+            return 1;
+        }
+        if (Entry != EXP_REAP_RETRY)
+            return 0;
+        Exp->RetryCount--;      /* the same job (the last lost), again */
+    }
 }
 
 /* ---- results ------------------------------------------------------------------- */
@@ -441,6 +239,7 @@ int ExpRunOne(EXPLORE *Exp, const KI_SIM_DECISION *List, ULONG Count, int *Statu
  * sites) is kept once. */
 static VOID ExpCollectRaces(EXPLORE *Exp, int Slot)
 {
+    Slot /= EXP_DEPTH;      /* an entry: with --races a worker holds one job at a time */
     off_t Size = lseek(Exp->SlotFds[Slot], 0, SEEK_END);
     if (Size <= 0)
         return;
@@ -502,16 +301,16 @@ static VOID ExpNoteCoverage(EXPLORE *Exp, const KI_SIM_RECORD *Record)
 
 /* A schedule ended: count it, expand the search from it, note a finding.
  * Returns 1 when the search must stop (a finding without --keep-going). */
-static int ExpCompleted(EXPLORE *Exp, int Slot, int Status)
+static int ExpCompleted(EXPLORE *Exp, int Entry, int Status)
 {
-    EXP_JOB *Job = &Exp->SlotJobs[Slot];
-    const KI_SIM_RECORD *Record = &Exp->Slots[Slot].Record;
+    EXP_JOB *Job = &Exp->SlotJobs[Entry];
+    const KI_SIM_RECORD *Record = &Exp->Slots[Entry].Record;
     if (Job->Stream != EXP_STREAM_ROOT || Exp->ShardIndex == 0)
         Exp->Summary.SchedulesRun++;
     Exp->NewSchedule = FALSE;
     ExpNoteCoverage(Exp, Record);
     if (Exp->CollectRaces)
-        ExpCollectRaces(Exp, Slot);
+        ExpCollectRaces(Exp, Entry);
     if (Job->Stream == EXP_STREAM_ROOT || Job->Stream == EXP_STREAM_DFS)
         ExpDfsExpand(Exp, Job, Record);
     if (Job->Schedule.Strategy == KI_SIM_STRATEGY_LIST && Job->Stream != EXP_STREAM_ROOT)
@@ -564,14 +363,24 @@ static int ExpSearch(EXPLORE *Exp)
 {
     for (;;) {
         int Stop = Exp->InternalError || Exp->FindingPending;
-        while (!Stop && Exp->Running < Exp->Jobs && ExpBudgetLeft(Exp)) {
-            EXP_JOB Job;
-            int Next = ExpNextJob(Exp, &Job);
-            if (Next <= 0)
+        while (!Stop && ExpBudgetLeft(Exp)) {
+            /* lost workers' jobs first; a job that needs no result still
+             * to come may be made ahead of them (queued behind another on
+             * a worker), the others when fewer than --jobs are out, as
+             * without a queue */
+            BOOLEAN Retry = Exp->RetryCount > 0;
+            if (!Retry && !ExpNextAhead(Exp) && Exp->Running >= Exp->Jobs)
                 break;
-            int Slot = 0;
-            while (Exp->Pids[Slot] != 0)
-                Slot++;
+            int Slot = ExpFreeSlot(Exp, TRUE);
+            EXP_JOB Job;
+            if (Slot < 0)
+                break;
+            if (Retry) {
+                Job = Exp->Retry[0];
+                memmove(Exp->Retry, Exp->Retry + 1, (size_t)--Exp->RetryCount * sizeof(EXP_JOB));
+            } else if (ExpNextJob(Exp, &Job) <= 0) {
+                break;
+            }
             int Launched = ExpLaunch(Exp, Slot, &Job, TRUE);
             if (Launched == 2)
                 return 2;
@@ -588,23 +397,13 @@ static int ExpSearch(EXPLORE *Exp)
             continue;
         }
         int Status;
+        Exp->Lazy = !Stop && ExpBudgetLeft(Exp) && Exp->RetryCount == 0 && ExpNextAhead(Exp);
         int Slot = ExpReap(Exp, &Status);
+        Exp->Lazy = FALSE;
+        if (Slot == EXP_REAP_RETRY)
+            continue;   /* a worker ended between jobs: they run again */
         if (Slot < 0)
             break;
-        if (Status == EXP_WORKER_LOST) {
-            /* the worker could not put its memory back: the job did not run */
-            if (++Exp->WorkerLosses >= 4)
-                Exp->UseWorkers = FALSE;
-            EXP_JOB Job = Exp->SlotJobs[Slot];
-            int Launched = ExpLaunch(Exp, Slot, &Job, TRUE);
-            if (Launched == 2)
-                return 2;
-            if (Launched == 0) {
-                Exp->InternalError = TRUE;
-                break;
-            }
-            continue;
-        }
         if (ExpCompleted(Exp, Slot, Status) && !Exp->KeepGoing) {
             ExpKillAll(Exp);
             break;
@@ -622,9 +421,12 @@ static int ExpSearch(EXPLORE *Exp)
 static VOID ExpSnapshot(PVOID Context)
 {
     EXPLORE *Exp = Context;
-    Exp->Slots = mmap(NULL, sizeof(EXP_SLOT) * (size_t)Exp->Jobs, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+    /* a worker's queue of EXP_DEPTH entries (only the pages used are ever touched) */
+    Exp->Slots = mmap(NULL, sizeof(EXP_SLOT) * EXP_DEPTH * (size_t)Exp->Jobs, PROT_READ | PROT_WRITE,
+                      MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    Exp->Rings = mmap(NULL, sizeof(EXP_RING) * (size_t)Exp->Jobs, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
                       -1, 0);
-    if (Exp->Slots == MAP_FAILED) {
+    if (Exp->Slots == MAP_FAILED || Exp->Rings == MAP_FAILED) {
         fprintf(stderr, "ntps explore: cannot map %d result slots: %s\n", Exp->Jobs, strerror(errno));
         _exit(NTPS_EXIT_INTERNAL);
     }
@@ -635,23 +437,32 @@ static VOID ExpSnapshot(PVOID Context)
      * sanitizer (its shadow memory) or NTPS_EXPLORE_FORK=1 every schedule
      * is a fork of the snapshot. */
     Exp->UseWorkers = strcmp(NTPS_SANITIZE_NAME, "none") == 0 && getenv("NTPS_EXPLORE_FORK") == NULL;
+    /* --races keeps each schedule's output in its slot's file: one job at a time */
+    Exp->QueueDepth = Exp->CollectRaces ? 1 : EXP_DEPTH;
     signal(SIGPIPE, SIG_IGN);
     Exp->StartTime = ExpNow();
     /* The schedule without preemptions first: its decisions size PCT and seed DFS. */
     EXP_JOB Root = { .Stream = EXP_STREAM_ROOT };
     Root.Schedule.Strategy = KI_SIM_STRATEGY_LIST;
-    if (ExpLaunch(Exp, 0, &Root, TRUE) == 2)
-        return;
-    int Status;
-    int Slot = ExpReap(Exp, &Status);
-    Exp->RootDecisions = Exp->Slots[0].Record.Decisions;
-    if (Slot == 0 && (Status == NTPS_EXIT_LOAD || Status == NTPS_EXIT_INTERNAL)) {
+    int Status, Entry;
+    do {
+        Exp->RetryCount = 0;
+        if (ExpLaunch(Exp, 0, &Root, TRUE) == 2)
+            return;
+        Entry = ExpReap(Exp, &Status);
+    } while (Entry == EXP_REAP_RETRY);
+    if (Entry < 0) {
+        fprintf(stderr, "ntps explore: the schedule without preemptions could not be run\n");
+        _exit(NTPS_EXIT_INTERNAL);
+    }
+    Exp->RootDecisions = Exp->Slots[Entry].Record.Decisions;
+    if (Status == NTPS_EXIT_LOAD || Status == NTPS_EXIT_INTERNAL) {
         fprintf(stderr, "ntps explore: the schedule without preemptions ended with status %d: replay it with\n"
                 "  %s\n", Status, ExpReplayLine(Exp, "list:"));
         fflush(NULL);
         _exit(Status);
     }
-    if (!ExpCompleted(Exp, 0, Status) || Exp->KeepGoing) {
+    if (!ExpCompleted(Exp, Entry, Status) || Exp->KeepGoing) {
         if (Exp->FindingPending && ExpFinishFinding(Exp) == 2)
             return;
         if (ExpSearch(Exp) == 2)

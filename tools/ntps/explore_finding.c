@@ -87,7 +87,7 @@ static int ExpSame(EXPLORE *Exp, const KI_SIM_DECISION *List, ULONG Count, KI_SI
     int Ran = ExpRunOne(Exp, List, Count, &Status);
     if (Ran != 1)
         return Ran;
-    const KI_SIM_RECORD *Record = &Exp->Slots[0].Record;
+    const KI_SIM_RECORD *Record = &Exp->Slots[Exp->OneEntry].Record;
     if (Status != Exp->PendingStatus || Record->BugChecked != Exp->PendingBugChecked ||
         (Record->BugChecked && Record->BugCheckCode != Exp->PendingCode) || Record->Overflow)
         return 0;

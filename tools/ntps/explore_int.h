@@ -6,6 +6,7 @@
 
 #include "tools/ntps/explore.h"
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -20,8 +21,24 @@ typedef struct _EXP_SLOT {
     UCHAR Bounds[EXP_BOUND_MAX];
     KI_SIM_SCHEDULE Schedule;       /* a worker's next schedule (explore_reset.c) */
     KI_SIM_DECISION List[EXP_FORCED_MAX];
-    int Restore;                    /* how its worker puts memory back: EXP_RESTORE_* */
 } EXP_SLOT;
+
+/* Jobs a worker can be handed ahead of the one it runs (explore_queue.c):
+ * job n of a slot's worker uses entry Slot * EXP_DEPTH + n % Depth. */
+#define EXP_DEPTH 16
+
+/* A worker's queue, in shared memory: the parent hands jobs (Posted), the
+ * worker begins (Started) and ends them (Done); each sleeps on its pipe
+ * only when the other said it would wake it (WakeAt, Asleep). */
+typedef struct _EXP_RING {
+    _Atomic unsigned long long Posted;      /* written by the parent only */
+    _Atomic unsigned long long Started, Done;   /* written by the worker only */
+    _Atomic unsigned long long WakeAt;      /* the parent sleeps until Done reaches it (0: awake) */
+    _Atomic int Asleep;                     /* the worker sleeps on its command pipe */
+    int Restore;                            /* how the worker puts memory back: EXP_RESTORE_* */
+    int Status[EXP_DEPTH];
+    double Began[EXP_DEPTH];                /* ExpNow when each job began */
+} EXP_RING;
 
 enum { EXP_RESTORE_NONE, EXP_RESTORE_COPY, EXP_RESTORE_WP };
 
@@ -78,10 +95,13 @@ typedef struct _EXPLORE {
     BOOLEAN CollectRaces;           /* --races: keep each schedule's output, collect its RACE reports */
     int SlotFds[256];
     EXP_KEYSET RaceKeys;
-    EXP_SLOT *Slots;
-    pid_t Pids[256];
-    EXP_JOB SlotJobs[256];
-    int Running;
+    EXP_SLOT *Slots;                /* Jobs * EXP_DEPTH entries */
+    pid_t Pids[256];                /* a fork, or a worker with jobs outstanding */
+    EXP_JOB SlotJobs[256 * EXP_DEPTH];  /* by entry */
+    int Running;                    /* jobs launched and not yet reaped (queued ones too) */
+    EXP_JOB *Retry;                 /* jobs a lost worker did not run: launched again first */
+    int RetryCount, RetryCapacity;
+    int OneEntry;                   /* the entry ExpRunOne's run used */
     KI_SIM_SCHEDULE ChildSchedule;
     /* workers: one process a slot that runs schedule after schedule, its
      * memory put back in between (explore_reset.c) */
@@ -89,9 +109,14 @@ typedef struct _EXPLORE {
     ULONG WorkerLosses;
     pid_t Workers[256];
     int CmdFds[256], ResultFds[256];
-    BOOLEAN SlotIsWorker[256];
-    double SlotDeadline[256];       /* a running worker's --timeout (ExpNow), 0: none */
-    int WorkerSlot, WorkerCmd, WorkerResult;    /* in a worker */
+    BOOLEAN SlotIsWorker[256];      /* Pids[Slot] is a worker with jobs outstanding */
+    BOOLEAN Gone[256], GoneTimeout[256];    /* its worker ended; answers still to reap */
+    int GoneStatus[256];
+    EXP_RING *Rings;                /* one a slot, shared */
+    unsigned long long Seen[256];   /* results of each slot's worker reaped */
+    int QueueDepth;                 /* jobs a worker holds at once (1: no queue) */
+    BOOLEAN Lazy;                   /* the parent needs no result soon: wake it at half a queue */
+    int WorkerSlot, WorkerCmd, WorkerResult, WorkerEntry;   /* in a worker */
     BOOLEAN WorkerOnce;
     double StartTime;
     unsigned long long RootDecisions;
@@ -120,6 +145,19 @@ unsigned long long ExpListKey(const KI_SIM_DECISION *List, ULONG Count);
 int ExpKeyAdd(EXP_KEYSET *Set, unsigned long long Key);
 int ExpIsFinding(int Status);
 int ExpRunOne(EXPLORE *Exp, const KI_SIM_DECISION *List, ULONG Count, int *Status);
+void ExpChild(EXPLORE *Exp, int Entry, BOOLEAN Forked);
+void ExpRedirect(EXPLORE *Exp, int Slot);
+void ExpCloseWorkerFds(EXPLORE *Exp, int Except);
+int ExpRawStatus(int Raw);
+/* explore_queue.c: workers and their queues */
+int ExpWorkerEntry(EXPLORE *Exp, int Slot);
+int ExpLaunchWorker(EXPLORE *Exp, int Slot, int Entry, EXP_JOB *Job);
+int ExpReapWorker(EXPLORE *Exp, int *Status);
+int ExpFreeSlot(EXPLORE *Exp, BOOLEAN Ahead);
+void ExpKillWorkers(EXPLORE *Exp);
+void ExpStopWorkers(EXPLORE *Exp);
+void ExpPushRetry(EXPLORE *Exp, const EXP_JOB *Job);
+#define EXP_REAP_RETRY (-2)         /* ExpReap: jobs went to Exp->Retry, nothing ended */
 /* explore_reset.c */
 int ExpResetTake(void);
 void ExpResetRestore(void);
@@ -132,10 +170,10 @@ int ExpWpWanted(void);
 int ExpWpOpen(int *Uffd, int *Pagemap);
 int ExpWpProtect(int Uffd, uintptr_t Start, uintptr_t End);
 long ExpWpScan(int Pagemap, uintptr_t Start, uintptr_t End, EXP_WP_RANGE *Vec, size_t Count, uintptr_t *WalkEnd);
-int ExpWpReprotect(int Pagemap, uintptr_t Start, uintptr_t End);
 /* explore_search.c */
 int ExpParseOptions(EXPLORE *Exp, int argc, char **argv, char **RunArgv, int *RunArgc);
 int ExpNextJob(EXPLORE *Exp, EXP_JOB *Job);
+int ExpNextAhead(EXPLORE *Exp);
 void ExpDfsExpand(EXPLORE *Exp, const EXP_JOB *Job, const KI_SIM_RECORD *Record);
 int ExpSearchExhausted(EXPLORE *Exp);
 /* explore_finding.c */

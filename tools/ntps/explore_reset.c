@@ -59,6 +59,7 @@ typedef struct _RESET_SPAN {
 #define RESET_UNSAVED 0xffffffffu
 #define RESET_SCAN_VEC 512          /* written ranges one PAGEMAP_SCAN returns */
 #define RESET_FULL_CHECK 256        /* every so many restores, /proc/self/maps is read even if statm did not move */
+#define RESET_HOT 4096              /* written ranges a quiet wp-async restore puts back without a scan */
 
 typedef struct _RESET_AREA {
     ucontext_t Snap, Restorer;
@@ -78,6 +79,9 @@ typedef struct _RESET_AREA {
     long Faults;                    /* this thread's page faults at the end of the last restore (-1: unknown) */
     int Wp, Uffd, PagemapFd;        /* wp-async: the written pages are known (explore_wp.c) */
     EXP_WP_RANGE Vec[RESET_SCAN_VEC];
+    EXP_WP_RANGE Hot[RESET_HOT];    /* wp-async: every range the last scan found written */
+    size_t HotCount;
+    int HotValid;
     unsigned char *Store;
     size_t StoreSize;
     char Text[RESET_TEXT];
@@ -395,22 +399,40 @@ static int ResetWpRange(RESET_AREA *A, int First, int Last, uintptr_t From, uint
     for (int r = First; r <= Last && A->Regions[r].Start < To; r++) {
         RESET_REGION *R = &A->Regions[r];
         uintptr_t Start = From > R->Start ? From : R->Start, End = To < R->End ? To : R->End;
-        for (uintptr_t At = Start; At < End; At += ExpPage) {
-            uint32_t Slot = R->Slot[(At - R->Start) / ExpPage];
+        for (uintptr_t At = Start, Run; At < End; At = Run) {    /* neighbouring pages in one call */
+            uint32_t Slot = R->Slot[(At - R->Start) / ExpPage], Next = Slot;
+            for (Run = At + ExpPage; Run < End; Run += ExpPage) {
+                Next += Slot != RESET_UNSAVED;
+                if (R->Slot[(Run - R->Start) / ExpPage] != Next)
+                    break;
+            }
             if (Slot == RESET_UNSAVED)
-                memset((void *)At, 0, ExpPage);
+                memset((void *)At, 0, Run - At);
             else
-                memcpy((void *)At, R->Copy + (size_t)Slot * ExpPage, ExpPage);
+                memcpy((void *)At, R->Copy + (size_t)Slot * ExpPage, Run - At);
         }
     }
     return First;
 }
 
-/* wp-async: only the pages the run wrote are put back, neighbouring
- * regions asked in one scan (the big empty ones, madvise'd, split them:
- * scanning them costs more), then protected again. */
-static void ResetWpPutBack(RESET_AREA *A)
+/* wp-async: only the pages written since the worker began are put back.
+ * A page written once stays unprotected (protecting it again costs a
+ * fault at its next write and a TLB flush: docs/explore.md) and is put
+ * back at every restore; the rest stay protected, so a run that writes
+ * one takes a fault. After a run without a fault (Quiet) the written
+ * pages are those the last scan found (A->Hot): no scan. Otherwise the
+ * neighbouring regions are asked in one scan each (the big empty ones,
+ * madvise'd, split them: scanning them costs more). */
+static void ResetWpPutBack(RESET_AREA *A, int Quiet)
 {
+    if (Quiet && A->HotValid) {
+        for (size_t i = 0, r = 0; i < A->HotCount; i++)
+            r = (size_t)ResetWpRange(A, (int)r, A->RegionCount - 1, (uintptr_t)A->Hot[i].Start,
+                                     (uintptr_t)A->Hot[i].End);
+        return;
+    }
+    A->HotCount = 0;
+    A->HotValid = 1;
     for (int First = 0; First < A->RegionCount;) {
         if (ResetDropped(&A->Regions[First])) {
             First++;
@@ -425,11 +447,14 @@ static void ResetWpPutBack(RESET_AREA *A)
             long n = ExpWpScan(A->PagemapFd, From, End, A->Vec, RESET_SCAN_VEC, &WalkEnd);
             if (n < 0 || WalkEnd <= From)
                 _exit(EXP_WORKER_LOST);
-            for (long i = 0; i < n; i++)
+            for (long i = 0; i < n; i++) {
+                if (A->HotCount < RESET_HOT)
+                    A->Hot[A->HotCount++] = A->Vec[i];
+                else
+                    A->HotValid = 0;
                 r = ResetWpRange(A, r, Last, (uintptr_t)A->Vec[i].Start, (uintptr_t)A->Vec[i].End);
+            }
         }
-        if (!ExpWpReprotect(A->PagemapFd, Start, End))
-            _exit(EXP_WORKER_LOST);
         First = Last + 1;
     }
 }
@@ -460,24 +485,26 @@ static void ResetRestorer(void)
         _exit(EXP_WORKER_LOST);
     if ((Size != A->VmSize || Data != A->VmData || ++A->Restores % RESET_FULL_CHECK == 0) && !ResetMappings(A))
         _exit(EXP_WORKER_LOST);
-    int Fd = fcntl(0, F_DUPFD, 0);
-    if (Fd >= 0)
-        close(Fd);
-    for (int f = 0; Fd != A->FirstFreeFd && f < 256; f++)     /* the run opened files: close them */
-        if (!A->OpenFds[f])
-            close(f);
+    /* a file the run opened (and left open) took the lowest free number:
+     * one fcntl on it says whether there is any */
+    if (A->FirstFreeFd < 0 || fcntl(A->FirstFreeFd, F_GETFD) >= 0)
+        for (int f = 0; f < 256; f++)
+            if (!A->OpenFds[f])
+                close(f);
     /* A page the run touched first was faulted in: without a fault since
      * the last restore (memory only written where it already was), the
      * big empty mappings are still empty and the last restore's mincore
      * vectors still hold; neither is asked again. */
-    int Quiet = A->Faults >= 0 && ResetFaults() == A->Faults && Size == A->VmSize && Data == A->VmData &&
+    long Faults = ResetFaults();
+    int Quiet = A->Faults >= 0 && Faults == A->Faults && Size == A->VmSize && Data == A->VmData &&
                 A->Restores % RESET_FULL_CHECK != 0;
     for (int r = 0; !Quiet && r < A->RegionCount; r++)
         if (ResetDropped(&A->Regions[r]) &&
             madvise((void *)A->Regions[r].Start, A->Regions[r].End - A->Regions[r].Start, MADV_DONTNEED) != 0)
             _exit(EXP_WORKER_LOST);
     if (A->Wp) {
-        ResetWpPutBack(A);      /* its system calls succeed or end the worker: errno stays */
+        ResetWpPutBack(A, Quiet);   /* its system calls succeed or end the worker: errno stays */
+        A->Faults = Quiet ? Faults : ResetFaults();
         setcontext(&A->Snap);
         _exit(EXP_WORKER_LOST);
     }
@@ -509,7 +536,11 @@ static void ResetRestorer(void)
                     memset((void *)(R->Start + (p + b) * ExpPage), 0, ExpPage);
         }
     }
-    A->Faults = ResetFaults();      /* after the copies' own faults; succeeds: errno stays */
+    /* After a quiet run the copies write only pages that are there and
+     * private (a fault they take anyway, a page reclaimed, makes the next
+     * restore a full one: the safe side); else the count after the copies'
+     * own faults (getrusage succeeds: errno stays). */
+    A->Faults = Quiet ? Faults : ResetFaults();
     setcontext(&A->Snap);
     _exit(EXP_WORKER_LOST);
 }

@@ -371,3 +371,24 @@ int ExpSearchExhausted(EXPLORE *Exp)
 {
     return Exp->Strategy == EXP_DFS && Exp->Head == NULL && Exp->Running == 0;
 }
+
+/* Can the next job be made before the results still to come are in?
+ * Random and PCT jobs depend on none (they are numbered); the systematic
+ * search's children come from results. In the mix, odd positions are PCT
+ * or random and even ones try the systematic search: one made only when
+ * fewer than --jobs are out (on one job: every earlier result is in) runs
+ * the same schedules in the same order as without a queue. */
+int ExpNextAhead(EXPLORE *Exp)
+{
+    if (Exp->QueueDepth <= 1)
+        return 0;
+    switch (Exp->Strategy) {
+    case EXP_PCT:
+    case EXP_RANDOM:
+        return 1;
+    case EXP_DFS:
+        return 0;
+    default:
+        return Exp->MixIndex % 2 == 1;
+    }
+}

@@ -4,10 +4,10 @@
  * with a userfaultfd in asynchronous write-protect mode (Linux 6.7+): a
  * write to a protected page is let through by the kernel itself, which
  * clears the page's protection bit, so nobody handles faults; the
- * pagemap's PAGEMAP_SCAN ioctl then lists the pages whose bit is clear,
- * and protects them again. Where this is missing (older kernel, no
- * permission for userfaultfd) the restore copies every saved page, as it
- * does by default (ExpWpWanted).
+ * pagemap's PAGEMAP_SCAN ioctl then lists the pages whose bit is clear
+ * (explore_reset.c keeps them so: a written page is put back at every
+ * restore). Where this is missing (older kernel, no permission for
+ * userfaultfd) the restore copies every saved page (ExpWpWanted).
  */
 #include "tools/ntps/explore_int.h"
 
@@ -21,7 +21,6 @@
 
 /* Linux 6.7's interface, for headers older than the running kernel. */
 #define WP_FEATURE_ASYNC (1ull << 15)
-#define WP_SCAN_WP_MATCHING (1ull << 0)
 #define WP_PAGE_IS_WRITTEN (1ull << 1)
 #define WP_PAGE_IS_FILE (1ull << 2)
 #define WP_PAGE_IS_PFNZERO (1ull << 5)
@@ -33,13 +32,12 @@ typedef struct _WP_SCAN_ARG {
 
 #define WP_PAGEMAP_SCAN _IOWR('f', 16, WP_SCAN_ARG)
 
-/* Only with NTPS_EXPLORE_RESTORE=wp-async: on this project's VM a
- * write-protect fault and the scan's TLB flushes cost more than copying
- * every saved page (docs/explore.md, "Speed"), so copying is the default. */
+/* The default (and NTPS_EXPLORE_RESTORE=wp-async); NTPS_EXPLORE_RESTORE=copy
+ * copies every saved page back at each restore instead. */
 int ExpWpWanted(void)
 {
     const char *Mode = getenv("NTPS_EXPLORE_RESTORE");
-    return Mode != NULL && strcmp(Mode, "wp-async") == 0;
+    return Mode == NULL || strcmp(Mode, "copy") != 0;
 }
 
 int ExpWpOpen(int *Uffd, int *Pagemap)
@@ -97,15 +95,4 @@ long ExpWpScan(int Pagemap, uintptr_t Start, uintptr_t End, EXP_WP_RANGE *Vec, s
     long n = ioctl(Pagemap, WP_PAGEMAP_SCAN, &Arg);
     *WalkEnd = (uintptr_t)Arg.WalkEnd;
     return n;
-}
-
-/* Protect again what was written in [Start, End) (mappings not
- * registered in it are skipped). */
-int ExpWpReprotect(int Pagemap, uintptr_t Start, uintptr_t End)
-{
-    WP_SCAN_ARG Arg = {
-        .Size = sizeof(Arg), .Flags = WP_SCAN_WP_MATCHING, .Start = Start, .End = End,
-        .CategoryMask = WP_PAGE_IS_WRITTEN, .ReturnMask = WP_PAGE_IS_WRITTEN,
-    };
-    return ioctl(Pagemap, WP_PAGEMAP_SCAN, &Arg) >= 0;
 }
