@@ -44,7 +44,7 @@ typedef struct _RESET_REGION {
     unsigned char *Resident;        /* per page: saved (1) or zero at the snapshot (0) */
     unsigned char *Now;             /* mincore's vector at a restore */
     unsigned char *Copy;            /* the saved pages, in order */
-    uint32_t *Slot;                 /* wp-async: per page, its index in Copy (RESET_UNSAVED: none) */
+    uint32_t *Slot;                 /* wp-async: per page, its index in Copy (RESET_UNSAVED: none, or zero) */
     size_t SavedPages;
     size_t RunCount;                /* the saved pages as runs: first page, count */
     size_t (*Runs)[2];
@@ -267,6 +267,15 @@ static int ResetSpans(RESET_AREA *A, unsigned char **Next, unsigned char *End)
     return 1;
 }
 
+static int ResetZeroPage(const unsigned char *Page)
+{
+    const uint64_t *Word = (const uint64_t *)Page;
+    for (size_t i = 0; i < ExpPage / sizeof(*Word); i++)
+        if (Word[i] != 0)
+            return 0;
+    return 1;
+}
+
 static int ResetSave(RESET_AREA *A)
 {
     size_t VectorSize = 16 << 20;   /* mincore vector: mappings up to 64 GiB */
@@ -334,6 +343,8 @@ static int ResetSave(RESET_AREA *A)
             }
             R->Runs[Run - 1][1]++;
             memcpy(Next, (void *)(R->Start + p * ExpPage), ExpPage);
+            if (ResetZeroPage(Next))        /* wp-async zeroes it: writing it is all */
+                R->Slot[p] = RESET_UNSAVED;
             Next += ExpPage;
         }
     }
