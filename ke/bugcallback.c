@@ -116,6 +116,7 @@ static volatile ULONG KiCallbackBugCheck;
 static void KiCallbackFault(int Signal, siginfo_t *Info, void *Context)
 {
     (void)Info; (void)Context;
+    KiSignalMaskMayMove = 1;
     KiCallbackSignal = Signal;
     siglongjmp(KiCallbackJump, 1);
 }
@@ -182,6 +183,7 @@ VOID KiCallBugCheckCallbacks(PKPRCB Prcb)
     if (IsListEmpty(&KiBugCheckCallbackList))
         return;
     struct sigaction Guard;
+    KiSignalMaskMayMove = 1;    /* sigsetjmp and siglongjmp below set the mask */
     memset(&Guard, 0, sizeof(Guard));
     Guard.sa_sigaction = KiCallbackFault;
     Guard.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;

@@ -661,6 +661,11 @@ struct _RTL_MODULE *KiFindDriverInContext(PVOID TrapContext, BOOLEAN ScanStack);
  * any other address. Called from the trap handler, before dispatch. */
 extern BOOLEAN (*KiSpecialPoolFault)(PVOID Address, ULONG_PTR Access, PVOID TrapContext);
 extern volatile LONG KiBugCheckActive;      /* a bug check is reporting */
+/* Set when one of ntps's signal handlers runs, or a bug check's callbacks
+ * change the handlers and mask: the signal mask may have moved. A worker
+ * that puts its snapshot back (tools/ntps/explore_reset.c) sets its mask
+ * again only then. */
+extern volatile LONG KiSignalMaskMayMove;
 /* Bug check callbacks (ke/bugcallback.c): run last in a report; a bug check
  * raised inside one abandons it; none may outlive its driver's image. */
 VOID KiCallBugCheckCallbacks(PKPRCB Prcb);

@@ -17,6 +17,7 @@
 /* Set by the exception dispatcher when it is linked in. */
 VOID (*KiDispatchTrap)(ucontext_t *Context, NTSTATUS Code, ULONG_PTR Info0, ULONG_PTR Info1);
 BOOLEAN (*KiSpecialPoolFault)(PVOID Address, ULONG_PTR Access, PVOID TrapContext);
+volatile LONG KiSignalMaskMayMove;
 
 /* #DE (Linux: SIGFPE/FPE_INTDIV) is both a division by zero and a quotient
  * that does not fit (INT_MIN / -1). The NT kernel looks at the divisor of
@@ -221,6 +222,7 @@ BOOLEAN KiUserStackOverflowed(PKPRCB Prcb, ucontext_t *Context)
 
 static VOID KiTrapHandler(int Signal, siginfo_t *Info, void *RawContext)
 {
+    KiSignalMaskMayMove = 1;
     ucontext_t *Context = RawContext;
     PKPRCB Prcb = KeGetCurrentPrcb();
     ULONG_PTR Sp = (ULONG_PTR)Context->uc_mcontext.gregs[REG_RSP];

@@ -38,9 +38,12 @@ static BOOLEAN RtlpDebugLevelEnabled(ULONG ComponentId, ULONG Level)
 
 int RtlpDebugOutputFd = STDOUT_FILENO;
 VOID (*RtlpDebugWriteHook)(BOOLEAN Before);
+BOOLEAN RtlpDebugDiscard;
 
 VOID RtlpDebugWrite(PCSTR Text, SIZE_T Length)
 {
+    if (RtlpDebugDiscard)
+        return;
     int SavedErrno = errno;     /* callers may be between a syscall and its errno check */
     VOID (*Hook)(BOOLEAN) = RtlpDebugWriteHook;
     if (Hook != NULL)
@@ -177,6 +180,8 @@ VOID RtlpReport(PCSTR Format, ...)
 {
     char Line[1024];
     va_list Args;
+    if (RtlpDebugDiscard)
+        return;
     va_start(Args, Format);
     int Length = vsnprintf(Line, sizeof(Line), Format, Args);
     va_end(Args);

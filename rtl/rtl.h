@@ -66,6 +66,11 @@ VOID RtlpDebugWrite(PCSTR Text, SIZE_T Length);
  * steps aside). */
 extern int RtlpDebugOutputFd;
 extern VOID (*RtlpDebugWriteHook)(BOOLEAN Before);
+/* Set by a process whose debug output goes nowhere (an explore schedule
+ * writing to /dev/null): no write is made and ntps's own messages are not
+ * formatted. A driver's DbgPrint is still formatted, so a bad pointer it
+ * passes faults as it would with output. */
+extern BOOLEAN RtlpDebugDiscard;
 /* ntps's own messages, with the C library's printf conversions. */
 VOID RtlpReport(PCSTR Format, ...) __attribute__((format(printf, 1, 2)));
 

@@ -397,6 +397,20 @@ static void TestDbgPrint(void)
     CHECK(Length == 512 && strcmp(Captured + 500, "0123456789ab") == 0);
 }
 
+/* An explore schedule whose output goes nowhere (RtlpDebugDiscard) writes nothing. */
+static void TestDebugDiscard(void)
+{
+    CaptureBegin();
+    RtlpDebugDiscard = TRUE;
+    CHECK_EQ(DbgPrint("dropped %d\n", 1), STATUS_SUCCESS);
+    RtlpReport("dropped %s\n", "too");
+    RtlpDebugWrite("raw", 3);
+    RtlpDebugDiscard = FALSE;
+    RtlpDebugWrite("kept", 4);
+    CaptureEnd(Captured, sizeof(Captured));
+    CHECK(strcmp(Captured, "kept") == 0);
+}
+
 static void TestFilter(void)
 {
     CaptureBegin();
@@ -504,6 +518,7 @@ int main(void)
     TestOddFormats();
     TestBufferLimits();
     TestDbgPrint();
+    TestDebugDiscard();
     TestFilter();
     TestAssertionText();
     TestConcurrentLines();

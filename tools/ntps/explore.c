@@ -90,7 +90,8 @@ VOID ExpCloseWorkerFds(EXPLORE *Exp, int Except)
         }
 }
 
-/* A schedule's output goes to the capture file, the slot's race file or nowhere. */
+/* A schedule's output goes to the capture file, the slot's race file or
+ * nowhere; then nothing is written (a finding's output comes from its capture run). */
 VOID ExpRedirect(EXPLORE *Exp, int Slot)
 {
     int Output = Exp->CaptureFd;
@@ -98,6 +99,7 @@ VOID ExpRedirect(EXPLORE *Exp, int Slot)
         Output = Exp->CollectRaces ? Exp->SlotFds[Slot] : Exp->NullFd;
     dup2(Output, STDOUT_FILENO);
     dup2(Output, STDERR_FILENO);
+    RtlpDebugDiscard = Output == Exp->NullFd;
 }
 
 /* Set a child or a worker up for the schedule of Entry (a worker's output was redirected once). */

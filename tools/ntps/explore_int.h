@@ -25,7 +25,7 @@ typedef struct _EXP_SLOT {
 
 /* Jobs a worker can be handed ahead of the one it runs (explore_queue.c):
  * job n of a slot's worker uses entry Slot * EXP_DEPTH + n % Depth. */
-#define EXP_DEPTH 16
+#define EXP_DEPTH 32
 
 /* A worker's queue, in shared memory: the parent hands jobs (Posted), the
  * worker begins (Started) and ends them (Done); each sleeps on its pipe

@@ -13,6 +13,8 @@
 #include "tools/ntps/explore_int.h"
 
 #include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,7 +44,7 @@ typedef struct _RESET_REGION {
     unsigned char *Resident;        /* per page: saved (1) or zero at the snapshot (0) */
     unsigned char *Now;             /* mincore's vector at a restore */
     unsigned char *Copy;            /* the saved pages, in order */
-    uint32_t *Slot;                 /* wp-async: per page, its index in Copy (RESET_UNSAVED: none) */
+    uint32_t *Slot;                 /* wp-async: per page, its index in Copy (RESET_UNSAVED: none, or zero) */
     size_t SavedPages;
     size_t RunCount;                /* the saved pages as runs: first page, count */
     size_t (*Runs)[2];
@@ -63,6 +65,7 @@ typedef struct _RESET_SPAN {
 
 typedef struct _RESET_AREA {
     ucontext_t Snap, Restorer;
+    sigjmp_buf Jump;                /* Snap without the signal mask (x86-64) */
     int Taken;
     RESET_MAP Maps[RESET_MAPS], Current[RESET_MAPS];
     int MapCount, CurrentCount;
@@ -264,6 +267,15 @@ static int ResetSpans(RESET_AREA *A, unsigned char **Next, unsigned char *End)
     return 1;
 }
 
+static int ResetZeroPage(const unsigned char *Page)
+{
+    const uint64_t *Word = (const uint64_t *)Page;
+    for (size_t i = 0; i < ExpPage / sizeof(*Word); i++)
+        if (Word[i] != 0)
+            return 0;
+    return 1;
+}
+
 static int ResetSave(RESET_AREA *A)
 {
     size_t VectorSize = 16 << 20;   /* mincore vector: mappings up to 64 GiB */
@@ -331,6 +343,8 @@ static int ResetSave(RESET_AREA *A)
             }
             R->Runs[Run - 1][1]++;
             memcpy(Next, (void *)(R->Start + p * ExpPage), ExpPage);
+            if (ResetZeroPage(Next))        /* wp-async zeroes it: writing it is all */
+                R->Slot[p] = RESET_UNSAVED;
             Next += ExpPage;
         }
     }
@@ -471,9 +485,32 @@ static long ResetFaults(void)
     return Usage.ru_minflt + Usage.ru_majflt;
 }
 
+/* Resume in ExpResetTake with the snapshot's registers. On x86-64 the
+ * floating-point environment is put back as setcontext would, and the
+ * signal mask only if a signal handler ran (MaskMayMove): nothing else in
+ * a run changes it, and setting it is a system call a schedule. */
+static void ResetResume(RESET_AREA *A, int MaskMayMove)
+{
+#if defined(__x86_64__)
+    if (MaskMayMove) {      /* (the flag's page was written: clearing it costs no fault) */
+        if (sigprocmask(SIG_SETMASK, &A->Snap.uc_sigmask, NULL) != 0)
+            _exit(EXP_WORKER_LOST);
+        KiSignalMaskMayMove = 0;
+    }
+    __asm__ volatile("fldenv (%0)\n\tldmxcsr %1"
+                     : : "r"(A->Snap.uc_mcontext.fpregs), "m"(A->Snap.uc_mcontext.fpregs->mxcsr) : "memory");
+    siglongjmp(A->Jump, 1);
+#else
+    (void)MaskMayMove;
+#endif
+    setcontext(&A->Snap);
+    _exit(EXP_WORKER_LOST);
+}
+
 static void ResetRestorer(void)
 {
     RESET_AREA *A = ExpResetArea;
+    int MaskMayMove = KiSignalMaskMayMove != 0;     /* read before the memory holding it is put back */
     if ((uintptr_t)sbrk(0) != A->Break && brk((void *)A->Break) != 0)
         _exit(EXP_WORKER_LOST);
     /* A run that mapped, unmapped or reprotected nothing (the usual case)
@@ -505,8 +542,7 @@ static void ResetRestorer(void)
     if (A->Wp) {
         ResetWpPutBack(A, Quiet);   /* its system calls succeed or end the worker: errno stays */
         A->Faults = Quiet ? Faults : ResetFaults();
-        setcontext(&A->Snap);
-        _exit(EXP_WORKER_LOST);
+        ResetResume(A, MaskMayMove);
     }
     if (!Quiet) {
         for (int i = 0; i < A->SpanCount; i++)
@@ -541,8 +577,7 @@ static void ResetRestorer(void)
      * restore a full one: the safe side); else the count after the copies'
      * own faults (getrusage succeeds: errno stays). */
     A->Faults = Quiet ? Faults : ResetFaults();
-    setcontext(&A->Snap);
-    _exit(EXP_WORKER_LOST);
+    ResetResume(A, MaskMayMove);
 }
 
 int ExpResetMode(void)
@@ -570,6 +605,11 @@ int ExpResetTake(void)
         return -1;
     if (((volatile RESET_AREA *)A)->Taken)
         return 1;
+#if defined(__x86_64__)
+    if (sigsetjmp(A->Jump, 0) != 0)     /* 0: siglongjmp does not set the mask */
+        return 1;
+#endif
+    KiSignalMaskMayMove = 0;            /* as the snapshot holds it */
     A->Taken = 1;
     return ResetSave(A) ? 0 : -1;
 }
