@@ -10,12 +10,6 @@
 
 typedef VOID (NTAPI *W32_APC)(PVOID ApcContext, W32_IO_STATUS *IoStatusBlock, ULONG Reserved);
 
-#define W32_WEAK __attribute__((weak))
-NTSYSAPI NTSTATUS NTAPI NtCreateFile(PHANDLE FileHandle, ACCESS_MASK DesiredAccess,
-                                     POBJECT_ATTRIBUTES ObjectAttributes, W32_IO_STATUS *IoStatusBlock,
-                                     PLARGE_INTEGER AllocationSize, ULONG FileAttributes, ULONG ShareAccess,
-                                     ULONG CreateDisposition, ULONG CreateOptions, PVOID EaBuffer,
-                                     ULONG EaLength) W32_WEAK;
 NTSYSAPI NTSTATUS NTAPI NtReadFile(HANDLE FileHandle, HANDLE Event, W32_APC ApcRoutine, PVOID ApcContext,
                                    W32_IO_STATUS *IoStatusBlock, PVOID Buffer, ULONG Length,
                                    PLARGE_INTEGER ByteOffset, PULONG Key) W32_WEAK;

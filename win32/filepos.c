@@ -15,12 +15,6 @@
  */
 #include "win32p.h"
 
-#define W32_WEAK __attribute__((weak))
-NTSYSAPI NTSTATUS NTAPI NtQueryInformationFile(HANDLE FileHandle, W32_IO_STATUS *IoStatusBlock,
-                                               PVOID FileInformation, ULONG Length,
-                                               ULONG FileInformationClass) W32_WEAK;
-NTSYSAPI NTSTATUS NTAPI NtSetInformationFile(HANDLE FileHandle, W32_IO_STATUS *IoStatusBlock, PVOID FileInformation,
-                                             ULONG Length, ULONG FileInformationClass) W32_WEAK;
 
 static BOOL W32Query(HANDLE File, PVOID Out, ULONG Length, ULONG Class)
 {

@@ -16,14 +16,6 @@
  */
 #include "win32p.h"
 
-#define W32_WEAK __attribute__((weak))
-NTSYSAPI NTSTATUS NTAPI NtCreateFile(PHANDLE FileHandle, ACCESS_MASK DesiredAccess,
-                                     POBJECT_ATTRIBUTES ObjectAttributes, W32_IO_STATUS *IoStatusBlock,
-                                     PLARGE_INTEGER AllocationSize, ULONG FileAttributes, ULONG ShareAccess,
-                                     ULONG CreateDisposition, ULONG CreateOptions, PVOID EaBuffer,
-                                     ULONG EaLength) W32_WEAK;
-NTSYSAPI NTSTATUS NTAPI NtSetInformationFile(HANDLE FileHandle, W32_IO_STATUS *IoStatusBlock, PVOID FileInformation,
-                                             ULONG Length, ULONG FileInformationClass) W32_WEAK;
 
 /* NtCreateFile on a Win32 name; FALSE with the last error set. */
 static BOOL W32OpenName(LPCWSTR Name, ACCESS_MASK Access, ULONG Share, ULONG Disposition, ULONG Options,

@@ -20,7 +20,6 @@
 
 #include <winsvc.h>
 
-#define W32_WEAK __attribute__((weak))
 NTSYSAPI NTSTATUS NTAPI NtCreateKey(PHANDLE KeyHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes,
                                     ULONG TitleIndex, PUNICODE_STRING Class, ULONG CreateOptions,
                                     PULONG Disposition) W32_WEAK;

@@ -56,6 +56,21 @@ typedef struct {
     ULONG_PTR Information;
 } W32_IO_STATUS;
 
+/* The file services the file routines share, referenced weakly: a kernel
+ * without one leaves it NULL, and the routine fails with
+ * ERROR_CALL_NOT_IMPLEMENTED. */
+#define W32_WEAK __attribute__((weak))
+NTSYSAPI NTSTATUS NTAPI NtCreateFile(PHANDLE FileHandle, ACCESS_MASK DesiredAccess,
+                                     POBJECT_ATTRIBUTES ObjectAttributes, W32_IO_STATUS *IoStatusBlock,
+                                     PLARGE_INTEGER AllocationSize, ULONG FileAttributes, ULONG ShareAccess,
+                                     ULONG CreateDisposition, ULONG CreateOptions, PVOID EaBuffer,
+                                     ULONG EaLength) W32_WEAK;
+NTSYSAPI NTSTATUS NTAPI NtQueryInformationFile(HANDLE FileHandle, W32_IO_STATUS *IoStatusBlock,
+                                               PVOID FileInformation, ULONG Length,
+                                               ULONG FileInformationClass) W32_WEAK;
+NTSYSAPI NTSTATUS NTAPI NtSetInformationFile(HANDLE FileHandle, W32_IO_STATUS *IoStatusBlock, PVOID FileInformation,
+                                             ULONG Length, ULONG FileInformationClass) W32_WEAK;
+
 /* NtCreateFile's dispositions and options (ntifs.h values). */
 #define W32_FILE_OPEN 1
 #define W32_FILE_CREATE 2
