@@ -274,9 +274,13 @@ NTSTATUS HostFsSetInformation(PIRP Irp, PIO_STACK_LOCATION Stack)
     case FileBasicInformation:
         Status = Ccb->InRoot ? STATUS_SUCCESS : STATUS_MEDIA_WRITE_PROTECTED;     /* nothing kept */
         break;
-    case FileValidDataLengthInformation:
+    case FileValidDataLengthInformation: {
+        static volatile LONG Reported;
+        if (!__atomic_exchange_n(&Reported, 1, __ATOMIC_RELAXED))
+            RtlpReport("ntps: C: drive: FileValidDataLengthInformation is not implemented\n");
         Status = STATUS_NOT_IMPLEMENTED;
         break;
+    }
     default:
         Status = STATUS_INVALID_INFO_CLASS;
         break;
@@ -336,8 +340,14 @@ NTSTATUS HostFsQueryInformation(PIRP Irp, PIO_STACK_LOCATION Stack)
     case FileEaInformation:
         Written = sizeof(Info.EaSize);
         break;
-    default:
+    default: {
+        static volatile ULONG Reported;     /* one bit a class, said once */
+        ULONG Bit = 1u << (Stack->Parameters.QueryFile.FileInformationClass % 32);
+        if (!(__atomic_fetch_or(&Reported, Bit, __ATOMIC_RELAXED) & Bit))
+            RtlpReport("ntps: C: drive: query class %lu is not implemented\n",
+                       (unsigned long)Stack->Parameters.QueryFile.FileInformationClass);
         return HostFsComplete(Irp, STATUS_NOT_IMPLEMENTED, 0);
+    }
     }
     if (Irp->AssociatedIrp.SystemBuffer == NULL || Stack->Parameters.QueryFile.Length < Written)
         return HostFsComplete(Irp, STATUS_INFO_LENGTH_MISMATCH, 0);
