@@ -116,7 +116,7 @@ static volatile ULONG KiCallbackBugCheck;
 static void KiCallbackFault(int Signal, siginfo_t *Info, void *Context)
 {
     (void)Info; (void)Context;
-    KiSignalMaskMayMove = 1;
+    __atomic_store_n(&KiSignalMaskMayMove, 1, __ATOMIC_RELAXED);
     KiCallbackSignal = Signal;
     siglongjmp(KiCallbackJump, 1);
 }
@@ -183,7 +183,8 @@ VOID KiCallBugCheckCallbacks(PKPRCB Prcb)
     if (IsListEmpty(&KiBugCheckCallbackList))
         return;
     struct sigaction Guard;
-    KiSignalMaskMayMove = 1;    /* sigsetjmp and siglongjmp below set the mask */
+    /* sigsetjmp and siglongjmp below set the mask */
+    __atomic_store_n(&KiSignalMaskMayMove, 1, __ATOMIC_RELAXED);
     memset(&Guard, 0, sizeof(Guard));
     Guard.sa_sigaction = KiCallbackFault;
     Guard.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;

@@ -222,7 +222,7 @@ BOOLEAN KiUserStackOverflowed(PKPRCB Prcb, ucontext_t *Context)
 
 static VOID KiTrapHandler(int Signal, siginfo_t *Info, void *RawContext)
 {
-    KiSignalMaskMayMove = 1;
+    __atomic_store_n(&KiSignalMaskMayMove, 1, __ATOMIC_RELAXED);
     ucontext_t *Context = RawContext;
     PKPRCB Prcb = KeGetCurrentPrcb();
     ULONG_PTR Sp = (ULONG_PTR)Context->uc_mcontext.gregs[REG_RSP];

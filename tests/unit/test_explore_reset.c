@@ -64,7 +64,7 @@ static void Handler(int Signal)
 {
     (void)Signal;
     Shared->BlockedInHandler = Blocked(SIGUSR1) && Blocked(SIGUSR2);
-    KiSignalMaskMayMove = 1;
+    __atomic_store_n(&KiSignalMaskMayMove, 1, __ATOMIC_RELAXED);
     ExpResetRestore();
 }
 

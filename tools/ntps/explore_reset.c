@@ -495,7 +495,7 @@ static void ResetResume(RESET_AREA *A, int MaskMayMove)
     if (MaskMayMove) {      /* (the flag's page was written: clearing it costs no fault) */
         if (sigprocmask(SIG_SETMASK, &A->Snap.uc_sigmask, NULL) != 0)
             _exit(EXP_WORKER_LOST);
-        KiSignalMaskMayMove = 0;
+        __atomic_store_n(&KiSignalMaskMayMove, 0, __ATOMIC_RELAXED);
     }
     __asm__ volatile("fldenv (%0)\n\tldmxcsr %1"
                      : : "r"(A->Snap.uc_mcontext.fpregs), "m"(A->Snap.uc_mcontext.fpregs->mxcsr) : "memory");
@@ -510,7 +510,8 @@ static void ResetResume(RESET_AREA *A, int MaskMayMove)
 static void ResetRestorer(void)
 {
     RESET_AREA *A = ExpResetArea;
-    int MaskMayMove = KiSignalMaskMayMove != 0;     /* read before the memory holding it is put back */
+    /* read before the memory holding it is put back */
+    int MaskMayMove = __atomic_load_n(&KiSignalMaskMayMove, __ATOMIC_RELAXED) != 0;
     if ((uintptr_t)sbrk(0) != A->Break && brk((void *)A->Break) != 0)
         _exit(EXP_WORKER_LOST);
     /* A run that mapped, unmapped or reprotected nothing (the usual case)
@@ -609,7 +610,7 @@ int ExpResetTake(void)
     if (sigsetjmp(A->Jump, 0) != 0)     /* 0: siglongjmp does not set the mask */
         return 1;
 #endif
-    KiSignalMaskMayMove = 0;            /* as the snapshot holds it */
+    __atomic_store_n(&KiSignalMaskMayMove, 0, __ATOMIC_RELAXED);    /* as the snapshot holds it */
     A->Taken = 1;
     return ResetSave(A) ? 0 : -1;
 }
