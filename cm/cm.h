@@ -166,7 +166,6 @@ VOID CmpCopyFromCaller(PVOID To, const VOID *From, SIZE_T Bytes);
 NTSTATUS CmpCaptureName(KPROCESSOR_MODE Mode, PUNICODE_STRING Name, PUNICODE_STRING Copy);
 VOID CmpReleaseName(PUNICODE_STRING Copy);
 /* Once per class: the class exists but ntps does not answer it. */
-NTSTATUS CmpClassNotImplemented(PCSTR Service, ULONG Class, volatile LONG *Reported);
 
 /* ---- internal services for the Rtl routines (cm/key.c, cm/query.c) ---------------------------------- */
 /* The Zw* services without the callback report (the Rtl routine that

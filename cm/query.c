@@ -94,14 +94,6 @@ VOID CmpReleaseName(PUNICODE_STRING Copy)
     memset(Copy, 0, sizeof(*Copy));
 }
 
-NTSTATUS CmpClassNotImplemented(PCSTR Service, ULONG Class, volatile LONG *Reported)
-{
-    LONG Bit = 1L << (Class % 31);
-    if (!(__atomic_fetch_or(Reported, Bit, __ATOMIC_RELAXED) & Bit))
-        RtlpReport("ntps: %s: class %lu is not implemented\n", Service, (unsigned long)Class);
-    return STATUS_NOT_IMPLEMENTED;
-}
-
 /* ---- key information ------------------------------------------------------------------------------- */
 
 typedef struct _CMP_KEY_INFO {
@@ -243,7 +235,7 @@ static NTSTATUS CmpBuildKeyInformation(PCM_KEY_NODE Node, KEY_INFORMATION_CLASS 
     }
 }
 
-static volatile LONG CmpKeyClassesReported;
+static volatile ULONG CmpKeyClassesReported;
 
 /* The key (Index MAXULONG) or its Index-th subkey, in Class. */
 static NTSTATUS CmpQueryKeyCommon(HANDLE KeyHandle, ULONG Index, KEY_INFORMATION_CLASS Class, PVOID Buffer,
@@ -301,7 +293,7 @@ static NTSTATUS CmpQueryKeyBody(HANDLE KeyHandle, KEY_INFORMATION_CLASS Class, P
     if ((ULONG)Class >= MaxKeyInfoClass)
         return STATUS_INVALID_PARAMETER;
     if (Class > KeyCachedInformation)   /* flags, virtualization, handle tags, trust, layer */
-        return CmpClassNotImplemented("NtQueryKey", Class, &CmpKeyClassesReported);
+        return RtlpClassNotImplemented("NtQueryKey", Class, &CmpKeyClassesReported);
     return CmpQueryKeyCommon(KeyHandle, MAXULONG, Class, Buffer, Length, ResultLength);
 }
 

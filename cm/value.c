@@ -85,7 +85,7 @@ static NTSTATUS CmpBuildValueInformation(PCM_KEY_VALUE Value, KEY_VALUE_INFORMAT
     return STATUS_SUCCESS;
 }
 
-static volatile LONG CmpValueClassesReported;
+static volatile ULONG CmpValueClassesReported;
 
 /* The class, then (Align64) the buffer's alignment, then a user caller's pointers. */
 static NTSTATUS CmpCheckValueQuery(KEY_VALUE_INFORMATION_CLASS Class, PCSTR Service, PVOID Buffer, ULONG Length,
@@ -94,7 +94,7 @@ static NTSTATUS CmpCheckValueQuery(KEY_VALUE_INFORMATION_CLASS Class, PCSTR Serv
     if ((ULONG)Class >= MaxKeyValueInfoClass)
         return STATUS_INVALID_PARAMETER;
     if (Class == KeyValueLayerInformation)
-        return CmpClassNotImplemented(Service, Class, &CmpValueClassesReported);
+        return RtlpClassNotImplemented(Service, Class, &CmpValueClassesReported);
     if ((Class == KeyValueFullInformationAlign64 || Class == KeyValuePartialInformationAlign64) &&
         ((ULONG_PTR)Buffer & 7) != 0)
         return STATUS_DATATYPE_MISALIGNMENT;

@@ -275,10 +275,8 @@ NTSTATUS HostFsSetInformation(PIRP Irp, PIO_STACK_LOCATION Stack)
         Status = Ccb->InRoot ? STATUS_SUCCESS : STATUS_MEDIA_WRITE_PROTECTED;     /* nothing kept */
         break;
     case FileValidDataLengthInformation: {
-        static volatile LONG Reported;
-        if (!__atomic_exchange_n(&Reported, 1, __ATOMIC_RELAXED))
-            RtlpReport("ntps: C: drive: FileValidDataLengthInformation is not implemented\n");
-        Status = STATUS_NOT_IMPLEMENTED;
+        static volatile ULONG Reported;
+        Status = RtlpClassNotImplemented("C: drive set information", FileValidDataLengthInformation, &Reported);
         break;
     }
     default:
@@ -341,12 +339,10 @@ NTSTATUS HostFsQueryInformation(PIRP Irp, PIO_STACK_LOCATION Stack)
         Written = sizeof(Info.EaSize);
         break;
     default: {
-        static volatile ULONG Reported;     /* one bit a class, said once */
-        ULONG Bit = 1u << (Stack->Parameters.QueryFile.FileInformationClass % 32);
-        if (!(__atomic_fetch_or(&Reported, Bit, __ATOMIC_RELAXED) & Bit))
-            RtlpReport("ntps: C: drive: query class %lu is not implemented\n",
-                       (unsigned long)Stack->Parameters.QueryFile.FileInformationClass);
-        return HostFsComplete(Irp, STATUS_NOT_IMPLEMENTED, 0);
+        static volatile ULONG Reported;
+        return HostFsComplete(Irp, RtlpClassNotImplemented("C: drive query information",
+                                                           Stack->Parameters.QueryFile.FileInformationClass,
+                                                           &Reported), 0);
     }
     }
     if (Irp->AssociatedIrp.SystemBuffer == NULL || Stack->Parameters.QueryFile.Length < Written)

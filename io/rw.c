@@ -587,14 +587,9 @@ NTSTATUS NtSetInformationFile(HANDLE FileHandle, PIO_STATUS_BLOCK IoStatusBlock,
     KI_SYSTEM_SERVICE(NtSetInformationFile, FileHandle, IoStatusBlock, FileInformation, Length,
                       FileInformationClass);
     KPROCESSOR_MODE Mode = ExGetPreviousMode();
-    if (IopSetNotDone(FileInformationClass)) {
-        static volatile ULONG Reported;     /* one bit a class (all below 64), said once */
-        ULONG Bit = 1u << (FileInformationClass % 32);
-        if (!(__atomic_fetch_or(&Reported, Bit, __ATOMIC_RELAXED) & Bit))
-            RtlpReport("ntps: NtSetInformationFile: class %lu is not implemented\n",
-                       (unsigned long)FileInformationClass);
-        return STATUS_NOT_IMPLEMENTED;
-    }
+    static volatile ULONG Reported;
+    if (IopSetNotDone(FileInformationClass))
+        return RtlpClassNotImplemented("NtSetInformationFile", FileInformationClass, &Reported);
     ACCESS_MASK Access;
     ULONG Minimum = IopSetLength(FileInformationClass, &Access);
     if (Minimum == 0)

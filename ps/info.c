@@ -133,12 +133,8 @@ static NTSTATUS PspCheckClassAndBuffer(PSP_INFO_CALL *Call)
     if (Call->Class >= Call->Classes || Call->Sizes[Call->Class] == PSP_OTHER_WAY)
         return STATUS_INVALID_INFO_CLASS;
     Call->Size = Call->Sizes[Call->Class];
-    if (Call->Size == 0) {
-        ULONG Bit = 1u << (Call->Class % 32);
-        if (!(__atomic_fetch_or(&Call->Reported[Call->Class / 32], Bit, __ATOMIC_RELAXED) & Bit))
-            RtlpReport("ntps: %s: class %lu is not implemented\n", Call->Service, (unsigned long)Call->Class);
-        return STATUS_NOT_IMPLEMENTED;
-    }
+    if (Call->Size == 0)
+        return RtlpClassNotImplemented(Call->Service, Call->Class, &Call->Reported[Call->Class / 32]);
     if (Call->Mode == KernelMode)
         return STATUS_SUCCESS;
     __try {

@@ -73,5 +73,9 @@ extern VOID (*RtlpDebugWriteHook)(BOOLEAN Before);
 extern BOOLEAN RtlpDebugDiscard;
 /* ntps's own messages, with the C library's printf conversions. */
 VOID RtlpReport(PCSTR Format, ...) __attribute__((format(printf, 1, 2)));
+/* "ntps: SERVICE: class N is not implemented", said once per class: Reported
+ * holds one bit a class (Class % 32; callers with more classes pass the word
+ * of Class / 32). Returns STATUS_NOT_IMPLEMENTED, for `return`. */
+NTSTATUS RtlpClassNotImplemented(PCSTR Service, ULONG Class, volatile ULONG *Reported);
 
 #endif /* NTPS_RTL_H */
