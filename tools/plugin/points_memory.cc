@@ -72,12 +72,36 @@ shared_memory_ref_p (tree t, bool is_load)
     }
 }
 
+/* The internal functions that are atomic read-modify-writes of memory. */
+static bool
+atomic_ifn_p (internal_fn fn)
+{
+  switch (fn)
+    {
+    case IFN_ATOMIC_BIT_TEST_AND_SET:
+    case IFN_ATOMIC_BIT_TEST_AND_COMPLEMENT:
+    case IFN_ATOMIC_BIT_TEST_AND_RESET:
+    case IFN_ATOMIC_COMPARE_EXCHANGE:
+    case IFN_ATOMIC_ADD_FETCH_CMP_0:
+    case IFN_ATOMIC_SUB_FETCH_CMP_0:
+    case IFN_ATOMIC_AND_FETCH_CMP_0:
+    case IFN_ATOMIC_OR_FETCH_CMP_0:
+    case IFN_ATOMIC_XOR_FETCH_CMP_0:
+      return true;
+    default:
+      return false;
+    }
+}
+
 static bool
 memory_builtin_p (gcall *call)
 {
   if (gimple_call_internal_p (call))
     {
-      switch (gimple_call_internal_fn (call))
+      internal_fn fn = gimple_call_internal_fn (call);
+      if (atomic_ifn_p (fn))
+	return true;
+      switch (fn)
 	{
 	case IFN_MASK_LOAD:
 	case IFN_MASK_LOAD_LANES:
@@ -89,15 +113,6 @@ memory_builtin_p (gcall *call)
 	case IFN_MASK_STORE:
 	case IFN_MASK_STORE_LANES:
 	case IFN_LEN_STORE:
-	case IFN_ATOMIC_BIT_TEST_AND_SET:
-	case IFN_ATOMIC_BIT_TEST_AND_COMPLEMENT:
-	case IFN_ATOMIC_BIT_TEST_AND_RESET:
-	case IFN_ATOMIC_COMPARE_EXCHANGE:
-	case IFN_ATOMIC_ADD_FETCH_CMP_0:
-	case IFN_ATOMIC_SUB_FETCH_CMP_0:
-	case IFN_ATOMIC_AND_FETCH_CMP_0:
-	case IFN_ATOMIC_OR_FETCH_CMP_0:
-	case IFN_ATOMIC_XOR_FETCH_CMP_0:
 	  return true;
 	default:
 	  return false;
@@ -285,27 +300,13 @@ call_accesses (gcall *call, vec<mem_access> *out)
   tree a2 = n > 2 ? gimple_call_arg (call, 2) : NULL_TREE;
   if (gimple_call_internal_p (call))
     {
-      switch (gimple_call_internal_fn (call))
-	{
-	case IFN_ATOMIC_BIT_TEST_AND_SET:
-	case IFN_ATOMIC_BIT_TEST_AND_COMPLEMENT:
-	case IFN_ATOMIC_BIT_TEST_AND_RESET:
-	case IFN_ATOMIC_COMPARE_EXCHANGE:
-	case IFN_ATOMIC_ADD_FETCH_CMP_0:
-	case IFN_ATOMIC_SUB_FETCH_CMP_0:
-	case IFN_ATOMIC_AND_FETCH_CMP_0:
-	case IFN_ATOMIC_OR_FETCH_CMP_0:
-	case IFN_ATOMIC_XOR_FETCH_CMP_0:
-	  {
-	    /* the pointer is the first argument, except for the _CMP_0
-	       forms, whose first is the comparison code */
-	    tree p = POINTER_TYPE_P (TREE_TYPE (a0)) ? a0 : a1;
-	    add_ptr_access (out, p, size_tree (8), ACC_WRITE | ACC_ATOMIC);
-	    return;
-	  }
-	default:
-	  return;		/* masked/gather/scatter: a point only */
-	}
+      if (!atomic_ifn_p (gimple_call_internal_fn (call)))
+	return;			/* masked/gather/scatter: a point only */
+      /* the pointer is the first argument, except for the _CMP_0 forms,
+	 whose first is the comparison code */
+      tree p = POINTER_TYPE_P (TREE_TYPE (a0)) ? a0 : a1;
+      add_ptr_access (out, p, size_tree (8), ACC_WRITE | ACC_ATOMIC);
+      return;
     }
   if (gimple_call_builtin_p (call, BUILT_IN_NORMAL))
     {
