@@ -36,7 +36,9 @@ static PEPROCESS Kept;
 static volatile LONG Creates, Exits, ThreadCalls, Ran;
 static volatile LONG Sequence, InjectedExitAt, ProcessExitAt;
 static BOOLEAN Inject;
-static HANDLE InjectedTid, Injecting;
+/* written by the creator while the injected thread's own notify calls
+ * may run on another processor: atomic */
+static HANDLE volatile InjectedTid, Injecting;
 static PETHREAD InjectedThread;
 static NTSTATUS SecondSaw;
 static HANDLE VetoedPid, ExitTid;
@@ -89,11 +91,11 @@ static VOID InjectThread(PEPROCESS Process)
     if (!NT_SUCCESS(ObOpenObjectByPointer(Process, OBJ_KERNEL_HANDLE, NULL, PROCESS_ALL_ACCESS, *PsProcessType,
                                           KernelMode, &Handle)))
         return;
-    Injecting = PsGetCurrentThreadId();
+    InterlockedExchangePointer((PVOID volatile *)&Injecting, PsGetCurrentThreadId());
     NTSTATUS Status = RtlCreateUserThread(Handle, NULL, FALSE, 0, 0, 0, Injected, NULL, &Thread, &Cid);
-    Injecting = NULL;
+    InterlockedExchangePointer((PVOID volatile *)&Injecting, NULL);
     if (NT_SUCCESS(Status)) {
-        InjectedTid = Cid.UniqueThread;
+        InterlockedExchangePointer((PVOID volatile *)&InjectedTid, Cid.UniqueThread);
         ObReferenceObjectByHandle(Thread, SYNCHRONIZE, *PsThreadType, KernelMode, (PVOID *)&InjectedThread, NULL);
         ZwClose(Thread);
     }
@@ -140,8 +142,9 @@ static VOID ThreadRoutine(HANDLE ProcessId, HANDLE ThreadId, BOOLEAN Create)
     /* the injected thread: its creator-context call comes while it is
      * being created, its own calls in itself (the initial thread never
      * runs) */
-    BOOLEAN IsInjected = ThreadId == InjectedTid || ThreadId == PsGetCurrentThreadId() ||
-                         Injecting == PsGetCurrentThreadId();
+    BOOLEAN IsInjected = ThreadId == ReadPointerAcquire((PVOID const volatile *)&InjectedTid) ||
+                         ThreadId == PsGetCurrentThreadId() ||
+                         ReadPointerAcquire((PVOID const volatile *)&Injecting) == PsGetCurrentThreadId();
     if (!IsInjected)
         InterlockedIncrement(&ThreadCalls);
     else if (!Create)
