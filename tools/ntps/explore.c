@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -499,6 +500,11 @@ int NtpsExploreMain(int argc, char **argv)
     for (int i = 1; i < argc; i++)
         if (!strcmp(argv[i], "--merge"))
             return NtpsExploreMerge(argc, argv);
+#ifdef M_MMAP_MAX
+    /* malloc takes no mapping of its own (its free would unmap without a
+     * page fault, which a worker's restore would not see: explore_reset.c) */
+    mallopt(M_MMAP_MAX, 0);
+#endif
     EXPLORE *Exp = calloc(1, sizeof(*Exp));
     char **RunArgv = calloc((size_t)argc + 2, sizeof(char *));
     if (Exp == NULL || RunArgv == NULL)

@@ -80,6 +80,7 @@ typedef struct _RESET_AREA {
     unsigned long VmSize, VmData;   /* its size and data fields at the snapshot */
     unsigned long Restores;
     long Faults;                    /* this thread's page faults at the end of the last restore (-1: unknown) */
+    LONG MapChanges;                /* HalMapChanges at the snapshot */
     int Wp, Uffd, PagemapFd;        /* wp-async: the written pages are known (explore_wp.c) */
     EXP_WP_RANGE Vec[RESET_SCAN_VEC];
     EXP_WP_RANGE Hot[RESET_HOT];    /* wp-async: every range the last scan found written */
@@ -352,6 +353,7 @@ static int ResetSave(RESET_AREA *A)
     if (!ResetSpans(A, &Next, End))
         return 0;
     A->Faults = -1;
+    A->MapChanges = __atomic_load_n(&HalMapChanges, __ATOMIC_RELAXED);
     A->StatmFd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
     if (A->StatmFd < 0 || !ResetReadStatm(A->StatmFd, &A->VmSize, &A->VmData))
         return 0;
@@ -512,17 +514,26 @@ static void ResetRestorer(void)
     RESET_AREA *A = ExpResetArea;
     /* read before the memory holding it is put back */
     int MaskMayMove = __atomic_load_n(&KiSignalMaskMayMove, __ATOMIC_RELAXED) != 0;
+    int MapsMoved = __atomic_load_n(&HalMapChanges, __ATOMIC_RELAXED) != A->MapChanges;
     if ((uintptr_t)sbrk(0) != A->Break && brk((void *)A->Break) != 0)
         _exit(EXP_WORKER_LOST);
     /* A run that mapped, unmapped or reprotected nothing (the usual case)
      * leaves statm's size and data as they were: then /proc/self/maps
-     * need not be read. A saved anonymous mapping the run removed is
-     * still caught below (mincore and madvise fail on holes). */
-    unsigned long Size, Data;
-    if (!ResetReadStatm(A->StatmFd, &Size, &Data))
-        _exit(EXP_WORKER_LOST);
-    if ((Size != A->VmSize || Data != A->VmData || ++A->Restores % RESET_FULL_CHECK == 0) && !ResetMappings(A))
-        _exit(EXP_WORKER_LOST);
+     * need not be read. Nor statm, after a run without a page fault in
+     * which ntps changed no mapping (HalMapChanges; the C library's own
+     * mappings, dlopen's and malloc's, are written at once: a fault;
+     * malloc maps nothing in explore, NtpsExploreMain). A saved anonymous
+     * mapping the run removed is still caught below (mincore and madvise
+     * fail on holes). */
+    long Faults = ResetFaults();
+    int Full = ++A->Restores % RESET_FULL_CHECK == 0;
+    unsigned long Size = A->VmSize, Data = A->VmData;
+    if (Full || MapsMoved || A->Faults < 0 || Faults != A->Faults) {
+        if (!ResetReadStatm(A->StatmFd, &Size, &Data))
+            _exit(EXP_WORKER_LOST);
+        if ((Size != A->VmSize || Data != A->VmData || Full) && !ResetMappings(A))
+            _exit(EXP_WORKER_LOST);
+    }
     /* a file the run opened (and left open) took the lowest free number:
      * one fcntl on it says whether there is any */
     if (A->FirstFreeFd < 0 || fcntl(A->FirstFreeFd, F_GETFD) >= 0)
@@ -533,9 +544,7 @@ static void ResetRestorer(void)
      * the last restore (memory only written where it already was), the
      * big empty mappings are still empty and the last restore's mincore
      * vectors still hold; neither is asked again. */
-    long Faults = ResetFaults();
-    int Quiet = A->Faults >= 0 && Faults == A->Faults && Size == A->VmSize && Data == A->VmData &&
-                A->Restores % RESET_FULL_CHECK != 0;
+    int Quiet = A->Faults >= 0 && Faults == A->Faults && Size == A->VmSize && Data == A->VmData && !Full;
     for (int r = 0; !Quiet && r < A->RegionCount; r++)
         if (ResetDropped(&A->Regions[r]) &&
             madvise((void *)A->Regions[r].Start, A->Regions[r].End - A->Regions[r].Start, MADV_DONTNEED) != 0)
