@@ -80,7 +80,7 @@ typedef struct _RESET_AREA {
     unsigned long VmSize, VmData;   /* its size and data fields at the snapshot */
     unsigned long Restores;
     long Faults;                    /* this thread's page faults at the end of the last restore (-1: unknown) */
-    LONG MapChanges;                /* HalMapChanges at the snapshot */
+    LONG HostChanges;               /* HalHostChanges at the snapshot */
     int Wp, Uffd, PagemapFd;        /* wp-async: the written pages are known (explore_wp.c) */
     EXP_WP_RANGE Vec[RESET_SCAN_VEC];
     EXP_WP_RANGE Hot[RESET_HOT];    /* wp-async: every range the last scan found written */
@@ -353,7 +353,7 @@ static int ResetSave(RESET_AREA *A)
     if (!ResetSpans(A, &Next, End))
         return 0;
     A->Faults = -1;
-    A->MapChanges = __atomic_load_n(&HalMapChanges, __ATOMIC_RELAXED);
+    A->HostChanges = __atomic_load_n(&HalHostChanges, __ATOMIC_RELAXED);
     A->StatmFd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
     if (A->StatmFd < 0 || !ResetReadStatm(A->StatmFd, &A->VmSize, &A->VmData))
         return 0;
@@ -514,29 +514,30 @@ static void ResetRestorer(void)
     RESET_AREA *A = ExpResetArea;
     /* read before the memory holding it is put back */
     int MaskMayMove = __atomic_load_n(&KiSignalMaskMayMove, __ATOMIC_RELAXED) != 0;
-    int MapsMoved = __atomic_load_n(&HalMapChanges, __ATOMIC_RELAXED) != A->MapChanges;
+    int HostMoved = __atomic_load_n(&HalHostChanges, __ATOMIC_RELAXED) != A->HostChanges;
     if ((uintptr_t)sbrk(0) != A->Break && brk((void *)A->Break) != 0)
         _exit(EXP_WORKER_LOST);
     /* A run that mapped, unmapped or reprotected nothing (the usual case)
      * leaves statm's size and data as they were: then /proc/self/maps
      * need not be read. Nor statm, after a run without a page fault in
-     * which ntps changed no mapping (HalMapChanges; the C library's own
-     * mappings, dlopen's and malloc's, are written at once: a fault;
-     * malloc maps nothing in explore, NtpsExploreMain). A saved anonymous
-     * mapping the run removed is still caught below (mincore and madvise
-     * fail on holes). */
+     * which ntps changed no mapping and kept no descriptor (HostMoved:
+     * the C library's own mappings, dlopen's, are written at once, a
+     * fault; malloc maps nothing in explore, NtpsExploreMain). A saved
+     * anonymous mapping the run removed is still caught below (mincore
+     * and madvise fail on holes). */
     long Faults = ResetFaults();
     int Full = ++A->Restores % RESET_FULL_CHECK == 0;
+    int Asked = Full || HostMoved || A->Faults < 0 || Faults != A->Faults;
     unsigned long Size = A->VmSize, Data = A->VmData;
-    if (Full || MapsMoved || A->Faults < 0 || Faults != A->Faults) {
+    if (Asked) {
         if (!ResetReadStatm(A->StatmFd, &Size, &Data))
             _exit(EXP_WORKER_LOST);
         if ((Size != A->VmSize || Data != A->VmData || Full) && !ResetMappings(A))
             _exit(EXP_WORKER_LOST);
     }
     /* a file the run opened (and left open) took the lowest free number:
-     * one fcntl on it says whether there is any */
-    if (A->FirstFreeFd < 0 || fcntl(A->FirstFreeFd, F_GETFD) >= 0)
+     * one fcntl on it says whether there is any (ntps noted keeping it) */
+    if (Asked && (A->FirstFreeFd < 0 || fcntl(A->FirstFreeFd, F_GETFD) >= 0))
         for (int f = 0; f < 256; f++)
             if (!A->OpenFds[f])
                 close(f);
