@@ -500,10 +500,13 @@ int NtpsExploreMain(int argc, char **argv)
     for (int i = 1; i < argc; i++)
         if (!strcmp(argv[i], "--merge"))
             return NtpsExploreMerge(argc, argv);
-#ifdef M_MMAP_MAX
+#if defined(M_MMAP_MAX) && defined(M_TRIM_THRESHOLD)
     /* malloc takes no mapping of its own (its free would unmap without a
-     * page fault, which a worker's restore would not see: explore_reset.c) */
+     * page fault, which a worker's restore would not see: explore_reset.c)
+     * and never gives the heap's top back (a run could drop the snapshot's
+     * heap pages below its break; the restore only sets the break back) */
     mallopt(M_MMAP_MAX, 0);
+    mallopt(M_TRIM_THRESHOLD, -1);
 #endif
     EXPLORE *Exp = calloc(1, sizeof(*Exp));
     char **RunArgv = calloc((size_t)argc + 2, sizeof(char *));
