@@ -81,6 +81,22 @@ int HostSysRootMap(const char *Path, char *Out, size_t Size)
     return 1;
 }
 
+/* The other way: a host path as a volume path; below the run's folder,
+ * /windows and the rest. FALSE if Out is too small. */
+BOOLEAN HostSysRootUnmap(const char *Host, char *Out, size_t Size)
+{
+    char Root[sizeof(HostSysRoot)];
+    pthread_mutex_lock(&HostSysRootLock);
+    memcpy(Root, HostSysRoot, sizeof(Root));
+    if (HostSysRootOwner != getpid())
+        Root[0] = 0;
+    pthread_mutex_unlock(&HostSysRootLock);
+    size_t n = strlen(Root);
+    if (n != 0 && strncmp(Host, Root, n) == 0 && (Host[n] == 0 || Host[n] == '/'))
+        return (size_t)snprintf(Out, Size, "/windows%s", Host + n) < Size;
+    return (size_t)snprintf(Out, Size, "%s", Host) < Size;
+}
+
 static int HostSysRootRemoveOne(const char *Path, const struct stat *St, int Flag, struct FTW *Ftw)
 {
     (void)St;
