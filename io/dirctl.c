@@ -61,7 +61,12 @@ static NTSTATUS IopCaptureQueryName(KPROCESSOR_MODE Mode, PUNICODE_STRING FileNa
         PUNICODE_STRING Copy = (PUNICODE_STRING)(Buffer + Start);
         Copy->Buffer = (PWCH)(Copy + 1);
         Copy->Length = Copy->MaximumLength = Given.Length;
-        NTSTATUS Status = ExpCopyFromCaller(Mode, Copy->Buffer, Given.Buffer, Given.Length);
+        NTSTATUS Status = STATUS_SUCCESS;
+        __try {
+            memcpy(Copy->Buffer, Given.Buffer, Given.Length);      /* probed above (WCHAR-aligned) */
+        } __except (EXCEPTION_EXECUTE_HANDLER) {
+            Status = GetExceptionCode();
+        }
         if (!NT_SUCCESS(Status)) {
             ExpFreeKernel(Buffer);
             return Status;
