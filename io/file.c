@@ -308,7 +308,7 @@ static NTSTATUS IopCreate(PHANDLE FileHandle, ACCESS_MASK DesiredAccess, POBJECT
           (Disposition != FILE_CREATE && Disposition != FILE_OPEN && Disposition != FILE_OPEN_IF))))
         return STATUS_INVALID_PARAMETER;
     OBP_CAPTURED_ATTRIBUTES Captured;
-    Status = ObpCaptureObjectAttributes(Mode, ObjectAttributes, &Captured);
+    Status = ObpCaptureObjectAttributesEx(Mode, ObjectAttributes, &Captured, TRUE);    /* RootDirectory: ours */
     if (!NT_SUCCESS(Status))
         return Status;
     PFILE_OBJECT File = NULL, Root = NULL;
