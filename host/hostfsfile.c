@@ -17,11 +17,12 @@
  *
  * Set: the position (of an asynchronous file object; the I/O manager sets
  * a synchronous one's), the end of file and the allocation (truncating
- * when it is below the end), the disposition; FileBasicInformation is
- * accepted and its times and attributes ignored (the volume keeps none);
- * FileValidDataLengthInformation is STATUS_NOT_IMPLEMENTED. Query: basic
- * (times from the host, FILE_ATTRIBUTE_DIRECTORY or _NORMAL), standard,
- * position, internal (the inode), EA (none).
+ * when it is below the end), the disposition, renames and links
+ * (host/hostfsname.c); FileBasicInformation is accepted and its times and
+ * attributes ignored (the volume keeps none); FileValidDataLengthInformation
+ * is STATUS_NOT_IMPLEMENTED. Query: basic (times from the host,
+ * FILE_ATTRIBUTE_DIRECTORY or _NORMAL), standard, position, internal (the
+ * inode), EA (none), name (host/hostfsname.c: where the file is now).
  */
 #include "host/hostfsp.h"
 
