@@ -242,21 +242,14 @@ static BOOLEAN HostFsEmit(HOSTFS_OUT *Out, FILE_INFORMATION_CLASS Class, const s
     return TRUE;
 }
 
-NTSTATUS HostFsQueryDirectory(PIRP Irp, PIO_STACK_LOCATION Stack)
+/* The entries from the listing's place on: the status, Out->End the bytes. */
+static NTSTATUS HostFsListEntries(HOSTFS_CCB *Ccb, PIO_STACK_LOCATION Stack, HOSTFS_OUT *Out)
 {
-    HOSTFS_CCB *Ccb = HostFsCcb(Stack->FileObject);
     FILE_INFORMATION_CLASS Class = Stack->Parameters.QueryDirectory.FileInformationClass;
-    HOSTFS_OUT Out = { Irp->AssociatedIrp.SystemBuffer, Stack->Parameters.QueryDirectory.Length, 0, ~0u, 0 };
-    if (Ccb == NULL || !Ccb->Directory)
-        return HostFsComplete(Irp, STATUS_INVALID_PARAMETER, 0);
-    if (HostFsNameOffset(Class) == 0)
-        return HostFsComplete(Irp, STATUS_INVALID_INFO_CLASS, 0);
-    if (Out.Buffer == NULL || Out.Length < HostFsNameOffset(Class))
-        return HostFsComplete(Irp, STATUS_INFO_LENGTH_MISMATCH, 0);
     if (Ccb->Listing == NULL || (Stack->Flags & SL_RESTART_SCAN)) {
         NTSTATUS Started = HostFsStartListing(Ccb, Stack->Parameters.QueryDirectory.FileName);
         if (!NT_SUCCESS(Started))
-            return HostFsComplete(Irp, Started, 0);
+            return Started;
     }
     HOSTFS_LISTING *Listing = Ccb->Listing;
     WCHAR Name[NAME_MAX + 1];
@@ -272,7 +265,7 @@ NTSTATUS HostFsQueryDirectory(PIRP Irp, PIO_STACK_LOCATION Stack)
             Listing->Next++;        /* not asked for, or gone meanwhile */
             continue;
         }
-        if (!HostFsEmit(&Out, Class, &St, Name, Bytes, &Overflow))
+        if (!HostFsEmit(Out, Class, &St, Name, Bytes, &Overflow))
             break;
         if (!Overflow)
             Listing->Next++;
@@ -281,7 +274,26 @@ NTSTATUS HostFsQueryDirectory(PIRP Irp, PIO_STACK_LOCATION Stack)
     }
     BOOLEAN First = !Listing->Called;
     Listing->Called = TRUE;
-    if (Out.Last == ~0u)
-        return HostFsComplete(Irp, First ? STATUS_NO_SUCH_FILE : STATUS_NO_MORE_FILES, 0);
-    return HostFsComplete(Irp, Overflow ? STATUS_BUFFER_OVERFLOW : STATUS_SUCCESS, Out.End);
+    if (Out->Last == ~0u)
+        return First ? STATUS_NO_SUCH_FILE : STATUS_NO_MORE_FILES;
+    return Overflow ? STATUS_BUFFER_OVERFLOW : STATUS_SUCCESS;
+}
+
+/* Under the files lock: requests on one file object are not serialized here
+ * (docs/io.md), and the listing is the file object's. */
+NTSTATUS HostFsQueryDirectory(PIRP Irp, PIO_STACK_LOCATION Stack)
+{
+    HOSTFS_CCB *Ccb = HostFsCcb(Stack->FileObject);
+    FILE_INFORMATION_CLASS Class = Stack->Parameters.QueryDirectory.FileInformationClass;
+    HOSTFS_OUT Out = { Irp->AssociatedIrp.SystemBuffer, Stack->Parameters.QueryDirectory.Length, 0, ~0u, 0 };
+    if (Ccb == NULL || !Ccb->Directory)
+        return HostFsComplete(Irp, STATUS_INVALID_PARAMETER, 0);
+    if (HostFsNameOffset(Class) == 0)
+        return HostFsComplete(Irp, STATUS_INVALID_INFO_CLASS, 0);
+    if (Out.Buffer == NULL || Out.Length < HostFsNameOffset(Class))
+        return HostFsComplete(Irp, STATUS_INFO_LENGTH_MISMATCH, 0);
+    HostFsLockFiles();
+    NTSTATUS Status = HostFsListEntries(Ccb, Stack, &Out);
+    HostFsUnlockFiles();
+    return HostFsComplete(Irp, Status, NT_ERROR(Status) || Out.Last == ~0u ? 0 : Out.End);
 }

@@ -97,6 +97,14 @@ static VOID IopDeleteFile(PVOID Object)
     ObfDereferenceObject(Private->Device);
 }
 
+/* A file object Io opened for itself, never given a handle (a rename's
+ * target folder): its CLEANUP, as a closed handle's, then its reference. */
+VOID IopCloseUnhandledFile(PFILE_OBJECT File)
+{
+    IopCloseFile(File);
+    ObfDereferenceObject(File);
+}
+
 VOID IopInitializeFiles(VOID)
 {
     ObpFileType->CloseProcedure = IopCloseFile;
@@ -263,11 +271,6 @@ NTSTATUS IopOpenDevice(PCUNICODE_STRING Name, ACCESS_MASK Access, ULONG ShareAcc
                        ULONG Options, KPROCESSOR_MODE Mode, PFILE_OBJECT *FileOut)
 {
     return IopOpenFile(Name, NULL, Access, ShareAccess, Disposition, Options, 0, Mode, FileOut);
-}
-
-ULONG_PTR IopFileCreateInformation(PFILE_OBJECT File)
-{
-    return ((IOP_FILE *)File->FileObjectExtension)->Created;
 }
 
 /* ---- the services ----------------------------------------------------------------------------------- */

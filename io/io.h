@@ -158,7 +158,7 @@ NTSTATUS IopOpenDevice(PCUNICODE_STRING Name, ACCESS_MASK Access, ULONG ShareAcc
  * by the new file object); StackFlags the create's (SL_OPEN_TARGET_DIRECTORY). */
 NTSTATUS IopOpenFile(PCUNICODE_STRING Name, PFILE_OBJECT Related, ACCESS_MASK Access, ULONG ShareAccess,
                      ULONG Disposition, ULONG Options, UCHAR StackFlags, KPROCESSOR_MODE Mode, PFILE_OBJECT *FileOut);
-ULONG_PTR IopFileCreateInformation(PFILE_OBJECT File);     /* the create's Information: FILE_EXISTS... */
+VOID IopCloseUnhandledFile(PFILE_OBJECT File);     /* CLEANUP, then the reference (CLOSE) */
 
 /* A system service's request on an open file (io/rw.c; io/dirctl.c and
  * io/rename.c use it too). */

@@ -80,7 +80,7 @@ NTSTATUS IopOpenRenameTarget(PFILE_OBJECT Source, KPROCESSOR_MODE Mode, FILE_INF
     if (!NT_SUCCESS(Status))
         return Status;
     if (IoGetRelatedDeviceObject(Folder) != IoGetRelatedDeviceObject(Source)) {
-        ObfDereferenceObject(Folder);
+        IopCloseUnhandledFile(Folder);
         return STATUS_NOT_SAME_DEVICE;
     }
     *Target = Folder;

@@ -624,7 +624,7 @@ NTSTATUS NtSetInformationFile(HANDLE FileHandle, PIO_STATUS_BLOCK IoStatusBlock,
         ExpFreeKernel(Buffer);
         IopAbandonRequest(&R, NULL);
         if (Target != NULL)
-            ObfDereferenceObject(Target);
+            IopCloseUnhandledFile(Target);
         return STATUS_INSUFFICIENT_RESOURCES;
     }
     PIO_STACK_LOCATION Next = IoGetNextIrpStackLocation(Irp);
@@ -637,7 +637,7 @@ NTSTATUS NtSetInformationFile(HANDLE FileHandle, PIO_STATUS_BLOCK IoStatusBlock,
         Next->Parameters.SetFile.ReplaceIfExists = Replace;
     Status = IopInfoByIrp(&R, IoStatusBlock, Irp, Buffer, NULL, Length);
     if (Target != NULL)
-        ObfDereferenceObject(Target);       /* its CLOSE (no handle was made for it) */
+        IopCloseUnhandledFile(Target);      /* its CLEANUP and CLOSE */
     return Status;
 }
 
