@@ -9,7 +9,9 @@
  * relative to RootDirectory, a bare name; a collision, another device, a
  * path outside C:\Windows) with the handle's FileNameInformation following;
  * a listing on a device that has no IRP_MJ_DIRECTORY_CONTROL
- * (STATUS_INVALID_DEVICE_REQUEST); the host's folders listed read only.
+ * (STATUS_INVALID_DEVICE_REQUEST) and on one of the driver's own, which
+ * sees IRP_MN_QUERY_DIRECTORY's documented parameters and answers in its
+ * SystemBuffer; the host's folders listed read only.
  */
 #include <ntifs.h>
 #include "ktest.h"
@@ -90,6 +92,62 @@ static NTSTATUS List(HANDLE Folder, PCWSTR Filter, BOOLEAN Restart, BOOLEAN Sing
     return Status;
 }
 
+/* ---- a device of the driver's own that lists one name ---------------------------------------- */
+
+static LONG QueriesSeen;
+
+static NTSTATUS DeviceDispatch(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    UNREFERENCED_PARAMETER(DeviceObject);
+    PIO_STACK_LOCATION Stack = IoGetCurrentIrpStackLocation(Irp);
+    NTSTATUS Status = STATUS_SUCCESS;
+    ULONG_PTR Information = 0;
+    if (Stack->MajorFunction == IRP_MJ_DIRECTORY_CONTROL) {
+        UNICODE_STRING Expected = RTL_CONSTANT_STRING(L"x*");
+        PUNICODE_STRING Name = Stack->Parameters.QueryDirectory.FileName;
+        KT_EQ(Stack->MinorFunction, IRP_MN_QUERY_DIRECTORY);
+        KT_EQ(Stack->Parameters.QueryDirectory.FileInformationClass, FileNamesInformation);
+        KT_EQ(Stack->Flags, SL_RESTART_SCAN | SL_RETURN_SINGLE_ENTRY);
+        KT_CHECK(Name != NULL && RtlEqualUnicodeString(Name, &Expected, FALSE));
+        PFILE_NAMES_INFORMATION Entry = Irp->AssociatedIrp.SystemBuffer;
+        KT_CHECK(Entry != NULL && Stack->Parameters.QueryDirectory.Length >= sizeof(*Entry) + 4);
+        RtlZeroMemory(Entry, sizeof(*Entry));
+        Entry->FileNameLength = 6;
+        RtlCopyMemory(Entry->FileName, L"xyz", 6);
+        Information = FIELD_OFFSET(FILE_NAMES_INFORMATION, FileName) + 6;
+        InterlockedIncrement(&QueriesSeen);
+    } else if (Stack->MajorFunction != IRP_MJ_CREATE && Stack->MajorFunction != IRP_MJ_CLEANUP &&
+               Stack->MajorFunction != IRP_MJ_CLOSE) {
+        Status = STATUS_INVALID_DEVICE_REQUEST;
+    }
+    Irp->IoStatus.Status = Status;
+    Irp->IoStatus.Information = Information;
+    IoCompleteRequest(Irp, IO_NO_INCREMENT);
+    return Status;
+}
+
+static VOID TestDevice(PDRIVER_OBJECT DriverObject)
+{
+    UNICODE_STRING DeviceName = RTL_CONSTANT_STRING(L"\\Device\\NtpsDirCtl"), Filter = RTL_CONSTANT_STRING(L"x*");
+    PDEVICE_OBJECT Device;
+    HANDLE Handle;
+    IO_STATUS_BLOCK Iosb;
+    static ULONG64 Buffer[16];
+    for (int i = 0; i <= IRP_MJ_MAXIMUM_FUNCTION; i++)
+        DriverObject->MajorFunction[i] = DeviceDispatch;
+    KT_EQ(IoCreateDevice(DriverObject, 0, &DeviceName, FILE_DEVICE_UNKNOWN, 0, FALSE, &Device), STATUS_SUCCESS);
+    Device->Flags |= DO_BUFFERED_IO;
+    Device->Flags &= ~DO_DEVICE_INITIALIZING;
+    KT_EQ(Create(NULL, L"\\Device\\NtpsDirCtl", FILE_LIST_DIRECTORY, FILE_OPEN, 0, &Handle), STATUS_SUCCESS);
+    KT_EQ(ZwQueryDirectoryFile(Handle, NULL, NULL, NULL, &Iosb, Buffer, sizeof(Buffer), FileNamesInformation, TRUE,
+                               &Filter, TRUE), STATUS_SUCCESS);
+    KT_EQ(Iosb.Information, FIELD_OFFSET(FILE_NAMES_INFORMATION, FileName) + 6);
+    KT_CHECK(RtlCompareMemory(((PFILE_NAMES_INFORMATION)Buffer)->FileName, L"xyz", 6) == 6);
+    KT_EQ(QueriesSeen, 1);
+    ZwClose(Handle);
+    IoDeleteDevice(Device);
+}
+
 static VOID TestFolder(VOID)
 {
     HANDLE Folder, One, Two, Beep;
@@ -165,6 +223,7 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 {
     UNREFERENCED_PARAMETER(RegistryPath);
     DriverObject->DriverUnload = Unload;
+    TestDevice(DriverObject);
     HANDLE Thread;
     OBJECT_ATTRIBUTES Oa;
     InitializeObjectAttributes(&Oa, NULL, OBJ_KERNEL_HANDLE, NULL, NULL);
