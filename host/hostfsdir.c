@@ -16,7 +16,8 @@
  * or STATUS_NO_SUCH_FILE when the scan's first call matched nothing. The
  * names are read at the scan's first call (or restart); each entry's
  * times and sizes when it is returned. No short names (8.3) are kept;
- * FileId is the inode, FileIndex 0.
+ * FileId is the inode, FileIndex 0, and SL_INDEX_SPECIFIED is ignored
+ * (NTFS does not resume at an index either).
  */
 #include "host/hostfsp.h"
 

@@ -9,7 +9,9 @@
  * /tmp/ntps-windows-XXXXXX with System32\drivers in it, and removed with
  * everything in it when the run ends. What a client writes there lasts for
  * the run; the host's own files are never written. Names below it compare
- * without regard to case: they are kept in lower case. A forked run
+ * without regard to case: they are kept in lower case (HostSysRootUnmap
+ * turns a host path back into the volume's, for names and relative
+ * opens). A forked run
  * (ntps explore's schedules) makes and removes a folder of its own.
  */
 #include "host/host.h"

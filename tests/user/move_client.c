@@ -301,6 +301,25 @@ static void TestFind(const WCHAR *HostFile)
     CHECK(!FindNextFileA(Find, &DataA) && GetLastError() == ERROR_NO_MORE_FILES);
     FindClose(Find);
 
+    /* More entries than one query's buffer holds: FindNextFile fetches again. */
+    CHECK(CreateDirectoryW(L"C:\\Windows\\many", NULL));
+    WCHAR Name[MAX_PATH];
+    for (int i = 0; i < 60; i++) {
+        _snwprintf(Name, MAX_PATH, L"C:\\Windows\\many\\a-rather-long-file-name-to-fill-the-buffer-%02d.txt", i);
+        CHECK(Make(Name, "x"));
+    }
+    int Count = 0, Ordered = 1;
+    WCHAR Previous[MAX_PATH] = L"";
+    Find = FindFirstFileW(L"C:\\Windows\\many\\*.txt", &Data);
+    CHECK(Find != INVALID_HANDLE_VALUE);
+    do {
+        Ordered &= _wcsicmp(Previous, Data.cFileName) < 0;
+        wcscpy(Previous, Data.cFileName);
+        Count++;
+    } while (Find != INVALID_HANDLE_VALUE && FindNextFileW(Find, &Data));
+    CHECK(GetLastError() == ERROR_NO_MORE_FILES && Count == 60 && Ordered);
+    FindClose(Find);
+
     /* The host's read-only folders list too: this image in its folder. */
     Find = FindFirstFileW(HostFile, &Data);
     const WCHAR *Base = wcsrchr(HostFile, L'\\') != NULL ? wcsrchr(HostFile, L'\\') + 1 : HostFile;
