@@ -68,6 +68,8 @@ static BOOLEAN HostFsCreateName(PFILE_OBJECT File, char *Path, size_t Size)
     size_t n = 0, Count = File->FileName.Length / sizeof(WCHAR);
     HOSTFS_CCB *Related = File->RelatedFileObject != NULL ? HostFsCcb(File->RelatedFileObject) : NULL;
     if (File->RelatedFileObject != NULL) {
+        if (Count != 0 && File->FileName.Buffer[0] == L'\\')
+            return FALSE;           /* relative names are relative */
         if (Related == NULL || !HostFsVolumePath(Related->Fd, Path, Size))
             return FALSE;
         n = strlen(Path);
@@ -246,7 +248,8 @@ static NTSTATUS HostFsCreate(PIRP Irp, PIO_STACK_LOCATION Stack)
     char Path[PATH_MAX], Name[PATH_MAX];
     BOOLEAN Writable = FALSE;
     if (!HostFsCreateName(Stack->FileObject, Name, sizeof(Name)))
-        return HostFsComplete(Irp, STATUS_OBJECT_NAME_NOT_FOUND, 0);
+        return HostFsComplete(Irp, Stack->FileObject->RelatedFileObject != NULL ? STATUS_OBJECT_NAME_INVALID
+                                                                                : STATUS_OBJECT_NAME_NOT_FOUND, 0);
     if (Stack->Flags & SL_OPEN_TARGET_DIRECTORY)
         return HostFsOpenTarget(Irp, Stack, Name);
     BOOLEAN Exists = HostFsResolve(Name, Path, sizeof(Path), &Writable);

@@ -197,9 +197,7 @@ static NTSTATUS IopLookupName(PCUNICODE_STRING Name, PFILE_OBJECT Related, PDEVI
                               PUNICODE_STRING Rest, PWCH *Owned)
 {
     *Owned = NULL;
-    if (Related != NULL) {
-        if (Name->Length != 0 && Name->Buffer[0] == L'\\')
-            return STATUS_OBJECT_NAME_INVALID;  /* a relative name is relative */
+    if (Related != NULL) {                  /* the name is the device's to make sense of, as NT's parse does */
         *Device = Related->DeviceObject;
         ObfReferenceObject(*Device);
         *Rest = *Name;
