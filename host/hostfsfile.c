@@ -52,10 +52,10 @@ VOID HostFsUnlockFiles(VOID)
     pthread_mutex_unlock(&HostFsFilesLock);
 }
 
-HOSTFS_FCB *HostFsFindFcb(dev_t Dev, ino_t Ino)
+HOSTFS_FCB *HostFsFindFcb(dev_t Dev, ino_t Ino, const char *Path)
 {
     for (HOSTFS_FCB *Fcb = HostFsFiles; Fcb != NULL; Fcb = Fcb->Next)
-        if (Fcb->Dev == Dev && Fcb->Ino == Ino)
+        if (Fcb->Dev == Dev && Fcb->Ino == Ino && (Path == NULL || strcmp(Fcb->Path, Path) == 0))
             return Fcb;
     return NULL;
 }
@@ -63,7 +63,7 @@ HOSTFS_FCB *HostFsFindFcb(dev_t Dev, ino_t Ino)
 NTSTATUS HostFsCheckPending(const char *Path)
 {
     struct stat St;
-    HOSTFS_FCB *Fcb = stat(Path, &St) == 0 ? HostFsFindFcb(St.st_dev, St.st_ino) : NULL;
+    HOSTFS_FCB *Fcb = stat(Path, &St) == 0 ? HostFsFindFcb(St.st_dev, St.st_ino, Path) : NULL;
     return Fcb != NULL && Fcb->DeletePending ? STATUS_DELETE_PENDING : STATUS_SUCCESS;
 }
 
@@ -80,7 +80,7 @@ BOOLEAN HostFsAttach(PFILE_OBJECT File, int Fd, const char *Path, BOOLEAN Writab
     Ccb->DeleteOnClose = DeleteOnClose;
     Ccb->InRoot = Path != NULL;
     if (Path != NULL && fstat(Fd, &St) == 0) {
-        HOSTFS_FCB *Fcb = HostFsFindFcb(St.st_dev, St.st_ino);
+        HOSTFS_FCB *Fcb = HostFsFindFcb(St.st_dev, St.st_ino, Path);
         if (Fcb == NULL) {
             Fcb = calloc(1, sizeof(*Fcb));
             if (Fcb != NULL && (Fcb->Path = strdup(Path)) == NULL) {

@@ -98,8 +98,8 @@ static NTSTATUS HostFsCheckTarget(HOSTFS_FCB *Fcb, const char *New, BOOLEAN Repl
         return STATUS_OBJECT_NAME_COLLISION;
     if (S_ISDIR(St.st_mode) || Fcb->Directory)
         return STATUS_ACCESS_DENIED;                /* a folder is not replaced, nor replaces */
-    *Replaced = HostFsFindFcb(St.st_dev, St.st_ino);
-    return *Replaced != NULL && !Posix ? STATUS_ACCESS_DENIED : STATUS_SUCCESS;
+    *Replaced = HostFsFindFcb(St.st_dev, St.st_ino, New);       /* open by that name: it loses it */
+    return HostFsFindFcb(St.st_dev, St.st_ino, NULL) != NULL && !Posix ? STATUS_ACCESS_DENIED : STATUS_SUCCESS;
 }
 
 /* A folder with an open file or folder below it keeps its name. */
@@ -112,9 +112,9 @@ static BOOLEAN HostFsOpenBelow(const char *Folder)
     return FALSE;
 }
 
-static VOID HostFsNameReplaced(HOSTFS_FCB *Replaced, const char *New)
+static VOID HostFsNameReplaced(HOSTFS_FCB *Replaced)
 {
-    if (Replaced != NULL && strcmp(Replaced->Path, New) == 0)
+    if (Replaced != NULL)
         Replaced->Unlinked = TRUE;      /* its delete must not take the new file */
 }
 
@@ -136,7 +136,7 @@ static NTSTATUS HostFsRename(HOSTFS_FCB *Fcb, const char *New, BOOLEAN Replace, 
         free(Copy);
         return HostFsNameError(errno);
     }
-    HostFsNameReplaced(Replaced, New);
+    HostFsNameReplaced(Replaced);
     free(Fcb->Path);
     Fcb->Path = Copy;
     return STATUS_SUCCESS;
@@ -155,7 +155,7 @@ static NTSTATUS HostFsLink(HOSTFS_FCB *Fcb, const char *New, BOOLEAN Replace, BO
         return Replace ? STATUS_SUCCESS : STATUS_OBJECT_NAME_COLLISION;
     if (Replace && unlink(New) != 0 && errno != ENOENT)
         return HostFsNameError(errno);
-    HostFsNameReplaced(Replaced, New);
+    HostFsNameReplaced(Replaced);
     return link(Fcb->Path, New) == 0 ? STATUS_SUCCESS : HostFsNameError(errno);
 }
 

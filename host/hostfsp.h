@@ -27,7 +27,10 @@ typedef struct _HOSTFS_FCB {
     char *Path;                 /* where it is now: a rename moves it */
 } HOSTFS_FCB;
 extern HOSTFS_FCB *HostFsFiles;                 /* the open ones */
-HOSTFS_FCB *HostFsFindFcb(dev_t Dev, ino_t Ino);
+/* The open file by its inode and, unless Path is NULL, the name it was
+ * opened by: one FCB a name (a hard link's other name is another), as a
+ * delete takes the name its handle was opened by. */
+HOSTFS_FCB *HostFsFindFcb(dev_t Dev, ino_t Ino, const char *Path);
 
 typedef struct _HOSTFS_CCB {
     int Fd;

@@ -168,6 +168,16 @@ static VOID TestFolder(VOID)
     KT_CHECK(strcmp(Names, "two.txt") == 0);
     KT_EQ(List(Folder, NULL, FALSE, TRUE, Names, sizeof(Names)), STATUS_NO_MORE_FILES);
     KT_EQ(List(Folder, L"*.log", TRUE, FALSE, Names, sizeof(Names)), STATUS_NO_SUCH_FILE);
+    static ULONG64 Buffer[64];
+    IO_STATUS_BLOCK Query;
+    UNICODE_STRING OneName = RTL_CONSTANT_STRING(L"one.txt");
+    KT_EQ(ZwQueryDirectoryFileEx(Folder, NULL, NULL, NULL, &Query, Buffer, sizeof(Buffer), FileNamesInformation,
+                                 SL_RESTART_SCAN | SL_RETURN_SINGLE_ENTRY, &OneName), STATUS_SUCCESS);
+    KT_EQ(((PFILE_NAMES_INFORMATION)Buffer)->FileNameLength, 14);
+    KT_EQ(ZwQueryDirectoryFileEx(Folder, NULL, NULL, NULL, &Query, Buffer, sizeof(Buffer), FileNamesInformation, 0,
+                                 NULL), STATUS_NO_MORE_FILES);
+    KT_EQ(ZwQueryDirectoryFileEx(Folder, NULL, NULL, NULL, &Query, Buffer, sizeof(Buffer), FileNamesInformation,
+                                 0x100, NULL), STATUS_INVALID_PARAMETER);
 
     /* Renames: the handle follows its file. */
     KT_EQ(Rename(One, NULL, L"\\SystemRoot\\DirRename\\two.txt", FALSE), STATUS_OBJECT_NAME_COLLISION);

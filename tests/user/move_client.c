@@ -41,6 +41,7 @@ NTSYSAPI VOID NTAPI RtlInitUnicodeString(PUNICODE_STRING DestinationString, PCWS
 #define CLASS_NAMES 12
 #define CLASS_ID_BOTH_DIRECTORY 37
 #define CLASS_RENAME_EX 65
+#define CLASS_LINK_EX 72
 #define RENAME_REPLACE 0x1
 #define RENAME_POSIX 0x2
 #define STATUS_NOT_SAME_DEVICE_ ((NTSTATUS)0xC00000D4L)
@@ -197,8 +198,16 @@ static void TestRename(void)
           Standard.NumberOfLinks == 2);
     CHECK(SetName(A, CLASS_LINK, FALSE, NULL, L"b.txt") == STATUS_SUCCESS);
     CHECK(SetName(A, CLASS_LINK, FALSE, NULL, L"hard.txt") == STATUS_OBJECT_NAME_COLLISION);
+    CHECK(Make(L"C:\\Windows\\mv\\old.txt", "old"));
+    CHECK(SetName(A, CLASS_LINK_EX, 0, NULL, L"old.txt") == STATUS_OBJECT_NAME_COLLISION);
+    CHECK(SetName(A, CLASS_LINK_EX, RENAME_REPLACE, NULL, L"old.txt") == STATUS_SUCCESS);
+    HANDLE Old = Open(L"C:\\Windows\\mv\\old.txt", GENERIC_READ, OPEN_EXISTING);
+    CHECK(Old != INVALID_HANDLE_VALUE && Holds(Old, "alpha"));
+    CloseHandle(Old);
+    CHECK(DeleteFileW(L"C:\\Windows\\mv\\old.txt"));
     CloseHandle(A);
     CHECK(DeleteFileW(L"C:\\Windows\\mv\\hard.txt") && DeleteFileW(L"C:\\Windows\\mv\\b.txt"));
+    CHECK(Exists(L"C:\\Windows\\mv\\e.txt") && !Exists(L"C:\\Windows\\mv\\old.txt"));  /* a delete takes its name only */
 
     /* Folders: renamed, unless a file below is open; the run's own folders keep their names. */
     Sub = Open(L"C:\\Windows\\mv\\sub", DELETE | GENERIC_READ, OPEN_EXISTING);
