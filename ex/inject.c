@@ -137,6 +137,7 @@ VOID ExpInitializeInjection(VOID)
     if (ExpInjectRecordFd >= 0)
         close(ExpInjectRecordFd);
     ExpInjectRecordFd = -1;
+    HalNoteHostChange();
     if (ExInjectConfig.RecordPath != NULL)
         ExpInjectRecordFd = open(ExInjectConfig.RecordPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
     ExInjectActive = ExInjectConfig.Mode != EX_INJECT_OFF;

@@ -96,12 +96,14 @@ static EXP_SP_RUN *ExpSpRunAt(PVOID P)
 
 static PVOID ExpSpReserve(SIZE_T Size)
 {
+    HalNoteHostChange();
     PVOID P = mmap(NULL, Size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     return P == MAP_FAILED ? NULL : P;
 }
 
 static PVOID ExpSpReserveTable(SIZE_T Size)
 {
+    HalNoteHostChange();
     PVOID P = mmap(NULL, Size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     return P == MAP_FAILED ? NULL : P;
 }
@@ -271,6 +273,7 @@ PVOID ExpAllocateSpecial(SIZE_T Size, SIZE_T Align, ULONG Tag, BOOLEAN Paged, PR
         return NULL;
     EXP_SP_RUN *Run = &ExpSpRuns[Index];
     PCHAR First = ExpSpPage(Run->FirstPage), End = First + (SIZE_T)Pages * PAGE_SIZE;
+    HalNoteHostChange();
     if (mprotect(First, (SIZE_T)Pages * PAGE_SIZE, PROT_READ | PROT_WRITE) != 0) {
         ExpSpReturnRun(Index);      /* out of host mappings: the normal pool */
         return NULL;
@@ -387,6 +390,7 @@ VOID ExpFreeSpecial(PVOID P, PVOID Caller)
     __atomic_store_n(&Run->State, EXP_SP_FREED, __ATOMIC_RELEASE);
     /* A fresh inaccessible mapping: the memory goes back to the host, and
      * (under TSan) the range's history with it. */
+    HalNoteHostChange();
     if (mmap(First, (SIZE_T)Run->Pages * PAGE_SIZE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED,
              -1, 0) == MAP_FAILED)
         KiInternalError("special pool: cannot unmap %p (errno %d)", (void *)First, errno);

@@ -42,6 +42,18 @@ typedef struct _HAL_STACK {
     PVOID Base;             /* one past the highest usable address */
 } HAL_STACK, *PHAL_STACK;
 
+/* Changes ntps makes to the host process, counted at each call: to its
+ * address space (mmap, munmap, mprotect, dlopen, dlclose, a host thread)
+ * and to its descriptors (a file it keeps open after the call returns). An
+ * explore worker whose run took no page fault and left this count alone
+ * asks neither /proc/self/statm nor its descriptors after the run
+ * (tools/ntps/explore_reset.c). A new call site must note itself. */
+extern volatile LONG HalHostChanges;
+static inline VOID HalNoteHostChange(VOID)
+{
+    __atomic_add_fetch(&HalHostChanges, 1, __ATOMIC_RELAXED);
+}
+
 BOOLEAN HalAllocateStack(PHAL_STACK Stack, SIZE_T Size);
 VOID HalFreeStack(PHAL_STACK Stack);
 VOID HalTrimStackCache(VOID);

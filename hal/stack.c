@@ -44,8 +44,11 @@ static HALP_STACK_CACHE *HalpCacheFor(SIZE_T Size)
     return NULL;
 }
 
+volatile LONG HalHostChanges;
+
 static BOOLEAN HalpMapStack(PHAL_STACK Stack, SIZE_T Size)
 {
+    HalNoteHostChange();
     SIZE_T Total = Size + HAL_GUARD_SIZE;
     PVOID Map = mmap(NULL, Total, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (Map == MAP_FAILED)
@@ -101,12 +104,14 @@ VOID HalFreeStack(PHAL_STACK Stack)
         }
         HalpUnlockCache();
     }
+    HalNoteHostChange();
     munmap(Stack->Allocation, Stack->AllocationSize);
     Stack->Allocation = NULL;
 }
 
 VOID HalTrimStackCache(VOID)
 {
+    HalNoteHostChange();
     HalpLockCache();
     for (SIZE_T i = 0; i < sizeof(HalpStackCaches) / sizeof(HalpStackCaches[0]); i++) {
         HALP_STACK_CACHE *Cache = &HalpStackCaches[i];

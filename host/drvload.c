@@ -195,6 +195,7 @@ static NTSTATUS HostRuntimeLoad(PCUNICODE_STRING ImagePath, PIO_DRIVER_IMAGE Ima
     }
     HOST_LOAD_JOB Job = { .Path = Path, .Image = Image };
     pthread_t Thread;
+    HalNoteHostChange();     /* the thread's stack, the image */
     if (pthread_create(&Thread, NULL, HostLoadOnHostThread, &Job) != 0)
         return STATUS_INSUFFICIENT_RESOURCES;
     pthread_join(Thread, NULL);

@@ -134,6 +134,7 @@ static NTSTATUS HostFsStartListing(HOSTFS_CCB *Ccb, PCUNICODE_STRING Filter)
 {
     USHORT Chars = Filter != NULL ? Filter->Length / sizeof(WCHAR) : 0;
     HOSTFS_LISTING *Listing = calloc(1, sizeof(*Listing) + Chars * sizeof(WCHAR));
+    HalNoteHostChange();    /* the listing keeps Dir open (explore's restore closes it) */
     int Fd = openat(Ccb->Fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     DIR *Dir = Fd >= 0 ? fdopendir(Fd) : NULL;
     if (Dir == NULL && Fd >= 0)

@@ -70,6 +70,7 @@ NTSTATUS HostFsCheckPending(const char *Path)
 BOOLEAN HostFsAttach(PFILE_OBJECT File, int Fd, const char *Path, BOOLEAN Writable, BOOLEAN Directory,
                      BOOLEAN DeleteOnClose)
 {
+    HalNoteHostChange();    /* Fd outlives the call (explore's restore closes it) */
     struct stat St;
     HOSTFS_CCB *Ccb = calloc(1, sizeof(*Ccb));
     if (Ccb == NULL)

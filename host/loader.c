@@ -67,6 +67,7 @@ BOOLEAN HostLoadImage(const char *Path, PIO_DRIVER_IMAGE Image, char *Error, siz
     const char *Open = Path;
     if (strchr(Path, '/') == NULL && snprintf(Local, sizeof(Local), "./%s", Path) < (int)sizeof(Local))
         Open = Local;
+    HalNoteHostChange();
     void *Handle = dlopen(Open, RTLD_NOW | RTLD_LOCAL);
     if (Handle == NULL) {
         snprintf(Error, ErrorSize, "%s", dlerror());
@@ -112,5 +113,6 @@ VOID HostUnloadImage(PIO_DRIVER_IMAGE Image)
     void *Handle = Image->Module->Handle;
     RtlpUnregisterModule(Image->Module);
     Image->Module = NULL;
+    HalNoteHostChange();
     dlclose(Handle);
 }

@@ -44,6 +44,7 @@ BOOLEAN NtpsLoadUserImage(const char *Path, NTPS_USER_IMAGE **Image, char *Error
     const char *Open = Path;
     if (strchr(Path, '/') == NULL && snprintf(Local, sizeof(Local), "./%s", Path) < (int)sizeof(Local))
         Open = Local;
+    HalNoteHostChange();
     void *Handle = dlopen(Open, RTLD_NOW | RTLD_LOCAL);
     if (Handle == NULL) {
         snprintf(Error, ErrorSize, "%s", dlerror());
@@ -196,6 +197,7 @@ VOID NtpsUnloadUserImage(NTPS_USER_IMAGE *Image)
             free(Start->Memory[i]);
         free(Start);
     }
+    HalNoteHostChange();
     dlclose(Image->Handle);
     free(Image);
 }

@@ -5,12 +5,15 @@
  * bug checks): the mask the kernel set for the handler must not stay. The
  * restore sets the mask only when a handler ran (KiSignalMaskMayMove), so
  * the last round also checks that it skips the system call otherwise.
+ * A descriptor a run keeps, noted (HalNoteHostChange, as hostfs does), is
+ * closed by the restore even after a run without a page fault.
  *
  * The worker is a child process; what it sees goes to shared memory (its
  * private memory is put back at each restore) and is checked here.
  */
 #include "tools/ntps/explore_int.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
@@ -28,6 +31,8 @@ typedef struct {
     int MxcsrAfterHandler;      /* MXCSR as at the snapshot */
     int PrivateAfterHandler;    /* a private variable as at the snapshot */
     int MaskKeptWithoutFlag;    /* a change no handler made stays (no system call) */
+    int KeptFd;                 /* a descriptor round 2 kept, noted */
+    int KeptFdClosed;           /* closed by the restore */
 } RESULT;
 
 static RESULT *Shared;
@@ -100,8 +105,14 @@ static void Worker(unsigned SnapMxcsr)
         ExpResetRestore();
         _exit(3);                           /* not reached */
     }
-    default:
+    case 2:
         Shared->MaskKeptWithoutFlag = Blocked(SIGUSR2);
+        HalNoteHostChange();
+        Shared->KeptFd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+        ExpResetRestore();
+        _exit(4);                           /* not reached */
+    default:
+        Shared->KeptFdClosed = Shared->KeptFd >= 0 && fcntl(Shared->KeptFd, F_GETFD) < 0;
         _exit(0);
     }
 }
@@ -130,7 +141,8 @@ int main(void)
         printf("skipped: the worker could not save its memory\n");
         return UT_DONE();
     }
-    CHECK_EQ(Shared->Round, 3);
+    CHECK_EQ(Shared->Round, 4);
+    CHECK(Shared->KeptFdClosed);
     CHECK(Shared->BlockedInHandler);
     CHECK(Shared->MaskAfterHandler);
     CHECK(Shared->PrivateAfterHandler);

@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -499,6 +500,14 @@ int NtpsExploreMain(int argc, char **argv)
     for (int i = 1; i < argc; i++)
         if (!strcmp(argv[i], "--merge"))
             return NtpsExploreMerge(argc, argv);
+#if defined(M_MMAP_MAX) && defined(M_TRIM_THRESHOLD)
+    /* malloc takes no mapping of its own (its free would unmap without a
+     * page fault, which a worker's restore would not see: explore_reset.c)
+     * and never gives the heap's top back (a run could drop the snapshot's
+     * heap pages below its break; the restore only sets the break back) */
+    mallopt(M_MMAP_MAX, 0);
+    mallopt(M_TRIM_THRESHOLD, -1);
+#endif
     EXPLORE *Exp = calloc(1, sizeof(*Exp));
     char **RunArgv = calloc((size_t)argc + 2, sizeof(char *));
     if (Exp == NULL || RunArgv == NULL)

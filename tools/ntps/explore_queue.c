@@ -86,12 +86,13 @@ void ExpPushRetry(EXPLORE *Exp, const EXP_JOB *Job)
 /* ---- the worker's side ---------------------------------------------------------- */
 
 /* In a worker, at the end of a run: answer, wake the parent if it waits
- * for this, put the memory back, and resume in ExpWorkerNext. */
+ * for this, put the memory back, and resume in ExpWorkerNext. (Both of
+ * host/run.c's calls of the hook have just flushed the C library's
+ * streams.) */
 static VOID ExpWorkerEnd(int Status, PVOID Context)
 {
     EXPLORE *Exp = Context;
     EXP_RING *Ring = ExpRing(Exp, Exp->WorkerSlot);
-    fflush(NULL);
     unsigned long long Done = atomic_load(&Ring->Done) + 1;
     Ring->Status[Exp->WorkerEntry % EXP_DEPTH] = Status;
     atomic_store(&Ring->Done, Done);

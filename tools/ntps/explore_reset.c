@@ -61,7 +61,7 @@ typedef struct _RESET_SPAN {
 #define RESET_UNSAVED 0xffffffffu
 #define RESET_SCAN_VEC 512          /* written ranges one PAGEMAP_SCAN returns */
 #define RESET_FULL_CHECK 256        /* every so many restores, /proc/self/maps is read even if statm did not move */
-#define RESET_HOT 4096              /* written ranges a quiet wp-async restore puts back without a scan */
+#define RESET_HOT 4096              /* copies a quiet wp-async restore makes without a scan */
 
 typedef struct _RESET_AREA {
     ucontext_t Snap, Restorer;
@@ -80,9 +80,14 @@ typedef struct _RESET_AREA {
     unsigned long VmSize, VmData;   /* its size and data fields at the snapshot */
     unsigned long Restores;
     long Faults;                    /* this thread's page faults at the end of the last restore (-1: unknown) */
+    LONG HostChanges;               /* HalHostChanges at the snapshot */
     int Wp, Uffd, PagemapFd;        /* wp-async: the written pages are known (explore_wp.c) */
     EXP_WP_RANGE Vec[RESET_SCAN_VEC];
-    EXP_WP_RANGE Hot[RESET_HOT];    /* wp-async: every range the last scan found written */
+    struct {                        /* wp-async: how the last scan's written pages were put back */
+        unsigned char *At;
+        const unsigned char *From;  /* NULL: zeroed */
+        size_t Bytes;
+    } Hot[RESET_HOT];
     size_t HotCount;
     int HotValid;
     unsigned char *Store;
@@ -352,6 +357,7 @@ static int ResetSave(RESET_AREA *A)
     if (!ResetSpans(A, &Next, End))
         return 0;
     A->Faults = -1;
+    A->HostChanges = __atomic_load_n(&HalHostChanges, __ATOMIC_RELAXED);
     A->StatmFd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
     if (A->StatmFd < 0 || !ResetReadStatm(A->StatmFd, &A->VmSize, &A->VmData))
         return 0;
@@ -420,10 +426,18 @@ static int ResetWpRange(RESET_AREA *A, int First, int Last, uintptr_t From, uint
                 if (R->Slot[(Run - R->Start) / ExpPage] != Next)
                     break;
             }
-            if (Slot == RESET_UNSAVED)
+            const unsigned char *From = Slot == RESET_UNSAVED ? NULL : R->Copy + (size_t)Slot * ExpPage;
+            if (From == NULL)
                 memset((void *)At, 0, Run - At);
             else
-                memcpy((void *)At, R->Copy + (size_t)Slot * ExpPage, Run - At);
+                memcpy((void *)At, From, Run - At);
+            if (A->HotCount < RESET_HOT) {      /* for the quiet restores that follow */
+                A->Hot[A->HotCount].At = (unsigned char *)At;
+                A->Hot[A->HotCount].From = From;
+                A->Hot[A->HotCount++].Bytes = Run - At;
+            } else {
+                A->HotValid = 0;
+            }
         }
     }
     return First;
@@ -434,15 +448,19 @@ static int ResetWpRange(RESET_AREA *A, int First, int Last, uintptr_t From, uint
  * fault at its next write and a TLB flush: docs/explore.md) and is put
  * back at every restore; the rest stay protected, so a run that writes
  * one takes a fault. After a run without a fault (Quiet) the written
- * pages are those the last scan found (A->Hot): no scan. Otherwise the
+ * pages are those the last scan found: its copies are made again (A->Hot),
+ * no scan, no walk of the regions' slots. Otherwise the
  * neighbouring regions are asked in one scan each (the big empty ones,
  * madvise'd, split them: scanning them costs more). */
 static void ResetWpPutBack(RESET_AREA *A, int Quiet)
 {
     if (Quiet && A->HotValid) {
-        for (size_t i = 0, r = 0; i < A->HotCount; i++)
-            r = (size_t)ResetWpRange(A, (int)r, A->RegionCount - 1, (uintptr_t)A->Hot[i].Start,
-                                     (uintptr_t)A->Hot[i].End);
+        for (size_t i = 0; i < A->HotCount; i++) {
+            if (A->Hot[i].From == NULL)
+                memset(A->Hot[i].At, 0, A->Hot[i].Bytes);
+            else
+                memcpy(A->Hot[i].At, A->Hot[i].From, A->Hot[i].Bytes);
+        }
         return;
     }
     A->HotCount = 0;
@@ -461,13 +479,8 @@ static void ResetWpPutBack(RESET_AREA *A, int Quiet)
             long n = ExpWpScan(A->PagemapFd, From, End, A->Vec, RESET_SCAN_VEC, &WalkEnd);
             if (n < 0 || WalkEnd <= From)
                 _exit(EXP_WORKER_LOST);
-            for (long i = 0; i < n; i++) {
-                if (A->HotCount < RESET_HOT)
-                    A->Hot[A->HotCount++] = A->Vec[i];
-                else
-                    A->HotValid = 0;
+            for (long i = 0; i < n; i++)
                 r = ResetWpRange(A, r, Last, (uintptr_t)A->Vec[i].Start, (uintptr_t)A->Vec[i].End);
-            }
         }
         First = Last + 1;
     }
@@ -512,20 +525,30 @@ static void ResetRestorer(void)
     RESET_AREA *A = ExpResetArea;
     /* read before the memory holding it is put back */
     int MaskMayMove = __atomic_load_n(&KiSignalMaskMayMove, __ATOMIC_RELAXED) != 0;
+    int HostMoved = __atomic_load_n(&HalHostChanges, __ATOMIC_RELAXED) != A->HostChanges;
     if ((uintptr_t)sbrk(0) != A->Break && brk((void *)A->Break) != 0)
         _exit(EXP_WORKER_LOST);
     /* A run that mapped, unmapped or reprotected nothing (the usual case)
      * leaves statm's size and data as they were: then /proc/self/maps
-     * need not be read. A saved anonymous mapping the run removed is
-     * still caught below (mincore and madvise fail on holes). */
-    unsigned long Size, Data;
-    if (!ResetReadStatm(A->StatmFd, &Size, &Data))
-        _exit(EXP_WORKER_LOST);
-    if ((Size != A->VmSize || Data != A->VmData || ++A->Restores % RESET_FULL_CHECK == 0) && !ResetMappings(A))
-        _exit(EXP_WORKER_LOST);
+     * need not be read. Nor statm, after a run without a page fault in
+     * which ntps changed no mapping and kept no descriptor (HostMoved:
+     * the C library's own mappings, dlopen's, are written at once, a
+     * fault; malloc maps nothing in explore, NtpsExploreMain). A saved
+     * anonymous mapping the run removed is still caught below (mincore
+     * and madvise fail on holes). */
+    long Faults = ResetFaults();
+    int Full = ++A->Restores % RESET_FULL_CHECK == 0;
+    int Asked = Full || HostMoved || A->Faults < 0 || Faults != A->Faults;
+    unsigned long Size = A->VmSize, Data = A->VmData;
+    if (Asked) {
+        if (!ResetReadStatm(A->StatmFd, &Size, &Data))
+            _exit(EXP_WORKER_LOST);
+        if ((Size != A->VmSize || Data != A->VmData || Full) && !ResetMappings(A))
+            _exit(EXP_WORKER_LOST);
+    }
     /* a file the run opened (and left open) took the lowest free number:
-     * one fcntl on it says whether there is any */
-    if (A->FirstFreeFd < 0 || fcntl(A->FirstFreeFd, F_GETFD) >= 0)
+     * one fcntl on it says whether there is any (ntps noted keeping it) */
+    if (Asked && (A->FirstFreeFd < 0 || fcntl(A->FirstFreeFd, F_GETFD) >= 0))
         for (int f = 0; f < 256; f++)
             if (!A->OpenFds[f])
                 close(f);
@@ -533,9 +556,7 @@ static void ResetRestorer(void)
      * the last restore (memory only written where it already was), the
      * big empty mappings are still empty and the last restore's mincore
      * vectors still hold; neither is asked again. */
-    long Faults = ResetFaults();
-    int Quiet = A->Faults >= 0 && Faults == A->Faults && Size == A->VmSize && Data == A->VmData &&
-                A->Restores % RESET_FULL_CHECK != 0;
+    int Quiet = A->Faults >= 0 && Faults == A->Faults && Size == A->VmSize && Data == A->VmData && !Full;
     for (int r = 0; !Quiet && r < A->RegionCount; r++)
         if (ResetDropped(&A->Regions[r]) &&
             madvise((void *)A->Regions[r].Start, A->Regions[r].End - A->Regions[r].Start, MADV_DONTNEED) != 0)
