@@ -1,9 +1,7 @@
 /*
  * ex/lock.c - the executive's short internal lock. Kernel code holds it for
  * a few instructions and never across anything that could switch threads,
- * so it needs no IRQL change; in simulation it is never contended: one
- * host thread runs every processor, so there it is taken without a locked
- * instruction (an explore schedule takes it ~100 times: 4% of its CPU).
+ * so it needs no IRQL change; in simulation it is never contended.
  */
 #include "ex/ex.h"
 
@@ -11,13 +9,6 @@
 
 VOID ExpAcquireSpinLock(EX_SPIN_LOCK *Lock)
 {
-    if (KiConfig.Simulation) {
-        if (__atomic_load_n(&Lock->Value, __ATOMIC_RELAXED))
-            KiInternalError("executive lock %p contended in simulation", (void *)Lock);
-        __atomic_store_n(&Lock->Value, 1, __ATOMIC_RELAXED);
-        __atomic_signal_fence(__ATOMIC_ACQUIRE);
-        return;
-    }
     for (ULONG Spins = 0;; Spins++) {
         if (!__atomic_exchange_n(&Lock->Value, 1, __ATOMIC_ACQUIRE))
             return;
