@@ -1,0 +1,141 @@
+/* ntps_points: in mode dual's realtime body, a small innermost loop is
+   unrolled g_every times (each copy keeping its exit test), so that its
+   back-edge point is passed once every g_every iterations.
+
+   A check is a load of the poll word, a test and a branch: two macro-ops
+   in a loop of a few instructions is 10% or more of the loop (the
+   array-of-structs update: 1.11x over --points none).  A down-counter in a
+   register costs the same two (measured: 1.12x).  Copying the body keeps
+   every instruction of it, the exit tests included, so the loop does the
+   same work as mode none's, and only the check is shared by the copies:
+
+     header: check; body; if (exit) ...; body'; if (exit') ...;
+	     body''; if (exit'') ...; body'''; if (exit''') ...; goto header
+
+   (GCC's own `duplicate the body onto the latch edge', as its RTL
+   unroller's `stupid' unrolling does, so the copies are one loop.)  Only
+   for an innermost natural loop whose body has no call other than
+   internal functions and at most MAX_BODY statements: an iteration is
+   then straight-line work, and g_every of them bound the work between
+   two checks.  Every cycle of the CFG that leaves such a loop leaves it
+   through an exit and passes some other DFS back edge, whose destination
+   has its own point.
+
+   Copyright (c) the ntps authors.  MIT licence (see the repository).  */
+
+#include "points.h"
+
+namespace ntps_points {
+
+/* Statements (debug ones and labels aside) a loop body may have to be
+   unrolled: g_every times this is the bound between two checks.  */
+static const unsigned MAX_BODY = 32;
+
+/* Is LOOP an innermost natural loop with a small body and no call, all
+   of whose header's incoming DFS back edges are its latches?  */
+static bool
+small_loop_p (class loop *loop)
+{
+  basic_block h = loop->header;
+  if (loop->inner || !loop_outer (loop) || !loop->latch
+      || (h->flags & BB_IRREDUCIBLE_LOOP))
+    return false;
+  edge e;
+  edge_iterator ei;
+  FOR_EACH_EDGE (e, ei, h->preds)
+    {
+      if (e->flags & (EDGE_ABNORMAL | EDGE_EH | EDGE_IRREDUCIBLE_LOOP))
+	return false;
+      if (flow_bb_inside_loop_p (loop, e->src)
+	  != ((e->flags & EDGE_DFS_BACK) != 0))
+	return false;
+    }
+  basic_block *body = get_loop_body (loop);
+  unsigned n = 0;
+  bool ok = true;
+  for (unsigned i = 0; ok && i < loop->num_nodes; i++)
+    {
+      if ((body[i]->flags & BB_IRREDUCIBLE_LOOP)
+	  || !can_duplicate_block_p (body[i]))
+	ok = false;
+      for (gimple_stmt_iterator gsi = gsi_start_bb (body[i]);
+	   ok && !gsi_end_p (gsi); gsi_next (&gsi))
+	{
+	  gimple *s = gsi_stmt (gsi);
+	  if (is_gimple_debug (s) || gimple_code (s) == GIMPLE_LABEL)
+	    continue;
+	  if ((is_gimple_call (s) && !gimple_call_internal_p (s))
+	      || ++n > MAX_BODY)
+	    ok = false;
+	}
+    }
+  free (body);
+  return ok;
+}
+
+/* Unroll LOOP: g_every copies of the body, one loop.  */
+static bool
+unroll_loop (class loop *loop)
+{
+  /* The duplication wants a preheader and a latch that only jumps to the
+     header (the copies go on the latch edge).  Both are forwarders: they
+     cost nothing once the RTL CFG is cleaned up.  */
+  create_preheader (loop, 0);
+  if (!single_succ_p (loop->latch) || loop->latch == loop->header)
+    split_edge (loop_latch_edge (loop));
+  if (!can_duplicate_loop_p (loop))
+    return false;
+
+  unsigned saved = current_loops->state;
+  loops_state_set (LOOPS_HAVE_SIMPLE_LATCHES | LOOPS_HAVE_PREHEADERS);
+  auto_sbitmap wont_exit (g_every);
+  bitmap_clear (wont_exit);		/* every copy keeps its exits */
+  calculate_dominance_info (CDI_DOMINATORS);
+  initialize_original_copy_tables ();
+  bool ok = gimple_duplicate_loop_body_to_header_edge
+    (loop, loop_latch_edge (loop), g_every - 1, wont_exit, NULL, NULL,
+     DLTHE_FLAG_UPDATE_FREQ);
+  free_original_copy_tables ();
+  current_loops->state = saved;
+  return ok;
+}
+
+/* Unroll the small innermost loops among the blocks of REGION (mode dual's
+   realtime body) before its points are placed.  Returns how many.  */
+unsigned
+unroll_small_loops (function *fun, hash_set<basic_block> *region)
+{
+  if (g_every <= 1 || !current_loops
+      || loops_state_satisfies_p (LOOPS_NEED_FIXUP))
+    return 0;
+  mark_dfs_back_edges (fun);
+  auto_vec<class loop *> todo;
+  for (auto loop : loops_list (fun, LI_ONLY_INNERMOST))
+    if (region->contains (loop->header) && small_loop_p (loop))
+      todo.safe_push (loop);
+  unsigned n = 0;
+  for (unsigned i = 0; i < todo.length (); i++)
+    {
+      class loop *loop = todo[i];
+      unsigned first_new = last_basic_block_for_fn (fun);
+      if (!unroll_loop (loop))
+	continue;
+      n++;
+      /* The preheader, latch forwarder and copies belong to the body.  */
+      basic_block bb;
+      FOR_EACH_BB_FN (bb, fun)
+	if ((unsigned) bb->index >= first_new
+	    || (bb->loop_father == loop && !region->contains (bb)))
+	  region->add (bb);
+    }
+  if (n)
+    {
+      /* The copies define new SSA names for the old ones (and the exits
+	 now merge values from several copies).  */
+      free_dominance_info (CDI_DOMINATORS);
+      update_ssa (TODO_update_ssa);
+    }
+  return n;
+}
+
+} // namespace ntps_points
