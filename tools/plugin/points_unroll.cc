@@ -110,8 +110,13 @@ unroll_small_loops (function *fun, hash_set<basic_block> *region)
     return 0;
   mark_dfs_back_edges (fun);
   auto_vec<class loop *> todo;
+  /* Not at -O0 (its code stays as written) nor where GCC optimizes for
+     size (-Os, cold loops): the copies cost code.  */
+  if (!optimize)
+    return 0;
   for (auto loop : loops_list (fun, LI_ONLY_INNERMOST))
-    if (region->contains (loop->header) && small_loop_p (loop))
+    if (region->contains (loop->header) && optimize_loop_for_speed_p (loop)
+	&& small_loop_p (loop))
       todo.safe_push (loop);
   unsigned n = 0;
   for (unsigned i = 0; i < todo.length (); i++)
