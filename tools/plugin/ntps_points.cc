@@ -38,7 +38,7 @@ namespace ntps_points {
 points_mode g_mode = POINTS_FULL;
 bool g_stats = false;
 bool g_races = false;		/* memory points pass their accesses */
-unsigned g_every = 4;		/* dual: small loops unrolled 4 times */
+unsigned g_every = 8;		/* dual: small loops unrolled up to 8 times */
 const char *g_plugin_name = "ntps_points";
 
 unsigned int
@@ -163,8 +163,8 @@ plugin_init (struct plugin_name_args *info, struct plugin_gcc_version *version)
     "  -fplugin-arg-ntps_points-mode=full|dual|edges|none (default full)\n"
     "  -fplugin-arg-ntps_points-stats                  per-function counts\n"
     "  -fplugin-arg-ntps_points-every=N                mode dual, realtime: a small\n"
-    "      innermost loop is unrolled N times, one check for N iterations\n"
-    "      (default 4; 1: not unrolled)\n"
+    "      innermost loop is unrolled up to N times, one check for the copies\n"
+    "      (default 8; 1: not unrolled)\n"
     "  -fplugin-arg-ntps_points-races                  memory points pass\n"
     "      (address, size << 8 | write | atomic | no-point, \"function\\tfile:line:col\")\n"
     "      to __ntps_race_access instead of calling __ntps_preempt"

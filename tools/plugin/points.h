@@ -10,7 +10,7 @@
                        check each one becomes
      points_dual.cc    mode dual: the copied bodies and the entry dispatch
      points_unroll.cc  mode dual's realtime body: a small loop unrolled,
-                       one check every g_every iterations
+                       one check for up to g_every iterations
 
    Copyright (c) the ntps authors.  MIT licence (see the repository).  */
 
@@ -59,7 +59,7 @@ extern points_mode g_mode;
 extern bool g_stats;
 extern bool g_races;		/* memory points pass their accesses */
 extern unsigned g_every;	/* dual realtime body: a small loop is unrolled
-				   G_EVERY times, one check for the copies */
+				   up to G_EVERY times, one check for the copies */
 extern const char *g_plugin_name;
 
 /* ---- the runtime's symbols (points_abi.cc) ----------------------------- */

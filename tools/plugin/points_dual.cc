@@ -359,7 +359,7 @@ instrument_dual (function *fun)
       opaque_entry_poll (single_pred (c));
     }
 
-  /* The realtime body's small loops: one check for g_every iterations
+  /* The realtime body's small loops: one check for up to g_every iterations
      (points_unroll.cc).  Not the simulation body: it keeps mode full's
      points, one per iteration, for the seeds to schedule.  */
   unsigned unrolled = unroll_small_loops (fun, &rt_region);

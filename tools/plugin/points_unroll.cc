@@ -1,6 +1,6 @@
 /* ntps_points: in mode dual's realtime body, a small innermost loop is
-   unrolled g_every times (each copy keeping its exit test), so that its
-   back-edge point is passed once every g_every iterations.
+   unrolled up to g_every times (each copy keeping its exit test), so that
+   its back-edge point is passed once for all the copies.
 
    A check is a load of the poll word, a test and a branch: two macro-ops
    in a loop of a few instructions is 10% or more of the loop (the
@@ -10,16 +10,18 @@
    same work as mode none's, and only the check is shared by the copies:
 
      header: check; body; if (exit) ...; body'; if (exit') ...;
-	     body''; if (exit'') ...; body'''; if (exit''') ...; goto header
+	     ...; body'''''''; if (exit''''''') ...; goto header
 
    (GCC's own `duplicate the body onto the latch edge', as its RTL
    unroller's `stupid' unrolling does, so the copies are one loop.)  Only
    for an innermost natural loop whose body has no call other than
-   internal functions and at most MAX_BODY statements: an iteration is
-   then straight-line work, and g_every of them bound the work between
-   two checks.  Every cycle of the CFG that leaves such a loop leaves it
+   internal functions: an iteration is then straight-line work.  The
+   factor is the largest power of two up to g_every (8) whose copies have
+   at most BUDGET statements together, which bounds the work between two
+   checks.  Every cycle of the CFG that leaves such a loop leaves it
    through an exit and passes some other DFS back edge, whose destination
-   has its own point.
+   has its own point (the header is entered from outside only through
+   its preheader, which no cycle of the loop contains).
 
    Copyright (c) the ntps authors.  MIT licence (see the repository).  */
 
@@ -27,28 +29,31 @@
 
 namespace ntps_points {
 
-/* Statements (debug ones and labels aside) a loop body may have to be
-   unrolled: g_every times this is the bound between two checks.  */
-static const unsigned MAX_BODY = 32;
+/* The statements (debug ones and labels aside) of the copies together:
+   the bound on the straight-line work between two checks.  A body of
+   more than BUDGET / 2 statements is not unrolled: its check is a small
+   part of it already.  */
+static const unsigned BUDGET = 128;
 
-/* Is LOOP an innermost natural loop with a small body and no call, all
-   of whose header's incoming DFS back edges are its latches?  */
-static bool
-small_loop_p (class loop *loop)
+/* If LOOP is an innermost natural loop with no call, all of whose
+   header's incoming DFS back edges are its latches, the number of
+   statements of its body (at most BUDGET / 2); otherwise 0.  */
+static unsigned
+small_loop_size (class loop *loop)
 {
   basic_block h = loop->header;
   if (loop->inner || !loop_outer (loop) || !loop->latch
       || (h->flags & BB_IRREDUCIBLE_LOOP))
-    return false;
+    return 0;
   edge e;
   edge_iterator ei;
   FOR_EACH_EDGE (e, ei, h->preds)
     {
       if (e->flags & (EDGE_ABNORMAL | EDGE_EH | EDGE_IRREDUCIBLE_LOOP))
-	return false;
+	return 0;
       if (flow_bb_inside_loop_p (loop, e->src)
 	  != ((e->flags & EDGE_DFS_BACK) != 0))
-	return false;
+	return 0;
     }
   basic_block *body = get_loop_body (loop);
   unsigned n = 0;
@@ -65,17 +70,17 @@ small_loop_p (class loop *loop)
 	  if (is_gimple_debug (s) || gimple_code (s) == GIMPLE_LABEL)
 	    continue;
 	  if ((is_gimple_call (s) && !gimple_call_internal_p (s))
-	      || ++n > MAX_BODY)
+	      || ++n > BUDGET / 2)
 	    ok = false;
 	}
     }
   free (body);
-  return ok;
+  return ok ? n : 0;
 }
 
-/* Unroll LOOP: g_every copies of the body, one loop.  */
+/* Unroll LOOP: FACTOR copies of the body, one loop.  */
 static bool
-unroll_loop (class loop *loop)
+unroll_loop (class loop *loop, unsigned factor)
 {
   /* The duplication wants a preheader and a latch that only jumps to the
      header (the copies go on the latch edge).  Both are forwarders: they
@@ -88,12 +93,12 @@ unroll_loop (class loop *loop)
 
   unsigned saved = current_loops->state;
   loops_state_set (LOOPS_HAVE_SIMPLE_LATCHES | LOOPS_HAVE_PREHEADERS);
-  auto_sbitmap wont_exit (g_every);
+  auto_sbitmap wont_exit (factor);
   bitmap_clear (wont_exit);		/* every copy keeps its exits */
   calculate_dominance_info (CDI_DOMINATORS);
   initialize_original_copy_tables ();
   bool ok = gimple_duplicate_loop_body_to_header_edge
-    (loop, loop_latch_edge (loop), g_every - 1, wont_exit, NULL, NULL,
+    (loop, loop_latch_edge (loop), factor - 1, wont_exit, NULL, NULL,
      DLTHE_FLAG_UPDATE_FREQ);
   free_original_copy_tables ();
   current_loops->state = saved;
@@ -105,25 +110,33 @@ unroll_loop (class loop *loop)
 unsigned
 unroll_small_loops (function *fun, hash_set<basic_block> *region)
 {
-  if (g_every <= 1 || !current_loops
+  /* Not at -O0 (its code stays as written) nor where GCC optimizes for
+     size (-Os, cold loops): the copies cost code.  */
+  if (g_every <= 1 || !optimize || !current_loops
       || loops_state_satisfies_p (LOOPS_NEED_FIXUP))
     return 0;
   mark_dfs_back_edges (fun);
   auto_vec<class loop *> todo;
-  /* Not at -O0 (its code stays as written) nor where GCC optimizes for
-     size (-Os, cold loops): the copies cost code.  */
-  if (!optimize)
-    return 0;
+  auto_vec<unsigned> factors;
   for (auto loop : loops_list (fun, LI_ONLY_INNERMOST))
-    if (region->contains (loop->header) && optimize_loop_for_speed_p (loop)
-	&& small_loop_p (loop))
-      todo.safe_push (loop);
+    {
+      if (!region->contains (loop->header) || !optimize_loop_for_speed_p (loop))
+	continue;
+      unsigned size = small_loop_size (loop), f = g_every;
+      while (f > 1 && f * size > BUDGET)
+	f /= 2;
+      if (size && f > 1)
+	{
+	  todo.safe_push (loop);
+	  factors.safe_push (f);
+	}
+    }
   unsigned n = 0;
   for (unsigned i = 0; i < todo.length (); i++)
     {
       class loop *loop = todo[i];
       unsigned first_new = last_basic_block_for_fn (fun);
-      if (!unroll_loop (loop))
+      if (!unroll_loop (loop, factors[i]))
 	continue;
       n++;
       /* The preheader, latch forwarder and copies belong to the body.  */
