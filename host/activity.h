@@ -82,7 +82,7 @@ VOID HostStartStatusLine(PRTL_MODULE const *Modules, ULONG ModuleCount);
 VOID HostStopStatusLine(VOID);
 ULONG64 HostCallbackTotal(PRTL_MODULE const *Modules, ULONG ModuleCount);
 
-/* The trace (host/trace.c): Start before boot, Write after the run while
+/* The trace (host/trace.c, tracewrite.c): Start before boot, Write after the run while
  * the drivers' images are still loaded. */
 BOOLEAN HostStartTrace(ULONG Cpus);
 BOOLEAN HostWriteTrace(const char *Path, ULONGLONG EndTime);

@@ -12,8 +12,10 @@
  * except below C:\Windows, the run's own folder (host/sysroot.c), where
  * files and folders are created (FILE_DIRECTORY_FILE with FILE_CREATE or
  * FILE_OPEN_IF), overwritten, written and deleted (delete-on-close and the
- * disposition, host/hostfsfile.c, with set and query information).
- * Listing folders, locks and the other file system requests are
+ * disposition, host/hostfsfile.c, with set and query information),
+ * and renamed (host/hostfsfile.c). Folders are listed anywhere on the
+ * volume (host/hostfsdir.c). A name may be relative to an open folder
+ * (RelatedFileObject). Locks and the other file system requests are
  * STATUS_INVALID_DEVICE_REQUEST: ntps has no file systems (io/file.c).
  */
 #include "host/hostfsp.h"
@@ -58,28 +60,50 @@ static BOOLEAN HostFsFind(const char *Dir, const char *Name, char *Out, size_t S
     return Found;
 }
 
-/* The host file for a name below the volume's root, or FALSE. Below
- * \Windows, *Writable is set and Out is the file's place, there or not. */
-static BOOLEAN HostFsResolve(PCUNICODE_STRING Name, char *Out, size_t Size, BOOLEAN *Writable)
+/* The volume path (slashes: /Windows/x.sys) a create names: its FileName,
+ * or that relative to RelatedFileObject's folder. FALSE: no name here
+ * (empty, too long, not ASCII, a slash in it). */
+static BOOLEAN HostFsCreateName(PFILE_OBJECT File, char *Path, size_t Size)
 {
-    char Path[PATH_MAX], Dir[PATH_MAX], Alt[NAME_MAX + 4];
-    size_t n = 0, Count = Name->Length / sizeof(WCHAR);
-    *Writable = FALSE;
-    if (Count == 0 || Count >= sizeof(Path))
+    size_t n = 0, Count = File->FileName.Length / sizeof(WCHAR);
+    HOSTFS_CCB *Related = File->RelatedFileObject != NULL ? HostFsCcb(File->RelatedFileObject) : NULL;
+    if (File->RelatedFileObject != NULL) {
+        if (Count != 0 && File->FileName.Buffer[0] == L'\\')
+            return FALSE;           /* relative names are relative */
+        if (Related == NULL || !HostFsVolumePath(Related->Fd, Path, Size))
+            return FALSE;
+        n = strlen(Path);
+        if (Count != 0) {
+            if (n == 1)
+                n = 0;              /* the root: "/" + "x" is "/x" */
+            Path[n++] = '/';
+        }
+    } else if (Count == 0) {
+        return FALSE;
+    }
+    if (n + Count >= Size)
         return FALSE;
     for (size_t i = 0; i < Count; i++) {
-        WCHAR c = Name->Buffer[i];
+        WCHAR c = File->FileName.Buffer[i];
         if (c >= 0x80 || c == '/')
             return FALSE;       /* ASCII names; a slash is not a separator on Windows */
         Path[n++] = c == L'\\' ? '/' : (char)c;
     }
     Path[n] = 0;
+    return TRUE;
+}
+
+/* The host file for a volume path (HostFsCreateName), or FALSE. Below
+ * \Windows, *Writable is set and Out is the file's place, there or not. */
+static BOOLEAN HostFsResolve(const char *Path, char *Out, size_t Size, BOOLEAN *Writable)
+{
+    char Dir[PATH_MAX], Alt[NAME_MAX + 4];
     struct stat St;
     int InRoot = HostSysRootMap(Path, Out, Size);
     *Writable = InRoot != 0;
     if (InRoot != 0)
         return InRoot > 0 && stat(Out, &St) == 0;
-    char *Slash = strrchr(Path, '/');
+    const char *Slash = strrchr(Path, '/');
     if (Slash == NULL)
         return FALSE;
     snprintf(Dir, sizeof(Dir), "%.*s", (int)(Slash - Path), Path);
@@ -190,14 +214,45 @@ static NTSTATUS HostFsCreateInRoot(PIRP Irp, PIO_STACK_LOCATION Stack, const cha
     return HostFsComplete(Irp, STATUS_SUCCESS, Information);
 }
 
+/* SL_OPEN_TARGET_DIRECTORY (a rename's or link's target, io/rename.c): the
+ * folder the name would be in, below \Windows only; FILE_EXISTS or
+ * FILE_DOES_NOT_EXIST for the name itself. The set information takes the
+ * name's last component from the file object's FileName. */
+static NTSTATUS HostFsOpenTarget(PIRP Irp, PIO_STACK_LOCATION Stack, const char *Name)
+{
+    char Parent[PATH_MAX], Host[PATH_MAX], Last[NAME_MAX + 1];
+    struct stat St;
+    const char *Slash = strrchr(Name, '/');
+    if (Slash == NULL || Slash[1] == 0 || strlen(Slash + 1) > NAME_MAX)
+        return HostFsComplete(Irp, STATUS_OBJECT_NAME_INVALID, 0);
+    snprintf(Parent, sizeof(Parent), "%.*s", Slash == Name ? 1 : (int)(Slash - Name), Name);
+    int InRoot = HostSysRootMap(Parent, Host, sizeof(Host));
+    if (InRoot <= 0)
+        return HostFsComplete(Irp, InRoot == 0 ? STATUS_ACCESS_DENIED : STATUS_OBJECT_NAME_INVALID, 0);
+    if (stat(Host, &St) != 0 || !S_ISDIR(St.st_mode))
+        return HostFsComplete(Irp, STATUS_OBJECT_PATH_NOT_FOUND, 0);
+    if (!HostFsLeafName(&Stack->FileObject->FileName, Last, sizeof(Last)))
+        return HostFsComplete(Irp, STATUS_OBJECT_NAME_INVALID, 0);
+    NTSTATUS Status = HostFsOpenInRoot(Stack->FileObject, Host, 0, FALSE, TRUE, FALSE);
+    if (!NT_SUCCESS(Status))
+        return HostFsComplete(Irp, Status, 0);
+    BOOLEAN Exists = fstatat(HostFsCcb(Stack->FileObject)->Fd, Last, &St, AT_SYMLINK_NOFOLLOW) == 0;
+    return HostFsComplete(Irp, STATUS_SUCCESS, Exists ? FILE_EXISTS : FILE_DOES_NOT_EXIST);
+}
+
 static NTSTATUS HostFsCreate(PIRP Irp, PIO_STACK_LOCATION Stack)
 {
     ULONG Disposition = Stack->Parameters.Create.Options >> 24;
     ACCESS_MASK Access = Stack->Parameters.Create.SecurityContext != NULL
                              ? Stack->Parameters.Create.SecurityContext->DesiredAccess : 0;
-    char Path[PATH_MAX];
-    BOOLEAN Writable;
-    BOOLEAN Exists = HostFsResolve(&Stack->FileObject->FileName, Path, sizeof(Path), &Writable);
+    char Path[PATH_MAX], Name[PATH_MAX];
+    BOOLEAN Writable = FALSE;
+    if (!HostFsCreateName(Stack->FileObject, Name, sizeof(Name)))
+        return HostFsComplete(Irp, Stack->FileObject->RelatedFileObject != NULL ? STATUS_OBJECT_NAME_INVALID
+                                                                                : STATUS_OBJECT_NAME_NOT_FOUND, 0);
+    if (Stack->Flags & SL_OPEN_TARGET_DIRECTORY)
+        return HostFsOpenTarget(Irp, Stack, Name);
+    BOOLEAN Exists = HostFsResolve(Name, Path, sizeof(Path), &Writable);
     if (Writable)
         return HostFsCreateInRoot(Irp, Stack, Path, Exists, Access);
     if (Disposition == FILE_CREATE || Disposition == FILE_SUPERSEDE || Disposition == FILE_OVERWRITE ||
@@ -284,6 +339,10 @@ static NTSTATUS HostFsDispatch(PDEVICE_OBJECT DeviceObject, PIRP Irp)
         return HostFsSetInformation(Irp, Stack);
     case IRP_MJ_QUERY_INFORMATION:
         return HostFsQueryInformation(Irp, Stack);
+    case IRP_MJ_DIRECTORY_CONTROL:
+        if (Stack->MinorFunction == IRP_MN_QUERY_DIRECTORY)
+            return HostFsQueryDirectory(Irp, Stack);
+        return HostFsComplete(Irp, STATUS_INVALID_DEVICE_REQUEST, 0);
     case IRP_MJ_CLEANUP:
         HostFsCleanup(Stack->FileObject);
         return HostFsComplete(Irp, STATUS_SUCCESS, 0);

@@ -17,11 +17,12 @@
  *
  * Set: the position (of an asynchronous file object; the I/O manager sets
  * a synchronous one's), the end of file and the allocation (truncating
- * when it is below the end), the disposition; FileBasicInformation is
- * accepted and its times and attributes ignored (the volume keeps none);
- * FileValidDataLengthInformation is STATUS_NOT_IMPLEMENTED. Query: basic
- * (times from the host, FILE_ATTRIBUTE_DIRECTORY or _NORMAL), standard,
- * position, internal (the inode), EA (none).
+ * when it is below the end), the disposition, renames and links
+ * (host/hostfsname.c); FileBasicInformation is accepted and its times and
+ * attributes ignored (the volume keeps none); FileValidDataLengthInformation
+ * is STATUS_NOT_IMPLEMENTED. Query: basic (times from the host,
+ * FILE_ATTRIBUTE_DIRECTORY or _NORMAL), standard, position, internal (the
+ * inode), EA (none), name (host/hostfsname.c: where the file is now).
  */
 #include "host/hostfsp.h"
 
@@ -29,6 +30,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,19 +39,8 @@
 
 int HostSysRootMap(const char *Path, char *Out, size_t Size);      /* host/sysroot.c */
 
-struct _HOSTFS_FCB {
-    HOSTFS_FCB *Next;
-    dev_t Dev;
-    ino_t Ino;
-    ULONG Opens;                /* file objects not cleaned up yet */
-    BOOLEAN DeletePending;
-    BOOLEAN Unlinked;           /* the name went already (POSIX semantics) */
-    BOOLEAN Directory;
-    char Path[];
-};
-
 static pthread_mutex_t HostFsFilesLock = PTHREAD_MUTEX_INITIALIZER;
-static HOSTFS_FCB *HostFsFiles;
+HOSTFS_FCB *HostFsFiles;
 
 VOID HostFsLockFiles(VOID)
 {
@@ -61,10 +52,10 @@ VOID HostFsUnlockFiles(VOID)
     pthread_mutex_unlock(&HostFsFilesLock);
 }
 
-static HOSTFS_FCB *HostFsFindFcb(dev_t Dev, ino_t Ino)
+HOSTFS_FCB *HostFsFindFcb(dev_t Dev, ino_t Ino, const char *Path)
 {
     for (HOSTFS_FCB *Fcb = HostFsFiles; Fcb != NULL; Fcb = Fcb->Next)
-        if (Fcb->Dev == Dev && Fcb->Ino == Ino)
+        if (Fcb->Dev == Dev && Fcb->Ino == Ino && (Path == NULL || strcmp(Fcb->Path, Path) == 0))
             return Fcb;
     return NULL;
 }
@@ -72,7 +63,7 @@ static HOSTFS_FCB *HostFsFindFcb(dev_t Dev, ino_t Ino)
 NTSTATUS HostFsCheckPending(const char *Path)
 {
     struct stat St;
-    HOSTFS_FCB *Fcb = stat(Path, &St) == 0 ? HostFsFindFcb(St.st_dev, St.st_ino) : NULL;
+    HOSTFS_FCB *Fcb = stat(Path, &St) == 0 ? HostFsFindFcb(St.st_dev, St.st_ino, Path) : NULL;
     return Fcb != NULL && Fcb->DeletePending ? STATUS_DELETE_PENDING : STATUS_SUCCESS;
 }
 
@@ -89,10 +80,13 @@ BOOLEAN HostFsAttach(PFILE_OBJECT File, int Fd, const char *Path, BOOLEAN Writab
     Ccb->DeleteOnClose = DeleteOnClose;
     Ccb->InRoot = Path != NULL;
     if (Path != NULL && fstat(Fd, &St) == 0) {
-        HOSTFS_FCB *Fcb = HostFsFindFcb(St.st_dev, St.st_ino);
+        HOSTFS_FCB *Fcb = HostFsFindFcb(St.st_dev, St.st_ino, Path);
         if (Fcb == NULL) {
-            size_t Size = strlen(Path) + 1;
-            Fcb = calloc(1, sizeof(*Fcb) + Size);
+            Fcb = calloc(1, sizeof(*Fcb));
+            if (Fcb != NULL && (Fcb->Path = strdup(Path)) == NULL) {
+                free(Fcb);
+                Fcb = NULL;
+            }
             if (Fcb == NULL) {
                 free(Ccb);
                 return FALSE;
@@ -100,7 +94,6 @@ BOOLEAN HostFsAttach(PFILE_OBJECT File, int Fd, const char *Path, BOOLEAN Writab
             Fcb->Dev = St.st_dev;
             Fcb->Ino = St.st_ino;
             Fcb->Directory = Directory;
-            memcpy(Fcb->Path, Path, Size);
             Fcb->Next = HostFsFiles;
             HostFsFiles = Fcb;
         }
@@ -152,6 +145,7 @@ VOID HostFsCleanup(PFILE_OBJECT File)
         while (*Link != Fcb)
             Link = &(*Link)->Next;
         *Link = Fcb->Next;
+        free(Fcb->Path);
         free(Fcb);
     }
     Ccb->Fcb = NULL;
@@ -165,6 +159,7 @@ VOID HostFsClose(PFILE_OBJECT File)
     if (Ccb == NULL)
         return;
     HostFsCleanup(File);                /* done already, unless no handle was ever closed */
+    HostFsFreeListing(Ccb);
     close(Ccb->Fd);
     free(Ccb);
     File->FsContext2 = NULL;
@@ -237,6 +232,10 @@ static ULONG HostFsSetMinimum(FILE_INFORMATION_CLASS Class)
     case FileDispositionInformation: return sizeof(FILE_DISPOSITION_INFORMATION);
     case FileDispositionInformationEx: return sizeof(FILE_DISPOSITION_INFORMATION_EX);
     case FileBasicInformation: return sizeof(FILE_BASIC_INFORMATION);
+    case FileRenameInformation:
+    case FileRenameInformationEx:
+    case FileLinkInformation:
+    case FileLinkInformationEx: return (ULONG)offsetof(FILE_RENAME_INFORMATION, FileName);
     default: return sizeof(LARGE_INTEGER);
     }
 }
@@ -273,6 +272,12 @@ NTSTATUS HostFsSetInformation(PIRP Irp, PIO_STACK_LOCATION Stack)
         break;
     case FileBasicInformation:
         Status = Ccb->InRoot ? STATUS_SUCCESS : STATUS_MEDIA_WRITE_PROTECTED;     /* nothing kept */
+        break;
+    case FileRenameInformation:
+    case FileRenameInformationEx:
+    case FileLinkInformation:
+    case FileLinkInformationEx:
+        Status = HostFsSetName(Irp, Stack, Ccb);
         break;
     case FileValidDataLengthInformation: {
         static volatile ULONG Reported;
@@ -338,6 +343,12 @@ NTSTATUS HostFsQueryInformation(PIRP Irp, PIO_STACK_LOCATION Stack)
     case FileEaInformation:
         Written = sizeof(Info.EaSize);
         break;
+    case FileNameInformation: {
+        NTSTATUS Status = Irp->AssociatedIrp.SystemBuffer == NULL ? STATUS_INFO_LENGTH_MISMATCH
+                          : HostFsQueryName(Ccb, Irp->AssociatedIrp.SystemBuffer,
+                                            Stack->Parameters.QueryFile.Length, &Written);
+        return HostFsComplete(Irp, Status, NT_ERROR(Status) ? 0 : Written);
+    }
     default: {
         static volatile ULONG Reported;
         return HostFsComplete(Irp, RtlpClassNotImplemented("C: drive query information",

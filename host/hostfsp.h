@@ -13,7 +13,24 @@
 
 #include "host/host.h"
 
-typedef struct _HOSTFS_FCB HOSTFS_FCB;
+#include <sys/types.h>
+
+/* A file below \Windows that is open (under the lock, HostFsLockFiles). */
+typedef struct _HOSTFS_FCB {
+    struct _HOSTFS_FCB *Next;
+    dev_t Dev;
+    ino_t Ino;
+    ULONG Opens;                /* file objects not cleaned up yet */
+    BOOLEAN DeletePending;
+    BOOLEAN Unlinked;           /* the name went already (POSIX semantics, replaced by a rename) */
+    BOOLEAN Directory;
+    char *Path;                 /* where it is now: a rename moves it */
+} HOSTFS_FCB;
+extern HOSTFS_FCB *HostFsFiles;                 /* the open ones */
+/* The open file by its inode and, unless Path is NULL, the name it was
+ * opened by: one FCB a name (a hard link's other name is another), as a
+ * delete takes the name its handle was opened by. */
+HOSTFS_FCB *HostFsFindFcb(dev_t Dev, ino_t Ino, const char *Path);
 
 typedef struct _HOSTFS_CCB {
     int Fd;
@@ -22,6 +39,7 @@ typedef struct _HOSTFS_CCB {
     BOOLEAN InRoot;         /* below \Windows (Fcb goes at cleanup; this stays) */
     BOOLEAN DeleteOnClose;  /* FILE_DELETE_ON_CLOSE, or FILE_DISPOSITION_ON_CLOSE */
     HOSTFS_FCB *Fcb;        /* below \Windows until cleanup (under the lock); NULL for the host's files */
+    struct _HOSTFS_LISTING *Listing;    /* a folder being listed (host/hostfsdir.c), or NULL */
 } HOSTFS_CCB;
 
 #define HostFsCcb(File) ((HOSTFS_CCB *)(File)->FsContext2)
@@ -46,5 +64,20 @@ VOID HostFsCleanup(PFILE_OBJECT File);          /* IRP_MJ_CLEANUP: the delete, a
 VOID HostFsClose(PFILE_OBJECT File);            /* IRP_MJ_CLOSE */
 NTSTATUS HostFsSetInformation(PIRP Irp, PIO_STACK_LOCATION Stack);
 NTSTATUS HostFsQueryInformation(PIRP Irp, PIO_STACK_LOCATION Stack);
+/* host/hostfsname.c: renames and links (IRP_MJ_SET_INFORMATION), the name (FileNameInformation). */
+NTSTATUS HostFsSetName(PIRP Irp, PIO_STACK_LOCATION Stack, HOSTFS_CCB *Ccb);
+NTSTATUS HostFsQueryName(HOSTFS_CCB *Ccb, PVOID Out, ULONG Length, ULONG_PTR *Written);
+
+/* The volume path (/Windows/x, slashes) of an open descriptor: where it is
+ * now, after renames. FALSE if it has none (deleted). */
+BOOLEAN HostFsVolumePath(int Fd, char *Out, size_t Size);
+/* The last component of Name (after its last backslash) as a name below
+ * \Windows: lower case; FALSE if it is not a valid one (empty, . or ..,
+ * a character Windows refuses, not ASCII, too long). */
+BOOLEAN HostFsLeafName(PCUNICODE_STRING Name, char *Out, size_t Size);
+
+/* host/hostfsdir.c: IRP_MN_QUERY_DIRECTORY, and a listing's end at close. */
+NTSTATUS HostFsQueryDirectory(PIRP Irp, PIO_STACK_LOCATION Stack);
+VOID HostFsFreeListing(HOSTFS_CCB *Ccb);
 
 #endif

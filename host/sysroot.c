@@ -9,7 +9,9 @@
  * /tmp/ntps-windows-XXXXXX with System32\drivers in it, and removed with
  * everything in it when the run ends. What a client writes there lasts for
  * the run; the host's own files are never written. Names below it compare
- * without regard to case: they are kept in lower case. A forked run
+ * without regard to case: they are kept in lower case (HostSysRootUnmap
+ * turns a host path back into the volume's, for names and relative
+ * opens). A forked run
  * (ntps explore's schedules) makes and removes a folder of its own.
  */
 #include "host/host.h"
@@ -79,6 +81,22 @@ int HostSysRootMap(const char *Path, char *Out, size_t Size)
     }
     Out[Used] = 0;
     return 1;
+}
+
+/* The other way: a host path as a volume path; below the run's folder,
+ * /windows and the rest. FALSE if Out is too small. */
+BOOLEAN HostSysRootUnmap(const char *Host, char *Out, size_t Size)
+{
+    char Root[sizeof(HostSysRoot)];
+    pthread_mutex_lock(&HostSysRootLock);
+    memcpy(Root, HostSysRoot, sizeof(Root));
+    if (HostSysRootOwner != getpid())
+        Root[0] = 0;
+    pthread_mutex_unlock(&HostSysRootLock);
+    size_t n = strlen(Root);
+    if (n != 0 && strncmp(Host, Root, n) == 0 && (Host[n] == 0 || Host[n] == '/'))
+        return (size_t)snprintf(Out, Size, "/windows%s", Host + n) < Size;
+    return (size_t)snprintf(Out, Size, "%s", Host) < Size;
 }
 
 static int HostSysRootRemoveOne(const char *Path, const struct stat *St, int Flag, struct FTW *Ftw)

@@ -37,7 +37,8 @@ BOOLEAN IopIsIoFile(PFILE_OBJECT File)
 /* ---- the requests Io sends itself -------------------------------------------------------------- */
 
 static NTSTATUS IopSendFileRequest(PFILE_OBJECT File, UCHAR MajorFunction, PIO_SECURITY_CONTEXT Security,
-                                   ULONG Options, ULONG ShareAccess, ULONG Attributes, KPROCESSOR_MODE Mode)
+                                   ULONG Options, ULONG ShareAccess, ULONG Attributes, UCHAR StackFlags,
+                                   KPROCESSOR_MODE Mode)
 {
     PDEVICE_OBJECT Top = IoGetAttachedDeviceReference(File->DeviceObject);
     PIRP Irp = IopAllocateIrp(Top->StackSize, IopIrpLocal, NULL);
@@ -51,6 +52,7 @@ static NTSTATUS IopSendFileRequest(PFILE_OBJECT File, UCHAR MajorFunction, PIO_S
     PIO_STACK_LOCATION Next = IoGetNextIrpStackLocation(Irp);
     Next->MajorFunction = MajorFunction;
     Next->FileObject = File;
+    Next->Flags = StackFlags;
     if (MajorFunction == IRP_MJ_CREATE) {
         Next->Parameters.Create.SecurityContext = Security;
         Next->Parameters.Create.Options = Options;
@@ -71,7 +73,7 @@ static VOID IopCloseFile(PVOID Object)
     PFILE_OBJECT File = Object;
     if (!IopIsIoFile(File) || !((IOP_FILE *)File->FileObjectExtension)->Opened)
         return;
-    IopSendFileRequest(File, IRP_MJ_CLEANUP, NULL, 0, 0, 0, KernelMode);
+    IopSendFileRequest(File, IRP_MJ_CLEANUP, NULL, 0, 0, 0, 0, KernelMode);
     File->Flags |= FO_CLEANUP_COMPLETE;
 }
 
@@ -87,10 +89,20 @@ static VOID IopDeleteFile(PVOID Object)
         if (Irql > APC_LEVEL)
             VfReport("FileClosedAtRaisedIrql", NULL,
                      "the last reference to file object %p went at IRQL %u: IRP_MJ_CLOSE is sent there", Object, Irql);
-        IopSendFileRequest(File, IRP_MJ_CLOSE, NULL, 0, 0, 0, KernelMode);
+        IopSendFileRequest(File, IRP_MJ_CLOSE, NULL, 0, 0, 0, 0, KernelMode);
         __atomic_sub_fetch(&Private->Device->ReferenceCount, 1, __ATOMIC_ACQ_REL);
     }
+    if (File->RelatedFileObject != NULL)
+        ObfDereferenceObject(File->RelatedFileObject);
     ObfDereferenceObject(Private->Device);
+}
+
+/* A file object Io opened for itself, never given a handle (a rename's
+ * target folder): its CLEANUP, as a closed handle's, then its reference. */
+VOID IopCloseUnhandledFile(PFILE_OBJECT File)
+{
+    IopCloseFile(File);
+    ObfDereferenceObject(File);
 }
 
 VOID IopInitializeFiles(VOID)
@@ -139,8 +151,8 @@ static NTSTATUS IopLookupDevice(PCUNICODE_STRING Name, PDEVICE_OBJECT *Device, P
     return STATUS_SUCCESS;
 }
 
-static NTSTATUS IopCreateFileObject(PDEVICE_OBJECT Device, PCUNICODE_STRING Rest, ACCESS_MASK Access, ULONG Share,
-                                    ULONG Options, PFILE_OBJECT *FileOut)
+static NTSTATUS IopCreateFileObject(PDEVICE_OBJECT Device, PFILE_OBJECT Related, PCUNICODE_STRING Rest,
+                                    ACCESS_MASK Access, ULONG Share, ULONG Options, PFILE_OBJECT *FileOut)
 {
     PFILE_OBJECT File;
     NTSTATUS Status = ObCreateObject(ObpFileType, sizeof(FILE_OBJECT) + sizeof(IOP_FILE) + Rest->Length + sizeof(WCHAR),
@@ -154,6 +166,7 @@ static NTSTATUS IopCreateFileObject(PDEVICE_OBJECT Device, PCUNICODE_STRING Rest
     File->Type = IO_TYPE_FILE;
     File->Size = sizeof(FILE_OBJECT);
     File->DeviceObject = Device;
+    File->RelatedFileObject = Related;      /* the caller's reference becomes ours too */
     File->ReadAccess = (Access & (FILE_READ_DATA | FILE_EXECUTE)) != 0;
     File->WriteAccess = (Access & (FILE_WRITE_DATA | FILE_APPEND_DATA)) != 0;
     File->DeleteAccess = (Access & DELETE) != 0;
@@ -178,41 +191,69 @@ static NTSTATUS IopCreateFileObject(PDEVICE_OBJECT Device, PCUNICODE_STRING Rest
     return STATUS_SUCCESS;
 }
 
-NTSTATUS IopOpenDevice(PCUNICODE_STRING Name, ACCESS_MASK Access, ULONG ShareAccess, ULONG Disposition,
-                       ULONG Options, KPROCESSOR_MODE Mode, PFILE_OBJECT *FileOut)
+/* The device a name leads to (referenced), and the rest of the name; or,
+ * relative to an open file, that file's device and the whole name. */
+static NTSTATUS IopLookupName(PCUNICODE_STRING Name, PFILE_OBJECT Related, PDEVICE_OBJECT *Device,
+                              PUNICODE_STRING Rest, PWCH *Owned)
 {
+    *Owned = NULL;
+    if (Related != NULL) {                  /* the name is the device's to make sense of, as NT's parse does */
+        *Device = Related->DeviceObject;
+        ObfReferenceObject(*Device);
+        *Rest = *Name;
+        return STATUS_SUCCESS;
+    }
     UNICODE_STRING Resolved = { 0, 0, NULL };
     NTSTATUS Status = IopResolveName(Name, &Resolved);
     if (Status == STATUS_OBJECT_TYPE_MISMATCH)
         Status = STATUS_SUCCESS;        /* not a link: the name itself */
     else if (!NT_SUCCESS(Status))
         return Status;
-    PDEVICE_OBJECT Device;
-    UNICODE_STRING Rest;
-    Status = IopLookupDevice(Resolved.Buffer != NULL ? &Resolved : Name, &Device, &Rest);
-    if (NT_SUCCESS(Status)) {
-        if ((Device->Flags & DO_DEVICE_INITIALIZING) || IopDeviceDeleted(Device))
-            Status = STATUS_NO_SUCH_DEVICE;
-        else if ((Device->Flags & DO_EXCLUSIVE) && __atomic_load_n(&Device->ReferenceCount, __ATOMIC_ACQUIRE) != 0)
-            Status = STATUS_ACCESS_DENIED;
-        if (!NT_SUCCESS(Status))
-            ObfDereferenceObject(Device);
+    Status = IopLookupDevice(Resolved.Buffer != NULL ? &Resolved : Name, Device, Rest);
+    if (NT_SUCCESS(Status) && Resolved.Buffer != NULL) {
+        /* Rest points into Resolved: keep a copy the caller can use after this frees it. */
+        PWCH Copy = ExpAllocateKernel(Rest->Length + sizeof(WCHAR), 'mNoI');
+        if (Copy == NULL) {
+            ObfDereferenceObject(*Device);
+            Status = STATUS_INSUFFICIENT_RESOURCES;
+        } else {
+            memcpy(Copy, Rest->Buffer, Rest->Length);
+            Rest->Buffer = *Owned = Copy;
+        }
     }
-    PFILE_OBJECT File = NULL;
-    if (NT_SUCCESS(Status))
-        Status = IopCreateFileObject(Device, &Rest, Access, ShareAccess, Options, &File);
-    else
-        Device = NULL;
-    if (!NT_SUCCESS(Status) && Device != NULL)
-        ObfDereferenceObject(Device);
     if (Resolved.Buffer != NULL)
         ExpFreeKernel(Resolved.Buffer);
+    return Status;
+}
+
+NTSTATUS IopOpenFile(PCUNICODE_STRING Name, PFILE_OBJECT Related, ACCESS_MASK Access, ULONG ShareAccess,
+                     ULONG Disposition, ULONG Options, UCHAR StackFlags, KPROCESSOR_MODE Mode, PFILE_OBJECT *FileOut)
+{
+    PDEVICE_OBJECT Device;
+    UNICODE_STRING Rest;
+    PWCH Owned;
+    NTSTATUS Status = IopLookupName(Name, Related, &Device, &Rest, &Owned);
     if (!NT_SUCCESS(Status))
         return Status;
+    if ((Device->Flags & DO_DEVICE_INITIALIZING) || IopDeviceDeleted(Device))
+        Status = STATUS_NO_SUCH_DEVICE;
+    else if ((Device->Flags & DO_EXCLUSIVE) && __atomic_load_n(&Device->ReferenceCount, __ATOMIC_ACQUIRE) != 0)
+        Status = STATUS_ACCESS_DENIED;
+    PFILE_OBJECT File = NULL;
+    if (NT_SUCCESS(Status))
+        Status = IopCreateFileObject(Device, Related, &Rest, Access, ShareAccess, Options, &File);
+    if (Owned != NULL)
+        ExpFreeKernel(Owned);
+    if (!NT_SUCCESS(Status)) {
+        ObfDereferenceObject(Device);
+        return Status;
+    }
+    if (Related != NULL)
+        ObfReferenceObject(Related);
     IO_SECURITY_CONTEXT Security = { NULL, NULL, Access, Options };
     ULONG CreateOptions = (Disposition << 24) | (Options & FILE_VALID_OPTION_FLAGS);
     __atomic_add_fetch(&File->DeviceObject->ReferenceCount, 1, __ATOMIC_ACQ_REL);
-    Status = IopSendFileRequest(File, IRP_MJ_CREATE, &Security, CreateOptions, ShareAccess, 0, Mode);
+    Status = IopSendFileRequest(File, IRP_MJ_CREATE, &Security, CreateOptions, ShareAccess, 0, StackFlags, Mode);
     if (!NT_SUCCESS(Status)) {
         __atomic_sub_fetch(&File->DeviceObject->ReferenceCount, 1, __ATOMIC_ACQ_REL);
         ObfDereferenceObject(File);     /* no CLEANUP or CLOSE for a failed create */
@@ -222,6 +263,12 @@ NTSTATUS IopOpenDevice(PCUNICODE_STRING Name, ACCESS_MASK Access, ULONG ShareAcc
     File->Flags |= FO_FILE_OPEN;
     *FileOut = File;
     return STATUS_SUCCESS;
+}
+
+NTSTATUS IopOpenDevice(PCUNICODE_STRING Name, ACCESS_MASK Access, ULONG ShareAccess, ULONG Disposition,
+                       ULONG Options, KPROCESSOR_MODE Mode, PFILE_OBJECT *FileOut)
+{
+    return IopOpenFile(Name, NULL, Access, ShareAccess, Disposition, Options, 0, Mode, FileOut);
 }
 
 /* ---- the services ----------------------------------------------------------------------------------- */
@@ -262,17 +309,21 @@ static NTSTATUS IopCreate(PHANDLE FileHandle, ACCESS_MASK DesiredAccess, POBJECT
           (Disposition != FILE_CREATE && Disposition != FILE_OPEN && Disposition != FILE_OPEN_IF))))
         return STATUS_INVALID_PARAMETER;
     OBP_CAPTURED_ATTRIBUTES Captured;
-    Status = ObpCaptureObjectAttributes(Mode, ObjectAttributes, &Captured);
+    Status = ObpCaptureObjectAttributesEx(Mode, ObjectAttributes, &Captured, TRUE);    /* RootDirectory: ours */
     if (!NT_SUCCESS(Status))
         return Status;
-    PFILE_OBJECT File = NULL;
+    PFILE_OBJECT File = NULL, Root = NULL;
     if (!Captured.Named)
         Status = STATUS_OBJECT_NAME_INVALID;
-    else if (Captured.RootDirectory != NULL)
+    else if (Captured.RootDirectory != NULL)    /* a name relative to an open file: its device's to resolve */
+        Status = ObReferenceObjectByHandle(Captured.RootDirectory, 0, ObpFileType, Mode, (PVOID *)&Root, NULL);
+    if (NT_SUCCESS(Status) && Root != NULL && !IopIsIoFile(Root))
         Status = STATUS_OBJECT_TYPE_MISMATCH;
-    else
-        Status = IopOpenDevice(&Captured.Name, ObMapGenericMask(ObpFileType, DesiredAccess), ShareAccess, Disposition,
-                               Options, Mode, &File);
+    if (NT_SUCCESS(Status))
+        Status = IopOpenFile(&Captured.Name, Root, ObMapGenericMask(ObpFileType, DesiredAccess), ShareAccess,
+                             Disposition, Options, 0, Mode, &File);
+    if (Root != NULL)
+        ObfDereferenceObject(Root);
     OBP_CAPTURED_ATTRIBUTES Unnamed = { Captured.Attributes & (OBJ_INHERIT | OBJ_KERNEL_HANDLE), NULL, FALSE,
                                         { 0, 0, NULL } };
     ObpReleaseObjectAttributes(&Captured);

@@ -154,6 +154,37 @@ BOOLEAN IopIsIoFile(PFILE_OBJECT File);
  * referenced, after a successful IRP_MJ_CREATE. */
 NTSTATUS IopOpenDevice(PCUNICODE_STRING Name, ACCESS_MASK Access, ULONG ShareAccess, ULONG Disposition,
                        ULONG Options, KPROCESSOR_MODE Mode, PFILE_OBJECT *FileOut);
+/* Open Name, or Name relative to the open file Related (not NULL: referenced
+ * by the new file object); StackFlags the create's (SL_OPEN_TARGET_DIRECTORY). */
+NTSTATUS IopOpenFile(PCUNICODE_STRING Name, PFILE_OBJECT Related, ACCESS_MASK Access, ULONG ShareAccess,
+                     ULONG Disposition, ULONG Options, UCHAR StackFlags, KPROCESSOR_MODE Mode, PFILE_OBJECT *FileOut);
+VOID IopCloseUnhandledFile(PFILE_OBJECT File);     /* CLEANUP, then the reference (CLOSE) */
+
+/* A system service's request on an open file (io/rw.c; io/dirctl.c and
+ * io/rename.c use it too). */
+typedef struct _IOP_REQUEST {
+    KPROCESSOR_MODE Mode;
+    PFILE_OBJECT File;              /* referenced (the service's own reference) */
+    PDEVICE_OBJECT Top;
+    PKEVENT Event;                  /* referenced, or NULL */
+    PIO_STATUS_BLOCK Iosb;
+    PIO_APC_ROUTINE ApcRoutine;
+    PVOID ApcContext;
+    BOOLEAN EventLocal;             /* Event is the service's own, not referenced */
+    ACCESS_MASK Granted;            /* the handle's access */
+} IOP_REQUEST;
+NTSTATUS IopBeginRequest(IOP_REQUEST *R, HANDLE FileHandle, ACCESS_MASK Access, HANDLE Event,
+                         PIO_APC_ROUTINE ApcRoutine, PVOID ApcContext, PIO_STATUS_BLOCK IoStatusBlock);
+VOID IopAbandonRequest(IOP_REQUEST *R, PIRP Irp);
+PIRP IopNewRequestIrp(IOP_REQUEST *R, UCHAR MajorFunction);
+NTSTATUS IopIssue(IOP_REQUEST *R, PIRP Irp);        /* send, and finish as the file object's mode says */
+NTSTATUS IopWriteStatus(KPROCESSOR_MODE Mode, PIO_STATUS_BLOCK Iosb, NTSTATUS Status, ULONG_PTR Information);
+NTSTATUS IopInfoByIrp(IOP_REQUEST *R, PIO_STATUS_BLOCK Caller, PIRP Irp, PVOID Buffer, PVOID Out, ULONG Length);
+/* A rename's or link's target (io/rename.c): for the captured Buffer, the
+ * target folder opened (SL_OPEN_TARGET_DIRECTORY; NULL for a bare name in
+ * the same folder) and whether to replace. */
+NTSTATUS IopOpenRenameTarget(PFILE_OBJECT Source, KPROCESSOR_MODE Mode, FILE_INFORMATION_CLASS Class, PVOID Buffer,
+                             ULONG Length, PFILE_OBJECT *Target, BOOLEAN *Replace);
 
 /* Symbolic links (io/symlink.c). */
 VOID IopInitializeSymbolicLinks(VOID);

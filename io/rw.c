@@ -27,19 +27,8 @@
 
 #include <string.h>
 
-typedef struct _IOP_REQUEST {
-    KPROCESSOR_MODE Mode;
-    PFILE_OBJECT File;              /* referenced (the service's own reference) */
-    PDEVICE_OBJECT Top;
-    PKEVENT Event;                  /* referenced, or NULL */
-    PIO_STATUS_BLOCK Iosb;
-    PIO_APC_ROUTINE ApcRoutine;
-    PVOID ApcContext;
-    BOOLEAN EventLocal;             /* Event is the service's own, not referenced */
-    ACCESS_MASK Granted;            /* the handle's access */
-} IOP_REQUEST;
 
-static NTSTATUS IopBeginRequest(IOP_REQUEST *R, HANDLE FileHandle, ACCESS_MASK Access, HANDLE Event,
+NTSTATUS IopBeginRequest(IOP_REQUEST *R, HANDLE FileHandle, ACCESS_MASK Access, HANDLE Event,
                                 PIO_APC_ROUTINE ApcRoutine, PVOID ApcContext, PIO_STATUS_BLOCK IoStatusBlock)
 {
     memset(R, 0, sizeof(*R));
@@ -83,7 +72,7 @@ static NTSTATUS IopBeginRequest(IOP_REQUEST *R, HANDLE FileHandle, ACCESS_MASK A
     return STATUS_SUCCESS;
 }
 
-static VOID IopAbandonRequest(IOP_REQUEST *R, PIRP Irp)
+VOID IopAbandonRequest(IOP_REQUEST *R, PIRP Irp)
 {
     if (Irp != NULL) {
         if (Irp->AssociatedIrp.SystemBuffer != NULL && (Irp->Flags & IRP_DEALLOCATE_BUFFER))
@@ -99,7 +88,7 @@ static VOID IopAbandonRequest(IOP_REQUEST *R, PIRP Irp)
     ObfDereferenceObject(R->File);
 }
 
-static PIRP IopNewRequestIrp(IOP_REQUEST *R, UCHAR MajorFunction)
+PIRP IopNewRequestIrp(IOP_REQUEST *R, UCHAR MajorFunction)
 {
     PIRP Irp = IopAllocateIrp(R->Top->StackSize, IopIrpThreaded, NULL);
     if (Irp == NULL)
@@ -111,7 +100,7 @@ static PIRP IopNewRequestIrp(IOP_REQUEST *R, UCHAR MajorFunction)
 }
 
 /* Send the IRP and finish as the file object's mode says. */
-static NTSTATUS IopIssue(IOP_REQUEST *R, PIRP Irp)
+NTSTATUS IopIssue(IOP_REQUEST *R, PIRP Irp)
 {
     IOP_IRP_PRIVATE *Private = IopIrpPrivate(Irp);
     BOOLEAN Synchronous = (R->File->Flags & FO_SYNCHRONOUS_IO) != 0;
@@ -405,7 +394,7 @@ static BOOLEAN IopAnswerQuery(PFILE_OBJECT File, ACCESS_MASK Granted, FILE_INFOR
     }
 }
 
-static NTSTATUS IopWriteStatus(KPROCESSOR_MODE Mode, PIO_STATUS_BLOCK Iosb, NTSTATUS Status, ULONG_PTR Information)
+NTSTATUS IopWriteStatus(KPROCESSOR_MODE Mode, PIO_STATUS_BLOCK Iosb, NTSTATUS Status, ULONG_PTR Information)
 {
     IO_STATUS_BLOCK Local = { { Status }, Information };
     NTSTATUS Copied = ExpCopyToCaller(Mode, Iosb, &Local, sizeof(Local));
@@ -418,7 +407,7 @@ static NTSTATUS IopWriteStatus(KPROCESSOR_MODE Mode, PIO_STATUS_BLOCK Iosb, NTST
  * frame's until then). Buffer (ours, freed with the IRP) is the
  * SystemBuffer; a query's answer is copied to Out at completion. The
  * caller set the stack location's parameters. */
-static NTSTATUS IopInfoByIrp(IOP_REQUEST *R, PIO_STATUS_BLOCK Caller, PIRP Irp, PVOID Buffer, PVOID Out,
+NTSTATUS IopInfoByIrp(IOP_REQUEST *R, PIO_STATUS_BLOCK Caller, PIRP Irp, PVOID Buffer, PVOID Out,
                              ULONG Length)
 {
     KEVENT Done;
@@ -513,17 +502,25 @@ static ULONG IopSetLength(FILE_INFORMATION_CLASS Class, ACCESS_MASK *Access)
     case FileValidDataLengthInformation:
         *Access = FILE_WRITE_DATA;
         return sizeof(FILE_VALID_DATA_LENGTH_INFORMATION);
+    case FileRenameInformation:
+    case FileRenameInformationEx: *Access = DELETE; return sizeof(FILE_RENAME_INFORMATION);
+    case FileLinkInformation:
+    case FileLinkInformationEx: return sizeof(FILE_LINK_INFORMATION);
     default: return 0;
     }
 }
 
-/* Classes whose I/O manager part ntps lacks: a rename or link opens the
- * target's folder for the file system, a short name needs names on the
- * volume, a completion port needs ports (docs/io.md, "Not implemented"). */
+/* Classes whose I/O manager part ntps lacks: a short name needs names on
+ * the volume, a completion port needs ports (docs/io.md, "Not implemented"). */
 static BOOLEAN IopSetNotDone(FILE_INFORMATION_CLASS Class)
 {
-    return Class == FileRenameInformation || Class == FileLinkInformation || Class == FileShortNameInformation ||
-           Class == FileCompletionInformation || Class == FileRenameInformationEx || Class == FileLinkInformationEx;
+    return Class == FileShortNameInformation || Class == FileCompletionInformation;
+}
+
+static BOOLEAN IopIsRenameOrLink(FILE_INFORMATION_CLASS Class)
+{
+    return Class == FileRenameInformation || Class == FileLinkInformation || Class == FileRenameInformationEx ||
+           Class == FileLinkInformationEx;
 }
 
 /* What the I/O manager sets itself, as NT does: the position of a
@@ -612,19 +609,36 @@ NTSTATUS NtSetInformationFile(HANDLE FileHandle, PIO_STATUS_BLOCK IoStatusBlock,
         IopAbandonRequest(&R, NULL);
         return NT_SUCCESS(Answer) ? IopWriteStatus(Mode, IoStatusBlock, Answer, 0) : Answer;
     }
+    PFILE_OBJECT Target = NULL;
+    BOOLEAN Replace = FALSE;
+    if (IopIsRenameOrLink(FileInformationClass)) {
+        Status = IopOpenRenameTarget(R.File, Mode, FileInformationClass, Buffer, Length, &Target, &Replace);
+        if (!NT_SUCCESS(Status)) {
+            ExpFreeKernel(Buffer);
+            IopAbandonRequest(&R, NULL);
+            return Status;
+        }
+    }
     PIRP Irp = IopNewRequestIrp(&R, IRP_MJ_SET_INFORMATION);
     if (Irp == NULL) {
         ExpFreeKernel(Buffer);
         IopAbandonRequest(&R, NULL);
+        if (Target != NULL)
+            IopCloseUnhandledFile(Target);
         return STATUS_INSUFFICIENT_RESOURCES;
     }
     PIO_STACK_LOCATION Next = IoGetNextIrpStackLocation(Irp);
     Next->Parameters.SetFile.Length = Length;
     Next->Parameters.SetFile.FileInformationClass = FileInformationClass;
-    Next->Parameters.SetFile.FileObject = NULL;         /* a rename's or link's target folder: none here */
+    Next->Parameters.SetFile.FileObject = Target;       /* a rename's or link's target folder, or NULL */
     if (FileInformationClass == FileDispositionInformation || FileInformationClass == FileDispositionInformationEx)
         Next->Parameters.SetFile.DeleteHandle = FileHandle;
-    return IopInfoByIrp(&R, IoStatusBlock, Irp, Buffer, NULL, Length);
+    else if (IopIsRenameOrLink(FileInformationClass))
+        Next->Parameters.SetFile.ReplaceIfExists = Replace;
+    Status = IopInfoByIrp(&R, IoStatusBlock, Irp, Buffer, NULL, Length);
+    if (Target != NULL)
+        IopCloseUnhandledFile(Target);      /* its CLEANUP and CLOSE */
+    return Status;
 }
 
 NTSTATUS ZwSetInformationFile(HANDLE FileHandle, PIO_STATUS_BLOCK IoStatusBlock, PVOID FileInformation,

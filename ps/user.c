@@ -105,6 +105,11 @@ NTSTATUS PspCreateUserThread(EPROCESS *Process, PUSER_THREAD_START_ROUTINE Start
     if (NT_SUCCESS(Status) && CreateSuspended) {
         ULONG Previous;
         Status = KiSuspendThread(&Thread->Tcb, &Previous);
+        /* It is in its process already, so a termination may have reached
+         * it and force-resumed it before this suspension: undo it, or the
+         * thread would wait in it instead of ending. */
+        if (NT_SUCCESS(Status) && (PspThreadFlags(Thread) & PSP_THREAD_TERMINATING))
+            KeForceResumeThread(&Thread->Tcb);
     }
     if (!NT_SUCCESS(Status)) {
         Thread->ExitStatus = Status;

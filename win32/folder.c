@@ -17,8 +17,7 @@
 #include "win32p.h"
 
 
-/* NtCreateFile on a Win32 name; FALSE with the last error set. */
-static BOOL W32OpenName(LPCWSTR Name, ACCESS_MASK Access, ULONG Share, ULONG Disposition, ULONG Options,
+BOOL W32OpenName(LPCWSTR Name, ACCESS_MASK Access, ULONG Share, ULONG Disposition, ULONG Options,
                         PHANDLE Handle)
 {
     WCHAR Path[MAX_PATH + 8];

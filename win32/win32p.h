@@ -70,6 +70,10 @@ NTSYSAPI NTSTATUS NTAPI NtQueryInformationFile(HANDLE FileHandle, W32_IO_STATUS 
                                                ULONG FileInformationClass) W32_WEAK;
 NTSYSAPI NTSTATUS NTAPI NtSetInformationFile(HANDLE FileHandle, W32_IO_STATUS *IoStatusBlock, PVOID FileInformation,
                                              ULONG Length, ULONG FileInformationClass) W32_WEAK;
+NTSYSAPI NTSTATUS NTAPI NtQueryDirectoryFile(HANDLE FileHandle, HANDLE Event, PVOID ApcRoutine, PVOID ApcContext,
+                                             W32_IO_STATUS *IoStatusBlock, PVOID FileInformation, ULONG Length,
+                                             ULONG FileInformationClass, BOOLEAN ReturnSingleEntry,
+                                             PUNICODE_STRING FileName, BOOLEAN RestartScan) W32_WEAK;
 
 /* NtCreateFile's dispositions and options (ntifs.h values). */
 #define W32_FILE_OPEN 1
@@ -94,6 +98,32 @@ NTSYSAPI NTSTATUS NTAPI NtSetInformationFile(HANDLE FileHandle, W32_IO_STATUS *I
 #define W32_FILE_DISPOSITION_INFORMATION 13
 #define W32_FILE_POSITION_INFORMATION 14
 #define W32_FILE_END_OF_FILE_INFORMATION 20
+#define W32_FILE_RENAME_INFORMATION 10
+#define W32_FILE_BOTH_DIRECTORY_INFORMATION 3
+/* FILE_RENAME_INFORMATION (ntifs.h) */
+typedef struct {
+    BOOLEAN ReplaceIfExists;
+    HANDLE RootDirectory;
+    ULONG FileNameLength;
+    WCHAR FileName[1];
+} W32_FILE_RENAME;
+/* FILE_BOTH_DIR_INFORMATION (ntifs.h) */
+typedef struct {
+    ULONG NextEntryOffset;
+    ULONG FileIndex;
+    LARGE_INTEGER CreationTime;
+    LARGE_INTEGER LastAccessTime;
+    LARGE_INTEGER LastWriteTime;
+    LARGE_INTEGER ChangeTime;
+    LARGE_INTEGER EndOfFile;
+    LARGE_INTEGER AllocationSize;
+    ULONG FileAttributes;
+    ULONG FileNameLength;
+    ULONG EaSize;
+    CCHAR ShortNameLength;
+    WCHAR ShortName[12];
+    WCHAR FileName[1];
+} W32_FILE_BOTH_DIR;
 typedef struct {
     LARGE_INTEGER AllocationSize;
     LARGE_INTEGER EndOfFile;
@@ -115,5 +145,8 @@ W32_API PLARGE_INTEGER W32Timeout(PLARGE_INTEGER Buffer, DWORD Milliseconds);
 W32_API BOOL W32Widen(LPCSTR Text, PWCHAR Buffer, size_t Capacity);
 /* A Win32 path as an NT path (\\.\X, C:\x, relative names: file.c). */
 W32_API BOOL W32NtPath(LPCWSTR Name, PWCHAR Out, size_t Size);
+/* NtCreateFile on a Win32 name, synchronous; FALSE with the last error set (folder.c). */
+W32_API BOOL W32OpenName(LPCWSTR Name, ACCESS_MASK Access, ULONG Share, ULONG Disposition, ULONG Options,
+                         PHANDLE Handle);
 
 #endif

@@ -116,6 +116,8 @@ typedef VOID(NTAPI *PIO_APC_ROUTINE)(PVOID ApcContext, PIO_STATUS_BLOCK IoStatus
 
 typedef enum _FILE_INFORMATION_CLASS {
     FileDirectoryInformation = 1,
+    FileFullDirectoryInformation = 2,
+    FileBothDirectoryInformation = 3,
     FileBasicInformation = 4,
     FileStandardInformation = 5,
     FileInternalInformation = 6,
@@ -124,6 +126,7 @@ typedef enum _FILE_INFORMATION_CLASS {
     FileNameInformation = 9,
     FileRenameInformation = 10,
     FileLinkInformation = 11,
+    FileNamesInformation = 12,
     FileDispositionInformation = 13,
     FilePositionInformation = 14,
     FileModeInformation = 16,
@@ -132,6 +135,8 @@ typedef enum _FILE_INFORMATION_CLASS {
     FileAllocationInformation = 19,
     FileEndOfFileInformation = 20,
     FileCompletionInformation = 30,
+    FileIdBothDirectoryInformation = 37,
+    FileIdFullDirectoryInformation = 38,
     FileValidDataLengthInformation = 39,
     FileShortNameInformation = 40,
     FileDispositionInformationEx = 64,
@@ -171,6 +176,11 @@ typedef struct _FILE_ALIGNMENT_INFORMATION {
 typedef struct _FILE_MODE_INFORMATION {
     ULONG Mode;
 } FILE_MODE_INFORMATION, *PFILE_MODE_INFORMATION;
+
+typedef struct _FILE_NAME_INFORMATION {
+    ULONG FileNameLength;
+    WCHAR FileName[1];
+} FILE_NAME_INFORMATION, *PFILE_NAME_INFORMATION;
 
 typedef struct _FILE_DISPOSITION_INFORMATION {
     BOOLEAN DeleteFile;
@@ -337,6 +347,12 @@ typedef struct _IO_STACK_LOCATION {
         } Write;
         struct {
             ULONG Length;
+            PUNICODE_STRING FileName;
+            FILE_INFORMATION_CLASS FileInformationClass;
+            ULONG POINTER_ALIGNMENT FileIndex;
+        } QueryDirectory;
+        struct {
+            ULONG Length;
             FILE_INFORMATION_CLASS POINTER_ALIGNMENT FileInformationClass;
         } QueryFile;
         struct {
@@ -382,6 +398,12 @@ typedef struct _IO_STACK_LOCATION {
 #define SL_OPEN_PAGING_FILE 0x02
 #define SL_OPEN_TARGET_DIRECTORY 0x04
 #define SL_CASE_SENSITIVE 0x80
+/* IRP_MN_QUERY_DIRECTORY's Flags (and NtQueryDirectoryFileEx's QueryFlags) */
+#define SL_RESTART_SCAN 0x01
+#define SL_RETURN_SINGLE_ENTRY 0x02
+#define SL_INDEX_SPECIFIED 0x04
+#define SL_RETURN_ON_DISK_ENTRIES_ONLY 0x08
+#define SL_NO_CURSOR_UPDATE 0x10
 #define SL_KEY_SPECIFIED 0x01
 #define SL_OVERRIDE_VERIFY_VOLUME 0x02
 #define SL_WRITE_THROUGH 0x04

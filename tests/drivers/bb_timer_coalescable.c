@@ -25,9 +25,13 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     UNREFERENCED_PARAMETER(RegistryPath);
     LARGE_INTEGER Due;
     KeInitializeTimer(&Timer);
-    Due.QuadPart = KT_MS(10);
+    /* far enough out that a loaded host cannot see it expire between the calls */
+    Due.QuadPart = KT_MS(10000);
     KT_EQ(KeSetCoalescableTimer(&Timer, Due, 0, 5, NULL), FALSE);
     KT_EQ(KeSetCoalescableTimer(&Timer, Due, 0, 5, NULL), TRUE);
+    KT_EQ(KeCancelTimer(&Timer), TRUE);
+    Due.QuadPart = KT_MS(10);
+    KT_EQ(KeSetCoalescableTimer(&Timer, Due, 0, 5, NULL), FALSE);     /* no longer queued */
     KT_EQ(KeWaitForSingleObject(&Timer, Executive, KernelMode, FALSE, NULL), STATUS_SUCCESS);
     KT_EQ(KeReadStateTimer(&Timer), TRUE);
 

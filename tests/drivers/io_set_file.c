@@ -14,8 +14,8 @@
  * caller's buffer comes as a buffered copy (SystemBuffer), a disposition
  * carries DeleteHandle; the position and mode of a synchronous file
  * object are the I/O manager's (no IRP), an asynchronous one's position
- * is the driver's; unknown classes, short buffers and renames (not
- * implemented) fail before anything is sent. The user client
+ * is the driver's; unknown classes, short buffers, a rename without a
+ * name and short names (not implemented) fail before anything is sent. The user client
  * (tests/user/setinfo_client.c) does the same through NtSetInformationFile
  * and SetFilePointer/SetEndOfFile on \\.\NtpsSetFile; what it sent is
  * counted here and printed at unload.
@@ -168,7 +168,8 @@ static VOID ZwTests(PVOID Context)
     KT_EQ(ZwSetInformationFile(H, &Iosb, &End, sizeof(End), (FILE_INFORMATION_CLASS)77), STATUS_INVALID_INFO_CLASS);
     UCHAR Rename[64];
     RtlZeroMemory(Rename, sizeof(Rename));
-    KT_EQ(ZwSetInformationFile(H, &Iosb, Rename, sizeof(Rename), FileRenameInformation), STATUS_NOT_IMPLEMENTED);
+    KT_EQ(ZwSetInformationFile(H, &Iosb, Rename, sizeof(Rename), FileRenameInformation), STATUS_INVALID_PARAMETER);
+    KT_EQ(ZwSetInformationFile(H, &Iosb, Rename, sizeof(Rename), FileShortNameInformation), STATUS_NOT_IMPLEMENTED);
     KT_EQ(Sets, 3);
     ZwClose(H);
 
