@@ -38,6 +38,7 @@ namespace ntps_points {
 points_mode g_mode = POINTS_FULL;
 bool g_stats = false;
 bool g_races = false;		/* memory points pass their accesses */
+unsigned g_every = 8;		/* dual: small loops unrolled up to 8 times */
 const char *g_plugin_name = "ntps_points";
 
 unsigned int
@@ -131,10 +132,24 @@ plugin_init (struct plugin_name_args *info, struct plugin_gcc_version *version)
 	g_stats = true;
       else if (strcmp (key, "races") == 0 && !value)
 	g_races = true;
+      else if (strcmp (key, "every") == 0)
+	{
+	  char *end = NULL;
+	  unsigned long n = value ? strtoul (value, &end, 10) : 0;
+	  if (!value || *end || n < 1 || n > 64 || (n & (n - 1)))
+	    {
+	      error ("%s: bad value %qs in %<-fplugin-arg-%s-every%>; expected "
+		     "a power of two from 1 to 64", info->base_name,
+		     value ? value : "", info->base_name);
+	      return 1;
+	    }
+	  g_every = n;
+	}
       else
 	{
 	  error ("%s: unknown argument %<-fplugin-arg-%s-%s%s%s%>; "
-		 "known: %<mode=full|dual|edges|none%>, %<stats%>, %<races%>",
+		 "known: %<mode=full|dual|edges|none%>, %<stats%>, %<races%>, "
+		 "%<every=N%>",
 		 info->base_name, info->base_name, key, value ? "=" : "",
 		 value ? value : "");
 	  return 1;
@@ -147,6 +162,9 @@ plugin_init (struct plugin_name_args *info, struct plugin_gcc_version *version)
     "if (__ntps_poll) __ntps_preempt ();\n"
     "  -fplugin-arg-ntps_points-mode=full|dual|edges|none (default full)\n"
     "  -fplugin-arg-ntps_points-stats                  per-function counts\n"
+    "  -fplugin-arg-ntps_points-every=N                mode dual, realtime: a small\n"
+    "      innermost loop is unrolled up to N times, one check for the copies\n"
+    "      (default 8; 1: not unrolled)\n"
     "  -fplugin-arg-ntps_points-races                  memory points pass\n"
     "      (address, size << 8 | write | atomic | no-point, \"function\\tfile:line:col\")\n"
     "      to __ntps_race_access instead of calling __ntps_preempt"

@@ -9,6 +9,8 @@
      points_insert.cc  where points go (entry, back edges, memory) and the
                        check each one becomes
      points_dual.cc    mode dual: the copied bodies and the entry dispatch
+     points_unroll.cc  mode dual's realtime body: a small loop unrolled,
+                       one check for up to g_every iterations
 
    Copyright (c) the ntps authors.  MIT licence (see the repository).  */
 
@@ -45,6 +47,8 @@
 #include "gimplify-me.h"
 #include "tree-ssa-address.h"
 #include "tree-dfa.h"
+#include "tree-ssa-loop-manip.h"
+#include "sbitmap.h"
 
 namespace ntps_points {
 
@@ -54,6 +58,8 @@ enum points_mode { POINTS_NONE, POINTS_EDGES, POINTS_FULL, POINTS_DUAL };
 extern points_mode g_mode;
 extern bool g_stats;
 extern bool g_races;		/* memory points pass their accesses */
+extern unsigned g_every;	/* dual realtime body: a small loop is unrolled
+				   up to G_EVERY times, one check for the copies */
 extern const char *g_plugin_name;
 
 /* ---- the runtime's symbols (points_abi.cc) ----------------------------- */
@@ -120,6 +126,9 @@ void collect_body (collector &c, function *fun, hash_set<basic_block> *region,
 		   bool memory);
 unsigned int apply_requests (function *fun, collector &c);
 unsigned int instrument_single (function *fun, bool memory);
+
+/* ---- small loops unrolled (points_unroll.cc) --------------------------- */
+unsigned unroll_small_loops (function *fun, hash_set<basic_block> *region);
 
 /* ---- mode dual (points_dual.cc) ---------------------------------------- */
 bool dual_possible_p (function *fun);

@@ -359,6 +359,11 @@ instrument_dual (function *fun)
       opaque_entry_poll (single_pred (c));
     }
 
+  /* The realtime body's small loops: one check for up to g_every iterations
+     (points_unroll.cc).  Not the simulation body: it keeps mode full's
+     points, one per iteration, for the seeds to schedule.  */
+  unsigned unrolled = unroll_small_loops (fun, &rt_region);
+
   collector c_;
   /* Every body starts behind the dispatch's point.  */
   c_.silent = true;
@@ -375,10 +380,11 @@ instrument_dual (function *fun)
     collect_body (c_, fun, &copy_region, false);
   c_.realtime = false;
   if (g_stats)
-    fprintf (stderr, "%s: %s: dual: entry 1; realtime back-edges %u; "
-	     "simulation back-edges %u, memory %u; checks %u%s\n",
+    fprintf (stderr, "%s: %s: dual: entry 1; realtime back-edges %u "
+	     "(loops unrolled %u); simulation back-edges %u, memory %u; "
+	     "checks %u%s\n",
 	     g_plugin_name, function_name (fun), c_.n_edges - sim_edges,
-	     sim_edges, sim_mem, c_.reqs.length () + 1,
+	     unrolled, sim_edges, sim_mem, c_.reqs.length () + 1,
 	     leaf ? "; leaf: realtime copy for the slow path" : "");
   apply_requests (fun, c_);
   return TODO_update_ssa_only_virtuals;

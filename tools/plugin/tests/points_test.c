@@ -48,6 +48,7 @@ long switch_loop_fn(int n);
 struct leaf_state { long acc; long calls; };
 long leaf_fn(struct leaf_state *s, long a, long b, long c, long d, long e,
              double f);
+void chain_fn(int *a, unsigned n);
 
 /* ---- driver half (instrumented) --------------------------------------- */
 #if NTPS_PART != 2
@@ -113,6 +114,14 @@ DRIVER long leaf_fn(struct leaf_state *s, long a, long b, long c, long d,
 DRIVER int recurse_fn(int n) { return n < 2 ? n : recurse_fn(n - 1) + recurse_fn(n - 2); }
 
 /* An irregular loop: a switch inside, several paths back to the head.  */
+/* A small loop with shared accesses (so mode dual gives it two bodies):
+   each element depends on the one before, through memory.  */
+DRIVER void chain_fn(int *a, unsigned n)
+{
+  for (unsigned i = 1; i < n; i++)
+    a[i] = (int)((unsigned)a[i - 1] * 3u + i);
+}
+
 DRIVER long switch_loop_fn(int n)
 {
   long acc = 0;
@@ -321,6 +330,31 @@ NOINST static void run_checks(int full)
       CHECK(n == 0, "mode none: %lu calls", n);
     got = leaf_fn(&st, 10, 4, 3, 2, 1, 1.5);
     CHECK(got == expect && st.calls == 2, "leaf_fn unarmed: %ld", got);
+  }
+
+  /* 10. A small innermost loop: mode dual's realtime body unrolls it up
+     to 8 times (ntps_points' every=8, the default; 4 or 8 here, by its
+     size) and checks once for the copies; the simulation body (full)
+     keeps a point an iteration.  */
+  {
+    arm();
+    chain_fn(g_buf, N_SUM);
+    n = disarm();
+    int ok = 1;
+    for (int i = 1; i < N_SUM; i++)
+      ok &= g_buf[i] == (int)((unsigned)g_buf[i - 1] * 3u + (unsigned)i);
+    CHECK(ok, "chain_fn result");
+    if (full || NTPS_MODE == 1 || NTPS_MODE == 2)
+      CHECK(n >= N_SUM - 1, "chain_fn, every iteration: %lu points", n);
+    else if (NTPS_MODE == 3) {
+      CHECK(n >= (N_SUM - 1) / 8, "chain_fn, dual realtime: %lu points", n);
+      /* (the sanitizers' checks call their handlers: not a small loop) */
+#if defined(__OPTIMIZE__) && !defined(__OPTIMIZE_SIZE__) && !defined(__SANITIZE_ADDRESS__)
+      CHECK(n <= (N_SUM - 1) / 4 + 4, "chain_fn, dual realtime: %lu points "
+            "(not unrolled?)", n);
+#endif
+    } else
+      CHECK(n == 0, "mode none: %lu calls", n);
   }
 
 }

@@ -147,16 +147,20 @@ NOINST static void run_checks(bool full)
 {
   const bool instrumented = NTPS_MODE != 0;
   unsigned long n;
+  /* Mode dual's realtime body unrolls a small innermost loop up to 8
+     times (ntps_points' every=8, the default): a point for 8 iterations
+     at least.  */
+  const unsigned long every = NTPS_MODE == 3 && !full ? 8 : 1;
 
   // Template instantiations: entry + back edges.
   arm();
   unsigned r1 = loop_t<unsigned>(1000);
   n = disarm();
-  CHECK(instrumented ? n >= 1000 : n == 0, "loop_t<unsigned>: %lu calls", n);
+  CHECK(instrumented ? n >= 1000 / every : n == 0, "loop_t<unsigned>: %lu calls", n);
   arm();
   unsigned long long r2 = loop_t<unsigned long long>(500);
   n = disarm();
-  CHECK(instrumented ? n >= 500 : n == 0, "loop_t<ull>: %lu calls", n);
+  CHECK(instrumented ? n >= 500 / every : n == 0, "loop_t<ull>: %lu calls", n);
   CHECK(r1 == loop_t<unsigned>(1000) && r2 == loop_t<unsigned long long>(500),
         "results");
 
@@ -219,7 +223,7 @@ NOINST static void run_checks(bool full)
     }
     n = disarm();
     CHECK(caught, "exception through instrumented code");
-    CHECK(instrumented ? n >= 300 : n == 0, "thrower: %lu calls", n);
+    CHECK(instrumented ? n >= 300 / every : n == 0, "thrower: %lu calls", n);
 
     arm();
     size_t len = map_work(2000);
