@@ -440,14 +440,14 @@ int NtpsHostRun(const NTPS_HOST_CONFIG *Config)
     KiQuietHook = HostQuiet;
     HostQuietArmed = FALSE;
     KeInitializeEvent(&HostQuietEvent, NotificationEvent, FALSE);
-    pthread_t Watchdog;
-    if (Config->TimeoutSeconds != 0)
-        pthread_create(&Watchdog, NULL, HostWatchdog, (void *)Config);
-
     PRTL_MODULE Modules[NTPS_MAX_DRIVERS];
     for (ULONG i = 0; i < Run->ImageCount; i++)
         Modules[i] = Run->Images[i].Module;
     HostStartView(Config, Modules, Run->ImageCount);
+    /* after the view: the watchdog reports where the view says output goes */
+    pthread_t Watchdog;
+    if (Config->TimeoutSeconds != 0)
+        pthread_create(&Watchdog, NULL, HostWatchdog, (void *)Config);
     struct timespec Started;
     clock_gettime(CLOCK_MONOTONIC, &Started);
 
