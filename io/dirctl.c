@@ -90,16 +90,11 @@ static NTSTATUS IopQueryDirectory(HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTI
     if (QueryFlags & ~(SL_RESTART_SCAN | SL_RETURN_SINGLE_ENTRY | SL_INDEX_SPECIFIED | SL_RETURN_ON_DISK_ENTRIES_ONLY |
                        SL_NO_CURSOR_UPDATE))
         return STATUS_INVALID_PARAMETER;
-    if (Mode != KernelMode) {
-        __try {
-            ProbeForWrite(FileInformation, Length, sizeof(ULONG));
-        } __except (EXCEPTION_EXECUTE_HANDLER) {
-            return GetExceptionCode();
-        }
-    }
+    NTSTATUS Status = IopProbeWrite(Mode, FileInformation, Length);
+    if (!NT_SUCCESS(Status))
+        return Status;
     IOP_REQUEST R;
-    NTSTATUS Status = IopBeginRequest(&R, FileHandle, FILE_LIST_DIRECTORY, Event, ApcRoutine, ApcContext,
-                                      IoStatusBlock);
+    Status = IopBeginRequest(&R, FileHandle, FILE_LIST_DIRECTORY, Event, ApcRoutine, ApcContext, IoStatusBlock);
     if (!NT_SUCCESS(Status))
         return Status;
     BOOLEAN Buffered = (R.Top->Flags & DO_BUFFERED_IO) != 0;

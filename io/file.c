@@ -273,7 +273,8 @@ NTSTATUS IopOpenDevice(PCUNICODE_STRING Name, ACCESS_MASK Access, ULONG ShareAcc
 
 /* ---- the services ----------------------------------------------------------------------------------- */
 
-static NTSTATUS IopProbeWrite(KPROCESSOR_MODE Mode, PVOID Address, SIZE_T Size)
+/* A caller's output buffer: probed for a user-mode caller. */
+NTSTATUS IopProbeWrite(KPROCESSOR_MODE Mode, PVOID Address, SIZE_T Size)
 {
     if (Mode == KernelMode)
         return STATUS_SUCCESS;

@@ -159,6 +159,7 @@ NTSTATUS IopOpenDevice(PCUNICODE_STRING Name, ACCESS_MASK Access, ULONG ShareAcc
 NTSTATUS IopOpenFile(PCUNICODE_STRING Name, PFILE_OBJECT Related, ACCESS_MASK Access, ULONG ShareAccess,
                      ULONG Disposition, ULONG Options, UCHAR StackFlags, KPROCESSOR_MODE Mode, PFILE_OBJECT *FileOut);
 VOID IopCloseUnhandledFile(PFILE_OBJECT File);     /* CLEANUP, then the reference (CLOSE) */
+NTSTATUS IopProbeWrite(KPROCESSOR_MODE Mode, PVOID Address, SIZE_T Size);     /* a user caller's output */
 
 /* A system service's request on an open file (io/rw.c; io/dirctl.c and
  * io/rename.c use it too). */

@@ -452,15 +452,11 @@ NTSTATUS NtQueryInformationFile(HANDLE FileHandle, PIO_STATUS_BLOCK IoStatusBloc
         return STATUS_INVALID_INFO_CLASS;
     if (Length < Minimum)
         return STATUS_INFO_LENGTH_MISMATCH;
-    if (Mode != KernelMode) {
-        __try {
-            ProbeForWrite(FileInformation, Length, sizeof(ULONG));
-        } __except (EXCEPTION_EXECUTE_HANDLER) {
-            return GetExceptionCode();
-        }
-    }
+    NTSTATUS Status = IopProbeWrite(Mode, FileInformation, Length);
+    if (!NT_SUCCESS(Status))
+        return Status;
     IOP_REQUEST R;
-    NTSTATUS Status = IopBeginRequest(&R, FileHandle, Access, NULL, NULL, NULL, IoStatusBlock);
+    Status = IopBeginRequest(&R, FileHandle, Access, NULL, NULL, NULL, IoStatusBlock);
     if (!NT_SUCCESS(Status))
         return Status;
     UCHAR Answer[sizeof(FILE_POSITION_INFORMATION)];
