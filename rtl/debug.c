@@ -176,14 +176,6 @@ NTKERNELAPI VOID RtlAssert(PVOID VoidFailedAssertion, PVOID VoidFileName, ULONG 
  * the C library's printf (they use its conversions, not Windows ones) and
  * written like debug output, one write per message. No lock is taken, so
  * a bug check may use it. */
-NTSTATUS RtlpClassNotImplemented(PCSTR Service, ULONG Class, volatile ULONG *Reported)
-{
-    ULONG Bit = 1u << (Class % 32);
-    if (!(__atomic_fetch_or(Reported, Bit, __ATOMIC_RELAXED) & Bit))
-        RtlpReport("ntps: %s: class %lu is not implemented\n", Service, (unsigned long)Class);
-    return STATUS_NOT_IMPLEMENTED;
-}
-
 VOID RtlpReport(PCSTR Format, ...)
 {
     char Line[1024];
@@ -195,4 +187,13 @@ VOID RtlpReport(PCSTR Format, ...)
     va_end(Args);
     if (Length > 0)
         RtlpDebugWrite(Line, (SIZE_T)Length < sizeof(Line) ? (SIZE_T)Length : sizeof(Line) - 1);
+}
+
+/* Said once per class (rtl/rtl.h). */
+NTSTATUS RtlpClassNotImplemented(PCSTR Service, ULONG Class, volatile ULONG *Reported)
+{
+    ULONG Bit = 1u << (Class % 32);
+    if (!(__atomic_fetch_or(Reported, Bit, __ATOMIC_RELAXED) & Bit))
+        RtlpReport("ntps: %s: class %lu is not implemented\n", Service, (unsigned long)Class);
+    return STATUS_NOT_IMPLEMENTED;
 }
