@@ -134,7 +134,6 @@ static NTSTATUS HostFsStartListing(HOSTFS_CCB *Ccb, PCUNICODE_STRING Filter)
 {
     USHORT Chars = Filter != NULL ? Filter->Length / sizeof(WCHAR) : 0;
     HOSTFS_LISTING *Listing = calloc(1, sizeof(*Listing) + Chars * sizeof(WCHAR));
-    HalNoteHostChange();    /* the listing keeps Dir open (explore's restore closes it) */
     int Fd = openat(Ccb->Fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     DIR *Dir = Fd >= 0 ? fdopendir(Fd) : NULL;
     if (Dir == NULL && Fd >= 0)
@@ -169,11 +168,6 @@ static NTSTATUS HostFsStartListing(HOSTFS_CCB *Ccb, PCUNICODE_STRING Filter)
 
 /* ---- the entries ------------------------------------------------------------------------------------ */
 
-static LONGLONG HostFsTime(struct timespec At)
-{
-    return (LONGLONG)At.tv_sec * 10000000 + At.tv_nsec / 100 + 116444736000000000LL;   /* 1601-based */
-}
-
 /* Where a class's name goes, and where its NextEntryOffset/FileNameLength are. */
 static ULONG HostFsNameOffset(FILE_INFORMATION_CLASS Class)
 {
@@ -199,10 +193,10 @@ static VOID HostFsFillEntry(PUCHAR Entry, FILE_INFORMATION_CLASS Class, const st
     /* The classes share FILE_DIRECTORY_INFORMATION's start; the full and both ones EaSize (0) after. */
     PFILE_DIRECTORY_INFORMATION Info = (PFILE_DIRECTORY_INFORMATION)Entry;
     BOOLEAN IsDir = S_ISDIR(St->st_mode);
-    Info->CreationTime.QuadPart = HostFsTime(St->st_mtim);     /* no birth time kept */
-    Info->LastAccessTime.QuadPart = HostFsTime(St->st_atim);
-    Info->LastWriteTime.QuadPart = HostFsTime(St->st_mtim);
-    Info->ChangeTime.QuadPart = HostFsTime(St->st_ctim);
+    Info->CreationTime.QuadPart = HostFsFileTime(St->st_mtim);     /* no birth time kept */
+    Info->LastAccessTime.QuadPart = HostFsFileTime(St->st_atim);
+    Info->LastWriteTime.QuadPart = HostFsFileTime(St->st_mtim);
+    Info->ChangeTime.QuadPart = HostFsFileTime(St->st_ctim);
     Info->EndOfFile.QuadPart = IsDir ? 0 : St->st_size;
     Info->AllocationSize.QuadPart = IsDir ? 0 : (LONGLONG)St->st_blocks * 512;
     Info->FileAttributes = IsDir ? FILE_ATTRIBUTE_DIRECTORY : FILE_ATTRIBUTE_NORMAL;

@@ -294,7 +294,7 @@ NTSTATUS HostFsSetInformation(PIRP Irp, PIO_STACK_LOCATION Stack)
 
 /* ---- query ---------------------------------------------------------------------------------------- */
 
-static LONGLONG HostFsFileTime(struct timespec At)
+LONGLONG HostFsFileTime(struct timespec At)
 {
     return (LONGLONG)At.tv_sec * 10000000 + At.tv_nsec / 100 + 116444736000000000LL;   /* 1601-based */
 }

@@ -14,6 +14,7 @@
 #include "host/host.h"
 
 #include <sys/types.h>
+#include <time.h>
 
 /* A file below \Windows that is open (under the lock, HostFsLockFiles). */
 typedef struct _HOSTFS_FCB {
@@ -64,6 +65,8 @@ VOID HostFsCleanup(PFILE_OBJECT File);          /* IRP_MJ_CLEANUP: the delete, a
 VOID HostFsClose(PFILE_OBJECT File);            /* IRP_MJ_CLOSE */
 NTSTATUS HostFsSetInformation(PIRP Irp, PIO_STACK_LOCATION Stack);
 NTSTATUS HostFsQueryInformation(PIRP Irp, PIO_STACK_LOCATION Stack);
+LONGLONG HostFsFileTime(struct timespec At);     /* a host time as a 1601-based file time */
+
 /* host/hostfsname.c: renames and links (IRP_MJ_SET_INFORMATION), the name (FileNameInformation). */
 NTSTATUS HostFsSetName(PIRP Irp, PIO_STACK_LOCATION Stack, HOSTFS_CCB *Ccb);
 NTSTATUS HostFsQueryName(HOSTFS_CCB *Ccb, PVOID Out, ULONG Length, ULONG_PTR *Written);
