@@ -30,7 +30,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int HostSysRootMap(const char *Path, char *Out, size_t Size);      /* host/sysroot.c */
 VOID HostSysRootRemove(VOID);
 
 static PDRIVER_OBJECT HostFsDriver;

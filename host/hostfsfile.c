@@ -37,8 +37,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int HostSysRootMap(const char *Path, char *Out, size_t Size);      /* host/sysroot.c */
-
 static pthread_mutex_t HostFsFilesLock = PTHREAD_MUTEX_INITIALIZER;
 HOSTFS_FCB *HostFsFiles;
 

@@ -27,8 +27,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-BOOLEAN HostSysRootUnmap(const char *Host, char *Out, size_t Size);  /* host/sysroot.c */
-
 /* Where an open descriptor is now, on the host. */
 static BOOLEAN HostFsFdPath(int Fd, char *Out, size_t Size)
 {

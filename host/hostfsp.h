@@ -67,6 +67,12 @@ NTSTATUS HostFsSetInformation(PIRP Irp, PIO_STACK_LOCATION Stack);
 NTSTATUS HostFsQueryInformation(PIRP Irp, PIO_STACK_LOCATION Stack);
 LONGLONG HostFsFileTime(struct timespec At);     /* a host time as a 1601-based file time */
 
+/* The run's writable C:\Windows (host/sysroot.c): a volume path below
+ * /windows as its host path (1; 0: not below it; -1: not allowed there,
+ * sysroot.c says which), and a host path back as the volume's. */
+int HostSysRootMap(const char *Path, char *Out, size_t Size);
+BOOLEAN HostSysRootUnmap(const char *Host, char *Out, size_t Size);
+
 /* host/hostfsname.c: renames and links (IRP_MJ_SET_INFORMATION), the name (FileNameInformation). */
 NTSTATUS HostFsSetName(PIRP Irp, PIO_STACK_LOCATION Stack, HOSTFS_CCB *Ccb);
 NTSTATUS HostFsQueryName(HOSTFS_CCB *Ccb, PVOID Out, ULONG Length, ULONG_PTR *Written);

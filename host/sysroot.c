@@ -14,7 +14,7 @@
  * opens). A forked run
  * (ntps explore's schedules) makes and removes a folder of its own.
  */
-#include "host/host.h"
+#include "host/hostfsp.h"
 
 #include <ctype.h>
 #include <ftw.h>
