@@ -24,9 +24,9 @@ static VOID Unload(PDRIVER_OBJECT DriverObject)
     UNREFERENCED_PARAMETER(DriverObject);
     ExInitializeWorkItem(&Item, SlowRoutine, NULL);
     ExQueueWorkItem(&Item, CriticalWorkQueue);
-    while (!Started)
+    while (!ReadAcquire(&Started))
         KtSleep(1);
-    KT_CHECK(!Finished);
+    KT_CHECK(!ReadAcquire(&Finished));
 }
 
 NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
