@@ -18,6 +18,7 @@
 
 #include <ddk/intrin.h>
 #include <ddk/rtl.h>
+#include <ddk/rtllarge.h>
 #include <ddk/ke.h>
 #include <ddk/ex.h>
 #include <ddk/exres.h>

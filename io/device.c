@@ -103,7 +103,7 @@ POBJECT_TYPE IopIoObjectType(PVOID Object)
     } __except (EXCEPTION_EXECUTE_HANDLER) {
         return NULL;
     }
-    return Type == IoDriverObjectType || Type == IopDeviceObjectType ? Type : NULL;
+    return Type == IopDriverObjectType || Type == IopDeviceObjectType ? Type : NULL;
 }
 
 /* ---- creation ---------------------------------------------------------------------------------- */
@@ -164,7 +164,7 @@ NTSTATUS IoCreateDevice(PDRIVER_OBJECT DriverObject, ULONG DeviceExtensionSize, 
     if (Irql != PASSIVE_LEVEL && !KiPassiveRuleOff(Irql))      /* DDI rule IrqlIoPassive1 */
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x2000A, Irql, PASSIVE_LEVEL,
                      (ULONG_PTR)__builtin_return_address(0));
-    if (DeviceObject == NULL || IopIoObjectType(DriverObject) != IoDriverObjectType)
+    if (DeviceObject == NULL || IopIoObjectType(DriverObject) != IopDriverObjectType)
         return STATUS_INVALID_PARAMETER;
     *DeviceObject = NULL;
     if (ExpInjectFailure(__func__, __builtin_return_address(0)))

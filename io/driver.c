@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-POBJECT_TYPE IoDriverObjectType;
+POBJECT_TYPE IopDriverObjectType;
+/* Exported as Windows exports it: the address of the type pointer. */
+POBJECT_TYPE *IoDriverObjectType = &IopDriverObjectType;
 
 static VOID IopDeleteDriver(PVOID Object)
 {
@@ -23,8 +25,8 @@ VOID IoInitializeSystem(VOID)
                             STANDARD_RIGHTS_ALL | 0x1 },
         .ValidAccessMask = STANDARD_RIGHTS_ALL | 0x1, .DeleteProcedure = IopDeleteDriver,
     };
-    IoDriverObjectType = ObCreateObjectType(&Init);
-    ObpDriverType = IoDriverObjectType;
+    IopDriverObjectType = ObCreateObjectType(&Init);
+    ObpDriverType = IopDriverObjectType;
     IopCreateDeviceType();
     IopInitializeWorkItems();
     IopInitializeIrps();
@@ -43,8 +45,8 @@ VOID IoShutdownSystem(VOID)
     IopShutdownFiles();
     IopShutdownSymbolicLinks();
     IopDeleteDeviceType();
-    ObDeleteObjectType(IoDriverObjectType);
-    IoDriverObjectType = ObpDriverType = NULL;
+    ObDeleteObjectType(IopDriverObjectType);
+    IopDriverObjectType = ObpDriverType = NULL;
 }
 
 /* Every driver started, from the command line or by NtLoadDriver, so a
@@ -139,7 +141,7 @@ static VOID IopReportImageLoad(PRTL_MODULE Module)
 NTSTATUS IoStartDriver(PIO_DRIVER_IMAGE Image)
 {
     IOP_DRIVER_STORAGE *Storage;
-    NTSTATUS Status = ObCreateObject(IoDriverObjectType, sizeof(*Storage), (PVOID *)&Storage);
+    NTSTATUS Status = ObCreateObject(IopDriverObjectType, sizeof(*Storage), (PVOID *)&Storage);
     if (!NT_SUCCESS(Status))
         return Status;
     PDRIVER_OBJECT Driver = &Storage->Driver;

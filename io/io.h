@@ -47,7 +47,7 @@ static inline IOP_DRIVER_STORAGE *IopDriverStorage(PDRIVER_OBJECT Driver)
     return CONTAINING_RECORD(Driver, IOP_DRIVER_STORAGE, Driver);
 }
 
-extern POBJECT_TYPE IoDriverObjectType;
+extern POBJECT_TYPE IopDriverObjectType;
 extern POBJECT_TYPE IopDeviceObjectType;
 
 VOID IoInitializeSystem(VOID);

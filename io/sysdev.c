@@ -25,7 +25,7 @@ static NTSTATUS IopBuiltinDefault(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 PDRIVER_OBJECT IopCreateBuiltinDriver(PCWSTR Name)
 {
     IOP_DRIVER_STORAGE *Storage;
-    if (!NT_SUCCESS(ObCreateObject(IoDriverObjectType, sizeof(*Storage), (PVOID *)&Storage)))
+    if (!NT_SUCCESS(ObCreateObject(IopDriverObjectType, sizeof(*Storage), (PVOID *)&Storage)))
         return NULL;
     PDRIVER_OBJECT Driver = &Storage->Driver;
     Driver->Type = IO_TYPE_DRIVER;

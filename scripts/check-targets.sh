@@ -3,7 +3,7 @@
 # with `ntps cc`, each with one call listing the files its .vcxproj lists,
 # and print a table: target, builds?, first error, whose part it needs.
 #
-# usage: scripts/check-targets.sh [-n NTPS] [-o OUTDIR] [-v] TARGETS_DIR [FILTER]
+# usage: scripts/check-targets.sh [-n NTPS] [-o OUTDIR] [-t LIST] [-v] TARGETS_DIR [FILTER]
 #
 # TARGETS_DIR holds checked-out copies (this script fetches nothing):
 #   TARGETS_DIR/Windows-driver-samples            (microsoft/Windows-driver-samples)
@@ -11,6 +11,8 @@
 #   TARGETS_DIR/windowskernelprogrammingbook2e    (zodiacon/windowskernelprogrammingbook2e)
 # A missing repository's rows say "not checked out". FILTER (a regex) picks
 # rows by target name. -v prints each build's command and full output.
+# -t LIST reads the rows (name|project file below TARGETS_DIR, # comments)
+# from LIST instead: scripts/targets-others.txt lists other authors' drivers.
 #
 # What is taken from a .vcxproj: the ClCompile files, ConfigurationType
 # (Driver, or Application: built with --user, and -DNTPS_USER_NO_UNICODE
@@ -23,16 +25,19 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 ntps=$here/build/ntps
 out=
 verbose=0
-while getopts "n:o:v" opt; do
+list=
+while getopts "n:o:t:v" opt; do
   case $opt in
     n) ntps=$OPTARG ;;
     o) out=$OPTARG ;;
+    t) list=$OPTARG ;;
     v) verbose=1 ;;
-    *) sed -n '2,19p' "$0"; exit 1 ;;
+    *) sed -n '2,21p' "$0"; exit 1 ;;
   esac
 done
 shift $((OPTIND - 1))
-[ $# -ge 1 ] || { sed -n '2,19p' "$0"; exit 1; }
+[ $# -ge 1 ] || { sed -n '2,21p' "$0"; exit 1; }
+[ -z "$list" ] || [ -f "$list" ] || { echo "check-targets: no list $list" >&2; exit 1; }
 root=$(cd "$1" && pwd) || { echo "check-targets: no folder $1" >&2; exit 1; }
 filter=${2:-.}
 [ -x "$ntps" ] || { echo "check-targets: no ntps at $ntps (build first, or -n PATH)" >&2; exit 1; }
@@ -41,6 +46,7 @@ mkdir -p "$out"
 
 # name | project file below TARGETS_DIR
 targets() {
+  [ -z "$list" ] || { grep -v -e '^#' -e '^$' "$list"; return; }
   local W=Windows-driver-samples/general B1=windowskernelprogrammingbook B2=windowskernelprogrammingbook2e
   cat <<EOF
 wds/obcallback|$W/obcallback/driver/ObCallbackTest.vcxproj

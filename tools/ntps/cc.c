@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "ccinclude.h"
+#include "ccsource.h"
 
 #ifndef NTPS_POINTS_PLUGIN_PATH
 #define NTPS_POINTS_PLUGIN_PATH ""
@@ -460,7 +461,9 @@ static int NtpsParse(NTPS_CC *Cc, int argc, char **argv)
         } else if (NtpsSourceLanguage(Arg) != 0) {
             Cc->SourceLang[Cc->NSources] = NtpsSourceLanguage(Arg);
             Cc->Languages |= Cc->SourceLang[Cc->NSources];
-            Cc->Sources[Cc->NSources++] = Arg;
+            /* "Capture.c" for capture.c: found as Windows finds it */
+            const char *Found = NtpsCcFindSource(Arg);
+            Cc->Sources[Cc->NSources++] = Found == Arg ? Arg : strdup(Found);
         } else {
             fprintf(stderr, "ntps cc: %s: not a C or C++ source (.c, .cpp, .cc, .cxx)\n", Arg);
             return 1;
@@ -481,10 +484,10 @@ static int NtpsParse(NTPS_CC *Cc, int argc, char **argv)
 int NtpsCcMain(int argc, char **argv)
 {
     NTPS_CC Cc = { .Points = getenv("NTPS_POINTS"), .Sanitize = 1, .CxxStd = "-std=gnu++17", .CStd = "-std=gnu11" };
-    const char **Args = calloc((size_t)argc * 2 + 96, sizeof(char *));
+    const char **Args = calloc((size_t)argc * 4 + 96, sizeof(char *));
     Cc.Sources = calloc((size_t)argc + 1, sizeof(char *));
     Cc.SourceLang = calloc((size_t)argc + 1, sizeof(int));
-    Cc.Flags = calloc((size_t)argc + 1, sizeof(char *));
+    Cc.Flags = calloc((size_t)argc * 3 + 1, sizeof(char *));       /* room for -iquote DIR per source */
     if (Args == NULL || Cc.Sources == NULL || Cc.SourceLang == NULL || Cc.Flags == NULL)
         return 70;
     if (Cc.Points == NULL)
@@ -501,6 +504,19 @@ int NtpsCcMain(int argc, char **argv)
         Scan[NScan++] = Cc.Sources[i];
     Cc.ShimDir = NtpsCcCaseShim(Scan, NScan, Cc.User ? NtpsIncludeDir("/win32") : NULL, NtpsIncludeDir(""));
     free(Scan);
+    /* UTF-16 and non-UTF-8 sources: compiled from UTF-8 copies
+     * (tools/ntps/ccsource.c), their own folder searched for quoted names. */
+    for (int i = 0; i < Cc.NSources; i++) {
+        int Copied;
+        const char *Source = NtpsCcPrepareSource(Cc.Sources[i], i, &Copied);
+        if (!Copied)
+            continue;
+        const char *Slash = strrchr(Cc.Sources[i], '/');
+        char *Dir = Slash != NULL ? strndup(Cc.Sources[i], (size_t)(Slash - Cc.Sources[i]) + 1) : strdup(".");
+        Cc.Flags[Cc.NFlags++] = "-iquote";
+        Cc.Flags[Cc.NFlags++] = Dir;
+        Cc.Sources[i] = Source;
+    }
     const char *Extra[6];
     int NExtra = 0;
     char Mark[64] = "";
@@ -539,6 +555,7 @@ int NtpsCcMain(int argc, char **argv)
         unlink(Mark);
 out:
     NtpsCcCaseShimRemove();
+    NtpsCcCopyRemove();
     free(Args);
     free(Cc.Sources);
     free(Cc.SourceLang);
