@@ -208,6 +208,10 @@ static int NtpsCompileFlags(const NTPS_CC *Cc, int Lang, const char **Args, int 
         Args[N++] = "-fno-rtti";
     } else {
         Args[N++] = Cc->CStd;
+        /* Visual C++ merges a C header's tentative definitions (`PVOID
+         * Handle;` in a header two .c files include) as common symbols;
+         * gcc 10 and later make each a definition of its own. */
+        Args[N++] = "-fcommon";
     }
     static char Include[8300], Win32Include[8300], Plugin[4200], PluginMode[64];
     if (Cc->User) {
