@@ -4,7 +4,8 @@
 # on Windows (another case, backslashes with .., the C library's
 # "Memory.h", the including file's folder before -I folders); a mixed C
 # and C++ call with -Werror; --user needs main or wmain; `ntps run --user`
-# errors; a --user goto over an initialization (clang++ -fms-compatibility).
+# errors; a --user goto over an initialization (clang++ -fms-compatibility);
+# source names in another case, code-page and UTF-16 sources.
 set -u
 build=$1
 ntps="$build/ntps"
@@ -94,5 +95,27 @@ printf 'int main() { int x = ; return 0; }\n' > "$tmp/bad.cpp"
 check "other C++ errors stay g++'s" 1 "error: expected primary-expression" -- "$ntps" cc --user -o "$tmp/bad.exe.so" "$tmp/bad.cpp"
 out=$("$ntps" cc --user -o "$tmp/bad.exe.so" "$tmp/bad.cpp" 2>&1)
 if grep -q "clang" <<<"$out"; then echo "FAILED: a C++ error other than the goto went to clang++"; failures=$((failures + 1)); fi
+
+# Sources as Visual Studio reads them (tools/ntps/ccsource.c): a name
+# written in another case; a source in a code page (GBK bytes in a narrow
+# literal reach DbgPrint unchanged, in a comment too); a UTF-16 source
+# with a byte-order mark, whose quoted #include is beside it.
+mkdir -p "$tmp/enc"
+printf '#include <ntddk.h>\nNTSTATUS DriverEntry(PDRIVER_OBJECT D, PUNICODE_STRING R) { (void)D; (void)R; DbgPrint("case-ok\\n"); return 0; }\n' > "$tmp/enc/capture.c"
+check "source name in another case" 0 "" -- "$ntps" cc -Wall -Werror -o "$tmp/case.so" "$tmp/enc/Capture.C"
+check "source name in another case runs" 0 "case-ok" -- "$ntps" run --driver "$tmp/case.so" --scenario none --cpus 1
+printf '#include <ntddk.h>\n/* \xc7\xfd\xb6\xaf */\nNTSTATUS DriverEntry(PDRIVER_OBJECT D, PUNICODE_STRING R) { (void)D; (void)R; DbgPrint("gbk:\xc7\xfd\xb6\xaf:%%d\\n", (int)sizeof("\xc7\xfd")); return 0; }\n' > "$tmp/enc/gbk.c"
+check "code-page source" 0 "" -- "$ntps" cc -Wall -Werror -o "$tmp/gbk.so" "$tmp/enc/gbk.c"
+out=$("$ntps" run --driver "$tmp/gbk.so" --scenario none --cpus 1 2>&1 | grep -a '^gbk:' | od -An -tx1 | tr -d ' \n')
+[ "$out" = "67626b3ac7fdb6af3a330a" ] && echo "ok: code-page literal bytes" ||
+  { echo "FAILED: code-page literal bytes: $out"; failures=$((failures + 1)); }
+printf '#define UTF16_TEXT "utf16-ok\\n"\n' > "$tmp/enc/u16.h"
+printf '#include <ntddk.h>\n#include "u16.h"\nNTSTATUS DriverEntry(PDRIVER_OBJECT D, PUNICODE_STRING R) { (void)D; (void)R; DbgPrint(UTF16_TEXT); return 0; }\n' |
+  iconv -f UTF-8 -t UTF-16LE | { printf '\xff\xfe'; cat; } > "$tmp/enc/u16.c"
+check "UTF-16 source" 0 "" -- "$ntps" cc -Wall -Werror -o "$tmp/u16.so" "$tmp/enc/u16.c"
+check "UTF-16 source runs" 0 "utf16-ok" -- "$ntps" run --driver "$tmp/u16.so" --scenario none --cpus 1
+printf '#include <ntddk.h>\nNTSTATUS DriverEntry(PDRIVER_OBJECT D, PUNICODE_STRING R) { (void)D; (void)R; return undeclared_x; }\n' > "$tmp/enc/bad.c"
+printf '/* \xc7\xfd */\n' >> "$tmp/enc/bad.c"
+check "a copy's errors name the original" 1 "enc/bad.c:2:.*undeclared_x" -- "$ntps" cc -o "$tmp/bad.so" "$tmp/enc/bad.c"
 
 [ $failures = 0 ] && echo PASS || { echo "$failures failed"; exit 1; }
