@@ -12,6 +12,8 @@ POBJECT_TYPE IopDriverObjectType;
 /* Exported as Windows exports it: the address of the type pointer. */
 POBJECT_TYPE *IoDriverObjectType = &IopDriverObjectType;
 
+static PVOID IopReferenceDriverByName(PCUNICODE_STRING Name);
+
 static VOID IopDeleteDriver(PVOID Object)
 {
     (void)Object;   /* names and extension live in the same allocation */
@@ -33,6 +35,7 @@ VOID IoInitializeSystem(VOID)
     IopInitializeFiles();
     IopInitializeSymbolicLinks();
     IopCreateSystemDevices();
+    ObpReferenceDriverByName = IopReferenceDriverByName;
 }
 
 VOID IoStopSystem(VOID)
@@ -42,6 +45,7 @@ VOID IoStopSystem(VOID)
 
 VOID IoShutdownSystem(VOID)
 {
+    ObpReferenceDriverByName = NULL;
     IopShutdownFiles();
     IopShutdownSymbolicLinks();
     IopDeleteDeviceType();
@@ -72,6 +76,17 @@ static VOID IopUntrackImage(PIO_DRIVER_IMAGE Image)
         RemoveEntryList(&Image->Link);
         Image->Link.Flink = Image->Link.Blink = NULL;
     }
+    KeReleaseSpinLock(&IopDriversLock, Irql);
+}
+
+/* Under the list's lock, so that a lookup by name (IopReferenceDriverByName)
+ * sees the object or NULL, never one being freed. */
+static VOID IopForgetDriver(PIO_DRIVER_IMAGE Image)
+{
+    KIRQL Irql;
+    KeAcquireSpinLock(&IopDriversLock, &Irql);
+    Image->DriverObject = NULL;
+    Image->Module->Context = NULL;
     KeReleaseSpinLock(&IopDriversLock, Irql);
 }
 
@@ -189,8 +204,7 @@ NTSTATUS IoStartDriver(PIO_DRIVER_IMAGE Image)
         ExCheckUnloadedLookasideLists(Image->Module);
         IopCheckUnloadedDevices(Driver, FALSE);
         ExReportPoolLeaks(Image->Module, TRUE);
-        Image->DriverObject = NULL;
-        Image->Module->Context = NULL;
+        IopForgetDriver(Image);
         ObfDereferenceObject(Driver);
         IopUntrackImage(Image);
         return Status;
@@ -240,8 +254,7 @@ VOID IoUnloadDriver(PIO_DRIVER_IMAGE Image)
         VfCheckUnload(Image->Module);
         ExReportPoolLeaks(Image->Module, TRUE);
     }
-    Image->DriverObject = NULL;
-    Image->Module->Context = NULL;
+    IopForgetDriver(Image);
     ObfDereferenceObject(Driver);
     IopUntrackImage(Image);
 }
@@ -277,6 +290,21 @@ static PIO_DRIVER_IMAGE IopFindService(PCUNICODE_STRING Name)
     }
     KeReleaseSpinLock(&IopDriversLock, Irql);
     return Found;
+}
+
+/* \Driver\Name: a started driver, or a built-in one (io/sysdev.c). */
+static PVOID IopReferenceDriverByName(PCUNICODE_STRING Name)
+{
+    PDRIVER_OBJECT Found = NULL;
+    KIRQL Irql;
+    KeAcquireSpinLock(&IopDriversLock, &Irql);
+    for (PLIST_ENTRY e = IopDrivers.Flink; e != &IopDrivers && Found == NULL; e = e->Flink) {
+        PDRIVER_OBJECT Driver = CONTAINING_RECORD(e, IO_DRIVER_IMAGE, Link)->DriverObject;
+        if (Driver != NULL && RtlEqualUnicodeString(&Driver->DriverName, Name, TRUE) && ObReferenceObjectSafe(Driver))
+            Found = Driver;
+    }
+    KeReleaseSpinLock(&IopDriversLock, Irql);
+    return Found != NULL ? Found : IopReferenceBuiltinDriver(Name);
 }
 
 /* The last component of a service key path: the service's name. */

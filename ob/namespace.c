@@ -404,8 +404,12 @@ NTSTATUS ObpReferenceObjectByName(PCUNICODE_STRING Name, BOOLEAN CaseInsensitive
     return Status;
 }
 
+PVOID (*ObpReferenceDriverByName)(PCUNICODE_STRING Name);
+
 /* Exported by Windows without a WDK declaration; drivers declare it
  * themselves (a filter finds \Driver\Kbdclass by it and walks its devices).
+ * \Driver\ names are the driver objects' DriverName (io/driver.c), which
+ * always compare without regard to case, as Windows' object directories do.
  * The object is referenced by name as the kernel's own lookups do;
  * AccessState, DesiredAccess and ParseContext are not used: no access check
  * is made for either AccessMode (ntps has no security descriptors on names). */
@@ -424,7 +428,14 @@ NTSTATUS ObReferenceObjectByName(PUNICODE_STRING ObjectName, ULONG Attributes, P
     if (ObjectName == NULL || ObjectName->Length == 0 || ObjectName->Buffer == NULL)
         return STATUS_OBJECT_NAME_INVALID;
     PVOID Found;
-    NTSTATUS Status = ObpReferenceObjectByName(ObjectName, (Attributes & OBJ_CASE_INSENSITIVE) != 0, &Found);
+    static const UNICODE_STRING DriverFolder = RTL_CONSTANT_STRING(L"\\Driver\\");
+    NTSTATUS Status;
+    if (RtlPrefixUnicodeString(&DriverFolder, ObjectName, TRUE) && ObpReferenceDriverByName != NULL) {
+        Found = ObpReferenceDriverByName(ObjectName);
+        Status = Found != NULL ? STATUS_SUCCESS : STATUS_OBJECT_NAME_NOT_FOUND;
+    } else {
+        Status = ObpReferenceObjectByName(ObjectName, (Attributes & OBJ_CASE_INSENSITIVE) != 0, &Found);
+    }
     if (!NT_SUCCESS(Status))
         return Status;
     if (ObjectType != NULL && OBJECT_TO_OBJECT_HEADER(Found)->Type != ObjectType) {

@@ -3,8 +3,10 @@
  * them: IoCreateSynchronizationEvent / IoCreateNotificationEvent create a
  * Signaled event or open the existing one (a kernel handle to ZwClose);
  * ObReferenceObjectByName (declared by the driver itself, as on Windows,
- * with IoDriverObjectType) finds \Device\Beep, refuses another type and a
- * missing name; \Driver\ names are not in ntps's namespace yet.
+ * with IoDriverObjectType) finds \Device\Beep, \Driver\Beep with its
+ * device (as a filter walks a class driver's devices), \Driver\Kbdclass
+ * and the driver itself; refuses another type and a missing name
+ * (\Driver\mouclass: ntps has no mouse).
  */
 // NTPS-TEST: modes rt1 rt2 sim1 sim2
 #include <ntddk.h>
@@ -16,6 +18,7 @@ NTSTATUS ObReferenceObjectByName(PUNICODE_STRING ObjectName, ULONG Attributes, P
 extern POBJECT_TYPE *IoDriverObjectType;
 
 static LARGE_INTEGER Zero;
+static PDRIVER_OBJECT SelfDriver;
 
 static VOID TestSynchronization(VOID)
 {
@@ -70,10 +73,28 @@ static VOID TestByName(VOID)
     UNICODE_STRING Missing = RTL_CONSTANT_STRING(L"\\Device\\NoSuchDevice");
     KT_EQ(ObReferenceObjectByName(&Missing, OBJ_CASE_INSENSITIVE, NULL, 0, NULL, KernelMode, NULL, &Object),
           STATUS_OBJECT_NAME_NOT_FOUND);
-    /* Not done: driver objects are not named in the namespace (no \Driver folder) */
-    UNICODE_STRING Driver = RTL_CONSTANT_STRING(L"\\Driver\\Beep");
+    /* \Driver\ names: the driver objects' DriverName, any case */
+    UNICODE_STRING Driver = RTL_CONSTANT_STRING(L"\\driver\\BEEP");
+    PDRIVER_OBJECT BeepDriver = NULL;
     KT_EQ(ObReferenceObjectByName(&Driver, OBJ_CASE_INSENSITIVE, NULL, 0, *IoDriverObjectType, KernelMode, NULL,
-                                  &Object), STATUS_OBJECT_PATH_NOT_FOUND);
+                                  (PVOID *)&BeepDriver), STATUS_SUCCESS);
+    KT_CHECK(BeepDriver == Beep->DriverObject && BeepDriver->Type == IO_TYPE_DRIVER);
+    KT_CHECK(BeepDriver->DeviceObject == Beep && Beep->NextDevice == NULL);     /* a filter walks them so */
+    ObDereferenceObject(BeepDriver);
+    UNICODE_STRING Kbd = RTL_CONSTANT_STRING(L"\\Driver\\Kbdclass");
+    KT_EQ(ObReferenceObjectByName(&Kbd, OBJ_CASE_INSENSITIVE, NULL, 0, *IoDriverObjectType, KernelMode, NULL,
+                                  &Object), STATUS_SUCCESS);
+    ObDereferenceObject(Object);
+    KT_EQ(ObReferenceObjectByName(&Driver, OBJ_CASE_INSENSITIVE, NULL, 0, *IoDeviceObjectType, KernelMode, NULL,
+                                  &Object), STATUS_OBJECT_TYPE_MISMATCH);
+    UNICODE_STRING Self = RTL_CONSTANT_STRING(L"\\Driver\\io_named_event");
+    KT_EQ(ObReferenceObjectByName(&Self, OBJ_CASE_INSENSITIVE, NULL, 0, *IoDriverObjectType, KernelMode, NULL,
+                                  &Object), STATUS_SUCCESS);
+    KT_CHECK(Object == SelfDriver);
+    ObDereferenceObject(Object);
+    UNICODE_STRING Mouse = RTL_CONSTANT_STRING(L"\\Driver\\mouclass");
+    KT_EQ(ObReferenceObjectByName(&Mouse, OBJ_CASE_INSENSITIVE, NULL, 0, *IoDriverObjectType, KernelMode, NULL,
+                                  &Object), STATUS_OBJECT_NAME_NOT_FOUND);
     ObDereferenceObject(Beep);
 }
 
@@ -86,6 +107,7 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 {
     UNREFERENCED_PARAMETER(RegistryPath);
     DriverObject->DriverUnload = Unload;
+    SelfDriver = DriverObject;
     TestSynchronization();
     TestNotification();
     TestByName();
