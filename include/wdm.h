@@ -5,6 +5,7 @@
 #ifndef _WDMDDK_
 #define _WDMDDK_
 
+#include <SDKDDKVer.h>   /* NTDDI_VERSION, as wdm.h includes it */
 #include <ntdef.h>
 #include <ntstatus.h>
 #include <ddk/sal.h>

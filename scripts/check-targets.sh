@@ -11,6 +11,8 @@
 #   TARGETS_DIR/windowskernelprogrammingbook2e    (zodiacon/windowskernelprogrammingbook2e)
 # A missing repository's rows say "not checked out". FILTER (a regex) picks
 # rows by target name. -v prints each build's command and full output.
+# An old WDK project (a SOURCES file for build.exe) gives its SOURCES= files
+# and TARGETTYPE (PROGRAM: a client).
 # -t LIST reads the rows (name|project file below TARGETS_DIR, # comments)
 # from LIST instead: scripts/targets-others.txt lists other authors' drivers.
 #
@@ -32,11 +34,11 @@ while getopts "n:o:t:v" opt; do
     o) out=$OPTARG ;;
     t) list=$OPTARG ;;
     v) verbose=1 ;;
-    *) sed -n '2,21p' "$0"; exit 1 ;;
+    *) sed -n '2,23p' "$0"; exit 1 ;;
   esac
 done
 shift $((OPTIND - 1))
-[ $# -ge 1 ] || { sed -n '2,21p' "$0"; exit 1; }
+[ $# -ge 1 ] || { sed -n '2,23p' "$0"; exit 1; }
 [ -z "$list" ] || [ -f "$list" ] || { echo "check-targets: no list $list" >&2; exit 1; }
 root=$(cd "$1" && pwd) || { echo "check-targets: no folder $1" >&2; exit 1; }
 filter=${2:-.}
@@ -159,6 +161,13 @@ while IFS='|' read -r name proj; do
   mapfile -t incs < <(includes "$path")
   mapfile -t srcs < <(grep -o '<ClCompile Include="[^"]*"' "$path" | sed 's/.*Include="//; s/"$//; s/\\/\//g' |
                       awk '!seen[$0]++' | while read -r f; do echo "$dir/$f"; done)
+  # An old WDK build's SOURCES file: SOURCES= (continued by \).
+  if [ "$(basename "$path" | tr a-z A-Z)" = SOURCES ]; then
+    grep -qi '^TARGETTYPE *= *PROGRAM' "$path" && { kind=client; args+=(--user -DNTPS_USER_NO_UNICODE); }
+    mapfile -t srcs < <(tr -d '\r' <"$path" |
+                        awk 'toupper($0) ~ /^SOURCES *=/ {on = 1; sub(/^[^=]*=/, "")} on {c = sub(/\\$/, ""); print; if (!c) on = 0}' |
+                        tr ' \t' '\n\n' | grep -v '^$' | while read -r f; do echo "$dir/$f"; done)
+  fi
   so=$out/$(echo "$name" | tr '/' '_').so
   log=$out/$(echo "$name" | tr '/' '_').log
   (cd "$dir" && "$ntps" cc "${args[@]}" "${incs[@]}" -o "$so" "${srcs[@]}") >"$log" 2>&1

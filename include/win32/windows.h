@@ -21,6 +21,7 @@
 #include <ntdef.h>
 #include <ntstatus.h>
 #include <ddk/sal.h>
+#include <SDKDDKVer.h>  /* _WIN32_WINNT, NTDDI_VERSION: windows.h includes it */
 #include <stdlib.h>     /* atoi and friends: Visual C++'s windows.h users get them */
 #include <ctype.h>      /* isalpha and friends: winnt.h includes it */
 #include <string.h>
@@ -32,12 +33,14 @@ NTPS_BEGIN_DECLS
 #define APIENTRY
 #define WINAPIV
 
+#ifndef _WINDEF_         /* windef.h, included first, has them */
 typedef void *LPVOID;
 typedef const void *LPCVOID;
 typedef BYTE *LPBYTE;
 typedef BOOL *LPBOOL;
 typedef WORD *LPWORD;
 typedef LONG *LPLONG;
+#endif
 typedef LONG HRESULT;
 typedef HANDLE HMODULE, HINSTANCE, HKEY, SC_HANDLE, *LPHANDLE;
 typedef char TCHAR_A;
@@ -59,7 +62,9 @@ typedef const char *LPCTSTR, *PCTSTR;
 #define FAILED(hr) (((HRESULT)(hr)) < 0)
 #define HRESULT_FROM_WIN32(x) ((HRESULT)(x) <= 0 ? (HRESULT)(x) : (HRESULT)(((x) & 0x0000FFFF) | (7 << 16) | 0x80000000))
 
+#ifndef MAX_PATH
 #define MAX_PATH 260
+#endif
 #define INVALID_HANDLE_VALUE ((HANDLE)(LONG_PTR)-1)
 #define INFINITE 0xFFFFFFFF
 
@@ -72,10 +77,12 @@ typedef const char *LPCTSTR, *PCTSTR;
 #define RtlZeroMemory(p, n) memset((p), 0, (n))
 #define RtlCopyMemory(d, s, n) memcpy((d), (s), (n))
 #endif
+#ifndef MAKEWORD
 #define MAKEWORD(a, b) ((WORD)(((BYTE)(a)) | ((WORD)((BYTE)(b))) << 8))
 #define MAKELONG(a, b) ((LONG)(((WORD)(a)) | ((DWORD)((WORD)(b))) << 16))
 #define LOWORD(l) ((WORD)((DWORD_PTR)(l) & 0xffff))
 #define HIWORD(l) ((WORD)((DWORD_PTR)(l) >> 16))
+#endif
 
 /* ---- access rights ---------------------------------------------------------------- */
 #ifndef DELETE
@@ -204,6 +211,9 @@ WINBASEAPI BOOL WINAPI WriteFileEx(HANDLE hFile, LPCVOID lpBuffer, DWORD nNumber
                                    LPOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine);
 WINBASEAPI DWORD WINAPI GetCurrentDirectoryA(DWORD nBufferLength, LPSTR lpBuffer);
 WINBASEAPI DWORD WINAPI GetCurrentDirectoryW(DWORD nBufferLength, LPWSTR lpBuffer);
+WINBASEAPI DWORD WINAPI GetFullPathNameA(LPCSTR lpFileName, DWORD nBufferLength, LPSTR lpBuffer, LPSTR *lpFilePart);
+WINBASEAPI DWORD WINAPI GetFullPathNameW(LPCWSTR lpFileName, DWORD nBufferLength, LPWSTR lpBuffer,
+                                         LPWSTR *lpFilePart);
 WINBASEAPI UINT WINAPI GetSystemDirectoryA(LPSTR lpBuffer, UINT uSize);
 WINBASEAPI UINT WINAPI GetSystemDirectoryW(LPWSTR lpBuffer, UINT uSize);
 WINBASEAPI UINT WINAPI GetWindowsDirectoryA(LPSTR lpBuffer, UINT uSize);
@@ -369,6 +379,7 @@ int _vsnprintf(char *Buffer, size_t Count, const char *Format, va_list Args);
 #ifdef UNICODE
 #define CreateFile CreateFileW
 #define GetCurrentDirectory GetCurrentDirectoryW
+#define GetFullPathName GetFullPathNameW
 #define GetSystemDirectory GetSystemDirectoryW
 #define GetWindowsDirectory GetWindowsDirectoryW
 #define CopyFile CopyFileW
@@ -388,6 +399,7 @@ int _vsnprintf(char *Buffer, size_t Count, const char *Format, va_list Args);
 #else
 #define CreateFile CreateFileA
 #define GetCurrentDirectory GetCurrentDirectoryA
+#define GetFullPathName GetFullPathNameA
 #define GetSystemDirectory GetSystemDirectoryA
 #define GetWindowsDirectory GetWindowsDirectoryA
 #define CopyFile CopyFileA

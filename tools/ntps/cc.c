@@ -52,9 +52,11 @@ static const char NtpsCcUsage[] =
     "TraceLogging) are not supported yet.\n"
     "Other arguments starting with '-' go to the compiler (-DNAME, -Idir, -Wall, -O0 ...).\n"
     "--user C++ that g++ refuses only for a goto over an initialization (Visual C++ accepts it) is\n"
-    "compiled again with clang++ -fms-compatibility, when clang++ is installed.\n"
-    "Environment: NTPS_CC / NTPS_CXX choose the compilers (default gcc / g++), NTPS_MSCXX the\n"
-    "Microsoft-mode one (clang++).\n";
+    "compiled again with clang++ -fms-compatibility, when clang++ is installed; sources whose\n"
+    "macros paste a string literal with ## (an invalid token Visual C++ lets through), with\n"
+    "clang/clang++ -fms-compatibility.\n"
+    "Environment: NTPS_CC / NTPS_CXX choose the compilers (default gcc / g++), NTPS_MSCC and\n"
+    "NTPS_MSCXX the Microsoft-mode ones (clang, clang++).\n";
 
 enum { NTPS_LANG_C = 1, NTPS_LANG_CXX = 2 };
 
@@ -129,7 +131,7 @@ typedef struct _NTPS_CC {
     const char **Flags;             /* to the compiler (and the link: -l -L -Wl,) */
     int NFlags;
     const char *ShimDir;
-    int MsCompat;                   /* C++ with clang++ -fms-compatibility (NtpsCcMain) */
+    int MsCompat;                   /* languages compiled by clang -fms-compatibility (NtpsBuildChecked) */
     const char *ErrorFile;          /* the compilers' standard error, when captured */
 } NTPS_CC;
 
@@ -185,15 +187,20 @@ static int NtpsCompileFlags(const NTPS_CC *Cc, int Lang, const char **Args, int 
      * "permissive" errors (a string literal for a char *, a conversion
      * that drops a qualifier): warnings with this. A goto that jumps over
      * an initialization (obcallback's control program) is one for Visual
-     * C++ but a hard error in every g++ (NtpsBuildUser)... */
+     * C++ but a hard error in every g++ (NtpsBuildChecked)... */
     /* ...and clang++ in Microsoft mode accepts it as Visual C++ does. That
      * mode hides __GNUC__, which glibc's and libstdc++'s headers need:
      * clang's own values come back. */
-    int MsCxx = Cc->MsCompat && Lang == NTPS_LANG_CXX;
+    int MsCxx = (Cc->MsCompat & Lang) != 0;
     static const char *MsFlags[] = { "-fms-compatibility", "-D__GNUC__=4", "-D__GNUC_MINOR__=2",
                                      "-D__GNUC_PATCHLEVEL__=1", "-D__GNUC_GNU_INLINE__=1" };
-    if (MsCxx)
+    if (MsCxx) {
         N = NtpsAddArgs(Args, N, MsFlags, sizeof(MsFlags) / sizeof(MsFlags[0]));
+        Args[N++] = "-Wno-invalid-token-paste";     /* Visual C++ says nothing of it either */
+        /* C in that mode leaves __STDC__ undefined, as Visual C++ does; glibc's headers refuse that */
+        if (Lang == NTPS_LANG_C)
+            Args[N++] = "-D__STDC__=1";
+    }
     else if (Cc->User && Lang == NTPS_LANG_CXX)
         Args[N++] = "-fpermissive";
     /* printf("text\n") must stay ntps's printf (written at once, in order
@@ -284,16 +291,16 @@ static int NtpsLinkFlags(const NTPS_CC *Cc, const char **Args, int N)
     return N;
 }
 
-static const char *NtpsMsCompiler(void)
+static const char *NtpsMsCompiler(int Lang)
 {
-    const char *Compiler = getenv("NTPS_MSCXX");
-    return Compiler != NULL ? Compiler : "clang++";
+    const char *Compiler = getenv(Lang == NTPS_LANG_CXX ? "NTPS_MSCXX" : "NTPS_MSCC");
+    return Compiler != NULL ? Compiler : Lang == NTPS_LANG_CXX ? "clang++" : "clang";
 }
 
 static const char *NtpsCompiler(const NTPS_CC *Cc, int Lang)
 {
-    if (Cc->MsCompat && Lang == NTPS_LANG_CXX)
-        return NtpsMsCompiler();
+    if (Cc->MsCompat & Lang)
+        return NtpsMsCompiler(Lang);
     const char *Compiler = getenv(Lang == NTPS_LANG_CXX ? "NTPS_CXX" : "NTPS_CC");
     return Compiler != NULL ? Compiler : Lang == NTPS_LANG_CXX ? "g++" : "gcc";
 }
@@ -404,12 +411,15 @@ static int NtpsCanRun(const char *Program)
     return 0;
 }
 
-/* A --user build with C++: g++ first, its errors kept. Visual C++ (without
- * /permissive-) accepts a goto that jumps over an initialization; g++
- * refuses it in every version, -fpermissive or not. If that is among its
- * errors and clang++ is there, the build runs again with the C++ compiled
- * by clang++ -fms-compatibility, which accepts it as Visual C++ does. */
-static int NtpsBuildUser(NTPS_CC *Cc, const char **Args, const char **Extra, int NExtra)
+/* gcc/g++ first, their errors kept. Visual C++ accepts two things they
+ * refuse in every version, whatever the flags: in a --user C++ build, a
+ * goto that jumps over an initialization; and a ## that pastes a string
+ * literal into an invalid token (`printf(##str"\\n")`, regfltr's logging
+ * macros), which it lets through as two tokens. If that is among the
+ * errors and clang is there, the build runs again with those sources
+ * compiled by clang/clang++ -fms-compatibility, which accepts both as
+ * Visual C++ does. */
+static int NtpsBuildChecked(NTPS_CC *Cc, const char **Args, const char **Extra, int NExtra)
 {
     char Errors[64];
     snprintf(Errors, sizeof(Errors), "/tmp/ntps-cc-errors-XXXXXX");
@@ -420,14 +430,29 @@ static int NtpsBuildUser(NTPS_CC *Cc, const char **Args, const char **Extra, int
     Cc->ErrorFile = Errors;
     int Status = NtpsBuild(Cc, Args, Extra, NExtra);
     Cc->ErrorFile = NULL;
-    if (Status != 0 && NtpsFileHas(Errors, "crosses initialization") && NtpsCanRun(NtpsMsCompiler())) {
-        fprintf(stderr, "ntps cc: g++ refuses a goto that jumps over an initialization, which Visual C++ accepts: "
-                        "the C++ sources are compiled with %s -fms-compatibility instead (preemption points by "
-                        "-fsanitize-coverage=trace-pc, no sanitizer)\n", NtpsMsCompiler());
-        Cc->MsCompat = 1;
+    int Langs = 0;
+    const char *Why = NULL;
+    if (Status != 0 && Cc->User && (Cc->Languages & NTPS_LANG_CXX) && NtpsFileHas(Errors, "crosses initialization")) {
+        Langs = NTPS_LANG_CXX;
+        Why = "a goto that jumps over an initialization";
+    }
+    if (Status != 0 && NtpsFileHas(Errors, "does not give a valid preprocessing token")) {
+        Langs = Cc->Languages;
+        Why = "a ## that pastes a string literal";
+    }
+    int CanRun = Langs != 0;
+    for (int Lang = NTPS_LANG_C; Lang <= NTPS_LANG_CXX; Lang <<= 1)
+        if ((Langs & Lang) && !NtpsCanRun(NtpsMsCompiler(Lang)))
+            CanRun = 0;
+    if (CanRun) {
+        fprintf(stderr, "ntps cc: gcc refuses %s, which Visual C++ accepts: the %s sources are compiled with %s "
+                        "-fms-compatibility instead (preemption points by -fsanitize-coverage=trace-pc, no "
+                        "sanitizer)\n", Why, Langs == NTPS_LANG_CXX ? "C++" : "C and C++",
+                Langs == NTPS_LANG_CXX ? NtpsMsCompiler(NTPS_LANG_CXX) : "clang/clang++");
+        Cc->MsCompat = Langs;
         Status = NtpsBuild(Cc, Args, Extra, NExtra);
         if (Status != 0) {
-            fprintf(stderr, "ntps cc: and g++ said:\n");
+            fprintf(stderr, "ntps cc: and gcc said:\n");
             NtpsCopyToStderr(Errors);
         }
     } else {
@@ -553,8 +578,7 @@ int NtpsCcMain(int argc, char **argv)
         Extra[NExtra++] = Lib;
         Extra[NExtra++] = "-Wl,--no-whole-archive";
     }
-    Status = Cc.User && (Cc.Languages & NTPS_LANG_CXX) ? NtpsBuildUser(&Cc, Args, Extra, NExtra)
-                                                         : NtpsBuild(&Cc, Args, Extra, NExtra);
+    Status = NtpsBuildChecked(&Cc, Args, Extra, NExtra);
     if (Mark[0])
         unlink(Mark);
 out:
