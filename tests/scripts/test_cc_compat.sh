@@ -5,7 +5,8 @@
 # "Memory.h", the including file's folder before -I folders); a mixed C
 # and C++ call with -Werror; --user needs main or wmain; `ntps run --user`
 # errors; a --user goto over an initialization (clang++ -fms-compatibility);
-# source names in another case, code-page and UTF-16 sources.
+# source names in another case, code-page and UTF-16 sources, MSVC
+# integer suffixes (i64).
 set -u
 build=$1
 ntps="$build/ntps"
@@ -114,6 +115,9 @@ printf '#include <ntddk.h>\n#include "u16.h"\nNTSTATUS DriverEntry(PDRIVER_OBJEC
   iconv -f UTF-8 -t UTF-16LE | { printf '\xff\xfe'; cat; } > "$tmp/enc/u16.c"
 check "UTF-16 source" 0 "" -- "$ntps" cc -Wall -Werror -o "$tmp/u16.so" "$tmp/enc/u16.c"
 check "UTF-16 source runs" 0 "utf16-ok" -- "$ntps" run --driver "$tmp/u16.so" --scenario none --cpus 1
+printf '#include <ntddk.h>\nstatic int v1i64 = 7;\nNTSTATUS DriverEntry(PDRIVER_OBJECT D, PUNICODE_STRING R) { LONGLONG a = -3 * 10000000i64; ULONGLONG b = 0xFFui64; int c = 5i32; (void)D; (void)R;\n  DbgPrint("suffix: %%lld %%llu %%d %%d %%s %%d\\n", a, b, c, v1i64, "10i64", (int)sizeof(1i64)); return 0; }\n' > "$tmp/enc/suffix.c"
+check "MSVC integer suffixes" 0 "" -- "$ntps" cc -Wall -Werror -o "$tmp/suffix.so" "$tmp/enc/suffix.c"
+check "MSVC integer suffixes run" 0 "suffix: -30000000 255 5 7 10i64 8" -- "$ntps" run --driver "$tmp/suffix.so" --scenario none --cpus 1
 printf '#include <ntddk.h>\nNTSTATUS DriverEntry(PDRIVER_OBJECT D, PUNICODE_STRING R) { (void)D; (void)R; return undeclared_x; }\n' > "$tmp/enc/bad.c"
 printf '/* \xc7\xfd */\n' >> "$tmp/enc/bad.c"
 check "a copy's errors name the original" 1 "enc/bad.c:2:.*undeclared_x" -- "$ntps" cc -o "$tmp/bad.so" "$tmp/enc/bad.c"

@@ -9,16 +9,19 @@
  * one that is not UTF-8 in the machine's code page, whose narrow string
  * literals keep their bytes (source and execution code page are the same).
  * gcc reads UTF-8 and refuses literal bytes that are not ("converting to
- * execution character set"). Such a file is compiled from a copy in a
- * temporary folder: UTF-16 made UTF-8; in a non-UTF-8 file, every byte
- * above 0x7F inside a narrow string or character literal written as an
- * octal escape (the same bytes in the image), everything else unchanged.
+ * execution character set"), and Visual C++'s integer suffixes (10i64,
+ * 0ui64, 1i32). Such a file is compiled from a copy in a temporary folder:
+ * UTF-16 made UTF-8; in a non-UTF-8 file, every byte above 0x7F inside a
+ * narrow string or character literal written as an octal escape (the
+ * same bytes in the image); i64/ui64/i32... made LL/ULL/(none)...;
+ * everything else unchanged.
  * The copy starts with #line naming the original, so messages and
  * __FILE__ name it, and the original's folder is searched for its quoted
  * #include names (-iquote). A wide literal's bytes in a non-UTF-8 file are
  * kept as one character each (as ISO-8859-1): the code page is not known.
  */
 #include <ctype.h>
+#include <strings.h>
 #include <dirent.h>
 #include <limits.h>
 #include <stdio.h>
@@ -115,9 +118,15 @@ static void NtpsPutUtf8(FILE *F, unsigned long c)
     }
 }
 
-/* UTF-16 (after its mark) to UTF-8; an unpaired surrogate becomes U+FFFD. */
-static void NtpsWriteFromUtf16(FILE *F, const unsigned char *s, size_t n, int BigEndian)
+/* UTF-16 (after its mark) to UTF-8 in a new buffer (*Out, *OutLength);
+ * an unpaired surrogate becomes U+FFFD. */
+static int NtpsFromUtf16(const unsigned char *s, size_t n, int BigEndian, unsigned char **Out, size_t *OutLength)
 {
+    char *Buffer = NULL;
+    size_t Size = 0;
+    FILE *F = open_memstream(&Buffer, &Size);
+    if (F == NULL)
+        return 0;
     for (size_t i = 0; i + 1 < n; i += 2) {
         unsigned long c = BigEndian ? (unsigned long)(s[i] << 8 | s[i + 1]) : (unsigned long)(s[i] | s[i + 1] << 8);
         if (c >= 0xD800 && c < 0xDC00 && i + 3 < n) {
@@ -134,28 +143,77 @@ static void NtpsWriteFromUtf16(FILE *F, const unsigned char *s, size_t n, int Bi
         }
         NtpsPutUtf8(F, c);
     }
+    fclose(F);
+    *Out = (unsigned char *)Buffer;
+    *OutLength = Size;
+    return 1;
 }
 
-/* A non-UTF-8 file: high bytes in narrow literals as octal escapes, in
- * wide ones as ISO-8859-1 characters, elsewhere (comments) as they are. */
-static void NtpsWriteFromCodePage(FILE *F, const unsigned char *s, size_t n)
+/* Visual C++'s integer suffixes (10i64, 0xFFui64, 1i32): the standard
+ * ones for the same type, or none. */
+static const char *NtpsSuffix(const unsigned char *s, size_t n)
+{
+    static const struct { const char *Ms, *Std; } Map[] = {
+        { "ui64", "ULL" }, { "i64", "LL" }, { "ui32", "U" }, { "i32", "" },
+        { "ui16", "U" }, { "i16", "" }, { "ui8", "U" }, { "i8", "" },
+    };
+    for (size_t k = 0; k < sizeof(Map) / sizeof(Map[0]); k++) {
+        size_t m = strlen(Map[k].Ms);
+        if (n > m && !strncasecmp((const char *)s + n - m, Map[k].Ms, m) && isxdigit(s[n - m - 1]))
+            return Map[k].Std;
+    }
+    return NULL;
+}
+
+static int NtpsIdentChar(unsigned c)
+{
+    return isalnum((int)c) || c == '_' || c >= 0x80;
+}
+
+/* Writes the text to F (NULL: only counts) with the MSVC integer suffixes
+ * made standard; in a code-page file (CodePage), high bytes in narrow
+ * literals as octal escapes and in wide ones as ISO-8859-1 characters,
+ * elsewhere (comments) as they are. Returns how many changes it made. */
+static int NtpsRewrite(FILE *F, const unsigned char *s, size_t n, int CodePage)
 {
     enum { Code, Line, Block, Str } State = Code;
-    int Wide = 0;
+    int Wide = 0, Changes = 0;
     unsigned Quote = 0;
+#define NTPS_PUT(c) (F != NULL ? fputc((int)(c), F) : 0)
     for (size_t i = 0; i < n; i++) {
         unsigned c = s[i], Next = i + 1 < n ? s[i + 1] : 0;
         switch (State) {
         case Code:
             if (c == '/' && (Next == '/' || Next == '*')) {
                 State = Next == '/' ? Line : Block;
-                fputc('/', F), fputc((int)Next, F), i++;
+                NTPS_PUT('/'), NTPS_PUT(Next), i++;
                 continue;
             }
             if (c == '"' || c == '\'') {
                 State = Str, Quote = c;
                 /* L, u and U prefixes make a wide literal; u8 and none a narrow one */
                 Wide = i > 0 && (s[i - 1] == 'L' || s[i - 1] == 'U' || s[i - 1] == 'u');
+            } else if (isdigit((int)c) && (i == 0 || !NtpsIdentChar(s[i - 1]))) {
+                size_t End = i + 1;     /* a preprocessing number */
+                while (End < n && (NtpsIdentChar(s[End]) || s[End] == '.' ||
+                                   ((s[End] == '+' || s[End] == '-') && strchr("eEpP", s[End - 1]) != NULL)))
+                    End++;
+                const char *Std = NtpsSuffix(s + i, End - i);
+                size_t Keep = End - i;
+                if (Std != NULL) {
+                    while (Keep > 0 && (s[i + Keep - 1] | 0x20) != 'i')
+                        Keep--;
+                    Keep--;                             /* before the i */
+                    if (Keep > 0 && (s[i + Keep - 1] | 0x20) == 'u')
+                        Keep--;
+                    Changes++;
+                }
+                for (size_t k = 0; k < Keep; k++)
+                    NTPS_PUT(s[i + k]);
+                if (Std != NULL && F != NULL)
+                    fputs(Std, F);
+                i = End - 1;
+                continue;
             }
             break;
         case Line:
@@ -165,32 +223,36 @@ static void NtpsWriteFromCodePage(FILE *F, const unsigned char *s, size_t n)
         case Block:
             if (c == '*' && Next == '/') {
                 State = Code;
-                fputs("*/", F), i++;
+                NTPS_PUT('*'), NTPS_PUT('/'), i++;
                 continue;
             }
             break;
         case Str:
             if (c == '\\' && Next != 0) {
-                fputc('\\', F), i++;
-                if (Next >= 0x80 && !Wide)
-                    fprintf(F, "%03o", Next);
-                else
-                    fputc((int)Next, F);
+                NTPS_PUT('\\'), i++;
+                if (Next >= 0x80 && CodePage && !Wide) {
+                    if (F != NULL)
+                        fprintf(F, "%03o", Next);
+                } else {
+                    NTPS_PUT(Next);
+                }
                 continue;
             }
-            if (c == Quote || c == '\n')
+            if (c == Quote || c == '\n') {
                 State = Code;
-            else if (c >= 0x80) {
-                if (Wide)
+            } else if (c >= 0x80 && CodePage) {
+                if (F != NULL && Wide)
                     NtpsPutUtf8(F, c);
-                else
+                else if (F != NULL)
                     fprintf(F, "\\%03o", c);
                 continue;
             }
             break;
         }
-        fputc((int)c, F);
+        NTPS_PUT(c);
     }
+#undef NTPS_PUT
+    return Changes;
 }
 
 void NtpsCcCopyRemove(void)
@@ -212,7 +274,7 @@ void NtpsCcCopyRemove(void)
 }
 
 /* Index distinguishes copies of two sources with one name (x/a.c, y/a.c). */
-static const char *NtpsWriteCopy(const char *Path, const unsigned char *Text, size_t n, int Index, int Kind)
+static const char *NtpsWriteCopy(const char *Path, const unsigned char *Text, size_t n, int Index, int CodePage)
 {
     if (NtpsCopyDir[0] == 0) {
         snprintf(NtpsCopyDir, sizeof(NtpsCopyDir), "/tmp/ntps-cc-src-XXXXXX");
@@ -237,10 +299,7 @@ static const char *NtpsWriteCopy(const char *Path, const unsigned char *Text, si
     for (const char *p = Path; *p; p++)
         fprintf(F, *p == '"' || *p == '\\' ? "\\%c" : "%c", *p);
     fprintf(F, "\"\n");
-    if (Kind == 1)
-        NtpsWriteFromUtf16(F, Text + 2, n - 2, Text[0] == 0xFE);
-    else
-        NtpsWriteFromCodePage(F, Text, n);
+    NtpsRewrite(F, Text, n, CodePage);
     fclose(F);
     return Copy;
 }
@@ -257,14 +316,22 @@ const char *NtpsCcPrepareSource(const char *Path, int Index, int *Copied)
     unsigned char *Text = Size > 0 ? malloc((size_t)Size) : NULL;
     size_t n = Text != NULL ? fread(Text, 1, (size_t)Size, F) : 0;
     fclose(F);
-    int Kind = 0;       /* 0: UTF-8 as it is, 1: UTF-16 with a mark, 2: a code page */
-    if (n >= 2 && ((Text[0] == 0xFF && Text[1] == 0xFE) || (Text[0] == 0xFE && Text[1] == 0xFF)))
-        Kind = 1;
-    else if (n > 0 && !NtpsIsUtf8(Text, n))
-        Kind = 2;
+    int Utf16 = 0, CodePage = 0;
+    if (n >= 2 && ((Text[0] == 0xFF && Text[1] == 0xFE) || (Text[0] == 0xFE && Text[1] == 0xFF))) {
+        unsigned char *Utf8;
+        size_t Length;
+        if (NtpsFromUtf16(Text + 2, n - 2, Text[0] == 0xFE, &Utf8, &Length)) {
+            free(Text);
+            Text = Utf8;
+            n = Length;
+            Utf16 = 1;
+        }
+    } else if (n > 0 && !NtpsIsUtf8(Text, n)) {
+        CodePage = 1;
+    }
     const char *Result = Path;
-    if (Kind != 0) {
-        const char *Copy = NtpsWriteCopy(Path, Text, n, Index, Kind);
+    if (Utf16 || CodePage || (n > 0 && NtpsRewrite(NULL, Text, n, 0) > 0)) {
+        const char *Copy = NtpsWriteCopy(Path, Text, n, Index, CodePage);
         if (Copy != NULL) {
             Result = Copy;
             *Copied = 1;
