@@ -189,7 +189,8 @@ while IFS='|' read -r name proj; do
     built=$((built + 1))
     printf '| %s | %s | yes | | |\n' "$name" "$kind"
   else
-    first=$(grep -m1 -E 'error|ntps cc:|undefined reference|undefined at load|implicit declaration of function' "$log" | sed -E "s|$root/||g; s/[|]/ /g" | cut -c1-160)
+    first=$(grep -v '^ntps cc: gcc refuses' "$log" |
+            grep -m1 -E 'error|ntps cc:|undefined reference|undefined at load|implicit declaration of function' | sed -E "s|$root/||g; s/[|]/ /g" | cut -c1-160)
     printf '| %s | %s | no | %s | %s |\n' "$name" "$kind" "${first:-exit $rc}" "$(owner "$first")"
   fi
 done < <(targets)

@@ -101,6 +101,9 @@ typedef const char *LPCTSTR, *PCTSTR;
 #define GENERIC_EXECUTE 0x20000000L
 #define GENERIC_ALL 0x10000000L
 #endif
+#ifndef MAXIMUM_ALLOWED
+#define MAXIMUM_ALLOWED 0x02000000L
+#endif
 #ifndef PROCESS_TERMINATE
 #define PROCESS_TERMINATE 0x0001
 #define PROCESS_CREATE_THREAD 0x0002
@@ -211,6 +214,8 @@ WINBASEAPI BOOL WINAPI WriteFileEx(HANDLE hFile, LPCVOID lpBuffer, DWORD nNumber
                                    LPOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine);
 WINBASEAPI DWORD WINAPI GetCurrentDirectoryA(DWORD nBufferLength, LPSTR lpBuffer);
 WINBASEAPI DWORD WINAPI GetCurrentDirectoryW(DWORD nBufferLength, LPWSTR lpBuffer);
+WINBASEAPI DWORD WINAPI GetModuleFileNameA(HMODULE hModule, LPSTR lpFilename, DWORD nSize);
+WINBASEAPI DWORD WINAPI GetModuleFileNameW(HMODULE hModule, LPWSTR lpFilename, DWORD nSize);
 WINBASEAPI DWORD WINAPI GetFullPathNameA(LPCSTR lpFileName, DWORD nBufferLength, LPSTR lpBuffer, LPSTR *lpFilePart);
 WINBASEAPI DWORD WINAPI GetFullPathNameW(LPCWSTR lpFileName, DWORD nBufferLength, LPWSTR lpBuffer,
                                          LPWSTR *lpFilePart);
@@ -370,6 +375,8 @@ errno_t wcscat_s(wchar_t *Destination, size_t SizeInWords, const wchar_t *Source
 errno_t wcsncpy_s(wchar_t *Destination, size_t SizeInWords, const wchar_t *Source, size_t Count);
 errno_t wcsncat_s(wchar_t *Destination, size_t SizeInWords, const wchar_t *Source, size_t Count);
 errno_t strcpy_s(char *Destination, size_t SizeInBytes, const char *Source);
+errno_t strcat_s(char *Destination, size_t SizeInBytes, const char *Source);
+errno_t strncpy_s(char *Destination, size_t SizeInBytes, const char *Source, size_t Count);
 int _snwprintf(wchar_t *Buffer, size_t Count, const wchar_t *Format, ...);
 int _snprintf(char *Buffer, size_t Count, const char *Format, ...);
 int sscanf_s(const char *Buffer, const char *Format, ...);     /* %c %s %[ take a size after the buffer */
@@ -380,6 +387,7 @@ int _vsnprintf(char *Buffer, size_t Count, const char *Format, va_list Args);
 #define CreateFile CreateFileW
 #define GetCurrentDirectory GetCurrentDirectoryW
 #define GetFullPathName GetFullPathNameW
+#define GetModuleFileName GetModuleFileNameW
 #define GetSystemDirectory GetSystemDirectoryW
 #define GetWindowsDirectory GetWindowsDirectoryW
 #define CopyFile CopyFileW
@@ -400,6 +408,7 @@ int _vsnprintf(char *Buffer, size_t Count, const char *Format, va_list Args);
 #define CreateFile CreateFileA
 #define GetCurrentDirectory GetCurrentDirectoryA
 #define GetFullPathName GetFullPathNameA
+#define GetModuleFileName GetModuleFileNameA
 #define GetSystemDirectory GetSystemDirectoryA
 #define GetWindowsDirectory GetWindowsDirectoryA
 #define CopyFile CopyFileA
@@ -435,5 +444,6 @@ template <size_t N> inline errno_t strcpy_s(char (&Destination)[N], const char *
 
 #include <winioctl.h>
 #include <winsvc.h>     /* the service control manager (advapi32), as windows.h gives it */
+#include <winreg.h>     /* the registry (advapi32) */
 
 #endif /* _WINDOWS_ */

@@ -198,8 +198,11 @@ static int NtpsCompileFlags(const NTPS_CC *Cc, int Lang, const char **Args, int 
         N = NtpsAddArgs(Args, N, MsFlags, sizeof(MsFlags) / sizeof(MsFlags[0]));
         Args[N++] = "-Wno-invalid-token-paste";     /* Visual C++ says nothing of it either */
         /* C in that mode leaves __STDC__ undefined, as Visual C++ does; glibc's headers refuse that */
-        if (Lang == NTPS_LANG_C)
+        if (Lang == NTPS_LANG_C) {
             Args[N++] = "-D__STDC__=1";
+            /* glibc's `extern __inline` helpers (ferror_unlocked) stay inline only, in every object */
+            Args[N++] = "-fgnu89-inline";
+        }
     }
     else if (Cc->User && Lang == NTPS_LANG_CXX)
         Args[N++] = "-fpermissive";
