@@ -6,7 +6,7 @@
 # and C++ call with -Werror; --user needs main or wmain; `ntps run --user`
 # errors; a --user goto over an initialization (clang++ -fms-compatibility);
 # source names in another case, code-page and UTF-16 sources, MSVC
-# integer suffixes (i64).
+# integer suffixes (i64), a ## pasting a string literal (clang).
 set -u
 build=$1
 ntps="$build/ntps"
@@ -121,5 +121,17 @@ check "MSVC integer suffixes run" 0 "suffix: -30000000 255 5 7 10i64 8" -- "$ntp
 printf '#include <ntddk.h>\nNTSTATUS DriverEntry(PDRIVER_OBJECT D, PUNICODE_STRING R) { (void)D; (void)R; return undeclared_x; }\n' > "$tmp/enc/bad.c"
 printf '/* \xc7\xfd */\n' >> "$tmp/enc/bad.c"
 check "a copy's errors name the original" 1 "enc/bad.c:2:.*undeclared_x" -- "$ntps" cc -o "$tmp/bad.so" "$tmp/enc/bad.c"
+
+# A ## that pastes a string literal (regfltr's logging macros): Visual C++
+# lets it through; gcc refuses it; built with clang -fms-compatibility, C
+# driver and C client alike (when clang is there, as setup-debian.sh installs it).
+if command -v clang >/dev/null; then
+  printf '#include <ntddk.h>\n#define InfoPrint(str, ...) DbgPrint("drv: "##str"\\n", __VA_ARGS__)\nNTSTATUS DriverEntry(PDRIVER_OBJECT D, PUNICODE_STRING R) { (void)D; (void)R; InfoPrint("pasted %%d", 7); return 0; }\n' > "$tmp/paste.c"
+  check "string paste (driver)" 0 "compiled with clang/clang\+\+ -fms-compatibility instead" -- "$ntps" cc -o "$tmp/paste.so" "$tmp/paste.c"
+  check "string paste (driver) runs" 0 "drv: pasted 7" -- "$ntps" run --driver "$tmp/paste.so" --scenario none --cpus 1
+  printf '#include <windows.h>\n#include <stdio.h>\n#define InfoPrint(str, ...) printf(##str"\\n", __VA_ARGS__)\nint main(void) { InfoPrint("client %%d", 8); return 0; }\n' > "$tmp/pastec.c"
+  check "string paste (client)" 0 "" -- "$ntps" cc --user -o "$tmp/pastec.exe.so" "$tmp/pastec.c"
+  check "string paste (client) runs" 0 "client 8" -- "$ntps" run --user "$tmp/pastec.exe.so" --cpus 1
+fi
 
 [ $failures = 0 ] && echo PASS || { echo "$failures failed"; exit 1; }
