@@ -216,6 +216,10 @@ typedef struct _GUID {
     UCHAR Data4[8];
 } GUID, *PGUID, *LPGUID;
 typedef const GUID *LPCGUID, *PCGUID;
+#ifndef UUID_DEFINED
+#define UUID_DEFINED
+typedef GUID UUID;
+#endif
 #define _GUID_DEFINED
 
 typedef struct _OBJECT_ATTRIBUTES {

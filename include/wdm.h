@@ -27,6 +27,8 @@
 #include <ddk/ps.h>
 #include <ddk/io.h>
 #include <ddk/cm.h>
+#include <ddk/cminfo.h>
+#include <ddk/ktm.h>
 #include <ddk/seh.h>
 
 /* #pragma alloc_text / code_seg are accepted and ignored. */
