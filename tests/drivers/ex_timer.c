@@ -13,14 +13,14 @@
 #include "ktest.h"
 
 static volatile LONG Ticks, BadIrql, Deleted, LastCallbackRuns, SelfDeleteRuns;
-static PEX_TIMER SeenTimer;
+static PEX_TIMER SeenTimer;     /* written by the callback on any processor: atomic accesses */
 static KEVENT DeletedEvent;
 
 static VOID Tick(PEX_TIMER Timer, PVOID Context)
 {
     if (KeGetCurrentIrql() != DISPATCH_LEVEL)
         InterlockedIncrement(&BadIrql);
-    SeenTimer = Timer;
+    InterlockedExchangePointer((PVOID volatile *)&SeenTimer, Timer);
     InterlockedIncrement((volatile LONG *)Context);
 }
 
@@ -92,25 +92,25 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     volatile LONG Count = 0;
     PEX_TIMER Periodic = ExAllocateTimer(Tick, (PVOID)&Count, EX_TIMER_HIGH_RESOLUTION);
     KT_EQ(ExSetTimer(Periodic, -20000, 20000, NULL), FALSE);
-    for (int i = 0; i < 500 && Count < 5; i++)
+    for (int i = 0; i < 500 && ReadAcquire(&Count) < 5; i++)
         KtSleep(5);
-    KT_CHECK(Count >= 5);
-    KT_EQ(SeenTimer, Periodic);
+    KT_CHECK(ReadAcquire(&Count) >= 5);
+    KT_EQ(ReadPointerAcquire((PVOID const volatile *)&SeenTimer), Periodic);
     KT_EQ(BadIrql, 0);
     KT_EQ(ExCancelTimer(Periodic, NULL), TRUE);         /* periodic: still set */
     KT_EQ(ExCancelTimer(Periodic, NULL), FALSE);
     KtSleep(10);                                        /* a callback in flight has finished */
-    LONG Stopped = Count;
+    LONG Stopped = ReadAcquire(&Count);
     KtSleep(20);
-    KT_EQ(Count, Stopped);
+    KT_EQ(ReadAcquire(&Count), Stopped);
     /* deleting a set periodic timer cancels it: TRUE, delete callback first */
     KT_EQ(ExSetTimer(Periodic, -20000, 20000, NULL), FALSE);
     Deleted = 0;
     KT_EQ(ExDeleteTimer(Periodic, TRUE, TRUE, &Delete), TRUE);
     KT_EQ(Deleted, 1);
-    Stopped = Count;
+    Stopped = ReadAcquire(&Count);
     KtSleep(20);
-    KT_EQ(Count, Stopped);
+    KT_EQ(ReadAcquire(&Count), Stopped);
 
     /* Cancel = FALSE: the pending expiry still happens, then the timer goes */
     KeInitializeEvent(&DeletedEvent, NotificationEvent, FALSE);
@@ -121,7 +121,7 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     Delete.DeleteContext = &DeletedEvent;
     KT_EQ(ExDeleteTimer(Expiring, FALSE, FALSE, &Delete), FALSE);
     KT_EQ(WaitMs(&DeletedEvent, 5000), STATUS_SUCCESS);
-    KT_EQ(Last, 1);
+    KT_EQ(ReadAcquire(&Last), 1);
     KT_EQ(Deleted, 1);
 
     /* a disabled timer: a periodic one left set expires once more, no longer */
@@ -129,13 +129,14 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     volatile LONG Once = 0;
     PEX_TIMER LastPeriodic = ExAllocateTimer(Tick, (PVOID)&Once, 0);
     KT_EQ(ExSetTimer(LastPeriodic, KT_MS(5), 10000, NULL), FALSE);
-    while (Once == 0)
+    while (ReadAcquire(&Once) == 0)
         KtSleep(1);
     Deleted = 0;
     KT_EQ(ExDeleteTimer(LastPeriodic, FALSE, FALSE, &Delete), FALSE);
-    LONG AtDelete = Once;
+    LONG AtDelete = ReadAcquire(&Once);
     KT_EQ(WaitMs(&DeletedEvent, 5000), STATUS_SUCCESS);
-    KT_CHECK(Once == AtDelete || Once == AtDelete + 1);
+    LONG AtEnd = ReadAcquire(&Once);
+    KT_CHECK(AtEnd == AtDelete || AtEnd == AtDelete + 1);
     KT_EQ(Deleted, 1);
 
     /* deleted from its own callback */

@@ -16,7 +16,7 @@ static volatile LONG UnloadReturned;
 static VOID Late(PVOID IoObject, PVOID Context, PIO_WORKITEM Item)
 {
     KtSleep(30);
-    KT_CHECK(UnloadReturned);               /* it ran after DriverUnload */
+    KT_CHECK(ReadAcquire(&UnloadReturned));  /* it ran after DriverUnload */
     KT_CHECK(IoObject == Context);
     KT_EQ(((PDEVICE_OBJECT)IoObject)->Type, 3);   /* still a device object */
     KT_EQ(*(PULONG)((PDEVICE_OBJECT)IoObject)->DeviceExtension, 0xC0FFEE);

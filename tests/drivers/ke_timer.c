@@ -183,7 +183,7 @@ static VOID TestPeriodicWaitsAndSelfCancel(VOID)
     KeInitializeTimer(&Timer2);
     KeInitializeDpc(&Dpc2, CancelSelf, NULL);
     KeSetTimerEx(&Timer2, Due, 5, &Dpc2);
-    for (int i = 0; i < 1000 && SelfRuns < 3; i++)
+    for (int i = 0; i < 1000 && ReadAcquire(&SelfRuns) < 3; i++)
         KtSleep(10);
     KtSleep(20);
     KeFlushQueuedDpcs();
@@ -194,7 +194,7 @@ static VOID TestPeriodicWaitsAndSelfCancel(VOID)
     KeInitializeTimer(&Timer2);
     KeInitializeDpc(&Dpc2, RearmSelf, NULL);
     KeSetTimer(&Timer2, Due, &Dpc2);
-    for (int i = 0; i < 1000 && SelfRuns < 3; i++)
+    for (int i = 0; i < 1000 && ReadAcquire(&SelfRuns) < 3; i++)
         KtSleep(10);
     KtSleep(20);
     KeFlushQueuedDpcs();

@@ -26,6 +26,7 @@ typedef struct _REC {
     BOOLEAN ApcsDisabled;
     BOOLEAN InfoNull;
     NTSTATUS ExitStatus;        /* process exit calls: PsGetProcessExitStatus */
+    volatile LONG Published;    /* Add filled in What..ApcsDisabled: Last polls while others add */
 } REC;
 
 static REC Log[128];
@@ -45,6 +46,7 @@ static REC *Add(CHAR What, BOOLEAN Create, HANDLE ProcessId, HANDLE Arg)
     R->CurTid = PsGetCurrentThreadId();
     R->Irql = KeGetCurrentIrql();
     R->ApcsDisabled = KeAreApcsDisabled();
+    WriteRelease(&R->Published, 1);
     return R;
 }
 
@@ -166,8 +168,8 @@ static HANDLE LastThreadTid;
 static ULONG ThreadExitsOf(HANDLE Pid)
 {
     ULONG n = 0;
-    for (LONG i = 0; i < LogCount && i < (LONG)RTL_NUMBER_OF(Log); i++)
-        if (Log[i].ProcessId == Pid && Log[i].What == 'T' && !Log[i].Create)
+    for (LONG i = 0; i < ReadAcquire(&LogCount) && i < (LONG)RTL_NUMBER_OF(Log); i++)
+        if (ReadAcquire(&Log[i].Published) && Log[i].ProcessId == Pid && Log[i].What == 'T' && !Log[i].Create)
             n++;
     return n;
 }

@@ -22,7 +22,7 @@ static VOID Notify(HANDLE ProcessId, HANDLE ThreadId, BOOLEAN Create)
 {
     UNREFERENCED_PARAMETER(ProcessId);
     UNREFERENCED_PARAMETER(ThreadId);
-    if (!Create || !Armed)
+    if (!Create || !ReadAcquire(&Armed))
         return;
     ExAcquireFastMutex(&Shared);
     InterlockedIncrement(&Calls);

@@ -25,8 +25,10 @@ static volatile LONG KtPassed, KtFailed;
                         (unsigned long long)_kt_a, (unsigned long long)_kt_b); } \
     } while (0)
 
-#define KT_DONE() DbgPrint("ktest: %d passed, %d failed\n%s\n", (int)KtPassed, (int)KtFailed, \
-                           KtFailed || !KtPassed ? "FAIL" : "PASS")
+/* Read atomically: the counts may have been raised on another processor. */
+#define KT_DONE() DbgPrint("ktest: %d passed, %d failed\n%s\n", (int)ReadAcquire(&KtPassed), \
+                           (int)ReadAcquire(&KtFailed), \
+                           ReadAcquire(&KtFailed) || !ReadAcquire(&KtPassed) ? "FAIL" : "PASS")
 
 /* Relative timeouts in milliseconds, as drivers write them. */
 #define KT_MS(ms) (-(LONGLONG)(ms) * 10000)
