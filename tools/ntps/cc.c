@@ -135,7 +135,16 @@ typedef struct _NTPS_CC {
     const char *ShimDir;
     int MsCompat;                   /* languages compiled by clang -fms-compatibility (NtpsBuildChecked) */
     const char *ErrorFile;          /* the compilers' standard error, when captured */
+    char **Owned;                   /* strings made here (found names, copies, folders), freed at the end */
+    int NOwned;
 } NTPS_CC;
+
+static const char *NtpsOwn(NTPS_CC *Cc, char *String)
+{
+    if (String != NULL)
+        Cc->Owned[Cc->NOwned++] = String;
+    return String;
+}
 
 /* --std=c++20, -std=c++17, /std:c++20: the standard of one language. */
 static int NtpsParseStd(NTPS_CC *Cc, const char *Value)
@@ -497,7 +506,7 @@ static int NtpsParse(NTPS_CC *Cc, int argc, char **argv)
             Cc->Languages |= Cc->SourceLang[Cc->NSources];
             /* "Capture.c" for capture.c: found as Windows finds it */
             const char *Found = NtpsCcFindSource(Arg);
-            Cc->Sources[Cc->NSources++] = Found == Arg ? Arg : strdup(Found);
+            Cc->Sources[Cc->NSources++] = Found == Arg ? Arg : NtpsOwn(Cc, strdup(Found));
         } else {
             fprintf(stderr, "ntps cc: %s: not a C or C++ source (.c, .cpp, .cc, .cxx)\n", Arg);
             return 1;
@@ -522,7 +531,8 @@ int NtpsCcMain(int argc, char **argv)
     Cc.Sources = calloc((size_t)argc + 1, sizeof(char *));
     Cc.SourceLang = calloc((size_t)argc + 1, sizeof(int));
     Cc.Flags = calloc((size_t)argc * 3 + 1, sizeof(char *));       /* room for -iquote DIR per source */
-    if (Args == NULL || Cc.Sources == NULL || Cc.SourceLang == NULL || Cc.Flags == NULL)
+    Cc.Owned = calloc((size_t)argc * 3 + 1, sizeof(char *));
+    if (Args == NULL || Cc.Sources == NULL || Cc.SourceLang == NULL || Cc.Flags == NULL || Cc.Owned == NULL)
         return 70;
     if (Cc.Points == NULL)
         Cc.Points = "dual";
@@ -548,8 +558,8 @@ int NtpsCcMain(int argc, char **argv)
         const char *Slash = strrchr(Cc.Sources[i], '/');
         char *Dir = Slash != NULL ? strndup(Cc.Sources[i], (size_t)(Slash - Cc.Sources[i]) + 1) : strdup(".");
         Cc.Flags[Cc.NFlags++] = "-iquote";
-        Cc.Flags[Cc.NFlags++] = Dir;
-        Cc.Sources[i] = Source;
+        Cc.Flags[Cc.NFlags++] = NtpsOwn(&Cc, Dir);
+        Cc.Sources[i] = NtpsOwn(&Cc, (char *)Source);
     }
     const char *Extra[6];
     int NExtra = 0;
@@ -593,5 +603,8 @@ out:
     free(Cc.Sources);
     free(Cc.SourceLang);
     free(Cc.Flags);
+    for (int i = 0; i < Cc.NOwned; i++)
+        free(Cc.Owned[i]);
+    free(Cc.Owned);
     return Status;
 }
