@@ -47,10 +47,14 @@ typedef struct _CM_KEY_NODE {
  * deleted key's handles still name it and see STATUS_KEY_DELETED. */
 typedef struct _CM_KEY_BODY {
     PCM_KEY_NODE Node;
+    PUNICODE_STRING Name;           /* CmCallbackGetKeyObjectID's answer, kept with the object; or NULL */
 } CM_KEY_BODY, *PCM_KEY_BODY;
 
 extern POBJECT_TYPE CmpKeyObjectType;
 extern PCM_KEY_NODE CmpRootNode;   /* \REGISTRY */
+/* A key object for \REGISTRY, held by the registry: the RootObject of a
+ * create or open by absolute name, as registry callbacks are given it. */
+extern PCM_KEY_BODY CmpRootKeyObject;
 
 /* One lock for the whole tree. Never held while a driver's routine runs,
  * nor while a key body is dereferenced (its delete procedure takes it). */
@@ -110,6 +114,7 @@ typedef struct _CMP_CALLS {
     ULONG Count;
     struct _CMP_REG_CALLBACK *Taken[CMP_MAX_CALLBACKS];
     ULONG Called;                   /* how many got the pre-notification */
+    PVOID CallContext[CMP_MAX_CALLBACKS];   /* what each set in the pre information, for its post */
 } CMP_CALLS;
 BOOLEAN CmpRegCallbacksActive(VOID);
 /* STATUS_SUCCESS: do the operation; else its result (BYPASS: success). */

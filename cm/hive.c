@@ -268,6 +268,8 @@ VOID CmpDeleteValue(PCM_KEY_NODE Node, ULONG Index)
 static VOID CmpDeleteKeyBody(PVOID Object)
 {
     PCM_KEY_BODY Body = Object;
+    if (Body->Name != NULL)
+        ExFreePoolWithTag(Body->Name, 'nKmC');
     if (Body->Node == NULL)
         return;
     if (KiCurrentThread() == NULL) {
@@ -363,6 +365,8 @@ static VOID CmpCreateBootKeys(VOID)
     }
 }
 
+PCM_KEY_BODY CmpRootKeyObject;
+
 VOID CmInitializeSystem(VOID)
 {
     OBJECT_TYPE_INITIALIZER Init = {
@@ -383,6 +387,11 @@ VOID CmInitializeSystem(VOID)
     CmpRootNode->References = 1;
     CmpRootNode->HiveRoot = TRUE;
     CmpTouch(CmpRootNode);
+    if (!NT_SUCCESS(ObCreateObject(CmpKeyObjectType, sizeof(CM_KEY_BODY), (PVOID *)&CmpRootKeyObject)))
+        KiInternalError("cannot create the registry's root key object");
+    CmpRootKeyObject->Name = NULL;
+    CmpRootKeyObject->Node = CmpRootNode;
+    CmpRootNode->References++;
     CmpCreateBootKeys();
 }
 
@@ -399,6 +408,10 @@ VOID CmShutdownSystem(VOID)
 {
     if (CmpKeyObjectType == NULL)
         return;
+    if (CmpRootKeyObject != NULL) {
+        ObfDereferenceObject(CmpRootKeyObject);
+        CmpRootKeyObject = NULL;
+    }
     LONG Leaked = __atomic_load_n(&CmpKeyObjectType->TotalNumberOfObjects, __ATOMIC_RELAXED);
     if (Leaked != 0)
         RtlpReport("ntps: leak: %ld key object%s still referenced at shutdown (a missing ObDereferenceObject?)\n",

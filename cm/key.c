@@ -160,17 +160,42 @@ static NTSTATUS CmpResolve(CMP_OPEN *Open, const OBP_CAPTURED_ATTRIBUTES *Captur
                            Open->Class.Length, Node);
 }
 
-/* The pre-notification of a create or open. STATUS_CALLBACK_BYPASS asks
- * the registry to return a handle to the key object the routine put in
- * *ResultObject: not done yet (a note and STATUS_NOT_IMPLEMENTED). */
-static NTSTATUS CmpPreNotifyOpen(CMP_CALLS *Calls, REG_NOTIFY_CLASS Class, PREG_CREATE_KEY_INFORMATION_V1 Pre)
+/* A routine that did a create or open itself (STATUS_CALLBACK_BYPASS from
+ * the pre-notification, or a post one that turned a failure into success)
+ * put the referenced key object in *ResultObject, as documented: the caller
+ * gets a handle to it, which takes over that reference. Without a key
+ * object there the operation fails (Failure) and the verifier says why. */
+static NTSTATUS CmpHandleFromResult(PVOID Result, ULONG Attributes, ACCESS_MASK DesiredAccess, PHANDLE Handle,
+                                    NTSTATUS Failure)
 {
-    NTSTATUS Status = CmpPreNotify(Calls, Class, Pre);
-    if (Status == STATUS_CALLBACK_BYPASS) {
-        CmpNotImplemented("STATUS_CALLBACK_BYPASS from a RegNtPreCreateKeyEx/RegNtPreOpenKeyEx routine");
-        Status = STATUS_NOT_IMPLEMENTED;
+    if (Result == NULL || ObGetObjectType(Result) != CmpKeyObjectType) {
+        VfReport("RegistryResultObject", VfDriverCaller(),
+                 "a registry callback completed a create or open itself without a key object in *ResultObject; "
+                 "the operation fails with 0x%08X", (unsigned)Failure);
+        return Failure;
     }
+    NTSTATUS Status = ObpCreateHandle(Result, ObMapGenericMask(CmpKeyObjectType, DesiredAccess), Attributes, Handle);
+    ObfDereferenceObject(Result);   /* the routine's reference, handed over */
     return Status;
+}
+
+/* A post routine changed an open's status (STATUS_CALLBACK_BYPASS with
+ * ReturnStatus). Error to success: as documented, it opened the key itself
+ * and put the referenced key object in *ResultObject (and PostInfo->Object):
+ * the caller gets a handle to it, which takes over that reference. Success
+ * to error: the handle made is closed again. */
+static NTSTATUS CmpPostOpenOverride(NTSTATUS Status, NTSTATUS Final, PVOID Result, ULONG Attributes,
+                                    ACCESS_MASK DesiredAccess, PHANDLE Handle)
+{
+    if (NT_SUCCESS(Status) == NT_SUCCESS(Final))
+        return Status;
+    if (NT_SUCCESS(Status)) {
+        ObpCloseHandleIn(NULL, *Handle, KernelMode);
+        *Handle = NULL;
+        return Final;
+    }
+    NTSTATUS Made = CmpHandleFromResult(Result, Attributes, DesiredAccess, Handle, Status);
+    return NT_SUCCESS(Made) ? Final : Made;
 }
 
 /* The last handle to a key is closed: RegNtPre/PostKeyHandleClose (at
@@ -203,17 +228,33 @@ static NTSTATUS CmpOpenKey(CMP_OPEN *Open, ACCESS_MASK DesiredAccess, POBJECT_AT
     CMP_CALLS Calls;
     BOOLEAN Notify = NT_SUCCESS(Status) && CmpRegCallbacksActive();
     PVOID Result = NULL;
+    /* An absolute name is relative to \REGISTRY for the callbacks: RootObject
+     * is that key's object, RemainingName what follows "\REGISTRY\". */
+    UNICODE_STRING Remaining = Captured.Name;
+    static const UNICODE_STRING RegistryPrefix = RTL_CONSTANT_STRING(L"\\REGISTRY\\");
+    if (Root == NULL && RtlPrefixUnicodeString(&RegistryPrefix, &Captured.Name, TRUE)) {
+        Remaining.Buffer += RegistryPrefix.Length / sizeof(WCHAR);
+        Remaining.Length -= RegistryPrefix.Length;
+        Remaining.MaximumLength -= RegistryPrefix.Length;
+    }
     REG_CREATE_KEY_INFORMATION_V1 Pre = {
-        .CompleteName = &Captured.Name, .RootObject = Root, .ObjectType = CmpKeyObjectType,
-        .Options = Open->CreateOptions, .Class = Open->Create ? &Open->Class : NULL, .DesiredAccess = DesiredAccess,
-        .Disposition = &Open->Disposition, .ResultObject = &Result, .Version = 1, .RemainingName = &Captured.Name,
-        .Attributes = Captured.Attributes, .CheckAccessMode = Open->Mode,
+        .CompleteName = &Captured.Name, .RootObject = Root != NULL ? Root : CmpRootKeyObject,
+        .ObjectType = CmpKeyObjectType, .Options = Open->CreateOptions, .Class = Open->Create ? &Open->Class : NULL,
+        .DesiredAccess = DesiredAccess, .Disposition = &Open->Disposition, .ResultObject = &Result, .Version = 1,
+        .RemainingName = &Remaining, .Attributes = Captured.Attributes, .CheckAccessMode = Open->Mode,
     };
-    if (Notify)
-        Status = CmpPreNotifyOpen(&Calls, Open->Create ? RegNtPreCreateKeyEx : RegNtPreOpenKeyEx, &Pre);
-    if (NT_SUCCESS(Status))
+    BOOLEAN Bypassed = FALSE;
+    if (Notify) {
+        Status = CmpPreNotify(&Calls, Open->Create ? RegNtPreCreateKeyEx : RegNtPreOpenKeyEx, &Pre);
+        if (Status == STATUS_CALLBACK_BYPASS) {
+            Bypassed = TRUE;
+            Status = CmpHandleFromResult(Result, Captured.Attributes, DesiredAccess, Handle, STATUS_UNSUCCESSFUL);
+        }
+    }
+    if (NT_SUCCESS(Status) && !Bypassed)
         Status = ObCreateObject(CmpKeyObjectType, sizeof(CM_KEY_BODY), (PVOID *)&Body);
-    if (NT_SUCCESS(Status)) {
+    if (NT_SUCCESS(Status) && !Bypassed) {
+        Body->Name = NULL;
         PCM_KEY_NODE Node;
         CmpLockRegistry();
         Status = CmpResolve(Open, &Captured, Root, RootAccess, &Node);
@@ -225,12 +266,14 @@ static NTSTATUS CmpOpenKey(CMP_OPEN *Open, ACCESS_MASK DesiredAccess, POBJECT_AT
     }
     if (Root != NULL)
         ObfDereferenceObject(Root);
-    if (NT_SUCCESS(Status))
+    if (NT_SUCCESS(Status) && !Bypassed)
         Status = ObpCreateHandle(Body, ObMapGenericMask(CmpKeyObjectType, DesiredAccess), Captured.Attributes,
                                  Handle);
-    if (Notify)
-        CmpPostNotify(&Calls, Open->Create ? RegNtPostCreateKeyEx : RegNtPostOpenKeyEx,
-                      NT_SUCCESS(Status) ? Body : NULL, Status, &Pre);
+    if (Notify) {
+        NTSTATUS Final = CmpPostNotify(&Calls, Open->Create ? RegNtPostCreateKeyEx : RegNtPostOpenKeyEx,
+                                       NT_SUCCESS(Status) ? (Bypassed ? Result : Body) : NULL, Status, &Pre);
+        Status = CmpPostOpenOverride(Status, Final, Result, Captured.Attributes, DesiredAccess, Handle);
+    }
     if (Body != NULL)
         ObfDereferenceObject(Body);     /* the creation's reference; the handle has its own */
     ObpReleaseObjectAttributes(&Captured);

@@ -192,6 +192,7 @@ static NTSTATUS CmpCall(CMP_REG_CALLBACK *R, REG_NOTIFY_CLASS Class, PVOID Info)
 {
     VF_CALLBACK_FRAME Frame;
     VfEnterCallback(&Frame, VfCallbackRegistry, (PVOID)R->Function);
+    Frame.Registration = R;         /* whose registry calls see only lower altitudes (CmpPreNotify) */
     NTSTATUS Status = R->Function(R->Context, (PVOID)(ULONG_PTR)Class, Info);
     VfLeaveCallback(&Frame);
     return Status;
@@ -202,23 +203,64 @@ BOOLEAN CmpRegCallbacksActive(VOID)
     return __atomic_load_n(&CmpRegCallbackCount, __ATOMIC_ACQUIRE) != 0;
 }
 
+/* The CallContext member of a pre-notification's information: each routine
+ * may set it and gets its own value back in the post information. */
+static PVOID *CmpCallContextOf(REG_NOTIFY_CLASS Class, PVOID Info)
+{
+    switch (Class) {
+    case RegNtPreSetValueKey: return &((PREG_SET_VALUE_KEY_INFORMATION)Info)->CallContext;
+    case RegNtPreDeleteValueKey: return &((PREG_DELETE_VALUE_KEY_INFORMATION)Info)->CallContext;
+    case RegNtPreDeleteKey: return &((PREG_DELETE_KEY_INFORMATION)Info)->CallContext;
+    case RegNtPreCreateKeyEx:
+    case RegNtPreOpenKeyEx: return &((PREG_CREATE_KEY_INFORMATION_V1)Info)->CallContext;
+    case RegNtPreQueryValueKey: return &((PREG_QUERY_VALUE_KEY_INFORMATION)Info)->CallContext;
+    case RegNtPreEnumerateValueKey: return &((PREG_ENUMERATE_VALUE_KEY_INFORMATION)Info)->CallContext;
+    case RegNtPreQueryKey: return &((PREG_QUERY_KEY_INFORMATION)Info)->CallContext;
+    case RegNtPreEnumerateKey: return &((PREG_ENUMERATE_KEY_INFORMATION)Info)->CallContext;
+    case RegNtPreKeyHandleClose: return &((PREG_KEY_HANDLE_CLOSE_INFORMATION)Info)->CallContext;
+    default: return NULL;
+    }
+}
+
 /* Pre-notification Class with Info to every registration, highest
  * altitude first. STATUS_SUCCESS: go on; otherwise the operation ends with
  * that status (STATUS_CALLBACK_BYPASS: a routine did it itself). */
 NTSTATUS CmpPreNotify(CMP_CALLS *Calls, REG_NOTIFY_CLASS Class, PVOID Info)
 {
     Calls->Count = Calls->Called = 0;
+    /* An operation a registry callback routine makes itself goes only to the
+     * registrations below its own altitude (documented: "Invoking Registry
+     * Operations Within a RegistryCallback Routine"); it never comes back to it. */
+    VF_CALLBACK_FRAME *Frame = VfFindCallback(KiCurrentThread(), 1u << VfCallbackRegistry);
+    CMP_REG_CALLBACK *Caller = Frame != NULL ? Frame->Registration : NULL;
     ExpAcquireSpinLock(&CmpRegCallbackLock);
+    BOOLEAN Below = Caller == NULL;
+    if (Caller != NULL) {       /* unregistered meanwhile: by altitude */
+        BOOLEAN Listed = FALSE;
+        for (PLIST_ENTRY E = CmpRegCallbacks.Flink; E != &CmpRegCallbacks && !Listed; E = E->Flink)
+            Listed = CONTAINING_RECORD(E, CMP_REG_CALLBACK, Link) == Caller;
+        Below = !Listed;
+    }
     for (PLIST_ENTRY E = CmpRegCallbacks.Flink; E != &CmpRegCallbacks && Calls->Count < CMP_MAX_CALLBACKS;
          E = E->Flink) {
         CMP_REG_CALLBACK *R = CONTAINING_RECORD(E, CMP_REG_CALLBACK, Link);
+        if (R == Caller) {
+            Below = TRUE;       /* the list is highest first: the rest are lower */
+            continue;
+        }
+        if (Caller != NULL && (!Below || CmpCompareAltitudes(R, Caller) >= 0))
+            continue;
         if (ExAcquireRundownProtection(&R->Rundown))
             Calls->Taken[Calls->Count++] = R;
     }
     ExpReleaseSpinLock(&CmpRegCallbackLock);
     NTSTATUS Status = STATUS_SUCCESS;
+    PVOID *CallContext = CmpCallContextOf(Class, Info);
     for (ULONG i = 0; i < Calls->Count && Status == STATUS_SUCCESS; i++) {
+        if (CallContext != NULL)
+            *CallContext = NULL;        /* each routine starts with none */
         NTSTATUS Result = CmpCall(Calls->Taken[i], Class, Info);
+        Calls->CallContext[i] = CallContext != NULL ? *CallContext : NULL;
         if (Result == STATUS_CALLBACK_BYPASS || !NT_SUCCESS(Result))
             Status = Result;
         else
@@ -235,7 +277,7 @@ NTSTATUS CmpPostNotify(CMP_CALLS *Calls, REG_NOTIFY_CLASS Class, PVOID Object, N
 {
     for (ULONG i = 0; i < Calls->Called; i++) {
         REG_POST_OPERATION_INFORMATION Post = { .Object = Object, .Status = Status, .PreInformation = PreInfo,
-                                                .ReturnStatus = Status };
+                                                .ReturnStatus = Status, .CallContext = Calls->CallContext[i] };
         if (CmpCall(Calls->Taken[i], Class, &Post) == STATUS_CALLBACK_BYPASS)
             Status = Post.ReturnStatus;
     }
@@ -294,6 +336,69 @@ VOID CmCallbackReleaseKeyObjectIDEx(PCUNICODE_STRING ObjectName)
 {
     if (ObjectName != NULL)
         ExFreePoolWithTag((PVOID)ObjectName, 'nKmC');
+}
+
+/* The older form: the name belongs to the key object, valid while it
+ * lives (made once, kept in the key body, freed with it). A key renamed
+ * after the first call keeps the first name, as Windows's cached one. */
+NTSTATUS CmCallbackGetKeyObjectID(PLARGE_INTEGER Cookie, PVOID Object, PULONG_PTR ObjectID,
+                                  PCUNICODE_STRING *ObjectName)
+{
+    if (Object == NULL || ObGetObjectType(Object) != CmpKeyObjectType)
+        return STATUS_INVALID_PARAMETER;
+    PCM_KEY_BODY Body = Object;
+    if (ObjectName == NULL)
+        return CmCallbackGetKeyObjectIDEx(Cookie, Object, ObjectID, NULL, 0);
+    PUNICODE_STRING Name = __atomic_load_n(&Body->Name, __ATOMIC_ACQUIRE);
+    if (Name == NULL) {
+        PCUNICODE_STRING Made;
+        NTSTATUS Status = CmCallbackGetKeyObjectIDEx(Cookie, Object, ObjectID, &Made, 0);
+        if (!NT_SUCCESS(Status))
+            return Status;
+        PUNICODE_STRING Expected = NULL;
+        if (__atomic_compare_exchange_n(&Body->Name, &Expected, (PUNICODE_STRING)Made, FALSE, __ATOMIC_ACQ_REL,
+                                        __ATOMIC_ACQUIRE)) {
+            Name = (PUNICODE_STRING)Made;
+        } else {
+            CmCallbackReleaseKeyObjectIDEx(Made);       /* another caller's is kept */
+            Name = Expected;
+        }
+    } else if (ObjectID != NULL) {
+        *ObjectID = (ULONG_PTR)Body->Node;
+    }
+    *ObjectName = Name;
+    return STATUS_SUCCESS;
+}
+
+/* Registry callback version 1.1 (Windows 7 and later): a failed create or
+ * open has a NULL Object in its post information. */
+VOID CmGetCallbackVersion(PULONG Major, PULONG Minor)
+{
+    if (Major != NULL)
+        *Major = 1;
+    if (Minor != NULL)
+        *Minor = 1;
+}
+
+/* No registry operation is transacted here (KTM is not implemented: cm/ktm.c). */
+PVOID CmGetBoundTransaction(PLARGE_INTEGER Cookie, PVOID Object)
+{
+    (void)Cookie;
+    (void)Object;
+    return NULL;
+}
+
+/* Per-key contexts need the RegNtCallbackObjectContextCleanup notification
+ * at the key's close and at CmUnRegisterCallback: not implemented yet. */
+NTSTATUS CmSetCallbackObjectContext(PVOID Object, PLARGE_INTEGER Cookie, PVOID NewContext, PVOID *OldContext)
+{
+    (void)Object;
+    (void)Cookie;
+    (void)NewContext;
+    if (OldContext != NULL)
+        *OldContext = NULL;
+    static volatile ULONG Reported;
+    return RtlpNotImplemented("CmSetCallbackObjectContext", &Reported);
 }
 
 /* ---- unload ------------------------------------------------------------------------------------- */

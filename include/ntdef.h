@@ -174,6 +174,22 @@ typedef struct _SINGLE_LIST_ENTRY {
     struct _SINGLE_LIST_ENTRY *Next;
 } SINGLE_LIST_ENTRY, *PSINGLE_LIST_ENTRY;
 
+/* Fixed-width list links (a 32-bit or 64-bit process's lists seen from
+ * the kernel); the links are addresses held as integers. */
+typedef struct LIST_ENTRY32 {
+    ULONG Flink;
+    ULONG Blink;
+} LIST_ENTRY32, *PLIST_ENTRY32;
+
+typedef struct LIST_ENTRY64 {
+    ULONGLONG Flink;
+    ULONGLONG Blink;
+} LIST_ENTRY64, *PLIST_ENTRY64;
+
+typedef struct _SINGLE_LIST_ENTRY32 {
+    ULONG Next;
+} SINGLE_LIST_ENTRY32, *PSINGLE_LIST_ENTRY32;
+
 typedef struct _UNICODE_STRING {
     USHORT Length;          /* bytes, not counting a terminator */
     USHORT MaximumLength;   /* bytes */
@@ -200,6 +216,10 @@ typedef struct _GUID {
     UCHAR Data4[8];
 } GUID, *PGUID, *LPGUID;
 typedef const GUID *LPCGUID, *PCGUID;
+#ifndef UUID_DEFINED
+#define UUID_DEFINED
+typedef GUID UUID;
+#endif
 #define _GUID_DEFINED
 
 typedef struct _OBJECT_ATTRIBUTES {

@@ -410,6 +410,15 @@ NTSYSAPI NTSTATUS NTAPI NtQuerySystemInformation(SYSTEM_INFORMATION_CLASS System
                                                  PVOID SystemInformation, ULONG SystemInformationLength,
                                                  PULONG ReturnLength);
 
+/* The object named ObjectName (absolute), referenced, if of ObjectType
+ * (NULL: any); OBJ_CASE_INSENSITIVE in Attributes. No access check. */
+NTKERNELAPI NTSTATUS ObReferenceObjectByName(PUNICODE_STRING ObjectName, ULONG Attributes, PACCESS_STATE AccessState,
+                                             ACCESS_MASK DesiredAccess, POBJECT_TYPE ObjectType,
+                                             KPROCESSOR_MODE AccessMode, PVOID ParseContext, PVOID *Object);
+/* \Driver\ objects' type, exported as Windows does: the type pointer's
+ * address (drivers declare it themselves and pass *IoDriverObjectType). */
+NTKERNELAPI extern POBJECT_TYPE *IoDriverObjectType;
+
 /* Copy between two processes' user memory (ntps: one host address space).
  * UserMode: both ranges in user space, else STATUS_ACCESS_VIOLATION; a
  * fault part way: STATUS_PARTIAL_COPY, *ReturnSize what was copied. */

@@ -5,6 +5,7 @@
 #ifndef _WDMDDK_
 #define _WDMDDK_
 
+#include <SDKDDKVer.h>   /* NTDDI_VERSION, as wdm.h includes it */
 #include <ntdef.h>
 #include <ntstatus.h>
 #include <ddk/sal.h>
@@ -18,6 +19,7 @@
 
 #include <ddk/intrin.h>
 #include <ddk/rtl.h>
+#include <ddk/rtllarge.h>
 #include <ddk/ke.h>
 #include <ddk/ex.h>
 #include <ddk/exres.h>
@@ -25,6 +27,8 @@
 #include <ddk/ps.h>
 #include <ddk/io.h>
 #include <ddk/cm.h>
+#include <ddk/cminfo.h>
+#include <ddk/ktm.h>
 #include <ddk/seh.h>
 
 /* #pragma alloc_text / code_seg are accepted and ignored. */

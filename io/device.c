@@ -103,7 +103,7 @@ POBJECT_TYPE IopIoObjectType(PVOID Object)
     } __except (EXCEPTION_EXECUTE_HANDLER) {
         return NULL;
     }
-    return Type == IoDriverObjectType || Type == IopDeviceObjectType ? Type : NULL;
+    return Type == IopDriverObjectType || Type == IopDeviceObjectType ? Type : NULL;
 }
 
 /* ---- creation ---------------------------------------------------------------------------------- */
@@ -164,7 +164,7 @@ NTSTATUS IoCreateDevice(PDRIVER_OBJECT DriverObject, ULONG DeviceExtensionSize, 
     if (Irql != PASSIVE_LEVEL && !KiPassiveRuleOff(Irql))      /* DDI rule IrqlIoPassive1 */
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x2000A, Irql, PASSIVE_LEVEL,
                      (ULONG_PTR)__builtin_return_address(0));
-    if (DeviceObject == NULL || IopIoObjectType(DriverObject) != IoDriverObjectType)
+    if (DeviceObject == NULL || IopIoObjectType(DriverObject) != IopDriverObjectType)
         return STATUS_INVALID_PARAMETER;
     *DeviceObject = NULL;
     if (ExpInjectFailure(__func__, __builtin_return_address(0)))
@@ -217,11 +217,21 @@ static VOID IopUnlinkDevice(PDEVICE_OBJECT Device)
     ExpReleaseSpinLock(&IopDeviceListLock);
 }
 
-static VOID IopDeleteDevice(PDEVICE_OBJECT Device)
+static VOID IopDeleteDevice(PDEVICE_OBJECT Device, PVOID Caller)
 {
     IopUnlinkDevice(Device);
-    if (Device->Flags & DO_DEVICE_HAS_NAME)
+    /* Windows goes by DO_DEVICE_HAS_NAME, which the driver can write: a
+     * named device whose driver cleared it (Flags &= DO_DEVICE_INITIALIZING)
+     * would keep its name and leak, pointing at a driver that is gone. Here
+     * the name goes as it should, and the driver's mistake is reported. */
+    if (IopDeviceExtension(Device)->Name[0] != 0) {
+        if (!(Device->Flags & DO_DEVICE_HAS_NAME) && Caller != NULL)
+            VfReport("IoDeleteDeviceNameFlag", Caller,
+                     "IoDeleteDevice(%p %s): DO_DEVICE_HAS_NAME was cleared by the driver; on Windows the name "
+                     "would stay and the device object leak",
+                     (void *)Device, IopDeviceName(Device));
         ObMakeTemporaryObject(Device);      /* leaves \Device now: it has no handles */
+    }
     ObfDereferenceObject(Device);           /* the creation's */
 }
 
@@ -251,7 +261,7 @@ VOID IoDeleteDevice(PDEVICE_OBJECT DeviceObject)
                  (void *)IopDeviceExtension(DeviceObject)->AttachedTo);
         IoDetachDevice(IopDeviceExtension(DeviceObject)->AttachedTo);
     }
-    IopDeleteDevice(DeviceObject);
+    IopDeleteDevice(DeviceObject, Caller);
 }
 
 /* ---- a driver's devices at the end of DriverEntry and at unload ------------------------------- */
@@ -269,7 +279,7 @@ VOID IopCheckUnloadedDevices(PDRIVER_OBJECT Driver, BOOLEAN Delete)
 {
     if (Delete) {
         for (PDEVICE_OBJECT Device; (Device = Driver->DeviceObject) != NULL;)
-            IopDeleteDevice(Device);
+            IopDeleteDevice(Device, NULL);
         return;
     }
     PDEVICE_OBJECT First = Driver->DeviceObject;

@@ -8,7 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-POBJECT_TYPE IoDriverObjectType;
+POBJECT_TYPE IopDriverObjectType;
+/* Exported as Windows exports it: the address of the type pointer. */
+POBJECT_TYPE *IoDriverObjectType = &IopDriverObjectType;
+
+static PVOID IopReferenceDriverByName(PCUNICODE_STRING Name);
 
 static VOID IopDeleteDriver(PVOID Object)
 {
@@ -23,14 +27,15 @@ VOID IoInitializeSystem(VOID)
                             STANDARD_RIGHTS_ALL | 0x1 },
         .ValidAccessMask = STANDARD_RIGHTS_ALL | 0x1, .DeleteProcedure = IopDeleteDriver,
     };
-    IoDriverObjectType = ObCreateObjectType(&Init);
-    ObpDriverType = IoDriverObjectType;
+    IopDriverObjectType = ObCreateObjectType(&Init);
+    ObpDriverType = IopDriverObjectType;
     IopCreateDeviceType();
     IopInitializeWorkItems();
     IopInitializeIrps();
     IopInitializeFiles();
     IopInitializeSymbolicLinks();
     IopCreateSystemDevices();
+    ObpReferenceDriverByName = IopReferenceDriverByName;
 }
 
 VOID IoStopSystem(VOID)
@@ -40,11 +45,12 @@ VOID IoStopSystem(VOID)
 
 VOID IoShutdownSystem(VOID)
 {
+    ObpReferenceDriverByName = NULL;
     IopShutdownFiles();
     IopShutdownSymbolicLinks();
     IopDeleteDeviceType();
-    ObDeleteObjectType(IoDriverObjectType);
-    IoDriverObjectType = ObpDriverType = NULL;
+    ObDeleteObjectType(IopDriverObjectType);
+    IopDriverObjectType = ObpDriverType = NULL;
 }
 
 /* Every driver started, from the command line or by NtLoadDriver, so a
@@ -70,6 +76,17 @@ static VOID IopUntrackImage(PIO_DRIVER_IMAGE Image)
         RemoveEntryList(&Image->Link);
         Image->Link.Flink = Image->Link.Blink = NULL;
     }
+    KeReleaseSpinLock(&IopDriversLock, Irql);
+}
+
+/* Under the list's lock, so that a lookup by name (IopReferenceDriverByName)
+ * sees the object or NULL, never one being freed. */
+static VOID IopForgetDriver(PIO_DRIVER_IMAGE Image)
+{
+    KIRQL Irql;
+    KeAcquireSpinLock(&IopDriversLock, &Irql);
+    Image->DriverObject = NULL;
+    Image->Module->Context = NULL;
     KeReleaseSpinLock(&IopDriversLock, Irql);
 }
 
@@ -139,7 +156,7 @@ static VOID IopReportImageLoad(PRTL_MODULE Module)
 NTSTATUS IoStartDriver(PIO_DRIVER_IMAGE Image)
 {
     IOP_DRIVER_STORAGE *Storage;
-    NTSTATUS Status = ObCreateObject(IoDriverObjectType, sizeof(*Storage), (PVOID *)&Storage);
+    NTSTATUS Status = ObCreateObject(IopDriverObjectType, sizeof(*Storage), (PVOID *)&Storage);
     if (!NT_SUCCESS(Status))
         return Status;
     PDRIVER_OBJECT Driver = &Storage->Driver;
@@ -187,8 +204,7 @@ NTSTATUS IoStartDriver(PIO_DRIVER_IMAGE Image)
         ExCheckUnloadedLookasideLists(Image->Module);
         IopCheckUnloadedDevices(Driver, FALSE);
         ExReportPoolLeaks(Image->Module, TRUE);
-        Image->DriverObject = NULL;
-        Image->Module->Context = NULL;
+        IopForgetDriver(Image);
         ObfDereferenceObject(Driver);
         IopUntrackImage(Image);
         return Status;
@@ -238,8 +254,7 @@ VOID IoUnloadDriver(PIO_DRIVER_IMAGE Image)
         VfCheckUnload(Image->Module);
         ExReportPoolLeaks(Image->Module, TRUE);
     }
-    Image->DriverObject = NULL;
-    Image->Module->Context = NULL;
+    IopForgetDriver(Image);
     ObfDereferenceObject(Driver);
     IopUntrackImage(Image);
 }
@@ -275,6 +290,21 @@ static PIO_DRIVER_IMAGE IopFindService(PCUNICODE_STRING Name)
     }
     KeReleaseSpinLock(&IopDriversLock, Irql);
     return Found;
+}
+
+/* \Driver\Name: a started driver, or a built-in one (io/sysdev.c). */
+static PVOID IopReferenceDriverByName(PCUNICODE_STRING Name)
+{
+    PDRIVER_OBJECT Found = NULL;
+    KIRQL Irql;
+    KeAcquireSpinLock(&IopDriversLock, &Irql);
+    for (PLIST_ENTRY e = IopDrivers.Flink; e != &IopDrivers && Found == NULL; e = e->Flink) {
+        PDRIVER_OBJECT Driver = CONTAINING_RECORD(e, IO_DRIVER_IMAGE, Link)->DriverObject;
+        if (Driver != NULL && RtlEqualUnicodeString(&Driver->DriverName, Name, TRUE) && ObReferenceObjectSafe(Driver))
+            Found = Driver;
+    }
+    KeReleaseSpinLock(&IopDriversLock, Irql);
+    return Found != NULL ? Found : IopReferenceBuiltinDriver(Name);
 }
 
 /* The last component of a service key path: the service's name. */

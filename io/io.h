@@ -47,9 +47,11 @@ static inline IOP_DRIVER_STORAGE *IopDriverStorage(PDRIVER_OBJECT Driver)
     return CONTAINING_RECORD(Driver, IOP_DRIVER_STORAGE, Driver);
 }
 
-extern POBJECT_TYPE IoDriverObjectType;
+extern POBJECT_TYPE IopDriverObjectType;
 extern POBJECT_TYPE IopDeviceObjectType;
 
+/* A built-in driver (io/sysdev.c) named Name (\Driver\Beep), referenced, or NULL. */
+PVOID IopReferenceBuiltinDriver(PCUNICODE_STRING Name);
 VOID IoInitializeSystem(VOID);
 VOID IoShutdownSystem(VOID);
 /* In the last system thread, drivers unloaded and user processes ended:

@@ -25,7 +25,7 @@ static NTSTATUS IopBuiltinDefault(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 PDRIVER_OBJECT IopCreateBuiltinDriver(PCWSTR Name)
 {
     IOP_DRIVER_STORAGE *Storage;
-    if (!NT_SUCCESS(ObCreateObject(IoDriverObjectType, sizeof(*Storage), (PVOID *)&Storage)))
+    if (!NT_SUCCESS(ObCreateObject(IopDriverObjectType, sizeof(*Storage), (PVOID *)&Storage)))
         return NULL;
     PDRIVER_OBJECT Driver = &Storage->Driver;
     Driver->Type = IO_TYPE_DRIVER;
@@ -44,6 +44,17 @@ PDRIVER_OBJECT IopCreateBuiltinDriver(PCWSTR Name)
     return Driver;
 }
 
+/* \Driver\Beep and \Driver\Kbdclass, referenced (ObReferenceObjectByName). */
+PVOID IopReferenceBuiltinDriver(PCUNICODE_STRING Name)
+{
+    for (ULONG i = 0; i < RTL_NUMBER_OF(IopBuiltinDrivers); i++) {
+        PDRIVER_OBJECT Driver = __atomic_load_n(&IopBuiltinDrivers[i], __ATOMIC_ACQUIRE);
+        if (Driver != NULL && RtlEqualUnicodeString(&Driver->DriverName, Name, TRUE) && ObReferenceObjectSafe(Driver))
+            return Driver;
+    }
+    return NULL;
+}
+
 VOID IopCreateSystemDevices(VOID)
 {
     IopBuiltinDrivers[0] = IopCreateBeepDriver();
@@ -59,7 +70,7 @@ VOID IopDeleteSystemDevices(VOID)
         if (Driver->DriverUnload != NULL)
             Driver->DriverUnload(Driver);
         IopCheckUnloadedDevices(Driver, TRUE);
+        __atomic_store_n(&IopBuiltinDrivers[i], NULL, __ATOMIC_RELEASE);    /* no lookup finds it now */
         ObfDereferenceObject(Driver);
-        IopBuiltinDrivers[i] = NULL;
     }
 }

@@ -53,7 +53,7 @@ static VOID IopSetUpWorkItem(PVOID IoObject, PIO_WORKITEM Item, ULONG Magic)
     if (Type == NULL)
         KeBugCheckEx(WORKER_INVALID, 3, (ULONG_PTR)Item, (ULONG_PTR)IoObject, 0);
     Item->IoObject = IoObject;
-    Item->Driver = Type == IoDriverObjectType ? (PDRIVER_OBJECT)IoObject : ((PDEVICE_OBJECT)IoObject)->DriverObject;
+    Item->Driver = Type == IopDriverObjectType ? (PDRIVER_OBJECT)IoObject : ((PDEVICE_OBJECT)IoObject)->DriverObject;
     Item->Routine = NULL;
     Item->Context = NULL;
     Item->QueuedBy = NULL;

@@ -404,6 +404,48 @@ NTSTATUS ObpReferenceObjectByName(PCUNICODE_STRING Name, BOOLEAN CaseInsensitive
     return Status;
 }
 
+PVOID (*ObpReferenceDriverByName)(PCUNICODE_STRING Name);
+
+/* Exported by Windows without a WDK declaration; drivers declare it
+ * themselves (a filter finds \Driver\Kbdclass by it and walks its devices).
+ * \Driver\ names are the driver objects' DriverName (io/driver.c), which
+ * always compare without regard to case, as Windows' object directories do.
+ * The object is referenced by name as the kernel's own lookups do;
+ * AccessState, DesiredAccess and ParseContext are not used: no access check
+ * is made for either AccessMode (ntps has no security descriptors on names). */
+NTSTATUS ObReferenceObjectByName(PUNICODE_STRING ObjectName, ULONG Attributes, PACCESS_STATE AccessState,
+                                 ACCESS_MASK DesiredAccess, POBJECT_TYPE ObjectType, KPROCESSOR_MODE AccessMode,
+                                 PVOID ParseContext, PVOID *Object)
+{
+    (void)AccessState;
+    (void)DesiredAccess;
+    (void)AccessMode;
+    (void)ParseContext;
+    KIRQL Irql = KeGetCurrentIrql();
+    if (Irql > APC_LEVEL)   /* PASSIVE, as the other Ob lookups (IrqlObPassive) */
+        KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x2001B, Irql, PASSIVE_LEVEL, (ULONG_PTR)ObjectName);
+    *Object = NULL;
+    if (ObjectName == NULL || ObjectName->Length == 0 || ObjectName->Buffer == NULL)
+        return STATUS_OBJECT_NAME_INVALID;
+    PVOID Found;
+    static const UNICODE_STRING DriverFolder = RTL_CONSTANT_STRING(L"\\Driver\\");
+    NTSTATUS Status;
+    if (RtlPrefixUnicodeString(&DriverFolder, ObjectName, TRUE) && ObpReferenceDriverByName != NULL) {
+        Found = ObpReferenceDriverByName(ObjectName);
+        Status = Found != NULL ? STATUS_SUCCESS : STATUS_OBJECT_NAME_NOT_FOUND;
+    } else {
+        Status = ObpReferenceObjectByName(ObjectName, (Attributes & OBJ_CASE_INSENSITIVE) != 0, &Found);
+    }
+    if (!NT_SUCCESS(Status))
+        return Status;
+    if (ObjectType != NULL && OBJECT_TO_OBJECT_HEADER(Found)->Type != ObjectType) {
+        ObfDereferenceObject(Found);
+        return STATUS_OBJECT_TYPE_MISMATCH;
+    }
+    *Object = Found;
+    return STATUS_SUCCESS;
+}
+
 /* ---- permanent objects ----------------------------------------------------------------------------------- */
 
 VOID ObMakeTemporaryObject(PVOID Object)

@@ -100,6 +100,10 @@ ACCESS_MASK ObMapGenericMask(POBJECT_TYPE Type, ACCESS_MASK Access);
 
 extern POBJECT_TYPE ObpProcessType, ObpThreadType, ObpEventType, ObpSemaphoreType, ObpMutantType, ObpFileType,
     ObpDriverType;
+/* Driver objects are not in the namespace: Io (which keeps them) answers
+ * for \Driver\Name here (ObReferenceObjectByName): the driver object whose
+ * DriverName is Name, referenced, or NULL. Set by IoInitializeSystem. */
+extern PVOID (*ObpReferenceDriverByName)(PCUNICODE_STRING Name);
 
 /* ---- handles in a given process's table (ob/handle.c) ------------------------------ */
 typedef struct _OBP_HANDLE_REQUEST {

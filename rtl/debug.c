@@ -189,6 +189,14 @@ VOID RtlpReport(PCSTR Format, ...)
         RtlpDebugWrite(Line, (SIZE_T)Length < sizeof(Line) ? (SIZE_T)Length : sizeof(Line) - 1);
 }
 
+/* Said once per routine (rtl/rtl.h). */
+NTSTATUS RtlpNotImplemented(PCSTR Routine, volatile ULONG *Reported)
+{
+    if (!__atomic_exchange_n(Reported, 1, __ATOMIC_RELAXED))
+        RtlpReport("ntps: %s is not implemented (STATUS_NOT_IMPLEMENTED)\n", Routine);
+    return STATUS_NOT_IMPLEMENTED;
+}
+
 /* Said once per class (rtl/rtl.h). */
 NTSTATUS RtlpClassNotImplemented(PCSTR Service, ULONG Class, volatile ULONG *Reported)
 {

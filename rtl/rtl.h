@@ -77,5 +77,8 @@ VOID RtlpReport(PCSTR Format, ...) __attribute__((format(printf, 1, 2)));
  * holds one bit a class (Class % 32; callers with more classes pass the word
  * of Class / 32). Returns STATUS_NOT_IMPLEMENTED, for `return`. */
 NTSTATUS RtlpClassNotImplemented(PCSTR Service, ULONG Class, volatile ULONG *Reported);
+/* "ntps: ROUTINE is not implemented (STATUS_NOT_IMPLEMENTED)", said once
+ * (Reported: the routine's own flag). Returns STATUS_NOT_IMPLEMENTED. */
+NTSTATUS RtlpNotImplemented(PCSTR Routine, volatile ULONG *Reported);
 
 #endif /* NTPS_RTL_H */

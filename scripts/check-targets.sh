@@ -3,7 +3,7 @@
 # with `ntps cc`, each with one call listing the files its .vcxproj lists,
 # and print a table: target, builds?, first error, whose part it needs.
 #
-# usage: scripts/check-targets.sh [-n NTPS] [-o OUTDIR] [-v] TARGETS_DIR [FILTER]
+# usage: scripts/check-targets.sh [-n NTPS] [-o OUTDIR] [-t LIST] [-v] TARGETS_DIR [FILTER]
 #
 # TARGETS_DIR holds checked-out copies (this script fetches nothing):
 #   TARGETS_DIR/Windows-driver-samples            (microsoft/Windows-driver-samples)
@@ -11,6 +11,10 @@
 #   TARGETS_DIR/windowskernelprogrammingbook2e    (zodiacon/windowskernelprogrammingbook2e)
 # A missing repository's rows say "not checked out". FILTER (a regex) picks
 # rows by target name. -v prints each build's command and full output.
+# An old WDK project (a SOURCES file for build.exe) gives its SOURCES= files
+# and TARGETTYPE (PROGRAM: a client).
+# -t LIST reads the rows (name|project file below TARGETS_DIR, # comments)
+# from LIST instead: scripts/targets-others.txt lists other authors' drivers.
 #
 # What is taken from a .vcxproj: the ClCompile files, ConfigurationType
 # (Driver, or Application: built with --user, and -DNTPS_USER_NO_UNICODE
@@ -23,16 +27,19 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 ntps=$here/build/ntps
 out=
 verbose=0
-while getopts "n:o:v" opt; do
+list=
+while getopts "n:o:t:v" opt; do
   case $opt in
     n) ntps=$OPTARG ;;
     o) out=$OPTARG ;;
+    t) list=$OPTARG ;;
     v) verbose=1 ;;
-    *) sed -n '2,19p' "$0"; exit 1 ;;
+    *) sed -n '2,23p' "$0"; exit 1 ;;
   esac
 done
 shift $((OPTIND - 1))
-[ $# -ge 1 ] || { sed -n '2,19p' "$0"; exit 1; }
+[ $# -ge 1 ] || { sed -n '2,23p' "$0"; exit 1; }
+[ -z "$list" ] || [ -f "$list" ] || { echo "check-targets: no list $list" >&2; exit 1; }
 root=$(cd "$1" && pwd) || { echo "check-targets: no folder $1" >&2; exit 1; }
 filter=${2:-.}
 [ -x "$ntps" ] || { echo "check-targets: no ntps at $ntps (build first, or -n PATH)" >&2; exit 1; }
@@ -41,6 +48,7 @@ mkdir -p "$out"
 
 # name | project file below TARGETS_DIR
 targets() {
+  [ -z "$list" ] || { grep -v -e '^#' -e '^$' "$list"; return; }
   local W=Windows-driver-samples/general B1=windowskernelprogrammingbook B2=windowskernelprogrammingbook2e
   cat <<EOF
 wds/obcallback|$W/obcallback/driver/ObCallbackTest.vcxproj
@@ -153,6 +161,13 @@ while IFS='|' read -r name proj; do
   mapfile -t incs < <(includes "$path")
   mapfile -t srcs < <(grep -o '<ClCompile Include="[^"]*"' "$path" | sed 's/.*Include="//; s/"$//; s/\\/\//g' |
                       awk '!seen[$0]++' | while read -r f; do echo "$dir/$f"; done)
+  # An old WDK build's SOURCES file: SOURCES= (continued by \).
+  if [ "$(basename "$path" | tr a-z A-Z)" = SOURCES ]; then
+    grep -qi '^TARGETTYPE *= *PROGRAM' "$path" && { kind=client; args+=(--user -DNTPS_USER_NO_UNICODE); }
+    mapfile -t srcs < <(tr -d '\r' <"$path" |
+                        awk 'toupper($0) ~ /^SOURCES *=/ {on = 1; sub(/^[^=]*=/, "")} on {c = sub(/\\$/, ""); print; if (!c) on = 0}' |
+                        tr ' \t' '\n\n' | grep -v '^$' | while read -r f; do echo "$dir/$f"; done)
+  fi
   so=$out/$(echo "$name" | tr '/' '_').so
   log=$out/$(echo "$name" | tr '/' '_').log
   (cd "$dir" && "$ntps" cc "${args[@]}" "${incs[@]}" -o "$so" "${srcs[@]}") >"$log" 2>&1
@@ -174,7 +189,8 @@ while IFS='|' read -r name proj; do
     built=$((built + 1))
     printf '| %s | %s | yes | | |\n' "$name" "$kind"
   else
-    first=$(grep -m1 -E 'error|ntps cc:|undefined reference|undefined at load|implicit declaration of function' "$log" | sed -E "s|$root/||g; s/[|]/ /g" | cut -c1-160)
+    first=$(grep -v '^ntps cc: gcc refuses' "$log" |
+            grep -m1 -E 'error|ntps cc:|undefined reference|undefined at load|implicit declaration of function' | sed -E "s|$root/||g; s/[|]/ /g" | cut -c1-160)
     printf '| %s | %s | no | %s | %s |\n' "$name" "$kind" "${first:-exit $rc}" "$(owner "$first")"
   fi
 done < <(targets)

@@ -2,12 +2,18 @@
  * win32/start.c - the entry point of a `ntps cc --user` image: the host
  * starts it on the initial thread of a new Win32 process; it runs the
  * program's wmain or main with the arguments and returns its exit status.
- * GetCommandLine returns the process's command line.
+ * GetCommandLine returns the process's command line; GetModuleFileName(NULL)
+ * the image's file, as a path on drive C: (the host's files: /dir/x.exe.so
+ * is C:\dir\x.exe.so).
  */
+#define _GNU_SOURCE     /* dladdr */
 #include "win32p.h"
 #include "startblock.h"
 
+#include <dlfcn.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 /* The program defines one of them. `main` is never mangled; a C++
  * `wmain` is, by its parameter types. Hidden and weak: resolved in the
@@ -56,4 +62,69 @@ __attribute__((visibility("default"))) int __ntps_user_start(NTPS_USER_START_BLO
     }
     fflush(stdout);
     return Status;
+}
+
+/* The image's own file (this code is linked into each image), made a C: path. */
+static DWORD W32ImagePath(char *Out, size_t Capacity)
+{
+    Dl_info Info;
+    char Host[PATH_MAX];
+    if (!dladdr((void *)__ntps_user_start, &Info) || Info.dli_fname == NULL ||
+        realpath(Info.dli_fname, Host) == NULL)
+        return 0;
+    size_t n = 0;
+    Out[n++] = 'C';
+    Out[n++] = ':';
+    for (const char *p = Host; *p && n + 1 < Capacity; p++)
+        Out[n++] = *p == '/' ? '\\' : *p;
+    Out[n] = 0;
+    return (DWORD)n;
+}
+
+/* Documented: the length without the NUL; a buffer too small gets the path
+ * cut to fit with its NUL, nSize is returned and the error is
+ * ERROR_INSUFFICIENT_BUFFER. Only the process's image (hModule NULL) is known. */
+DWORD WINAPI GetModuleFileNameA(HMODULE hModule, LPSTR lpFilename, DWORD nSize)
+{
+    char Path[PATH_MAX + 4];
+    DWORD n = hModule == NULL ? W32ImagePath(Path, sizeof(Path)) : 0;
+    if (n == 0) {
+        SetLastError(ERROR_MOD_NOT_FOUND);
+        return 0;
+    }
+    if (nSize == 0) {
+        SetLastError(ERROR_INSUFFICIENT_BUFFER);
+        return 0;
+    }
+    DWORD Copy = n < nSize ? n : nSize - 1;
+    memcpy(lpFilename, Path, Copy);
+    lpFilename[Copy] = 0;
+    if (n >= nSize) {
+        SetLastError(ERROR_INSUFFICIENT_BUFFER);
+        return nSize;
+    }
+    return n;
+}
+
+DWORD WINAPI GetModuleFileNameW(HMODULE hModule, LPWSTR lpFilename, DWORD nSize)
+{
+    char Path[PATH_MAX + 4];
+    DWORD n = hModule == NULL ? W32ImagePath(Path, sizeof(Path)) : 0;
+    if (n == 0) {
+        SetLastError(ERROR_MOD_NOT_FOUND);
+        return 0;
+    }
+    if (nSize == 0) {
+        SetLastError(ERROR_INSUFFICIENT_BUFFER);
+        return 0;
+    }
+    DWORD Copy = n < nSize ? n : nSize - 1;
+    for (DWORD i = 0; i < Copy; i++)
+        lpFilename[i] = (UCHAR)Path[i];
+    lpFilename[Copy] = 0;
+    if (n >= nSize) {
+        SetLastError(ERROR_INSUFFICIENT_BUFFER);
+        return nSize;
+    }
+    return n;
 }

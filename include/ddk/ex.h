@@ -299,6 +299,9 @@ NTKERNELAPI BOOLEAN RtlTimeFieldsToTime(PTIME_FIELDS TimeFields, PLARGE_INTEGER 
 NTKERNELAPI VOID ExSystemTimeToLocalTime(PLARGE_INTEGER SystemTime, PLARGE_INTEGER LocalTime);
 NTKERNELAPI VOID ExLocalTimeToSystemTime(PLARGE_INTEGER LocalTime, PLARGE_INTEGER SystemTime);
 
+/* A new random UUID (version 4). */
+NTKERNELAPI NTSTATUS ExUuidCreate(UUID *Uuid);
+
 NTPS_END_DECLS
 
 #endif /* _NTPS_DDK_EX_H */

@@ -15,6 +15,31 @@ NTKERNELAPI BOOLEAN PsIsSystemProcess(PEPROCESS Process);
 NTKERNELAPI ULONG PsGetCurrentProcessSessionId(VOID);
 NTKERNELAPI BOOLEAN IoIsSystemThread(PETHREAD Thread);
 
+/* Thread-specific access rights: ntddk.h has them (drivers that include it
+ * use THREAD_TERMINATE in their ObRegisterCallbacks filters without defining
+ * it), unlike the process ones, which drivers define themselves. */
+#ifndef THREAD_TERMINATE
+#define THREAD_TERMINATE 0x0001
+#endif
+#ifndef THREAD_SUSPEND_RESUME
+#define THREAD_SUSPEND_RESUME 0x0002
+#endif
+#ifndef THREAD_GET_CONTEXT
+#define THREAD_GET_CONTEXT 0x0008
+#endif
+#ifndef THREAD_SET_CONTEXT
+#define THREAD_SET_CONTEXT 0x0010
+#endif
+#ifndef THREAD_SET_INFORMATION
+#define THREAD_SET_INFORMATION 0x0020
+#endif
+#ifndef THREAD_SET_LIMITED_INFORMATION
+#define THREAD_SET_LIMITED_INFORMATION 0x0400
+#endif
+#ifndef THREAD_QUERY_LIMITED_INFORMATION
+#define THREAD_QUERY_LIMITED_INFORMATION 0x0800
+#endif
+
 /* ---- counted 8-bit strings ------------------------------------------------- */
 NTSYSAPI CHAR NTAPI RtlUpperChar(CHAR Character);
 NTSYSAPI LONG NTAPI RtlCompareString(const STRING *String1, const STRING *String2, BOOLEAN CaseInSensitive);

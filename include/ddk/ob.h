@@ -8,6 +8,8 @@
 NTPS_BEGIN_DECLS
 
 typedef struct _OBJECT_TYPE *POBJECT_TYPE;
+/* The access state of an open in progress (SeCreateAccessState); opaque here. */
+typedef struct _ACCESS_STATE ACCESS_STATE, *PACCESS_STATE;
 
 /* Standard and generic access rights. */
 #define DELETE 0x00010000L

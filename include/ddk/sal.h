@@ -192,6 +192,16 @@
 #define __annotation(...) ((void)0)
 #define __assume(e) ((void)0)
 #define __noop(...) ((void)0)
+/* Visual C++'s function-name macros. Its names are string literals; here
+ * they are __func__ (a character array: "%s" of it prints the same name).
+ * __FUNCDNAME__ is the decorated name there: the same for a C function on
+ * x64, the MSVC-mangled name for C++ ones (here the plain name). */
+#ifndef __FUNCDNAME__
+#define __FUNCDNAME__ __func__
+#endif
+#ifndef __FUNCSIG__
+#define __FUNCSIG__ __PRETTY_FUNCTION__
+#endif
 /* int3: the breakpoint exception, STATUS_BREAKPOINT */
 #define __debugbreak() __asm__ volatile("int3")
 #define _ReturnAddress() __builtin_return_address(0)

@@ -17,6 +17,16 @@ typedef wchar_t _TCHAR;
 #define _tcscmp wcscmp
 #define _tcsicmp _wcsicmp
 #define _tcscpy_s wcscpy_s
+#define _tcscat_s wcscat_s
+#define _tcsncpy_s wcsncpy_s
+#define _tcscpy wcscpy
+#define _tcscat wcscat
+#define _tcsncpy wcsncpy
+#define _tcschr wcschr
+#define _tcsrchr wcsrchr
+#define _tcsstr wcsstr
+#define _tcsncmp wcsncmp
+#define _tcsnicmp _wcsnicmp
 #define _ttoi _wtoi
 #else
 typedef char _TCHAR;
@@ -27,6 +37,16 @@ typedef char _TCHAR;
 #define _tcscmp strcmp
 #define _tcsicmp _stricmp
 #define _tcscpy_s strcpy_s
+#define _tcscat_s strcat_s
+#define _tcsncpy_s strncpy_s
+#define _tcscpy strcpy
+#define _tcscat strcat
+#define _tcsncpy strncpy
+#define _tcschr strchr
+#define _tcsrchr strrchr
+#define _tcsstr strstr
+#define _tcsncmp strncmp
+#define _tcsnicmp _strnicmp
 #define _ttoi atoi
 #endif
 #define _TEXT(x) _T(x)

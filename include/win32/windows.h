@@ -21,6 +21,7 @@
 #include <ntdef.h>
 #include <ntstatus.h>
 #include <ddk/sal.h>
+#include <SDKDDKVer.h>  /* _WIN32_WINNT, NTDDI_VERSION: windows.h includes it */
 #include <stdlib.h>     /* atoi and friends: Visual C++'s windows.h users get them */
 #include <ctype.h>      /* isalpha and friends: winnt.h includes it */
 #include <string.h>
@@ -32,12 +33,14 @@ NTPS_BEGIN_DECLS
 #define APIENTRY
 #define WINAPIV
 
+#ifndef _WINDEF_         /* windef.h, included first, has them */
 typedef void *LPVOID;
 typedef const void *LPCVOID;
 typedef BYTE *LPBYTE;
 typedef BOOL *LPBOOL;
 typedef WORD *LPWORD;
 typedef LONG *LPLONG;
+#endif
 typedef LONG HRESULT;
 typedef HANDLE HMODULE, HINSTANCE, HKEY, SC_HANDLE, *LPHANDLE;
 typedef char TCHAR_A;
@@ -59,7 +62,9 @@ typedef const char *LPCTSTR, *PCTSTR;
 #define FAILED(hr) (((HRESULT)(hr)) < 0)
 #define HRESULT_FROM_WIN32(x) ((HRESULT)(x) <= 0 ? (HRESULT)(x) : (HRESULT)(((x) & 0x0000FFFF) | (7 << 16) | 0x80000000))
 
+#ifndef MAX_PATH
 #define MAX_PATH 260
+#endif
 #define INVALID_HANDLE_VALUE ((HANDLE)(LONG_PTR)-1)
 #define INFINITE 0xFFFFFFFF
 
@@ -72,10 +77,12 @@ typedef const char *LPCTSTR, *PCTSTR;
 #define RtlZeroMemory(p, n) memset((p), 0, (n))
 #define RtlCopyMemory(d, s, n) memcpy((d), (s), (n))
 #endif
+#ifndef MAKEWORD
 #define MAKEWORD(a, b) ((WORD)(((BYTE)(a)) | ((WORD)((BYTE)(b))) << 8))
 #define MAKELONG(a, b) ((LONG)(((WORD)(a)) | ((DWORD)((WORD)(b))) << 16))
 #define LOWORD(l) ((WORD)((DWORD_PTR)(l) & 0xffff))
 #define HIWORD(l) ((WORD)((DWORD_PTR)(l) >> 16))
+#endif
 
 /* ---- access rights ---------------------------------------------------------------- */
 #ifndef DELETE
@@ -93,6 +100,9 @@ typedef const char *LPCTSTR, *PCTSTR;
 #define GENERIC_WRITE 0x40000000L
 #define GENERIC_EXECUTE 0x20000000L
 #define GENERIC_ALL 0x10000000L
+#endif
+#ifndef MAXIMUM_ALLOWED
+#define MAXIMUM_ALLOWED 0x02000000L
 #endif
 #ifndef PROCESS_TERMINATE
 #define PROCESS_TERMINATE 0x0001
@@ -204,6 +214,11 @@ WINBASEAPI BOOL WINAPI WriteFileEx(HANDLE hFile, LPCVOID lpBuffer, DWORD nNumber
                                    LPOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine);
 WINBASEAPI DWORD WINAPI GetCurrentDirectoryA(DWORD nBufferLength, LPSTR lpBuffer);
 WINBASEAPI DWORD WINAPI GetCurrentDirectoryW(DWORD nBufferLength, LPWSTR lpBuffer);
+WINBASEAPI DWORD WINAPI GetModuleFileNameA(HMODULE hModule, LPSTR lpFilename, DWORD nSize);
+WINBASEAPI DWORD WINAPI GetModuleFileNameW(HMODULE hModule, LPWSTR lpFilename, DWORD nSize);
+WINBASEAPI DWORD WINAPI GetFullPathNameA(LPCSTR lpFileName, DWORD nBufferLength, LPSTR lpBuffer, LPSTR *lpFilePart);
+WINBASEAPI DWORD WINAPI GetFullPathNameW(LPCWSTR lpFileName, DWORD nBufferLength, LPWSTR lpBuffer,
+                                         LPWSTR *lpFilePart);
 WINBASEAPI UINT WINAPI GetSystemDirectoryA(LPSTR lpBuffer, UINT uSize);
 WINBASEAPI UINT WINAPI GetSystemDirectoryW(LPWSTR lpBuffer, UINT uSize);
 WINBASEAPI UINT WINAPI GetWindowsDirectoryA(LPSTR lpBuffer, UINT uSize);
@@ -360,6 +375,8 @@ errno_t wcscat_s(wchar_t *Destination, size_t SizeInWords, const wchar_t *Source
 errno_t wcsncpy_s(wchar_t *Destination, size_t SizeInWords, const wchar_t *Source, size_t Count);
 errno_t wcsncat_s(wchar_t *Destination, size_t SizeInWords, const wchar_t *Source, size_t Count);
 errno_t strcpy_s(char *Destination, size_t SizeInBytes, const char *Source);
+errno_t strcat_s(char *Destination, size_t SizeInBytes, const char *Source);
+errno_t strncpy_s(char *Destination, size_t SizeInBytes, const char *Source, size_t Count);
 int _snwprintf(wchar_t *Buffer, size_t Count, const wchar_t *Format, ...);
 int _snprintf(char *Buffer, size_t Count, const char *Format, ...);
 int sscanf_s(const char *Buffer, const char *Format, ...);     /* %c %s %[ take a size after the buffer */
@@ -369,6 +386,8 @@ int _vsnprintf(char *Buffer, size_t Count, const char *Format, va_list Args);
 #ifdef UNICODE
 #define CreateFile CreateFileW
 #define GetCurrentDirectory GetCurrentDirectoryW
+#define GetFullPathName GetFullPathNameW
+#define GetModuleFileName GetModuleFileNameW
 #define GetSystemDirectory GetSystemDirectoryW
 #define GetWindowsDirectory GetWindowsDirectoryW
 #define CopyFile CopyFileW
@@ -388,6 +407,8 @@ int _vsnprintf(char *Buffer, size_t Count, const char *Format, va_list Args);
 #else
 #define CreateFile CreateFileA
 #define GetCurrentDirectory GetCurrentDirectoryA
+#define GetFullPathName GetFullPathNameA
+#define GetModuleFileName GetModuleFileNameA
 #define GetSystemDirectory GetSystemDirectoryA
 #define GetWindowsDirectory GetWindowsDirectoryA
 #define CopyFile CopyFileA
@@ -423,5 +444,6 @@ template <size_t N> inline errno_t strcpy_s(char (&Destination)[N], const char *
 
 #include <winioctl.h>
 #include <winsvc.h>     /* the service control manager (advapi32), as windows.h gives it */
+#include <winreg.h>     /* the registry (advapi32) */
 
 #endif /* _WINDOWS_ */

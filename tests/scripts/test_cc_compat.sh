@@ -4,7 +4,9 @@
 # on Windows (another case, backslashes with .., the C library's
 # "Memory.h", the including file's folder before -I folders); a mixed C
 # and C++ call with -Werror; --user needs main or wmain; `ntps run --user`
-# errors; a --user goto over an initialization (clang++ -fms-compatibility).
+# errors; a --user goto over an initialization (clang++ -fms-compatibility);
+# source names in another case, code-page and UTF-16 sources, MSVC
+# integer suffixes (i64), a ## pasting a string literal (clang).
 set -u
 build=$1
 ntps="$build/ntps"
@@ -94,5 +96,42 @@ printf 'int main() { int x = ; return 0; }\n' > "$tmp/bad.cpp"
 check "other C++ errors stay g++'s" 1 "error: expected primary-expression" -- "$ntps" cc --user -o "$tmp/bad.exe.so" "$tmp/bad.cpp"
 out=$("$ntps" cc --user -o "$tmp/bad.exe.so" "$tmp/bad.cpp" 2>&1)
 if grep -q "clang" <<<"$out"; then echo "FAILED: a C++ error other than the goto went to clang++"; failures=$((failures + 1)); fi
+
+# Sources as Visual Studio reads them (tools/ntps/ccsource.c): a name
+# written in another case; a source in a code page (GBK bytes in a narrow
+# literal reach DbgPrint unchanged, in a comment too); a UTF-16 source
+# with a byte-order mark, whose quoted #include is beside it.
+mkdir -p "$tmp/enc"
+printf '#include <ntddk.h>\nNTSTATUS DriverEntry(PDRIVER_OBJECT D, PUNICODE_STRING R) { (void)D; (void)R; DbgPrint("case-ok\\n"); return 0; }\n' > "$tmp/enc/capture.c"
+check "source name in another case" 0 "" -- "$ntps" cc -Wall -Werror -o "$tmp/case.so" "$tmp/enc/Capture.C"
+check "source name in another case runs" 0 "case-ok" -- "$ntps" run --driver "$tmp/case.so" --scenario none --cpus 1
+printf '#include <ntddk.h>\n/* \xc7\xfd\xb6\xaf */\nNTSTATUS DriverEntry(PDRIVER_OBJECT D, PUNICODE_STRING R) { (void)D; (void)R; DbgPrint("gbk:\xc7\xfd\xb6\xaf:%%d\\n", (int)sizeof("\xc7\xfd")); return 0; }\n' > "$tmp/enc/gbk.c"
+check "code-page source" 0 "" -- "$ntps" cc -Wall -Werror -o "$tmp/gbk.so" "$tmp/enc/gbk.c"
+out=$("$ntps" run --driver "$tmp/gbk.so" --scenario none --cpus 1 2>&1 | grep -a '^gbk:' | od -An -tx1 | tr -d ' \n')
+[ "$out" = "67626b3ac7fdb6af3a330a" ] && echo "ok: code-page literal bytes" ||
+  { echo "FAILED: code-page literal bytes: $out"; failures=$((failures + 1)); }
+printf '#define UTF16_TEXT "utf16-ok\\n"\n' > "$tmp/enc/u16.h"
+printf '#include <ntddk.h>\n#include "u16.h"\nNTSTATUS DriverEntry(PDRIVER_OBJECT D, PUNICODE_STRING R) { (void)D; (void)R; DbgPrint(UTF16_TEXT); return 0; }\n' |
+  iconv -f UTF-8 -t UTF-16LE | { printf '\xff\xfe'; cat; } > "$tmp/enc/u16.c"
+check "UTF-16 source" 0 "" -- "$ntps" cc -Wall -Werror -o "$tmp/u16.so" "$tmp/enc/u16.c"
+check "UTF-16 source runs" 0 "utf16-ok" -- "$ntps" run --driver "$tmp/u16.so" --scenario none --cpus 1
+printf '#include <ntddk.h>\nstatic int v1i64 = 7;\nNTSTATUS DriverEntry(PDRIVER_OBJECT D, PUNICODE_STRING R) { LONGLONG a = -3 * 10000000i64; ULONGLONG b = 0xFFui64; int c = 5i32; (void)D; (void)R;\n  DbgPrint("suffix: %%lld %%llu %%d %%d %%s %%d\\n", a, b, c, v1i64, "10i64", (int)sizeof(1i64)); return 0; }\n' > "$tmp/enc/suffix.c"
+check "MSVC integer suffixes" 0 "" -- "$ntps" cc -Wall -Werror -o "$tmp/suffix.so" "$tmp/enc/suffix.c"
+check "MSVC integer suffixes run" 0 "suffix: -30000000 255 5 7 10i64 8" -- "$ntps" run --driver "$tmp/suffix.so" --scenario none --cpus 1
+printf '#include <ntddk.h>\nNTSTATUS DriverEntry(PDRIVER_OBJECT D, PUNICODE_STRING R) { (void)D; (void)R; return undeclared_x; }\n' > "$tmp/enc/bad.c"
+printf '/* \xc7\xfd */\n' >> "$tmp/enc/bad.c"
+check "a copy's errors name the original" 1 "enc/bad.c:2:.*undeclared_x" -- "$ntps" cc -o "$tmp/bad.so" "$tmp/enc/bad.c"
+
+# A ## that pastes a string literal (regfltr's logging macros): Visual C++
+# lets it through; gcc refuses it; built with clang -fms-compatibility, C
+# driver and C client alike (when clang is there, as setup-debian.sh installs it).
+if command -v clang >/dev/null; then
+  printf '#include <ntddk.h>\n#define InfoPrint(str, ...) DbgPrint("drv: "##str"\\n", __VA_ARGS__)\nNTSTATUS DriverEntry(PDRIVER_OBJECT D, PUNICODE_STRING R) { (void)D; (void)R; InfoPrint("pasted %%d", 7); return 0; }\n' > "$tmp/paste.c"
+  check "string paste (driver)" 0 "compiled with clang/clang\+\+ -fms-compatibility instead" -- "$ntps" cc -o "$tmp/paste.so" "$tmp/paste.c"
+  check "string paste (driver) runs" 0 "drv: pasted 7" -- "$ntps" run --driver "$tmp/paste.so" --scenario none --cpus 1
+  printf '#include <windows.h>\n#include <stdio.h>\n#define InfoPrint(str, ...) printf(##str"\\n", __VA_ARGS__)\nint main(void) { InfoPrint("client %%d", 8); return 0; }\n' > "$tmp/pastec.c"
+  check "string paste (client)" 0 "" -- "$ntps" cc --user -o "$tmp/pastec.exe.so" "$tmp/pastec.c"
+  check "string paste (client) runs" 0 "client 8" -- "$ntps" run --user "$tmp/pastec.exe.so" --cpus 1
+fi
 
 [ $failures = 0 ] && echo PASS || { echo "$failures failed"; exit 1; }

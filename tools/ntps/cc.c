@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "ccinclude.h"
+#include "ccsource.h"
 
 #ifndef NTPS_POINTS_PLUGIN_PATH
 #define NTPS_POINTS_PLUGIN_PATH ""
@@ -45,15 +46,19 @@ static const char NtpsCcUsage[] =
     "  --no-sanitize     do not build with the sanitizer the kernel was built with\n"
     "  -o OUT.so         the module to write\n"
     "Sources ending in .c are C (gnu11); .cpp/.cc/.cxx are C++17 without exceptions or RTTI;\n"
-    "one call may mix them. #include names are resolved without regard to case and with\n"
+    "one call may mix them. Source names are found without regard to case; a UTF-16 source (with\n"
+    "its byte-order mark), one in a code page (not UTF-8) and Visual C++'s integer suffixes (i64)\n"
+    "are compiled from a rewritten copy. #include names are resolved without regard to case and with\n"
     "backslashes, in the including file's folder first, as on Windows. #pragma alloc_text and\n"
     "other MSVC pragmas are ignored. Framework headers (fltKernel.h, wdf.h, fwpsk.h,\n"
     "TraceLogging) are not supported yet.\n"
     "Other arguments starting with '-' go to the compiler (-DNAME, -Idir, -Wall, -O0 ...).\n"
     "--user C++ that g++ refuses only for a goto over an initialization (Visual C++ accepts it) is\n"
-    "compiled again with clang++ -fms-compatibility, when clang++ is installed.\n"
-    "Environment: NTPS_CC / NTPS_CXX choose the compilers (default gcc / g++), NTPS_MSCXX the\n"
-    "Microsoft-mode one (clang++).\n";
+    "compiled again with clang++ -fms-compatibility, when clang++ is installed; sources whose\n"
+    "macros paste a string literal with ## (an invalid token Visual C++ lets through), with\n"
+    "clang/clang++ -fms-compatibility.\n"
+    "Environment: NTPS_CC / NTPS_CXX choose the compilers (default gcc / g++), NTPS_MSCC and\n"
+    "NTPS_MSCXX the Microsoft-mode ones (clang, clang++).\n";
 
 enum { NTPS_LANG_C = 1, NTPS_LANG_CXX = 2 };
 
@@ -128,9 +133,18 @@ typedef struct _NTPS_CC {
     const char **Flags;             /* to the compiler (and the link: -l -L -Wl,) */
     int NFlags;
     const char *ShimDir;
-    int MsCompat;                   /* C++ with clang++ -fms-compatibility (NtpsCcMain) */
+    int MsCompat;                   /* languages compiled by clang -fms-compatibility (NtpsBuildChecked) */
     const char *ErrorFile;          /* the compilers' standard error, when captured */
+    char **Owned;                   /* strings made here (found names, copies, folders), freed at the end */
+    int NOwned;
 } NTPS_CC;
+
+static const char *NtpsOwn(NTPS_CC *Cc, char *String)
+{
+    if (String != NULL)
+        Cc->Owned[Cc->NOwned++] = String;
+    return String;
+}
 
 /* --std=c++20, -std=c++17, /std:c++20: the standard of one language. */
 static int NtpsParseStd(NTPS_CC *Cc, const char *Value)
@@ -184,15 +198,23 @@ static int NtpsCompileFlags(const NTPS_CC *Cc, int Lang, const char **Args, int 
      * "permissive" errors (a string literal for a char *, a conversion
      * that drops a qualifier): warnings with this. A goto that jumps over
      * an initialization (obcallback's control program) is one for Visual
-     * C++ but a hard error in every g++ (NtpsBuildUser)... */
+     * C++ but a hard error in every g++ (NtpsBuildChecked)... */
     /* ...and clang++ in Microsoft mode accepts it as Visual C++ does. That
      * mode hides __GNUC__, which glibc's and libstdc++'s headers need:
      * clang's own values come back. */
-    int MsCxx = Cc->MsCompat && Lang == NTPS_LANG_CXX;
+    int MsCxx = (Cc->MsCompat & Lang) != 0;
     static const char *MsFlags[] = { "-fms-compatibility", "-D__GNUC__=4", "-D__GNUC_MINOR__=2",
                                      "-D__GNUC_PATCHLEVEL__=1", "-D__GNUC_GNU_INLINE__=1" };
-    if (MsCxx)
+    if (MsCxx) {
         N = NtpsAddArgs(Args, N, MsFlags, sizeof(MsFlags) / sizeof(MsFlags[0]));
+        Args[N++] = "-Wno-invalid-token-paste";     /* Visual C++ says nothing of it either */
+        /* C in that mode leaves __STDC__ undefined, as Visual C++ does; glibc's headers refuse that */
+        if (Lang == NTPS_LANG_C) {
+            Args[N++] = "-D__STDC__=1";
+            /* glibc's `extern __inline` helpers (ferror_unlocked) stay inline only, in every object */
+            Args[N++] = "-fgnu89-inline";
+        }
+    }
     else if (Cc->User && Lang == NTPS_LANG_CXX)
         Args[N++] = "-fpermissive";
     /* printf("text\n") must stay ntps's printf (written at once, in order
@@ -207,6 +229,10 @@ static int NtpsCompileFlags(const NTPS_CC *Cc, int Lang, const char **Args, int 
         Args[N++] = "-fno-rtti";
     } else {
         Args[N++] = Cc->CStd;
+        /* Visual C++ merges a C header's tentative definitions (`PVOID
+         * Handle;` in a header two .c files include) as common symbols;
+         * gcc 10 and later make each a definition of its own. */
+        Args[N++] = "-fcommon";
     }
     static char Include[8300], Win32Include[8300], Plugin[4200], PluginMode[64];
     if (Cc->User) {
@@ -279,16 +305,16 @@ static int NtpsLinkFlags(const NTPS_CC *Cc, const char **Args, int N)
     return N;
 }
 
-static const char *NtpsMsCompiler(void)
+static const char *NtpsMsCompiler(int Lang)
 {
-    const char *Compiler = getenv("NTPS_MSCXX");
-    return Compiler != NULL ? Compiler : "clang++";
+    const char *Compiler = getenv(Lang == NTPS_LANG_CXX ? "NTPS_MSCXX" : "NTPS_MSCC");
+    return Compiler != NULL ? Compiler : Lang == NTPS_LANG_CXX ? "clang++" : "clang";
 }
 
 static const char *NtpsCompiler(const NTPS_CC *Cc, int Lang)
 {
-    if (Cc->MsCompat && Lang == NTPS_LANG_CXX)
-        return NtpsMsCompiler();
+    if (Cc->MsCompat & Lang)
+        return NtpsMsCompiler(Lang);
     const char *Compiler = getenv(Lang == NTPS_LANG_CXX ? "NTPS_CXX" : "NTPS_CC");
     return Compiler != NULL ? Compiler : Lang == NTPS_LANG_CXX ? "g++" : "gcc";
 }
@@ -399,12 +425,15 @@ static int NtpsCanRun(const char *Program)
     return 0;
 }
 
-/* A --user build with C++: g++ first, its errors kept. Visual C++ (without
- * /permissive-) accepts a goto that jumps over an initialization; g++
- * refuses it in every version, -fpermissive or not. If that is among its
- * errors and clang++ is there, the build runs again with the C++ compiled
- * by clang++ -fms-compatibility, which accepts it as Visual C++ does. */
-static int NtpsBuildUser(NTPS_CC *Cc, const char **Args, const char **Extra, int NExtra)
+/* gcc/g++ first, their errors kept. Visual C++ accepts two things they
+ * refuse in every version, whatever the flags: in a --user C++ build, a
+ * goto that jumps over an initialization; and a ## that pastes a string
+ * literal into an invalid token (`printf(##str"\\n")`, regfltr's logging
+ * macros), which it lets through as two tokens. If that is among the
+ * errors and clang is there, the build runs again with those sources
+ * compiled by clang/clang++ -fms-compatibility, which accepts both as
+ * Visual C++ does. */
+static int NtpsBuildChecked(NTPS_CC *Cc, const char **Args, const char **Extra, int NExtra)
 {
     char Errors[64];
     snprintf(Errors, sizeof(Errors), "/tmp/ntps-cc-errors-XXXXXX");
@@ -415,14 +444,29 @@ static int NtpsBuildUser(NTPS_CC *Cc, const char **Args, const char **Extra, int
     Cc->ErrorFile = Errors;
     int Status = NtpsBuild(Cc, Args, Extra, NExtra);
     Cc->ErrorFile = NULL;
-    if (Status != 0 && NtpsFileHas(Errors, "crosses initialization") && NtpsCanRun(NtpsMsCompiler())) {
-        fprintf(stderr, "ntps cc: g++ refuses a goto that jumps over an initialization, which Visual C++ accepts: "
-                        "the C++ sources are compiled with %s -fms-compatibility instead (preemption points by "
-                        "-fsanitize-coverage=trace-pc, no sanitizer)\n", NtpsMsCompiler());
-        Cc->MsCompat = 1;
+    int Langs = 0;
+    const char *Why = NULL;
+    if (Status != 0 && Cc->User && (Cc->Languages & NTPS_LANG_CXX) && NtpsFileHas(Errors, "crosses initialization")) {
+        Langs = NTPS_LANG_CXX;
+        Why = "a goto that jumps over an initialization";
+    }
+    if (Status != 0 && NtpsFileHas(Errors, "does not give a valid preprocessing token")) {
+        Langs = Cc->Languages;
+        Why = "a ## that pastes a string literal";
+    }
+    int CanRun = Langs != 0;
+    for (int Lang = NTPS_LANG_C; Lang <= NTPS_LANG_CXX; Lang <<= 1)
+        if ((Langs & Lang) && !NtpsCanRun(NtpsMsCompiler(Lang)))
+            CanRun = 0;
+    if (CanRun) {
+        fprintf(stderr, "ntps cc: gcc refuses %s, which Visual C++ accepts: the %s sources are compiled with %s "
+                        "-fms-compatibility instead (preemption points by -fsanitize-coverage=trace-pc, no "
+                        "sanitizer)\n", Why, Langs == NTPS_LANG_CXX ? "C++" : "C and C++",
+                Langs == NTPS_LANG_CXX ? NtpsMsCompiler(NTPS_LANG_CXX) : "clang/clang++");
+        Cc->MsCompat = Langs;
         Status = NtpsBuild(Cc, Args, Extra, NExtra);
         if (Status != 0) {
-            fprintf(stderr, "ntps cc: and g++ said:\n");
+            fprintf(stderr, "ntps cc: and gcc said:\n");
             NtpsCopyToStderr(Errors);
         }
     } else {
@@ -460,7 +504,9 @@ static int NtpsParse(NTPS_CC *Cc, int argc, char **argv)
         } else if (NtpsSourceLanguage(Arg) != 0) {
             Cc->SourceLang[Cc->NSources] = NtpsSourceLanguage(Arg);
             Cc->Languages |= Cc->SourceLang[Cc->NSources];
-            Cc->Sources[Cc->NSources++] = Arg;
+            /* "Capture.c" for capture.c: found as Windows finds it */
+            const char *Found = NtpsCcFindSource(Arg);
+            Cc->Sources[Cc->NSources++] = Found == Arg ? Arg : NtpsOwn(Cc, strdup(Found));
         } else {
             fprintf(stderr, "ntps cc: %s: not a C or C++ source (.c, .cpp, .cc, .cxx)\n", Arg);
             return 1;
@@ -481,11 +527,12 @@ static int NtpsParse(NTPS_CC *Cc, int argc, char **argv)
 int NtpsCcMain(int argc, char **argv)
 {
     NTPS_CC Cc = { .Points = getenv("NTPS_POINTS"), .Sanitize = 1, .CxxStd = "-std=gnu++17", .CStd = "-std=gnu11" };
-    const char **Args = calloc((size_t)argc * 2 + 96, sizeof(char *));
+    const char **Args = calloc((size_t)argc * 4 + 96, sizeof(char *));
     Cc.Sources = calloc((size_t)argc + 1, sizeof(char *));
     Cc.SourceLang = calloc((size_t)argc + 1, sizeof(int));
-    Cc.Flags = calloc((size_t)argc + 1, sizeof(char *));
-    if (Args == NULL || Cc.Sources == NULL || Cc.SourceLang == NULL || Cc.Flags == NULL)
+    Cc.Flags = calloc((size_t)argc * 3 + 1, sizeof(char *));       /* room for -iquote DIR per source */
+    Cc.Owned = calloc((size_t)argc * 3 + 1, sizeof(char *));
+    if (Args == NULL || Cc.Sources == NULL || Cc.SourceLang == NULL || Cc.Flags == NULL || Cc.Owned == NULL)
         return 70;
     if (Cc.Points == NULL)
         Cc.Points = "dual";
@@ -501,6 +548,19 @@ int NtpsCcMain(int argc, char **argv)
         Scan[NScan++] = Cc.Sources[i];
     Cc.ShimDir = NtpsCcCaseShim(Scan, NScan, Cc.User ? NtpsIncludeDir("/win32") : NULL, NtpsIncludeDir(""));
     free(Scan);
+    /* UTF-16 and non-UTF-8 sources: compiled from UTF-8 copies
+     * (tools/ntps/ccsource.c), their own folder searched for quoted names. */
+    for (int i = 0; i < Cc.NSources; i++) {
+        int Copied;
+        const char *Source = NtpsCcPrepareSource(Cc.Sources[i], i, &Copied);
+        if (!Copied)
+            continue;
+        const char *Slash = strrchr(Cc.Sources[i], '/');
+        char *Dir = Slash != NULL ? strndup(Cc.Sources[i], (size_t)(Slash - Cc.Sources[i]) + 1) : strdup(".");
+        Cc.Flags[Cc.NFlags++] = "-iquote";
+        Cc.Flags[Cc.NFlags++] = NtpsOwn(&Cc, Dir);
+        Cc.Sources[i] = NtpsOwn(&Cc, (char *)Source);
+    }
     const char *Extra[6];
     int NExtra = 0;
     char Mark[64] = "";
@@ -533,15 +593,18 @@ int NtpsCcMain(int argc, char **argv)
         Extra[NExtra++] = Lib;
         Extra[NExtra++] = "-Wl,--no-whole-archive";
     }
-    Status = Cc.User && (Cc.Languages & NTPS_LANG_CXX) ? NtpsBuildUser(&Cc, Args, Extra, NExtra)
-                                                         : NtpsBuild(&Cc, Args, Extra, NExtra);
+    Status = NtpsBuildChecked(&Cc, Args, Extra, NExtra);
     if (Mark[0])
         unlink(Mark);
 out:
     NtpsCcCaseShimRemove();
+    NtpsCcCopyRemove();
     free(Args);
     free(Cc.Sources);
     free(Cc.SourceLang);
     free(Cc.Flags);
+    for (int i = 0; i < Cc.NOwned; i++)
+        free(Cc.Owned[i]);
+    free(Cc.Owned);
     return Status;
 }
