@@ -5,6 +5,8 @@
  *   IRQL <= APC_LEVEL; system and user threads alike.
  * - PsSetCreateThreadNotifyRoutineEx(PsCreateThreadNotifyNonSystem): at
  *   creation on the new thread itself; never for system threads.
+ * - PsTerminateSystemThread on a thread that is not a system thread (the
+ *   new user thread, in the NonSystem routine) returns an error status;
  * - PsRemoveCreateThreadNotifyRoutine: STATUS_SUCCESS, then
  *   STATUS_PROCEDURE_NOT_FOUND; a removed routine is no longer called.
  */
@@ -36,7 +38,15 @@ static VOID Record(char Kind, HANDLE Pid, HANDLE Tid, BOOLEAN Create)
 }
 
 static VOID Legacy(HANDLE Pid, HANDLE Tid, BOOLEAN Create) { Record('L', Pid, Tid, Create); }
-static VOID NonSystem(HANDLE Pid, HANDLE Tid, BOOLEAN Create) { Record('N', Pid, Tid, Create); }
+static volatile LONG TerminateStatus = 1;
+
+static VOID NonSystem(HANDLE Pid, HANDLE Tid, BOOLEAN Create)
+{
+    Record('N', Pid, Tid, Create);
+    /* not a system thread: PsTerminateSystemThread returns an error */
+    if (Create && !PsIsSystemThread(PsGetCurrentThread()))
+        InterlockedExchange(&TerminateStatus, PsTerminateSystemThread(STATUS_UNSUCCESSFUL));
+}
 
 /* The record of Kind/Create for thread Tid, or NULL; *Times how many. */
 static const SEEN *Find(char Kind, HANDLE Tid, BOOLEAN Create, int *Times)
@@ -101,7 +111,13 @@ static VOID UserThread(VOID)
     CLIENT_ID Cid = { 0, 0 };
     KT_EQ(NtpsCreateProcess(&C, &Process, &Cid), STATUS_SUCCESS);
     ZwWaitForSingleObject(Process, FALSE, NULL);
+    PEPROCESS P;
+    if (NT_SUCCESS(ObReferenceObjectByHandle(Process, 0, *PsProcessType, KernelMode, (PVOID *)&P, NULL))) {
+        KT_EQ(PsGetProcessExitStatus(P), STATUS_SUCCESS);   /* UserMain ran and returned */
+        ObDereferenceObject(P);
+    }
     ZwClose(Process);
+    KT_CHECK(!NT_SUCCESS(ReadAcquire(&TerminateStatus)) && ReadAcquire(&TerminateStatus) != 1);
     HANDLE Tid = Cid.UniqueThread;
     int n;
     const SEEN *S = Find('L', Tid, TRUE, &n);
