@@ -99,7 +99,7 @@ VOID ObCloseAllHandles(PEX_HANDLE_TABLE Table);
 ACCESS_MASK ObMapGenericMask(POBJECT_TYPE Type, ACCESS_MASK Access);
 
 extern POBJECT_TYPE ObpProcessType, ObpThreadType, ObpEventType, ObpSemaphoreType, ObpMutantType, ObpFileType,
-    ObpDriverType;
+    ObpDriverType, ObpDesktopType;
 
 /* ---- handles in a given process's table (ob/handle.c) ------------------------------ */
 typedef struct _OBP_HANDLE_REQUEST {

@@ -9,6 +9,7 @@
  *   STATUS_FLT_INSTANCE_ALTITUDE_COLLISION; free again after
  *   ObUnRegisterCallbacks;
  * - a registration with only a Post routine, or several entries, succeeds;
+ * - ExDesktopObjectType is a valid ObjectType (Windows 10 and later);
  * - RegistrationContext reaches the routines.
  */
 // NTPS-TEST: modes rt1 rt2 sim1 sim2
@@ -92,6 +93,13 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     KT_EQ(Register(OB_FLT_REGISTRATION_VERSION, 2, L"320001", PostOnly, &H2), STATUS_FLT_INSTANCE_ALTITUDE_COLLISION);
     KT_EQ(Register(OB_FLT_REGISTRATION_VERSION, 2, L"320002", PostOnly, &H2), STATUS_SUCCESS);
 
+    OB_OPERATION_REGISTRATION Desktop = { ExDesktopObjectType, OB_OPERATION_HANDLE_CREATE | OB_OPERATION_HANDLE_DUPLICATE,
+                                          Pre, Post };
+    PVOID H3 = NULL;
+    KT_CHECK(ExDesktopObjectType != NULL && *ExDesktopObjectType != NULL);
+    KT_CHECK(*ExDesktopObjectType != *PsThreadType && *ExDesktopObjectType != *PsProcessType);
+    KT_EQ(Register(OB_FLT_REGISTRATION_VERSION, 1, L"320003", &Desktop, &H3), STATUS_SUCCESS);
+
     WriteRelease(&PreCalls, 0);
     WriteRelease(&PostCalls, 0);
     OpenOnce();
@@ -102,6 +110,8 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     KT_EQ(Register(OB_FLT_REGISTRATION_VERSION, 1, L"320001", &Thread, &H1), STATUS_SUCCESS);
     ObUnRegisterCallbacks(H1);
     ObUnRegisterCallbacks(H2);
+    if (H3 != NULL)
+        ObUnRegisterCallbacks(H3);
 
     WriteRelease(&PreCalls, 0);
     WriteRelease(&PostCalls, 0);
