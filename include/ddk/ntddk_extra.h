@@ -14,6 +14,7 @@ NTKERNELAPI LONGLONG PsGetProcessCreateTimeQuadPart(PEPROCESS Process);
 NTKERNELAPI BOOLEAN PsIsSystemProcess(PEPROCESS Process);
 NTKERNELAPI ULONG PsGetCurrentProcessSessionId(VOID);
 NTKERNELAPI BOOLEAN IoIsSystemThread(PETHREAD Thread);
+NTKERNELAPI PVOID PsGetCurrentThreadTeb(VOID);
 
 /* ---- counted 8-bit strings ------------------------------------------------- */
 NTSYSAPI CHAR NTAPI RtlUpperChar(CHAR Character);

@@ -7,6 +7,8 @@
  *   creation on the new thread itself; never for system threads.
  * - PsTerminateSystemThread on a thread that is not a system thread (the
  *   new user thread, in the NonSystem routine) returns an error status;
+ * - PsGetCurrentThreadTeb: NULL on a system thread; the TEB on a user
+ *   thread, NULL while it is attached to another process;
  * - PsRemoveCreateThreadNotifyRoutine: STATUS_SUCCESS, then
  *   STATUS_PROCEDURE_NOT_FOUND; a removed routine is no longer called.
  */
@@ -39,13 +41,24 @@ static VOID Record(char Kind, HANDLE Pid, HANDLE Tid, BOOLEAN Create)
 
 static VOID Legacy(HANDLE Pid, HANDLE Tid, BOOLEAN Create) { Record('L', Pid, Tid, Create); }
 static volatile LONG TerminateStatus = 1;
+static PVOID TebOwn, TebAttached, TebBack;
+static volatile LONG TebChecked;
 
 static VOID NonSystem(HANDLE Pid, HANDLE Tid, BOOLEAN Create)
 {
     Record('N', Pid, Tid, Create);
     /* not a system thread: PsTerminateSystemThread returns an error */
-    if (Create && !PsIsSystemThread(PsGetCurrentThread()))
+    if (Create && !PsIsSystemThread(PsGetCurrentThread())) {
         InterlockedExchange(&TerminateStatus, PsTerminateSystemThread(STATUS_UNSUCCESSFUL));
+        /* a user thread has a TEB; attached to another process it gets NULL */
+        KAPC_STATE Apc;
+        TebOwn = PsGetCurrentThreadTeb();
+        KeStackAttachProcess(PsInitialSystemProcess, &Apc);
+        TebAttached = PsGetCurrentThreadTeb();
+        KeUnstackDetachProcess(&Apc);
+        TebBack = PsGetCurrentThreadTeb();
+        InterlockedExchange(&TebChecked, 1);
+    }
 }
 
 /* The record of Kind/Create for thread Tid, or NULL; *Times how many. */
@@ -117,7 +130,11 @@ static VOID UserThread(VOID)
         ObDereferenceObject(P);
     }
     ZwClose(Process);
-    KT_CHECK(!NT_SUCCESS(ReadAcquire(&TerminateStatus)) && ReadAcquire(&TerminateStatus) != 1);
+    KT_CHECK(!NT_SUCCESS(ReadAcquire(&TerminateStatus)));
+    KT_EQ(ReadAcquire(&TebChecked), 1);
+    KT_CHECK(TebOwn != NULL);
+    KT_CHECK(TebAttached == NULL);
+    KT_CHECK(TebBack == TebOwn);
     HANDLE Tid = Cid.UniqueThread;
     int n;
     const SEEN *S = Find('L', Tid, TRUE, &n);
@@ -149,6 +166,7 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     UNREFERENCED_PARAMETER(DriverObject);
     UNREFERENCED_PARAMETER(RegistryPath);
     Creator = PsGetCurrentThreadId();
+    KT_CHECK(PsGetCurrentThreadTeb() == NULL);      /* a system thread has none */
     KT_EQ(PsSetCreateThreadNotifyRoutine(Legacy), STATUS_SUCCESS);
     KT_EQ(PsSetCreateThreadNotifyRoutineEx(PsCreateThreadNotifyNonSystem, (PVOID)NonSystem), STATUS_SUCCESS);
     SystemThread();
