@@ -19,22 +19,23 @@
 
 static volatile LONG PreCalls, PostCalls, BadContext;
 static int Context;
+static PVOID Target;     /* only operations on this thread are counted */
 
 static OB_PREOP_CALLBACK_STATUS Pre(PVOID RegistrationContext, POB_PRE_OPERATION_INFORMATION Info)
 {
-    UNREFERENCED_PARAMETER(Info);
     if (RegistrationContext != &Context)
         InterlockedIncrement(&BadContext);
-    InterlockedIncrement(&PreCalls);
+    if (Info->Object == ReadPointerAcquire(&Target))
+        InterlockedIncrement(&PreCalls);
     return OB_PREOP_SUCCESS;
 }
 
 static VOID Post(PVOID RegistrationContext, POB_POST_OPERATION_INFORMATION Info)
 {
-    UNREFERENCED_PARAMETER(Info);
     if (RegistrationContext != &Context)
         InterlockedIncrement(&BadContext);
-    InterlockedIncrement(&PostCalls);
+    if (Info->Object == ReadPointerAcquire(&Target))
+        InterlockedIncrement(&PostCalls);
 }
 
 static NTSTATUS Register(USHORT Version, USHORT Count, PCWSTR Altitude, OB_OPERATION_REGISTRATION *Ops, PVOID *Handle)
@@ -64,6 +65,7 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     UNREFERENCED_PARAMETER(DriverObject);
     UNREFERENCED_PARAMETER(RegistryPath);
     PVOID H1, H2, Bad;
+    WritePointerRelease(&Target, PsGetCurrentThread());
     KT_EQ(ObGetFilterVersion(), OB_FLT_REGISTRATION_VERSION);
 
     OB_OPERATION_REGISTRATION Thread = { PsThreadType, OB_OPERATION_HANDLE_CREATE, Pre, Post };

@@ -24,6 +24,7 @@ typedef struct _SEEN {
     BOOLEAN Create;
     KIRQL Irql;
     HANDLE Pid, Tid, CurPid, CurTid;
+    volatile LONG Ready;    /* published last: the reader may run on another processor */
 } SEEN;
 
 static SEEN Seen[256];
@@ -35,8 +36,15 @@ static VOID Record(char Kind, HANDLE Pid, HANDLE Tid, BOOLEAN Create)
     LONG i = InterlockedIncrement(&Count) - 1;
     if (i >= (LONG)ARRAYSIZE(Seen))
         return;
-    SEEN S = { Kind, Create, KeGetCurrentIrql(), Pid, Tid, PsGetCurrentProcessId(), PsGetCurrentThreadId() };
-    Seen[i] = S;
+    SEEN *S = &Seen[i];
+    S->Kind = Kind;
+    S->Create = Create;
+    S->Irql = KeGetCurrentIrql();
+    S->Pid = Pid;
+    S->Tid = Tid;
+    S->CurPid = PsGetCurrentProcessId();
+    S->CurTid = PsGetCurrentThreadId();
+    WriteRelease(&S->Ready, 1);
 }
 
 static VOID Legacy(HANDLE Pid, HANDLE Tid, BOOLEAN Create) { Record('L', Pid, Tid, Create); }
@@ -68,7 +76,7 @@ static const SEEN *Find(char Kind, HANDLE Tid, BOOLEAN Create, int *Times)
     LONG n = min(ReadAcquire(&Count), (LONG)ARRAYSIZE(Seen));
     *Times = 0;
     for (LONG i = 0; i < n; i++)
-        if (Seen[i].Kind == Kind && Seen[i].Tid == Tid && Seen[i].Create == Create) {
+        if (ReadAcquire(&Seen[i].Ready) && Seen[i].Kind == Kind && Seen[i].Tid == Tid && Seen[i].Create == Create) {
             Found = &Seen[i];
             ++*Times;
         }
