@@ -8,7 +8,9 @@
  *   STATUS_INVALID_HANDLE;
  * - NtCurrentProcess()/NtCurrentThread() name the current objects;
  * - HandleInformation gets the handle's GrantedAccess;
- * - ObOpenObjectByPointer grants the access asked for.
+ * - ObOpenObjectByPointer grants the access asked for;
+ * - ObCloseHandle: a kernel handle is closed with KernelMode; with UserMode
+ *   it is not a valid handle (STATUS_INVALID_HANDLE) and stays open.
  * DriverEntry runs in the System process: handles opened without
  * OBJ_KERNEL_HANDLE are in its (non-kernel) handle table.
  */
@@ -87,6 +89,21 @@ static VOID AccessChecks(VOID)
     KT_EQ(ZwClose(Handle), STATUS_SUCCESS);
 }
 
+static VOID Closing(VOID)
+{
+    HANDLE Event;
+    OBJECT_ATTRIBUTES Oa;
+    InitializeObjectAttributes(&Oa, NULL, OBJ_KERNEL_HANDLE, NULL, NULL);
+    KT_EQ(ZwCreateEvent(&Event, EVENT_ALL_ACCESS, &Oa, SynchronizationEvent, FALSE), STATUS_SUCCESS);
+    KT_EQ(ObCloseHandle(Event, UserMode), STATUS_INVALID_HANDLE);
+    PVOID Object = NULL;
+    KT_EQ(ObReferenceObjectByHandle(Event, SYNCHRONIZE, *ExEventObjectType, KernelMode, &Object, NULL),
+          STATUS_SUCCESS);
+    if (Object != NULL)
+        ObDereferenceObject(Object);
+    KT_EQ(ObCloseHandle(Event, KernelMode), STATUS_SUCCESS);
+}
+
 NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 {
     UNREFERENCED_PARAMETER(DriverObject);
@@ -94,6 +111,7 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     TypeChecks();
     Pseudo();
     AccessChecks();
+    Closing();
     KT_DONE();
     return STATUS_SUCCESS;
 }
