@@ -8,8 +8,9 @@
  *   not, no object's state is changed.
  * - A zero timeout: the state is tested, STATUS_TIMEOUT without waiting.
  * - More than THREAD_WAIT_OBJECTS (3) objects with a WaitBlockArray.
- * - A mutex the caller owns is signaled for it (recursive acquisition);
- *   KeReleaseMutex returns... its previous state is not tested here.
+ * - A mutex the caller owns is signaled for it (recursive acquisition):
+ *   it must be released as many times as it was acquired.
+ * - A zero timeout is allowed at DISPATCH_LEVEL.
  */
 // NTPS-TEST: modes rt1 rt2 sim1 sim2
 #include <ntddk.h>
