@@ -124,9 +124,10 @@ static VOID ObpCheckIrql(PVOID Caller)
 
 static NTSTATUS ObpValidateEntry(const OB_OPERATION_REGISTRATION *Operation)
 {
-    if (Operation->ObjectType == NULL ||
-        (*Operation->ObjectType != ObpProcessType && *Operation->ObjectType != ObpThreadType))
-        return STATUS_INVALID_PARAMETER;    /* only process and thread objects have callbacks here */
+    if (Operation->ObjectType == NULL || (*Operation->ObjectType != ObpProcessType &&
+                                          *Operation->ObjectType != ObpThreadType &&
+                                          *Operation->ObjectType != ObpDesktopType))
+        return STATUS_INVALID_PARAMETER;    /* the three documented types; no desktop handle is ever made */
     if (Operation->Operations == 0 ||
         (Operation->Operations & ~(OB_OPERATION_HANDLE_CREATE | OB_OPERATION_HANDLE_DUPLICATE)))
         return STATUS_INVALID_PARAMETER;

@@ -99,7 +99,7 @@ VOID ObCloseAllHandles(PEX_HANDLE_TABLE Table);
 ACCESS_MASK ObMapGenericMask(POBJECT_TYPE Type, ACCESS_MASK Access);
 
 extern POBJECT_TYPE ObpProcessType, ObpThreadType, ObpEventType, ObpSemaphoreType, ObpMutantType, ObpFileType,
-    ObpDriverType;
+    ObpDriverType, ObpDesktopType;
 /* Driver objects are not in the namespace: Io (which keeps them) answers
  * for \Driver\Name here (ObReferenceObjectByName): the driver object whose
  * DriverName is Name, referenced, or NULL. Set by IoInitializeSystem. */

@@ -16,12 +16,13 @@
 VOID ObpUnpoisonBody(PVOID Body, SIZE_T Size);
 
 POBJECT_TYPE ObpProcessType, ObpThreadType, ObpEventType, ObpSemaphoreType, ObpMutantType, ObpFileType,
-    ObpDriverType;
+    ObpDriverType, ObpDesktopType;
 POBJECT_TYPE *PsProcessType = &ObpProcessType;
 POBJECT_TYPE *PsThreadType = &ObpThreadType;
 POBJECT_TYPE *ExEventObjectType = &ObpEventType;
 POBJECT_TYPE *ExSemaphoreObjectType = &ObpSemaphoreType;
 POBJECT_TYPE *IoFileObjectType = &ObpFileType;
+POBJECT_TYPE *ExDesktopObjectType = &ObpDesktopType;
 
 /* Every type that exists: an object pointer a driver passes must have a
  * header naming one of them (ObpCheckObject). Types live in slots of a
@@ -409,6 +410,9 @@ VOID ObInitializeSystem(VOID)
     ObpMutantType = ObpSimpleType(L"Mutant", "Mutant", 'atuM', MUTANT_QUERY_STATE, 0, MUTANT_ALL_ACCESS,
                                   ObpDeleteMutant);
     ObpFileType = ObpSimpleType(L"File", "File", 'eliF', 0, 0, STANDARD_RIGHTS_ALL | 0x1FF, NULL);
+    /* No desktop is ever created (no win32k); the type exists because
+     * object callbacks may be registered for it (OB_OPERATION_REGISTRATION). */
+    ObpDesktopType = ObpSimpleType(L"Desktop", "Desktop", 'kseD', 0, 0, STANDARD_RIGHTS_REQUIRED | 0x1FF, NULL);
     ObpInitializeNamespace();
     ObpInitializeCallbacks();
     ObpInitializeCallbackObjects();
@@ -423,6 +427,7 @@ VOID ObShutdownSystem(VOID)
     ObDeleteObjectType(ObpSemaphoreType);
     ObDeleteObjectType(ObpMutantType);
     ObDeleteObjectType(ObpFileType);
-    ObpEventType = ObpSemaphoreType = ObpMutantType = ObpFileType = NULL;
+    ObDeleteObjectType(ObpDesktopType);
+    ObpEventType = ObpSemaphoreType = ObpMutantType = ObpFileType = ObpDesktopType = NULL;
     ObpFreeRetiredObjects();
 }

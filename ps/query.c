@@ -135,6 +135,16 @@ PTEB PsGetThreadTeb(PETHREAD Thread)
     return __atomic_load_n(&PspThread(Thread)->Teb, __ATOMIC_RELAXED);
 }
 
+/* Documented: NULL for a thread without a TEB (a system thread) and for
+ * one attached to another process's address space, which cannot safely
+ * reach its own TEB. Any IRQL. */
+PVOID PsGetCurrentThreadTeb(VOID)
+{
+    if (KeIsAttachedProcess())
+        return NULL;
+    return PsGetThreadTeb(PsGetCurrentThread());
+}
+
 /* ntps runs no protected processes and has one session. */
 BOOLEAN PsIsProtectedProcess(PEPROCESS Process)
 {

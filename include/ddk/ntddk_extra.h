@@ -14,6 +14,7 @@ NTKERNELAPI LONGLONG PsGetProcessCreateTimeQuadPart(PEPROCESS Process);
 NTKERNELAPI BOOLEAN PsIsSystemProcess(PEPROCESS Process);
 NTKERNELAPI ULONG PsGetCurrentProcessSessionId(VOID);
 NTKERNELAPI BOOLEAN IoIsSystemThread(PETHREAD Thread);
+NTKERNELAPI PVOID PsGetCurrentThreadTeb(VOID);
 
 /* Thread-specific access rights: ntddk.h has them (drivers that include it
  * use THREAD_TERMINATE in their ObRegisterCallbacks filters without defining

@@ -212,6 +212,7 @@ NTKERNELAPI extern POBJECT_TYPE *IoFileObjectType;
 NTKERNELAPI extern POBJECT_TYPE *IoDeviceObjectType;
 NTKERNELAPI extern POBJECT_TYPE *PsThreadType;
 NTKERNELAPI extern POBJECT_TYPE *PsProcessType;
+NTKERNELAPI extern POBJECT_TYPE *ExDesktopObjectType;     /* object callbacks only: ntps has no desktops */
 
 NTPS_END_DECLS
 
