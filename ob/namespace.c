@@ -404,6 +404,27 @@ NTSTATUS ObpReferenceObjectByName(PCUNICODE_STRING Name, BOOLEAN CaseInsensitive
     return Status;
 }
 
+/* A name never changes once made (its leaf follows its OBP_NAME_INFO), so
+ * it is read without the namespace lock. */
+VOID ObpAppendObjectName(PVOID Object, OBP_NAME_BUILDER *Builder)
+{
+    POBJECT_TYPE Type = OBJECT_TO_OBJECT_HEADER(Object)->Type;
+    if (Type->QueryNameProcedure != NULL) {
+        Type->QueryNameProcedure(Object, Builder);
+        return;
+    }
+    OBP_NAME_INFO *Info = ObpNameInfo(Object);
+    if (Info == NULL)
+        return;
+    PCWSTR Directory = ObpDirectories[Info->Directory];
+    SIZE_T Length = 0;
+    while (Directory[Length] != 0)
+        Length++;
+    ObpAppendName(Builder, Directory, Length);
+    ObpAppendName(Builder, L"\\", 1);
+    ObpAppendName(Builder, Info->Leaf.Buffer, Info->Leaf.Length / sizeof(WCHAR));
+}
+
 PVOID (*ObpReferenceDriverByName)(PCUNICODE_STRING Name);
 
 /* Exported by Windows without a WDK declaration; drivers declare it
