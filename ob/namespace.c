@@ -39,7 +39,7 @@ static const PCWSTR ObpGlobalAliases[] = { L"\\??", L"\\DosDevices" };
 
 #define OBP_NAME_BUCKETS 64
 static LIST_ENTRY ObpNameBuckets[OBP_NAME_BUCKETS];
-static EX_SPIN_LOCK ObpNamespaceLock;
+static EXP_SPIN_LOCK ObpNamespaceLock;
 
 static OBP_NAME_INFO *ObpNameInfo(PVOID Object)
 {

@@ -48,7 +48,7 @@ typedef struct _OBJECT_TYPE {
      * so a look-up that races with a deletion never touches freed memory
      * (the client-ID table is read without a lock). */
     SIZE_T StableSize;
-    EX_SPIN_LOCK CacheLock;
+    EXP_SPIN_LOCK CacheLock;
     PVOID FreeObjects;              /* bodies, linked through their first word */
 } OBJECT_TYPE;
 
