@@ -34,7 +34,7 @@ typedef struct _CMP_REG_CALLBACK {
     WCHAR Altitude[64];
 } CMP_REG_CALLBACK;
 
-static EX_SPIN_LOCK CmpRegCallbackLock;
+static EXP_SPIN_LOCK CmpRegCallbackLock;
 static LIST_ENTRY CmpRegCallbacks = { &CmpRegCallbacks, &CmpRegCallbacks };
 static volatile LONG CmpRegCallbackCount;
 static LONGLONG CmpNextCookie = 0x10000;

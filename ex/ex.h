@@ -11,9 +11,9 @@
 #include "vf/vf.h"
 
 /* ---- a short lock for executive tables: never held across a switch ----- */
-typedef struct _EX_SPIN_LOCK { volatile LONG Value; } EX_SPIN_LOCK;
-VOID ExpAcquireSpinLock(EX_SPIN_LOCK *Lock);
-VOID ExpReleaseSpinLock(EX_SPIN_LOCK *Lock);
+typedef struct _EXP_SPIN_LOCK { volatile LONG Value; } EXP_SPIN_LOCK;
+VOID ExpAcquireSpinLock(EXP_SPIN_LOCK *Lock);
+VOID ExpReleaseSpinLock(EXP_SPIN_LOCK *Lock);
 
 /* ---- handle tables ---------------------------------------------------------- */
 typedef struct _HANDLE_TABLE_ENTRY {
@@ -41,7 +41,7 @@ typedef struct _EXP_OLD_DIRECTORY {
 } EXP_OLD_DIRECTORY;
 
 typedef struct _EX_HANDLE_TABLE {
-    EX_SPIN_LOCK Lock;
+    EXP_SPIN_LOCK Lock;
     HANDLE_TABLE_ENTRY **volatile Pages;
     EXP_OLD_DIRECTORY *OldDirectories;  /* replaced by a larger one; freed with the table */
     volatile ULONG PageCount;

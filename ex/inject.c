@@ -27,7 +27,7 @@
 EX_INJECT_CONFIG ExInjectConfig;
 volatile BOOLEAN ExInjectActive;
 
-static EX_SPIN_LOCK ExpInjectLock;
+static EXP_SPIN_LOCK ExpInjectLock;
 static struct { ULONG64 Raw, Key; } ExpInjectCache[EXP_INJECT_CACHE];
 static ULONG64 ExpInjectSeen[EXP_INJECT_CACHE];     /* keys already recorded */
 static volatile LONG64 ExpInjectCalls;

@@ -8,7 +8,7 @@
 
 #include <sched.h>
 
-VOID ExpAcquireSpinLock(EX_SPIN_LOCK *Lock)
+VOID ExpAcquireSpinLock(EXP_SPIN_LOCK *Lock)
 {
     /* 1: held by a processor; 2: by another host thread (the timeout
      * watchdog, the status line), which a simulated processor may wait
@@ -31,7 +31,7 @@ VOID ExpAcquireSpinLock(EX_SPIN_LOCK *Lock)
     }
 }
 
-VOID ExpReleaseSpinLock(EX_SPIN_LOCK *Lock)
+VOID ExpReleaseSpinLock(EXP_SPIN_LOCK *Lock)
 {
     __atomic_store_n(&Lock->Value, 0, __ATOMIC_RELEASE);
 }

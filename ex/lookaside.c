@@ -25,7 +25,7 @@
 #define EXP_LOOKASIDE_EX 0x4c4b4503
 #define DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS 0x000000CE
 
-static EX_SPIN_LOCK ExpLookasideLock;
+static EXP_SPIN_LOCK ExpLookasideLock;
 static LIST_ENTRY ExpLookasideLists = { &ExpLookasideLists, &ExpLookasideLists };
 static volatile LONG ExpLookasideCount;
 

@@ -37,7 +37,7 @@ typedef struct _EXP_TAG_STATS {
     volatile LONG64 Allocs, Frees, Bytes;
 } EXP_TAG_STATS;
 
-static EX_SPIN_LOCK ExpPoolLock;
+static EXP_SPIN_LOCK ExpPoolLock;
 static LIST_ENTRY ExpLiveBlocks = { &ExpLiveBlocks, &ExpLiveBlocks };
 static EXP_TAG_STATS ExpTagStats[EXP_TAG_SLOTS];
 

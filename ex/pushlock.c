@@ -31,7 +31,7 @@ typedef struct _EXP_PUSH_WAITER {
 } EXP_PUSH_WAITER;
 
 static struct {
-    EX_SPIN_LOCK Lock;
+    EXP_SPIN_LOCK Lock;
     LIST_ENTRY Waiters;
 } ExpPushBuckets[EXP_PL_BUCKETS];
 

@@ -31,13 +31,13 @@
 #define EXP_GRANTED ((ERESOURCE_THREAD)1)      /* an exclusive waiter was handed the resource */
 #define EXP_RESOURCE_SIGNATURE 0x5265736f75726365ULL
 
-static EX_SPIN_LOCK ExpResourceListLock;
+static EXP_SPIN_LOCK ExpResourceListLock;
 static LIST_ENTRY ExpResourceList = { &ExpResourceList, &ExpResourceList };
 static volatile LONG ExpResourceCount;
 
-static inline EX_SPIN_LOCK *ExpLockOf(PERESOURCE Resource)
+static inline EXP_SPIN_LOCK *ExpLockOf(PERESOURCE Resource)
 {
-    return (EX_SPIN_LOCK *)&Resource->SpinLock;
+    return (EXP_SPIN_LOCK *)&Resource->SpinLock;
 }
 
 static inline PVOID ExpSignatureOf(PERESOURCE Resource)

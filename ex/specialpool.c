@@ -64,7 +64,7 @@ static BOOLEAN ExpSpVerifyStart;        /* blocks start on their first page: und
 static PCHAR ExpSpBase;
 static ULONG *ExpSpPageMap;             /* run index of each page, 0: none */
 static EXP_SP_RUN *ExpSpRuns;           /* [0] unused */
-static EX_SPIN_LOCK ExpSpLock;
+static EXP_SPIN_LOCK ExpSpLock;
 static ULONG ExpSpRunCount, ExpSpLive;
 static ULONG ExpSpNextPage = 1;         /* page 0: the guard page before the first run */
 static ULONG ExpSpFree[EXP_SP_BUCKETS + 1], ExpSpFreeBig;

@@ -27,7 +27,7 @@ typedef struct _EXP_WORKER {
 } EXP_WORKER;
 
 struct _EXP_WORK_QUEUE {
-    EX_SPIN_LOCK Lock;              /* everything below but Ready */
+    EXP_SPIN_LOCK Lock;              /* everything below but Ready */
     KPRIORITY Priority;
     PWORK_QUEUE_ITEM Head, Tail;    /* FIFO through List.Flink */
     ULONG Depth;                    /* items queued */

@@ -11,7 +11,7 @@
 #include "io/io.h"
 #include "vf/vf.h"
 
-EX_SPIN_LOCK IopDatabaseLock;
+EXP_SPIN_LOCK IopDatabaseLock;
 
 /* IopDatabaseLock held. */
 static PDEVICE_OBJECT IopTopLocked(PDEVICE_OBJECT Device)

@@ -22,7 +22,7 @@
 
 POBJECT_TYPE IopDeviceObjectType;
 POBJECT_TYPE *IoDeviceObjectType = &IopDeviceObjectType;
-static EX_SPIN_LOCK IopDeviceListLock;     /* every driver's DeviceObject list */
+static EXP_SPIN_LOCK IopDeviceListLock;     /* every driver's DeviceObject list */
 
 /* The documented x64 offsets, as far as ntps's types match Windows's. */
 _Static_assert(offsetof(DEVICE_OBJECT, DriverObject) == 0x08, "DEVICE_OBJECT layout");

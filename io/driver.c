@@ -14,6 +14,13 @@ POBJECT_TYPE *IoDriverObjectType = &IopDriverObjectType;
 
 static PVOID IopReferenceDriverByName(PCUNICODE_STRING Name);
 
+/* ObQueryNameString of a driver object: its \Driver\ name. */
+static VOID IopQueryDriverName(PVOID Object, OBP_NAME_BUILDER *Builder)
+{
+    PDRIVER_OBJECT Driver = Object;
+    ObpAppendName(Builder, Driver->DriverName.Buffer, Driver->DriverName.Length / sizeof(WCHAR));
+}
+
 static VOID IopDeleteDriver(PVOID Object)
 {
     (void)Object;   /* names and extension live in the same allocation */
@@ -29,6 +36,7 @@ VOID IoInitializeSystem(VOID)
     };
     IopDriverObjectType = ObCreateObjectType(&Init);
     ObpDriverType = IopDriverObjectType;
+    IopDriverObjectType->QueryNameProcedure = IopQueryDriverName;
     IopCreateDeviceType();
     IopInitializeWorkItems();
     IopInitializeIrps();

@@ -105,8 +105,30 @@ VOID IopCloseUnhandledFile(PFILE_OBJECT File)
     ObfDereferenceObject(File);
 }
 
+/* A file's path: its related file's, then its own (a name relative to
+ * that file), as the file system would report it. */
+static VOID IopAppendFilePath(PFILE_OBJECT File, OBP_NAME_BUILDER *Builder)
+{
+    if (File->RelatedFileObject != NULL && Builder->Depth++ < 32) {
+        IopAppendFilePath(File->RelatedFileObject, Builder);
+        if (File->FileName.Length != 0 && File->FileName.Buffer[0] != L'\\')
+            ObpAppendName(Builder, L"\\", 1);
+    }
+    ObpAppendName(Builder, File->FileName.Buffer, File->FileName.Length / sizeof(WCHAR));
+}
+
+/* ObQueryNameString of a file object: the device's name, then the file's. */
+static VOID IopQueryFileName(PVOID Object, OBP_NAME_BUILDER *Builder)
+{
+    PFILE_OBJECT File = Object;
+    if (File->DeviceObject != NULL)
+        ObpAppendObjectName(File->DeviceObject, Builder);
+    IopAppendFilePath(File, Builder);
+}
+
 VOID IopInitializeFiles(VOID)
 {
+    ObpFileType->QueryNameProcedure = IopQueryFileName;
     ObpFileType->CloseProcedure = IopCloseFile;
     ObpFileType->DeleteProcedure = IopDeleteFile;
     ObpFileType->GenericMapping = (GENERIC_MAPPING){ FILE_GENERIC_READ, FILE_GENERIC_WRITE, FILE_GENERIC_EXECUTE,
@@ -119,6 +141,7 @@ VOID IopShutdownFiles(VOID)
         return;
     ObpFileType->CloseProcedure = NULL;
     ObpFileType->DeleteProcedure = NULL;
+    ObpFileType->QueryNameProcedure = NULL;
 }
 
 /* ---- names ---------------------------------------------------------------------------------------- */

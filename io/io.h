@@ -131,7 +131,7 @@ PDEVICE_OBJECT IopTopOfStack(PDEVICE_OBJECT Device);   /* not referenced; IopDev
 /* Devices (io/device.c). */
 BOOLEAN IopDeviceDeleted(PDEVICE_OBJECT Device);
 PCSTR IopDeviceName(PDEVICE_OBJECT Device);
-extern EX_SPIN_LOCK IopDatabaseLock;   /* device stacks (AttachedDevice links) */
+extern EXP_SPIN_LOCK IopDatabaseLock;   /* device stacks (AttachedDevice links) */
 PDEVICE_OBJECT *IopAttachedToSlot(PDEVICE_OBJECT Device);   /* the device below */
 
 /* StartIo (io/startio.c): what IoSetStartIoAttributes set and the deferred

@@ -25,7 +25,7 @@
 #define IOP_QUARANTINE 64
 static PVOID IopQuarantine[IOP_QUARANTINE];
 static ULONG IopQuarantineNext;
-static EX_SPIN_LOCK IopQuarantineLock;
+static EXP_SPIN_LOCK IopQuarantineLock;
 
 VOID IopInitializeIrps(VOID)
 {

@@ -25,7 +25,7 @@ typedef struct _IOP_SYMBOLIC_LINK {
 
 static POBJECT_TYPE IopSymbolicLinkType;
 static LIST_ENTRY IopLinks;
-static EX_SPIN_LOCK IopLinksLock;
+static EXP_SPIN_LOCK IopLinksLock;
 
 static VOID IopDeleteLink(PVOID Object)
 {

@@ -10,6 +10,15 @@
  * bug checks itself, is abandoned with a line in the report and the next
  * one runs: a broken callback never costs the report.
  *
+ * Reason callbacks (KeRegisterBugCheckReasonCallback): ntps writes no crash
+ * dump, but KbCallbackSecondaryDumpData routines run after the others, in
+ * the same guard, with a system buffer (KBUGCHECK_SECONDARY_DUMP_DATA), and
+ * the data they hand back is printed with its GUID, as a dump reader would
+ * show it. The reasons that belong to writing a dump file (DumpIo, AddPages,
+ * RemovePages, SecondaryMultiPartDumpData, TriageDumpData, the reserved
+ * ones) are accepted and recorded but never called; KbCallbackInvalid or an
+ * unknown reason is refused (FALSE).
+ *
  * Records and routines of a driver must be gone when it unloads (documented:
  * "any driver that can be unloaded must remove all callbacks in its Unload
  * routine"); one left behind is bug check 0xCE, as for a timer.
@@ -23,6 +32,7 @@
 #include <string.h>
 
 static LIST_ENTRY KiBugCheckCallbackList = { &KiBugCheckCallbackList, &KiBugCheckCallbackList };
+static LIST_ENTRY KiReasonCallbackList = { &KiReasonCallbackList, &KiReasonCallbackList };
 static volatile LONG KiBugCheckCallbackLock;
 
 static ULONG_PTR KiCallbackChecksum(PKBUGCHECK_CALLBACK_RECORD Record)
@@ -85,6 +95,47 @@ BOOLEAN KeDeregisterBugCheckCallback(PKBUGCHECK_CALLBACK_RECORD CallbackRecord)
     return Removed;
 }
 
+static ULONG_PTR KiReasonChecksum(PKBUGCHECK_REASON_CALLBACK_RECORD Record)
+{
+    return (ULONG_PTR)Record->CallbackRoutine + (ULONG_PTR)Record->Reason + (ULONG_PTR)Record->Component;
+}
+
+/* FALSE when the record is already registered or the reason is not one
+ * a driver may register (KbCallbackInvalid, unknown values). */
+BOOLEAN KeRegisterBugCheckReasonCallback(PKBUGCHECK_REASON_CALLBACK_RECORD CallbackRecord,
+                                         PKBUGCHECK_REASON_CALLBACK_ROUTINE CallbackRoutine,
+                                         KBUGCHECK_CALLBACK_REASON Reason, PUCHAR Component)
+{
+    if (Reason <= KbCallbackInvalid || Reason > KbCallbackReserved3 || CallbackRoutine == NULL)
+        return FALSE;
+    KIRQL OldIrql = KiLockCallbacks();
+    BOOLEAN Inserted = FALSE;
+    if (CallbackRecord->State == BufferEmpty) {
+        CallbackRecord->CallbackRoutine = CallbackRoutine;
+        CallbackRecord->Reason = Reason;
+        CallbackRecord->Component = Component;
+        CallbackRecord->Checksum = KiReasonChecksum(CallbackRecord);
+        CallbackRecord->State = BufferInserted;
+        InsertHeadList(&KiReasonCallbackList, &CallbackRecord->Entry);
+        Inserted = TRUE;
+    }
+    KiUnlockCallbacks(OldIrql);
+    return Inserted;
+}
+
+BOOLEAN KeDeregisterBugCheckReasonCallback(PKBUGCHECK_REASON_CALLBACK_RECORD CallbackRecord)
+{
+    KIRQL OldIrql = KiLockCallbacks();
+    BOOLEAN Removed = FALSE;
+    if (CallbackRecord->State == BufferInserted) {
+        RemoveEntryList(&CallbackRecord->Entry);
+        CallbackRecord->State = BufferEmpty;
+        Removed = TRUE;
+    }
+    KiUnlockCallbacks(OldIrql);
+    return Removed;
+}
+
 static BOOLEAN KiInRange(const void *Address, PVOID Base, SIZE_T Size)
 {
     return (const char *)Address >= (const char *)Base && (const char *)Address < (const char *)Base + Size;
@@ -100,6 +151,15 @@ VOID KiCheckUnloadedBugCheckCallbacks(PVOID Base, SIZE_T Size)
             KiBugCheckExplain(0xCE, (ULONG_PTR)Record->CallbackRoutine, 0, (ULONG_PTR)Record, 0,
                               "a bug check callback %p of the unloading driver is still registered (record %p)",
                               (void *)Record->CallbackRoutine, (void *)Record);
+        }
+    }
+    for (PLIST_ENTRY E = KiReasonCallbackList.Flink; E != &KiReasonCallbackList; E = E->Flink) {
+        PKBUGCHECK_REASON_CALLBACK_RECORD Record = CONTAINING_RECORD(E, KBUGCHECK_REASON_CALLBACK_RECORD, Entry);
+        if (KiInRange(Record, Base, Size) || KiInRange((PVOID)Record->CallbackRoutine, Base, Size)) {
+            KiUnlockCallbacks(OldIrql);
+            KiBugCheckExplain(0xCE, (ULONG_PTR)Record->CallbackRoutine, 0, (ULONG_PTR)Record, 0,
+                              "a bug check reason callback %p of the unloading driver is still registered "
+                              "(record %p)", (void *)Record->CallbackRoutine, (void *)Record);
         }
     }
     KiUnlockCallbacks(OldIrql);
@@ -157,14 +217,110 @@ static VOID KiDumpCallbackBuffer(const UCHAR *Buffer, ULONG Length)
         RtlpReport("    ... %u more bytes\n", (unsigned)(Length - Shown));
 }
 
-static const char *KiComponentName(PKBUGCHECK_CALLBACK_RECORD Record, char *Name, SIZE_T Size)
+static const char *KiComponentText(const UCHAR *Component, char *Name, SIZE_T Size)
 {
     SIZE_T i = 0;
-    if (Record->Component != NULL)
-        for (; i + 1 < Size && Record->Component[i] != 0; i++)
-            Name[i] = Record->Component[i] >= 0x20 && Record->Component[i] < 0x7F ? (char)Record->Component[i] : '?';
+    if (Component != NULL)
+        for (; i + 1 < Size && Component[i] != 0; i++)
+            Name[i] = Component[i] >= 0x20 && Component[i] < 0x7F ? (char)Component[i] : '?';
     Name[i] = 0;
     return i != 0 ? Name : "(no component)";
+}
+
+static const char *KiComponentName(PKBUGCHECK_CALLBACK_RECORD Record, char *Name, SIZE_T Size)
+{
+    return KiComponentText(Record->Component, Name, Size);
+}
+
+/* ---- secondary dump data ----------------------------------------------------------- */
+
+#define KI_SECONDARY_IN_BUFFER 4096
+#define KI_SECONDARY_MAXIMUM 0x10000
+static UCHAR KiSecondaryBuffer[KI_SECONDARY_IN_BUFFER];
+
+static VOID KiReportSecondaryData(PKBUGCHECK_REASON_CALLBACK_RECORD Record, const KBUGCHECK_SECONDARY_DUMP_DATA *Data,
+                                  char *Name, SIZE_T Size)
+{
+    const GUID *G = &Data->Guid;
+    ULONG Length = Data->OutBufferLength;
+    if (Data->OutBuffer == NULL || Length == 0) {
+        RtlpReport("  %s: secondary dump callback %p: no data\n", KiComponentText(Record->Component, Name, Size),
+                   (void *)Record->CallbackRoutine);
+        return;
+    }
+    RtlpReport("  %s: secondary dump callback %p: {%08x-%04x-%04x-%02x%02x-%02x%02x%02x%02x%02x%02x}, %u bytes%s\n",
+               KiComponentText(Record->Component, Name, Size), (void *)Record->CallbackRoutine, (unsigned)G->Data1,
+               G->Data2, G->Data3, G->Data4[0], G->Data4[1], G->Data4[2], G->Data4[3], G->Data4[4], G->Data4[5],
+               G->Data4[6], G->Data4[7], (unsigned)Length,
+               Length > KI_SECONDARY_MAXIMUM ? " (over MaximumAllowed: cut)" : "");
+    KiDumpCallbackBuffer(Data->OutBuffer, Length > KI_SECONDARY_MAXIMUM ? KI_SECONDARY_MAXIMUM : Length);
+}
+
+/* The KbCallbackSecondaryDumpData routines, under the guard that
+ * KiCallBugCheckCallbacks set up; state in statics, as there. */
+static VOID KiCallReasonCallbacks(PKPRCB Prcb)
+{
+    static PLIST_ENTRY volatile Next;
+    static PKBUGCHECK_REASON_CALLBACK_RECORD volatile Record;
+    static volatile ULONG Count;
+    static volatile BOOLEAN Dumping;
+    static KBUGCHECK_SECONDARY_DUMP_DATA Data;
+    char Name[64];
+
+    Next = KiReasonCallbackList.Flink;
+    Count = 0;
+    while (Next != &KiReasonCallbackList && Count++ < 256) {
+        Record = NULL;
+        Dumping = FALSE;
+        int How = sigsetjmp(KiCallbackJump, 1);
+        if (How != 0) {
+            KiCallbackActive = FALSE;
+            PKBUGCHECK_REASON_CALLBACK_RECORD Failed = Record;
+            Record = NULL;
+            if (Failed == NULL) {
+                RtlpReport("  the reason callback list is corrupt at %p; the rest is skipped\n", (void *)Next);
+                break;
+            }
+            if (Dumping)
+                RtlpReport("    (the data is not readable)\n");
+            else if (How == 1)
+                RtlpReport("  %s: callback %p faulted (%s); abandoned\n",
+                           KiComponentText(Failed->Component, Name, sizeof(Name)), (void *)Failed->CallbackRoutine,
+                           strsignal(KiCallbackSignal));
+            else
+                RtlpReport("  %s: callback %p raised bug check 0x%08X; abandoned\n",
+                           KiComponentText(Failed->Component, Name, sizeof(Name)), (void *)Failed->CallbackRoutine,
+                           (unsigned)KiCallbackBugCheck);
+            if (!Dumping)
+                Failed->State = BufferIncomplete;
+            Next = Failed->Entry.Flink;
+            continue;
+        }
+        if (Prcb != NULL)
+            Prcb->Irql = HIGH_LEVEL;
+        PKBUGCHECK_REASON_CALLBACK_RECORD Current = CONTAINING_RECORD(Next, KBUGCHECK_REASON_CALLBACK_RECORD, Entry);
+        if (Current->Checksum != KiReasonChecksum(Current) || Current->State != BufferInserted) {
+            RtlpReport("  reason callback record %p is corrupt; it and the rest are skipped\n", (void *)Current);
+            break;
+        }
+        Record = Current;
+        if (Record->Reason == KbCallbackSecondaryDumpData) {
+            memset(KiSecondaryBuffer, 0, sizeof(KiSecondaryBuffer));
+            memset(&Data, 0, sizeof(Data));
+            Data.InBuffer = KiSecondaryBuffer;
+            Data.InBufferLength = sizeof(KiSecondaryBuffer);
+            Data.MaximumAllowed = KI_SECONDARY_MAXIMUM;
+            Record->State = BufferStarted;
+            KiCallbackActive = TRUE;
+            Record->CallbackRoutine(KbCallbackSecondaryDumpData, Record, &Data, sizeof(Data));
+            KiCallbackActive = FALSE;
+            Record->State = BufferFinished;
+            Dumping = TRUE;
+            KiReportSecondaryData(Record, &Data, Name, sizeof(Name));
+            Dumping = FALSE;
+        }
+        Next = Record->Entry.Flink;
+    }
 }
 
 /* Called last by the bug check, on the reporting processor. Every step that
@@ -180,7 +336,7 @@ VOID KiCallBugCheckCallbacks(PKPRCB Prcb)
     static volatile BOOLEAN Dumping;
     char Name[64];
 
-    if (IsListEmpty(&KiBugCheckCallbackList))
+    if (IsListEmpty(&KiBugCheckCallbackList) && IsListEmpty(&KiReasonCallbackList))
         return;
     struct sigaction Guard;
     /* sigsetjmp and siglongjmp below set the mask */
@@ -243,6 +399,8 @@ VOID KiCallBugCheckCallbacks(PKPRCB Prcb)
         Dumping = FALSE;
         Next = Record->Entry.Flink;
     }
+    KiCallbackActive = FALSE;
+    KiCallReasonCallbacks(Prcb);
     KiCallbackActive = FALSE;
     for (SIZE_T i = 0; i < RTL_NUMBER_OF(Signals); i++)
         sigaction(Signals[i], &Saved[i], NULL);

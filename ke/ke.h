@@ -317,7 +317,8 @@ typedef enum _KI_LOCK_KIND {
     KiLockFastMutex,        /* FAST_MUTEX: Owner */
     KiLockGuardedMutex,     /* KGUARDED_MUTEX: Owner */
     KiLockResource,         /* ERESOURCE: its exclusive owner, or its one shared owner */
-    KiLockPushLock          /* EX_PUSH_LOCK: owners not recorded */
+    KiLockPushLock,         /* EX_PUSH_LOCK: owners not recorded */
+    KiLockExSpinLock        /* EX_SPIN_LOCK (shared spin lock): owners not recorded */
 } KI_LOCK_KIND;
 /* What an ERESOURCE's waiters block on (ex/resource.c): a wait with
  * WaitReason WrResource is on one of these two objects. */

@@ -40,7 +40,7 @@ typedef struct _OBP_CALLBACK_REGISTRATION {
 } OBP_CALLBACK_REGISTRATION;
 
 static LIST_ENTRY ObpCallbackList;
-static EX_SPIN_LOCK ObpCallbackLock;    /* the list, CallbackCount, InFlight lists */
+static EXP_SPIN_LOCK ObpCallbackLock;    /* the list, CallbackCount, InFlight lists */
 
 /* The rights a pre-callback may take away (the documented lists). */
 #define OBP_PROCESS_STRIPPABLE (0x0080 /* CREATE_PROCESS */ | 0x0002 /* CREATE_THREAD */ | PROCESS_DUP_HANDLE | \

@@ -39,7 +39,7 @@ static const PCWSTR ObpGlobalAliases[] = { L"\\??", L"\\DosDevices" };
 
 #define OBP_NAME_BUCKETS 64
 static LIST_ENTRY ObpNameBuckets[OBP_NAME_BUCKETS];
-static EX_SPIN_LOCK ObpNamespaceLock;
+static EXP_SPIN_LOCK ObpNamespaceLock;
 
 static OBP_NAME_INFO *ObpNameInfo(PVOID Object)
 {
@@ -402,6 +402,27 @@ NTSTATUS ObpReferenceObjectByName(PCUNICODE_STRING Name, BOOLEAN CaseInsensitive
         *Object = Found;
     ExpReleaseSpinLock(&ObpNamespaceLock);
     return Status;
+}
+
+/* A name never changes once made (its leaf follows its OBP_NAME_INFO), so
+ * it is read without the namespace lock. */
+VOID ObpAppendObjectName(PVOID Object, OBP_NAME_BUILDER *Builder)
+{
+    POBJECT_TYPE Type = OBJECT_TO_OBJECT_HEADER(Object)->Type;
+    if (Type->QueryNameProcedure != NULL) {
+        Type->QueryNameProcedure(Object, Builder);
+        return;
+    }
+    OBP_NAME_INFO *Info = ObpNameInfo(Object);
+    if (Info == NULL)
+        return;
+    PCWSTR Directory = ObpDirectories[Info->Directory];
+    SIZE_T Length = 0;
+    while (Directory[Length] != 0)
+        Length++;
+    ObpAppendName(Builder, Directory, Length);
+    ObpAppendName(Builder, L"\\", 1);
+    ObpAppendName(Builder, Info->Leaf.Buffer, Info->Leaf.Length / sizeof(WCHAR));
 }
 
 PVOID (*ObpReferenceDriverByName)(PCUNICODE_STRING Name);

@@ -8,6 +8,23 @@
 #include "ex/ex.h"
 #include <ntps.h>
 
+/* A name being put together (ObQueryNameString): characters go into
+ * Buffer while they fit in Capacity; Count counts them all, so one pass
+ * both measures and copies. */
+typedef struct _OBP_NAME_BUILDER {
+    PWCH Buffer;
+    SIZE_T Capacity;                /* characters */
+    SIZE_T Count;                   /* characters the whole name takes */
+    ULONG Depth;                    /* nested names (a file's related files) */
+} OBP_NAME_BUILDER;
+static inline VOID ObpAppendName(OBP_NAME_BUILDER *Builder, PCWCH Text, SIZE_T Count)
+{
+    for (SIZE_T i = 0; i < Count; i++)
+        if (Builder->Count + i < Builder->Capacity)
+            Builder->Buffer[Builder->Count + i] = Text[i];
+    Builder->Count += Count;
+}
+
 typedef struct _OBJECT_TYPE {
     UNICODE_STRING Name;
     WCHAR NameBuffer[32];
@@ -18,6 +35,9 @@ typedef struct _OBJECT_TYPE {
     VOID (*DeleteProcedure)(PVOID Object);
     /* Called when the object's last handle is closed (Io: IRP_MJ_CLEANUP). */
     VOID (*CloseProcedure)(PVOID Object);
+    /* The full name of an object of this type, when it is not its name in
+     * the namespace (Io: a file's device and path, a driver's \Driver\X). */
+    VOID (*QueryNameProcedure)(PVOID Object, OBP_NAME_BUILDER *Builder);
     volatile LONG TotalNumberOfObjects;
     volatile LONG TotalNumberOfHandles;
     /* Object callback entries (ObRegisterCallbacks) registered for this
@@ -28,7 +48,7 @@ typedef struct _OBJECT_TYPE {
      * so a look-up that races with a deletion never touches freed memory
      * (the client-ID table is read without a lock). */
     SIZE_T StableSize;
-    EX_SPIN_LOCK CacheLock;
+    EXP_SPIN_LOCK CacheLock;
     PVOID FreeObjects;              /* bodies, linked through their first word */
 } OBJECT_TYPE;
 
@@ -182,6 +202,9 @@ NTSTATUS ObpOpenObjectByName(POBJECT_TYPE Type, ACCESS_MASK DesiredAccess, const
 /* The object of any type named Name (absolute; \??\ and \DosDevices\ are
  * \GLOBAL??\), referenced; STATUS_OBJECT_NAME_NOT_FOUND or a path status. */
 NTSTATUS ObpReferenceObjectByName(PCUNICODE_STRING Name, BOOLEAN CaseInsensitive, PVOID *Object);
+/* Append Object's full name (its type's QueryNameProcedure, else its
+ * namespace name: directory and leaf; nothing when unnamed). */
+VOID ObpAppendObjectName(PVOID Object, OBP_NAME_BUILDER *Builder);
 VOID ObpInitializeNamespace(VOID);
 VOID ObpShutdownNamespace(VOID);
 VOID ObpInitializeCallbacks(VOID);

@@ -233,7 +233,7 @@ POBJECT_TYPE ObGetObjectType(PVOID Object)
 #define OBP_DELETED_KEPT 256
 static PVOID ObpDeletedObjects[OBP_DELETED_KEPT];
 static ULONG ObpDeletedNext;
-static EX_SPIN_LOCK ObpDeletedLock;
+static EXP_SPIN_LOCK ObpDeletedLock;
 
 static VOID ObpRetireObject(POBJECT_HEADER Header)
 {

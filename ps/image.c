@@ -187,7 +187,7 @@ typedef struct _PSP_IMAGE {
     PVOID Page;
 } PSP_IMAGE;
 
-static EX_SPIN_LOCK PspImageLock;
+static EXP_SPIN_LOCK PspImageLock;
 static PSP_IMAGE PspImages[PSP_IMAGE_CACHE];
 static ULONG PspImageCount;
 static PVOID PspSharedImage[MaxSubsystemInformationType];

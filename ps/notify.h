@@ -39,7 +39,7 @@ typedef struct _PSP_NOTIFY_TABLE {
     volatile ULONG Count;
     PSP_NOTIFY_BLOCK *volatile Order[PSP_NOTIFY_LIMIT];    /* oldest first */
     /* writers */
-    DECLSPEC_CACHEALIGN EX_SPIN_LOCK Lock;
+    DECLSPEC_CACHEALIGN EXP_SPIN_LOCK Lock;
     ULONG64 NextSequence;
     ULONG KindCount[PSP_NOTIFY_KINDS];
     PCSTR What;                                     /* "thread", for reports */

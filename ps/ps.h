@@ -22,7 +22,7 @@ typedef struct _EPROCESS {
     HANDLE InheritedFromUniqueProcessId;
     CLIENT_ID CreatorClientId;          /* the thread that created it */
     PEX_HANDLE_TABLE ObjectTable;
-    EX_SPIN_LOCK ProcessLock;           /* Flags, ActiveThreads, ThreadListHead */
+    EXP_SPIN_LOCK ProcessLock;           /* Flags, ActiveThreads, ThreadListHead */
     LIST_ENTRY ThreadListHead;          /* ETHREADs */
     volatile LONG ActiveThreads;        /* threads created and not yet exited */
     volatile ULONG Flags;               /* PSP_PROCESS_* */
@@ -98,7 +98,7 @@ static inline ULONG PspThreadFlags(ETHREAD *Thread) { return __atomic_load_n(&Th
 
 extern PEX_HANDLE_TABLE PspCidTable;
 extern EPROCESS *PspIdleProcess;
-extern EX_SPIN_LOCK PspLock;
+extern EXP_SPIN_LOCK PspLock;
 extern LIST_ENTRY PspActiveProcesses;     /* under PspLock */
 
 /* Boot: create the Idle and System processes and the initial thread, run

@@ -9,7 +9,7 @@
 PEX_HANDLE_TABLE PspCidTable;
 EPROCESS *PspIdleProcess;
 PEPROCESS PsInitialSystemProcess;
-EX_SPIN_LOCK PspLock;
+EXP_SPIN_LOCK PspLock;
 static ETHREAD *PspIdleThreads[MAXIMUM_PROCESSORS];
 
 VOID PspInitializeThreads(VOID);

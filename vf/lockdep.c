@@ -197,7 +197,8 @@ static BOOLEAN VfpReachable(ULONG Start, ULONG Target, ULONG *Path, ULONG *PathL
 
 PCSTR VfpLockKindName(KI_LOCK_KIND Kind)
 {
-    static const PCSTR Names[] = { "spin lock", "mutex", "fast mutex", "guarded mutex", "resource", "push lock" };
+    static const PCSTR Names[] = { "spin lock", "mutex", "fast mutex", "guarded mutex", "resource", "push lock",
+                                   "shared spin lock" };
     return (ULONG)Kind < RTL_NUMBER_OF(Names) ? Names[Kind] : "lock";
 }
 
@@ -237,6 +238,7 @@ PKTHREAD VfpLockOwner(PVOID Lock, KI_LOCK_KIND Kind)
     case KiLockResource:
         return VfpResourceOwner(Lock);
     case KiLockPushLock:
+    case KiLockExSpinLock:
         return NULL;
     }
     return NULL;

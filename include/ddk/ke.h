@@ -457,6 +457,44 @@ NTKERNELAPI BOOLEAN KeRegisterBugCheckCallback(PKBUGCHECK_CALLBACK_RECORD Callba
                                                ULONG Length, PUCHAR Component);
 NTKERNELAPI BOOLEAN KeDeregisterBugCheckCallback(PKBUGCHECK_CALLBACK_RECORD CallbackRecord);
 
+typedef enum _KBUGCHECK_CALLBACK_REASON {
+    KbCallbackInvalid,
+    KbCallbackReserved1,
+    KbCallbackSecondaryDumpData,
+    KbCallbackDumpIo,
+    KbCallbackAddPages,
+    KbCallbackSecondaryMultiPartDumpData,
+    KbCallbackRemovePages,
+    KbCallbackTriageDumpData,
+    KbCallbackReserved2,
+    KbCallbackReserved3
+} KBUGCHECK_CALLBACK_REASON;
+struct _KBUGCHECK_REASON_CALLBACK_RECORD;
+typedef VOID KBUGCHECK_REASON_CALLBACK_ROUTINE(KBUGCHECK_CALLBACK_REASON Reason,
+                                               struct _KBUGCHECK_REASON_CALLBACK_RECORD *Record,
+                                               PVOID ReasonSpecificData, ULONG ReasonSpecificDataLength);
+typedef KBUGCHECK_REASON_CALLBACK_ROUTINE *PKBUGCHECK_REASON_CALLBACK_ROUTINE;
+typedef struct _KBUGCHECK_REASON_CALLBACK_RECORD {
+    LIST_ENTRY Entry;
+    PKBUGCHECK_REASON_CALLBACK_ROUTINE CallbackRoutine;
+    PUCHAR Component;
+    ULONG_PTR Checksum;
+    KBUGCHECK_CALLBACK_REASON Reason;
+    UCHAR State;
+} KBUGCHECK_REASON_CALLBACK_RECORD, *PKBUGCHECK_REASON_CALLBACK_RECORD;
+typedef struct _KBUGCHECK_SECONDARY_DUMP_DATA {
+    PVOID InBuffer;
+    ULONG InBufferLength;
+    ULONG MaximumAllowed;
+    GUID Guid;
+    PVOID OutBuffer;
+    ULONG OutBufferLength;
+} KBUGCHECK_SECONDARY_DUMP_DATA, *PKBUGCHECK_SECONDARY_DUMP_DATA;
+NTKERNELAPI BOOLEAN KeRegisterBugCheckReasonCallback(PKBUGCHECK_REASON_CALLBACK_RECORD CallbackRecord,
+                                                     PKBUGCHECK_REASON_CALLBACK_ROUTINE CallbackRoutine,
+                                                     KBUGCHECK_CALLBACK_REASON Reason, PUCHAR Component);
+NTKERNELAPI BOOLEAN KeDeregisterBugCheckReasonCallback(PKBUGCHECK_REASON_CALLBACK_RECORD CallbackRecord);
+
 /* ---- stacks -------------------------------------------------------------- */
 typedef VOID EXPAND_STACK_CALLOUT(PVOID Parameter);
 typedef EXPAND_STACK_CALLOUT *PEXPAND_STACK_CALLOUT;
