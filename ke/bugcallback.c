@@ -81,18 +81,23 @@ BOOLEAN KeRegisterBugCheckCallback(PKBUGCHECK_CALLBACK_RECORD CallbackRecord,
     return Inserted;
 }
 
-/* FALSE when the record is not registered. */
-BOOLEAN KeDeregisterBugCheckCallback(PKBUGCHECK_CALLBACK_RECORD CallbackRecord)
+/* Either kind of record off its list; FALSE when it is not registered. */
+static BOOLEAN KiRemoveCallbackRecord(PLIST_ENTRY Entry, UCHAR *State)
 {
     KIRQL OldIrql = KiLockCallbacks();
     BOOLEAN Removed = FALSE;
-    if (CallbackRecord->State == BufferInserted) {
-        RemoveEntryList(&CallbackRecord->Entry);
-        CallbackRecord->State = BufferEmpty;
+    if (*State == BufferInserted) {
+        RemoveEntryList(Entry);
+        *State = BufferEmpty;
         Removed = TRUE;
     }
     KiUnlockCallbacks(OldIrql);
     return Removed;
+}
+
+BOOLEAN KeDeregisterBugCheckCallback(PKBUGCHECK_CALLBACK_RECORD CallbackRecord)
+{
+    return KiRemoveCallbackRecord(&CallbackRecord->Entry, &CallbackRecord->State);
 }
 
 static ULONG_PTR KiReasonChecksum(PKBUGCHECK_REASON_CALLBACK_RECORD Record)
@@ -125,15 +130,7 @@ BOOLEAN KeRegisterBugCheckReasonCallback(PKBUGCHECK_REASON_CALLBACK_RECORD Callb
 
 BOOLEAN KeDeregisterBugCheckReasonCallback(PKBUGCHECK_REASON_CALLBACK_RECORD CallbackRecord)
 {
-    KIRQL OldIrql = KiLockCallbacks();
-    BOOLEAN Removed = FALSE;
-    if (CallbackRecord->State == BufferInserted) {
-        RemoveEntryList(&CallbackRecord->Entry);
-        CallbackRecord->State = BufferEmpty;
-        Removed = TRUE;
-    }
-    KiUnlockCallbacks(OldIrql);
-    return Removed;
+    return KiRemoveCallbackRecord(&CallbackRecord->Entry, &CallbackRecord->State);
 }
 
 static BOOLEAN KiInRange(const void *Address, PVOID Base, SIZE_T Size)

@@ -12,11 +12,10 @@
 #include <unistd.h>
 
 /* The folder in Out (Capacity characters); its length, or 0. */
-static DWORD W32CurrentDirectory(char *Out, size_t Capacity)
+/* Every drive letter is the host's root (docs/real-drivers.md): the host's
+ * absolute path Host as a C: path, cut to Capacity; its length. */
+DWORD W32HostToDosPath(const char *Host, char *Out, size_t Capacity)
 {
-    char Host[PATH_MAX];
-    if (getcwd(Host, sizeof(Host)) == NULL || Host[0] != '/')
-        return 0;
     size_t n = 0;
     Out[n++] = 'C';
     Out[n++] = ':';
@@ -26,6 +25,14 @@ static DWORD W32CurrentDirectory(char *Out, size_t Capacity)
         Out[n++] = '\\';        /* the root: C:\ */
     Out[n] = 0;
     return (DWORD)n;
+}
+
+static DWORD W32CurrentDirectory(char *Out, size_t Capacity)
+{
+    char Host[PATH_MAX];
+    if (getcwd(Host, sizeof(Host)) == NULL || Host[0] != '/')
+        return 0;
+    return W32HostToDosPath(Host, Out, Capacity);
 }
 
 /* As documented: the length without the NUL when the buffer holds it all,

@@ -17,18 +17,6 @@
  */
 #include "win32p.h"
 
-NTSYSAPI NTSTATUS NTAPI NtCreateKey(PHANDLE KeyHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes,
-                                    ULONG TitleIndex, PUNICODE_STRING Class, ULONG CreateOptions,
-                                    PULONG Disposition) W32_WEAK;
-NTSYSAPI NTSTATUS NTAPI NtOpenKey(PHANDLE KeyHandle, ACCESS_MASK DesiredAccess,
-                                  POBJECT_ATTRIBUTES ObjectAttributes) W32_WEAK;
-NTSYSAPI NTSTATUS NTAPI NtSetValueKey(HANDLE KeyHandle, PUNICODE_STRING ValueName, ULONG TitleIndex, ULONG Type,
-                                      PVOID Data, ULONG DataSize) W32_WEAK;
-NTSYSAPI NTSTATUS NTAPI NtQueryValueKey(HANDLE KeyHandle, PUNICODE_STRING ValueName, ULONG Class, PVOID Information,
-                                        ULONG Length, PULONG ResultLength) W32_WEAK;
-NTSYSAPI NTSTATUS NTAPI NtDeleteKey(HANDLE KeyHandle) W32_WEAK;
-NTSYSAPI NTSTATUS NTAPI NtDeleteValueKey(HANDLE KeyHandle, PUNICODE_STRING ValueName) W32_WEAK;
-
 #define W32_KEY_VALUE_PARTIAL_INFORMATION 2
 #define W32_NAME_MAX 512            /* characters of a key path built here */
 

@@ -20,18 +20,6 @@
 
 #include <winsvc.h>
 
-NTSYSAPI NTSTATUS NTAPI NtCreateKey(PHANDLE KeyHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes,
-                                    ULONG TitleIndex, PUNICODE_STRING Class, ULONG CreateOptions,
-                                    PULONG Disposition) W32_WEAK;
-NTSYSAPI NTSTATUS NTAPI NtOpenKey(PHANDLE KeyHandle, ACCESS_MASK DesiredAccess,
-                                  POBJECT_ATTRIBUTES ObjectAttributes) W32_WEAK;
-NTSYSAPI NTSTATUS NTAPI NtSetValueKey(HANDLE KeyHandle, PUNICODE_STRING ValueName, ULONG TitleIndex, ULONG Type,
-                                      PVOID Data, ULONG DataSize) W32_WEAK;
-NTSYSAPI NTSTATUS NTAPI NtQueryValueKey(HANDLE KeyHandle, PUNICODE_STRING ValueName, ULONG Class, PVOID Information,
-                                        ULONG Length, PULONG ResultLength) W32_WEAK;
-NTSYSAPI NTSTATUS NTAPI NtEnumerateKey(HANDLE KeyHandle, ULONG Index, ULONG Class, PVOID Information, ULONG Length,
-                                       PULONG ResultLength) W32_WEAK;
-NTSYSAPI NTSTATUS NTAPI NtDeleteKey(HANDLE KeyHandle) W32_WEAK;
 NTSYSAPI NTSTATUS NTAPI NtLoadDriver(PUNICODE_STRING DriverServiceName) W32_WEAK;
 NTSYSAPI NTSTATUS NTAPI NtUnloadDriver(PUNICODE_STRING DriverServiceName) W32_WEAK;
 NTSYSAPI BOOLEAN NTAPI IopQueryServiceLoaded(PUNICODE_STRING DriverServiceName) W32_WEAK;

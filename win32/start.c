@@ -72,22 +72,17 @@ static DWORD W32ImagePath(char *Out, size_t Capacity)
     if (!dladdr((void *)__ntps_user_start, &Info) || Info.dli_fname == NULL ||
         realpath(Info.dli_fname, Host) == NULL)
         return 0;
-    size_t n = 0;
-    Out[n++] = 'C';
-    Out[n++] = ':';
-    for (const char *p = Host; *p && n + 1 < Capacity; p++)
-        Out[n++] = *p == '/' ? '\\' : *p;
-    Out[n] = 0;
-    return (DWORD)n;
+    return W32HostToDosPath(Host, Out, Capacity);
 }
 
 /* Documented: the length without the NUL; a buffer too small gets the path
  * cut to fit with its NUL, nSize is returned and the error is
- * ERROR_INSUFFICIENT_BUFFER. Only the process's image (hModule NULL) is known. */
-DWORD WINAPI GetModuleFileNameA(HMODULE hModule, LPSTR lpFilename, DWORD nSize)
+ * ERROR_INSUFFICIENT_BUFFER. Only the process's image (hModule NULL) is known.
+ * W32ModulePath: the path's length (0 and the error set: none to give) and
+ * how many of its characters fit (*Copy); W32ModulePathCut: the result. */
+static DWORD W32ModulePath(HMODULE hModule, char *Path, size_t Size, DWORD nSize, DWORD *Copy)
 {
-    char Path[PATH_MAX + 4];
-    DWORD n = hModule == NULL ? W32ImagePath(Path, sizeof(Path)) : 0;
+    DWORD n = hModule == NULL ? W32ImagePath(Path, Size) : 0;
     if (n == 0) {
         SetLastError(ERROR_MOD_NOT_FOUND);
         return 0;
@@ -96,35 +91,38 @@ DWORD WINAPI GetModuleFileNameA(HMODULE hModule, LPSTR lpFilename, DWORD nSize)
         SetLastError(ERROR_INSUFFICIENT_BUFFER);
         return 0;
     }
-    DWORD Copy = n < nSize ? n : nSize - 1;
-    memcpy(lpFilename, Path, Copy);
-    lpFilename[Copy] = 0;
+    *Copy = n < nSize ? n : nSize - 1;
+    return n;
+}
+
+static DWORD W32ModulePathCut(DWORD n, DWORD nSize)
+{
     if (n >= nSize) {
         SetLastError(ERROR_INSUFFICIENT_BUFFER);
         return nSize;
     }
     return n;
+}
+
+DWORD WINAPI GetModuleFileNameA(HMODULE hModule, LPSTR lpFilename, DWORD nSize)
+{
+    char Path[PATH_MAX + 4];
+    DWORD Copy, n = W32ModulePath(hModule, Path, sizeof(Path), nSize, &Copy);
+    if (n == 0)
+        return 0;
+    memcpy(lpFilename, Path, Copy);
+    lpFilename[Copy] = 0;
+    return W32ModulePathCut(n, nSize);
 }
 
 DWORD WINAPI GetModuleFileNameW(HMODULE hModule, LPWSTR lpFilename, DWORD nSize)
 {
     char Path[PATH_MAX + 4];
-    DWORD n = hModule == NULL ? W32ImagePath(Path, sizeof(Path)) : 0;
-    if (n == 0) {
-        SetLastError(ERROR_MOD_NOT_FOUND);
+    DWORD Copy, n = W32ModulePath(hModule, Path, sizeof(Path), nSize, &Copy);
+    if (n == 0)
         return 0;
-    }
-    if (nSize == 0) {
-        SetLastError(ERROR_INSUFFICIENT_BUFFER);
-        return 0;
-    }
-    DWORD Copy = n < nSize ? n : nSize - 1;
     for (DWORD i = 0; i < Copy; i++)
         lpFilename[i] = (UCHAR)Path[i];
     lpFilename[Copy] = 0;
-    if (n >= nSize) {
-        SetLastError(ERROR_INSUFFICIENT_BUFFER);
-        return nSize;
-    }
-    return n;
+    return W32ModulePathCut(n, nSize);
 }

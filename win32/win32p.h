@@ -75,6 +75,21 @@ NTSYSAPI NTSTATUS NTAPI NtQueryDirectoryFile(HANDLE FileHandle, HANDLE Event, PV
                                              ULONG FileInformationClass, BOOLEAN ReturnSingleEntry,
                                              PUNICODE_STRING FileName, BOOLEAN RestartScan) W32_WEAK;
 
+/* The registry services (service.c, registry.c), weak as the file ones. */
+NTSYSAPI NTSTATUS NTAPI NtCreateKey(PHANDLE KeyHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes,
+                                    ULONG TitleIndex, PUNICODE_STRING Class, ULONG CreateOptions,
+                                    PULONG Disposition) W32_WEAK;
+NTSYSAPI NTSTATUS NTAPI NtOpenKey(PHANDLE KeyHandle, ACCESS_MASK DesiredAccess,
+                                  POBJECT_ATTRIBUTES ObjectAttributes) W32_WEAK;
+NTSYSAPI NTSTATUS NTAPI NtSetValueKey(HANDLE KeyHandle, PUNICODE_STRING ValueName, ULONG TitleIndex, ULONG Type,
+                                      PVOID Data, ULONG DataSize) W32_WEAK;
+NTSYSAPI NTSTATUS NTAPI NtQueryValueKey(HANDLE KeyHandle, PUNICODE_STRING ValueName, ULONG Class, PVOID Information,
+                                        ULONG Length, PULONG ResultLength) W32_WEAK;
+NTSYSAPI NTSTATUS NTAPI NtEnumerateKey(HANDLE KeyHandle, ULONG Index, ULONG Class, PVOID Information, ULONG Length,
+                                       PULONG ResultLength) W32_WEAK;
+NTSYSAPI NTSTATUS NTAPI NtDeleteKey(HANDLE KeyHandle) W32_WEAK;
+NTSYSAPI NTSTATUS NTAPI NtDeleteValueKey(HANDLE KeyHandle, PUNICODE_STRING ValueName) W32_WEAK;
+
 /* NtCreateFile's dispositions and options (ntifs.h values). */
 #define W32_FILE_OPEN 1
 #define W32_FILE_CREATE 2
@@ -145,6 +160,8 @@ W32_API PLARGE_INTEGER W32Timeout(PLARGE_INTEGER Buffer, DWORD Milliseconds);
 W32_API BOOL W32Widen(LPCSTR Text, PWCHAR Buffer, size_t Capacity);
 /* A Win32 path as an NT path (\\.\X, C:\x, relative names: file.c). */
 W32_API BOOL W32NtPath(LPCWSTR Name, PWCHAR Out, size_t Size);
+/* A host path as a C: path (every drive letter is the host's root: path.c). */
+W32_API DWORD W32HostToDosPath(const char *Host, char *Out, size_t Capacity);
 /* NtCreateFile on a Win32 name, synchronous; FALSE with the last error set (folder.c). */
 W32_API BOOL W32OpenName(LPCWSTR Name, ACCESS_MASK Access, ULONG Share, ULONG Disposition, ULONG Options,
                          PHANDLE Handle);

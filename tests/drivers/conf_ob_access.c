@@ -18,17 +18,6 @@
 #include <ntifs.h>
 #include "ktest.h"
 
-/* the kernel headers leave the thread rights to drivers, as the WDK does */
-#ifndef THREAD_QUERY_INFORMATION
-#define THREAD_QUERY_INFORMATION 0x0040
-#endif
-#ifndef THREAD_SUSPEND_RESUME
-#define THREAD_SUSPEND_RESUME 0x0002
-#endif
-#ifndef THREAD_GET_CONTEXT
-#define THREAD_GET_CONTEXT 0x0008
-#endif
-
 static PETHREAD Target;
 static KEVENT Go;
 static volatile LONG Bad, Pres, Posts, SawKernel, SawUser, SawDup;
