@@ -255,7 +255,7 @@ static VOID KiQueueWaitBlocks(PKTHREAD Thread, ULONG Count, PVOID Object[], WAIT
         Block->WaitKey = (USHORT)i;
         Block->WaitType = (UCHAR)WaitType;
         Block->BlockState = 1;
-        if (Thread->QueueRemoving)  /* KeRemoveQueue's waiters: the last to wait is released first */
+        if (Thread->QueueRemoving && Object[i] == Thread->Queue)    /* KeRemoveQueue's: LIFO */
             InsertHeadList(&((PDISPATCHER_HEADER)Object[i])->WaitListHead, &Block->WaitListEntry);
         else
             InsertTailList(&((PDISPATCHER_HEADER)Object[i])->WaitListHead, &Block->WaitListEntry);
