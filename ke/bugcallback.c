@@ -229,6 +229,16 @@ static const char *KiComponentName(PKBUGCHECK_CALLBACK_RECORD Record, char *Name
     return KiComponentText(Record->Component, Name, Size);
 }
 
+/* A callback that faulted (How 1) or raised a bug check (2) is left behind. */
+static VOID KiReportAbandoned(const char *Component, void *Routine, int How)
+{
+    if (How == 1)
+        RtlpReport("  %s: callback %p faulted (%s); abandoned\n", Component, Routine, strsignal(KiCallbackSignal));
+    else
+        RtlpReport("  %s: callback %p raised bug check 0x%08X; abandoned\n", Component, Routine,
+                   (unsigned)KiCallbackBugCheck);
+}
+
 /* ---- secondary dump data ----------------------------------------------------------- */
 
 #define KI_SECONDARY_IN_BUFFER 4096
@@ -280,14 +290,9 @@ static VOID KiCallReasonCallbacks(PKPRCB Prcb)
             }
             if (Dumping)
                 RtlpReport("    (the data is not readable)\n");
-            else if (How == 1)
-                RtlpReport("  %s: callback %p faulted (%s); abandoned\n",
-                           KiComponentText(Failed->Component, Name, sizeof(Name)), (void *)Failed->CallbackRoutine,
-                           strsignal(KiCallbackSignal));
             else
-                RtlpReport("  %s: callback %p raised bug check 0x%08X; abandoned\n",
-                           KiComponentText(Failed->Component, Name, sizeof(Name)), (void *)Failed->CallbackRoutine,
-                           (unsigned)KiCallbackBugCheck);
+                KiReportAbandoned(KiComponentText(Failed->Component, Name, sizeof(Name)),
+                                  (void *)Failed->CallbackRoutine, How);
             if (!Dumping)
                 Failed->State = BufferIncomplete;
             Next = Failed->Entry.Flink;
@@ -363,13 +368,8 @@ VOID KiCallBugCheckCallbacks(PKPRCB Prcb)
             }
             if (Dumping)
                 RtlpReport("    (the buffer is not readable)\n");
-            else if (How == 1)
-                RtlpReport("  %s: callback %p faulted (%s); abandoned\n", KiComponentName(Failed, Name, sizeof(Name)),
-                           (void *)Failed->CallbackRoutine, strsignal(KiCallbackSignal));
             else
-                RtlpReport("  %s: callback %p raised bug check 0x%08X; abandoned\n",
-                           KiComponentName(Failed, Name, sizeof(Name)), (void *)Failed->CallbackRoutine,
-                           (unsigned)KiCallbackBugCheck);
+                KiReportAbandoned(KiComponentName(Failed, Name, sizeof(Name)), (void *)Failed->CallbackRoutine, How);
             if (!Dumping)
                 Failed->State = BufferIncomplete;
             Next = Failed->Entry.Flink;
