@@ -40,8 +40,9 @@ typedef enum _KOBJECTS {
 #define KI_TIMER_OBJECTS ((1u << TimerNotificationObject) | (1u << TimerSynchronizationObject))
 #define KI_THREAD_OBJECTS (1u << ThreadObject)
 #define KI_PROCESS_OBJECTS (1u << ProcessObject)
+#define KI_QUEUE_OBJECTS (1u << QueueObject)
 #define KI_WAITABLE_OBJECTS (KI_EVENT_OBJECTS | KI_MUTANT_OBJECTS | KI_SEMAPHORE_OBJECTS | KI_TIMER_OBJECTS | \
-                             KI_THREAD_OBJECTS | KI_PROCESS_OBJECTS)
+                             KI_THREAD_OBJECTS | KI_PROCESS_OBJECTS | KI_QUEUE_OBJECTS)
 #define KI_DPC_OBJECTS ((1u << DpcObject) | (1u << ThreadedDpcObject))
 #define KI_APC_OBJECTS (1u << ApcObject)
 /* Read Object (a bad pointer faults here, before any lock) and check it is
@@ -108,6 +109,13 @@ typedef struct _KTHREAD {
     BOOLEAN Alerted[MaximumMode];
     ULONGLONG WaitStamp;            /* KiNextWaitStamp() when its last KeWaitFor* call began */
     PVOID WaitCaller;               /* where that call was made */
+
+    /* queue association (ke/queue.c), under the dispatcher lock */
+    struct _KQUEUE *Queue;          /* the queue of its last KeRemoveQueue, or NULL */
+    LIST_ENTRY QueueListEntry;      /* in Queue->ThreadListHead */
+    PLIST_ENTRY QueueEntry;         /* the entry its KeRemoveQueue wait was given */
+    BOOLEAN QueueRemoving;          /* waiting in KeRemoveQueue */
+    BOOLEAN QueueCounted;           /* counted in Queue->CurrentCount */
 
     /* APCs */
     KAPC_STATE ApcState;
@@ -274,6 +282,17 @@ VOID KiSetPriorityThread(PKTHREAD Thread, KPRIORITY Priority);
 VOID KiWaitTest(PVOID Object, KPRIORITY Increment);
 VOID KiUnwaitThread(PKTHREAD Thread, NTSTATUS WaitStatus, KPRIORITY Increment);
 VOID KiSignalObject(PDISPATCHER_HEADER Header, KPRIORITY Increment);   /* set to 1 and wait-test */
+/* Queues (ke/queue.c), under the dispatcher lock: may Thread's wait on
+ * Queue be satisfied, and its side effect (TRUE: the queue is run down);
+ * an associated thread (Thread->Queue != NULL) about to block on anything,
+ * readied from a wait, ending. */
+BOOLEAN KiQueueSignaledFor(PKQUEUE Queue, PKTHREAD Thread);
+BOOLEAN KiQueueConsume(PKQUEUE Queue, PKTHREAD Thread);
+VOID KiQueueThreadBlocking(PKTHREAD Thread);
+VOID KiQueueThreadReady(PKTHREAD Thread);
+VOID KiQueueThreadExit(PKTHREAD Thread);
+/* The IRQL check of a wait (0xC4/0x120-0x122), for KeRemoveQueue's entry. */
+VOID KiCheckWaitIrqlFor(PVOID Object, PLARGE_INTEGER Timeout);
 
 /* ---- timers ------------------------------------------------------------------ */
 VOID KiInsertTimerAt(PKTIMER Timer, ULONGLONG DueInterruptTime);

@@ -24,6 +24,7 @@ static UCHAR KiExpectedSize(UCHAR Type)
     case MutantObject: return sizeof(KMUTANT) / sizeof(LONG);
     case ProcessObject: return (UCHAR)(sizeof(KPROCESS) / sizeof(LONG));
     case SemaphoreObject: return sizeof(KSEMAPHORE) / sizeof(LONG);
+    case QueueObject: return sizeof(KQUEUE) / sizeof(LONG);
     case ThreadObject: return (UCHAR)(sizeof(KTHREAD) / sizeof(LONG));
     case TimerNotificationObject: case TimerSynchronizationObject: return sizeof(KTIMER) / sizeof(LONG);
     case ApcObject: return sizeof(KAPC);
@@ -36,6 +37,7 @@ static PCSTR KiObjectKindName(ULONG Kinds)
     if (Kinds == KI_EVENT_OBJECTS) return "an event";
     if (Kinds == KI_MUTANT_OBJECTS) return "a mutex";
     if (Kinds == KI_SEMAPHORE_OBJECTS) return "a semaphore";
+    if (Kinds == KI_QUEUE_OBJECTS) return "a queue";
     if (Kinds == KI_TIMER_OBJECTS) return "a timer";
     if (Kinds == KI_THREAD_OBJECTS) return "a thread";
     if (Kinds == KI_PROCESS_OBJECTS) return "a process";

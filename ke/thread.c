@@ -44,6 +44,8 @@ static VOID KiInitializeThreadObject(PKTHREAD Thread, PKPROCESS Process)
     KiInitializeApcState(Thread, Process);
     KiInitializeSuspension(Thread);
     InitializeListHead(&Thread->MutantListHead);
+    Thread->Queue = NULL;
+    Thread->QueueRemoving = Thread->QueueCounted = FALSE;
     Thread->KernelApcDisable = Thread->SpecialApcDisable = Thread->MutexApcDisable = 0;
     Thread->CalloutActive = 0;
     Thread->Process = Process;
@@ -143,6 +145,8 @@ VOID KeTerminateThread(VOID)
     OldIrql = KiAcquireDispatcherLock();
     (void)OldIrql;
     KiRundownMutants(Thread);
+    if (Thread->Queue != NULL)
+        KiQueueThreadExit(Thread);
     KiSignalObject(&Thread->Header, 0);
     RemoveEntryList(&Thread->ThreadListEntry);
     PKPROCESS Process = Thread->Process;

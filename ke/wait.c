@@ -33,6 +33,8 @@ static BOOLEAN KiObjectSignaledFor(PDISPATCHER_HEADER Header, PKTHREAD Thread)
         PKMUTANT Mutant = (PKMUTANT)Header;
         return Header->SignalState > 0 || Mutant->OwnerThread == Thread;
     }
+    if (Header->Type == QueueObject)
+        return KiQueueSignaledFor((PKQUEUE)Header, Thread);
     return Header->SignalState > 0;
 }
 
@@ -49,6 +51,8 @@ static BOOLEAN KiConsumeObject(PDISPATCHER_HEADER Header, PKTHREAD Thread)
         return FALSE;
     case MutantObject:
         return KiAcquireMutant((PKMUTANT)Header, Thread);
+    case QueueObject:
+        return KiQueueConsume((PKQUEUE)Header, Thread);
     default:
         return FALSE;   /* notification objects, threads, processes */
     }
@@ -68,6 +72,8 @@ VOID KiUnwaitThread(PKTHREAD Thread, NTSTATUS WaitStatus, KPRIORITY Increment)
         Thread->TimeoutQueued = FALSE;
     }
     Thread->WaitStatus = WaitStatus;
+    if (Thread->Queue != NULL)
+        KiQueueThreadReady(Thread);     /* it runs again: its queue counts it */
     KiBoostPriority(Thread, Increment);
     KiReadyThread(Thread);
 }
@@ -124,6 +130,8 @@ restart:
         PKTHREAD Thread = Block->Thread;
         NTSTATUS Status;
         if (Block->WaitType == WaitAny) {
+            if (Header->Type == QueueObject && !KiQueueSignaledFor((PKQUEUE)Header, Thread))
+                continue;   /* a KeRemoveQueue waiter held back by the concurrency limit */
             if (Block->WaitKey == (USHORT)STATUS_TIMEOUT) {
                 Status = STATUS_TIMEOUT;
             } else {
@@ -168,6 +176,12 @@ static VOID KiCheckWaitIrql(PKTHREAD Thread, PKPRCB Prcb, PLARGE_INTEGER Timeout
         KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, 0x120, Irql, (ULONG_PTR)Object, (ULONG_PTR)Timeout);
     KeBugCheckEx(DRIVER_VERIFIER_DETECTED_VIOLATION, Timeout == NULL ? 0x121 : 0x122, Irql,
                  (ULONG_PTR)Object, (ULONG_PTR)Timeout);
+}
+
+VOID KiCheckWaitIrqlFor(PVOID Object, PLARGE_INTEGER Timeout)
+{
+    PKPRCB Prcb = KeGetCurrentPrcb();
+    KiCheckWaitIrql(Prcb->CurrentThread, Prcb, Timeout, Object);
 }
 
 /* Try to satisfy the wait at once. Returns STATUS_PENDING if it must block. */
@@ -241,7 +255,10 @@ static VOID KiQueueWaitBlocks(PKTHREAD Thread, ULONG Count, PVOID Object[], WAIT
         Block->WaitKey = (USHORT)i;
         Block->WaitType = (UCHAR)WaitType;
         Block->BlockState = 1;
-        InsertTailList(&((PDISPATCHER_HEADER)Object[i])->WaitListHead, &Block->WaitListEntry);
+        if (Thread->QueueRemoving && Object[i] == Thread->Queue)    /* KeRemoveQueue's: LIFO */
+            InsertHeadList(&((PDISPATCHER_HEADER)Object[i])->WaitListHead, &Block->WaitListEntry);
+        else
+            InsertTailList(&((PDISPATCHER_HEADER)Object[i])->WaitListHead, &Block->WaitListEntry);
     }
     Thread->WaitBlockList = Blocks;
     Thread->WaitCount = Count;
@@ -363,6 +380,8 @@ static NTSTATUS KiWaitLoop(ULONG Count, PVOID Object[], WAIT_TYPE WaitType, KWAI
             KiVerifyBlockingWait(Thread, OldIrql, WaitNext, Count, Object, WaitReason, Timeout);
             continue;
         }
+        if (Thread->Queue != NULL)
+            KiQueueThreadBlocking(Thread);  /* its queue may release another waiter */
         KiQueueWaitBlocks(Thread, Count, Object, WaitType, Blocks);
         if (Timeout != NULL)
             KiQueueTimeout(Thread, DueTime);

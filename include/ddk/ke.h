@@ -88,6 +88,15 @@ typedef struct _KSEMAPHORE {
     LONG Limit;
 } KSEMAPHORE, *PKSEMAPHORE, *PRKSEMAPHORE;
 
+/* A kernel queue (ntifs.h): SignalState is the number of entries. */
+typedef struct _KQUEUE {
+    DISPATCHER_HEADER Header;
+    LIST_ENTRY EntryListHead;
+    volatile ULONG CurrentCount;    /* associated threads running (not waiting) */
+    ULONG MaximumCount;             /* their concurrency limit */
+    LIST_ENTRY ThreadListHead;      /* associated threads */
+} KQUEUE, *PKQUEUE, *PRKQUEUE;
+
 typedef struct _KMUTANT {
     DISPATCHER_HEADER Header;
     LIST_ENTRY MutantListEntry;
@@ -215,6 +224,14 @@ NTKERNELAPI LONG KeReadStateMutex(PRKMUTEX Mutex);
 NTKERNELAPI VOID KeInitializeSemaphore(PRKSEMAPHORE Semaphore, LONG Count, LONG Limit);
 NTKERNELAPI LONG KeReleaseSemaphore(PRKSEMAPHORE Semaphore, KPRIORITY Increment, LONG Adjustment, BOOLEAN Wait);
 NTKERNELAPI LONG KeReadStateSemaphore(PRKSEMAPHORE Semaphore);
+
+/* ---- queues (ke/queue.c) ---------------------------------------------- */
+NTKERNELAPI VOID KeInitializeQueue(PRKQUEUE Queue, ULONG Count);
+NTKERNELAPI LONG KeInsertQueue(PRKQUEUE Queue, PLIST_ENTRY Entry);
+NTKERNELAPI LONG KeInsertHeadQueue(PRKQUEUE Queue, PLIST_ENTRY Entry);
+NTKERNELAPI PLIST_ENTRY KeRemoveQueue(PRKQUEUE Queue, KPROCESSOR_MODE WaitMode, PLARGE_INTEGER Timeout);
+NTKERNELAPI PLIST_ENTRY KeRundownQueue(PRKQUEUE Queue);
+NTKERNELAPI LONG KeReadStateQueue(PRKQUEUE Queue);
 
 /* ---- timers ------------------------------------------------------------ */
 NTKERNELAPI VOID KeInitializeTimer(PKTIMER Timer);
