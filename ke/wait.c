@@ -130,8 +130,8 @@ restart:
         PKTHREAD Thread = Block->Thread;
         NTSTATUS Status;
         if (Block->WaitType == WaitAny) {
-            if (Header->Type == QueueObject && !KiQueueSignaledFor((PKQUEUE)Header, Thread))
-                continue;   /* a KeRemoveQueue waiter held back by the concurrency limit */
+            if (!KiObjectSignaledFor(Header, Thread))
+                continue;   /* a KeRemoveQueue waiter held back by its queue's concurrency limit */
             if (Block->WaitKey == (USHORT)STATUS_TIMEOUT) {
                 Status = STATUS_TIMEOUT;
             } else {
